@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `npm run bench:compare`: run `fewbeat bench --json` and its PyTorch twin (bench/torch_twin.py)
+// alternately in the same session, then print both frameworks' medians and the ratios against
+// issue 6's targets. Usage: node bench/compare.mjs [--repeat 3] [--runs 10] [--json]
+// The twin needs PyTorch (Debian: apt-get install python3-torch); set FEWBEAT_TORCH_PYTHON to
+// choose the interpreter (default: /usr/bin/python3 when it imports torch, else python3).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const repeat = Number(option('--repeat', '3'));
+const runs = option('--runs', '10');
+const asJson = args.includes('--json');
+
+function torchPython() {
+  if (process.env.FEWBEAT_TORCH_PYTHON) return process.env.FEWBEAT_TORCH_PYTHON;
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    if (spawnSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return candidate;
+  }
+  throw new Error('no Python with PyTorch found: install python3-torch or set FEWBEAT_TORCH_PYTHON');
+}
+
+function runJson(command, commandArgs) {
+  const out = execFileSync(command, commandArgs, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+const python = torchPython();
+const results = { fewbeat: [], pytorch: [] };
+for (let i = 0; i < repeat; i++) {
+  process.stderr.write(`round ${i + 1}/${repeat}: fewbeat ... `);
+  results.fewbeat.push(runJson(process.execPath, [join(root, 'bin/fewbeat.js'), 'bench', '--json', '--runs', runs]));
+  process.stderr.write('pytorch ...\n');
+  results.pytorch.push(runJson(python, [join(root, 'bench/torch_twin.py'), '--runs', runs]));
+}
+
+const summary = (list) => ({
+  params: list[0].params,
+  train_step_ms_median: median(list.map((r) => r.train_step_ms_median)),
+  infer_ecg_per_s: median(list.map((r) => r.infer_ecg_per_s)),
+  peak_rss_mb: Math.max(...list.map((r) => r.peak_rss_mb)),
+  backend: list[0].backend,
+});
+const fewbeat = summary(results.fewbeat);
+const pytorch = summary(results.pytorch);
+const ratios = {
+  train_step: fewbeat.train_step_ms_median / pytorch.train_step_ms_median,
+  inference: fewbeat.infer_ecg_per_s / pytorch.infer_ecg_per_s,
+};
+const report = {
+  machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, node ${process.version}`,
+  repeat,
+  runs: Number(runs),
+  fewbeat,
+  pytorch,
+  ratios,
+  targets: { train_step: '<= 1.0', inference: '>= 1.5' },
+  met: { train_step: ratios.train_step <= 1.0, inference: ratios.inference >= 1.5 },
+  rounds: results,
+};
+
+if (asJson) {
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+} else {
+  const f = (v, d = 1) => v.toFixed(d);
+  const rows = [
+    ['', 'fewbeat', 'PyTorch', 'ratio', 'target', 'met'],
+    ['train step (ms, median)', f(fewbeat.train_step_ms_median), f(pytorch.train_step_ms_median), f(ratios.train_step, 2), '<= 1.0', report.met.train_step ? 'yes' : 'no'],
+    ['inference (ECG/s)', f(fewbeat.infer_ecg_per_s), f(pytorch.infer_ecg_per_s), f(ratios.inference, 2), '>= 1.5', report.met.inference ? 'yes' : 'no'],
+    ['peak RSS (MB)', f(fewbeat.peak_rss_mb), f(pytorch.peak_rss_mb), '', '', ''],
+    ['parameters', String(fewbeat.params), String(pytorch.params), '', '', ''],
+    ['backend', fewbeat.backend, pytorch.backend, '', '', ''],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) process.stdout.write(`${r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()}\n`);
+  process.stdout.write(`${report.machine}; medians over ${repeat} alternating rounds of ${runs} timed runs each\n`);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { modelConfigSchema } from '../models/config.js';
+import { initBackend } from '../runtime/backend.js';
+import { BENCH_SHAPE, BenchWorkload, benchConfig, runBench, timeRuns } from './model.js';
+
+describe('the bench workload', () => {
+  it('builds the bench model of issue 6 with 424,577 trainable parameters', async () => {
+    await initBackend('wasm');
+    const workload = new BenchWorkload(0);
+    expect(workload.params()).toBe(424_577);
+    workload.dispose();
+  });
+
+  // The full-size step takes seconds; the same code on 100-sample ECGs checks the mechanics.
+  const small = modelConfigSchema.parse({ ...benchConfig(), ecg: { ...benchConfig().ecg, samples: 100 } });
+
+  it('lowers the loss with Adam steps and leaks no tensor across steps and inference', async () => {
+    await initBackend('wasm');
+    const workload = new BenchWorkload(1, small);
+    const first = workload.trainStep();
+    workload.infer();
+    const tensors = tf.memory().numTensors;
+    let last = first;
+    for (let i = 0; i < 4; i++) last = workload.trainStep();
+    expect(workload.infer()).toBe(BENCH_SHAPE.inferenceBatch);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(Number.isFinite(first)).toBe(true);
+    expect(last).toBeLessThan(first);
+    workload.dispose();
+  });
+
+  it('reports medians of the timed runs in the keys fewbeat bench prints', async () => {
+    await initBackend('wasm');
+    const workload = new BenchWorkload(2, small);
+    const result = runBench(workload, { runs: 2, warmup: 1, backend: 'wasm' });
+    workload.dispose();
+    expect(Object.keys(result).sort()).toEqual(['backend', 'infer_ecg_per_s', 'params', 'peak_rss_mb', 'runs', 'train_step_ms_median']);
+    expect(result.train_step_ms_median).toBeGreaterThan(0);
+    expect(result.infer_ecg_per_s).toBeGreaterThan(0);
+    expect(result.peak_rss_mb).toBeGreaterThan(10);
+  });
+
+  it('times each run after the warm-up', () => {
+    let calls = 0;
+    const times = timeRuns(() => calls++, 3, 2);
+    expect(calls).toBe(5);
+    expect(times).toHaveLength(3);
+  });
+});

@@ -1,0 +1,57 @@
+import { ClinicalEncoder, dropClinicalFields, type ClinicalInput } from '../clinical/encode.js';
+import { Rng } from '../util/rng.js';
+import { augmentEcg, type AugmentOptions } from './augment.js';
+
+/** What a batch needs from one example: its preprocessed ECG and its clinical context. */
+export interface BatchSource extends ClinicalInput {
+  /** [T, L] time-major preprocessed ECG. */
+  signal: Float32Array;
+  /** [L] lead mask, 1 = recorded. */
+  mask: Float32Array;
+}
+
+/** Model input for B recordings as flat typed arrays, ready for `tf.tensor`. */
+export interface Batch {
+  size: number;
+  samples: number;
+  leads: number;
+  features: number;
+  /** [B, T, L] */
+  ecg: Float32Array;
+  /** [B, L] */
+  leadMask: Float32Array;
+  /** [B, F] */
+  clinical: Float32Array;
+}
+
+/** A perturbed view for consistency and contrastive training; absent = the clean inputs. */
+export interface ViewOptions {
+  augment: AugmentOptions;
+  /** Metadata-dropout rate ρ. */
+  metadataDropout: number;
+  rng: Rng;
+}
+
+/** Stack examples into one batch, optionally as a perturbed view (ECG augmentation + metadata dropout). */
+export function makeBatch(items: readonly BatchSource[], encoder: ClinicalEncoder, view?: ViewOptions): Batch {
+  const first = items[0];
+  const leads = first?.mask.length ?? 0;
+  const samples = first ? first.signal.length / leads : 0;
+  const features = encoder.size;
+  const B = items.length;
+  const ecg = new Float32Array(B * samples * leads);
+  const leadMask = new Float32Array(B * leads);
+  const clinical = new Float32Array(B * features);
+  items.forEach((item, b) => {
+    let { signal, mask } = item;
+    let context = encoder.encode(item);
+    if (view) {
+      ({ signal, mask } = augmentEcg(signal, mask, view.rng, view.augment));
+      context = dropClinicalFields(context, encoder.blocks, view.metadataDropout, view.rng);
+    }
+    ecg.set(signal, b * samples * leads);
+    leadMask.set(mask, b * leads);
+    clinical.set(context, b * features);
+  });
+  return { size: B, samples, leads, features, ecg, leadMask, clinical };
+}

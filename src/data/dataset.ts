@@ -1,0 +1,81 @@
+import { ageBandOf, type AgeBandId } from '../clinical/age-bands.js';
+import type { Ecg } from '../io/ecg.js';
+import { loadCohortEcg } from '../io/load-ecg.js';
+import type { Cohort, CohortRow } from '../io/manifest/cohort.js';
+import { FewbeatError, isFewbeatError } from '../errors.js';
+import type { BatchSource } from './batch.js';
+import { preprocessEcg, type PreprocessSpec } from './preprocess.js';
+
+/** One preprocessed recording of a cohort, held in memory. */
+export interface Example extends BatchSource {
+  /** Position in {@link Dataset.examples}. */
+  index: number;
+  /** The manifest's `record` cell and the manifest line, for messages and nearest-example output. */
+  record: string;
+  line: number;
+  recordPath: string;
+  patientId: string;
+  /** The class the example is used as: its first label among the classes asked for. */
+  label: string;
+  labels: string[];
+  ageBand: AgeBandId;
+  /** The manifest's `split` cell. */
+  manifestSplit: string | null;
+}
+
+/** A cohort loaded and preprocessed for the model. */
+export interface Dataset {
+  cohort: Cohort;
+  spec: PreprocessSpec;
+  examples: Example[];
+}
+
+/** Options of {@link loadDataset}. */
+export interface LoadDatasetOptions {
+  /** Reads one row's recording, cut to its window. @default loadCohortEcg (src/io) */
+  loadRecord?: (row: CohortRow) => Ecg;
+  /** Keep only rows with a label among these classes (default: every row). */
+  classes?: ReadonlySet<string>;
+  /** Called after each row, for a progress display. */
+  onRow?: (done: number, total: number) => void;
+}
+
+/**
+ * Load a cohort's recordings through its manifest and preprocess them for the model
+ * (see {@link preprocessEcg}); the arrays stay in memory for the whole run. A record that cannot
+ * be read stops the load with one line naming the file and the manifest line.
+ */
+export function loadDataset(cohort: Cohort, spec: PreprocessSpec, options: LoadDatasetOptions = {}): Dataset {
+  const load = options.loadRecord ?? loadCohortEcg;
+  const rows = cohort.rows.filter((r) => !options.classes || r.labels.some((l) => options.classes?.has(l)));
+  const examples: Example[] = [];
+  rows.forEach((row, i) => {
+    let processed;
+    try {
+      processed = preprocessEcg(load(row), spec, row.recordPath);
+    } catch (e) {
+      if (isFewbeatError(e) && e.file) throw e;
+      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new FewbeatError(reason ?? 'unreadable record', { file: row.recordPath, location: `manifest line ${row.line}`, cause: e });
+    }
+    const label = options.classes ? (row.labels.find((l) => options.classes?.has(l)) as string) : (row.labels[0] as string);
+    examples.push({
+      index: examples.length,
+      record: row.record,
+      line: row.line,
+      recordPath: row.recordPath,
+      patientId: row.patientId,
+      label,
+      labels: row.labels,
+      ageYears: row.ageYears,
+      ageBand: ageBandOf(row.ageYears),
+      sex: row.sex,
+      clinical: row.clinical,
+      manifestSplit: row.split,
+      signal: processed.signal,
+      mask: processed.mask,
+    });
+    options.onRow?.(i + 1, rows.length);
+  });
+  return { cohort, spec, examples };
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { MetricsJsonSchema } from '../metrics/metrics-schema.js';
+import type { ReportData } from './report-data.js';
+import { renderReportHtml } from './report-page.js';
+
+/** Where {@link writeReport} put its files. */
+export interface WrittenReport {
+  html: string;
+  metrics: string;
+}
+
+/**
+ * Writes `outDir/report.html` (the self-contained page of {@link renderReportHtml}) and
+ * `outDir/metrics.json` (`data.metrics`, validated against the metrics.json schema), each
+ * atomically: a reader sees the old file or the new one, never half of one.
+ *
+ * @example
+ *   await writeReport({ metrics, run: { createdAt: new Date().toISOString(), command }, history, embeddings }, 'out/report');
+ */
+export async function writeReport(data: ReportData, outDir: string): Promise<WrittenReport> {
+  const metrics = MetricsJsonSchema.parse(data.metrics);
+  const html = await renderReportHtml(data);
+  const paths = { html: join(outDir, 'report.html'), metrics: join(outDir, 'metrics.json') };
+  writeFileAtomic(paths.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
+  writeFileAtomic(paths.html, html);
+  return paths;
+}

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ClinicalEncoder } from '../clinical/encode.js';
+import { makeBatch, type BatchSource } from '../data/batch.js';
+import { batchTensors } from '../train/episodic-task.js';
+import type { EpisodicModel } from '../train/episodic-model.js';
+
+/** The embeddings of a set of recordings, one Float32Array per recording. */
+export interface Embeddings {
+  /** z, fused (what prototypes are built from). */
+  fused: Float32Array[];
+  /** h, ECG only. */
+  ecg: Float32Array[];
+  /** g, clinical only. */
+  clinical: Float32Array[];
+}
+
+function rowsOf(t: tf.Tensor2D): Float32Array[] {
+  const [n, d] = t.shape;
+  const data = t.dataSync() as Float32Array;
+  return Array.from({ length: n }, (_, i) => data.slice(i * d, (i + 1) * d));
+}
+
+/** Embed recordings with the model in inference mode, `batchSize` at a time; no tensor outlives the call. */
+export function embedAll(model: EpisodicModel, items: readonly BatchSource[], encoder: ClinicalEncoder, batchSize = 32): Embeddings {
+  const out: Embeddings = { fused: [], ecg: [], clinical: [] };
+  for (let start = 0; start < items.length; start += batchSize) {
+    const batch = makeBatch(items.slice(start, start + batchSize), encoder);
+    tf.tidy(() => {
+      const r = model.forward(batchTensors(batch), { training: false });
+      out.fused.push(...rowsOf(r.fused));
+      out.ecg.push(...rowsOf(r.ecgEmbedding));
+      out.clinical.push(...rowsOf(r.clinicalEmbedding));
+    });
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { calibrateThreshold, classifyWithBank, enrolBank, parseBank, type BankExample } from './prototype-bank.js';
+import { computePrototypes, prototypeProbabilities } from './prototypes.js';
+
+const ex = (cls: string, record: string, embedding: number[]): BankExample => ({ class: cls, record, patientId: `p-${record}`, embedding });
+
+describe('prototypes', () => {
+  it('are the class means of the support embeddings', () => {
+    const protos = computePrototypes([Float32Array.of(0, 0), Float32Array.of(2, 4), Float32Array.of(10, 10)], [0, 0, 1], 2);
+    expect(Array.from(protos[0] as Float32Array)).toEqual([1, 2]);
+    expect(Array.from(protos[1] as Float32Array)).toEqual([10, 10]);
+  });
+
+  it('give softmax(−squared distance) probabilities (hand-computed)', () => {
+    // distances 1 and 4: p = e^-1 / (e^-1 + e^-4)
+    const { probabilities, distances } = prototypeProbabilities(Float32Array.of(1, 0), [Float32Array.of(0, 0), Float32Array.of(3, 0)]);
+    expect(distances).toEqual([1, 4]);
+    expect(probabilities[0]).toBeCloseTo(Math.exp(-1) / (Math.exp(-1) + Math.exp(-4)), 12);
+  });
+});
+
+describe('prototype bank', () => {
+  const bank = enrolBank([ex('svt', 'a', [0, 0]), ex('svt', 'b', [0, 2]), ex('chb', 'c', [10, 0]), ex('chb', 'd', [10, 2])], { threshold: 9, quantile: 0.95, shots: 2 });
+
+  it('classifies a query to the nearest prototype and lists the nearest support examples', () => {
+    const p = classifyWithBank(bank, Float32Array.of(1, 1.5), 2);
+    expect(p.predicted).toBe('svt');
+    expect(p.abstained).toBe(false);
+    expect(p.distances.svt).toBeCloseTo(1 + 0.25, 6);
+    expect(p.nearestExamples.map((e) => e.record)).toEqual(['b', 'a']);
+    expect((p.probabilities.svt as number) + (p.probabilities.chb as number)).toBeCloseTo(1, 12);
+  });
+
+  it('abstains with "unknown" when the query is farther than the threshold from every prototype', () => {
+    const p = classifyWithBank(bank, Float32Array.of(4, 8), 1);
+    expect(p.predicted).toBe('unknown');
+    expect(p.nearestClass).toBe('svt');
+    expect(p.abstained).toBe(true);
+  });
+
+  it('refuses an embedding of another size and a file that is not a bank', () => {
+    expect(() => classifyWithBank(bank, Float32Array.of(1, 2, 3))).toThrow('2-dimensional prototypes but the model gives 3');
+    expect(() => parseBank({ format: 'x' }, 'b.json')).toThrow('b.json: not a fewbeat prototype bank');
+    expect(parseBank(JSON.parse(JSON.stringify(bank)), 'b.json')).toEqual(bank);
+  });
+});
+
+describe('calibrateThreshold', () => {
+  it('takes the interpolated quantile of validation own-class distances (numpy.quantile, linear)', () => {
+    // numpy.quantile([1, 2, 3, 4, 10], 0.95) = 8.8
+    expect(calibrateThreshold([10, 1, 3, 2, 4], 0.95)).toBeCloseTo(8.8, 12);
+    expect(calibrateThreshold([5], 0.95)).toBe(5);
+  });
+});

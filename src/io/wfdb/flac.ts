@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { FewbeatError } from '../../errors.js';
+import type { WfdbSignalSpec } from './header.js';
+
+/**
+ * WFDB FLAC signal files (formats 508, 516, 524; WFDB 10.7): the file is one FLAC stream whose
+ * channels are the file's signals, each signal's samples in order (all signals of the file have the
+ * same samples per frame), 8, 16 or 24 bits.
+ *
+ * Decoding uses the libFLAC WebAssembly build `@wasm-audio-decoders/flac`, which is asynchronous
+ * and returns floating-point PCM f = d / (2^(b−1) − 1). The integers are recovered exactly as
+ * d = round(f · (2^(b−1) − 1)): f is a float32 with a 24-bit significand, so for b ≤ 24 its rounding
+ * error is at most half a unit in the last place, ≤ 0.25 of one integer step for |f| < 1 (and
+ * < 0.5 for the one value −2^(b−1), the invalid-sample sentinel, where |f| is just above 1).
+ */
+export const FLAC_BITS: Readonly<Record<string, number>> = { '508': 8, '516': 16, '524': 24 };
+
+/** Largest FLAC file decoded (bytes). */
+const MAX_FLAC_BYTES = 1 << 30;
+
+/**
+ * Decode a FLAC signal file to one Int32Array per signal (every stored sample, in order).
+ * `signals` are the header's signal lines for this file, in order.
+ */
+export async function decodeFlacSignalFile(path: string, signals: WfdbSignalSpec[]): Promise<Int32Array[]> {
+  const fmt = (signals[0] as WfdbSignalSpec).fmt;
+  const bits = FLAC_BITS[fmt];
+  if (bits === undefined) throw new FewbeatError(`format ${fmt} is not a FLAC format`, { file: path });
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new FewbeatError(`cannot read signal file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path, cause: e });
+  }
+  if (bytes.length > MAX_FLAC_BYTES) throw new FewbeatError('FLAC file is larger than 1 GiB', { file: path });
+  if (bytes.length < 4 || bytes.toString('latin1', 0, 4) !== 'fLaC') throw new FewbeatError("not a FLAC stream (no 'fLaC' marker)", { file: path, location: 'byte 0' });
+  const spf = (signals[0] as WfdbSignalSpec).sampsPerFrame;
+  if (signals.some((s) => s.sampsPerFrame !== spf)) {
+    throw new FewbeatError('signals of one FLAC file must have the same samples per frame', { file: path });
+  }
+
+  const decoder = new FLACDecoder();
+  let decoded: Awaited<ReturnType<FLACDecoder['decodeFile']>>;
+  try {
+    await decoder.ready;
+    decoded = await decoder.decodeFile(bytes);
+  } catch (e) {
+    throw new FewbeatError(`FLAC stream cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });
+  } finally {
+    decoder.free();
+  }
+  if (decoded.errors.length > 0) {
+    const first = decoded.errors[0];
+    throw new FewbeatError(`FLAC stream is corrupt: ${first?.message ?? 'decode error'}`, { file: path, location: `frame ${first?.frameNumber ?? '?'}` });
+  }
+  if (decoded.channelData.length !== signals.length) {
+    throw new FewbeatError(`FLAC stream has ${decoded.channelData.length} channels, the header gives the file ${signals.length} signals`, { file: path });
+  }
+  if (decoded.bitDepth !== bits) {
+    throw new FewbeatError(`FLAC stream has ${decoded.bitDepth}-bit samples, format ${fmt} needs ${bits}`, { file: path });
+  }
+  const scale = 2 ** (bits - 1) - 1;
+  return decoded.channelData.map((f) => {
+    const out = new Int32Array(decoded.samplesDecoded);
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(f[i] * scale);
+    return out;
+  });
+}

@@ -1,0 +1,103 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isFewbeatError } from '../../errors.js';
+import { realPath } from '../../test-utils/real-data.js';
+import { Rng } from '../../util/rng.js';
+import { readAnnotations } from './annotations.js';
+import { readRecord } from './record.js';
+
+/**
+ * Fuzz: random byte mutations of real headers, data files and annotation files must each end in
+ * a value or a FewbeatError — never another exception, never a hang.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'fewbeat-wfdb-fuzz-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FILES = [
+  '100_3chan.hea', '100_3chan.dat', '03700181.hea', '03700181.dat', '03700181.gqrsh', '100.hea', '100.atr', '100.qrs',
+  'binformats.hea', ...Array.from({ length: 10 }, (_, i) => `binformats.d${i}`), '310derive_3.hea', '310derive_3.dat', '311derive_3.hea', '311derive_3.dat',
+  'a103l.hea', 'a103l.mat', 'multi-segment/041s/041s.hea', 'multi-segment/041s/041s01.hea', 'multi-segment/041s/041s01.dat',
+  'multi-segment/041s/041s02.hea', 'multi-segment/041s/041s02.dat',
+];
+/** Which reader each mutated file goes through: a record (header or data) or an annotation file. */
+const TARGETS: Array<{ file: string; read: () => unknown }> = [];
+const original = new Map<string, Buffer>();
+for (const f of FILES) {
+  const from = realPath(`wfdb-python-sample/${f}`) as string;
+  const to = join(dir, f);
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+  original.set(f, readFileSync(from));
+}
+/** Long records are read in a range (the streaming path); short ones whole. */
+const RANGES: Record<string, { from: number; to: number }> = { '100': { from: 100_000, to: 101_000 }, '03700181': { from: 1000, to: 3000 }, a103l: { from: 0, to: 2000 } };
+const rec = (name: string) => (): unknown => readRecord(join(dir, name), RANGES[name] ?? {});
+const ann = (name: string, ext: string) => (): unknown => readAnnotations(join(dir, name), ext);
+for (const f of FILES) {
+  const m = /^(.*?)\.(\w+)$/.exec(f) as RegExpExecArray;
+  const [base, ext] = [m[1] as string, m[2] as string];
+  if (['atr', 'qrs', 'gqrsh'].includes(ext)) TARGETS.push({ file: f, read: ann(base, ext) });
+  else if (base.startsWith('multi-segment/041s/041s0')) TARGETS.push({ file: f, read: rec('multi-segment/041s/041s') });
+  else if (base !== '100') TARGETS.push({ file: f, read: rec(base) });
+  else TARGETS.push({ file: f, read: rec('100') });
+}
+copyFileSync(realPath('wfdb-python-sample/100.dat') as string, join(dir, '100.dat'));
+
+/** One random mutation: overwrite, insert or delete bytes, truncate, or splice a chunk elsewhere. */
+function mutate(bytes: Buffer, rng: Rng): { bytes: Buffer; how: string } {
+  const n = bytes.length;
+  const at = rng.int(0, Math.max(0, n - 1));
+  switch (rng.int(0, 5)) {
+    case 0: {
+      const out = Buffer.from(bytes);
+      const k = rng.int(1, 4);
+      for (let j = 0; j < k; j++) out[rng.int(0, n - 1)] = rng.int(0, 255);
+      return { bytes: out, how: `overwrite ${k} bytes` };
+    }
+    case 1: {
+      const out = Buffer.from(bytes);
+      out[at] = rng.pick([0x30 + rng.int(0, 9), 0x20, 0x0a, 0x2d, 0x2b, 0x78, 0x3a, 0x2f, 0x28, 0x7e, 0x23, 0x00, 0xff]);
+      return { bytes: out, how: `set byte ${at} to ${out[at]}` };
+    }
+    case 2:
+      return { bytes: Buffer.concat([bytes.subarray(0, at), Buffer.from([rng.int(0, 255)]), bytes.subarray(at)]), how: `insert at ${at}` };
+    case 3:
+      return { bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + rng.int(1, 8))]), how: `delete at ${at}` };
+    case 4:
+      return { bytes: bytes.subarray(0, at), how: `truncate to ${at}` };
+    default: {
+      const len = rng.int(1, 16);
+      const from = rng.int(0, Math.max(0, n - len));
+      return { bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(from, from + len), bytes.subarray(at)]), how: `splice ${len} bytes from ${from} at ${at}` };
+    }
+  }
+}
+
+describe('fuzzing the WFDB readers', () => {
+  it('turns 3000 random mutations of real headers, data and annotation files into a value or a FewbeatError', () => {
+    const rng = new Rng(20260425);
+    const failures: string[] = [];
+    let errors = 0;
+    const start = performance.now();
+    for (let i = 0; i < 3000; i++) {
+      const target = rng.pick(TARGETS);
+      const { bytes, how } = mutate(original.get(target.file) as Buffer, rng);
+      const path = join(dir, target.file);
+      writeFileSync(path, bytes);
+      const t0 = performance.now();
+      try {
+        target.read();
+      } catch (e) {
+        if (isFewbeatError(e)) errors++;
+        else failures.push(`${target.file} (${how}): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      }
+      if (performance.now() - t0 > 2000) failures.push(`${target.file} (${how}): took ${Math.round(performance.now() - t0)} ms`);
+      writeFileSync(path, original.get(target.file) as Buffer);
+    }
+    expect(failures).toEqual([]);
+    expect(errors).toBeGreaterThan(300); // the mutations do reach the error paths
+    expect(performance.now() - start).toBeLessThan(15_000);
+  });
+});

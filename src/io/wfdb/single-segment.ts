@@ -1,0 +1,113 @@
+import { dirname, join } from 'node:path';
+import { FewbeatError } from '../../errors.js';
+import type { WfdbHeader, WfdbSignalSpec } from './header.js';
+import { checkMatV4Container } from './matlab-v4.js';
+import type { ReadOptions, WfdbChannel, WfdbRecord } from './record.js';
+import { framesInFile, readFrames, signalFile, type SignalFile } from './signal-file.js';
+
+/** WFDB's gain for signals whose header says 0 ("uncalibrated"). */
+const DEFAULT_GAIN = 200;
+/** Most samples of one channel read at once (2^27: 1 GiB of float64, 24 h at 1.5 kHz); read longer records in ranges. */
+export const MAX_SAMPLES_PER_READ = 2 ** 27;
+
+/** Read a single-segment record whose header is already parsed (see `readRecord`). */
+export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: ReadOptions = {}): WfdbRecord {
+  const folder = dirname(recordPath);
+  const files = groupByFile(header, folder);
+  const sigLen = header.sigLen ?? (files[0] ? framesInFile(files[0]) : 0);
+  const { from, to, channels } = resolveRange(header, sigLen, opts);
+
+  const wanted = new Set(channels);
+  const digitalBySignal = new Map<number, Int32Array>();
+  let index = 0;
+  for (const file of files) {
+    const indices = file.signals.map(() => index++);
+    if (!indices.some((i) => wanted.has(i))) continue;
+    const maxSkew = Math.max(...file.signals.map((s) => s.skew));
+    const end = Math.min(sigLen, to + maxSkew);
+    if (file.path.toLowerCase().endsWith('.mat')) checkMatV4Container(file, sigLen);
+    const stored = readFrames(file, from, Math.max(from, end));
+    indices.forEach((i, k) => digitalBySignal.set(i, stored[k] as Int32Array));
+  }
+
+  const out: WfdbChannel[] = channels.map((i) => {
+    const spec = header.signals[i] as WfdbSignalSpec;
+    const stored = digitalBySignal.get(i) as Int32Array;
+    const n = (to - from) * spec.sampsPerFrame;
+    const format = files.find((f) => f.signals.includes(spec))?.format;
+    return {
+      index: i,
+      name: spec.description,
+      units: spec.units,
+      fmt: spec.fmt,
+      adcGain: spec.adcGain,
+      baseline: spec.baseline,
+      sampsPerFrame: spec.sampsPerFrame,
+      skew: spec.skew,
+      fs: header.fs * spec.sampsPerFrame,
+      digital: stored.subarray(0, n),
+      physical: toPhysical(stored, spec.skew * spec.sampsPerFrame, n, spec.adcGain || DEFAULT_GAIN, spec.baseline, format?.invalid ?? null),
+    };
+  });
+  return { header, recordPath, fs: header.fs, sigLen, from, to, channels: out };
+}
+
+/**
+ * Physical values of `n` samples starting `offset` samples into `stored`:
+ * p[i] = (d[i + offset] − baseline) / gain, NaN where d is the invalid-sample sentinel or past the
+ * end of `stored` (the last `skew` frames of a skewed signal).
+ */
+export function toPhysical(stored: Int32Array, offset: number, n: number, gain: number, baseline: number, invalid: number | null): Float64Array {
+  const out = new Float64Array(n);
+  const avail = Math.max(0, Math.min(n, stored.length - offset));
+  const sentinel = invalid ?? Number.NaN; // NaN never equals a stored integer
+  for (let i = 0; i < avail; i++) {
+    const d = stored[i + offset];
+    out[i] = d === sentinel ? Number.NaN : (d - baseline) / gain;
+  }
+  out.fill(Number.NaN, avail);
+  return out;
+}
+
+/** Signals sharing a data file are consecutive in the header; each run becomes one `SignalFile`. */
+function groupByFile(header: WfdbHeader, folder: string): SignalFile[] {
+  const files: SignalFile[] = [];
+  let run: WfdbSignalSpec[] = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    const name = (run[0] as WfdbSignalSpec).fileName;
+    if (name === '~') {
+      throw new FewbeatError('signal has no data file (~): only a multi-segment layout header may say so', {
+        file: header.file, location: `header line ${(run[0] as WfdbSignalSpec).line}`,
+      });
+    }
+    files.push(signalFile(join(folder, name), run, header.file));
+    run = [];
+  };
+  for (const s of header.signals) {
+    if (run.length > 0 && (run[0] as WfdbSignalSpec).fileName !== s.fileName) flush();
+    run.push(s);
+  }
+  flush();
+  return files;
+}
+
+/** Check and default the frame range and channel list of a read. */
+export function resolveRange(header: WfdbHeader, sigLen: number, opts: ReadOptions): { from: number; to: number; channels: number[] } {
+  const from = opts.from ?? 0;
+  const to = opts.to ?? sigLen;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > sigLen || from > to) {
+    throw new FewbeatError(`sample range [${from}, ${to}) is not inside the record's ${sigLen} frames`, { file: header.file });
+  }
+  const channels = opts.channels ?? header.signals.map((_, i) => i);
+  for (const c of channels) {
+    if (!Number.isInteger(c) || c < 0 || c >= header.nSig) {
+      throw new FewbeatError(`channel ${c} does not exist (the record has ${header.nSig} signals)`, { file: header.file });
+    }
+    const n = (to - from) * (header.signals[c] as WfdbSignalSpec).sampsPerFrame;
+    if (n > MAX_SAMPLES_PER_READ) {
+      throw new FewbeatError(`reading ${n} samples of signal ${c} at once is more than ${MAX_SAMPLES_PER_READ}; read a sample range`, { file: header.file });
+    }
+  }
+  return { from, to, channels };
+}

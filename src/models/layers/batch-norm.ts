@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { constant } from '../init.js';
+import type { ParameterStore } from '../parameter-store.js';
+
+/** Running statistics of one stream of activations through a BatchNorm layer. */
+interface RunningStats {
+  mean: tf.Variable;
+  variance: tf.Variable;
+}
+
+/**
+ * Batch normalisation over the batch and time axes of `[B, T, C]` (Ioffe & Szegedy 2015):
+ *
+ *     training:  μ, σ² = mean and (biased) variance of x over B·T;   y = γ (x − μ)/√(σ² + ε) + β
+ *                running ← (1 − m)·running + m·batch  (σ² unbiased, ×BT/(BT−1), as PyTorch does)
+ *     eval:      y = γ (x − μ_run)/√(σ²_run + ε) + β
+ *
+ * The running statistics are non-trainable variables updated by `assign` during the training
+ * forward pass: an assignment is not an op on the gradient tape (so no gradient flows into the
+ * statistics and the optimiser never sees them), each update replaces the old tensor (no leak),
+ * and the result depends only on the batches seen (deterministic).
+ *
+ * A layer may keep several sets of running statistics ("streams") when the same weights see
+ * differently distributed activations, as in FiLM fusion where blocks run with and without the
+ * clinical modulation; each stream's statistics are named `<name>.<stream>.running_*` (the first
+ * stream drops the suffix).
+ */
+export class BatchNorm {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  private readonly stats = new Map<string, RunningStats>();
+
+  constructor(
+    store: ParameterStore,
+    name: string,
+    channels: number,
+    private readonly momentum: number,
+    private readonly epsilon: number,
+    streams: readonly string[] = ['plain'],
+  ) {
+    this.gamma = store.add(`${name}.gamma`, [channels], constant(1));
+    this.beta = store.add(`${name}.beta`, [channels], constant(0));
+    streams.forEach((stream, i) => {
+      const prefix = i === 0 ? name : `${name}.${stream}`;
+      this.stats.set(stream, {
+        mean: store.add(`${prefix}.running_mean`, [channels], constant(0), false),
+        variance: store.add(`${prefix}.running_var`, [channels], constant(1), false),
+      });
+    });
+  }
+
+  /** @param x [B, T, C] @returns [B, T, C] */
+  apply(x: tf.Tensor3D, training: boolean, stream = 'plain'): tf.Tensor3D {
+    const running = this.stats.get(stream);
+    if (!running) throw new Error(`BatchNorm: no running statistics for stream ${stream}`);
+    let mean: tf.Tensor1D;
+    let variance: tf.Tensor1D;
+    if (training) {
+      ({ mean, variance } = tf.moments(x, [0, 1]) as { mean: tf.Tensor1D; variance: tf.Tensor1D }); // [C], [C]
+      this.updateRunning(running, mean, variance, x.shape[0] * x.shape[1]);
+    } else {
+      mean = running.mean as tf.Tensor1D;
+      variance = running.variance as tf.Tensor1D;
+    }
+    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(variance, this.epsilon))); // [C]
+    const shift = tf.sub(this.beta, tf.mul(mean, scale)); // [C]
+    return tf.add(tf.mul(x, scale), shift);
+  }
+
+  private updateRunning(running: RunningStats, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
+    const m = this.momentum;
+    const unbiased = count > 1 ? count / (count - 1) : 1;
+    tf.tidy(() => {
+      running.mean.assign(tf.add(tf.mul(running.mean, 1 - m), tf.mul(mean, m)));
+      running.variance.assign(tf.add(tf.mul(running.variance, 1 - m), tf.mul(variance, m * unbiased)));
+    });
+  }
+}

@@ -1,0 +1,11 @@
+export { butter, butterBa, butterZpk, type ButterOptions, type FilterBand } from './butter.js';
+export type { Sos, TransferFunction } from './sos.js';
+export { sosfilt } from './sosfilt.js';
+export { sosfiltZi } from './sosfilt-zi.js';
+export { sosfiltfilt } from './sosfiltfilt.js';
+export { lfilter, lfilterZi } from './lfilter.js';
+export { filtfilt } from './filtfilt.js';
+export { iirnotch, type NotchOptions } from './iirnotch.js';
+export { medianFilter, type MedianFilterOptions } from './median-filter.js';
+export { resamplePoly, type ResamplePolyOptions } from './resample-poly.js';
+export { resampleTo, rationalApproximation } from './resample-to.js';

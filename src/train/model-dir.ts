@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ClinicalEncoder, type ClinicalEncoderState } from '../clinical/encode.js';
+import type { PreprocessSpec } from '../data/preprocess.js';
+import { FewbeatError } from '../errors.js';
+import { loadModel } from '../models/checkpoint.js';
+import type { FewbeatModel } from '../models/model.js';
+import { trainConfigSchema, type TrainConfig } from './train-config.js';
+
+/**
+ * The fewbeat-specific fields of a model directory's config.json (beside `format`, `version`,
+ * `seed`, `model` and `weights`, which `saveModel` owns):
+ *
+ *     preprocessing  { fs, samples, leads, bandpassHz, filterOrder }: how records become input
+ *     clinical       the fitted clinical encoder: { version, schema, numeric: { field: { mean, sd, byAgeBand? } } }
+ *     classes        { base: [...], novel: [...] }: what meta-training saw and what it held out
+ *     training       the episodic training settings (TrainConfig)
+ *     abstention     { quantile, thresholds: { "<shots>": squared distance } } calibrated on validation data
+ *     cohort         the manifest folder it was trained on
+ */
+const modelDirExtraSchema = z.looseObject({
+  preprocessing: z.object({
+    fs: z.number().positive(),
+    samples: z.number().int().positive(),
+    leads: z.array(z.string()).min(1),
+    bandpassHz: z.tuple([z.number(), z.number()]),
+    filterOrder: z.number().int().positive(),
+  }),
+  clinical: z.looseObject({ version: z.literal(1), schema: z.unknown(), numeric: z.record(z.string(), z.unknown()) }),
+  classes: z.object({ base: z.array(z.string()), novel: z.array(z.string()) }),
+  training: z.unknown(),
+  abstention: z.object({ quantile: z.number(), thresholds: z.record(z.string(), z.number()) }).nullable(),
+});
+
+export interface ModelDirExtra {
+  preprocessing: PreprocessSpec;
+  clinical: ClinicalEncoderState;
+  classes: { base: string[]; novel: string[] };
+  training: TrainConfig;
+  abstention: { quantile: number; thresholds: Record<string, number> } | null;
+  cohort: string;
+}
+
+/** A trained model directory, loaded for evaluation, enrolment or prediction. */
+export interface TrainedModelDir {
+  dir: string;
+  model: FewbeatModel;
+  spec: PreprocessSpec;
+  encoder: ClinicalEncoder;
+  extra: ModelDirExtra;
+}
+
+/** Load `dir` (written by `fewbeat train`): weights, preprocessing, clinical encoder and classes. */
+export function readModelDir(dir: string): TrainedModelDir {
+  const { model, extra } = loadModel(dir);
+  const parsed = modelDirExtraSchema.safeParse(extra);
+  if (!parsed.success) {
+    model.dispose();
+    const issue = parsed.error.issues[0];
+    throw new FewbeatError(`${issue?.path.join('.') ?? 'config'}: ${issue?.message ?? 'invalid'} (not a model trained by fewbeat train?)`, { file: join(dir, 'config.json') });
+  }
+  const e = extra as unknown as ModelDirExtra;
+  const full: ModelDirExtra = { ...e, training: trainConfigSchema.parse(e.training ?? {}) };
+  return { dir, model, spec: e.preprocessing, encoder: new ClinicalEncoder(e.clinical), extra: full };
+}
+
+/** The abstention threshold for a bank of `shots` examples per class: the calibrated one with the nearest shot count. */
+export function abstentionThreshold(extra: ModelDirExtra, shots: number): { threshold: number; quantile: number; shots: number } | null {
+  if (!extra.abstention) return null;
+  const entries = Object.entries(extra.abstention.thresholds).map(([k, v]) => [Number(k), v] as const);
+  if (entries.length === 0) return null;
+  const [k, threshold] = entries.sort((a, b) => Math.abs(a[0] - shots) - Math.abs(b[0] - shots))[0] as readonly [number, number];
+  return { threshold, quantile: extra.abstention.quantile, shots: k };
+}

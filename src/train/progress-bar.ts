@@ -1,0 +1,47 @@
+import cliProgress from 'cli-progress';
+import type { StepRecord, TrainerState } from './trainer.js';
+
+/**
+ * A terminal progress bar for training (cli-progress, on stderr): episode, loss and its parts,
+ * episodes per second, ETA and the best validation accuracy so far.
+ */
+export function trainingProgressBar(total: number, label = 'train'): { update(record: StepRecord, state: TrainerState): void; stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {value}/{total} | loss {loss} (con {con} cls {cls} cns {cns}) | {speed} ep/s | ETA {eta_formatted} | val {val}`,
+      stream: process.stderr,
+      hideCursor: false,
+      etaBuffer: 50,
+      fps: 5,
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let t0 = 0;
+  let first = 0;
+  const payload = (r: StepRecord | null, s: TrainerState | null, speed: number): Record<string, string> => ({
+    loss: r ? r.loss.toFixed(3) : '-',
+    con: r ? r.contrastive.toFixed(3) : '-',
+    cls: r ? r.class.toFixed(3) : '-',
+    cns: r ? r.consistency.toFixed(3) : '-',
+    speed: speed.toFixed(2),
+    val: s && Number.isFinite(s.best.accuracy) ? s.best.accuracy.toFixed(3) : '-',
+  });
+  return {
+    update(record, state) {
+      if (!started) {
+        bar.start(total, record.episode - 1, payload(null, null, 0));
+        started = true;
+        t0 = performance.now();
+        first = record.episode - 1;
+      }
+      const speed = (record.episode - first) / Math.max(1e-3, (performance.now() - t0) / 1000);
+      bar.update(record.episode, payload(record, state, speed));
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { DEFAULT_AUGMENT } from '../data/augment.js';
+
+/**
+ * Episodic training settings (the `training` part of a model's config.json). Defaults follow the
+ * design notes (METHOD.md): λ1 = 1, λ2 = 0.5, β = 0.5, γ = 2, η = 0.5, ρ = 0.3.
+ */
+export const trainConfigSchema = z.object({
+  /** Training episodes (optimiser steps). */
+  episodes: z.number().int().min(1).default(2000),
+  /** N-way of training episodes (capped at the number of base classes). */
+  ways: z.number().int().min(2).default(5),
+  shots: z.number().int().min(1).default(5),
+  queries: z.number().int().min(1).default(5),
+  /** λ1, weight of L_class. */
+  lambda1: z.number().min(0).default(1),
+  /** λ2, weight of L_consistency. */
+  lambda2: z.number().min(0).default(0.5),
+  /** Weight of L_contrastive (1 in the method; 0 is the no-contrastive ablation). */
+  contrastiveWeight: z.number().min(0).default(1),
+  /** β ∈ [0, 1], weight of same-class negatives of other patients. */
+  beta: z.number().min(0).max(1).default(0.5),
+  /** γ ≥ 1, weight of same-age-band negatives of other classes. */
+  gamma: z.number().min(1).default(2),
+  /** η, weight of the embedding term of L_consistency. */
+  eta: z.number().min(0).default(0.5),
+  /** ρ, metadata-dropout rate of the perturbed views. */
+  metadataDropout: z.number().min(0).max(1).default(0.3),
+  /** Adam learning rate at the start of the schedule. */
+  learningRate: z.number().positive().default(1e-3),
+  /** `cosine` decays to `minLearningRate` over the run; `step` multiplies by `stepFactor` every `stepEvery` episodes. */
+  schedule: z.enum(['cosine', 'step', 'constant']).default('cosine'),
+  minLearningRate: z.number().min(0).default(1e-5),
+  stepEvery: z.number().int().min(1).default(500),
+  stepFactor: z.number().positive().max(1).default(0.5),
+  /** Validate (and checkpoint) every this many episodes. */
+  validateEvery: z.number().int().min(1).default(100),
+  /** Validation episodes per check (same episodes every time). */
+  validationEpisodes: z.number().int().min(1).default(40),
+  /** Stop when validation accuracy has not improved for this many checks. */
+  patience: z.number().int().min(1).default(5),
+  /** Add a second recording of each episode patient that has one, as extra contrastive positives. */
+  extraPositives: z.boolean().default(true),
+  augment: z
+    .object({
+      amplitudeScale: z.number().min(0).max(1),
+      timeShift: z.number().min(0).max(0.5),
+      gaussianNoise: z.number().min(0),
+      emgNoise: z.number().min(0),
+      baselineWander: z.number().min(0),
+      leadDropout: z.number().min(0).max(1),
+      timeWarp: z.number().min(0).max(0.5),
+    })
+    .default(DEFAULT_AUGMENT),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;

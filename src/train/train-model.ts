@@ -1,0 +1,133 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { PreparedCohort } from '../data/prepare-cohort.js';
+import { EpisodeSampler } from '../data/episode-sampler.js';
+import { FewbeatError } from '../errors.js';
+import { calibrateThreshold } from '../fewshot/prototype-bank.js';
+import { saveModel } from '../models/checkpoint.js';
+import type { ModelConfigInput } from '../models/config.js';
+import { FewbeatModel } from '../models/model.js';
+import { loadPreset } from '../models/presets.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { EpisodicTask } from './episodic-task.js';
+import { modelCard } from './model-card.js';
+import type { ModelDirExtra } from './model-dir.js';
+import type { TrainConfig } from './train-config.js';
+import { trainEpisodes, type TrainerHooks, type TrainerState } from './trainer.js';
+import { feasibleShape, Validator } from './validate.js';
+
+/** Shot counts the abstention threshold is calibrated for. */
+export const CALIBRATED_SHOTS = [1, 5] as const;
+/** Quantile of validation own-class distances used as the abstention threshold. */
+export const ABSTENTION_QUANTILE = 0.95;
+
+export interface TrainModelOptions {
+  prepared: PreparedCohort;
+  outDir: string;
+  preset: string;
+  seed: number;
+  training: TrainConfig;
+  /** Model-config changes over the preset (e.g. `{ fusion: 'early' }` for an ablation). */
+  modelOverrides?: ModelConfigInput;
+  /** Continue from `outDir/checkpoint` when it exists. */
+  resume?: boolean;
+  /** Progress display (e.g. the cli-progress bar). */
+  onStep?: TrainerHooks['onStep'];
+}
+
+export interface TrainModelResult {
+  model: FewbeatModel;
+  state: TrainerState;
+  extra: ModelDirExtra;
+  seconds: number;
+}
+
+/**
+ * Meta-train a model on the base classes of a prepared cohort and write the model directory:
+ *
+ *     config.json, weights-*.{bin,json}   the best model by validation accuracy (saveModel)
+ *     checkpoint/                         the latest state, for `--resume`
+ *     metrics.json                        loss history, validation curve, best episode, timing
+ *     MODEL_CARD.md                       data, intended use, limits, validation metrics by age band
+ */
+export async function trainModel(options: TrainModelOptions): Promise<TrainModelResult> {
+  const { prepared, outDir, seed, training } = options;
+  const started = performance.now();
+  const spec = prepared.dataset.spec;
+  const overrides = options.modelOverrides ?? {};
+  const config = loadPreset(options.preset, {
+    ...overrides,
+    ecg: { ...overrides.ecg, leads: spec.leads.length, samples: spec.samples },
+    clinical: { ...overrides.clinical, inputDim: prepared.encoder.size },
+  });
+  const optimizer = tf.train.adam(training.learningRate);
+  const checkpointDir = join(outDir, CHECKPOINT_DIR);
+  let model: FewbeatModel;
+  let resumeFrom: TrainerState | undefined;
+  if (options.resume && existsSync(join(checkpointDir, 'config.json'))) {
+    const restored = await loadCheckpoint(checkpointDir, optimizer);
+    model = restored.model;
+    resumeFrom = restored.state;
+  } else {
+    model = new FewbeatModel(config, seed);
+  }
+
+  const train = feasibleShape(prepared.parts.train, training);
+  if (!train) throw new FewbeatError(`no two base classes have ${training.shots + training.queries} training patients each for ${training.shots}-shot ${training.queries}-query episodes`);
+  const sampler = new EpisodeSampler(prepared.parts.train, {
+    ways: Math.min(training.ways, train.classes.length), shots: training.shots, queries: training.queries,
+    classes: prepared.classes.base.filter((c) => train.classes.includes(c)), seed,
+  });
+  const validator = new Validator(prepared.parts.val, prepared.encoder, training, training.validationEpisodes, seed ^ 0x7a11d);
+  const classIndex = new Map([...prepared.classes.base, ...prepared.classes.novel].map((c, i) => [c, i]));
+  const extra: ModelDirExtra = {
+    preprocessing: spec,
+    clinical: prepared.encoder.state,
+    classes: prepared.classes,
+    training,
+    abstention: null,
+    cohort: prepared.dataset.cohort.dir,
+  };
+  const task = new EpisodicTask(model, training, optimizer);
+  const state = await trainEpisodes({
+    task, sampler, pool: prepared.parts.train, encoder: prepared.encoder, classIndex, validator, seed,
+    ...(resumeFrom ? { resumeFrom } : {}),
+    hooks: {
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+      onImproved: async () => saveModel(outDir, model, { ...extra }),
+      onCheckpoint: async (s) => saveCheckpoint(checkpointDir, model, optimizer, s, { ...extra }),
+    },
+  });
+  optimizer.dispose();
+  model.dispose();
+
+  // The best model (by validation accuracy) is what the directory holds; calibrate it.
+  const { loadModel } = await import('../models/checkpoint.js');
+  const best = loadModel(outDir).model;
+  const thresholds: Record<string, number> = {};
+  for (const shots of CALIBRATED_SHOTS) {
+    const distances = validator.ownClassDistances(best, shots);
+    if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
+  }
+  extra.abstention = Object.keys(thresholds).length > 0 ? { quantile: ABSTENTION_QUANTILE, thresholds } : null;
+  saveModel(outDir, best, { ...extra });
+  const byAgeBand = validator.accuracyByAgeBand(best);
+  const seconds = (performance.now() - started) / 1000;
+  const metrics = {
+    episodes: state.episode,
+    stopped_early: state.stoppedEarly,
+    best: state.best,
+    validation: state.validation,
+    validation_shape: validator.shape,
+    validation_by_age_band: byAgeBand,
+    training_classes: sampler.classes,
+    seconds,
+    history: state.history,
+  };
+  writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);
+  writeFileAtomic(join(outDir, 'MODEL_CARD.md'), modelCard({ prepared, extra, state, byAgeBand, trainingClasses: [...sampler.classes], seconds, preset: options.preset, seed }));
+  if (state.episode >= training.episodes || state.stoppedEarly) rmSync(checkpointDir, { recursive: true, force: true });
+  return { model: best, state, extra, seconds };
+}

@@ -1,0 +1,91 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { ClinicalEncoder } from '../clinical/encode.js';
+import type { Example } from '../data/dataset.js';
+import type { EpisodeSampler } from '../data/episode-sampler.js';
+import type { EpisodicTask, StepParts } from './episodic-task.js';
+import { learningRateAt } from './schedule.js';
+import { buildTrainingEpisode } from './training-episode.js';
+import type { Validator } from './validate.js';
+
+/** One logged training step. */
+export interface StepRecord extends StepParts {
+  episode: number;
+  loss: number;
+  learningRate: number;
+}
+
+/** Everything needed to continue a run: saved with each checkpoint. */
+export interface TrainerState {
+  /** Episodes done. */
+  episode: number;
+  history: StepRecord[];
+  validation: Array<{ episode: number; accuracy: number }>;
+  best: { episode: number; accuracy: number };
+  /** Validation checks since the last improvement. */
+  sinceImprovement: number;
+  stoppedEarly: boolean;
+}
+
+export interface TrainerHooks {
+  /** After every step (progress bar). */
+  onStep?(record: StepRecord, state: TrainerState): void;
+  /** After a validation check that improved on the best so far: save the model now. */
+  onImproved?(state: TrainerState): Promise<void>;
+  /** After every validation check: write a checkpoint of model, optimiser and state. */
+  onCheckpoint?(state: TrainerState): Promise<void>;
+}
+
+export interface TrainerOptions {
+  task: EpisodicTask;
+  sampler: EpisodeSampler;
+  /** The items the sampler indexes (training examples). */
+  pool: readonly Example[];
+  encoder: ClinicalEncoder;
+  classIndex: ReadonlyMap<string, number>;
+  validator: Validator;
+  seed: number;
+  /** Continue from this state (after `--resume` restored model and optimiser). */
+  resumeFrom?: TrainerState;
+  hooks?: TrainerHooks;
+}
+
+export function initialTrainerState(): TrainerState {
+  return { episode: 0, history: [], validation: [], best: { episode: 0, accuracy: -Infinity }, sinceImprovement: 0, stoppedEarly: false };
+}
+
+/**
+ * The episodic training loop: for each episode draw it, set the scheduled learning rate, take one
+ * step; every `validateEvery` episodes measure validation accuracy on held-out base-class
+ * patients, keep the best model (hook), checkpoint (hook), and stop early after `patience` checks
+ * without improvement. Episode e depends only on (seed, e), so a resumed run continues exactly.
+ */
+export async function trainEpisodes(options: TrainerOptions): Promise<TrainerState> {
+  const { task, sampler, pool, encoder, classIndex, validator, seed, hooks } = options;
+  const c = task.config;
+  const state: TrainerState = options.resumeFrom ? structuredClone(options.resumeFrom) : initialTrainerState();
+  // tf.train.adam reads its (protected) learningRate at every step; the schedule sets it.
+  const optimizer = task.optimizer as unknown as { learningRate: number } & tf.Optimizer;
+  while (state.episode < c.episodes && !state.stoppedEarly) {
+    const e = state.episode;
+    const learningRate = learningRateAt(e, c.episodes, c);
+    optimizer.learningRate = learningRate;
+    const step = task.trainStep(buildTrainingEpisode(sampler.episode(e), pool, encoder, c, classIndex, seed));
+    const record: StepRecord = { episode: e + 1, loss: step.loss, learningRate, ...step.parts };
+    state.history.push(record);
+    state.episode = e + 1;
+    hooks?.onStep?.(record, state);
+    if (state.episode % c.validateEvery === 0 || state.episode === c.episodes) {
+      const accuracy = validator.accuracy(task.model);
+      state.validation.push({ episode: state.episode, accuracy });
+      if (accuracy > state.best.accuracy || Number.isNaN(accuracy)) {
+        state.best = { episode: state.episode, accuracy };
+        state.sinceImprovement = 0;
+        await hooks?.onImproved?.(state);
+      } else if (++state.sinceImprovement >= c.patience) {
+        state.stoppedEarly = true;
+      }
+      await hooks?.onCheckpoint?.(state);
+    }
+  }
+  return state;
+}

@@ -1,0 +1,68 @@
+import type { ClinicalEncoder } from '../clinical/encode.js';
+import type { Example } from '../data/dataset.js';
+import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
+import { classifyEpisode } from '../fewshot/classify-episode.js';
+import { embedAll } from '../fewshot/embed.js';
+import type { EpisodicModel } from './episodic-model.js';
+
+/**
+ * The largest feasible episode shape on a small pool, never above `wanted`: classes with at least
+ * K + Q patients take part; Q shrinks (down to 1), then K, until at least two classes qualify.
+ * Returns null when even 2-way 1-shot 1-query is impossible.
+ */
+export function feasibleShape(pool: readonly Example[], wanted: EpisodeShape): { shape: EpisodeShape; classes: string[] } | null {
+  const patients = new Map<string, Set<string>>();
+  for (const e of pool) patients.set(e.label, (patients.get(e.label) ?? new Set()).add(e.patientId));
+  for (let shots = wanted.shots; shots >= 1; shots--) {
+    for (let queries = wanted.queries; queries >= 1; queries--) {
+      const classes = [...patients.keys()].filter((c) => (patients.get(c)?.size ?? 0) >= shots + queries).sort();
+      if (classes.length >= 2) return { shape: { ways: Math.min(wanted.ways, classes.length), shots, queries }, classes };
+    }
+  }
+  return null;
+}
+
+/** Fixed validation episodes over held-out base-class patients: the same episodes at every check. */
+export class Validator {
+  readonly episodes: Episode[];
+  readonly shape: EpisodeShape;
+
+  constructor(readonly pool: readonly Example[], readonly encoder: ClinicalEncoder, wanted: EpisodeShape, count: number, seed: number) {
+    const feasible = feasibleShape(pool, wanted);
+    this.shape = feasible?.shape ?? wanted;
+    this.episodes = feasible ? new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed }).episodes(count) : [];
+  }
+
+  /** Mean query accuracy of the model over the validation episodes (NaN without any). */
+  accuracy(model: EpisodicModel): number {
+    if (this.episodes.length === 0) return Number.NaN;
+    const { fused } = embedAll(model, this.pool, this.encoder);
+    return this.episodes.reduce((s, e) => s + classifyEpisode(e, fused).accuracy, 0) / this.episodes.length;
+  }
+
+  /** Query accuracy of the validation episodes per age band of the query child. */
+  accuracyByAgeBand(model: EpisodicModel): Record<string, { accuracy: number; support: number }> {
+    const { fused } = embedAll(model, this.pool, this.encoder);
+    const tally = new Map<string, { right: number; n: number }>();
+    for (const e of this.episodes) {
+      const p = classifyEpisode(e, fused);
+      e.query.forEach((i, k) => {
+        const band = (this.pool[i] as Example).ageBand;
+        const t = tally.get(band) ?? { right: 0, n: 0 };
+        t.n++;
+        if (p.predicted[k] === e.queryLabels[k]) t.right++;
+        tally.set(band, t);
+      });
+    }
+    return Object.fromEntries([...tally].map(([band, t]) => [band, { accuracy: t.right / t.n, support: t.n }]));
+  }
+
+  /** Squared distances of every validation query to its own class prototype (abstention calibration). */
+  ownClassDistances(model: EpisodicModel, shots: number): number[] {
+    const feasible = feasibleShape(this.pool, { ...this.shape, shots });
+    if (!feasible) return [];
+    const { fused } = embedAll(model, this.pool, this.encoder);
+    const sampler = new EpisodeSampler(this.pool, { ...feasible.shape, classes: feasible.classes, seed: 0x5eed + shots });
+    return sampler.episodes(this.episodes.length).flatMap((e) => classifyEpisode(e, fused).ownDistance);
+  }
+}
