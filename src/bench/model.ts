@@ -12,7 +12,8 @@
  *
  * InfoNCE is {@link contrastiveLoss} with β = γ = 1 and one recording per patient (CLIP's
  * symmetric loss); ProtoCE is {@link prototypicalLoss} over squared Euclidean distances.
- * Inference = eval-mode forward of 256 ECGs with clinical context.
+ * Inference = eval-mode forward of 256 ECGs with clinical context, timed on tfjs and on ONNX
+ * Runtime (the model exported by `exportOnnx`), with 1 and 2 intra-op threads.
  * The inputs are seeded random signals made once, outside the timed region.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -21,6 +22,8 @@ import { cosineDisagreement } from '../losses/cosine-disagreement.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
 import { modelConfigSchema, type ModelConfig } from '../models/config.js';
 import { FewbeatModel, type ModelInput } from '../models/model.js';
+import { exportOnnx } from '../models/onnx/export.js';
+import { OnnxModelSession, type OnnxInput } from '../models/onnx/session.js';
 import { Rng } from '../util/rng.js';
 
 /** Shape of the bench episode and inference batch. */
@@ -111,6 +114,16 @@ export class BenchWorkload {
     return loss;
   }
 
+  /** The inference batch as typed arrays, for ONNX Runtime. */
+  inferenceArrays(): OnnxInput {
+    return {
+      batch: this.inference.ecg.shape[0],
+      ecg: this.inference.ecg.dataSync() as Float32Array,
+      leadMask: this.inference.leadMask.dataSync() as Float32Array,
+      clinical: this.inference.clinical.dataSync() as Float32Array,
+    };
+  }
+
   /** Eval-mode forward of the inference batch (256 ECGs with clinical context); returns its size. */
   infer(): number {
     const out = this.model.forward(this.inference, { training: false });
@@ -132,7 +145,11 @@ export class BenchWorkload {
 export interface BenchResult {
   params: number;
   train_step_ms_median: number;
+  /** ECG/s on the fastest inference path, named by `infer_path`. */
   infer_ecg_per_s: number;
+  infer_path: string;
+  /** ECG/s of each path: `tfjs-wasm`, `onnxruntime-1t`, `onnxruntime-2t`. */
+  infer_ecg_per_s_by_path: Record<string, number>;
   backend: string;
   peak_rss_mb: number;
   runs: number;
@@ -145,30 +162,58 @@ function median(values: number[]): number {
 }
 
 /** Milliseconds of each of `runs` calls of `f` after `warmup` untimed calls. */
-export function timeRuns(f: () => unknown, runs: number, warmup: number): number[] {
-  for (let i = 0; i < warmup; i++) f();
+export async function timeRuns(f: () => unknown, runs: number, warmup: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await f();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    f();
+    await f();
     times.push(performance.now() - t0);
   }
   return times;
 }
 
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+
+/** Options of {@link runBench}. */
+export interface BenchOptions {
+  runs: number;
+  warmup: number;
+  /** Name of the tfjs backend, as reported. */
+  backend: string;
+  /** ONNX Runtime intra-op thread counts to time inference with (none: tfjs only). @default [1, 2] */
+  onnxThreads?: readonly number[];
+}
+
 /**
- * Run the bench: `warmup` untimed then `runs` timed train steps, then the same for inference.
- * Medians of the timed runs; peak RSS of the whole process.
+ * Run the bench: `warmup` untimed then `runs` timed train steps, then the same for inference on
+ * tfjs and on ONNX Runtime. Medians of the timed runs; peak RSS of the whole process.
  */
-export function runBench(workload: BenchWorkload, opts: { runs: number; warmup: number; backend: string }): BenchResult {
-  const step = median(timeRuns(() => workload.trainStep(), opts.runs, opts.warmup));
-  const infer = median(timeRuns(() => workload.infer(), opts.runs, Math.min(opts.warmup, 2)));
+export async function runBench(workload: BenchWorkload, opts: BenchOptions): Promise<BenchResult> {
+  const inferWarmup = Math.min(opts.warmup, 2);
+  const step = median(await timeRuns(() => workload.trainStep(), opts.runs, opts.warmup));
+  const rate = (ms: number): number => round1(BENCH_SHAPE.inferenceBatch / (ms / 1000));
+  const byPath: Record<string, number> = { 'tfjs-wasm': rate(median(await timeRuns(() => workload.infer(), opts.runs, inferWarmup))) };
+  const threads = opts.onnxThreads ?? [1, 2];
+  if (threads.length > 0) {
+    const c = workload.model.config;
+    const onnx = exportOnnx(workload.model);
+    const input = workload.inferenceArrays();
+    for (const t of threads) {
+      const session = await OnnxModelSession.create(onnx, { samples: c.ecg.samples, leads: c.ecg.leads, features: c.clinical.inputDim }, { threads: t });
+      byPath[`onnxruntime-${t}t`] = rate(median(await timeRuns(() => session.run(input), opts.runs, inferWarmup)));
+      await session.dispose();
+    }
+  }
+  const [path, best] = Object.entries(byPath).reduce((a, b) => (b[1] > a[1] ? b : a));
   return {
     params: workload.params(),
-    train_step_ms_median: Math.round(step * 10) / 10,
-    infer_ecg_per_s: Math.round((BENCH_SHAPE.inferenceBatch / (infer / 1000)) * 10) / 10,
+    train_step_ms_median: round1(step),
+    infer_ecg_per_s: best,
+    infer_path: path,
+    infer_ecg_per_s_by_path: byPath,
     backend: opts.backend,
-    peak_rss_mb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    peak_rss_mb: round1(process.resourceUsage().maxRSS / 1024),
     runs: opts.runs,
   };
 }

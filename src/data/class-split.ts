@@ -28,9 +28,14 @@ export interface ClassSplit {
 /**
  * Resolve the class split from what the user asked for and what the cohort holds: unspecified
  * base classes are every cohort class that is not novel; unspecified novel classes are
- * {@link DEFAULT_NOVEL_CLASSES} present in the cohort and not asked to be base.
+ * {@link DEFAULT_NOVEL_CLASSES} present in the cohort and not asked to be base. Meta-training needs
+ * `minBase` base classes (evaluation of a trained model needs none).
  */
-export function resolveClassSplit(cohortClasses: readonly string[], asked: { base?: readonly string[] | undefined; novel?: readonly string[] | undefined }): ClassSplit {
+export function resolveClassSplit(
+  cohortClasses: readonly string[],
+  asked: { base?: readonly string[] | undefined; novel?: readonly string[] | undefined },
+  minBase = 2,
+): ClassSplit {
   const present = new Set(cohortClasses);
   for (const c of [...(asked.base ?? []), ...(asked.novel ?? [])]) {
     if (!present.has(c)) throw new FewbeatError(`class ${c} does not occur in the cohort (it has ${[...present].sort().join(', ')})`);
@@ -39,6 +44,6 @@ export function resolveClassSplit(cohortClasses: readonly string[], asked: { bas
   const base = asked.base ? [...asked.base] : [...present].filter((c) => !novel.includes(c)).sort();
   const both = base.filter((c) => novel.includes(c));
   if (both.length > 0) throw new FewbeatError(`class ${both[0]} is both a base and a novel class`);
-  if (base.length < 2) throw new FewbeatError(`meta-training needs at least 2 base classes, got ${base.length} (${base.join(', ')})`);
+  if (base.length < minBase) throw new FewbeatError(`meta-training needs at least 2 base classes, got ${base.length} (${base.join(', ')})`);
   return { base, novel };
 }

@@ -1,7 +1,7 @@
 import { ageBandOf, type AgeBandId } from '../clinical/age-bands.js';
 import type { Ecg } from '../io/ecg.js';
 import { loadCohortEcg } from '../io/load-ecg.js';
-import type { Cohort, CohortRow } from '../io/manifest/cohort.js';
+import type { Cohort, CohortRow, CohortWindow } from '../io/manifest/cohort.js';
 import { FewbeatError, isFewbeatError } from '../errors.js';
 import type { BatchSource } from './batch.js';
 import { preprocessEcg, type PreprocessSpec } from './preprocess.js';
@@ -14,6 +14,8 @@ export interface Example extends BatchSource {
   record: string;
   line: number;
   recordPath: string;
+  /** The manifest window of the record this example stands for (null = whole record). */
+  window: CohortWindow | null;
   patientId: string;
   /** The class the example is used as: its first label among the classes asked for. */
   label: string;
@@ -64,6 +66,7 @@ export function loadDataset(cohort: Cohort, spec: PreprocessSpec, options: LoadD
       record: row.record,
       line: row.line,
       recordPath: row.recordPath,
+      window: row.window,
       patientId: row.patientId,
       label,
       labels: row.labels,

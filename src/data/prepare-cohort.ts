@@ -19,6 +19,8 @@ export interface PrepareOptions extends Pick<LoadDatasetOptions, 'onRow' | 'load
   base?: readonly string[] | undefined;
   novel?: readonly string[] | undefined;
   seed: number;
+  /** Fewest base classes the run needs. @default 2 (meta-training); evaluation passes 0. */
+  minBase?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface PrepareOptions extends Pick<LoadDatasetOptions, 'onRow' | 'load
  */
 export function prepareCohort(cohort: Cohort, spec: PreprocessSpec, options: PrepareOptions): PreparedCohort {
   const cohortClasses = [...new Set(cohort.rows.flatMap((r) => r.labels))];
-  const classes = resolveClassSplit(cohortClasses, options);
+  const classes = resolveClassSplit(cohortClasses, options, options.minBase);
   const dataset = loadDataset(cohort, spec, {
     classes: new Set([...classes.novel, ...classes.base]),
     ...(options.onRow ? { onRow: options.onRow } : {}),

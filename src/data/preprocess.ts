@@ -1,15 +1,18 @@
 import type { Ecg } from '../io/ecg.js';
 import { FewbeatError } from '../errors.js';
+import { fillInvalidSamples } from '../signal/fill-invalid-samples.js';
 import { butter, resampleTo, sosfiltfilt, type Sos } from '../signal/filters/index.js';
+import { mapToLeadSet } from '../signal/map-to-lead-set.js';
+import { standardise } from '../signal/standardise.js';
 
 /**
  * How a recording becomes model input; saved in the model's config.json so that inference
  * preprocesses exactly as training did.
  */
 export interface PreprocessSpec {
-  /** Model sampling rate in Hz. @default 250 */
+  /** Model sampling rate in Hz. @default 100 (as PTB-XL's low-rate benchmark, Strodthoff et al. 2021) */
   fs: number;
-  /** Samples per recording after crop/pad, T. @default 2500 (10 s at 250 Hz) */
+  /** Samples per recording after crop/pad, T. @default 1000 (10 s at 100 Hz, the presets' `ecg.samples`) */
   samples: number;
   /** The model's lead set, in input order (L = leads.length). */
   leads: string[];
@@ -20,8 +23,8 @@ export interface PreprocessSpec {
 }
 
 export const DEFAULT_PREPROCESS: PreprocessSpec = {
-  fs: 250,
-  samples: 2500,
+  fs: 100,
+  samples: 1000,
   leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'],
   bandpassHz: [0.5, 40],
   filterOrder: 2,
@@ -33,12 +36,6 @@ export interface PreprocessedEcg {
   mask: Float32Array;
 }
 
-/** Common spellings of lead names (`MLII` is MIT-BIH's modified lead II, `AVR` upper-case). */
-function canonicalLead(name: string): string {
-  const n = name.trim().toUpperCase().replace(/^LEAD\s*/, '');
-  return n === 'MLII' ? 'II' : n === 'MLI' ? 'I' : n;
-}
-
 const sosCache = new Map<string, Sos>();
 function bandpass(spec: PreprocessSpec): Sos {
   const key = `${spec.filterOrder}:${spec.bandpassHz.join(',')}:${spec.fs}`;
@@ -47,28 +44,10 @@ function bandpass(spec: PreprocessSpec): Sos {
   return sos;
 }
 
-/** Replace NaN samples by linear interpolation between valid neighbours; null when none is valid. */
-function fillInvalid(x: Float64Array): Float64Array | null {
-  const valid: number[] = [];
-  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) valid.push(i);
-  if (valid.length === 0) return null;
-  if (valid.length === x.length) return x;
-  const y = Float64Array.from(x);
-  let k = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (Number.isFinite(y[i])) continue;
-    while (k + 1 < valid.length && (valid[k + 1] as number) < i) k++;
-    const a = valid[k] as number;
-    const b = valid[k + 1];
-    if (b === undefined || a > i) y[i] = x[a] as number;
-    else y[i] = (x[a] as number) + ((i - a) / (b - a)) * ((x[b] as number) - (x[a] as number));
-  }
-  return y;
-}
-
 /**
  * Preprocess one recording for the model:
- * 1. map its leads to the model's lead set (missing leads: zeros, mask 0; NaN runs interpolated);
+ * 1. map its leads to the model's lead set (`mapToLeadSet`: limb leads derived from I and II when
+ *    absent; other missing leads are zeros with mask 0), interpolating over NaN samples;
  * 2. resample to `spec.fs` (polyphase, Kaiser FIR, as scipy's `resample_poly`);
  * 3. zero-phase Butterworth band-pass (`sosfiltfilt`), removing baseline wander and HF noise;
  * 4. standardise each lead to zero mean and unit variance (a flat lead is treated as missing);
@@ -82,26 +61,17 @@ export function preprocessEcg(ecg: Ecg, spec: PreprocessSpec, source = ecg.sourc
   const T = spec.samples;
   const signal = new Float32Array(T * L);
   const mask = new Float32Array(L);
-  const byName = new Map(ecg.leads.map((name, i) => [canonicalLead(name), i] as const));
+  const mapped = mapToLeadSet({ ...ecg, source }, spec.leads);
   const minLength = Math.ceil(ecg.fs / spec.bandpassHz[0]);
   spec.leads.forEach((lead, l) => {
-    const index = byName.get(canonicalLead(lead));
-    if (index === undefined) return;
-    const raw = ecg.signals[index] as Float64Array;
+    const raw = mapped.signals[l] as Float64Array;
+    if (mapped.mask[l] !== 1 || !raw.some(Number.isFinite)) return;
     if (raw.length < minLength) throw new FewbeatError(`lead ${lead} has ${raw.length} samples, fewer than one period of the ${spec.bandpassHz[0]} Hz high-pass (${minLength})`, { file: source });
-    const filled = fillInvalid(raw);
-    if (!filled) return;
-    const filtered = sosfiltfilt(bandpass(spec), resampleTo(filled, ecg.fs, spec.fs));
-    let mean = 0;
-    for (const v of filtered) mean += v;
-    mean /= filtered.length;
-    let variance = 0;
-    for (const v of filtered) variance += (v - mean) ** 2;
-    const sd = Math.sqrt(variance / filtered.length);
-    if (!(sd > 1e-6)) return;
+    const filtered = standardise(sosfiltfilt(bandpass(spec), resampleTo(fillInvalidSamples(raw, `lead ${lead}`), ecg.fs, spec.fs)));
+    if (!filtered.some((v) => v !== 0)) return; // flat lead: treated as missing
     const offset = Math.max(0, Math.floor((filtered.length - T) / 2));
     const n = Math.min(T, filtered.length);
-    for (let t = 0; t < n; t++) signal[t * L + l] = ((filtered[offset + t] as number) - mean) / sd;
+    for (let t = 0; t < n; t++) signal[t * L + l] = filtered[offset + t] as number;
     mask[l] = 1;
   });
   if (!mask.some((m) => m === 1)) {

@@ -6,10 +6,12 @@ import type { AtrialEvent, RhythmSchedule, VentricularEvent } from './rhythm-eve
 /**
  * Turns a rhythm schedule into Gaussian wave kernels on the dipole, using one patient's morphology.
  *
- * Timing conventions, chosen so that the intervals a delineator measures match the schedule: a
- * wave's onset is its first kernel's peak − 2σ_before and its end the last kernel's peak + 2σ_after;
- * the T wave ends where the tangent at its steepest descent (peak + σ_after) meets the baseline,
- * i.e. at peak + 2σ_after (the tangent method of QT measurement).
+ * Timing convention: a wave's onset is its first kernel's peak − 3σ_before and its end the last
+ * kernel's peak + 3σ_after, where a Gaussian has fallen to 1.1 % of its peak. That is where
+ * multi-lead threshold delineators put wave boundaries (Laguna et al., Comput Biomed Res 1994; the
+ * CSE measurement studies; the MEANS program with which Rijnbeek's norms were measured, and
+ * fewbeat's own `delineate`), so the norm values drawn for a child are the values such a
+ * delineator measures. (A tangent-method T end would fall about σ_after earlier.)
  */
 export function kernelsForSchedule(schedule: RhythmSchedule, m: Morphology): WaveKernel[] {
   const kernels: WaveKernel[] = [];
@@ -26,13 +28,13 @@ function atrialKernels(a: AtrialEvent, m: Morphology, out: WaveKernel[]): void {
   switch (a.kind) {
     case 'sinus':
     case 'ectopic': {
-      const sigma = m.pDuration / 4;
-      out.push({ centre: a.onset + 2 * sigma, sigmaBefore: sigma, sigmaAfter: sigma, amplitude: a.kind === 'sinus' ? m.p : m.ectopicP });
+      const sigma = m.pDuration / 6;
+      out.push({ centre: a.onset + 3 * sigma, sigmaBefore: sigma, sigmaAfter: sigma, amplitude: a.kind === 'sinus' ? m.p : m.ectopicP });
       return;
     }
     case 'retrograde': {
-      const sigma = 0.0125;
-      out.push({ centre: a.onset + 2 * sigma, sigmaBefore: sigma, sigmaAfter: sigma, amplitude: m.retrogradeP });
+      const sigma = 0.009;
+      out.push({ centre: a.onset + 3 * sigma, sigmaBefore: sigma, sigmaAfter: sigma, amplitude: m.retrogradeP });
       return;
     }
     case 'flutter':
@@ -49,10 +51,10 @@ function ventricularKernels(v: VentricularEvent, m: Morphology, out: WaveKernel[
   const t0 = v.onset;
   if (v.kind === 'ventricular') {
     const d = v.qrsDuration;
-    out.push({ centre: t0 + 0.38 * d, sigmaBefore: 0.19 * d, sigmaAfter: 0.19 * d, amplitude: m.ventricularMain });
-    out.push({ centre: t0 + 0.75 * d, sigmaBefore: 0.125 * d, sigmaAfter: 0.125 * d, amplitude: m.ventricularLate });
-    const down = 0.1 * v.qt;
-    out.push({ centre: t0 + v.qt - 2 * down, sigmaBefore: 1.5 * down, sigmaAfter: down, amplitude: m.ventricularT });
+    out.push({ centre: t0 + 0.4 * d, sigmaBefore: 0.133 * d, sigmaAfter: 0.133 * d, amplitude: m.ventricularMain });
+    out.push({ centre: t0 + 0.76 * d, sigmaBefore: 0.08 * d, sigmaAfter: 0.08 * d, amplitude: m.ventricularLate });
+    const down = 0.07 * v.qt;
+    out.push({ centre: t0 + v.qt - 3 * down, sigmaBefore: 1.5 * down, sigmaAfter: down, amplitude: m.ventricularT });
     return;
   }
   let start = t0;
@@ -60,13 +62,13 @@ function ventricularKernels(v: VentricularEvent, m: Morphology, out: WaveKernel[
   if (v.kind === 'preexcited') {
     // Delta wave: a slurred upstroke from the pathway, then the normally conducted QRS 0.6 δ later.
     const delta = m.deltaDuration;
-    out.push({ centre: t0 + delta, sigmaBefore: delta / 2, sigmaAfter: delta / 3, amplitude: m.delta });
+    out.push({ centre: t0 + delta, sigmaBefore: delta / 3, sigmaAfter: delta / 4, amplitude: m.delta });
     start = t0 + 0.6 * delta;
     d = v.qrsDuration - 0.6 * delta;
   }
-  out.push({ centre: start + 0.22 * d, sigmaBefore: 0.11 * d, sigmaAfter: 0.11 * d, amplitude: m.q });
-  out.push({ centre: start + 0.5 * d, sigmaBefore: 0.12 * d, sigmaAfter: 0.12 * d, amplitude: m.r });
-  out.push({ centre: start + 0.78 * d, sigmaBefore: 0.11 * d, sigmaAfter: 0.11 * d, amplitude: m.s });
+  out.push({ centre: start + 0.24 * d, sigmaBefore: 0.08 * d, sigmaAfter: 0.08 * d, amplitude: m.q });
+  out.push({ centre: start + 0.5 * d, sigmaBefore: 0.1 * d, sigmaAfter: 0.1 * d, amplitude: m.r });
+  out.push({ centre: start + 0.76 * d, sigmaBefore: 0.08 * d, sigmaAfter: 0.08 * d, amplitude: m.s });
   if (m.brugadaSt[0] !== 0 || m.brugadaSt[2] !== 0) {
     out.push({ centre: start + d, sigmaBefore: 0.008, sigmaAfter: 0.25 * v.qt, amplitude: m.brugadaSt });
   }
@@ -78,24 +80,24 @@ function tWave(t0: number, qt: number, m: Morphology, out: WaveKernel[]): void {
   const end = t0 + qt;
   switch (m.lqtType) {
     case 0: {
-      const down = 0.1 * qt;
-      out.push({ centre: end - 2 * down, sigmaBefore: 1.5 * down, sigmaAfter: down, amplitude: m.t });
+      const down = 0.07 * qt;
+      out.push({ centre: end - 3 * down, sigmaBefore: 1.5 * down, sigmaAfter: down, amplitude: m.t });
       return;
     }
     case 1: {
-      const down = 0.12 * qt;
-      out.push({ centre: end - 2 * down, sigmaBefore: 2.2 * down, sigmaAfter: down, amplitude: scaled(m.t, 1.1) });
+      const down = 0.08 * qt;
+      out.push({ centre: end - 3 * down, sigmaBefore: 2.2 * down, sigmaAfter: down, amplitude: scaled(m.t, 1.1) });
       return;
     }
     case 2: {
-      const down = 0.08 * qt;
-      out.push({ centre: end - 2 * down - 0.16 * qt, sigmaBefore: 0.07 * qt, sigmaAfter: 0.06 * qt, amplitude: scaled(m.t, 0.5) });
-      out.push({ centre: end - 2 * down, sigmaBefore: down, sigmaAfter: down, amplitude: scaled(m.t, 0.6) });
+      const down = 0.055 * qt;
+      out.push({ centre: end - 3 * down - 0.16 * qt, sigmaBefore: 0.05 * qt, sigmaAfter: 0.04 * qt, amplitude: scaled(m.t, 0.5) });
+      out.push({ centre: end - 3 * down, sigmaBefore: down, sigmaAfter: down, amplitude: scaled(m.t, 0.6) });
       return;
     }
     case 3: {
-      const down = 0.07 * qt;
-      out.push({ centre: end - 2 * down, sigmaBefore: 1.1 * down, sigmaAfter: down, amplitude: scaled(m.t, 1.15) });
+      const down = 0.05 * qt;
+      out.push({ centre: end - 3 * down, sigmaBefore: 1.1 * down, sigmaAfter: down, amplitude: scaled(m.t, 1.15) });
       return;
     }
   }

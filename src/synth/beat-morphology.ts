@@ -57,12 +57,17 @@ const QRS_POSTERIOR: AgeCurve = [[3 * DAY, -0.8], [1 / 12, -0.55], [0.25, -0.4],
 const RV_TERMINAL: AgeCurve = [[3 * DAY, 0.9], [1 / 12, 0.7], [0.5, 0.5], [1, 0.35], [3, 0.2], [8, 0.1], [18, 0.05]];
 /** Main QRS dipole magnitude, mV. */
 const QRS_AMPLITUDE: AgeCurve = [[3 * DAY, 1.35], [0.25, 1.55], [1, 1.75], [3, 1.95], [8, 2.0], [12, 1.85], [18, 1.65]];
-/** Posterior component of the T wave: anterior in the first days, posterior in childhood. */
-const T_POSTERIOR: AgeCurve = [[3 * DAY, -0.5], [7 * DAY, 0.5], [1, 0.6], [8, 0.6], [12, 0.4], [18, 0.12]];
+/**
+ * Posterior component of the T wave (fraction of its magnitude; the frontal part is about 1.5× the
+ * magnitude after the Dower solve): anterior in the first days (upright T in V1), posterior from the
+ * first week (T inverted in V1–V3 in young children, V1–V2 at school age), anterior again in
+ * adolescence (only V1 inverted).
+ */
+const T_POSTERIOR: AgeCurve = [[3 * DAY, -1.0], [7 * DAY, 0.6], [1 / 12, 1.0], [5, 1.0], [8, 0.85], [12, 0.5], [16, 0.1]];
 /** T-wave magnitude, mV. */
 const T_AMPLITUDE: AgeCurve = [[3 * DAY, 0.22], [0.25, 0.3], [1, 0.38], [5, 0.45], [18, 0.42]];
-/** P-wave duration, s (≈ 50 ms in neonates to ≈ 95 ms in adolescents). */
-const P_DURATION: AgeCurve = [[3 * DAY, 0.05], [1, 0.06], [5, 0.075], [12, 0.09], [18, 0.095]];
+/** P-wave duration, s (≈ 50 ms in neonates to ≈ 90 ms in adolescents). */
+const P_DURATION: AgeCurve = [[3 * DAY, 0.05], [1, 0.06], [5, 0.072], [12, 0.085], [18, 0.09]];
 
 /**
  * The dipole (x, y, z) that leads I and aVF see at hexaxial angle `axisDeg` (0° = leftward, +90° =

@@ -6,8 +6,10 @@ import type { RhythmSchedule, VentricularEvent, VentricularKind } from './rhythm
  * (no conducted P wave, fewer than two beats).
  */
 export interface RhythmTruth {
-  /** Ventricular rate from the mean RR. */
+  /** Heart rate from the median RR (as fewbeat's `measureEcg` reports it). */
   readonly hrBpm: number | null;
+  /** Ventricular rate from the mean RR (beats per minute over the record; differs from hrBpm in grouped beating). */
+  readonly ventricularRateBpm: number | null;
   /** Atrial rate from the mean PP of P/F waves (null for fibrillation or without atrial events). */
   readonly atrialRateBpm: number | null;
   /** Median PR of conducted beats (for WPW: to the delta-wave onset). */
@@ -60,7 +62,8 @@ export function rhythmTruth(schedule: RhythmSchedule, duration: number): RhythmT
   const ms = (x: number | null): number | null => (x === null ? null : x * 1000);
   const ofDominant = beats.filter((v) => v.kind === dominant);
   return {
-    hrBpm: meanRr === null ? null : 60 / meanRr,
+    hrBpm: rr.length === 0 ? null : 60 / (median(rr) as number),
+    ventricularRateBpm: meanRr === null ? null : 60 / meanRr,
     atrialRateBpm: meanPp === null ? null : 60 / meanPp,
     prMs: ms(median(beats.flatMap((v) => (v.pr === null ? [] : [v.pr])))),
     qrsMs: ms(median(ofDominant.map((v) => v.qrsDuration))),

@@ -5,7 +5,7 @@ import type { PreparedCohort } from '../data/prepare-cohort.js';
 import { EpisodeSampler } from '../data/episode-sampler.js';
 import { FewbeatError } from '../errors.js';
 import { calibrateThreshold } from '../fewshot/prototype-bank.js';
-import { saveModel } from '../models/checkpoint.js';
+import { loadModel, saveModel } from '../models/checkpoint.js';
 import type { ModelConfigInput } from '../models/config.js';
 import { FewbeatModel } from '../models/model.js';
 import { loadPreset } from '../models/presets.js';
@@ -104,7 +104,6 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   model.dispose();
 
   // The best model (by validation accuracy) is what the directory holds; calibrate it.
-  const { loadModel } = await import('../models/checkpoint.js');
   const best = loadModel(outDir).model;
   const thresholds: Record<string, number> = {};
   for (const shots of CALIBRATED_SHOTS) {

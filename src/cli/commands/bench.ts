@@ -9,7 +9,8 @@ function formatBench(r: BenchResult): string {
   return [
     `params                 ${r.params.toLocaleString('en-US')}`,
     `train_step_ms_median   ${r.train_step_ms_median}   (5-way 5-shot 10-query episode, 2 views, Adam)`,
-    `infer_ecg_per_s        ${r.infer_ecg_per_s}   (eval forward, batch 256)`,
+    `infer_ecg_per_s        ${r.infer_ecg_per_s}   (eval forward, batch 256, fastest path: ${r.infer_path})`,
+    ...Object.entries(r.infer_ecg_per_s_by_path).map(([path, v]) => `  ${path.padEnd(21)}${v}`),
     `backend                ${r.backend}`,
     `peak_rss_mb            ${r.peak_rss_mb}`,
     `runs                   ${r.runs} timed after warm-up (medians)`,
@@ -34,7 +35,7 @@ export function register(program: Command): void {
       const backend = await initBackend(opts.backend as BackendName);
       const workload = new BenchWorkload(seed);
       try {
-        emit(runBench(workload, { runs, warmup, backend: `tfjs-${backend}, 1 thread` }), opts, formatBench);
+        emit(await runBench(workload, { runs, warmup, backend: `tfjs-${backend}, 1 thread` }), opts, formatBench);
       } finally {
         workload.dispose();
       }

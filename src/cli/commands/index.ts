@@ -1,18 +1,28 @@
 import type { Command } from 'commander';
 import { register as registerBench } from './bench.js';
 import { register as registerCohort } from './cohort.js';
+import { register as registerImport } from './import.js';
 import { register as registerInspect } from './inspect.js';
+import { register as registerMeasure } from './measure.js';
 import { register as registerQrs } from './qrs.js';
+import { register as registerSynth } from './synth.js';
+import { register as registerTrain } from './train.js';
+import { register as registerEval } from './eval.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
  * each exporting `register(program)`. Add one import and one line per command.
  */
 const registrars: Array<(program: Command) => void> = [
+  registerTrain,
+  registerEval,
   registerBench,
   registerCohort,
+  registerImport,
   registerInspect,
+  registerMeasure,
   registerQrs,
+  registerSynth,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { readAnnotations } from '../../io/wfdb/annotations.js';
-import { readRecord, type WfdbRecord } from '../../io/wfdb/record.js';
+import { readRecordAsync, type WfdbRecord } from '../../io/wfdb/record.js';
 import { emit, parseNumberOption } from '../output.js';
 
 /** What `fewbeat inspect --json` prints (the shape other checks rely on). */
@@ -25,9 +25,9 @@ export interface InspectOptions {
   annotations?: string | undefined;
 }
 
-/** Build the inspection of `recordPath` (path without extension). */
-export function inspectRecord(recordPath: string, opts: InspectOptions = {}): InspectResult {
-  const rec: WfdbRecord = readRecord(recordPath);
+/** Build the inspection of `recordPath` (path without extension); every format, FLAC included. */
+export async function inspectRecord(recordPath: string, opts: InspectOptions = {}): Promise<InspectResult> {
+  const rec: WfdbRecord = await readRecordAsync(recordPath);
   const h = rec.header;
   const result: InspectResult = {
     record: h.recordName,
@@ -89,9 +89,9 @@ export function register(program: Command): void {
     .option('--to <m>', 'end frame (exclusive) of the samples to print')
     .option('--annotations <ext>', 'also read annotations <record>.<ext> (e.g. atr)')
     .option('--json', 'machine-readable output')
-    .action((record: string, opts: { from?: string; to?: string; annotations?: string; json?: boolean }) => {
+    .action(async (record: string, opts: { from?: string; to?: string; annotations?: string; json?: boolean }) => {
       const from = opts.from === undefined ? undefined : parseNumberOption('--from', opts.from, { integer: true, min: 0 });
       const to = opts.to === undefined ? undefined : parseNumberOption('--to', opts.to, { integer: true, min: 0 });
-      emit(inspectRecord(record, { from, to, annotations: opts.annotations }), opts, formatInspection);
+      emit(await inspectRecord(record, { from, to, annotations: opts.annotations }), opts, formatInspection);
     });
 }

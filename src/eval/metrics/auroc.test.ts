@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { binaryAuroc, oneVsRestAuroc } from './auroc.js';
+import { Rng } from '../../util/rng.js';
+import { aurocOfTieGroups, binaryAuroc, oneVsRestAuroc } from './auroc.js';
+import { tieGroups } from './tie-groups.js';
 
 describe('binaryAuroc', () => {
   it('is 1 when every positive outscores every negative and 0 when reversed', () => {
@@ -23,6 +25,18 @@ describe('binaryAuroc', () => {
 
   it('rejects a NaN score with the index of the sample', () => {
     expect(() => binaryAuroc([true, false], [0.1, Number.NaN])).toThrow(/scores\[1\]/);
+  });
+});
+
+describe('aurocOfTieGroups with weights', () => {
+  it('equals the AUROC of the sample with each item repeated as often as its weight', () => {
+    const rng = new Rng(8);
+    const scores = Array.from({ length: 60 }, () => Math.round(rng.next() * 20) / 20); // many ties
+    const isPositive = scores.map((s) => rng.bernoulli(0.3 + 0.4 * s));
+    const counts = scores.map(() => rng.int(0, 3));
+    const expanded = counts.flatMap((c, i) => new Array<number>(c).fill(i));
+    const direct = binaryAuroc(expanded.map((i) => isPositive[i] as boolean), expanded.map((i) => scores[i] as number));
+    expect(aurocOfTieGroups(tieGroups(scores), isPositive, counts).value).toBeCloseTo(direct.value as number, 14);
   });
 });
 

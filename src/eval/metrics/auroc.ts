@@ -1,28 +1,50 @@
 import { assertSameLength, checkedClassIndex } from './confusion-matrix.js';
-import { rocCurve } from './roc-curve.js';
+import { tieGroups } from './tie-groups.js';
 
 /** An area under the ROC curve, or `null` with the reason it is undefined. */
 export type AurocResult = { value: number; reason?: undefined } | { value: null; reason: string };
 
 /**
- * Area under the ROC curve by the trapezoidal rule over {@link rocCurve}, as scikit-learn's
- * `roc_auc_score`. Equals the Mann–Whitney probability P(s⁺ > s⁻) + ½·P(s⁺ = s⁻) that a random
- * positive outscores a random negative (Hanley & McNeil 1982), ties counting one half.
+ * Area under the ROC curve, as scikit-learn's `roc_auc_score`: the Mann–Whitney probability
  *
- * Undefined (value `null`) when there is no positive or no negative sample; scikit-learn raises
- * "Only one class present in y_true" there.
+ *     AUROC = P(s⁺ > s⁻) + ½·P(s⁺ = s⁻)
+ *
+ * that a random positive outscores a random negative, ties counting one half (Hanley & McNeil
+ * 1982); this equals the trapezoidal area under the ROC curve (roc-curve.ts), whose tied scores move the curve
+ * diagonally. Undefined (value `null`) when there is no positive or no negative sample;
+ * scikit-learn raises "Only one class present in y_true" there.
  */
 export function binaryAuroc(isPositive: readonly boolean[], scores: readonly number[]): AurocResult {
-  const curve = rocCurve(isPositive, scores, { dropIntermediate: false });
-  if (curve === null) {
-    const positives = isPositive.filter(Boolean).length;
-    return { value: null, reason: positives === 0 ? 'no positive samples' : 'no negative samples' };
-  }
+  assertSameLength('isPositive', isPositive.length, 'scores', scores.length);
+  return aurocOfTieGroups(tieGroups(scores), isPositive);
+}
+
+/**
+ * AUROC from tie groups (decreasing score) with optional sample weights w (bootstrap counts):
+ * walking down the groups, with P⁺ the positive weight already passed and p_g, n_g the positive
+ * and negative weight of group g,
+ *
+ *     AUROC = Σ_g n_g · (P⁺ + p_g / 2) / (P · N),   P, N = total positive and negative weight.
+ */
+export function aurocOfTieGroups(groups: readonly (readonly number[])[], isPositive: readonly boolean[], weights?: ArrayLike<number>): AurocResult {
+  let passedPositive = 0;
   let area = 0;
-  for (let i = 1; i < curve.fpr.length; i++) {
-    area += ((curve.fpr[i] as number) - (curve.fpr[i - 1] as number)) * ((curve.tpr[i] as number) + (curve.tpr[i - 1] as number)) / 2;
+  let negative = 0;
+  for (const group of groups) {
+    let p = 0;
+    let n = 0;
+    for (const i of group) {
+      const w = weights === undefined ? 1 : (weights[i] as number);
+      if (isPositive[i]) p += w;
+      else n += w;
+    }
+    area += n * (passedPositive + p / 2);
+    passedPositive += p;
+    negative += n;
   }
-  return { value: area };
+  if (passedPositive === 0) return { value: null, reason: 'no positive samples' };
+  if (negative === 0) return { value: null, reason: 'no negative samples' };
+  return { value: area / (passedPositive * negative) };
 }
 
 /** One-vs-rest AUROC of every class and their macro mean. */

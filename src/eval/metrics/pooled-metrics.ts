@@ -9,6 +9,9 @@ import { precisionRecallF1 } from './precision-recall-f1.js';
 import { rocCurve, type RocCurve } from './roc-curve.js';
 import { sensitivitySpecificity } from './sensitivity-specificity.js';
 
+/** Resolution of the stored ROC curves: far below what a plot shows. */
+const ROC_PLOT_STEP = 0.002;
+
 /** Metrics of one class over the pooled queries. */
 export interface PooledClassMetrics {
   precision: number;
@@ -21,7 +24,7 @@ export interface PooledClassMetrics {
   support: number;
   /** queries whose episode offered this class (the AUROC population) */
   aurocQueries: number;
-  /** ROC curve over the same population (corner points only); null when AUROC is undefined */
+  /** ROC curve over the same population, for plotting (corners, thinned to steps ≥ 0.002); null when AUROC is undefined */
   roc: RocCurve | null;
 }
 
@@ -67,10 +70,7 @@ export function pooledMetrics(pooled: PooledPredictions, options: PooledMetricsO
   const prf = precisionRecallF1(confusion);
   const ss = sensitivitySpecificity(confusion);
   const perClass = pooled.classes.map((_, c): PooledClassMetrics => {
-    const population = pooled.inEpisode.flatMap((member, i) => (member[c] ? [i] : []));
-    const isPositive = population.map((i) => pooled.yTrue[i] === c);
-    const scores = population.map((i) => (pooled.scores[i] as number[])[c] as number);
-    const auroc = population.length === 0 ? { value: null, reason: 'the class was in no episode' } : binaryAuroc(isPositive, scores);
+    const { auroc, isPositive, scores } = pooledClassAuroc(pooled, c);
     const ssC = ss[c] as (typeof ss)[number];
     return {
       precision: prf.precision[c] as number,
@@ -80,8 +80,8 @@ export function pooledMetrics(pooled: PooledPredictions, options: PooledMetricsO
       sensitivity: ssC.sensitivity,
       specificity: ssC.specificity,
       support: ssC.support,
-      aurocQueries: population.length,
-      roc: auroc.value === null ? null : rocCurve(isPositive, scores),
+      aurocQueries: isPositive.length,
+      roc: auroc.value === null ? null : rocCurve(isPositive, scores, { minStep: ROC_PLOT_STEP }),
     };
   });
   const correct = pooled.yTrue.map((t, i) => t === pooled.yPred[i]);
@@ -98,3 +98,16 @@ export function pooledMetrics(pooled: PooledPredictions, options: PooledMetricsO
     perClass,
   };
 }
+
+/**
+ * One-vs-rest AUROC of global class `c` over the queries whose episode contained it, score
+ * p(c | query), positives = queries of class c; with the population it was computed on.
+ */
+export function pooledClassAuroc(pooled: PooledPredictions, c: number): { auroc: AurocResult; isPositive: boolean[]; scores: number[] } {
+  const population = pooled.inEpisode.flatMap((member, i) => (member[c] ? [i] : []));
+  const isPositive = population.map((i) => pooled.yTrue[i] === c);
+  const scores = population.map((i) => (pooled.scores[i] as number[])[c] as number);
+  const auroc: AurocResult = population.length === 0 ? { value: null, reason: 'the class was in no episode' } : binaryAuroc(isPositive, scores);
+  return { auroc, isPositive, scores };
+}
+

@@ -1,5 +1,5 @@
-import { FewbeatError } from '../../errors.js';
 import { assertSameLength } from './confusion-matrix.js';
+import { tieGroups } from './tie-groups.js';
 
 /** Points of a receiver operating characteristic curve, from (0, 0) to (1, 1). */
 export interface RocCurve {
@@ -19,6 +19,13 @@ export interface RocCurveOptions {
    * @default true
    */
   dropIntermediate?: boolean;
+  /**
+   * For plotting: also drop points closer than this to the last kept point in both fpr and tpr
+   * (the ends are always kept), so a curve over thousands of queries stays a few hundred points.
+   * The plotted curve then deviates from the exact one by less than `minStep`.
+   * @default 0 (keep every point)
+   */
+  minStep?: number;
 }
 
 /**
@@ -34,27 +41,24 @@ export interface RocCurveOptions {
  */
 export function rocCurve(isPositive: readonly boolean[], scores: readonly number[], options: RocCurveOptions = {}): RocCurve | null {
   assertSameLength('isPositive', isPositive.length, 'scores', scores.length);
-  const bad = scores.findIndex((s) => !Number.isFinite(s));
-  if (bad >= 0) throw new FewbeatError(`score ${String(scores[bad])} is not a finite number`, { location: `scores[${bad}]` });
-  const order = scores.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
-  // Cumulative true/false positives at the last index of every run of equal scores.
+  // Cumulative true/false positives after each group of equal scores, in decreasing score order.
   const tps: number[] = [0];
   const fps: number[] = [0];
   const thresholds: number[] = [Number.POSITIVE_INFINITY];
   let tp = 0;
   let fp = 0;
-  order.forEach((idx, rank) => {
-    if (isPositive[idx]) tp++;
-    else fp++;
-    const next = order[rank + 1];
-    if (next === undefined || scores[next] !== scores[idx]) {
-      tps.push(tp);
-      fps.push(fp);
-      thresholds.push(scores[idx] as number);
+  for (const group of tieGroups(scores)) {
+    for (const i of group) {
+      if (isPositive[i]) tp++;
+      else fp++;
     }
-  });
+    tps.push(tp);
+    fps.push(fp);
+    thresholds.push(scores[group[0] as number] as number);
+  }
   if (tp === 0 || fp === 0) return null;
-  const keep = options.dropIntermediate ?? true ? cornerIndices(fps, tps) : fps.map((_, i) => i);
+  const corners = options.dropIntermediate ?? true ? cornerIndices(fps, tps) : fps.map((_, i) => i);
+  const keep = thinned(corners, fps, tps, fp, tp, options.minStep ?? 0);
   return {
     fpr: keep.map((i) => (fps[i] as number) / fp),
     tpr: keep.map((i) => (tps[i] as number) / tp),
@@ -71,5 +75,18 @@ function cornerIndices(fps: readonly number[], tps: readonly number[]): number[]
     if (bendF !== 0 || bendT !== 0) keep.push(i);
   }
   keep.push(fps.length - 1);
+  return keep;
+}
+
+/** The indices whose (fpr, tpr) is at least `minStep` from the last kept point in fpr or tpr; ends kept. */
+function thinned(indices: readonly number[], fps: readonly number[], tps: readonly number[], fp: number, tp: number, minStep: number): number[] {
+  if (minStep <= 0) return [...indices];
+  const keep = [indices[0] as number];
+  for (let j = 1; j < indices.length - 1; j++) {
+    const i = indices[j] as number;
+    const last = keep[keep.length - 1] as number;
+    if (((fps[i] as number) - (fps[last] as number)) / fp >= minStep || ((tps[i] as number) - (tps[last] as number)) / tp >= minStep) keep.push(i);
+  }
+  keep.push(indices[indices.length - 1] as number);
   return keep;
 }

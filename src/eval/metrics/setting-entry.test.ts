@@ -94,6 +94,21 @@ describe('settingEntry', () => {
   });
 });
 
+describe('settingEntry with bootstrap intervals', () => {
+  const predictions = fakePredictions(2, 30, 5, 4, 1.5);
+
+  it('adds episode-bootstrap CIs that bracket the pooled values and are reproducible from the seed', () => {
+    const a = settingEntry(predictions, setting, { bootstrap: { seed: 1, resamples: 200 } });
+    const ci = a.bootstrap_ci95 as NonNullable<typeof a.bootstrap_ci95>;
+    expect(ci.balanced_accuracy[0]).toBeLessThan(a.balanced_accuracy);
+    expect(ci.balanced_accuracy[1]).toBeGreaterThan(a.balanced_accuracy);
+    expect(ci.auroc_macro[0]).toBeLessThan(a.auroc_macro as number);
+    expect(ci.auroc_macro[1]).toBeGreaterThan(a.auroc_macro as number);
+    expect(ci.balanced_accuracy[1] - ci.balanced_accuracy[0]).toBeLessThan(0.25);
+    expect(settingEntry(predictions, setting, { bootstrap: { seed: 1, resamples: 200 } }).bootstrap_ci95).toEqual(ci);
+  });
+});
+
 describe('settingEntry on a scikit-learn reference case', () => {
   const reference = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/reference/metrics.json'), 'utf8')) as {
     cases: { n_classes: number; y_true: number[]; y_score: number[][]; balanced_accuracy: number; f1_macro: number; auroc_ovr_macro?: number; log_loss: number }[];

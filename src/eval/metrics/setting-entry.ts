@@ -3,6 +3,7 @@ import { FewbeatError } from '../../errors.js';
 import { episodeAccuracies } from './episode-accuracy.js';
 import { meanCi95, type MeanCi } from './mean-ci.js';
 import { SettingSchema, type AgeBandMetricsJson, type MeanCi95Json, type PerClassJson, type SettingJson } from './metrics-schema.js';
+import { pooledBootstrapCis, type PooledBootstrapOptions } from './pooled-bootstrap.js';
 import { pooledMetrics, type PooledMetricsOptions } from './pooled-metrics.js';
 import { poolPredictions, subsetPooled, type QueryPrediction } from './pooled-predictions.js';
 
@@ -20,6 +21,12 @@ export interface SettingDescription {
   classes?: readonly string[];
 }
 
+/** Options of {@link settingEntry}. */
+export interface SettingEntryOptions extends PooledMetricsOptions {
+  /** add `bootstrap_ci95` (episode-level percentile bootstrap of balanced accuracy and macro AUROC) */
+  bootstrap?: PooledBootstrapOptions;
+}
+
 /**
  * The `settings[]` entry of metrics.json for one setting, from every query prediction of its
  * episodes (see {@link pooledMetrics} for how pooled metrics are computed):
@@ -28,14 +35,15 @@ export interface SettingDescription {
  * - `balanced_accuracy`, `auroc_macro`, `f1_macro`, `ece`, `accuracy`, `log_loss`, `brier`,
  *   `confusion_matrix`, `reliability`, `roc`, and `per_class` over the pooled queries;
  * - `by_age_band`: the same pooled metrics restricted to the queries of each age band, bands in
- *   the order of src/clinical/age-bands.ts (queries without a band count as `unknown`).
+ *   the order of src/clinical/age-bands.ts (queries without a band count as `unknown`);
+ * - `bootstrap_ci95` when `options.bootstrap` is given (see {@link pooledBootstrapCis}).
  *
  * The result is validated against {@link SettingSchema}: no NaN reaches the JSON.
  *
  * @example
  *   const entry = settingEntry(predictions, { split: 'novel', ways: 5, shots: 5, queries: 10 });
  */
-export function settingEntry(predictions: readonly QueryPrediction[], setting: SettingDescription, options: PooledMetricsOptions = {}): SettingJson {
+export function settingEntry(predictions: readonly QueryPrediction[], setting: SettingDescription, options: SettingEntryOptions = {}): SettingJson {
   if (predictions.length === 0) throw new FewbeatError(`setting ${describe(setting)} has no query predictions`, { location: 'settingEntry' });
   const pooled = poolPredictions(predictions, setting.classes);
   const metrics = pooledMetrics(pooled, options);
@@ -84,8 +92,18 @@ export function settingEntry(predictions: readonly QueryPrediction[], setting: S
     confusion_matrix: metrics.confusion,
     reliability: { bins: metrics.calibration.bins, ece: metrics.calibration.ece, mce: metrics.calibration.mce },
     roc,
+    ...(options.bootstrap ? { bootstrap_ci95: bootstrapJson(pooledBootstrapCis(pooled, options.bootstrap)) } : {}),
   };
   return SettingSchema.parse(entry);
+}
+
+function bootstrapJson(b: ReturnType<typeof pooledBootstrapCis>) {
+  return {
+    balanced_accuracy: b.balancedAccuracy.ci,
+    auroc_macro: b.aurocMacro.ci,
+    resamples: Math.min(b.balancedAccuracy.resamples, b.aurocMacro.resamples),
+    unit: 'episode',
+  };
 }
 
 /** A {@link MeanCi} as metrics.json writes it. */

@@ -18,18 +18,18 @@ const STYLE = `
   h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 40px 0 8px; border-bottom: 2px solid #4e79a7; padding-bottom: 4px; }
   h3 { font-size: 16px; margin: 24px 0 8px; } p.lead { color: #555; margin: 0 0 16px; } p.note { color: #555; font-size: 13px; max-width: 900px; }
   table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; } caption { text-align: left; font-weight: 600; padding: 4px 0; }
-  th, td { padding: 5px 10px; border-bottom: 1px solid #e3e3e3; text-align: left; vertical-align: top; } th { background: #f2f4f7; font-weight: 600; } caption { font-size: 14px; }
+  td.num, td:first-child { white-space: nowrap; } th, td { padding: 5px 10px; border-bottom: 1px solid #e3e3e3; text-align: left; vertical-align: top; } th { background: #f2f4f7; font-weight: 600; } caption { font-size: 14px; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .ci { color: #666; font-size: 12px; white-space: nowrap; }
   .good { color: #1b7a35; font-weight: 600; } .bad { color: #b3261e; font-weight: 600; } .neutral { color: #666; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 24px 32px; align-items: start; } figure { margin: 0; } figure svg { max-width: 100%; height: auto; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 24px 32px; align-items: start; } figure { margin: 0; } figure svg { max-width: 100%; height: auto; } figure.wide { grid-column: 1 / -1; }
   code { font-size: 12px; color: #555; background: #f2f4f7; padding: 1px 4px; border-radius: 3px; } .missing { color: #999; font-style: italic; }
-  dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 13px; } dl.meta dt { font-weight: 600; color: #444; } dl.meta dd { margin: 0; word-break: break-word; }
+  dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 13px; } dl.meta dt { font-weight: 600; color: #444; } dl.meta dd { margin: 0; word-break: break-word; } dl.meta pre { margin: 0; font-size: 12px; background: #f2f4f7; padding: 6px 8px; border-radius: 3px; max-height: 320px; overflow: auto; }
   nav { font-size: 13px; margin: 8px 0 0; } nav a { margin-right: 14px; color: #4e79a7; }
 `;
 
 /** A rendered chart, labelled for the tests and for assistive technology. */
-function figure(kind: string, svg: string): string {
-  return `<figure data-plot="${escapeHtml(kind)}">${svg}</figure>`;
+function figure(kind: string, svg: string, wide = false): string {
+  return `<figure data-plot="${escapeHtml(kind)}"${wide ? ' class="wide"' : ''}>${svg}</figure>`;
 }
 
 const missing = (what: string): string => `<p class="missing">${escapeHtml(what)} not available in this run.</p>`;
@@ -58,7 +58,7 @@ export async function renderReportHtml(input: ReportData): Promise<string> {
     ...(run.cohort ? [['Cohort', escapeHtml(run.cohort)] as [string, string]] : []),
     ...(run.seed !== undefined ? [['Seed', String(run.seed)] as [string, string]] : []),
     ...(run.durationSeconds !== undefined ? [['Run time', `${(run.durationSeconds / 60).toFixed(1)} min`] as [string, string]] : []),
-    ...Object.entries(run.details).map(([k, v]): [string, string] => [escapeHtml(k), typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? escapeHtml(String(v)) : `<code>${escapeHtml(JSON.stringify(v))}</code>`]),
+    ...Object.entries(run.details).map(([k, v]): [string, string] => [escapeHtml(k), detailValue(v)]),
   ];
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -70,7 +70,7 @@ export async function renderReportHtml(input: ReportData): Promise<string> {
 
 <h2 id="summary">Results at a glance</h2>
 ${settings.length > 0 ? settingsTable(settings) : missing('Evaluation settings')}
-<p class="note">Episode accuracy is the mean over episodes with its 95 % confidence interval (mean ± 1.96·sd/√E, sd with ddof = 1). The other columns pool every query of every episode.</p>
+<p class="note">Episode accuracy is the mean over episodes with its 95 % confidence interval (mean ± 1.96·sd/√E, sd with ddof = 1). The other columns pool every query of every episode; where balanced accuracy and macro AUROC carry an interval, it is a percentile bootstrap over episodes.</p>
 
 <div id="settings">${settingSections.join('\n')}</div>
 
@@ -110,7 +110,7 @@ async function settingSection(s: SettingJson, index: number, allClasses: readonl
 Episode accuracy ${formatNumber(s.episode_accuracy.mean)} (95 % CI ${formatNumber(s.episode_accuracy.ci95[0])} to ${formatNumber(s.episode_accuracy.ci95[1])}); balanced accuracy ${formatNumber(s.balanced_accuracy)}; macro AUROC ${formatNumber(s.auroc_macro)}.</p>
 <h3>Per class (one-vs-rest, pooled queries)</h3>
 ${perClassTable(s, nameOf)}
-<div class="charts">${figure('roc', roc)}${figure('confusion-matrix', confusion)}${figure('reliability', reliability)}
+<div class="charts">${figure('roc', roc)}${figure('reliability', reliability)}${figure('confusion-matrix', confusion, s.classes.length > 6)}
 <div><h3>By age band</h3>
 ${ageBandTable(s, ageBandLabel)}</div></div>
 </section>`;
@@ -124,6 +124,16 @@ async function embeddingSection(embeddings: NonNullable<ParsedReportData['embedd
     `${embeddings.description}; ${points.length} points, UMAP seed ${embeddings.seed}`), 'embedding-');
   return `${figure('embedding-map', svg)}
 <p class="note">UMAP keeps neighbourhoods, not distances: tight, separate clusters per class suggest the space separates the rhythms; clusters that follow age band rather than class would mean the model leans on age.</p>`;
+}
+
+/** A run detail: plain text for scalars, JSON for structures (pretty-printed when long). */
+function detailValue(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return escapeHtml(String(v));
+  const compact = JSON.stringify(v) ?? 'null';
+  if (compact.length <= 100) return `<code>${escapeHtml(compact)}</code>`;
+  // Pretty-printed, but arrays of scalars kept on one line.
+  const pretty = JSON.stringify(v, null, 2).replace(/\[\s*([^[\]{}]*?)\s*\]/g, (_m, items: string) => `[${items.split(/,\s*/).join(', ')}]`);
+  return `<pre>${escapeHtml(pretty)}</pre>`;
 }
 
 function readingNotes(): string {

@@ -14,12 +14,17 @@ export function settingsTable(settings: readonly SettingJson[]): string {
     String(s.queries),
     String(s.episodes),
     formatMeanCi(s.episode_accuracy),
-    formatNumber(s.balanced_accuracy),
-    formatNumber(s.auroc_macro),
+    withCi(s.balanced_accuracy, s.bootstrap_ci95?.balanced_accuracy),
+    withCi(s.auroc_macro, s.bootstrap_ci95?.auroc_macro),
     formatNumber(s.f1_macro),
     formatNumber(s.ece),
   ]);
   return htmlTable(['Setting', 'Queries / class', 'Episodes', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Macro AUROC', 'Macro F1', 'ECE'], rows, { numeric: [1, 2, 3, 4, 5, 6, 7] });
+}
+
+/** A value, followed by its CI when there is one. */
+function withCi(value: number | null, ci: readonly [number, number] | undefined): string {
+  return ci ? formatMeanCi({ mean: value ?? Number.NaN, ci95: ci }) : formatNumber(value);
 }
 
 /** Per-class table of one setting, with class display names. */

@@ -46,7 +46,7 @@ function fakeReportData(): ReportData {
   const full5 = fakeEpisodes(7, NOVEL, fiveShot, 120, 2.6);
   const settings = [
     settingEntry(fakeEpisodes(6, NOVEL, oneShot, 120, 2.6), oneShot),
-    settingEntry(full5, fiveShot),
+    settingEntry(full5, fiveShot, { bootstrap: { seed: 1, resamples: 100 } }),
     settingEntry(fakeEpisodes(8, [...BASE, ...NOVEL], mixed, 120, 2.6), mixed),
   ];
   const baselines = [['ecg-only-protonet', 2.0], ['clinical-only', 0.9], ['handcrafted-features', 1.4], ['supervised-finetune', 1.8]].map(([name, skill]) =>
@@ -61,11 +61,11 @@ function fakeReportData(): ReportData {
     return { episode, losses: { total: 1.2 + 2.5 * decay + 0.08 * rng.normal(), contrastive: 0.9 + 1.3 * decay + 0.05 * rng.normal(), class: 0.2 + 1.0 * decay + 0.05 * rng.normal(), consistency: 0.1 + 0.2 * decay + 0.02 * rng.normal() } };
   });
   const validation = Array.from({ length: 20 }, (_, i) => ({ episode: (i + 1) * 100, accuracy: 0.9 - 0.55 * Math.exp(-(i + 1) / 5) + 0.01 * rng.normal() }));
-  const centres = new Map([...NOVEL, ...BASE].map((c) => [c, Array.from({ length: 32 }, () => 3 * rng.normal())]));
+  const centres = new Map([...NOVEL, ...BASE].map((c) => [c, Array.from({ length: 32 }, () => 0.9 * rng.normal())]));
   const points = Array.from({ length: 300 }, (_, i) => {
     const label = [...NOVEL, ...BASE][i % 10] as string;
     const ageBand = rng.pick(BANDS);
-    const ageShift = BANDS.indexOf(ageBand) * 0.15;
+    const ageShift = BANDS.indexOf(ageBand) * 0.08;
     return { vector: (centres.get(label) as number[]).map((x) => x + ageShift + rng.normal()), label, ageBand };
   });
   return {
@@ -76,7 +76,7 @@ function fakeReportData(): ReportData {
       seed: 7,
       cohort: 'synthetic default cohort (fake data for the report test)',
       durationSeconds: 512,
-      details: { backend: 'wasm', fusion: 'late', embedding_dim: 64, loss: { lambda1: 1, lambda2: 0.5, beta: 0.5, gamma: 2 } },
+      details: { backend: 'wasm', fusion: 'late', embedding_dim: 64, loss: { lambda1: 1, lambda2: 0.5, beta: 0.5, gamma: 2 }, preprocessing: { fs: 250, seconds: 10, leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], bandpass: [0.5, 40], notch: 50 } },
     },
     history: { steps, validation },
     embeddings: { description: 'query embeddings of 30 novel- and base-class examples each', points, seed: 3 },

@@ -2,11 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { clinicalSchemaSchema, type ClinicalContext, type ClinicalSchema } from '../../clinical/schema.js';
-import { parseClinicalCell, parseDecimal, splitList } from './cells.js';
+import type { z } from 'zod';
+import { splitList } from './cells.js';
 import {
-  AGE_LIMITS_YEARS, MANIFEST_FILE, RESERVED_COLUMNS, REQUIRED_COLUMNS, SCHEMA_FILE,
-  type Cohort, type CohortRow, type CohortWindow, type ManifestProblem,
+  MANIFEST_FILE, RESERVED_COLUMNS, REQUIRED_COLUMNS, SCHEMA_FILE,
+  type Cohort, type CohortRow, type ManifestProblem,
 } from './cohort.js';
+import { clinicalCellsSchema, manifestRowSchema, windowCellsSchema } from './row-schema.js';
 import { isRecognisedLabel } from './known-classes.js';
 import { resolveRecord } from './record-format.js';
 
@@ -104,13 +106,14 @@ function readManifest(dir: string, schema: ClinicalSchema | null, report: Report
   const rows: CohortRow[] = [];
   const firstLineOf = new Map<string, number>();
   const resolved = new Map<string, boolean>();
+  const schemas = rowSchemas(schema);
   for (const { record: cells, info } of records.slice(1)) {
     const line = info.lines;
     if (cells.length !== header.width) {
       report({ line, column: '', reason: `has ${cells.length} cells, the header has ${header.width}` });
       continue;
     }
-    const { row, ok, identity } = readRow(dir, line, cells, header, schema, report, resolved);
+    const { row, ok, identity } = readRow(dir, line, cells, header, schemas, report, resolved);
     const first = identity === null ? undefined : firstLineOf.get(identity);
     if (first !== undefined) report({ line, column: 'record', reason: `duplicate of line ${first} (same record${row.window ? ' and window' : ''})` });
     else if (identity !== null) firstLineOf.set(identity, line);
@@ -140,74 +143,67 @@ function readHeader(names: string[], schema: ClinicalSchema | null, report: Repo
   return ok ? { index, width: names.length } : null;
 }
 
-function readRow(
-  dir: string, line: number, cells: string[], header: Header, schema: ClinicalSchema | null, report: Report, resolved: Map<string, boolean>,
-): { row: CohortRow; ok: boolean; identity: string | null } {
-  let ok = true;
-  const cell = (name: string): string => { const i = header.index.get(name); return i === undefined ? '' : cells[i]!.trim(); };
-  const fail = (column: string, reason: string): void => { ok = false; report({ line, column, reason }); };
+/** Report every zod issue of a row as a problem at its column. */
+function reportIssues(error: z.ZodError, line: number, report: Report): void {
+  for (const issue of error.issues) report({ line, column: String(issue.path[0] ?? ''), reason: issue.message });
+}
 
-  const record = cell('record');
+function readRow(
+  dir: string, line: number, cells: string[], header: Header, schemas: RowSchemas, report: Report, resolved: Map<string, boolean>,
+): { row: CohortRow; ok: boolean; identity: string | null } {
+  const byColumn: Record<string, string> = {};
+  for (const name of new Set([...RESERVED_COLUMNS, ...header.index.keys()])) {
+    const i = header.index.get(name);
+    byColumn[name] = i === undefined ? '' : cells[i]!;
+  }
+  const own = schemas.row.safeParse(byColumn);
+  const window = schemas.window.safeParse(byColumn);
+  const clinical = schemas.clinical.safeParse(byColumn);
+  let ok = own.success && window.success && clinical.success;
+  for (const r of [own, window, clinical]) if (!r.success) reportIssues(r.error, line, report);
+
+  const record = byColumn.record!.trim();
   const recordPath = resolve(dir, record);
-  if (record === '') fail('record', 'empty record path');
-  else {
+  if (record !== '') {
     let exists = resolved.get(recordPath);
     if (exists === undefined) { exists = resolveRecord(recordPath) !== null; resolved.set(recordPath, exists); }
-    if (!exists) fail('record', `record not found: no ${record}.hea, .edf, .bdf or .csv`);
+    if (!exists) { ok = false; report({ line, column: 'record', reason: `record not found: no ${record}.hea, .edf, .bdf or .csv` }); }
   }
-  const patientId = cell('patient_id');
-  if (patientId === '') fail('patient_id', 'empty patient id');
-
-  const labels = splitList(cell('label'));
-  if (labels.length === 0) fail('label', 'no label');
+  const labels = splitList(byColumn.label!);
   for (const label of labels) {
     if (!isRecognisedLabel(label)) report({ line, column: 'label', severity: 'warning', reason: `label '${label}' is not a class id of data/classes.json (write unmapped source labels as source:${label})` });
   }
-
-  const ageYears = readAge(cell('age_years'), schema, (reason) => fail('age_years', reason));
-  const sexText = cell('sex');
-  let sex: 'M' | 'F' | null = null;
-  if (sexText === 'M' || sexText === 'F') sex = sexText;
-  else if (sexText !== '') fail('sex', `unknown sex code '${sexText}', expected M, F or empty`);
-
-  const split = cell('split') === '' ? null : cell('split');
-  const windowText = [cell('start_s'), cell('end_s')] as const;
-  const window = readWindow(...windowText, fail);
+  const win = window.success ? window.data : null;
   /** What makes two rows duplicates: the same record file and window (null when either is unreadable). */
-  const identity = record === '' || (window === null && windowText.join('') !== '') ? null : `${recordPath}\u0000${window ? `${window.startS}-${window.endS}` : ''}`;
-
-  const clinical: ClinicalContext = {};
-  for (const field of schema?.fields ?? []) {
-    if (field.name === 'age_years') { clinical[field.name] = ageYears; continue; }
-    if (field.name === 'sex') { clinical[field.name] = sex; continue; }
-    const parsed = parseClinicalCell(field, cell(field.name));
-    if (parsed.ok) clinical[field.name] = parsed.value;
-    else fail(field.name, parsed.reason);
-  }
-  return { row: { line, record, recordPath, patientId, labels, ageYears, sex, split, window, clinical }, ok, identity };
+  const identity = record === '' || !window.success ? null : `${recordPath}\u0000${win ? `${win.startS}-${win.endS}` : ''}`;
+  const v = own.success ? own.data : { patient_id: '', label: labels, age_years: null, sex: null, split: null };
+  const context: ClinicalContext = clinical.success ? { ...clinical.data } : {};
+  for (const f of schemas.implied) context[f] = f === 'age_years' ? v.age_years : v.sex;
+  return {
+    row: { line, record, recordPath, patientId: v.patient_id, labels: v.label, ageYears: v.age_years, sex: v.sex, split: v.split, window: win, clinical: orderLike(schemas.fieldNames, context) },
+    ok, identity,
+  };
 }
 
-function readAge(text: string, schema: ClinicalSchema | null, fail: (reason: string) => void): number | null {
-  if (text === '') return null;
-  const age = parseDecimal(text);
-  if (age === null) { fail(`not a number: '${text}' (decimal years expected)`); return null; }
-  const [lo, hi] = AGE_LIMITS_YEARS;
-  if (age < lo || age > hi) { fail(`impossible age ${age} years, expected within [${lo}, ${hi}]`); return null; }
-  const field = schema?.fields.find((f) => f.name === 'age_years');
-  if (field?.type === 'numeric' && (age < field.range[0] || age > field.range[1])) {
-    fail(`age ${age} years is outside the schema's range [${field.range[0]}, ${field.range[1]}]`);
-    return null;
-  }
-  return age;
+/** The zod schemas of a manifest's rows, built once per cohort. */
+interface RowSchemas {
+  row: ReturnType<typeof manifestRowSchema>;
+  window: typeof windowCellsSchema;
+  clinical: ReturnType<typeof clinicalCellsSchema>;
+  /** Schema fields that are read from the age_years / sex columns. */
+  implied: Array<'age_years' | 'sex'>;
+  fieldNames: string[];
 }
 
-function readWindow(startText: string, endText: string, fail: (column: string, reason: string) => void): CohortWindow | null {
-  if (startText === '' && endText === '') return null;
-  const startS = parseDecimal(startText);
-  const endS = parseDecimal(endText);
-  if (startS === null) { fail('start_s', `not a number: '${startText}' (seconds from the record start)`); return null; }
-  if (endS === null) { fail('end_s', `not a number: '${endText}' (seconds from the record start)`); return null; }
-  if (startS < 0) { fail('start_s', `negative window start ${startS} s`); return null; }
-  if (!(endS > startS)) { fail('end_s', `window end ${endS} s is not after its start ${startS} s`); return null; }
-  return { startS, endS };
+function rowSchemas(schema: ClinicalSchema | null): RowSchemas {
+  const names = schema?.fields.map((f) => f.name) ?? [];
+  return {
+    row: manifestRowSchema(schema), window: windowCellsSchema, clinical: clinicalCellsSchema(schema),
+    implied: names.filter((n): n is 'age_years' | 'sex' => n === 'age_years' || n === 'sex'), fieldNames: names,
+  };
+}
+
+/** The context with its keys in schema order (so rows compare and print the same way). */
+function orderLike(names: string[], context: ClinicalContext): ClinicalContext {
+  return Object.fromEntries(names.map((n) => [n, context[n] ?? null]));
 }

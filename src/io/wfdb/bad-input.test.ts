@@ -6,7 +6,7 @@ import { FewbeatError } from '../../errors.js';
 import { realPath } from '../../test-utils/real-data.js';
 import { parseAnnotations, readAnnotations } from './annotations.js';
 import { parseHeader } from './header.js';
-import { readRecord } from './record.js';
+import { readRecord, readRecordAsync } from './record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fewbeat-wfdb-bad-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,9 +47,21 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
 
   it('an unknown format, and a FLAC format fewbeat does not decode', () => {
     const unknown = record('unk', 'unk 1 100 10\nunk.dat 999 200 16 0 0 0 0 I\n', new Uint8Array(20));
-    expect(errorOf(() => readRecord(unknown)).message).toBe(`${unknown}.hea: header line 2: unknown signal format 999; supported: 8, 16, 61, 80, 160, 212, 310, 311, 24, 32`);
+    expect(errorOf(() => readRecord(unknown)).message).toBe(`${unknown}.hea: header line 2: unknown signal format 999; supported: 8, 16, 61, 80, 160, 212, 310, 311, 24, 32, 508, 516, 524 (FLAC)`);
     const flac = record('flac', 'flac 1 100 10\nflac.dat 516 200 16 0 0 0 0 I\n', new Uint8Array(20));
-    expect(errorOf(() => readRecord(flac)).message).toMatch(/flac\.hea: header line 2: unsupported format 516 \(FLAC\)/);
+    expect(errorOf(() => readRecord(flac)).message).toMatch(/flac\.hea: header line 2: unsupported format 516 \(FLAC\) in the synchronous reader/);
+  });
+
+  it('a FLAC signal file that is not FLAC, is cut short, or disagrees with its header', async () => {
+    const notFlac = record('notflac', 'notflac 1 100 10\nnotflac.dat 516 200 16 0 0 0 0 I\n', new Uint8Array(20));
+    await expect(readRecordAsync(notFlac)).rejects.toThrow(`${notFlac}.dat: byte 0: not a FLAC stream (no 'fLaC' marker)`);
+    const flacBytes = src('wfdb-python-sample/flacformats.d1');
+    const cut = record('cutflac', 'cutflac 1 200 499\ncutflac.dat 516 200/mV 16 0 0 0 0 x\n', flacBytes.subarray(0, 400));
+    await expect(readRecordAsync(cut)).rejects.toBeInstanceOf(FewbeatError);
+    const twoSignals = record('twoflac', 'twoflac 2 200 499\ntwoflac.dat 516 200/mV\ntwoflac.dat 516 200/mV\n', flacBytes);
+    await expect(readRecordAsync(twoSignals)).rejects.toThrow(/FLAC stream has 1 channels, the header gives the file 2 signals/);
+    const wrongBits = record('bitsflac', 'bitsflac 1 200 499\nbitsflac.dat 524 200/mV\n', flacBytes);
+    await expect(readRecordAsync(wrongBits)).rejects.toThrow(/FLAC stream has 16-bit samples, format 524 needs 24/);
   });
 
   it('a missing header, data or annotation file', () => {

@@ -16,6 +16,34 @@ import type { WfdbSignalSpec } from './header.js';
  */
 export const FLAC_BITS: Readonly<Record<string, number>> = { '508': 8, '516': 16, '524': 24 };
 
+/**
+ * One decoder instance, reused (instantiating the WebAssembly module costs more than decoding a
+ * small file); calls are queued so that decodes never interleave. `decodeFile` resets the decoder
+ * after each file; a decoder that threw is dropped.
+ */
+let sharedDecoder: Promise<FLACDecoder> | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+
+function withDecoder<T>(use: (decoder: FLACDecoder) => Promise<T>): Promise<T> {
+  const run = queue.then(async () => {
+    sharedDecoder ??= (async () => {
+      const d = new FLACDecoder();
+      await d.ready;
+      return d;
+    })();
+    const decoder = await sharedDecoder;
+    try {
+      return await use(decoder);
+    } catch (e) {
+      sharedDecoder = null;
+      decoder.free();
+      throw e;
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 /** Largest FLAC file decoded (bytes). */
 const MAX_FLAC_BYTES = 1 << 30;
 
@@ -40,15 +68,11 @@ export async function decodeFlacSignalFile(path: string, signals: WfdbSignalSpec
     throw new FewbeatError('signals of one FLAC file must have the same samples per frame', { file: path });
   }
 
-  const decoder = new FLACDecoder();
   let decoded: Awaited<ReturnType<FLACDecoder['decodeFile']>>;
   try {
-    await decoder.ready;
-    decoded = await decoder.decodeFile(bytes);
+    decoded = await withDecoder((decoder) => decoder.decodeFile(bytes));
   } catch (e) {
     throw new FewbeatError(`FLAC stream cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });
-  } finally {
-    decoder.free();
   }
   if (decoded.errors.length > 0) {
     const first = decoded.errors[0];

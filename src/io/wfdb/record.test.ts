@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realPath } from '../../test-utils/real-data.js';
-import { readEcg, readRecord } from './record.js';
+import { readEcg, readEcgAsync, readRecord } from './record.js';
 
 const rec200 = (realPath('mitdb/200.hea') as string).replace(/\.hea$/, '');
 const sample = (name: string): string => (realPath(`wfdb-python-sample/${name}.hea`) as string).replace(/\.hea$/, '');
@@ -64,6 +64,13 @@ describe('reading a WFDB record', () => {
     const fast = readEcg(sample('03700181'), { to: 100, channels: [0] });
     expect(fast.fs).toBe(500);
     expect(fast.signals[0]?.length).toBe(400);
+  });
+
+  it('reads a FLAC record as an ECG through the asynchronous reader', async () => {
+    const ecg = await readEcgAsync(sample('mixedsignals'), { to: 100, channels: [0, 1, 2] });
+    expect(ecg.fs).toBeCloseTo(249.89, 9);
+    expect(ecg.leads).toEqual(['II', 'III', 'V']);
+    expect(() => readEcg(sample('mixedsignals'))).toThrow(/unsupported format 516 \(FLAC\) in the synchronous reader/);
   });
 
   it('reads a header without signal length by measuring the data file', () => {

@@ -1,8 +1,11 @@
 import { FewbeatError } from '../../errors.js';
 import type { Ecg } from '../ecg.js';
+import { dirname, join } from 'node:path';
+import { decodeFlacSignalFile } from './flac.js';
+import { flacFormat } from './formats.js';
 import { readHeader, type WfdbHeader } from './header.js';
 import { readMultiSegment } from './multi-segment.js';
-import { readSingleSegment } from './single-segment.js';
+import { fileGroups, readSingleSegment } from './single-segment.js';
 
 /** What part of a record to read. Frames are counted at the record's frame rate `fs`. */
 export interface ReadOptions {
@@ -12,6 +15,8 @@ export interface ReadOptions {
   to?: number | undefined;
   /** Signal indices to read (header order), default all. */
   channels?: number[] | undefined;
+  /** Data files decoded beforehand, by path (FLAC files; `readRecordAsync` fills this). */
+  decoded?: ReadonlyMap<string, Int32Array[]> | undefined;
 }
 
 /** One signal of a record, at its own rate `fs = frame rate · sampsPerFrame`. */
@@ -66,6 +71,27 @@ export function readRecord(recordPath: string, opts: ReadOptions = {}): WfdbReco
 }
 
 /**
+ * `readRecord` for every format, FLAC (508/516/524) included: FLAC data files of the record (and of
+ * its segments) are decoded first, asynchronously, then read like any other.
+ */
+export async function readRecordAsync(recordPath: string, opts: ReadOptions = {}): Promise<WfdbRecord> {
+  const header = readHeader(recordPath);
+  const folder = dirname(recordPath);
+  const headers = header.segments
+    ? header.segments.filter((s) => s.name !== '~' && s.length > 0).map((s) => readHeader(join(folder, s.name)))
+    : [header];
+  const decoded = new Map(opts.decoded ?? []);
+  for (const h of headers) {
+    for (const group of fileGroups(h, folder)) {
+      if (flacFormat((group.signals[0] as { fmt: string }).fmt) && !decoded.has(group.path)) {
+        decoded.set(group.path, await decodeFlacSignalFile(group.path, group.signals));
+      }
+    }
+  }
+  return readRecord(recordPath, { ...opts, decoded });
+}
+
+/**
  * A record as an `Ecg`: one sampling rate for all returned leads.
  *
  * - When every selected channel has the same samples per frame k, the leads are returned at their
@@ -75,7 +101,16 @@ export function readRecord(recordPath: string, opts: ReadOptions = {}): WfdbReco
  *   at the frame rate `fs`. Select channels to get a faster lead unreduced.
  */
 export function readEcg(recordPath: string, opts: ReadOptions = {}): Ecg {
-  const rec = readRecord(recordPath, opts);
+  return ecgFromRecord(readRecord(recordPath, opts));
+}
+
+/** `readEcg` for every format, FLAC included (see `readRecordAsync`). */
+export async function readEcgAsync(recordPath: string, opts: ReadOptions = {}): Promise<Ecg> {
+  return ecgFromRecord(await readRecordAsync(recordPath, opts));
+}
+
+/** The `Ecg` view of a record that was read (rules in `readEcg`). */
+export function ecgFromRecord(rec: WfdbRecord): Ecg {
   if (rec.channels.length === 0) throw new FewbeatError('record has no signals to read', { file: rec.header.file });
   const spf = rec.channels.map((c) => c.sampsPerFrame);
   const uniform = spf.every((k) => k === spf[0]);
@@ -84,7 +119,7 @@ export function readEcg(recordPath: string, opts: ReadOptions = {}): Ecg {
     leads: rec.channels.map((c) => c.name),
     units: rec.channels.map((c) => c.units),
     signals: rec.channels.map((c) => (uniform ? c.physical : frameAverage(c.physical, c.sampsPerFrame, c.adcGain, c.baseline))),
-    source: recordPath,
+    source: rec.recordPath,
   };
 }
 

@@ -50,61 +50,97 @@ export function framesInFile(file: SignalFile): number {
   return Math.floor(samplesIn(file.format, Math.max(0, size - file.byteOffset)) / file.frameSize);
 }
 
+/** Samples decoded per step of `readFrames` (a multiple of every frame and packing-group size is used). */
+const CHUNK_SAMPLES = 1 << 16;
+
 /**
  * Read the stored samples of frames [from, to) of every signal in the file, without decoding the
  * rest of the file: only the bytes of those frames are read (formats 212/310/311 from the start of
  * their packing group; format 8 stores differences and is therefore read from the first frame).
+ * Bytes are read and decoded in chunks of about 64 Ki samples straight into the per-signal
+ * arrays, so a read needs little memory beyond its samples.
  *
  * @returns one Int32Array per signal, `(to − from)·spf_k` samples each, raw (no skew, no scaling).
  */
 export function readFrames(file: SignalFile, from: number, to: number): Int32Array[] {
   if (file.decoded) return sliceDecoded(file, file.decoded, from, to);
-  const { format, frameSize } = file;
-  const firstFrame = format.differences ? 0 : from;
-  let s0 = firstFrame * frameSize;
+  const { format, frameSize, signals } = file;
+  let s0 = (format.differences ? 0 : from) * frameSize;
   s0 -= s0 % format.groupSamples;
   const s1 = to * frameSize;
-  const byteStart = file.byteOffset + bytesFor(format, s0);
   const byteEnd = file.byteOffset + bytesFor(format, s1);
-  const bytes = withFile(file.path, (fd) => {
+  const out = signals.map((s) => new Int32Array((to - from) * s.sampsPerFrame));
+
+  // Where each position of a frame goes: signal colSignal[c], sample colSub[c] of that signal's frame.
+  const colSignal = new Int32Array(frameSize);
+  const colSub = new Int32Array(frameSize);
+  for (let k = 0, c = 0; k < signals.length; k++) {
+    for (let j = 0; j < (signals[k] as WfdbSignalSpec).sampsPerFrame; j++, c++) {
+      colSignal[c] = k;
+      colSub[c] = j;
+    }
+  }
+  const spfOf = Int32Array.from(signals, (s) => s.sampsPerFrame);
+  const running = Float64Array.from(signals, (s) => s.initValue); // format 8 only
+  const chunk = Math.max(1, Math.floor(CHUNK_SAMPLES / (frameSize * format.groupSamples))) * frameSize * format.groupSamples;
+  const samples = new Int32Array(Math.min(chunk, s1 - s0));
+  const bytes = Buffer.allocUnsafe(bytesFor(format, samples.length));
+  const base = from * frameSize;
+
+  withFile(file.path, (fd) => {
     const size = fstatSync(fd).size;
     if (size < byteEnd) {
-      const declared = Math.floor(samplesIn(format, Math.max(0, size - file.byteOffset)) / frameSize);
-      throw new FewbeatError(`file is truncated: frame ${to - 1} needs ${byteEnd} bytes but the file has ${size} (${declared} whole frames)`,
+      const whole = Math.floor(samplesIn(format, Math.max(0, size - file.byteOffset)) / frameSize);
+      throw new FewbeatError(`file is truncated: frame ${to - 1} needs ${byteEnd} bytes but the file has ${size} (${whole} whole frames)`,
         { file: file.path, location: `byte ${size}` });
     }
-    const buf = Buffer.allocUnsafe(byteEnd - byteStart);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, byteStart + got);
-      if (n === 0) throw new FewbeatError('file ended while reading', { file: file.path, location: `byte ${byteStart + got}` });
-      got += n;
-    }
-    return buf;
-  });
-  const count = s1 - s0;
-  const stored = new Int32Array(count);
-  format.decode(bytes, count, stored);
-
-  const skipSamples = from * frameSize - s0;
-  const nFrames = to - from;
-  const out = file.signals.map((s) => new Int32Array(nFrames * s.sampsPerFrame));
-  if (format.differences) integrateDifferences(stored, file, count / frameSize);
-  // De-interleave: signal k's samples sit at offset `col` within each frame.
-  let col = 0;
-  for (let k = 0; k < file.signals.length; k++) {
-    const spf = (file.signals[k] as WfdbSignalSpec).sampsPerFrame;
-    const dst = out[k] as Int32Array;
-    if (spf === 1) {
-      for (let t = 0, src = skipSamples + col; t < nFrames; t++, src += frameSize) dst[t] = stored[src];
-    } else {
-      for (let t = 0; t < nFrames; t++) {
-        const src = skipSamples + t * frameSize + col;
-        for (let j = 0; j < spf; j++) dst[t * spf + j] = stored[src + j];
+    for (let pos = s0; pos < s1;) {
+      const n = Math.min(chunk, s1 - pos);
+      const byteStart = file.byteOffset + bytesFor(format, pos);
+      const byteCount = file.byteOffset + bytesFor(format, pos + n) - byteStart;
+      for (let got = 0; got < byteCount;) {
+        const r = readSync(fd, bytes, got, byteCount - got, byteStart + got);
+        if (r === 0) throw new FewbeatError('file ended while reading', { file: file.path, location: `byte ${byteStart + got}` });
+        got += r;
       }
+      format.decode(bytes, n, samples);
+      let rel = pos - base; // position of samples[0] relative to the first wanted sample
+      if (format.differences) {
+        for (let i = 0, c = (pos - s0) % frameSize; i < n; i++) {
+          const k = colSignal[c];
+          samples[i] = running[k] += samples[i];
+          if (++c === frameSize) c = 0;
+        }
+      }
+      let i = 0;
+      if (rel < 0) {
+        i = Math.min(n, -rel);
+        rel += i;
+      }
+      let t = Math.floor(rel / frameSize);
+      let c = rel - t * frameSize;
+      if (frameSize === signals.length) {
+        // Every signal has one sample per frame: the common case, kept branch-light.
+        for (; i < n; i++) {
+          (out[c] as Int32Array)[t] = samples[i];
+          if (++c === frameSize) {
+            c = 0;
+            t++;
+          }
+        }
+      } else {
+        for (; i < n; i++) {
+          const k = colSignal[c];
+          (out[k] as Int32Array)[t * spfOf[k] + colSub[c]] = samples[i];
+          if (++c === frameSize) {
+            c = 0;
+            t++;
+          }
+        }
+      }
+      pos += n;
     }
-    col += spf;
-  }
+  });
   return out;
 }
 
@@ -117,22 +153,6 @@ function sliceDecoded(file: SignalFile, decoded: Int32Array[], from: number, to:
     }
     return all.subarray(from * s.sampsPerFrame, to * s.sampsPerFrame);
   });
-}
-
-/** Format 8: turn stored first differences into samples, per signal, starting from its initial value. */
-function integrateDifferences(stored: Int32Array, file: SignalFile, nFrames: number): void {
-  let col = 0;
-  for (const s of file.signals) {
-    let x = s.initValue;
-    for (let t = 0; t < nFrames; t++) {
-      for (let j = 0; j < s.sampsPerFrame; j++) {
-        const i = t * file.frameSize + col + j;
-        x += stored[i];
-        stored[i] = x;
-      }
-    }
-    col += s.sampsPerFrame;
-  }
 }
 
 function withFile<T>(path: string, use: (fd: number) => T): T {

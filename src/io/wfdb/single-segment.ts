@@ -3,7 +3,7 @@ import { FewbeatError } from '../../errors.js';
 import type { WfdbHeader, WfdbSignalSpec } from './header.js';
 import { checkMatV4Container } from './matlab-v4.js';
 import type { ReadOptions, WfdbChannel, WfdbRecord } from './record.js';
-import { framesInFile, readFrames, signalFile, type SignalFile } from './signal-file.js';
+import { framesInFile, readFrames, signalFile } from './signal-file.js';
 
 /** WFDB's gain for signals whose header says 0 ("uncalibrated"). */
 const DEFAULT_GAIN = 200;
@@ -13,7 +13,7 @@ export const MAX_SAMPLES_PER_READ = 2 ** 27;
 /** Read a single-segment record whose header is already parsed (see `readRecord`). */
 export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: ReadOptions = {}): WfdbRecord {
   const folder = dirname(recordPath);
-  const files = groupByFile(header, folder);
+  const files = fileGroups(header, folder).map((g) => signalFile(g.path, g.signals, header.file, opts.decoded?.get(g.path) ?? null));
   const sigLen = header.sigLen ?? (files[0] ? framesInFile(files[0]) : 0);
   const { from, to, channels } = resolveRange(header, sigLen, opts);
 
@@ -69,9 +69,9 @@ export function toPhysical(stored: Int32Array, offset: number, n: number, gain: 
   return out;
 }
 
-/** Signals sharing a data file are consecutive in the header; each run becomes one `SignalFile`. */
-function groupByFile(header: WfdbHeader, folder: string): SignalFile[] {
-  const files: SignalFile[] = [];
+/** Signals sharing a data file are consecutive in the header; each run is one data file. */
+export function fileGroups(header: WfdbHeader, folder: string): Array<{ path: string; signals: WfdbSignalSpec[] }> {
+  const groups: Array<{ path: string; signals: WfdbSignalSpec[] }> = [];
   let run: WfdbSignalSpec[] = [];
   const flush = (): void => {
     if (run.length === 0) return;
@@ -81,7 +81,7 @@ function groupByFile(header: WfdbHeader, folder: string): SignalFile[] {
         file: header.file, location: `header line ${(run[0] as WfdbSignalSpec).line}`,
       });
     }
-    files.push(signalFile(join(folder, name), run, header.file));
+    groups.push({ path: join(folder, name), signals: run });
     run = [];
   };
   for (const s of header.signals) {
@@ -89,7 +89,7 @@ function groupByFile(header: WfdbHeader, folder: string): SignalFile[] {
     run.push(s);
   }
   flush();
-  return files;
+  return groups;
 }
 
 /** Check and default the frame range and channel list of a read. */

@@ -34,7 +34,8 @@ function median(values: readonly number[]): number {
  *    ±minRr/2 (so two beats 200 ms apart at 300 bpm both survive).
  * 2. QRS and noise levels are the medians of the last 8 QRS and 8 noise peak heights, initialised
  *    from the 1-s maxima of the first 8 s; a candidate above DT is a QRS.
- * 3. Refractory period: clamp(0.4·median RR, 0.1 s, 0.2 s) after a QRS, candidates are ignored
+ * 3. Refractory period: clamp(0.4·median RR, 0.1 s, 0.2 s) after a QRS (0.1 s until two RR
+ *    intervals are known), candidates are ignored
  *    (a fixed 200 ms would drop every second beat of a 300 bpm SVT).
  * 4. T-wave rule (Pan & Tompkins 1985): a candidate within min(0.36 s, 0.6·median RR) of the last
  *    QRS whose maximal slope is below half that QRS's slope is a T wave (counted as noise).
@@ -69,7 +70,8 @@ export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOpti
     qrsLevels.push(m);
   }
   const noiseLevels: number[] = [0];
-  const rrs: number[] = [Math.round(fs)];
+  const rrs: number[] = [];
+  const rrMedian = (): number => (rrs.length ? median(rrs) : fs);
   const slopes: number[] = [];
   const push = (buf: number[], v: number): void => {
     buf.push(v);
@@ -94,13 +96,14 @@ export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOpti
     push(slopes, lastSlope);
     pendingNoise = [];
   };
-  const refractory = (): number => Math.min(0.2 * fs, Math.max(0.1 * fs, 0.4 * median(rrs)));
+  // Until two RR intervals are known the rate is unknown: allow the shortest refractory period.
+  const refractory = (): number => (rrs.length < 2 ? 0.1 * fs : Math.min(0.2 * fs, Math.max(0.1 * fs, 0.4 * median(rrs))));
 
   for (const c of candidates) {
     // 5. search back (possibly several times) before deciding on c
     for (;;) {
       if (lastQrs === -Infinity) break;
-      const rr = median(rrs);
+      const rr = rrMedian();
       if (c - lastQrs <= searchbackRr * rr) break;
       const dt2 = threshold() / 2;
       let best = -1;
@@ -121,7 +124,7 @@ export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOpti
     if (since < refractory()) continue;
     const height = f[c]!;
     if (height > threshold()) {
-      const tWaveWindow = Math.min(0.36 * fs, 0.6 * median(rrs));
+      const tWaveWindow = Math.min(0.36 * fs, 0.6 * rrMedian());
       if (since < tWaveWindow && slopeAt(c) < 0.5 * lastSlope) {
         push(noiseLevels, height);
         pendingNoise.push(c);

@@ -1,18 +1,20 @@
 /**
- * Move each detection (a peak of the integrated QRS feature) to the R peak: the sample within
- * ±`halfWindowSeconds` where the lead with the largest QRS deflection deviates most from the
- * window's median-free baseline (the window mean). Leads are compared by their own peak-to-peak
- * range in each window, so the biggest complex of a multi-lead record wins. Result sorted, unique.
+ * Move each detection (a peak of the integrated QRS feature, which can sit anywhere inside a wide
+ * complex) to the R peak: within ±`halfWindowSeconds`, but never past halfway to the neighbouring
+ * detections (beats 200 ms apart at 300 bpm stay apart), take the lead whose peak-to-peak range is
+ * largest there, and in it the sample farthest from the window mean. Result sorted and unique.
  */
-export function refineToRPeaks(leads: readonly Float64Array[], detections: Int32Array, fs: number, halfWindowSeconds = 0.08): Int32Array {
+export function refineToRPeaks(leads: readonly Float64Array[], detections: Int32Array, fs: number, halfWindowSeconds = 0.1): Int32Array {
   const w = Math.max(1, Math.round(halfWindowSeconds * fs));
   const out: number[] = [];
-  for (const d of detections) {
+  detections.forEach((d, k) => {
+    const prev = k > 0 ? detections[k - 1]! : -Infinity;
+    const next = k + 1 < detections.length ? detections[k + 1]! : Infinity;
+    const lo = Math.max(0, d - w, Math.ceil((prev + d) / 2));
+    const hi = Math.min(leads[0]!.length - 1, d + w, Math.floor((d + next) / 2));
     let bestLead: Float64Array | null = null;
     let bestRange = -1;
-    const lo = Math.max(0, d - w);
     for (const x of leads) {
-      const hi = Math.min(x.length - 1, d + w);
       let mn = Infinity, mx = -Infinity;
       for (let i = lo; i <= hi; i++) {
         const v = x[i]!;
@@ -24,8 +26,7 @@ export function refineToRPeaks(leads: readonly Float64Array[], detections: Int32
         bestLead = x;
       }
     }
-    if (!bestLead) continue;
-    const hi = Math.min(bestLead.length - 1, d + w);
+    if (!bestLead || hi < lo) return;
     let mean = 0;
     for (let i = lo; i <= hi; i++) mean += bestLead[i]!;
     mean /= hi - lo + 1;
@@ -39,6 +40,6 @@ export function refineToRPeaks(leads: readonly Float64Array[], detections: Int32
       }
     }
     if (out.length === 0 || peak > out[out.length - 1]!) out.push(peak);
-  }
+  });
   return Int32Array.from(out);
 }

@@ -15,13 +15,13 @@ export function confusionChart(setting: SettingJson, shortNameOf: (id: string) =
   });
   const side = Math.max(220, 46 * labels.length);
   return {
-    title: { text: title, subtitle: 'colour = share of the true class’s queries; number = count' },
+    title: { text: title, subtitle: ['rows: true class; columns: predicted class', 'colour: share of the true class’s queries; number: count'] },
     width: side,
     height: side,
     data: { values },
     encoding: {
-      x: { field: 'predicted', type: 'nominal', sort: labels, title: 'Predicted class', axis: { labelAngle: -40 } },
-      y: { field: 'truth', type: 'nominal', sort: labels, title: 'True class' },
+      x: { field: 'predicted', type: 'nominal', sort: labels, title: null, axis: { labelAngle: -40 } },
+      y: { field: 'truth', type: 'nominal', sort: labels, title: null },
     },
     layer: [
       {

@@ -21,7 +21,7 @@ export function embeddingChart(points: readonly MappedPoint[], classScale: Color
     title,
     width: 400,
     height: 360,
-    mark: { type: 'circle' as const, size: 28, opacity: 0.8 },
+    mark: { type: 'circle' as const, size: 28, opacity: 0.8, aria: false },
     encoding: {
       x: { field: 'x', type: 'quantitative' as const, axis, scale: { zero: false } },
       y: { field: 'y', type: 'quantitative' as const, axis, scale: { zero: false } },
@@ -32,5 +32,6 @@ export function embeddingChart(points: readonly MappedPoint[], classScale: Color
     title: { text: 'Embedding space (UMAP)', subtitle },
     data: { values: [...points] },
     hconcat: [panel('cls', 'Coloured by class', classScale, 'Class'), panel('band', 'Coloured by age band', bandScale, 'Age band')],
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
   };
 }

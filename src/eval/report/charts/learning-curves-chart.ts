@@ -20,7 +20,7 @@ export function learningCurvesChart(history: TrainingHistory): TopLevelSpec {
         encoding: {
           x: episode,
           y: { field: 'value', type: 'quantitative', title: 'Loss' },
-          color: { field: 'part', type: 'nominal', title: 'Loss part', scale: { scheme: 'tableau10' } },
+          color: { field: 'part', type: 'nominal', title: 'Loss part', scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', direction: 'horizontal' } },
         },
       },
       {

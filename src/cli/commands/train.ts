@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../data/preprocess.js';
+import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
+import { readCohort } from '../../io/manifest/index.js';
+import { initBackend } from '../../runtime/backend.js';
+import { trainingProgressBar } from '../../train/progress-bar.js';
+import { trainConfigSchema, type TrainConfig } from '../../train/train-config.js';
+import { trainModel } from '../../train/train-model.js';
+import { emit, parseNumberOption } from '../output.js';
+
+/** `a,b,c` -> ['a', 'b', 'c'] (undefined stays undefined). */
+export function parseClassList(raw: string | undefined): string[] | undefined {
+  return raw === undefined ? undefined : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** Load and preprocess a cohort for a run, with a line on stderr while it loads. */
+export function loadPrepared(
+  manifest: string,
+  spec: PreprocessSpec,
+  opts: { base?: readonly string[] | undefined; novel?: readonly string[] | undefined; seed: number; minBase?: number },
+): PreparedCohort {
+  const cohort = readCohort(manifest);
+  let last = 0;
+  const prepared = prepareCohort(cohort, spec, {
+    base: opts.base,
+    novel: opts.novel,
+    seed: opts.seed,
+    ...(opts.minBase === undefined ? {} : { minBase: opts.minBase }),
+    onRow: (done, total) => {
+      if (done === total || done - last >= 200) {
+        process.stderr.write(`\rpreprocessing ${done}/${total} recordings`);
+        last = done;
+      }
+      if (done === total) process.stderr.write('\n');
+    },
+  });
+  return prepared;
+}
+
+/** Episode-shape and budget flags shared by train, demo and ablate. */
+export interface TrainFlags {
+  episodes?: string;
+  ways?: string;
+  shots?: string;
+  queries?: string;
+}
+
+/** The training configuration from defaults and flags. */
+export function trainConfigFromFlags(flags: TrainFlags, base: Partial<TrainConfig> = {}): TrainConfig {
+  const n = (name: string, raw: string | undefined): Record<string, number> =>
+    raw === undefined ? {} : { [name]: parseNumberOption(`--${name}`, raw, { integer: true, min: 1 }) };
+  return trainConfigSchema.parse({ ...base, ...n('episodes', flags.episodes), ...n('ways', flags.ways), ...n('shots', flags.shots), ...n('queries', flags.queries) });
+}
+
+export function register(program: Command): void {
+  program.command('train')
+    .description('meta-train a model on the base classes of a cohort and write a model directory')
+    .requiredOption('--manifest <dir>', 'cohort folder (manifest.csv + clinical-schema.json)')
+    .requiredOption('--out <dir>', 'model directory to write')
+    .option('--preset <name>', 'model preset (data/presets)', 'default')
+    .option('--episodes <n>', 'training episodes (default 2000)')
+    .option('--ways <n>', 'classes per training episode (default 5)')
+    .option('--shots <n>', 'support examples per class (default 5)')
+    .option('--queries <n>', 'query examples per class (default 5)')
+    .option('--base <classes>', 'comma-separated base classes (default: every class that is not novel)')
+    .option('--novel <classes>', 'comma-separated novel classes held out of training (default: jet,avb2_mobitz2,aflutter,vt,brugada)')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--resume', 'continue from the checkpoint in --out')
+    .option('--json', 'machine-readable summary')
+    .action(async (opts: TrainFlags & { manifest: string; out: string; preset: string; base?: string; novel?: string; seed: string; resume?: boolean; json?: boolean }) => {
+      const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
+      const training = trainConfigFromFlags(opts);
+      await initBackend();
+      const prepared = loadPrepared(opts.manifest, DEFAULT_PREPROCESS, { base: parseClassList(opts.base), novel: parseClassList(opts.novel), seed });
+      const bar = trainingProgressBar(training.episodes);
+      const result = await trainModel({ prepared, outDir: opts.out, preset: opts.preset, seed, training, resume: !!opts.resume, onStep: (r, s) => bar.update(r, s) });
+      bar.stop();
+      result.model.dispose();
+      emit({
+        model: opts.out,
+        episodes: result.state.episode,
+        stopped_early: result.state.stoppedEarly,
+        best_validation_accuracy: result.state.best.accuracy,
+        best_episode: result.state.best.episode,
+        base: result.extra.classes.base,
+        novel: result.extra.classes.novel,
+        seconds: result.seconds,
+      }, opts, (r) => [
+        `model written to ${r.model}`,
+        `${r.episodes} episodes${r.stopped_early ? ' (stopped early)' : ''} in ${r.seconds.toFixed(0)} s; best validation accuracy ${r.best_validation_accuracy.toFixed(3)} at episode ${r.best_episode}`,
+        `base classes: ${r.base.join(', ')}`,
+        `novel classes (held out): ${r.novel.join(', ')}`,
+      ].join('\n'));
+    });
+}

@@ -1,0 +1,21 @@
+import type { Example } from '../../data/dataset.js';
+import type { Episode } from '../../data/episode-sampler.js';
+import { classifyEpisode } from '../../fewshot/classify-episode.js';
+import type { QueryPrediction } from '../metrics/pooled-predictions.js';
+
+/**
+ * Nearest-prototype query predictions of every episode in one embedding space (the model's fused
+ * embedding, a baseline's features, ...): p(c | q) = softmax_c(−‖e_q − μ_c‖²), μ_c the mean
+ * support embedding. `embeddings[i]` belongs to `pool[i]`, the items the episodes index.
+ */
+export function episodePredictions(episodes: readonly Episode[], pool: readonly Example[], embeddings: readonly Float32Array[]): QueryPrediction[] {
+  const out: QueryPrediction[] = [];
+  for (const e of episodes) {
+    const p = classifyEpisode(e, embeddings);
+    e.query.forEach((i, k) => {
+      const item = pool[i] as Example;
+      out.push({ episode: e.index, trueClass: e.classes[e.queryLabels[k] as number] as string, episodeClasses: e.classes, probabilities: p.probabilities[k] as number[], ageBand: item.ageBand });
+    });
+  }
+  return out;
+}
