@@ -8,6 +8,8 @@ import { register as registerQrs } from './qrs.js';
 import { register as registerSynth } from './synth.js';
 import { register as registerTrain } from './train.js';
 import { register as registerEval } from './eval.js';
+import { register as registerEnroll } from './enroll.js';
+import { register as registerPredict } from './predict.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -16,6 +18,8 @@ import { register as registerEval } from './eval.js';
 const registrars: Array<(program: Command) => void> = [
   registerTrain,
   registerEval,
+  registerEnroll,
+  registerPredict,
   registerBench,
   registerCohort,
   registerImport,

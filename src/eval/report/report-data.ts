@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FewbeatError } from '../../errors.js';
 import { MetricsJsonSchema } from '../metrics/metrics-schema.js';
 
 /**
@@ -81,3 +82,14 @@ export type RunInfo = z.input<typeof RunInfoSchema>;
 export type ReportData = z.input<typeof ReportDataSchema>;
 /** After validation, with defaults filled in. */
 export type ParsedReportData = z.output<typeof ReportDataSchema>;
+
+/**
+ * Validates report input, with defaults filled in. Throws a FewbeatError naming the first bad
+ * field (e.g. `history.steps.3.losses.total: expected number, received NaN`).
+ */
+export function parseReportData(input: ReportData): ParsedReportData {
+  const result = ReportDataSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new FewbeatError(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, { location: 'report data' });
+}

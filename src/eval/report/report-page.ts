@@ -8,7 +8,7 @@ import { rocChart } from './charts/roc-chart.js';
 import { renderVegaLite } from './charts/vega-svg.js';
 import { escapeHtml, formatNumber, htmlTable } from './html.js';
 import { ageBandLabel, canonicalClassNames, classLabel } from './labels.js';
-import { ReportDataSchema, type ParsedReportData, type ReportData } from './report-data.js';
+import { parseReportData, type ParsedReportData, type ReportData } from './report-data.js';
 import { ablationsTable, ageBandTable, baselinesTable, perClassTable, settingsTable, settingTitle } from './results-tables.js';
 import { umapProjection } from './umap-projection.js';
 
@@ -40,7 +40,7 @@ const missing = (what: string): string => `<p class="missing">${escapeHtml(what)
  * kind: `learning-curves`, `roc`, `confusion-matrix`, `reliability`, `embedding-map`.
  */
 export async function renderReportHtml(input: ReportData): Promise<string> {
-  const data: ParsedReportData = ReportDataSchema.parse(input);
+  const data = parseReportData(input);
   const names = { ...canonicalClassNames(), ...(data.classNames ?? {}) };
   const nameOf = (id: string): string => classLabel(id, names).name;
   const shortOf = (id: string): string => classLabel(id, names).short;

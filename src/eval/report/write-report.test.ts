@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +116,13 @@ describe('writeReport', () => {
     expect(html).toMatch(/Full − variant, paired \(95 % CI\)/);
     expect(html).toContain('1–3 y');
     expect((html.match(/class="ci"/g) ?? []).length).toBeGreaterThan(10);
+  });
+
+  it('refuses a NaN in the input with the path of the field, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fewbeat-report-'));
+    const bad = { ...data, history: { steps: [{ episode: 1, losses: { total: Number.NaN } }] } };
+    await expect(writeReport(bad, dir)).rejects.toThrow(/report data: history\.steps\.0\.losses\.total: /);
+    expect(existsSync(join(dir, 'report.html'))).toBe(false);
   });
 
   it('is reproducible: the same data gives the same page, UMAP included', async () => {

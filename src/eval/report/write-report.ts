@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { MetricsJsonSchema } from '../metrics/metrics-schema.js';
-import type { ReportData } from './report-data.js';
+import { parseReportData, type ReportData } from './report-data.js';
 import { renderReportHtml } from './report-page.js';
 
 /** Where {@link writeReport} put its files. */
@@ -19,7 +18,7 @@ export interface WrittenReport {
  *   await writeReport({ metrics, run: { createdAt: new Date().toISOString(), command }, history, embeddings }, 'out/report');
  */
 export async function writeReport(data: ReportData, outDir: string): Promise<WrittenReport> {
-  const metrics = MetricsJsonSchema.parse(data.metrics);
+  const { metrics } = parseReportData(data);
   const html = await renderReportHtml(data);
   const paths = { html: join(outDir, 'report.html'), metrics: join(outDir, 'metrics.json') };
   writeFileAtomic(paths.metrics, `${JSON.stringify(metrics, null, 2)}\n`);

@@ -30,38 +30,58 @@ function readFile(path: string): Uint8Array {
   }
 }
 
-/** Read a whole EDF, EDF+ (continuous) or BDF/BDF+ file. */
+/**
+ * Read a whole EDF, EDF+ or BDF/BDF+ file. EDF+D (discontinuous) records are placed at the start
+ * time of their time-keeping TAL, and the gaps between them are NaN (invalid samples).
+ */
 export function readEdf(path: string): EdfRecording {
   const bytes = readFile(path);
   const header = parseEdfHeader(bytes, path);
-  if (header.discontinuous) throw new FewbeatError('EDF+D (discontinuous) recordings are not supported; convert to EDF+C', { file: path, location: 'header byte 192' });
   const w = header.sampleBytes;
-  const ordinary = header.signals.map((s, k) => ({ s, k })).filter(({ s }) => !s.isAnnotation);
-  const out = ordinary.map(({ s }) => new Float64Array(header.records * s.samplesPerRecord));
-  const scale = ordinary.map(({ s }) => (s.physicalMax - s.physicalMin) / (s.digitalMax - s.digitalMin));
   const signalOffset: number[] = [];
   let recordBytes = 0;
   for (const s of header.signals) { signalOffset.push(recordBytes); recordBytes += s.samplesPerRecord * w; }
+  const recordBase = (r: number): number => header.headerBytes + r * recordBytes;
+
   const annotations: EdfAnnotation[] = [];
+  const starts: number[] = [];
+  const talSignals = header.signals.map((s, k) => ({ s, k })).filter(({ s }) => s.isAnnotation);
   for (let r = 0; r < header.records; r++) {
-    const base = header.headerBytes + r * recordBytes;
-    ordinary.forEach(({ s, k }, j) => {
-      const dst = out[j]!;
-      const from = base + signalOffset[k]!;
-      const at = r * s.samplesPerRecord;
+    talSignals.forEach(({ s, k }, j) => {
+      const from = recordBase(r) + signalOffset[k]!;
+      const tals = parseTals(bytes.subarray(from, from + s.samplesPerRecord * w), path, from);
+      if (j === 0) starts.push(tals.recordStartS ?? r * header.recordDuration);
+      annotations.push(...tals.annotations);
+    });
+  }
+  /** Record r starts at starts[r] s (EDF+D) or r·duration (contiguous files). */
+  const startOf = (r: number): number => (header.discontinuous ? starts[r]! - starts[0]! : r * header.recordDuration);
+  if (header.discontinuous) {
+    for (let r = 1; r < header.records; r++) {
+      if (!(startOf(r) >= startOf(r - 1) + header.recordDuration - 1e-9)) {
+        throw new FewbeatError(`EDF+D data record ${r + 1} starts at ${starts[r]} s, before the previous record ends`, { file: path, location: `byte ${recordBase(r)}` });
+      }
+    }
+  }
+  const totalS = header.records === 0 ? 0 : startOf(header.records - 1) + header.recordDuration;
+
+  const signals: EdfSignal[] = [];
+  header.signals.forEach((s, k) => {
+    if (s.isAnnotation) return;
+    const fs = s.samplesPerRecord / header.recordDuration;
+    const physical = new Float64Array(Math.round(totalS * fs)).fill(header.discontinuous ? NaN : 0);
+    const scale = (s.physicalMax - s.physicalMin) / (s.digitalMax - s.digitalMin);
+    for (let r = 0; r < header.records; r++) {
+      const from = recordBase(r) + signalOffset[k]!;
+      const at = Math.round(startOf(r) * fs);
       for (let i = 0; i < s.samplesPerRecord; i++) {
         const p = from + i * w;
         const digital = w === 2 ? (bytes[p]! | (bytes[p + 1]! << 24 >> 16)) : (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 24 >> 8));
-        dst[at + i] = s.physicalMin + (digital - s.digitalMin) * scale[j]!;
+        physical[at + i] = s.physicalMin + (digital - s.digitalMin) * scale;
       }
-    });
-    header.signals.forEach((s, k) => {
-      if (!s.isAnnotation) return;
-      const from = base + signalOffset[k]!;
-      annotations.push(...parseTals(bytes.subarray(from, from + s.samplesPerRecord * w), path, from).annotations);
-    });
-  }
-  const signals = ordinary.map(({ s }, j) => ({ label: s.label, units: s.physicalDimension, fs: s.samplesPerRecord / header.recordDuration, physical: out[j]! }));
+    }
+    signals.push({ label: s.label, units: s.physicalDimension, fs, physical });
+  });
   return { file: path, header, signals, annotations };
 }
 

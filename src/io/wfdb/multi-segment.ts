@@ -55,7 +55,7 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
         throw new FewbeatError(`fixed-layout segment ${seg.name} has ${h.signals.length} signals, the first has ${layout.length}`, { file: header.file });
       }
       if (present.length > 0) {
-        const part = readSingleSegment(join(folder, seg.name), { ...h, sigLen: h.sigLen ?? seg.length }, { from: a - segStart, to: b - segStart, channels: present });
+        const part = readSingleSegment(join(folder, seg.name), { ...h, sigLen: h.sigLen ?? seg.length }, { from: a - segStart, to: b - segStart, channels: present, verifyChecksums: opts.verifyChecksums });
         mapped.forEach((m, k) => {
           if (m < 0) return;
           const ch = part.channels[present.indexOf(m)] as WfdbChannel;

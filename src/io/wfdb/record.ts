@@ -15,6 +15,11 @@ export interface ReadOptions {
   to?: number | undefined;
   /** Signal indices to read (header order), default all. */
   channels?: number[] | undefined;
+  /**
+   * On a read of the whole record, compare each signal's 16-bit sample sum with the header's
+   * checksum and throw on a mismatch (a corrupt or swapped data file). Default true.
+   */
+  verifyChecksums?: boolean | undefined;
   /** Data files decoded beforehand, by path (FLAC files; `readRecordAsync` fills this). */
   decoded?: ReadonlyMap<string, Int32Array[]> | undefined;
 }

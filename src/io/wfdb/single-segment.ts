@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { FewbeatError } from '../../errors.js';
+import { checksum16, checksumsAgree } from './checksum.js';
 import type { WfdbHeader, WfdbSignalSpec } from './header.js';
 import { checkMatV4Container } from './matlab-v4.js';
 import type { ReadOptions, WfdbChannel, WfdbRecord } from './record.js';
@@ -28,6 +29,7 @@ export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: 
     if (file.path.toLowerCase().endsWith('.mat')) checkMatV4Container(file, sigLen);
     const stored = readFrames(file, from, Math.max(from, end));
     indices.forEach((i, k) => digitalBySignal.set(i, stored[k] as Int32Array));
+    if (from === 0 && to === sigLen && opts.verifyChecksums !== false) verifyChecksums(file.path, file.signals, stored);
   }
 
   const out: WfdbChannel[] = channels.map((i) => {
@@ -50,6 +52,18 @@ export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: 
     };
   });
   return { header, recordPath, fs: header.fs, sigLen, from, to, channels: out };
+}
+
+/** Throw when a signal's samples do not add up to its header checksum (modulo 65536). */
+function verifyChecksums(path: string, signals: WfdbSignalSpec[], stored: Int32Array[]): void {
+  signals.forEach((s, k) => {
+    if (s.checksum === null) return;
+    const sum = checksum16(stored[k] as Int32Array);
+    if (!checksumsAgree(sum, s.checksum)) {
+      throw new FewbeatError(`checksum mismatch for signal ${s.description || k}: the header (line ${s.line}) says ${s.checksum}, the samples sum to ${sum} (mod 65536); the data file is corrupt or belongs to another record`,
+        { file: path });
+    }
+  });
 }
 
 /**

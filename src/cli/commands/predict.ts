@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ClinicalInput } from '../../clinical/encode.js';
+import type { ClinicalContext, ClinicalSchema } from '../../clinical/schema.js';
+import { preprocessEcg } from '../../data/preprocess.js';
+import { FewbeatError, isFewbeatError } from '../../errors.js';
+import { embedAll } from '../../fewshot/embed.js';
+import { classifyWithBank, parseBank, type BankPrediction } from '../../fewshot/prototype-bank.js';
+import { loadEcg } from '../../io/load-ecg.js';
+import { initBackend } from '../../runtime/backend.js';
+import { measureEcg, type MeasurementFlag } from '../../signal/measure-ecg.js';
+import { defaultNormTable } from '../../signal/norms/default-norms.js';
+import { readModelDir } from '../../train/model-dir.js';
+import { emit, parseNumberOption } from '../output.js';
+
+function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new FewbeatError('cannot read the file', { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new FewbeatError(`not valid JSON: ${(e as Error).message}`, { file });
+  }
+}
+
+/**
+ * The child's context from a JSON object `{ "age_years": 0.5, "sex": "F", "<field>": value, ... }`
+ * (fields as in the model's clinical schema; absent or null = missing), checked field by field.
+ */
+export function parseClinicalJson(json: unknown, schema: ClinicalSchema, file: string): ClinicalInput {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FewbeatError('expected a JSON object of clinical fields', { file });
+  const o = json as Record<string, unknown>;
+  const age = o.age_years ?? null;
+  if (age !== null && (typeof age !== 'number' || !(age >= 0 && age <= 120))) throw new FewbeatError(`age_years: expected years in [0, 120], got ${JSON.stringify(age)}`, { file });
+  const sex = o.sex ?? null;
+  if (sex !== null && sex !== 'M' && sex !== 'F') throw new FewbeatError(`sex: expected "M" or "F", got ${JSON.stringify(sex)}`, { file });
+  const known = new Set(['age_years', 'sex', ...schema.fields.map((f) => f.name)]);
+  const unknown = Object.keys(o).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new FewbeatError(`unknown field ${unknown[0]} (the model knows ${[...known].join(', ')})`, { file });
+  const clinical: ClinicalContext = {};
+  for (const f of schema.fields) {
+    const v = o[f.name] ?? null;
+    const bad = (want: string): never => { throw new FewbeatError(`${f.name}: expected ${want}, got ${JSON.stringify(v)}`, { file }); };
+    if (v === null) clinical[f.name] = null;
+    else if (f.type === 'numeric') clinical[f.name] = typeof v === 'number' && v >= f.range[0] && v <= f.range[1] ? v : bad(`a number in [${f.range.join(', ')}] ${f.unit}`);
+    else if (f.type === 'boolean') clinical[f.name] = typeof v === 'boolean' ? v : bad('true or false');
+    else if (f.type === 'categorical') clinical[f.name] = typeof v === 'string' && f.categories.includes(v) ? v : bad(`one of ${f.categories.join(', ')}`);
+    else clinical[f.name] = Array.isArray(v) && v.every((x) => typeof x === 'string' && f.labels.includes(x)) ? (v as string[]) : bad(`a list of ${f.labels.join(', ')}`);
+  }
+  return { ageYears: age as number | null, sex: sex as 'M' | 'F' | null, clinical };
+}
+
+interface PredictResult extends BankPrediction {
+  record: string;
+  /** Age-norm findings of the signal layer (HR, PR, QRS, QTc against the child's age band). */
+  ageNormFlags: MeasurementFlag[];
+  /** Why measurements could not be made, when they could not. */
+  measurementNote: string | null;
+}
+
+export function register(program: Command): void {
+  program.command('predict')
+    .description('classify one recording against a prototype bank: probabilities, nearest examples, "unknown" abstention, age-norm flags')
+    .requiredOption('--model <dir>', 'model directory written by fewbeat train')
+    .requiredOption('--bank <file>', 'bank written by fewbeat enroll')
+    .requiredOption('--record <path>', 'recording (WFDB path without extension, EDF or CSV)')
+    .option('--clinical <file>', 'JSON object with the child\'s context (age_years, sex, schema fields)')
+    .option('--nearest <k>', 'nearest support examples to list', '3')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { model: string; bank: string; record: string; clinical?: string; nearest: string; json?: boolean }) => {
+      const nearest = parseNumberOption('--nearest', opts.nearest, { integer: true, min: 0 });
+      const bank = parseBank(readJsonFile(opts.bank), opts.bank);
+      const ecg = loadEcg(opts.record);
+      await initBackend();
+      const trained = readModelDir(opts.model);
+      try {
+        const context = opts.clinical
+          ? parseClinicalJson(readJsonFile(opts.clinical), trained.encoder.state.schema, opts.clinical)
+          : { ageYears: null, sex: null, clinical: {} };
+        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context };
+        const embedding = embedAll(trained.model, [input], trained.encoder).fused[0] as Float32Array;
+        const prediction = classifyWithBank(bank, embedding, nearest);
+        let ageNormFlags: MeasurementFlag[] = [];
+        let measurementNote: string | null = null;
+        try {
+          ageNormFlags = measureEcg(ecg, { ageYears: context.ageYears ?? undefined, sex: context.sex ?? undefined, norms: defaultNormTable() }).flags;
+          if (context.ageYears === null) measurementNote = 'no age given: no age-norm flags';
+        } catch (e) {
+          if (!isFewbeatError(e)) throw e;
+          measurementNote = e.reason;
+        }
+        const result: PredictResult = { record: opts.record, ...prediction, ageNormFlags, measurementNote };
+        emit(result, opts, (r) => [
+          `${r.record}: ${r.abstained ? `unknown — not like any enrolled class (nearest: ${r.nearestClass})` : r.predicted}`,
+          ...Object.entries(r.probabilities).sort((a, b) => b[1] - a[1]).map(([c, p]) => `  ${c.padEnd(16)} ${(100 * p).toFixed(1).padStart(5)} %   distance ${(r.distances[c] as number).toFixed(2)}`),
+          ...(r.nearestExamples.length ? ['nearest support examples:', ...r.nearestExamples.map((e) => `  ${e.record} (${e.class}, patient ${e.patientId}) distance ${e.distance.toFixed(2)}`)] : []),
+          ...(r.ageNormFlags.length ? ['age-norm flags:', ...r.ageNormFlags.map((f) => `  ${f.text}`)] : []),
+          ...(r.measurementNote ? [`note: ${r.measurementNote}`] : []),
+        ].join('\n'));
+      } finally {
+        trained.model.dispose();
+      }
+    });
+}
