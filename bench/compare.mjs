@@ -52,6 +52,7 @@ for (let i = 0; i < repeat; i++) {
 const summary = (list) => ({
   params: list[0].params,
   train_step_ms_median: median(list.map((r) => r.train_step_ms_median)),
+  train_step_cpu_ms_median: median(list.map((r) => r.train_step_cpu_ms_median)),
   infer_ecg_per_s: median(list.map((r) => r.infer_ecg_per_s)),
   infer_ecg_per_s_by_path: Object.fromEntries(Object.keys(list[0].infer_ecg_per_s_by_path ?? {})
     .map((path) => [path, median(list.map((r) => r.infer_ecg_per_s_by_path[path]))])),
@@ -62,6 +63,7 @@ const fewbeat = summary(results.fewbeat);
 const pytorch = summary(results.pytorch);
 const ratios = {
   train_step: fewbeat.train_step_ms_median / pytorch.train_step_ms_median,
+  train_step_cpu: fewbeat.train_step_cpu_ms_median / pytorch.train_step_cpu_ms_median,
   inference: fewbeat.infer_ecg_per_s / pytorch.infer_ecg_per_s,
 };
 const report = {
@@ -83,6 +85,7 @@ if (asJson) {
   const rows = [
     ['', 'fewbeat', 'PyTorch', 'ratio', 'target', 'met'],
     ['train step (ms, median)', f(fewbeat.train_step_ms_median), f(pytorch.train_step_ms_median), f(ratios.train_step, 2), '<= 1.0', report.met.train_step ? 'yes' : 'no'],
+    ['train step (CPU ms, median)', f(fewbeat.train_step_cpu_ms_median), f(pytorch.train_step_cpu_ms_median), f(ratios.train_step_cpu, 2), '', ''],
     ['inference (ECG/s), fastest', f(fewbeat.infer_ecg_per_s), f(pytorch.infer_ecg_per_s), f(ratios.inference, 2), '>= 1.5', report.met.inference ? 'yes' : 'no'],
     ...Object.entries(fewbeat.infer_ecg_per_s_by_path).map(([path, v]) => [`  inference via ${path}`, f(v), '', f(v / pytorch.infer_ecg_per_s, 2), '', '']),
     ['peak RSS (MB)', f(fewbeat.peak_rss_mb), f(pytorch.peak_rss_mb), '', '', ''],

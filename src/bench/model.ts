@@ -145,11 +145,15 @@ export class BenchWorkload {
 export interface BenchResult {
   params: number;
   train_step_ms_median: number;
+  /** CPU time of a train step (median): robust when other processes share the cores. */
+  train_step_cpu_ms_median: number;
   /** ECG/s on the fastest inference path, named by `infer_path`. */
   infer_ecg_per_s: number;
   infer_path: string;
   /** ECG/s of each path: `tfjs-wasm`, `onnxruntime-1t`, `onnxruntime-2t`. */
   infer_ecg_per_s_by_path: Record<string, number>;
+  /** ECG per CPU-second (all threads) of each path. */
+  infer_ecg_per_cpu_s_by_path: Record<string, number>;
   backend: string;
   peak_rss_mb: number;
   runs: number;
@@ -161,14 +165,23 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Milliseconds of each of `runs` calls of `f` after `warmup` untimed calls. */
-export async function timeRuns(f: () => unknown, runs: number, warmup: number): Promise<number[]> {
+/** Wall-clock and CPU (user + system, all threads) milliseconds of each timed call. */
+export interface RunTimes {
+  wall: number[];
+  cpu: number[];
+}
+
+/** Time each of `runs` calls of `f` after `warmup` untimed calls. */
+export async function timeRuns(f: () => unknown, runs: number, warmup: number): Promise<RunTimes> {
   for (let i = 0; i < warmup; i++) await f();
-  const times: number[] = [];
+  const times: RunTimes = { wall: [], cpu: [] };
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
-    times.push(performance.now() - t0);
+    times.wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    times.cpu.push((c.user + c.system) / 1000);
   }
   return times;
 }
@@ -191,9 +204,14 @@ export interface BenchOptions {
  */
 export async function runBench(workload: BenchWorkload, opts: BenchOptions): Promise<BenchResult> {
   const inferWarmup = Math.min(opts.warmup, 2);
-  const step = median(await timeRuns(() => workload.trainStep(), opts.runs, opts.warmup));
-  const rate = (ms: number): number => round1(BENCH_SHAPE.inferenceBatch / (ms / 1000));
-  const byPath: Record<string, number> = { 'tfjs-wasm': rate(median(await timeRuns(() => workload.infer(), opts.runs, inferWarmup))) };
+  const step = await timeRuns(() => workload.trainStep(), opts.runs, opts.warmup);
+  const byPath: Record<string, number> = {};
+  const byPathCpu: Record<string, number> = {};
+  const record = (path: string, t: RunTimes): void => {
+    byPath[path] = round1(BENCH_SHAPE.inferenceBatch / (median(t.wall) / 1000));
+    byPathCpu[path] = round1(BENCH_SHAPE.inferenceBatch / (median(t.cpu) / 1000));
+  };
+  record('tfjs-wasm', await timeRuns(() => workload.infer(), opts.runs, inferWarmup));
   const threads = opts.onnxThreads ?? [1, 2];
   if (threads.length > 0) {
     const c = workload.model.config;
@@ -201,17 +219,19 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
     const input = workload.inferenceArrays();
     for (const t of threads) {
       const session = await OnnxModelSession.create(onnx, { samples: c.ecg.samples, leads: c.ecg.leads, features: c.clinical.inputDim }, { threads: t });
-      byPath[`onnxruntime-${t}t`] = rate(median(await timeRuns(() => session.run(input), opts.runs, inferWarmup)));
+      record(`onnxruntime-${t}t`, await timeRuns(() => session.run(input), opts.runs, inferWarmup));
       await session.dispose();
     }
   }
   const [path, best] = Object.entries(byPath).reduce((a, b) => (b[1] > a[1] ? b : a));
   return {
     params: workload.params(),
-    train_step_ms_median: round1(step),
+    train_step_ms_median: round1(median(step.wall)),
+    train_step_cpu_ms_median: round1(median(step.cpu)),
     infer_ecg_per_s: best,
     infer_path: path,
     infer_ecg_per_s_by_path: byPath,
+    infer_ecg_per_cpu_s_by_path: byPathCpu,
     backend: opts.backend,
     peak_rss_mb: round1(process.resourceUsage().maxRSS / 1024),
     runs: opts.runs,

@@ -32,6 +32,11 @@ export interface ViewOptions {
   rng: Rng;
 }
 
+/** The items as the model sees them: with their clinical context, or with all of it missing (`blank`). */
+export function withClinicalInput<T extends BatchSource>(items: readonly T[], mode: 'use' | 'blank'): T[] {
+  return mode === 'use' ? [...items] : items.map((e) => ({ ...e, ageYears: null, sex: null, clinical: {} }));
+}
+
 /** Stack examples into one batch, optionally as a perturbed view (ECG augmentation + metadata dropout). */
 export function makeBatch(items: readonly BatchSource[], encoder: ClinicalEncoder, view?: ViewOptions): Batch {
   const first = items[0];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClinicalEncoder } from '../clinical/encode.js';
-import { makeBatch, type BatchSource } from '../data/batch.js';
+import { makeBatch, withClinicalInput, type BatchSource } from '../data/batch.js';
 import { batchTensors } from '../train/episodic-task.js';
 import type { EpisodicModel } from '../train/episodic-model.js';
 
@@ -20,11 +20,20 @@ function rowsOf(t: tf.Tensor2D): Float32Array[] {
   return Array.from({ length: n }, (_, i) => data.slice(i * d, (i + 1) * d));
 }
 
-/** Embed recordings with the model in inference mode, `batchSize` at a time; no tensor outlives the call. */
-export function embedAll(model: EpisodicModel, items: readonly BatchSource[], encoder: ClinicalEncoder, batchSize = 32): Embeddings {
+/**
+ * Embed recordings with the model in inference mode, `batchSize` at a time; no tensor outlives the
+ * call. `clinicalInput: 'blank'` hides the clinical context (models trained that way).
+ */
+export function embedAll(
+  model: EpisodicModel,
+  items: readonly BatchSource[],
+  encoder: ClinicalEncoder,
+  { clinicalInput = 'use', batchSize = 32 }: { clinicalInput?: 'use' | 'blank'; batchSize?: number } = {},
+): Embeddings {
   const out: Embeddings = { fused: [], ecg: [], clinical: [] };
-  for (let start = 0; start < items.length; start += batchSize) {
-    const batch = makeBatch(items.slice(start, start + batchSize), encoder);
+  const inputs = withClinicalInput(items, clinicalInput);
+  for (let start = 0; start < inputs.length; start += batchSize) {
+    const batch = makeBatch(inputs.slice(start, start + batchSize), encoder);
     tf.tidy(() => {
       const r = model.forward(batchTensors(batch), { training: false });
       out.fused.push(...rowsOf(r.fused));

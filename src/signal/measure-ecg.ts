@@ -163,11 +163,11 @@ function applyNorms(m: Measurement, opts: MeasureOptions): void {
   };
   const who = ageText(age, sex);
   const qtc = table.qtc_correction === 'fridericia' ? m.qtc_fridericia_ms : m.qtc_bazett_ms;
-  const checks: Array<[NormMeasure, number | null, string, string, MeasurementFlag['code'], MeasurementFlag['code'], string, string]> = [
-    ['hr', m.hr_bpm, 'HR', 'bpm', 'hr_high_for_age', 'hr_low_for_age', 'above', 'below'],
-    ['pr', m.pr_ms, 'PR', 'ms', 'pr_long_for_age', 'pr_short_for_age', 'above', 'below'],
-    ['qrs', m.qrs_ms, 'QRS', 'ms', 'qrs_wide_for_age', 'qrs_narrow_for_age', 'above', 'below'],
-    ['qtc', qtc, `QTc (${table.qtc_correction === 'fridericia' ? 'Fridericia' : 'Bazett'})`, 'ms', 'qtc_long', 'qtc_short', 'above', 'below'],
+  const checks: Array<[NormMeasure, number | null, string, string, MeasurementFlag['code'], MeasurementFlag['code']]> = [
+    ['hr', m.hr_bpm, 'HR', 'bpm', 'hr_high_for_age', 'hr_low_for_age'],
+    ['pr', m.pr_ms, 'PR', 'ms', 'pr_long_for_age', 'pr_short_for_age'],
+    ['qrs', m.qrs_ms, 'QRS', 'ms', 'qrs_wide_for_age', 'qrs_narrow_for_age'],
+    ['qtc', qtc, `QTc (${table.qtc_correction === 'fridericia' ? 'Fridericia' : 'Bazett'})`, 'ms', 'qtc_long', 'qtc_short'],
   ];
   for (const [key, value, label, unit, highCode, lowCode] of checks) {
     const cell = cellFor(key);

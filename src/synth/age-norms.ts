@@ -27,8 +27,9 @@ export function normsFor(ageYears: number, sex: Sex): BandNorms {
 /**
  * A draw from the split normal fitted to a published range, the inverse of the signal layer's
  * `normZScore`: median m, σ₋ = (m − p2)/z₉₈ below and σ₊ = (p98 − m)/z₉₈ above, so that
- * P(x < p2) = P(x > p98) = 2 %. `z` is the standard-normal deviate (drawn when omitted).
+ * P(x < p2) = P(x > p98) = 2 %. `z` is the standard-normal deviate (drawn when omitted, truncated
+ * at ±2.5 so that no healthy child falls far outside the published range).
  */
-export function drawFromNorm(cell: NormPercentiles, rng: Rng, z: number = rng.normal()): number {
+export function drawFromNorm(cell: NormPercentiles, rng: Rng, z: number = Math.max(-2.5, Math.min(2.5, rng.normal()))): number {
   return z < 0 ? cell.median + (z * (cell.median - cell.p2)) / Z98 : cell.median + (z * (cell.p98 - cell.median)) / Z98;
 }

@@ -51,12 +51,16 @@ const DAY = 1 / 365.25;
 
 /** Median frontal QRS axis, degrees (Davignon 1979; Rijnbeek 2001). */
 const QRS_AXIS_DEG: AgeCurve = [[3 * DAY, 125], [1 / 12, 100], [0.25, 80], [0.5, 68], [1, 62], [3, 60], [8, 65], [12, 63], [18, 60]];
-/** Anterior-posterior component of the main QRS force (−: anterior, RV dominance; +: posterior, LV). */
-const QRS_POSTERIOR: AgeCurve = [[3 * DAY, -0.8], [1 / 12, -0.55], [0.25, -0.4], [0.5, -0.25], [1, -0.05], [3, 0.2], [5, 0.35], [8, 0.45], [12, 0.5], [18, 0.55]];
+/**
+ * Anterior-posterior component of the main QRS force, mV (−: anterior, right-ventricular dominance,
+ * tall R in V1; +: posterior, left-ventricular dominance, deep S in V1–V2 and tall R in V5–V6).
+ * Children's precordial voltages are large (thin chest wall) while their limb-lead voltages are not.
+ */
+const QRS_POSTERIOR_MV: AgeCurve = [[3 * DAY, -1.2], [1 / 12, -0.9], [0.25, -0.6], [0.5, -0.4], [1, -0.1], [3, 0.4], [5, 0.7], [8, 0.9], [12, 1.0], [18, 1.0]];
 /** Right-ventricular weight of the terminal forces (1: neonatal leftward-posterior terminal S wave in V1). */
 const RV_TERMINAL: AgeCurve = [[3 * DAY, 0.9], [1 / 12, 0.7], [0.5, 0.5], [1, 0.35], [3, 0.2], [8, 0.1], [18, 0.05]];
-/** Main QRS dipole magnitude, mV. */
-const QRS_AMPLITUDE: AgeCurve = [[3 * DAY, 1.35], [0.25, 1.55], [1, 1.75], [3, 1.95], [8, 2.0], [12, 1.85], [18, 1.65]];
+/** Frontal-plane magnitude of the main QRS force as leads I and aVF see it, mV. */
+const QRS_FRONTAL_MV: AgeCurve = [[3 * DAY, 0.9], [0.25, 1.0], [1, 1.1], [5, 1.15], [12, 1.1], [18, 1.0]];
 /**
  * Posterior component of the T wave (fraction of its magnitude; the frontal part is about 1.5× the
  * magnitude after the Dower solve): anterior in the first days (upright T in V1), posterior from the
@@ -65,7 +69,7 @@ const QRS_AMPLITUDE: AgeCurve = [[3 * DAY, 1.35], [0.25, 1.55], [1, 1.75], [3, 1
  */
 const T_POSTERIOR: AgeCurve = [[3 * DAY, -1.0], [7 * DAY, 0.6], [1 / 12, 1.0], [5, 1.0], [8, 0.85], [12, 0.5], [16, 0.1]];
 /** T-wave magnitude, mV. */
-const T_AMPLITUDE: AgeCurve = [[3 * DAY, 0.22], [0.25, 0.3], [1, 0.38], [5, 0.45], [18, 0.42]];
+const T_AMPLITUDE: AgeCurve = [[3 * DAY, 0.18], [0.25, 0.25], [1, 0.3], [5, 0.35], [18, 0.33]];
 /** P-wave duration, s (≈ 50 ms in neonates to ≈ 90 ms in adolescents). */
 const P_DURATION: AgeCurve = [[3 * DAY, 0.05], [1, 0.06], [5, 0.072], [12, 0.085], [18, 0.09]];
 
@@ -109,10 +113,11 @@ const PATHWAY_DIRECTIONS: readonly Vec3[] = [unit([-0.45, 0.45, -0.75]), unit([0
 
 /** Draw the persistent morphology of a child of `ageYears` whose arrhythmia class is `classId`. */
 export function drawMorphology(ageYears: number, classId: string, rng: Rng): Morphology {
-  const amp = valueAtAge(QRS_AMPLITUDE, ageYears) * Math.exp(rng.normal(0, 0.2));
+  const habitus = Math.exp(rng.normal(0, 0.2));
+  const amp = valueAtAge(QRS_FRONTAL_MV, ageYears) * habitus;
   const axis = valueAtAge(QRS_AXIS_DEG, ageYears) + rng.normal(0, 22);
-  const posterior = valueAtAge(QRS_POSTERIOR, ageYears) + rng.normal(0, 0.15);
-  const r = dipoleAtFrontalAxis(axis, amp, posterior);
+  const posteriorMv = (valueAtAge(QRS_POSTERIOR_MV, ageYears) + rng.normal(0, 0.2)) * habitus;
+  const r = dipoleAtFrontalAxis(axis, amp, posteriorMv / amp);
   const rvTerminal = Math.min(1, Math.max(0, valueAtAge(RV_TERMINAL, ageYears) + rng.normal(0, 0.1)));
   const s = scale(mix(unit([-0.5, -0.45, 0.75]), unit([0.6, 0.1, 0.8]), rvTerminal), amp * rng.uniform(0.18, 0.32));
   const q = scale(unit(jitter([-0.6, -0.1, -0.8], 0.15, rng)), amp * rng.uniform(0.08, 0.16));

@@ -17,7 +17,7 @@ export interface MeasuredRecording {
   readonly sex: 'M' | 'F';
   readonly target: CohortRecording['truth'];
   readonly measured: Measurement;
-  /** RR pauses longer than 1.4× the median RR, from R peaks detected on all leads (dropped beats). */
+  /** RR pauses longer than 1.4× the 10th-percentile RR, from R peaks detected on all leads (dropped beats). */
   readonly pauses: number;
 }
 
@@ -26,10 +26,10 @@ export function measureRecording(r: CohortRecording): MeasuredRecording {
   const measured = measureEcg(r.ecg, { ageYears: r.ageYears, sex: r.sex, norms: defaultNormTable() });
   const peaks = detectQrsMultiLead(r.ecg.signals, r.ecg.fs);
   const rr = Array.from(peaks).slice(1).map((p, i) => p - peaks[i]!);
-  const median = [...rr].sort((a, b) => a - b)[rr.length >> 1] ?? 0;
+  const short = [...rr].sort((a, b) => a - b)[Math.floor(0.1 * rr.length)] ?? 0;
   return {
     record: r.record, classId: r.classId, ageYears: r.ageYears, sex: r.sex, target: r.truth, measured,
-    pauses: rr.filter((x) => x > 1.4 * median).length,
+    pauses: rr.filter((x) => x > 1.4 * short).length,
   };
 }
 
@@ -82,11 +82,14 @@ export function agreementByAgeBand(rows: readonly MeasuredRecording[]): Map<stri
 export interface MechanismChecks {
   /** WPW: PR below the age's 2nd percentile, in the target and as measured (of those with a measured PR), and the share with a measured PR. */
   readonly wpwShortPr: { readonly n: number; readonly target: number; readonly measured: number; readonly measuredShare: number };
-  /** Long QT: QTc above 470 ms (target, measured), and the false-positive share among normal sinus rhythm. */
-  readonly longQt: { readonly n: number; readonly target: number; readonly measured: number; readonly nsrMeasured: number };
+  /** Long QT: QTc above 470 ms (target; measured, of those with a measured QTc), the share with a measured QTc, and the false-positive share among normal sinus rhythm. */
+  readonly longQt: { readonly n: number; readonly target: number; readonly measured: number; readonly measuredShare: number; readonly nsrMeasured: number };
   /** SVT: HR within 220–300 bpm (infants) or 150–250 bpm (older), target and measured. */
   readonly svtRate: { readonly n: number; readonly target: number; readonly measured: number };
-  /** Mobitz I / II: dropped beats in the target vs pauses detected on the ECG (share with the same count). */
+  /**
+   * Mobitz I / II: dropped beats in the target vs pauses detected on the ECG (share with the same
+   * count, and within one), over records without 2:1 cycles (2:1 block leaves no pause to see).
+   */
   readonly mobitz1Drops: { readonly n: number; readonly exact: number; readonly withinOne: number };
   readonly mobitz2Drops: { readonly n: number; readonly exact: number; readonly withinOne: number };
 }
@@ -111,7 +114,7 @@ export function mechanismChecks(rows: readonly MeasuredRecording[]): MechanismCh
   const lqts = of('lqts');
   const svt = of('svt');
   const drops = (c: ClassId): { n: number; exact: number; withinOne: number } => {
-    const xs = of(c);
+    const xs = of(c).filter((r) => !r.target.conductionRatios.includes('2:1'));
     return { n: xs.length, exact: share(xs, (r) => r.pauses === droppedBeats(r)), withinOne: share(xs, (r) => Math.abs(r.pauses - droppedBeats(r)) <= 1) };
   };
   return {
@@ -124,7 +127,8 @@ export function mechanismChecks(rows: readonly MeasuredRecording[]): MechanismCh
     longQt: {
       n: lqts.length,
       target: share(lqts, (r) => (r.target.qtcMs ?? 0) > 470),
-      measured: share(lqts, (r) => (r.measured.qtc_bazett_ms ?? 0) > 470),
+      measured: share(lqts.filter((r) => r.measured.qtc_bazett_ms !== null), (r) => r.measured.qtc_bazett_ms! > 470),
+      measuredShare: share(lqts, (r) => r.measured.qtc_bazett_ms !== null),
       nsrMeasured: share(of('nsr'), (r) => (r.measured.qtc_bazett_ms ?? 0) > 470),
     },
     svtRate: { n: svt.length, target: share(svt, (r) => svtInRange(r.ageYears, r.target.hrBpm)), measured: share(svt, (r) => svtInRange(r.ageYears, r.measured.hr_bpm)) },

@@ -52,12 +52,13 @@ export function drawPatientPhysiology(classId: ClassId, ageYears: number, sex: S
   let qrsMs = drawFromNorm(norms.qrs, rng);
   let qtcMs = drawFromNorm(norms.qtc, rng);
   let rsaFraction = normalRsa(ageYears, rng);
+  // Long QT: relative bradycardia (sinus node involvement in LQT3, beta-blockers) is common.
   switch (classId) {
     case 'sinus_tachy': hrBpm = Math.min(235, norms.hr.p98 * rng.uniform(1.05, 1.35)); break;
     case 'sinus_brady': hrBpm = Math.max(35, norms.hr.p2 * rng.uniform(0.7, 0.95)); break;
     case 'avb1': prMs = norms.pr.p98 * rng.uniform(1.1, 1.6); break;
     case 'wpw': prMs = norms.pr.p2 * rng.uniform(0.6, 0.95); break;
-    case 'lqts': qtcMs = rng.uniform(475, 580); hrBpm *= rng.uniform(0.85, 1); break;
+    case 'lqts': qtcMs = rng.uniform(475, 580); hrBpm *= rng.uniform(0.75, 0.95); break;
     case 'rsa': rsaFraction = rng.uniform(0.1, 0.22); break;
     case 'avb2_mobitz2': if (rng.bernoulli(0.4)) qrsMs *= rng.uniform(1.4, 1.7); break;
     default: break;

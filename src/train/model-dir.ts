@@ -17,6 +17,7 @@ import { trainConfigSchema, type TrainConfig } from './train-config.js';
  *     training       the episodic training settings (TrainConfig)
  *     abstention     { quantile, thresholds: { "<shots>": squared distance } } calibrated on validation data
  *     cohort         the manifest folder it was trained on
+ *     preset         the model preset it was built from
  */
 const modelDirExtraSchema = z.looseObject({
   preprocessing: z.object({
@@ -39,6 +40,7 @@ export interface ModelDirExtra {
   training: TrainConfig;
   abstention: { quantile: number; thresholds: Record<string, number> } | null;
   cohort: string;
+  preset: string;
 }
 
 /** A trained model directory, loaded for evaluation, enrolment or prediction. */

@@ -39,6 +39,11 @@ export const trainConfigSchema = z.object({
   validationEpisodes: z.number().int().min(1).default(40),
   /** Stop when validation accuracy has not improved for this many checks. */
   patience: z.number().int().min(1).default(5),
+  /**
+   * `use` feeds the clinical context; `blank` marks every clinical field (and age and sex) missing
+   * in training and inference: the ECG-only prototypical-network baseline.
+   */
+  clinicalInput: z.enum(['use', 'blank']).default('use'),
   /** Add a second recording of each episode patient that has one, as extra contrastive positives. */
   extraPositives: z.boolean().default(true),
   augment: z

@@ -80,7 +80,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     ways: Math.min(training.ways, train.classes.length), shots: training.shots, queries: training.queries,
     classes: prepared.classes.base.filter((c) => train.classes.includes(c)), seed,
   });
-  const validator = new Validator(prepared.parts.val, prepared.encoder, training, training.validationEpisodes, seed ^ 0x7a11d);
+  const validator = new Validator(prepared.parts.val, prepared.encoder, training, training.validationEpisodes, seed ^ 0x7a11d, training.clinicalInput);
   const classIndex = new Map([...prepared.classes.base, ...prepared.classes.novel].map((c, i) => [c, i]));
   const extra: ModelDirExtra = {
     preprocessing: spec,
@@ -89,6 +89,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     training,
     abstention: null,
     cohort: prepared.dataset.cohort.dir,
+    preset: options.preset,
   };
   const task = new EpisodicTask(model, training, optimizer);
   const state = await trainEpisodes({

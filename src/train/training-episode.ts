@@ -1,6 +1,6 @@
 import { AGE_BAND_IDS } from '../clinical/age-bands.js';
 import type { ClinicalEncoder } from '../clinical/encode.js';
-import { makeBatch } from '../data/batch.js';
+import { makeBatch, withClinicalInput } from '../data/batch.js';
 import type { Example } from '../data/dataset.js';
 import type { Episode } from '../data/episode-sampler.js';
 import { Rng } from '../util/rng.js';
@@ -28,6 +28,7 @@ export function buildTrainingEpisode(
 ): TrainingEpisode {
   const rng = new Rng((seed ^ Math.imul(episode.index + 1, 0x85ebca6b)) >>> 0);
   const rows = [...episode.support, ...episode.query].map((i) => pool[i] as Example);
+  const asInput = (xs: readonly Example[]): Example[] => withClinicalInput(xs, config.clinicalInput);
   if (config.extraPositives) {
     const used = new Set(rows.map((e) => e.index));
     const episodePatients = new Set(rows.map((e) => e.patientId));
@@ -45,10 +46,10 @@ export function buildTrainingEpisode(
   for (const e of rows) if (!patientIndex.has(e.patientId)) patientIndex.set(e.patientId, patientIndex.size);
   const queries = episode.query.map((i) => pool[i] as Example);
   const view = (): TrainingEpisode['viewA'] =>
-    config.lambda2 > 0 ? makeBatch(queries, encoder, { augment: config.augment, metadataDropout: config.metadataDropout, rng }) : null;
+    config.lambda2 > 0 ? makeBatch(asInput(queries), encoder, { augment: config.augment, metadataDropout: config.metadataDropout, rng }) : null;
   return {
     ways: episode.classes.length,
-    clean: makeBatch(rows, encoder),
+    clean: makeBatch(asInput(rows), encoder),
     nSupport: episode.support.length,
     nQuery: episode.query.length,
     supportLabels: episode.supportLabels,

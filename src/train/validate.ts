@@ -27,7 +27,14 @@ export class Validator {
   readonly episodes: Episode[];
   readonly shape: EpisodeShape;
 
-  constructor(readonly pool: readonly Example[], readonly encoder: ClinicalEncoder, wanted: EpisodeShape, count: number, seed: number) {
+  constructor(
+    readonly pool: readonly Example[],
+    readonly encoder: ClinicalEncoder,
+    wanted: EpisodeShape,
+    count: number,
+    seed: number,
+    readonly clinicalInput: 'use' | 'blank' = 'use',
+  ) {
     const feasible = feasibleShape(pool, wanted);
     this.shape = feasible?.shape ?? wanted;
     this.episodes = feasible ? new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed }).episodes(count) : [];
@@ -36,13 +43,13 @@ export class Validator {
   /** Mean query accuracy of the model over the validation episodes (NaN without any). */
   accuracy(model: EpisodicModel): number {
     if (this.episodes.length === 0) return Number.NaN;
-    const { fused } = embedAll(model, this.pool, this.encoder);
+    const { fused } = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
     return this.episodes.reduce((s, e) => s + classifyEpisode(e, fused).accuracy, 0) / this.episodes.length;
   }
 
   /** Query accuracy of the validation episodes per age band of the query child. */
   accuracyByAgeBand(model: EpisodicModel): Record<string, { accuracy: number; support: number }> {
-    const { fused } = embedAll(model, this.pool, this.encoder);
+    const { fused } = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
     const tally = new Map<string, { right: number; n: number }>();
     for (const e of this.episodes) {
       const p = classifyEpisode(e, fused);
@@ -61,7 +68,7 @@ export class Validator {
   ownClassDistances(model: EpisodicModel, shots: number): number[] {
     const feasible = feasibleShape(this.pool, { ...this.shape, shots });
     if (!feasible) return [];
-    const { fused } = embedAll(model, this.pool, this.encoder);
+    const { fused } = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
     const sampler = new EpisodeSampler(this.pool, { ...feasible.shape, classes: feasible.classes, seed: 0x5eed + shots });
     return sampler.episodes(this.episodes.length).flatMap((e) => classifyEpisode(e, fused).ownDistance);
   }

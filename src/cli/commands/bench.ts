@@ -9,8 +9,9 @@ function formatBench(r: BenchResult): string {
   return [
     `params                 ${r.params.toLocaleString('en-US')}`,
     `train_step_ms_median   ${r.train_step_ms_median}   (5-way 5-shot 10-query episode, 2 views, Adam)`,
+    `train_step_cpu_ms      ${r.train_step_cpu_ms_median}   (CPU time, median)`,
     `infer_ecg_per_s        ${r.infer_ecg_per_s}   (eval forward, batch 256, fastest path: ${r.infer_path})`,
-    ...Object.entries(r.infer_ecg_per_s_by_path).map(([path, v]) => `  ${path.padEnd(21)}${v}`),
+    ...Object.entries(r.infer_ecg_per_s_by_path).map(([path, v]) => `  ${path.padEnd(21)}${v}   (${r.infer_ecg_per_cpu_s_by_path[path]} per CPU-second)`),
     `backend                ${r.backend}`,
     `peak_rss_mb            ${r.peak_rss_mb}`,
     `runs                   ${r.runs} timed after warm-up (medians)`,

@@ -30,7 +30,7 @@ export function register(program: Command): void {
         const classes = parseClassList(opts.classes) ?? trained.extra.classes.novel;
         const chosen = selectEnrolmentRows(cohort.rows, classes, shots, seed);
         const dataset = loadDataset({ ...cohort, rows: chosen.map((c) => c.row) }, trained.spec);
-        const { fused } = embedAll(trained.model, dataset.examples, trained.encoder);
+        const { fused } = embedAll(trained.model, dataset.examples, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput });
         const perClass = new Map<string, number>();
         for (const c of chosen) perClass.set(c.label, (perClass.get(c.label) ?? 0) + 1);
         const bank = enrolBank(

@@ -10,6 +10,8 @@ import { register as registerTrain } from './train.js';
 import { register as registerEval } from './eval.js';
 import { register as registerEnroll } from './enroll.js';
 import { register as registerPredict } from './predict.js';
+import { register as registerDemo } from './demo.js';
+import { register as registerAblate } from './ablate.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -20,6 +22,8 @@ const registrars: Array<(program: Command) => void> = [
   registerEval,
   registerEnroll,
   registerPredict,
+  registerDemo,
+  registerAblate,
   registerBench,
   registerCohort,
   registerImport,

@@ -82,7 +82,7 @@ export function register(program: Command): void {
           ? parseClinicalJson(readJsonFile(opts.clinical), trained.encoder.state.schema, opts.clinical)
           : { ageYears: null, sex: null, clinical: {} };
         const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context };
-        const embedding = embedAll(trained.model, [input], trained.encoder).fused[0] as Float32Array;
+        const embedding = embedAll(trained.model, [input], trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused[0] as Float32Array;
         const prediction = classifyWithBank(bank, embedding, nearest);
         let ageNormFlags: MeasurementFlag[] = [];
         let measurementNote: string | null = null;

@@ -22,5 +22,6 @@ describe('calibration', () => {
     const r = calibration([0, 1], [false, true], { binCount: 4 });
     expect(r.bins.map((b) => b.count)).toEqual([1, 0, 0, 1]);
     expect(() => calibration([1.2], [true])).toThrow(/confidences\[0\]/);
+    expect(calibration([1 + 1e-7], [true], { binCount: 4 }).bins[3]?.count).toBe(1); // float32 rounding
   });
 });

@@ -1,6 +1,9 @@
 import { FewbeatError } from '../../errors.js';
 import { assertSameLength } from './confusion-matrix.js';
 
+/** How far above 1 a float32 probability may round (its ulp at 1 is 1.2e-7); it lands in the top bin. */
+const FLOAT32_SLACK = 1e-6;
+
 /** One confidence bin of a reliability diagram. */
 export interface ReliabilityBin {
   /** lower edge of the bin (exclusive, except the first bin, which includes 0) */
@@ -54,7 +57,7 @@ export function calibration(confidences: readonly number[], correct: readonly bo
   const hits = new Array<number>(m).fill(0);
   const confSums = new Array<number>(m).fill(0);
   confidences.forEach((c, i) => {
-    if (!Number.isFinite(c) || c < 0 || c > 1) throw new FewbeatError(`confidence ${c} is not in [0, 1]`, { location: `confidences[${i}]` });
+    if (!Number.isFinite(c) || c < 0 || c > 1 + FLOAT32_SLACK) throw new FewbeatError(`confidence ${c} is not in [0, 1]`, { location: `confidences[${i}]` });
     const bin = Math.min(m - 1, Math.max(0, Math.ceil(c * m) - 1));
     counts[bin] = (counts[bin] as number) + 1;
     confSums[bin] = (confSums[bin] as number) + c;

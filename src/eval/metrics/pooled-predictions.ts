@@ -28,7 +28,7 @@ export interface PooledPredictions {
   yTrue: number[];
   /** global index of each query's predicted class: the arg-max over its episode's classes (first maximum on ties, in episode order) */
   yPred: number[];
-  /** the probability of the predicted class (row maximum), length N */
+  /** the probability of the predicted class (row maximum, capped at 1), length N */
   confidence: number[];
   /** N×K: p(class k | query), 0 for classes outside the query's episode */
   scores: number[][];
@@ -84,7 +84,7 @@ export function poolPredictions(predictions: readonly QueryPrediction[], classes
     });
     pooled.yTrue.push(index.get(q.trueClass) as number);
     pooled.yPred.push(index.get(q.episodeClasses[best] as string) as number);
-    pooled.confidence.push(q.probabilities[best] as number);
+    pooled.confidence.push(Math.min(1, q.probabilities[best] as number)); // float rounding may overshoot 1
     pooled.scores.push(row);
     pooled.inEpisode.push(member);
     pooled.localRows.push(q.probabilities);

@@ -86,6 +86,10 @@ describe('settingEntry', () => {
     expect(p.auroc_macro).toBeCloseTo(entry.auroc_macro as number, 14);
   });
 
+  it('refuses a setting without predictions instead of returning NaN', () => {
+    expect(() => settingEntry([], setting)).toThrow(/setting novel 5-way 5-shot has no query predictions/);
+  });
+
   it('names the query when its true class is not among its episode classes', () => {
     const bad = [...predictions.slice(0, 3), { ...(predictions[3] as QueryPrediction), trueClass: 'afib' }];
     expect(() => settingEntry(bad, setting)).toThrow(/query 3 \(episode 0\): true class 'afib' is not one of the episode's classes/);

@@ -44,7 +44,7 @@ export interface SettingEntryOptions extends PooledMetricsOptions {
  *   const entry = settingEntry(predictions, { split: 'novel', ways: 5, shots: 5, queries: 10 });
  */
 export function settingEntry(predictions: readonly QueryPrediction[], setting: SettingDescription, options: SettingEntryOptions = {}): SettingJson {
-  if (predictions.length === 0) throw new FewbeatError(`setting ${describe(setting)} has no query predictions`, { location: 'settingEntry' });
+  if (predictions.length === 0) throw new FewbeatError(`setting ${setting.split} ${setting.ways}-way ${setting.shots}-shot has no query predictions`, { location: 'settingEntry' });
   const pooled = poolPredictions(predictions, setting.classes);
   const metrics = pooledMetrics(pooled, options);
   const perEpisode = episodeAccuracies(pooled);
@@ -109,11 +109,6 @@ function bootstrapJson(b: ReturnType<typeof pooledBootstrapCis>) {
 /** A {@link MeanCi} as metrics.json writes it. */
 export function meanCiJson(m: MeanCi): MeanCi95Json {
   return { mean: m.mean, ci95: m.ci95, sd: m.sd, n: m.n };
-}
-
-/** Short label of a setting for messages, e.g. `novel 5-way 5-shot`. */
-export function describe(s: Pick<SettingDescription, 'split' | 'ways' | 'shots'>): string {
-  return `${s.split} ${s.ways}-way ${s.shots}-shot`;
 }
 
 /** Bands in the order of AGE_BAND_IDS; unrecognised band names follow, alphabetically. */

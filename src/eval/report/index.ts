@@ -8,3 +8,4 @@ export { renderReportHtml } from './report-page.js';
 export * from './report-data.js';
 export { umapProjection, type UmapOptions } from './umap-projection.js';
 export { writeReport, type WrittenReport } from './write-report.js';
+export { PROJECT_TARGETS, targetChecks, type TargetCheck } from './project-targets.js';

@@ -1,3 +1,4 @@
+import { Rng } from '../../util/rng.js';
 import type { SettingJson } from '../metrics/metrics-schema.js';
 import { confusionChart } from './charts/confusion-chart.js';
 import { embeddingChart } from './charts/embedding-chart.js';
@@ -9,6 +10,7 @@ import { renderVegaLite } from './charts/vega-svg.js';
 import { escapeHtml, formatNumber, htmlTable } from './html.js';
 import { ageBandLabel, canonicalClassNames, classLabel } from './labels.js';
 import { parseReportData, type ParsedReportData, type ReportData } from './report-data.js';
+import { PROJECT_TARGETS, targetChecks } from './project-targets.js';
 import { ablationsTable, ageBandTable, baselinesTable, perClassTable, settingsTable, settingTitle } from './results-tables.js';
 import { umapProjection } from './umap-projection.js';
 
@@ -72,6 +74,10 @@ export async function renderReportHtml(input: ReportData): Promise<string> {
 ${settings.length > 0 ? settingsTable(settings) : missing('Evaluation settings')}
 <p class="note">Episode accuracy is the mean over episodes with its 95 % confidence interval (mean ± 1.96·sd/√E, sd with ddof = 1). The other columns pool every query of every episode; where balanced accuracy and macro AUROC carry an interval, it is a percentile bootstrap over episodes.</p>
 
+<h3>Project targets (novel classes, ${PROJECT_TARGETS.setting.ways}-way ${PROJECT_TARGETS.setting.shots}-shot)</h3>
+${htmlTable(['Target', 'Measured', 'Status'], targetChecks(data.metrics).map((c) => [escapeHtml(c.target), escapeHtml(c.measured),
+    c.met === null ? '<span class="neutral">not evaluated</span>' : c.met ? '<span class="good">met</span>' : '<span class="bad">not met</span>']))}
+
 <div id="settings">${settingSections.join('\n')}</div>
 
 <h2 id="baselines">Baselines (same episodes)</h2>
@@ -117,11 +123,15 @@ ${ageBandTable(s, ageBandLabel)}</div></div>
 }
 
 async function embeddingSection(embeddings: NonNullable<ParsedReportData['embeddings']>, allClasses: readonly string[], nameOf: (id: string) => string): Promise<string> {
-  const xy = umapProjection(embeddings.points.map((p) => p.vector), { seed: embeddings.seed });
-  const points = embeddings.points.map((p, i) => ({ x: xy[i]?.[0] ?? 0, y: xy[i]?.[1] ?? 0, cls: nameOf(p.label), band: ageBandLabel(p.ageBand) }));
-  const shown = allClasses.filter((c) => embeddings.points.some((p) => p.label === c));
-  const svg = await renderVegaLite(embeddingChart(points, classColors(shown, allClasses, nameOf), ageBandColors(embeddings.points.map((p) => p.ageBand), ageBandLabel),
-    `${embeddings.description}; ${points.length} points, UMAP seed ${embeddings.seed}`), 'embedding-');
+  const all = embeddings.points;
+  const mapped = all.length <= embeddings.maxPoints ? all
+    : new Rng(embeddings.seed).shuffle(all.map((_, i) => i)).slice(0, embeddings.maxPoints).sort((a, b) => a - b).map((i) => all[i] as (typeof all)[number]);
+  const xy = umapProjection(mapped.map((p) => p.vector), { seed: embeddings.seed });
+  const points = mapped.map((p, i) => ({ x: xy[i]?.[0] ?? 0, y: xy[i]?.[1] ?? 0, cls: nameOf(p.label), band: ageBandLabel(p.ageBand) }));
+  const shown = allClasses.filter((c) => mapped.some((p) => p.label === c));
+  const count = mapped.length === all.length ? `${all.length} points` : `a random ${mapped.length} of ${all.length} points`;
+  const svg = await renderVegaLite(embeddingChart(points, classColors(shown, allClasses, nameOf), ageBandColors(mapped.map((p) => p.ageBand), ageBandLabel),
+    `${embeddings.description}; ${count}, UMAP seed ${embeddings.seed}`), 'embedding-');
   return `${figure('embedding-map', svg)}
 <p class="note">UMAP keeps neighbourhoods, not distances: tight, separate clusters per class suggest the space separates the rhythms; clusters that follow age band rather than class would mean the model leans on age.</p>`;
 }

@@ -118,6 +118,22 @@ describe('writeReport', () => {
     expect((html.match(/class="ci"/g) ?? []).length).toBeGreaterThan(10);
   });
 
+  it('shows the project targets, with the misses as plainly as the hits', async () => {
+    const html = readFileSync((await written).html, 'utf8');
+    expect(html).toMatch(/Project targets/);
+    expect(html).toMatch(/Contrastive term helps/);
+  });
+
+  it('renders a minimal run (one setting, no history, embeddings, baselines or ablations) and says what is missing', async () => {
+    const minimal = await writeReport({ metrics: { settings: data.metrics.settings.slice(0, 1) }, run: { createdAt: '2026-11-25T18:00:00Z' } }, mkdtempSync(join(tmpdir(), 'fewbeat-report-')));
+    const html = readFileSync(minimal.html, 'utf8');
+    expect(html).toMatch(/Training history not available in this run/);
+    expect(html).toMatch(/Embeddings not available in this run/);
+    expect(html).toMatch(/Baselines not available in this run/);
+    expect(html).toMatch(/not evaluated/);
+    expect([...html.matchAll(/data-plot="([^"]+)"/g)].map((m) => m[1])).toEqual(['roc', 'reliability', 'confusion-matrix']);
+  });
+
   it('refuses a NaN in the input with the path of the field, and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fewbeat-report-'));
     const bad = { ...data, history: { steps: [{ episode: 1, losses: { total: Number.NaN } }] } };

@@ -22,7 +22,7 @@ export interface RunEvaluationOptions extends SettingsOptions {
 
 /** A model's fused embeddings as a nearest-prototype method. */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
-  return embeddingMethod(name, (pool) => embedAll(trained.model, pool, trained.encoder).fused);
+  return embeddingMethod(name, (pool) => embedAll(trained.model, pool, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused);
 }
 
 /**
@@ -42,7 +42,7 @@ export function runEvaluation(trained: TrainedModelDir, prepared: PreparedCohort
   const metrics = evaluateMethods(settings, full, baselines, ablations);
   // The embedding map: every novel-class recording, coloured by class and age band in the report.
   const novelPool: readonly Example[] = settings[0]?.pool ?? [];
-  const fused = embedAll(trained.model, novelPool, trained.encoder).fused;
+  const fused = embedAll(trained.model, novelPool, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused;
   const embeddings: EmbeddingSet = {
     description: `fused embeddings of the ${novelPool.length} novel-class recordings`,
     points: novelPool.map((e, i) => ({ vector: Array.from(fused[i] as Float32Array), label: e.label, ageBand: e.ageBand })),

@@ -74,8 +74,11 @@ describe('importMitdb on a hand-built record', () => {
 
   it('reads age, sex and medications from the header comments, the patient from the record name', () => {
     const c = importMitdb(dir);
-    expect(c.rows[0]).toMatchObject({ patientId: 'r1', ageYears: 5, sex: 'F', clinical: { medications: ['digoxin', 'propranolol'] } });
-    expect(c.schema.fields).toEqual([expect.objectContaining({ name: 'medications', labels: ['digoxin', 'propranolol'] })]);
+    expect(c.rows[0]).toMatchObject({ patientId: 'r1', ageYears: 5, sex: 'F', clinical: { medications: ['beta_blocker', 'digoxin'], medication_names: ['digoxin', 'propranolol'] } });
+    expect(c.schema.fields).toEqual([
+      expect.objectContaining({ name: 'medications', labels: ['antiarrhythmic', 'beta_blocker', 'digoxin', 'qt_prolonging'] }),
+      expect.objectContaining({ name: 'medication_names', labels: ['digoxin', 'propranolol'] }),
+    ]);
   });
 
   it('applies --max-age', () => {
@@ -94,7 +97,7 @@ describe('importMitdb on MIT-BIH record 200', () => {
     expect(c.warnings[0]).toMatch(/^1 records, 180 windows of 10 s/);
     expect(new Set(c.rows.flatMap((r) => r.labels))).toEqual(new Set(['nsr', 'pvc']));
     expect(c.rows.every((r) => r.patientId === '200' && r.ageYears === 64 && r.sex === 'M')).toBe(true);
-    expect(c.rows[0]!.clinical.medications).toEqual(['digoxin', 'quinidine']);
+    expect(c.rows[0]!.clinical).toEqual({ medications: ['antiarrhythmic', 'digoxin', 'qt_prolonging'], medication_names: ['digoxin', 'quinidine'] });
   });
 });
 

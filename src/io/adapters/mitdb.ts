@@ -22,7 +22,10 @@ import { LabelMap, readLabelTable } from './label-map.js';
  *   by the rhythm covering most of it. Either way a window whose noisy fraction exceeds
  *   `maxNoise`, or whose majority has no rhythm, is dropped.
  * - Age and sex from the first header comment (`64 M 1953 3655 x1`), medications from the second
- *   (`Digoxin, Quinidine`, `None`); the patient is the record's subject (`x_108` → 108; 201 and 202
+ *   (`Digoxin, Quinidine`, `None`): `medication_names` keeps the drugs as written (lower case),
+ *   `medications` their classes in fewbeat's clinical vocabulary (data/labelmaps/drug-classes.csv:
+ *   digoxin, antiarrhythmic, qt_prolonging, beta_blocker), so that a model trained on the
+ *   synthetic cohort reads them. The patient is the record's subject (`x_108` → 108; 201 and 202
  *   share one, data/labelmaps/mitdb-subjects.csv).
  */
 export interface MitdbImportOptions extends CommonImportOptions {
@@ -76,6 +79,12 @@ function medications(comment: string | undefined): string[] | null {
   return [...new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0 && /^[a-z0-9][a-z0-9 .-]*$/.test(s)))].sort();
 }
 
+/** `23–89 y` over the rows of known age, or `unknown`. */
+function ageRange(rows: ImportedRow[]): string {
+  const ages = rows.map((r) => r.ageYears).filter((a): a is number => a !== null);
+  return ages.length === 0 ? 'unknown' : `${Math.min(...ages)}–${Math.max(...ages)} y`;
+}
+
 export function importMitdb(src: string, opts: MitdbImportOptions = {}): ImportedCohort {
   const windowS = opts.windowS ?? 10;
   const mixed = opts.mixed ?? 'drop';
@@ -91,8 +100,10 @@ export function importMitdb(src: string, opts: MitdbImportOptions = {}): Importe
   const dropped = { mixed: 0, noise: 0, unlabelled: 0 };
   let windowsSeen = 0;
   const medsByRecord = new Map<string, string[] | null>();
+  const layouts = new Set<string>();
   for (const recordPath of records) {
     const header = readHeader(recordPath);
+    layouts.add(`${header.nSig} leads at ${header.fs} Hz`);
     const sigLen = header.sigLen ?? readRecord(recordPath, { from: 0, to: 0 }).sigLen;
     const duration = sigLen / header.fs;
     const ann = readAnnotations(recordPath, annotator);
@@ -116,21 +127,30 @@ export function importMitdb(src: string, opts: MitdbImportOptions = {}): Importe
       if (!top || top[0] === null) { dropped.unlabelled++; continue; }
       rows.push({
         recordPath, patientId, labels: [rhythmMap.label(top[0], 'source')], ageYears, sex, split: null,
-        window: { startS: a, endS: b }, clinical: { medications: meds },
+        window: { startS: a, endS: b }, clinical: { medication_names: meds },
       });
     }
   }
-  const medLabels = [...new Set([...medsByRecord.values()].flatMap((m) => m ?? []))].sort();
+  const drugTable = readLabelTable('drug-classes.csv');
+  const drugClasses = [...new Set(drugTable.map((r) => r.class!))].sort();
+  const classesOf = (names: string[] | null): string[] | null => (names === null ? null : [...new Set(drugTable.filter((r) => names.includes(r.drug!)).map((r) => r.class!))].sort());
+  const nameLabels = [...new Set([...medsByRecord.values()].flatMap((m) => m ?? []))].sort();
+  for (const row of rows) {
+    const names = row.clinical.medication_names as string[] | null;
+    row.clinical = nameLabels.length > 0 ? { medications: classesOf(names), medication_names: names } : {};
+  }
   const schema: ClinicalSchema = {
     version: 1,
-    fields: medLabels.length > 0
-      ? [{ name: 'medications', type: 'multi-label', labels: medLabels, description: 'medications from the MIT-BIH header comments' }]
+    fields: nameLabels.length > 0
+      ? [
+          { name: 'medications', type: 'multi-label', labels: drugClasses, description: 'medication classes (data/labelmaps/drug-classes.csv) of the MIT-BIH header comments' },
+          { name: 'medication_names', type: 'multi-label', labels: nameLabels, description: 'medications as written in the MIT-BIH header comments' },
+        ]
       : [],
   };
-  for (const row of rows) if (medLabels.length === 0) delete row.clinical.medications;
   const warnings = [
     `${records.length} records, ${windowsSeen} windows of ${windowS} s: kept ${rows.length}, dropped ${dropped.mixed} spanning a rhythm change (--mixed ${mixed}), ${dropped.noise} more than ${maxNoise * 100}% noise, ${dropped.unlabelled} without a rhythm`,
-    'MIT-BIH subjects are adults (23-89 y) recorded with 2 leads at 360 Hz: a cross-domain test for a pediatric 12-lead model',
+    `recordings of ${[...layouts].sort().join(', ')}, ages ${ageRange(rows)}: a cross-domain test for a pediatric 12-lead model when the subjects are adults`,
   ];
   return applyMaxAge({ format: 'mitdb', src, schema, rows, warnings }, opts.maxAge);
 }

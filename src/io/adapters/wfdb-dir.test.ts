@@ -37,5 +37,6 @@ describe('importWfdbDir', () => {
     expect(() => importWfdbDir(SRC, { labels: labels('record,label,weight_kg\nQ0001,nsr,900\n'), schema })).toThrow(/line 2, column weight_kg: impossible value 900 kg/);
     expect(() => importWfdbDir(SRC, { labels: labels('record,label,sex\nQ0001,nsr,X\n') })).toThrow(FewbeatError);
     expect(() => importWfdbDir(SRC, {})).toThrow(/needs --labels/);
+    expect(() => importWfdbDir(SRC, { labels: labels('record,label\nQ0001,nsr\n'), schema: join(tmp, 'absent.json') })).toThrow(/absent\.json: cannot read the clinical schema \(ENOENT\)/);
   });
 });

@@ -41,7 +41,13 @@ export function importWfdbDir(src: string, opts: WfdbDirImportOptions = {}): Imp
   const columns = table.length > 0 ? Object.keys(table[0]!).filter((c) => !RESERVED.has(c)) : [];
   let schema: ClinicalSchema;
   if (opts.schema) {
-    const parsed = clinicalSchemaSchema.safeParse(JSON.parse(readFileSync(opts.schema, 'utf8')));
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(opts.schema, 'utf8'));
+    } catch (e) {
+      throw new FewbeatError(`cannot read the clinical schema (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: opts.schema });
+    }
+    const parsed = clinicalSchemaSchema.safeParse(json);
     if (!parsed.success) throw new FewbeatError(`invalid clinical schema: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`, { file: opts.schema });
     schema = parsed.data;
     const missing = schema.fields.filter((f) => !columns.includes(f.name) && f.name !== 'age_years' && f.name !== 'sex');

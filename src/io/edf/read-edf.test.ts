@@ -81,6 +81,22 @@ describe('readEdf on classic EDF and on bad input', () => {
     expect(rec.annotations).toEqual([]);
   });
 
+  it('places EDF+D records at their time stamps with NaN in the gaps', () => {
+    const bytes = Buffer.from(readFileSync(join(DIR, 'ecg-3lead-edfplus.edf')));
+    bytes.write('EDF+D', 192, 'latin1');
+    const lastTal = bytes.indexOf('+3\x14\x14\x00', 0, 'latin1');
+    bytes.write('+6', lastTal, 'latin1');
+    const contiguous = readEdf(join(DIR, 'ecg-3lead-edfplus.edf'));
+    const rec = readEdf(write('discontinuous.edf', bytes));
+    expect(rec.header.discontinuous).toBe(true);
+    const [c, d] = [contiguous.signals[0]!.physical, rec.signals[0]!.physical];
+    expect(d.length).toBe(7 * 250);
+    expect(Array.from(d.subarray(0, 750))).toEqual(Array.from(c.subarray(0, 750)));
+    expect(d.subarray(750, 1500).every(Number.isNaN)).toBe(true);
+    expect(Array.from(d.subarray(1500))).toEqual(Array.from(c.subarray(750)));
+    expect(rec.signals[3]!.physical.length).toBe(7 * 25);
+  });
+
   it('derives the record count from the file size when the header says -1', () => {
     expect(readEdf(write('unknown-count.edf', classicEdf({ records: '-1' }))).header.records).toBe(2);
   });

@@ -22,6 +22,9 @@ export interface EdfRecording {
   annotations: EdfAnnotation[];
 }
 
+/** Longest recording accepted (one week): a longer EDF+D span is a corrupt time stamp, not data. */
+const MAX_SPAN_S = 7 * 24 * 3600;
+
 function readFile(path: string): Uint8Array {
   try {
     return readFileSync(path);
@@ -46,6 +49,7 @@ export function readEdf(path: string): EdfRecording {
   const annotations: EdfAnnotation[] = [];
   const starts: number[] = [];
   const talSignals = header.signals.map((s, k) => ({ s, k })).filter(({ s }) => s.isAnnotation);
+  if (header.discontinuous && talSignals.length === 0) throw new FewbeatError('EDF+D file without an annotation signal to time its records', { file: path, location: 'header byte 192' });
   for (let r = 0; r < header.records; r++) {
     talSignals.forEach(({ s, k }, j) => {
       const from = recordBase(r) + signalOffset[k]!;
@@ -64,20 +68,21 @@ export function readEdf(path: string): EdfRecording {
     }
   }
   const totalS = header.records === 0 ? 0 : startOf(header.records - 1) + header.recordDuration;
+  if (totalS > MAX_SPAN_S) throw new FewbeatError(`recording spans ${totalS} s, more than ${MAX_SPAN_S} s`, { file: path });
 
   const signals: EdfSignal[] = [];
   header.signals.forEach((s, k) => {
     if (s.isAnnotation) return;
     const fs = s.samplesPerRecord / header.recordDuration;
-    const physical = new Float64Array(Math.round(totalS * fs)).fill(header.discontinuous ? NaN : 0);
+    const at = Array.from({ length: header.records }, (_, r) => Math.round(startOf(r) * fs));
+    const physical = new Float64Array(header.records === 0 ? 0 : at[header.records - 1]! + s.samplesPerRecord).fill(NaN);
     const scale = (s.physicalMax - s.physicalMin) / (s.digitalMax - s.digitalMin);
     for (let r = 0; r < header.records; r++) {
       const from = recordBase(r) + signalOffset[k]!;
-      const at = Math.round(startOf(r) * fs);
       for (let i = 0; i < s.samplesPerRecord; i++) {
         const p = from + i * w;
         const digital = w === 2 ? (bytes[p]! | (bytes[p + 1]! << 24 >> 16)) : (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 24 >> 8));
-        physical[at + i] = s.physicalMin + (digital - s.digitalMin) * scale;
+        physical[at[r]! + i] = s.physicalMin + (digital - s.digitalMin) * scale;
       }
     }
     signals.push({ label: s.label, units: s.physicalDimension, fs, physical });

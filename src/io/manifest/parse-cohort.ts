@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { clinicalSchemaSchema, type ClinicalContext, type ClinicalSchema } from '../../clinical/schema.js';
 import type { z } from 'zod';
+import { clinicalSchemaSchema, type ClinicalContext, type ClinicalSchema } from '../../clinical/schema.js';
 import { splitList } from './cells.js';
 import {
   MANIFEST_FILE, RESERVED_COLUMNS, REQUIRED_COLUMNS, SCHEMA_FILE,
@@ -56,9 +56,7 @@ function readSchema(dir: string, report: Report): ClinicalSchema | null {
     for (const issue of parsed.error.issues) report({ line: 0, column: issue.path.join('.'), reason: issue.message });
     return null;
   }
-  const schema = parsed.data;
-  const before = schemaProblemCount(schema, report);
-  return before === 0 ? schema : null;
+  return schemaProblemCount(parsed.data, report) === 0 ? parsed.data : null;
 }
 
 /** Checks zod cannot express: unique names, no clash with reserved columns, sane ranges. */

@@ -40,6 +40,15 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
     expect(e.message).toBe(`${path}.dat: byte 1000: file is truncated: frame 649999 needs 1950000 bytes but the file has 1000 (333 whole frames)`);
   });
 
+  it('a data file whose samples do not match the header checksums (corrupt or swapped)', () => {
+    const dat = Buffer.from(src('wfdb-python-sample/100_3chan.dat'));
+    dat[300] = (dat[300] as number) ^ 0x10; // bit 4 of sample 200, i.e. frame 66 of signal III: its sum moves by 16
+    const path = record('flip', src('wfdb-python-sample/100_3chan.hea').toString('latin1').replaceAll('100_3chan', 'flip'), dat);
+    expect(errorOf(() => readRecord(path)).message).toMatch(new RegExp(`^${path}\\.dat: checksum mismatch for signal III: the header \\(line 4\\) says 43172, the samples sum to -22348 \\(mod 65536\\)`));
+    expect(readRecord(path, { verifyChecksums: false }).channels.length).toBe(3);
+    expect(readRecord(path, { from: 0, to: 10 }).channels.length).toBe(3); // a range read cannot check
+  });
+
   it('a header whose signal count disagrees with its signal lines', () => {
     const e = errorOf(() => parseHeader('r 3 360 100\nr.dat 16 200 16 0 0 0 0 I\nr.dat 16 200 16 0 0 0 0 II\n', 'r.hea'));
     expect(e.message).toBe('r.hea: header line 1: record line declares 3 signals but 2 signal lines follow');

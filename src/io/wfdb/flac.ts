@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import type { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { FewbeatError } from '../../errors.js';
 import type { WfdbSignalSpec } from './header.js';
 
@@ -27,11 +27,16 @@ let queue: Promise<unknown> = Promise.resolve();
 function withDecoder<T>(use: (decoder: FLACDecoder) => Promise<T>): Promise<T> {
   const run = queue.then(async () => {
     sharedDecoder ??= (async () => {
-      const d = new FLACDecoder();
+      // Loaded on first use: most records are not FLAC, and the module carries a WebAssembly build.
+      const { FLACDecoder: Decoder } = await import('@wasm-audio-decoders/flac');
+      const d = new Decoder();
       await d.ready;
       return d;
     })();
-    const decoder = await sharedDecoder;
+    const decoder = await sharedDecoder.catch((e: unknown) => {
+      sharedDecoder = null;
+      throw e;
+    });
     try {
       return await use(decoder);
     } catch (e) {

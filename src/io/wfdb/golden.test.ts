@@ -22,7 +22,7 @@ interface ExpectedChannel {
 }
 interface ExpectedRecord {
   path: string; kind: 'single-segment' | 'multi-segment'; record_name: string; n_sig: number; fs: number;
-  counter_freq: number | null; sig_len: number; base_time: string | null; base_date: string | null; comments: string[];
+  counter_freq: number | null; base_counter: number | null; sig_len: number; base_time: string | null; base_date: string | null; comments: string[];
   record_line_nonstandard_tokens?: string[];
   file_name?: string[]; fmt?: string[]; samps_per_frame: number[]; skew?: Num[]; byte_offset?: Num[]; adc_gain?: number[];
   baseline?: number[]; units: string[]; adc_res?: number[]; adc_zero?: number[]; init_value?: number[]; checksum?: number[];
@@ -85,6 +85,7 @@ describe('WFDB reader against wfdb-python (expected.json)', () => {
       expect(h.nSig).toBe(rec.n_sig);
       expect(h.fs).toBeCloseTo(rec.fs, 9);
       expect(h.counterFreq).toBe(rec.counter_freq);
+      expect(h.baseCounter).toBe(rec.base_counter);
       expect(h.comments).toEqual(rec.comments);
       if (!rec.record_line_nonstandard_tokens) {
         expect(h.baseDate).toBe(rec.base_date);

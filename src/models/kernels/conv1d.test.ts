@@ -29,7 +29,9 @@ const cases: Case[] = [
   { name: 'k=5, stride 2, same, even length', B: 3, L: 16, C: 3, O: 4, K: 5, stride: 2, pad: 'same' },
   { name: 'k=7, stride 2, same, odd length', B: 2, L: 15, C: 2, O: 3, K: 7, stride: 2, pad: 'same' },
   { name: 'k=5, stride 1, same', B: 2, L: 11, C: 3, O: 2, K: 5, stride: 1, pad: 'same' },
-  { name: 'k=1, stride 2, same (a 1×1 strided shortcut)', B: 2, L: 9, C: 3, O: 4, K: 1, stride: 2, pad: 'same' },
+  { name: 'k=1, stride 2, same, odd length (a 1×1 strided shortcut)', B: 2, L: 9, C: 3, O: 4, K: 1, stride: 2, pad: 'same' },
+  { name: 'k=1, stride 2, same, even length', B: 3, L: 10, C: 2, O: 3, K: 1, stride: 2, pad: 'same' },
+  { name: 'k=1, stride 1, valid', B: 2, L: 7, C: 3, O: 2, K: 1, stride: 1, pad: 'valid' },
   { name: 'k=4, stride 3, valid, leftover samples', B: 2, L: 14, C: 2, O: 3, K: 4, stride: 3, pad: 'valid' },
   { name: 'k=2, stride 3, same (kernel shorter than stride)', B: 2, L: 10, C: 2, O: 2, K: 2, stride: 3, pad: 'same' },
 ];

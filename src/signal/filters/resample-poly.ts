@@ -35,14 +35,29 @@ export function resamplePoly(x: Float64Array, up: number, down: number, opts: Re
   for (let j = 0; j < taps.length; j++) h[prePad + j] = taps[j]! * up;
   const preRemove = Math.floor((halfLen + prePad) / down);
   const hLen = h.length;
+  // Polyphase bank: for output time t = (k + preRemove)·down the taps touching x[i] are
+  // h[t − i·up]. With phase = t mod up and iHi = ⌊t/up⌋ they are h[phase + j·up] for x[iHi − j];
+  // each phase's taps are stored reversed and contiguous so that the inner loop runs forwards
+  // over both the taps and x.
+  const tapsPerPhase = Math.ceil(hLen / up);
+  const bank = new Float64Array(up * tapsPerPhase);
+  for (let phase = 0; phase < up; phase++) {
+    for (let j = 0; j < tapsPerPhase; j++) {
+      const tap = phase + j * up;
+      bank[phase * tapsPerPhase + (tapsPerPhase - 1 - j)] = tap < hLen ? h[tap]! : 0;
+    }
+  }
   const y = new Float64Array(nOut);
   for (let k = 0; k < nOut; k++) {
     const t = (k + preRemove) * down;
-    // taps h[t − i·up] with 0 ≤ t − i·up < hLen
-    const iHi = Math.min(nIn - 1, Math.floor(t / up));
-    const iLo = Math.max(0, Math.ceil((t - hLen + 1) / up));
+    const phase = t % up;
+    const iHi = (t - phase) / up;
+    const iLo = iHi - (tapsPerPhase - 1); // x[iLo + m] pairs with reversed tap m
+    const mFrom = Math.max(0, -iLo);
+    const mTo = Math.min(tapsPerPhase - 1, nIn - 1 - iLo);
+    const base = phase * tapsPerPhase;
     let acc = 0;
-    for (let i = iLo, j = t - iLo * up; i <= iHi; i++, j -= up) acc += h[j]! * x[i]!;
+    for (let m = mFrom; m <= mTo; m++) acc += bank[base + m]! * x[iLo + m]!;
     y[k] = acc;
   }
   return y;

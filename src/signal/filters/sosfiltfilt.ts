@@ -18,8 +18,6 @@ export function sosfiltfilt(sos: Sos, x: Float64Array): Float64Array {
   const ext = oddExtension(x, padlen);
   const zi = sosfiltZi(sos);
   const forward = sosfilt(sos, ext, zi.map((v) => v * ext[0]!));
-  forward.reverse();
-  const backward = sosfilt(sos, forward, zi.map((v) => v * forward[0]!));
-  backward.reverse();
+  const backward = sosfilt(sos, forward, zi.map((v) => v * forward[forward.length - 1]!), true);
   return backward.slice(padlen, padlen + x.length);
 }

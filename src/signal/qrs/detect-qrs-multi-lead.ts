@@ -7,24 +7,29 @@ import { refineToRPeaks } from './refine-r-peaks.js';
 
 /**
  * Local noise floor of an integrated feature: for each 1-s block the median of the feature (between
- * beats, which most of any block is), then the median of those over the surrounding ±2 blocks.
+ * beats, which most of any block is; from 32 evenly spaced samples), then the median of those over the surrounding ±2 blocks.
  * Returns one value per block. A lead in a noisy stretch gets a high floor there.
  */
 function noiseFloorPerSecond(f: Float64Array, fs: number): Float64Array {
   const block = Math.max(1, Math.round(fs));
   const nBlocks = Math.ceil(f.length / block);
   const blockMedian = new Float64Array(nBlocks);
-  const step = Math.max(1, Math.floor(block / 64));
+  const step = Math.max(1, Math.floor(block / 32));
+  const values = new Float64Array(Math.ceil(block / step));
   for (let b = 0; b < nBlocks; b++) {
-    const values: number[] = [];
-    for (let i = b * block; i < Math.min(f.length, (b + 1) * block); i += step) values.push(f[i]!);
-    values.sort((p, q) => p - q);
-    blockMedian[b] = values[values.length >> 1]!;
+    let k = 0;
+    for (let i = b * block; i < Math.min(f.length, (b + 1) * block); i += step) values[k++] = f[i]!;
+    const used = values.subarray(0, k).sort();
+    blockMedian[b] = used[k >> 1]!;
   }
   const floor = new Float64Array(nBlocks);
+  const around = new Float64Array(5);
   for (let b = 0; b < nBlocks; b++) {
-    const around = Array.from(blockMedian.subarray(Math.max(0, b - 2), Math.min(nBlocks, b + 3))).sort((p, q) => p - q);
-    floor[b] = around[around.length >> 1]!;
+    const lo = Math.max(0, b - 2);
+    const hi = Math.min(nBlocks, b + 3);
+    around.set(blockMedian.subarray(lo, hi));
+    const near = around.subarray(0, hi - lo).sort();
+    floor[b] = near[near.length >> 1]!;
   }
   return floor;
 }
@@ -34,7 +39,7 @@ function noiseFloorPerSecond(f: Float64Array, fs: number): Float64Array {
  * floor (see `noiseFloorPerSecond`) and these signal-to-noise features are summed, so a clean lead
  * dominates where another is noisy, and a beat small in one lead is still found in the others.
  * The single-lead decision rules (`decideQrs`) then run on the sum, and each detection is placed on
- * the R peak of the lead with the largest deflection. Flat leads (no QRS energy) are skipped; all
+ * the largest band-passed deflection of the lead with the largest QRS there. Flat leads (no QRS energy) are skipped; all
  * leads must have the same length.
  */
 export function detectQrsMultiLead(signals: readonly Float64Array[], fs: number, opts: QrsOptions = {}): Int32Array {
@@ -44,7 +49,7 @@ export function detectQrsMultiLead(signals: readonly Float64Array[], fs: number,
     if (x.length !== n) throw new FewbeatError(`QRS detection: lead ${i} has ${x.length} samples, lead 0 has ${n}`, opts.origin ?? {});
     validateSignal(x, fs, { file: opts.origin?.file, location: opts.origin?.location ?? `lead ${i}` }, 'QRS detection');
   });
-  const sum: QrsFeature = { slope: new Float64Array(n), integrated: new Float64Array(n) };
+  const sum: Omit<QrsFeature, 'filtered'> = { slope: new Float64Array(n), integrated: new Float64Array(n) };
   const used: Float64Array[] = [];
   for (const x of signals) {
     const feature = qrsFeature(x, fs, opts);
@@ -52,7 +57,7 @@ export function detectQrsMultiLead(signals: readonly Float64Array[], fs: number,
     const block = Math.max(1, Math.round(fs));
     if (!floor.some((v) => v > 0)) continue;
     const tiny = Math.max(...floor) * 1e-6;
-    used.push(x);
+    used.push(feature.filtered);
     for (let i = 0; i < n; i++) {
       const scale = Math.max(floor[Math.floor(i / block)]!, tiny);
       sum.slope[i]! += feature.slope[i]! / scale;

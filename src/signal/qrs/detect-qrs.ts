@@ -18,5 +18,5 @@ export interface QrsOptions extends QrsFeatureOptions, QrsDecisionOptions {
 export function detectQrs(x: Float64Array, fs: number, opts: QrsOptions = {}): Int32Array {
   validateSignal(x, fs, opts.origin, 'QRS detection');
   const feature = qrsFeature(x, fs, opts);
-  return refineToRPeaks([x], decideQrs(feature, fs, opts), fs);
+  return refineToRPeaks([feature.filtered], decideQrs(feature, fs, opts), fs);
 }

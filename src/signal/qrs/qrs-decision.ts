@@ -47,7 +47,7 @@ function median(values: readonly number[]): number {
  *
  * Returns the sample indices of the integrated-feature peaks of the QRS complexes.
  */
-export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOptions = {}): Int32Array {
+export function decideQrs(feature: Pick<QrsFeature, 'slope' | 'integrated'>, fs: number, opts: QrsDecisionOptions = {}): Int32Array {
   const f = feature.integrated;
   const n = f.length;
   const th = opts.threshold ?? 0.3125;
@@ -71,15 +71,26 @@ export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOpti
   }
   const noiseLevels: number[] = [0];
   const rrs: number[] = [];
-  const rrMedian = (): number => (rrs.length ? median(rrs) : fs);
+  const rrMedian = (): number => (rrs.length ? med(rrs) : fs);
   const slopes: number[] = [];
+  // Medians of the histories, recomputed only when a history changes.
+  const medians = new Map<number[], number>();
+  const med = (buf: number[]): number => {
+    let m = medians.get(buf);
+    if (m === undefined) {
+      m = median(buf);
+      medians.set(buf, m);
+    }
+    return m;
+  };
   const push = (buf: number[], v: number): void => {
     buf.push(v);
     if (buf.length > HISTORY) buf.shift();
+    medians.delete(buf);
   };
   const threshold = (): number => {
-    const noise = median(noiseLevels);
-    return noise + th * (median(qrsLevels) - noise);
+    const noise = med(noiseLevels);
+    return noise + th * (med(qrsLevels) - noise);
   };
 
   const beats: number[] = [];
@@ -97,7 +108,7 @@ export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOpti
     pendingNoise = [];
   };
   // Until two RR intervals are known the rate is unknown: allow the shortest refractory period.
-  const refractory = (): number => (rrs.length < 2 ? 0.1 * fs : Math.min(0.2 * fs, Math.max(0.1 * fs, 0.4 * median(rrs))));
+  const refractory = (): number => (rrs.length < 2 ? 0.1 * fs : Math.min(0.2 * fs, Math.max(0.1 * fs, 0.4 * med(rrs))));
 
   for (const c of candidates) {
     // 5. search back (possibly several times) before deciding on c
@@ -107,7 +118,7 @@ export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOpti
       if (c - lastQrs <= searchbackRr * rr) break;
       const dt2 = threshold() / 2;
       let best = -1;
-      const minSlope = searchbackSlope * median(slopes);
+      const minSlope = searchbackSlope * med(slopes);
       for (const p of pendingNoise) {
         if (p - lastQrs > refractory() && f[p]! > dt2 && slopeAt(p) >= minSlope && (best < 0 || f[p]! > f[best]!)) best = p;
       }
@@ -118,6 +129,7 @@ export function decideQrs(feature: QrsFeature, fs: number, opts: QrsDecisionOpti
     // 6. amplitude drop: decay the QRS level
     if (lastQrs > -Infinity && c - Math.max(lastQrs, lastDecay) > 4 * fs) {
       for (let k = 0; k < qrsLevels.length; k++) qrsLevels[k]! *= 0.5;
+      medians.delete(qrsLevels);
       lastDecay = c;
     }
     const since = c - lastQrs;

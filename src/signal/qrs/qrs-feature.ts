@@ -8,8 +8,10 @@ export interface QrsFeatureOptions {
   integrationSeconds?: number;
 }
 
-/** The QRS-enhanced signals: |slope| and its moving-window integral, both at the input rate. */
+/** The QRS-enhanced signals: band-passed signal, |slope| and its moving-window integral, all at the input rate. */
 export interface QrsFeature {
+  /** The band-passed signal (zero-phase, so QRS timing is unchanged). */
+  filtered: Float64Array;
   /** |d/dt| of the band-passed signal (units per second), five-point derivative. */
   slope: Float64Array;
   /** Centred moving average of `slope` over `integrationSeconds`: one hump per QRS complex. */
@@ -45,5 +47,5 @@ export function qrsFeature(x: Float64Array, fs: number, opts: QrsFeatureOptions 
     if (enter < n) acc += slope[enter]!;
     if (leave >= 0) acc -= slope[leave]!;
   }
-  return { slope, integrated };
+  return { filtered, slope, integrated };
 }

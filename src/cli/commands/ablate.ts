@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { FULL_DEMO, QUICK_DEMO, runDemo } from '../../eval/run/demo-run.js';
+import { initBackend } from '../../runtime/backend.js';
+import { emit, parseNumberOption } from '../output.js';
+import { progressBars } from './demo.js';
+import { summaryTable } from './eval.js';
+
+export function register(program: Command): void {
+  program.command('ablate')
+    .description('train every ablation and fusion variant with the demo\'s budget, seed and episodes, and add the ablation table to DIR/report')
+    .option('--out <dir>', 'demo folder (reuses its cohort and models)', 'fewbeat-demo')
+    .option('--quick', 'the quick demo\'s budget')
+    .option('--seed <n>', 'seed (the demo\'s)', '1')
+    .option('--json', 'print metrics.json instead of the table')
+    .action(async (opts: { out: string; quick?: boolean; seed: string; json?: boolean }) => {
+      const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
+      await initBackend();
+      const { metrics, seconds } = await runDemo({
+        out: opts.out, budget: opts.quick ? QUICK_DEMO : FULL_DEMO, seed, ablations: true, reuse: true,
+        command: `fewbeat ${process.argv.slice(2).join(' ')}`.trim(),
+        log: (line) => process.stderr.write(`${line}\n`),
+        progress: progressBars,
+      });
+      emit(metrics, opts, (m) => `${summaryTable(m)}\n\nablations finished in ${seconds.toFixed(0)} s: report in ${opts.out}/report/report.html`);
+    });
+}

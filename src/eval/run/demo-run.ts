@@ -1,0 +1,136 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCohort } from '../../io/manifest/index.js';
+import { DEFAULT_PREPROCESS } from '../../data/preprocess.js';
+import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
+import { DEFAULT_COHORT_OPTIONS, type CohortOptions } from '../../synth/cohort.js';
+import { writeSyntheticCohort } from '../../synth/write-synthetic-cohort.js';
+import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
+import { trainConfigSchema, type TrainConfig } from '../../train/train-config.js';
+import { trainModel } from '../../train/train-model.js';
+import type { TrainerHooks } from '../../train/trainer.js';
+import { writeReport } from '../report/write-report.js';
+import type { RunMetrics } from './evaluate.js';
+import { reportData, runEvaluation } from './run-evaluation.js';
+import { ABLATIONS, TRAINED_BASELINES, type Variant } from './variants.js';
+
+/** The budget of a demo run: cohort size, training and evaluation. */
+export interface DemoBudget {
+  cohort: Pick<CohortOptions, 'patients'>;
+  training: Partial<TrainConfig>;
+  evaluation: { episodes: number; queries: number; ways: number; shots: number[]; handcrafted: boolean };
+}
+
+/** `fewbeat demo`: the default cohort (1,000 children) and the default training budget. */
+export const FULL_DEMO: DemoBudget = {
+  cohort: { patients: DEFAULT_COHORT_OPTIONS.patients },
+  training: { episodes: 300, validateEvery: 50, validationEpisodes: 40, patience: 4 },
+  evaluation: { episodes: 600, queries: 10, ways: 5, shots: [1, 5], handcrafted: true },
+};
+
+/** `fewbeat demo --quick`: a smoke test of every stage on a small cohort, under two minutes. */
+export const QUICK_DEMO: DemoBudget = {
+  cohort: { patients: 300 },
+  training: { episodes: 6, ways: 5, shots: 2, queries: 2, validateEvery: 3, validationEpisodes: 10, patience: 2 },
+  evaluation: { episodes: 100, queries: 5, ways: 5, shots: [1, 5], handcrafted: false },
+};
+
+/** Folders of a demo directory. */
+export const demoPaths = (out: string) => ({
+  cohort: join(out, 'cohort'),
+  model: join(out, 'model'),
+  report: join(out, 'report'),
+  baselines: join(out, 'baselines'),
+  ablations: join(out, 'ablations'),
+});
+
+export interface DemoOptions {
+  out: string;
+  budget: DemoBudget;
+  seed: number;
+  /** Train the ablation variants too (what `fewbeat ablate` does). */
+  ablations: boolean;
+  /** Skip the stages whose output exists (cohort, models): `fewbeat ablate` after `fewbeat demo`. */
+  reuse: boolean;
+  command: string;
+  log: (line: string) => void;
+  /** Progress bar factory per training run. */
+  progress?: (label: string, total: number) => { onStep: NonNullable<TrainerHooks['onStep']>; stop(): void };
+}
+
+function ensureCohort(o: DemoOptions): void {
+  const dir = demoPaths(o.out).cohort;
+  if (existsSync(join(dir, 'manifest.csv'))) {
+    o.log(`cohort: reusing ${dir}`);
+    return;
+  }
+  const started = performance.now();
+  const tally = writeSyntheticCohort(dir, { ...DEFAULT_COHORT_OPTIONS, ...o.budget.cohort, seed: o.seed });
+  o.log(`cohort: ${tally.recordings} synthetic recordings of ${o.budget.cohort.patients} children in ${((performance.now() - started) / 1000).toFixed(0)} s -> ${dir}`);
+}
+
+async function trainVariant(o: DemoOptions, prepared: PreparedCohort, dir: string, variant: Variant | null, base: TrainConfig): Promise<TrainedModelDir> {
+  const name = variant?.name ?? 'full model';
+  if (o.reuse && existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'metrics.json'))) {
+    o.log(`${name}: reusing ${dir}`);
+    return readModelDir(dir);
+  }
+  const training = trainConfigSchema.parse({ ...base, ...variant?.training });
+  const bar = o.progress?.(name, training.episodes);
+  const result = await trainModel({
+    prepared, outDir: dir, preset: 'default', seed: o.seed, training, resume: o.reuse,
+    ...(variant?.model ? { modelOverrides: variant.model } : {}),
+    ...(bar ? { onStep: bar.onStep } : {}),
+  });
+  bar?.stop();
+  result.model.dispose();
+  o.log(`${name}: ${result.state.episode} episodes in ${result.seconds.toFixed(0)} s, best validation accuracy ${result.state.best.accuracy.toFixed(3)}`);
+  return readModelDir(dir);
+}
+
+/**
+ * The demo pipeline: synthesise the default cohort, meta-train the full model on base classes,
+ * train the ECG-only baseline (and, with `ablations`, every ablated variant) with the same budget,
+ * seed and episodes, evaluate all of them on the same novel-class episodes (1-shot, 5-shot,
+ * generalised) and write `out/model`, `out/report/{metrics.json,report.html}`.
+ */
+export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; seconds: number }> {
+  const started = performance.now();
+  const paths = demoPaths(o.out);
+  ensureCohort(o);
+  const prepared = prepareCohort(readCohort(paths.cohort), DEFAULT_PREPROCESS, { seed: o.seed });
+  o.log(`data: ${prepared.dataset.examples.length} recordings preprocessed; base ${prepared.classes.base.length} classes, novel ${prepared.classes.novel.join(', ')}`);
+  const training = trainConfigSchema.parse(o.budget.training);
+  const models: TrainedModelDir[] = [];
+  try {
+    const full = await trainVariant(o, prepared, paths.model, null, training);
+    models.push(full);
+    const baselineModels = new Map<string, TrainedModelDir>();
+    for (const v of TRAINED_BASELINES) {
+      const m = await trainVariant(o, prepared, join(paths.baselines, v.name), v, training);
+      models.push(m);
+      baselineModels.set(v.name, m);
+    }
+    const ablationModels = new Map<string, TrainedModelDir>();
+    for (const v of ABLATIONS) {
+      const dir = join(paths.ablations, v.name);
+      const wanted = o.ablations || (existsSync(paths.ablations) && readdirSync(paths.ablations).includes(v.name) && existsSync(join(dir, 'metrics.json')));
+      if (!wanted) continue;
+      const m = await trainVariant(o, prepared, dir, v, training);
+      models.push(m);
+      ablationModels.set(v.name, m);
+    }
+    const e = o.budget.evaluation;
+    const evalStarted = performance.now();
+    const result = runEvaluation(full, prepared, {
+      ways: e.ways, shots: e.shots, queries: e.queries, episodes: e.episodes, seed: o.seed + 6,
+      baselineModels, ablationModels, skipHandcrafted: !e.handcrafted,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    await writeReport(reportData(full, result, { command: o.command, seconds, seed: o.seed, cohort: paths.cohort }), paths.report);
+    o.log(`evaluation: ${e.episodes} episodes per setting in ${((performance.now() - evalStarted) / 1000).toFixed(0)} s -> ${paths.report}`);
+    return { metrics: result.metrics, seconds };
+  } finally {
+    for (const m of models) m.model.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+import type { ModelConfigInput } from '../../models/config.js';
+import type { TrainConfig } from '../../train/train-config.js';
+
+/** A model trained like the full one except for these changes (same budget, seed and episodes). */
+export interface Variant {
+  name: string;
+  /** What it tests, for the report and README. */
+  question: string;
+  training?: Partial<TrainConfig>;
+  model?: ModelConfigInput;
+}
+
+/**
+ * Baselines that need their own training run. The ECG-only prototypical network (Snell et al.
+ * 2017) is the same architecture with every clinical field, age and sex marked missing in
+ * training and inference, trained with L_class alone.
+ */
+export const TRAINED_BASELINES: readonly Variant[] = [
+  { name: 'ecg-only-protonet', question: 'what the clinical context adds', training: { clinicalInput: 'blank', contrastiveWeight: 0, lambda2: 0 } },
+];
+
+/**
+ * The ablations of `fewbeat ablate`: each removes one design element of the method (METHOD.md).
+ * The full model uses late fusion (the default preset), so `fusion-late` is the full model itself
+ * and the other two fusion variants are compared with it.
+ */
+export const ABLATIONS: readonly Variant[] = [
+  { name: 'no-contrastive', question: 'does the cross-modal contrastive term help?', training: { contrastiveWeight: 0 } },
+  { name: 'no-consistency', question: 'does the two-view consistency term help?', training: { lambda2: 0 } },
+  { name: 'no-label-aware-negatives', question: 'do β < 1 and γ > 1 help over plain InfoNCE (β = γ = 1)?', training: { beta: 1, gamma: 1 } },
+  { name: 'fusion-early', question: 'FiLM conditioning instead of late fusion', model: { fusion: 'early' } },
+  { name: 'fusion-cross-attention', question: 'cross-attention fusion instead of late fusion', model: { fusion: 'cross-attention' } },
+];
