@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--mixed <mode>', 'mitdb: windows spanning a rhythm change: drop | majority', 'drop')
     .option('--max-noise <fraction>', 'mitdb: drop windows noisier than this fraction', '0.5')
     .option('--annotator <ext>', 'mitdb: annotation file extension', 'atr')
-    .option('--min-likelihood <percent>', 'ptbxl: SCP statement likelihood threshold (0 = unstated counts)', '50')
+    .option('--min-likelihood <percent>', 'ptbxl: keep SCP statements of at least this likelihood (unstated, written 0, always count)', '50')
     .option('--sampling <hz>', 'ptbxl: 100 or 500 Hz records', '500')
     .option('--labels <csv>', 'wfdb-dir: CSV of labels and clinical fields keyed by record')
     .option('--schema <json>', 'wfdb-dir: clinical-schema.json for the CSV columns (default: inferred)')

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test-utils/real-data.js';
@@ -32,7 +32,20 @@ interface ReferenceCase {
   log_loss: number;
 }
 
-const reference = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/reference/metrics.json'), 'utf8')) as { notes: string; cases: ReferenceCase[] };
+const FIXTURE = join(REPO_ROOT, 'test/fixtures/reference/metrics.json');
+const SHARED = join(REPO_ROOT, '../shared/reference/metrics.json');
+const reference = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { notes: string; cases: ReferenceCase[] };
+
+describe.skipIf(!existsSync(SHARED))('the reference fixture', () => {
+  it('is a verbatim copy of ../shared/reference/metrics.json', () => {
+    expect(readFileSync(FIXTURE, 'utf8')).toBe(readFileSync(SHARED, 'utf8'));
+  });
+});
+
+it('covers the cases this test expects (zero_division = 0, scikit-learn 1.2.1)', () => {
+  expect(reference.notes).toMatch(/zero_division=0/);
+  expect(reference.cases.length).toBeGreaterThanOrEqual(12);
+});
 
 /** Rows divided by their sums, as the reference did before its multi-class AUROC. */
 const renormalised = (rows: number[][]): number[][] => rows.map((r) => {
