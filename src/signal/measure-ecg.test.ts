@@ -94,3 +94,20 @@ describe('measureEcg on bad input', () => {
   it('rejects a record shorter than one beat', () => expect(() => measureEcg({ ...ecg, signals: [ecg.signals[0]!.slice(0, 400)] })).toThrow(/shorter than one beat/));
   it('rejects an impossible age', () => expect(() => measureEcg(ecg, { ageYears: -2 })).toThrow(/age/));
 });
+
+describe('measureEcg on unusable signals', () => {
+  it('says a record whose leads are all off is unusable instead of measuring it', () => {
+    const flat = { fs: 500, leads: ['I', 'II'], signals: [new Float64Array(5000).fill(0.2), new Float64Array(5000)], units: ['mV', 'mV'] };
+    const m = measureEcg(flat);
+    expect(m.quality.usable).toBe(false);
+    expect(m.hr_bpm).toBeNull();
+    expect(m.reasons.hr_bpm).toMatch(/signal quality too poor/);
+  });
+  it('leaves a disconnected lead out and measures from the others', () => {
+    const { ecg } = gaussianEcg(CHILD_BEAT, { hrBpm: 75, leads: TWELVE.slice(0, 3), noise: 0.01 });
+    ecg.signals[2] = new Float64Array(ecg.signals[2]!.length);
+    const m = measureEcg(ecg);
+    expect(m.leads).toEqual(['I', 'II']);
+    expect(m.hr_bpm).toBeCloseTo(75, 0);
+  });
+});

@@ -1,5 +1,6 @@
 import { FewbeatError } from '../errors.js';
 import type { Ecg } from '../io/ecg.js';
+import { assessQuality } from './assess-quality.js';
 import { delineate } from './delineate.js';
 import { fillInvalidSamples } from './fill-invalid-samples.js';
 import { canonicalLead } from './lead-registry.js';
@@ -34,8 +35,10 @@ export interface Measurement {
   rr: RrFeatures;
   /** Number of beats detected, and how many formed the median beat. */
   beats: { detected: number; in_median_beat: number };
-  /** Leads used for detection and delineation. */
+  /** Leads used for detection and delineation (leads that are off or flat are left out). */
   leads: string[];
+  /** Signal quality of the leads considered (see `assessQuality`). */
+  quality: { score: number; usable: boolean; summary: string };
   fs: number;
   age_years: number | null;
   sex: 'M' | 'F' | null;
@@ -67,7 +70,10 @@ function ageText(years: number, sex: 'M' | 'F' | null): string {
  * would follow broad T waves at infant rates and bend the ST-T segment); NaN gaps are
  * interpolated when they are under 5 % of a lead.
  *
- * Throws a `FewbeatError` for an unusable input: fs ≤ 0, no leads, an empty lead, a lead that is
+ * Signal quality is assessed first (`assessQuality`): leads that are off or flat are left out, and a
+ * record with no usable lead gets every value null with the quality summary as the reason.
+ *
+ * Throws a `FewbeatError` for invalid input: fs ≤ 0, no leads, an empty lead, a lead that is
  * mostly NaN, an impossible age, or fewer than two R peaks (a record shorter than one beat).
  */
 export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
@@ -81,15 +87,19 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
   const fs = ecg.fs;
   let leadIdx = ecg.leads.map((name, i) => (canonicalLead(name) ? i : -1)).filter((i) => i >= 0);
   if (leadIdx.length === 0) leadIdx = ecg.signals.map((_, i) => i);
-  const signals = leadIdx.map((i) => {
+  for (const i of leadIdx) {
     const x = ecg.signals[i]!;
     const where = { file, location: `lead ${ecg.leads[i] ?? i}` };
     if (x.length === 0) throw new FewbeatError('the signal is empty', where);
     let bad = 0;
     for (const v of x) if (!Number.isFinite(v)) bad++;
     if (bad > 0.05 * x.length) throw new FewbeatError(`${bad} of ${x.length} samples are NaN (invalid); at most 5 % can be interpolated`, where);
-    return removeBaseline(fillInvalidSamples(x), fs, { method: 'highpass', cutoffHz: 0.15 });
-  });
+  }
+  const quality = assessQuality({ ...ecg, leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)), signals: leadIdx.map((i) => ecg.signals[i]!), units: leadIdx.map((i) => ecg.units[i] ?? 'mV') });
+  const qualitySummary = { score: quality.score, usable: quality.usable, summary: quality.summary };
+  if (!quality.usable) return unusable(ecg, opts, qualitySummary);
+  leadIdx = leadIdx.filter((_, k) => quality.leads[k]!.score > 0);
+  const signals = leadIdx.map((i) => removeBaseline(fillInvalidSamples(ecg.signals[i]!), fs, { method: 'highpass', cutoffHz: 0.15 }));
   const seconds = signals[0]!.length / fs;
   const beats = detectQrsMultiLead(signals, fs, { origin: { file } });
   if (beats.length < 2) {
@@ -126,10 +136,23 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
     hr_bpm: round(hr, 1), pr_ms: pr, qrs_ms: qrs, qt_ms: qt, qtc_bazett_ms: qtcB, qtc_fridericia_ms: qtcF,
     z: { hr: null, pr: null, qrs: null, qtc: null }, norms: null, flags: [], reasons, rr,
     beats: { detected: beats.length, in_median_beat: medians[0]!.count },
-    leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)), fs, age_years: ageYears ?? null, sex: opts.sex ?? null,
+    leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)), quality: qualitySummary, fs, age_years: ageYears ?? null, sex: opts.sex ?? null,
   };
   applyNorms(result, opts);
   return result;
+}
+
+/** The answer for a record no lead of which is usable: every value null, and why. */
+function unusable(ecg: Ecg, opts: MeasureOptions, quality: Measurement['quality']): Measurement {
+  const why = `signal quality too poor to measure (${quality.summary})`;
+  const nan = Number.NaN;
+  return {
+    hr_bpm: null, pr_ms: null, qrs_ms: null, qt_ms: null, qtc_bazett_ms: null, qtc_fridericia_ms: null,
+    z: { hr: null, pr: null, qrs: null, qtc: null }, norms: null, flags: [],
+    reasons: { hr_bpm: why, pr_ms: why, qrs_ms: why, qt_ms: why, z: why },
+    rr: { n: 0, mean_ms: nan, median_ms: nan, sdnn_ms: nan, rmssd_ms: nan, cv: nan, tpr: nan, sample_entropy: null },
+    beats: { detected: 0, in_median_beat: 0 }, leads: [], quality, fs: ecg.fs, age_years: opts.ageYears ?? null, sex: opts.sex ?? null,
+  };
 }
 
 /** Fill z-scores and flags from the norm table for the measurement's age and sex. */

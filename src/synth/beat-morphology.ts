@@ -56,11 +56,11 @@ const QRS_AXIS_DEG: AgeCurve = [[3 * DAY, 125], [1 / 12, 100], [0.25, 80], [0.5,
  * tall R in V1; +: posterior, left-ventricular dominance, deep S in V1–V2 and tall R in V5–V6).
  * Children's precordial voltages are large (thin chest wall) while their limb-lead voltages are not.
  */
-const QRS_POSTERIOR_MV: AgeCurve = [[3 * DAY, -1.2], [1 / 12, -0.9], [0.25, -0.6], [0.5, -0.4], [1, -0.1], [3, 0.4], [5, 0.7], [8, 0.9], [12, 1.0], [18, 1.0]];
+const QRS_POSTERIOR_MV: AgeCurve = [[3 * DAY, -1.2], [1 / 12, -0.9], [0.25, -0.6], [0.5, -0.4], [1, -0.1], [3, 0.6], [5, 1.0], [8, 1.25], [12, 1.35], [18, 1.3]];
 /** Right-ventricular weight of the terminal forces (1: neonatal leftward-posterior terminal S wave in V1). */
 const RV_TERMINAL: AgeCurve = [[3 * DAY, 0.9], [1 / 12, 0.7], [0.5, 0.5], [1, 0.35], [3, 0.2], [8, 0.1], [18, 0.05]];
 /** Frontal-plane magnitude of the main QRS force as leads I and aVF see it, mV. */
-const QRS_FRONTAL_MV: AgeCurve = [[3 * DAY, 0.9], [0.25, 1.0], [1, 1.1], [5, 1.15], [12, 1.1], [18, 1.0]];
+const QRS_FRONTAL_MV: AgeCurve = [[3 * DAY, 0.9], [0.25, 1.0], [1, 1.15], [5, 1.3], [12, 1.25], [18, 1.15]];
 /**
  * Posterior component of the T wave (fraction of its magnitude; the frontal part is about 1.5× the
  * magnitude after the Dower solve): anterior in the first days (upright T in V1), posterior from the

@@ -16,12 +16,12 @@ const LAYOUT: ReadonlyArray<readonly string[]> = [
 ];
 
 function polyline(x: Float64Array, fs: number, from: number, to: number, x0: number, y0: number): string {
-  const step = Math.max(1, Math.floor(fs / 500));
+  const step = Math.max(1, Math.floor(fs / 250));
   const pts: string[] = [];
   for (let i = from; i < to; i += step) {
     const v = x[i] as number;
     if (!Number.isFinite(v)) continue;
-    pts.push(`${(x0 + ((i - from) / fs) * MM_PER_S).toFixed(2)},${(y0 - v * MM_PER_MV).toFixed(2)}`);
+    pts.push(`${(x0 + ((i - from) / fs) * MM_PER_S).toFixed(1)},${(y0 - v * MM_PER_MV).toFixed(1)}`);
   }
   return `<polyline fill="none" stroke="#000" stroke-width="0.25" stroke-linejoin="round" points="${pts.join(' ')}"/>`;
 }
@@ -31,7 +31,8 @@ function escapeXml(s: string): string {
 }
 
 /**
- * A 12-lead ECG on standard paper as SVG (units: mm). Needs at least the 12 standard leads; shows
+ * A 12-lead ECG on standard paper as SVG (units: mm; traces drawn at ≥ 250 points per second, 0.1 mm
+ * resolution). Needs at least the 12 standard leads; shows
  * the first 10 s: four columns of 2.5 s and a 10-s lead II rhythm strip, with a 1-mV calibration
  * pulse at the start of each row.
  */

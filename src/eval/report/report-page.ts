@@ -85,7 +85,7 @@ ${baselines.length > 0 ? baselinesTable(baselines, settings) : missing('Baseline
 <p class="note">“Full − baseline” is the full model’s episode accuracy minus the baseline’s, paired over the same episodes; a 95 % CI above 0 means the full model is better.</p>
 
 <h2 id="ablations">Ablations (paired on the same episodes)</h2>
-${ablations.length > 0 ? ablationsTable(ablations, settings) : missing('Ablations (run <code>fewbeat ablate</code>)')}
+${ablations.length > 0 ? ablationsTable(ablations, settings) : missing('Ablations (run fewbeat ablate)')}
 <p class="note">“Full − variant” is the per-episode accuracy difference, full model minus the variant (one loss term or design element removed, or another fusion), over the same episodes: a 95 % CI above 0 shows that what the variant lacks helps.</p>
 
 <h2 id="training">Learning curves</h2>

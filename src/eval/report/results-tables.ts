@@ -51,9 +51,9 @@ export function ageBandTable(s: SettingJson, bandLabelOf: (id: string) => string
 }
 
 /** A paired difference (full minus variant) with a plain-words reading of its CI. */
-function differenceCells(d: MeanCi95Json | undefined): string[] {
+function differenceCells(d: MeanCi95Json | undefined, other: 'baseline' | 'variant'): string[] {
   if (!d) return ['—', ''];
-  const verdict = d.ci95[0] > 0 ? '<span class="good">full model better</span>' : d.ci95[1] < 0 ? '<span class="bad">variant better</span>' : '<span class="neutral">no clear difference (CI includes 0)</span>';
+  const verdict = d.ci95[0] > 0 ? '<span class="good">full model better</span>' : d.ci95[1] < 0 ? `<span class="bad">${other} better</span>` : '<span class="neutral">no clear difference (CI includes 0)</span>';
   return [formatMeanCi(d), verdict];
 }
 
@@ -72,7 +72,7 @@ export function baselinesTable(baselines: readonly BaselineJson[], settings: rea
   return bySetting(baselines).map((group) => {
     const first = group[0] as BaselineJson;
     const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
-    const rows = group.map((b) => [escapeHtml(b.name), formatMeanCi(b.episode_accuracy), formatNumber(b.balanced_accuracy), formatNumber(b.auroc_macro), ...differenceCells(b.difference_vs_full)]);
+    const rows = group.map((b) => [escapeHtml(b.name), formatMeanCi(b.episode_accuracy), formatNumber(b.balanced_accuracy), formatNumber(b.auroc_macro), ...differenceCells(b.difference_vs_full, 'baseline')]);
     if (full) rows.unshift(['<strong>fewbeat (full model)</strong>', formatMeanCi(full.episode_accuracy), formatNumber(full.balanced_accuracy), formatNumber(full.auroc_macro), '—', '']);
     return htmlTable(['Method', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Macro AUROC', 'Full − baseline, paired (95 % CI)', 'Reading'], rows,
       { numeric: [1, 2, 3, 4], caption: escapeHtml(settingTitle(first)) });
@@ -84,7 +84,7 @@ export function ablationsTable(ablations: readonly AblationJson[], settings: rea
   return bySetting(ablations).map((group) => {
     const first = group[0] as AblationJson;
     const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
-    const rows = group.map((a) => [escapeHtml(a.name), formatMeanCi(a.episode_accuracy), formatNumber(a.balanced_accuracy), ...differenceCells(a.difference_vs_full)]);
+    const rows = group.map((a) => [escapeHtml(a.name), formatMeanCi(a.episode_accuracy), formatNumber(a.balanced_accuracy), ...differenceCells(a.difference_vs_full, 'variant')]);
     if (full) rows.unshift(['<strong>full model</strong>', formatMeanCi(full.episode_accuracy), formatNumber(full.balanced_accuracy), '—', '']);
     return htmlTable(['Variant', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Full − variant, paired (95 % CI)', 'Reading'], rows,
       { numeric: [1, 2, 3], caption: escapeHtml(settingTitle(first)) });
