@@ -35,7 +35,8 @@ export interface DelineationOptions {
  *   floor + `qrsSlopeFraction`·(max S − floor) for `qrsQuietSeconds` → QRS onset (offset), where
  *   the floor is the quietest 20 ms of S (the residual noise);
  * - each lead is referred to its isoelectric level, the mean of the 12 ms before QRS onset, and the
- *   spatial amplitude A(t) = √(Σ_l m_l(t)²) is formed, with its own 20-ms noise floor;
+ *   spatial amplitude A(t) = √(Σ_l m_l(t)²) is formed, smoothed over 10 ms, with its own 20-ms
+ *   noise floor;
  * - P: the largest interior peak of A in [QRS onset − min(0.3 s, 0.5·RR), QRS onset − 10 ms];
  *   absent when its height is below `minPRatio` of the QRS amplitude;
  * - T: the largest interior peak of A in [QRS offset + 40 ms, R + 0.75·RR];
@@ -100,12 +101,14 @@ export function delineate(beats: readonly Float64Array[], rIndex: number, fs: nu
     for (let t = lo; t < qrsOnset; t++) s += m[t]!;
     return qrsOnset > lo ? s / (qrsOnset - lo) : m[qrsOnset]!;
   });
-  const amp = new Float64Array(len);
+  const rawAmp = new Float64Array(len);
   for (let t = 0; t < len; t++) {
     let s = 0;
     smooth.forEach((m, l) => { s += (m[t]! - iso[l]!) ** 2; });
-    amp[t] = Math.sqrt(s);
+    rawAmp[t] = Math.sqrt(s);
   }
+  // 10-ms moving average, so that one noise dip does not end a wave early
+  const amp = movingAverage(rawAmp, ms(0.01));
   const qrsAmp = amp[argmax(amp, qrsOnset, qrsOffset)]!;
   const k = opts.waveAmplitudeFraction ?? 0.01;
   const ampFloor = noiseFloor(amp, ms(0.02));
@@ -168,4 +171,20 @@ function noiseFloor(a: Float64Array, width: number): number {
     if (acc < best) best = acc;
   }
   return best / w;
+}
+
+/** Centred moving average over `width` samples (shorter at the edges). */
+function movingAverage(a: Float64Array, width: number): Float64Array {
+  const half = Math.floor(width / 2);
+  const out = new Float64Array(a.length);
+  for (let t = 0; t < a.length; t++) {
+    let s = 0;
+    let count = 0;
+    for (let j = Math.max(0, t - half); j <= Math.min(a.length - 1, t + half); j++) {
+      s += a[j]!;
+      count++;
+    }
+    out[t] = s / count;
+  }
+  return out;
 }

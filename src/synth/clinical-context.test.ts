@@ -56,6 +56,19 @@ describe('clinical context', () => {
     expect(syncopeClasses.size).toBeGreaterThan(5);
   });
 
+  it('keeps every value within the schema\'s plausible range, so the manifest reader accepts it', () => {
+    for (const f of SYNTH_CLINICAL_SCHEMA.fields) {
+      if (f.type !== 'numeric') continue;
+      for (const r of rows) {
+        const v = r.clinical[f.name];
+        if (typeof v === 'number') {
+          expect(v, f.name).toBeGreaterThanOrEqual(f.range[0]);
+          expect(v, f.name).toBeLessThanOrEqual(f.range[1]);
+        }
+      }
+    }
+  });
+
   it('gives every child a weight and height within ±4 SD of the growth reference', () => {
     for (const r of rows) {
       const w = r.clinical.weight_kg;

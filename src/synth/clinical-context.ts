@@ -123,13 +123,14 @@ export function clinicalContextFor(
   const neonate = ageYears < 1 / 12;
   const lognormal = (median: number, sd: number): number => median * Math.exp(rng.normal(0, sd));
   const round = (x: number, digits: number): number => Number(x.toFixed(digits));
-  const troponinMedian = (neonate ? 40 : ageYears < 1 ? 15 : 5) * (h.myocarditis ? 30 : 1) * (h.recentSurgery ? 80 : 1) * (shifts.troponin_ng_l ?? 1);
+  // Troponin: higher in neonates; raised ~30× in myocarditis and ~80× in the days after cardiac surgery (the larger applies).
+  const troponinMedian = (neonate ? 40 : ageYears < 1 ? 15 : 5) * Math.max(h.myocarditis ? 30 : 1, h.recentSurgery ? 80 : 1) * (shifts.troponin_ng_l ?? 1);
   const labs = {
     potassium_mmol_l: round(rng.normal(4.3 + (ageYears < 1 ? 0.3 : 0) + (shifts.potassium_mmol_l ?? 0), 0.35), 1),
     calcium_mmol_l: round(rng.normal((neonate ? 2.25 : 2.4) + (shifts.calcium_mmol_l ?? 0), 0.1), 2),
     magnesium_mmol_l: round(rng.normal(0.85 + (shifts.magnesium_mmol_l ?? 0), 0.08), 2),
     tsh_mu_l: round(lognormal((neonate ? 4 : 2) * (h.hypothyroidism ? 10 : 1) * (shifts.tsh_mu_l ?? 1), 0.5), 2),
-    troponin_ng_l: Math.round(lognormal(troponinMedian, 0.7)),
+    troponin_ng_l: Math.min(50000, Math.round(lognormal(troponinMedian, 0.7))),
   };
   const drawn = LAB_DRAWN[h.setting];
   const panel = rng.bernoulli(drawn);

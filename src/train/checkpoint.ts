@@ -35,7 +35,8 @@ export async function saveCheckpoint(dir: string, model: FewbeatModel, optimizer
     index.entries.push({ name: w.name, shape: [...w.tensor.shape], offset, size: w.tensor.size });
     offset += w.tensor.size;
   }
-  tf.dispose(named.map((w) => w.tensor));
+  // getWeights hands out the optimiser's own moment variables (keep them) and a fresh step-count scalar.
+  tf.dispose(named.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   const bytes = new Uint8Array(values.buffer);
   const stem = `optimizer-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
   writeFileAtomic(join(dir, `${stem}.bin`), bytes);

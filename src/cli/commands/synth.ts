@@ -66,7 +66,8 @@ function readRealSets(dirs: string): { sets: RealSet[]; skipped: number } {
 
 function formatAge(years: number): string {
   if (years < 1 / 12) return `${Math.round(years * 365.25)} days`;
-  if (years < 2) return `${Math.round(years * 12)} months`;
+  const months = Math.round(years * 12);
+  if (years < 2) return `${months} month${months === 1 ? '' : 's'}`;
   return `${Math.floor(years)} years`;
 }
 

@@ -73,8 +73,12 @@ export function register(program: Command): void {
       await initBackend();
       const prepared = loadPrepared(opts.manifest, DEFAULT_PREPROCESS, { base: parseClassList(opts.base), novel: parseClassList(opts.novel), seed });
       const bar = trainingProgressBar(training.episodes);
-      const result = await trainModel({ prepared, outDir: opts.out, preset: opts.preset, seed, training, resume: !!opts.resume, onStep: (r, s) => bar.update(r, s) });
-      bar.stop();
+      let result;
+      try {
+        result = await trainModel({ prepared, outDir: opts.out, preset: opts.preset, seed, training, resume: !!opts.resume, onStep: (r, s) => bar.update(r, s) });
+      } finally {
+        bar.stop();
+      }
       result.model.dispose();
       emit({
         model: opts.out,

@@ -29,12 +29,18 @@ function compareWithFull(variant: readonly QueryPrediction[], full: readonly Que
   };
 }
 
+/** Options of {@link baselineEntry} and {@link ablationEntry}. */
+export interface ComparisonOptions {
+  /** what the comparison tests, in words; shown in the report */
+  question?: string;
+}
+
 /**
  * The `baselines[]` entry of metrics.json: a baseline's predictions on the same episodes as the
  * full model's `full` predictions (used for `difference_vs_full`, full minus baseline).
  */
-export function baselineEntry(name: string, baseline: readonly QueryPrediction[], full: readonly QueryPrediction[], setting: SettingDescription): BaselineJson {
-  return BaselineSchema.parse({ name, ...compareWithFull(baseline, full, setting) });
+export function baselineEntry(name: string, baseline: readonly QueryPrediction[], full: readonly QueryPrediction[], setting: SettingDescription, options: ComparisonOptions = {}): BaselineJson {
+  return BaselineSchema.parse({ name, ...options, ...compareWithFull(baseline, full, setting) });
 }
 
 /**
@@ -42,6 +48,6 @@ export function baselineEntry(name: string, baseline: readonly QueryPrediction[]
  * as the full model; `difference_vs_full` is full minus ablated, paired over episodes, so a CI
  * above zero means the removed part helps.
  */
-export function ablationEntry(name: string, ablated: readonly QueryPrediction[], full: readonly QueryPrediction[], setting: SettingDescription): AblationJson {
-  return AblationSchema.parse({ name, ...compareWithFull(ablated, full, setting) });
+export function ablationEntry(name: string, ablated: readonly QueryPrediction[], full: readonly QueryPrediction[], setting: SettingDescription, options: ComparisonOptions = {}): AblationJson {
+  return AblationSchema.parse({ name, ...options, ...compareWithFull(ablated, full, setting) });
 }

@@ -18,7 +18,7 @@ export { accuracy, balancedAccuracy } from './balanced-accuracy.js';
 export { bootstrapCi, type BootstrapCi, type BootstrapOptions } from './bootstrap-ci.js';
 export { brierScore } from './brier-score.js';
 export { calibration, type Calibration, type CalibrationOptions, type ReliabilityBin } from './calibration.js';
-export { ablationEntry, baselineEntry } from './comparison-entries.js';
+export { ablationEntry, baselineEntry, type ComparisonOptions } from './comparison-entries.js';
 export { confusionMatrix } from './confusion-matrix.js';
 export { episodeAccuracies } from './episode-accuracy.js';
 export { logLoss } from './log-loss.js';

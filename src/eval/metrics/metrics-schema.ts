@@ -88,6 +88,8 @@ export const SettingSchema = z.looseObject({
 export const BaselineSchema = z.looseObject({
   /** e.g. `ecg-only-protonet`, `clinical-only`, `handcrafted-features`, `supervised-finetune` */
   name: z.string(),
+  /** what the comparison tests, in words (shown in the report) */
+  question: z.string().optional(),
   split: z.string(),
   ways: z.number().int(),
   shots: z.number().int(),
@@ -103,6 +105,8 @@ export const BaselineSchema = z.looseObject({
 export const AblationSchema = z.looseObject({
   /** e.g. `no-contrastive`, `no-consistency`, `no-label-aware-negatives`, `fusion-early` */
   name: z.string(),
+  /** what the ablation tests, in words, e.g. "does the cross-modal contrastive term help?" */
+  question: z.string().optional(),
   split: z.string(),
   ways: z.number().int(),
   shots: z.number().int(),

@@ -57,6 +57,11 @@ function differenceCells(d: MeanCi95Json | undefined, other: 'baseline' | 'varia
   return [formatMeanCi(d), verdict];
 }
 
+/** A variant's name, with the question it answers below when there is one. */
+function nameCell(v: { name: string; question?: string | undefined }): string {
+  return v.question ? `${escapeHtml(v.name)}<br><span class="question">${escapeHtml(v.question)}</span>` : escapeHtml(v.name);
+}
+
 /** Entries grouped by setting (split, ways, shots), in order of first appearance. */
 function bySetting<T extends { split: string; ways: number; shots: number }>(entries: readonly T[]): T[][] {
   const groups = new Map<string, T[]>();
@@ -72,7 +77,7 @@ export function baselinesTable(baselines: readonly BaselineJson[], settings: rea
   return bySetting(baselines).map((group) => {
     const first = group[0] as BaselineJson;
     const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
-    const rows = group.map((b) => [escapeHtml(b.name), formatMeanCi(b.episode_accuracy), formatNumber(b.balanced_accuracy), formatNumber(b.auroc_macro), ...differenceCells(b.difference_vs_full, 'baseline')]);
+    const rows = group.map((b) => [nameCell(b), formatMeanCi(b.episode_accuracy), formatNumber(b.balanced_accuracy), formatNumber(b.auroc_macro), ...differenceCells(b.difference_vs_full, 'baseline')]);
     if (full) rows.unshift(['<strong>fewbeat (full model)</strong>', formatMeanCi(full.episode_accuracy), formatNumber(full.balanced_accuracy), formatNumber(full.auroc_macro), '—', '']);
     return htmlTable(['Method', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Macro AUROC', 'Full − baseline, paired (95 % CI)', 'Reading'], rows,
       { numeric: [1, 2, 3, 4], caption: escapeHtml(settingTitle(first)) });
@@ -84,7 +89,7 @@ export function ablationsTable(ablations: readonly AblationJson[], settings: rea
   return bySetting(ablations).map((group) => {
     const first = group[0] as AblationJson;
     const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
-    const rows = group.map((a) => [escapeHtml(a.name), formatMeanCi(a.episode_accuracy), formatNumber(a.balanced_accuracy), ...differenceCells(a.difference_vs_full, 'variant')]);
+    const rows = group.map((a) => [nameCell(a), formatMeanCi(a.episode_accuracy), formatNumber(a.balanced_accuracy), ...differenceCells(a.difference_vs_full, 'variant')]);
     if (full) rows.unshift(['<strong>full model</strong>', formatMeanCi(full.episode_accuracy), formatNumber(full.balanced_accuracy), '—', '']);
     return htmlTable(['Variant', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Full − variant, paired (95 % CI)', 'Reading'], rows,
       { numeric: [1, 2, 3], caption: escapeHtml(settingTitle(first)) });

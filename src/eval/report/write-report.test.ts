@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AGE_BANDS } from '../../clinical/age-bands.js';
 import { Rng } from '../../util/rng.js';
 import { ablationEntry, baselineEntry } from '../metrics/comparison-entries.js';
@@ -52,7 +52,7 @@ function fakeReportData(): ReportData {
   const baselines = [['ecg-only-protonet', 2.0], ['clinical-only', 0.9], ['handcrafted-features', 1.4], ['supervised-finetune', 1.8]].map(([name, skill]) =>
     baselineEntry(name as string, fakeEpisodes(7, NOVEL, fiveShot, 120, skill as number), full5, fiveShot));
   const ablations = [['no-contrastive', 2.2], ['no-consistency', 2.5], ['no-label-aware-negatives', 2.45], ['fusion-early', 2.55], ['fusion-cross-attention', 2.65]].map(([name, skill]) =>
-    ablationEntry(name as string, fakeEpisodes(7, NOVEL, fiveShot, 120, skill as number), full5, fiveShot));
+    ablationEntry(name as string, fakeEpisodes(7, NOVEL, fiveShot, 120, skill as number), full5, fiveShot, name === 'no-contrastive' ? { question: 'does the cross-modal contrastive term help?' } : {}));
 
   const rng = new Rng(42);
   const steps = Array.from({ length: 100 }, (_, i) => {
@@ -83,8 +83,20 @@ function fakeReportData(): ReportData {
   };
 }
 
+/** Temporary folders of this file, removed after the tests. */
+const scratch: string[] = [];
+const scratchDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'fewbeat-report-'));
+  scratch.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('writeReport', () => {
-  const outDir = process.env.FEWBEAT_REPORT_TEST_OUT ?? mkdtempSync(join(tmpdir(), 'fewbeat-report-'));
+  // FEWBEAT_REPORT_TEST_OUT keeps the report for a look in a browser (docs/report-screenshot.png).
+  const outDir = process.env.FEWBEAT_REPORT_TEST_OUT ?? scratchDir();
   const data = fakeReportData();
   const written = writeReport(data, outDir);
 
@@ -113,6 +125,7 @@ describe('writeReport', () => {
     expect(html).toContain('Supraventricular tachycardia');
     expect(html).toContain('Complete (third-degree) AV block');
     expect(html).toContain('no-label-aware-negatives');
+    expect(html).toContain('does the cross-modal contrastive term help?');
     expect(html).toMatch(/Full − variant, paired \(95 % CI\)/);
     expect(html).toContain('1–3 y');
     expect((html.match(/class="ci"/g) ?? []).length).toBeGreaterThan(10);
@@ -125,7 +138,7 @@ describe('writeReport', () => {
   });
 
   it('renders a minimal run (one setting, no history, embeddings, baselines or ablations) and says what is missing', async () => {
-    const minimal = await writeReport({ metrics: { settings: data.metrics.settings.slice(0, 1) }, run: { createdAt: '2026-11-25T18:00:00Z' } }, mkdtempSync(join(tmpdir(), 'fewbeat-report-')));
+    const minimal = await writeReport({ metrics: { settings: data.metrics.settings.slice(0, 1) }, run: { createdAt: '2026-11-25T18:00:00Z' } }, scratchDir());
     const html = readFileSync(minimal.html, 'utf8');
     expect(html).toMatch(/Training history not available in this run/);
     expect(html).toMatch(/Embeddings not available in this run/);
@@ -135,14 +148,14 @@ describe('writeReport', () => {
   });
 
   it('refuses a NaN in the input with the path of the field, and writes nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fewbeat-report-'));
+    const dir = scratchDir();
     const bad = { ...data, history: { steps: [{ episode: 1, losses: { total: Number.NaN } }] } };
     await expect(writeReport(bad, dir)).rejects.toThrow(/report data: history\.steps\.0\.losses\.total: /);
     expect(existsSync(join(dir, 'report.html'))).toBe(false);
   });
 
   it('is reproducible: the same data gives the same page, UMAP included', async () => {
-    const again = await writeReport(data, process.env.FEWBEAT_REPORT_TEST_OUT2 ?? mkdtempSync(join(tmpdir(), 'fewbeat-report-')));
+    const again = await writeReport(data, process.env.FEWBEAT_REPORT_TEST_OUT2 ?? scratchDir());
     expect(readFileSync(again.html, 'utf8') === readFileSync((await written).html, 'utf8')).toBe(true);
   });
 });

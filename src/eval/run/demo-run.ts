@@ -77,12 +77,16 @@ async function trainVariant(o: DemoOptions, prepared: PreparedCohort, dir: strin
   }
   const training = trainConfigSchema.parse({ ...base, ...variant?.training });
   const bar = o.progress?.(name, training.episodes);
-  const result = await trainModel({
-    prepared, outDir: dir, preset: 'default', seed: o.seed, training, resume: o.reuse,
-    ...(variant?.model ? { modelOverrides: variant.model } : {}),
-    ...(bar ? { onStep: bar.onStep } : {}),
-  });
-  bar?.stop();
+  let result;
+  try {
+    result = await trainModel({
+      prepared, outDir: dir, preset: 'default', seed: o.seed, training, resume: o.reuse,
+      ...(variant?.model ? { modelOverrides: variant.model } : {}),
+      ...(bar ? { onStep: bar.onStep } : {}),
+    });
+  } finally {
+    bar?.stop();
+  }
   result.model.dispose();
   o.log(`${name}: ${result.state.episode} episodes in ${result.seconds.toFixed(0)} s, best validation accuracy ${result.state.best.accuracy.toFixed(3)}`);
   return readModelDir(dir);

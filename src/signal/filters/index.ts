@@ -1,6 +1,6 @@
 export { butter, butterBa, butterZpk, type ButterOptions, type FilterBand } from './butter.js';
 export type { Sos, TransferFunction } from './sos.js';
-export { sosfilt } from './sosfilt.js';
+export { sosfilt, sosfiltInPlace } from './sosfilt.js';
 export { sosfiltZi } from './sosfilt-zi.js';
 export { sosfiltfilt } from './sosfiltfilt.js';
 export { lfilter, lfilterZi } from './lfilter.js';

@@ -56,9 +56,16 @@ export function resamplePoly(x: Float64Array, up: number, down: number, opts: Re
     const mFrom = Math.max(0, -iLo);
     const mTo = Math.min(tapsPerPhase - 1, nIn - 1 - iLo);
     const base = phase * tapsPerPhase;
-    let acc = 0;
-    for (let m = mFrom; m <= mTo; m++) acc += bank[base + m]! * x[iLo + m]!;
-    y[k] = acc;
+    // two accumulators break the add-latency chain of one running sum
+    let acc0 = 0;
+    let acc1 = 0;
+    let m = mFrom;
+    for (; m + 1 <= mTo; m += 2) {
+      acc0 += bank[base + m]! * x[iLo + m]!;
+      acc1 += bank[base + m + 1]! * x[iLo + m + 1]!;
+    }
+    if (m <= mTo) acc0 += bank[base + m]! * x[iLo + m]!;
+    y[k] = acc0 + acc1;
   }
   return y;
 }

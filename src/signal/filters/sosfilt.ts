@@ -8,7 +8,11 @@ import type { Sos } from './sos.js';
  * input's order), which is the second pass of a zero-phase filter without reversing arrays.
  */
 export function sosfilt(sos: Sos, x: Float64Array, zi?: Float64Array, backward = false): Float64Array {
-  const y = Float64Array.from(x);
+  return sosfiltInPlace(sos, Float64Array.from(x), zi, backward);
+}
+
+/** `sosfilt` overwriting its input (for zero-phase filtering without extra copies); returns `y`. */
+export function sosfiltInPlace(sos: Sos, y: Float64Array, zi?: Float64Array, backward = false): Float64Array {
   const n = y.length;
   const start = backward ? n - 1 : 0;
   const step = backward ? -1 : 1;

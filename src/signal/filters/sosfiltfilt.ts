@@ -1,7 +1,7 @@
 import { FewbeatError } from '../../errors.js';
 import { oddExtension } from './odd-extension.js';
 import type { Sos } from './sos.js';
-import { sosfilt } from './sosfilt.js';
+import { sosfiltInPlace } from './sosfilt.js';
 import { sosfiltZi } from './sosfilt-zi.js';
 
 /**
@@ -17,7 +17,7 @@ export function sosfiltfilt(sos: Sos, x: Float64Array): Float64Array {
   if (x.length <= padlen) throw new FewbeatError(`sosfiltfilt: the signal has ${x.length} samples; it needs more than ${padlen} for this filter's padding`);
   const ext = oddExtension(x, padlen);
   const zi = sosfiltZi(sos);
-  const forward = sosfilt(sos, ext, zi.map((v) => v * ext[0]!));
-  const backward = sosfilt(sos, forward, zi.map((v) => v * forward[forward.length - 1]!), true);
-  return backward.slice(padlen, padlen + x.length);
+  sosfiltInPlace(sos, ext, zi.map((v) => v * ext[0]!));
+  sosfiltInPlace(sos, ext, zi.map((v) => v * ext[ext.length - 1]!), true);
+  return ext.slice(padlen, padlen + x.length);
 }

@@ -1,6 +1,6 @@
 import { FewbeatError } from '../../errors.js';
 import { validateSignal } from '../validate-signal.js';
-import type { QrsOptions } from './detect-qrs.js';
+import { checkQrsRate, isConstant, type QrsOptions } from './detect-qrs.js';
 import { decideQrs } from './qrs-decision.js';
 import { type QrsFeature, qrsFeature } from './qrs-feature.js';
 import { refineToRPeaks } from './refine-r-peaks.js';
@@ -49,9 +49,11 @@ export function detectQrsMultiLead(signals: readonly Float64Array[], fs: number,
     if (x.length !== n) throw new FewbeatError(`QRS detection: lead ${i} has ${x.length} samples, lead 0 has ${n}`, opts.origin ?? {});
     validateSignal(x, fs, { file: opts.origin?.file, location: opts.origin?.location ?? `lead ${i}` }, 'QRS detection');
   });
+  checkQrsRate(fs, opts.origin);
   const sum: Omit<QrsFeature, 'filtered'> = { slope: new Float64Array(n), integrated: new Float64Array(n) };
   const used: Float64Array[] = [];
   for (const x of signals) {
+    if (isConstant(x)) continue;
     const feature = qrsFeature(x, fs, opts);
     const floor = noiseFloorPerSecond(feature.integrated, fs);
     const block = Math.max(1, Math.round(fs));

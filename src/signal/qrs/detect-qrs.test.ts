@@ -81,14 +81,16 @@ describe('detectQrs on arrhythmias', () => {
     const m = matchBeats(rPeaks, detectQrsMultiLead(ecg.signals, fs), fs);
     expect(m.fn + m.fp).toBeLessThanOrEqual(2);
   });
-  it('finds nothing in a flat line or pure noise-free baseline', () => {
+  it('finds nothing in a flat line, at zero or at a constant offset', () => {
     expect(detectQrs(new Float64Array(3600), fs).length).toBe(0);
+    expect(detectQrs(new Float64Array(3600).fill(1.3), fs).length).toBe(0);
     expect(detectQrsMultiLead([new Float64Array(3600), new Float64Array(3600)], fs).length).toBe(0);
   });
 });
 
 describe('detectQrs on bad input', () => {
   it('rejects fs = 0', () => expect(() => detectQrs(new Float64Array(100), 0)).toThrow(/sampling rate/));
+  it('rejects a sampling rate too low for its QRS band', () => expect(() => detectQrs(new Float64Array(100), 10)).toThrow(/at least 25 Hz/));
   it('rejects an empty signal', () => expect(() => detectQrs(new Float64Array(0), 360)).toThrow(/empty/));
   it('rejects NaN samples, naming the sample', () => expect(() => detectQrs(Float64Array.of(0, 1, NaN, 2), 360)).toThrow(/sample 2/));
   it('rejects leads of different lengths', () => expect(() => detectQrsMultiLead([new Float64Array(10), new Float64Array(11)], 360)).toThrow(/lead 1 has 11 samples/));

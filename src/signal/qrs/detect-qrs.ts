@@ -1,3 +1,4 @@
+import { FewbeatError } from '../../errors.js';
 import { type SignalOrigin, validateSignal } from '../validate-signal.js';
 import { type QrsDecisionOptions, decideQrs } from './qrs-decision.js';
 import { type QrsFeatureOptions, qrsFeature } from './qrs-feature.js';
@@ -17,6 +18,22 @@ export interface QrsOptions extends QrsFeatureOptions, QrsDecisionOptions {
  */
 export function detectQrs(x: Float64Array, fs: number, opts: QrsOptions = {}): Int32Array {
   validateSignal(x, fs, opts.origin, 'QRS detection');
+  checkQrsRate(fs, opts.origin);
+  if (isConstant(x)) return new Int32Array(0);
   const feature = qrsFeature(x, fs, opts);
   return refineToRPeaks([feature.filtered], decideQrs(feature, fs, opts), fs);
+}
+
+/** Lowest sampling rate the detector accepts: its 5–20 Hz QRS band needs fs > 2·(5 Hz)/0.45. */
+export const MIN_QRS_FS = 25;
+
+/** Throw a `FewbeatError` when fs is too low for QRS detection. */
+export function checkQrsRate(fs: number, origin: SignalOrigin = {}): void {
+  if (fs < MIN_QRS_FS) throw new FewbeatError(`QRS detection needs a sampling rate of at least ${MIN_QRS_FS} Hz, got ${fs}`, { file: origin.file, location: origin.location });
+}
+
+/** True when every sample equals the first (a disconnected or zero-filled lead). */
+export function isConstant(x: Float64Array): boolean {
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
+  return true;
 }
