@@ -1,7 +1,7 @@
 /**
  * The benchmark workload of issue 6, fixed so that any framework can reproduce it (its PyTorch
  * twin is `bench/torch_twin.py`). The network is fewbeat's own {@link FewbeatModel} built from the
- * "bench" configuration (the schema defaults: 424,577 trainable parameters), not a copy.
+ * "bench" preset (`data/presets/bench.json`: 424,577 trainable parameters), not a copy.
  *
  * One train step = one 5-way 5-shot 10-query episode (n = 75 recordings), two ECG views each,
  * encoded as one batch of 2n (BatchNorm statistics over both views):
@@ -20,10 +20,11 @@ import * as tf from '@tensorflow/tfjs';
 import { contrastiveLoss } from '../losses/contrastive.js';
 import { cosineDisagreement } from '../losses/cosine-disagreement.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
-import { modelConfigSchema, type ModelConfig } from '../models/config.js';
+import type { ModelConfig } from '../models/config.js';
 import { FewbeatModel, type ModelInput } from '../models/model.js';
 import { exportOnnx } from '../models/onnx/export.js';
 import { OnnxModelSession, type OnnxInput } from '../models/onnx/session.js';
+import { loadPreset } from '../models/presets.js';
 import { Rng } from '../util/rng.js';
 
 /** Shape of the bench episode and inference batch. */
@@ -34,9 +35,9 @@ const LAMBDA_CLASS = 1.0;
 const LAMBDA_CONSISTENCY = 0.5;
 const LEARNING_RATE = 1e-3;
 
-/** The "bench" model configuration: every field at its schema default. */
+/** The "bench" model configuration (`data/presets/bench.json`). */
 export function benchConfig(): ModelConfig {
-  return modelConfigSchema.parse({});
+  return loadPreset('bench');
 }
 
 function randomTensor(shape: number[], rng: Rng): tf.Tensor {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerBench } from './bench.js';
 import { register as registerCohort } from './cohort.js';
+import { register as registerExportOnnx } from './export-onnx.js';
 import { register as registerImport } from './import.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
@@ -26,6 +27,7 @@ const registrars: Array<(program: Command) => void> = [
   registerAblate,
   registerBench,
   registerCohort,
+  registerExportOnnx,
   registerImport,
   registerInspect,
   registerMeasure,

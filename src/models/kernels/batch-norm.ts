@@ -53,20 +53,24 @@ export function batchNormTraining<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D,
   }
   const shape = x.shape;
   const op = tf.customGrad((input, scale, offset, save) => {
-    const x2d = (input as tf.Tensor).reshape<tf.Tensor2D>([-1, channels]);
-    const n = x2d.shape[0];
-    const mean = tf.div(channelSums(x2d), n); // [1, C]
-    const centred = tf.sub<tf.Tensor2D>(x2d, mean); // [N, C]
-    const variance = tf.div(channelSums(tf.square(centred)), n); // [1, C]
-    const invStd = tf.rsqrt(tf.add(variance, epsilon)); // [1, C]
-    const normalised = tf.mul(centred, invStd); // x̂ [N, C]
+    // tidy: the forward's temporaries (centred, squares) are freed now, not when the caller's scope ends.
+    const { y, normalised, invStd } = tf.tidy(() => {
+      const x2d = (input as tf.Tensor).reshape<tf.Tensor2D>([-1, channels]);
+      const n = x2d.shape[0];
+      const mean = tf.div(channelSums(x2d), n); // [1, C]
+      const centred = tf.sub<tf.Tensor2D>(x2d, mean); // [N, C]
+      const variance = tf.div(channelSums(tf.square(centred)), n); // [1, C]
+      const r = tf.rsqrt(tf.add(variance, epsilon)); // [1, C]
+      const xHat = tf.mul(centred, r); // x̂ [N, C]
+      return { y: tf.add(tf.mul(xHat, scale as tf.Tensor), offset as tf.Tensor), normalised: xHat, invStd: r };
+    });
     (save as tf.GradSaveFunc)([normalised, invStd, scale as tf.Tensor]);
-    const y = tf.add(tf.mul(normalised, scale as tf.Tensor), offset as tf.Tensor);
     return {
       value: y.reshape(shape),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xHat, r, g] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
         const dy2d = dy.reshape<tf.Tensor2D>([-1, channels]);
+        const n = dy2d.shape[0];
         const dBeta = channelSums(dy2d); // [1, C]
         const dGamma = channelSums(tf.mul(dy2d, xHat)); // [1, C]
         const gr = tf.mul(g, r); // [1, C]

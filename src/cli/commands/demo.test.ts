@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../main.js';
+
+/** Run the CLI in-process and capture what it prints. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fewbeat-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('synthesises a cohort, trains, evaluates 1- and 5-shot with baselines and writes model and report', async () => {
+    const r = await cli(['demo', '--quick', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('novel 5-way 5-shot');
+    expect(r.stdout).toContain('ecg-only-protonet');
+    expect(existsSync(join(dir, 'model', 'config.json'))).toBe(true);
+    expect(existsSync(join(dir, 'report', 'report.html'))).toBe(true);
+    const metrics = JSON.parse(readFileSync(join(dir, 'report', 'metrics.json'), 'utf8')) as { settings: Array<{ split: string; shots: number }>; baselines: Array<{ name: string }> };
+    expect(metrics.settings.filter((s) => s.split === 'novel').map((s) => s.shots)).toEqual([1, 5]);
+    expect(new Set(metrics.baselines.map((b) => b.name))).toEqual(new Set(['ecg-only-protonet', 'clinical-only']));
+  });
+
+  it('enrols a 3-shot bank of the novel classes and predicts a recording with probabilities and nearest examples', async () => {
+    const bank = join(dir, 'bank.json');
+    const enrol = await cli(['enroll', '--model', join(dir, 'model'), '--manifest', join(dir, 'cohort'), '--shots', '3', '--out', bank]);
+    expect(enrol.code, enrol.stderr).toBe(0);
+    const manifest = readFileSync(join(dir, 'cohort', 'manifest.csv'), 'utf8').split('\n');
+    const jetRow = manifest.find((l) => l.split(',')[2] === 'jet') as string;
+    const record = join(dir, 'cohort', jetRow.split(',')[0] as string);
+    const p = await cli(['predict', '--model', join(dir, 'model'), '--bank', bank, '--record', record, '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    const out = JSON.parse(p.stdout) as { probabilities: Record<string, number>; nearestExamples: unknown[]; predicted: string };
+    expect(Object.keys(out.probabilities).sort()).toEqual(['aflutter', 'avb2_mobitz2', 'brugada', 'jet', 'vt']);
+    expect(Object.values(out.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(out.nearestExamples).toHaveLength(3);
+  });
+
+  it('names the file when a bank is not a bank', async () => {
+    const r = await cli(['predict', '--model', join(dir, 'model'), '--bank', join(dir, 'model', 'config.json'), '--record', 'x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('config.json: not a fewbeat prototype bank');
+  });
+});
