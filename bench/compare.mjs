@@ -56,6 +56,8 @@ const summary = (list) => ({
   infer_ecg_per_s: median(list.map((r) => r.infer_ecg_per_s)),
   infer_ecg_per_s_by_path: Object.fromEntries(Object.keys(list[0].infer_ecg_per_s_by_path ?? {})
     .map((path) => [path, median(list.map((r) => r.infer_ecg_per_s_by_path[path]))])),
+  // ECG per CPU-second: fewbeat's fastest path by that measure, PyTorch's one path.
+  infer_ecg_per_cpu_s: median(list.map((r) => r.infer_ecg_per_cpu_s ?? Math.max(...Object.values(r.infer_ecg_per_cpu_s_by_path)))),
   peak_rss_mb: Math.max(...list.map((r) => r.peak_rss_mb)),
   backend: list[0].backend,
 });
@@ -65,6 +67,7 @@ const ratios = {
   train_step: fewbeat.train_step_ms_median / pytorch.train_step_ms_median,
   train_step_cpu: fewbeat.train_step_cpu_ms_median / pytorch.train_step_cpu_ms_median,
   inference: fewbeat.infer_ecg_per_s / pytorch.infer_ecg_per_s,
+  inference_cpu: fewbeat.infer_ecg_per_cpu_s / pytorch.infer_ecg_per_cpu_s,
 };
 const report = {
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, node ${process.version}`,
@@ -88,6 +91,7 @@ if (asJson) {
     ['train step (CPU ms, median)', f(fewbeat.train_step_cpu_ms_median), f(pytorch.train_step_cpu_ms_median), f(ratios.train_step_cpu, 2), '', ''],
     ['inference (ECG/s), fastest', f(fewbeat.infer_ecg_per_s), f(pytorch.infer_ecg_per_s), f(ratios.inference, 2), '>= 1.5', report.met.inference ? 'yes' : 'no'],
     ...Object.entries(fewbeat.infer_ecg_per_s_by_path).map(([path, v]) => [`  inference via ${path}`, f(v), '', f(v / pytorch.infer_ecg_per_s, 2), '', '']),
+    ['inference (ECG per CPU-second)', f(fewbeat.infer_ecg_per_cpu_s), f(pytorch.infer_ecg_per_cpu_s), f(ratios.inference_cpu, 2), '', ''],
     ['peak RSS (MB)', f(fewbeat.peak_rss_mb), f(pytorch.peak_rss_mb), '', '', ''],
     ['parameters', String(fewbeat.params), String(pytorch.params), '', '', ''],
     ['backend', fewbeat.backend, pytorch.backend, '', '', ''],

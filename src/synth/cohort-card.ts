@@ -1,4 +1,5 @@
-import { AGE_BANDS, ageBandOf } from './age-bands.js';
+import { ageBandOf } from '../clinical/age-bands.js';
+import { COHORT_AGE_BANDS } from './age-bands.js';
 import type { ClassId } from './classes.js';
 import { SYNTH_CLINICAL_SCHEMA } from './clinical-fields.js';
 import { GENERATOR_VERSION, type CohortOptions, type CohortRecording } from './cohort.js';
@@ -22,8 +23,8 @@ export class CohortTally {
     }
     if (this.seenPatients.has(r.patientId)) return;
     this.seenPatients.add(r.patientId);
-    const row = this.patients.get(r.classId) ?? AGE_BANDS.map(() => 0);
-    const band = AGE_BANDS.findIndex((b) => b.id === ageBandOf(r.ageYears).id);
+    const row = this.patients.get(r.classId) ?? COHORT_AGE_BANDS.map(() => 0);
+    const band = COHORT_AGE_BANDS.findIndex((b) => b.id === ageBandOf(r.ageYears));
     row[band] = (row[band] as number) + 1;
     this.patients.set(r.classId, row);
   }
@@ -53,11 +54,11 @@ export function cohortCard(tally: CohortTally, options: CohortOptions): string {
   lines.push(`| noise | ${options.noise} (${[...tally.noiseLevels].sort().map(([k, v]) => `${k} ${v}`).join(', ')}) |`);
   lines.push(`| format | WFDB format 16, ${'`records/<patient>_<n>`'}; \`manifest.csv\` + \`clinical-schema.json\` |`, '');
   lines.push('## Patients per class and age band', '');
-  lines.push(`| class | ${AGE_BANDS.map((b) => b.label).join(' | ')} | patients | recordings |`);
-  lines.push(`|---|${AGE_BANDS.map(() => '---:').join('|')}|---:|---:|`);
-  const total = AGE_BANDS.map(() => 0);
+  lines.push(`| class | ${COHORT_AGE_BANDS.map((b) => b.label).join(' | ')} | patients | recordings |`);
+  lines.push(`|---|${COHORT_AGE_BANDS.map(() => '---:').join('|')}|---:|---:|`);
+  const total = COHORT_AGE_BANDS.map(() => 0);
   for (const classId of options.classes) {
-    const row = tally.patients.get(classId) ?? AGE_BANDS.map(() => 0);
+    const row = tally.patients.get(classId) ?? COHORT_AGE_BANDS.map(() => 0);
     row.forEach((v, i) => { total[i] = (total[i] as number) + v; });
     lines.push(`| ${classId} | ${row.join(' | ')} | ${row.reduce((a, b) => a + b, 0)} | ${tally.recordingsPerClass.get(classId) ?? 0} |`);
   }

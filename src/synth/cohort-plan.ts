@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Rng } from '../util/rng.js';
-import { AGE_BANDS, sampleAgeInBand } from './age-bands.js';
+import { COHORT_AGE_BANDS, sampleAgeInBand } from './age-bands.js';
 import type { Sex } from './age-norms.js';
 import type { ClassId } from './classes.js';
 
@@ -65,7 +65,7 @@ export function planCohort(total: number, classes: readonly ClassId[], seed: num
   const drafts: Array<Omit<PlannedPatient, 'patientId'>> = [];
   for (const [classId, count] of patientsPerClass(total, classes)) {
     for (let i = 0; i < count; i++) {
-      const band = AGE_BANDS[rng.weighted(composition.ageBandWeights[classId])];
+      const band = COHORT_AGE_BANDS[rng.weighted(composition.ageBandWeights[classId])];
       if (!band) throw new Error(`no age band for ${classId}`);
       const female = composition.femaleFraction[classId] ?? composition.femaleFraction.default ?? 0.5;
       drafts.push({

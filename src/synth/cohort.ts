@@ -31,7 +31,7 @@ export interface CohortOptions {
 }
 
 /**
- * Defaults: 1,000 children (≈ 1,360 ten-second 12-lead recordings at 500 Hz, ≈ 160 MB in format 16),
+ * Defaults: 1,000 children (≈ 1,350 ten-second 12-lead recordings at 500 Hz, ≈ 164 MB in format 16),
  * at least 30 children per class, so 5-shot + 10-query episodes and a validation split fit.
  */
 export const DEFAULT_COHORT_OPTIONS: CohortOptions = {

@@ -1,7 +1,8 @@
 import { measureEcg, type Measurement } from '../signal/measure-ecg.js';
 import { defaultNormTable } from '../signal/norms/default-norms.js';
 import { detectQrsMultiLead } from '../signal/qrs/detect-qrs-multi-lead.js';
-import { AGE_BANDS, ageBandOf } from './age-bands.js';
+import { ageBandOf } from '../clinical/age-bands.js';
+import { COHORT_AGE_BANDS } from './age-bands.js';
 import { normsFor } from './age-norms.js';
 import type { ClassId } from './classes.js';
 import type { CohortRecording } from './cohort.js';
@@ -41,7 +42,10 @@ const MEASURED: Record<Quantity, (m: MeasuredRecording) => number | null> = {
   hr: (m) => m.measured.hr_bpm, pr: (m) => m.measured.pr_ms, qrs: (m) => m.measured.qrs_ms, qtc: (m) => m.measured.qtc_bazett_ms,
 };
 
-/** Per age band and quantity: median target, median measured, median |error|, and the share measured at all. */
+/**
+ * Per age band and quantity: median target and median measured over the recordings where the
+ * quantity was measured (all recordings when none was), median |error|, and the share measured.
+ */
 export interface AgreementCell {
   readonly n: number;
   readonly target: number;
@@ -59,15 +63,15 @@ const median = (xs: number[]): number => {
 /** Agreement of measured with target values, per age band, over the interval classes. */
 export function agreementByAgeBand(rows: readonly MeasuredRecording[]): Map<string, Record<Quantity, AgreementCell>> {
   const out = new Map<string, Record<Quantity, AgreementCell>>();
-  for (const band of AGE_BANDS) {
-    const inBand = rows.filter((r) => INTERVAL_CLASSES.includes(r.classId) && ageBandOf(r.ageYears).id === band.id);
+  for (const band of COHORT_AGE_BANDS) {
+    const inBand = rows.filter((r) => INTERVAL_CLASSES.includes(r.classId) && ageBandOf(r.ageYears) === band.id);
     if (inBand.length === 0) continue;
     const cell = (q: Quantity): AgreementCell => {
       const pairs = inBand.flatMap((r) => { const t = TARGET[q](r); const m = MEASURED[q](r); return t === null ? [] : [[t, m] as const]; });
       const both = pairs.filter((p): p is readonly [number, number] => p[1] !== null);
       return {
         n: pairs.length,
-        target: median(pairs.map((p) => p[0])),
+        target: median((both.length ? both : pairs).map((p) => p[0])),
         measured: median(both.map((p) => p[1])),
         medianAbsError: median(both.map((p) => Math.abs(p[1] - p[0]))),
         measuredShare: pairs.length ? both.length / pairs.length : Number.NaN,

@@ -1,5 +1,4 @@
 import type { Rng } from '../util/rng.js';
-import { ageBandOf, type AgeBand } from './age-bands.js';
 import { RESPIRATORY_RATE_PER_MIN, valueAtAge } from './age-curves.js';
 import { drawFromNorm, normsFor, type Sex } from './age-norms.js';
 import { drawMorphology, type Morphology } from './beat-morphology.js';
@@ -15,7 +14,6 @@ export interface PatientPhysiology {
   readonly classId: ClassId;
   readonly ageYears: number;
   readonly sex: Sex;
-  readonly band: AgeBand;
   /** Resting sinus rate, bpm. */
   readonly hrBpm: number;
   /** PR interval (P onset to QRS onset; for WPW to delta onset), s. */
@@ -45,7 +43,6 @@ function normalRsa(ageYears: number, rng: Rng): number {
 
 /** Draw the physiology of a child of `ageYears` and `sex` in class `classId`. */
 export function drawPatientPhysiology(classId: ClassId, ageYears: number, sex: Sex, rng: Rng): PatientPhysiology {
-  const band = ageBandOf(ageYears);
   const norms = normsFor(ageYears, sex);
   let hrBpm = drawFromNorm(norms.hr, rng);
   let prMs = drawFromNorm(norms.pr, rng);
@@ -68,7 +65,7 @@ export function drawPatientPhysiology(classId: ClassId, ageYears: number, sex: S
   // Pre-excitation: the delta wave starts at the end of the P wave at the earliest, below the age's 2nd percentile.
   if (classId === 'wpw') prMs = Math.min(Math.max(prMs, 1000 * morphology.pDuration), norms.pr.p2 - 5);
   return {
-    classId, ageYears, sex, band,
+    classId, ageYears, sex,
     hrBpm, pr: prMs / 1000, qrs: qrsMs / 1000, qtc: qtcMs / 1000,
     respRateHz: (valueAtAge(RESPIRATORY_RATE_PER_MIN, ageYears) * rng.uniform(0.8, 1.2)) / 60,
     rsaFraction,

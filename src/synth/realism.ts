@@ -1,3 +1,4 @@
+import { isFewbeatError } from '../errors.js';
 import type { Ecg } from '../io/ecg.js';
 import { butter } from '../signal/filters/butter.js';
 import { sosfiltfilt } from '../signal/filters/sosfiltfilt.js';
@@ -30,8 +31,9 @@ export function summariseEcg(ecg: Ecg): EcgSummary {
     const m = measureEcg(ecg);
     hrBpm = m.hr_bpm;
     qrsMs = m.qrs_ms;
-  } catch {
+  } catch (e) {
     // A record without two detectable beats has no HR or QRS; its amplitudes and spectrum still count.
+    if (!isFewbeatError(e)) throw e;
   }
   const amplitudeMv: Record<string, number> = {};
   ecg.leads.forEach((name, i) => {

@@ -186,9 +186,10 @@ function dissociated(input: MechanismInput, kind: VentricularKind, rate: number,
   const { patient, rng, duration } = input;
   const b = builder(input, rate);
   const ventricular = new Pacemaker(focusDrive(rate, 0.01), rng);
+  const ventriculoAtrial = input.traits.uniform(0.06, 0.1);
   for (const t of ventricular.beats(LEAD_IN, duration)) {
     b.qrs(t, kind, null);
-    if (retrograde) b.p(t + input.traits.uniform(0.06, 0.1), 'retrograde');
+    if (retrograde) b.p(t + ventriculoAtrial, 'retrograde');
   }
   if (!retrograde) for (const t of new Pacemaker(sinusDrive(patient, atrialRate), rng).beats(LEAD_IN, duration)) b.p(t, 'sinus');
   return b.build();

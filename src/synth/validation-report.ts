@@ -1,7 +1,7 @@
+import { isFewbeatError } from '../errors.js';
 import { SYNTH_CLINICAL_SCHEMA } from './clinical-fields.js';
 import { clinicalSeparability, type LabelledContext } from './clinical-separability.js';
 import type { CohortRecording } from './cohort.js';
-import { ageBandOf } from './age-bands.js';
 import { agreementByAgeBand, INTERVAL_CLASSES, measureRecording, mechanismChecks, type MeasuredRecording } from './measured-vs-target.js';
 import { POWER_BANDS, spread, summariseEcg, type EcgSummary } from './realism.js';
 import { crossValidatedSoftmax, patientFolds } from './softmax-regression.js';
@@ -22,8 +22,17 @@ export class ValidationCollector {
   readonly summaries: Array<{ readonly ageYears: number; readonly summary: EcgSummary }> = [];
   private readonly patients: string[] = [];
 
+  /** Recordings `measureEcg` could not measure (fewer than two detectable beats). */
+  unmeasurable = 0;
+
   add(r: CohortRecording): void {
-    this.measured.push(measureRecording(r));
+    try {
+      this.measured.push(measureRecording(r));
+    } catch (e) {
+      if (!isFewbeatError(e)) throw e;
+      this.unmeasurable += 1;
+      return;
+    }
     this.contexts.push({ patientId: r.patientId, label: r.classId, input: { ageYears: r.ageYears, sex: r.sex, clinical: r.clinical } });
     this.summaries.push({ ageYears: r.ageYears, summary: summariseEcg(r.ecg) });
     this.patients.push(r.patientId);
@@ -50,9 +59,9 @@ const spreadText = (s: ReturnType<typeof spread>, digits = 0): string => (s.n ? 
 /** The VALIDATION.md report: measured vs target, mechanism checks, clinical-only baselines, realism against real data. */
 export function validationReport(c: ValidationCollector, real: readonly RealSet[], iterations = 300): string {
   const L: string[] = ['# Validation of the synthetic cohort', ''];
-  L.push(`Every recording was measured with fewbeat's own signal layer (\`measureEcg\`: multi-lead QRS detection, median beats, multi-lead delineation; Rijnbeek 2001 norms) and compared with what the generator put in. ${c.measured.length} recordings.`, '');
+  L.push(`Every recording was measured with fewbeat's own signal layer (\`measureEcg\`: multi-lead QRS detection, median beats, multi-lead delineation; Rijnbeek 2001 norms) and compared with what the generator put in. ${c.measured.length} recordings${c.unmeasurable ? `; ${c.unmeasurable} could not be measured (fewer than two detectable beats) and are left out` : ''}.`, '');
   L.push(`### Measured vs target per age band (${INTERVAL_CLASSES.join(', ')})`, '');
-  L.push('Median target → median measured (median absolute error); PR and QTc also the share of recordings where the delineator found the boundary.', '');
+  L.push('Median target → median measured over the recordings where the value was measured (median absolute error); PR and QTc also the share of recordings where the delineator found the boundary.', '');
   L.push('| age band | n | HR (bpm) | PR (ms) | QRS (ms) | QTc (ms) |', '|---|---:|---|---|---|---|');
   for (const [band, q] of agreementByAgeBand(c.measured)) {
     const cell = (x: typeof q.hr, share: boolean): string => `${f0(x.target)} → ${f0(x.measured)} (${f0(x.medianAbsError)})${share ? `, ${pct(x.measuredShare)}` : ''}`;
@@ -78,7 +87,7 @@ export function validationReport(c: ValidationCollector, real: readonly RealSet[
   if (real.length > 0) {
     L.push('', '### Realism: summary statistics against real recordings', '');
     L.push('Median (interquartile range). Amplitude = 99th − 1st percentile after baseline removal; band power = share of lead II power per band.', '');
-    const adolescent = c.summaries.filter((s) => ageBandOf(s.ageYears).id === '12-18y').map((s) => s.summary);
+    const adolescent = c.summaries.filter((s) => s.ageYears >= 12).map((s) => s.summary);
     const sets: Array<[string, readonly EcgSummary[]]> = [['synthetic, all ages', c.summaries.map((s) => s.summary)], ['synthetic, 12–18 y', adolescent], ...real.map((r): [string, readonly EcgSummary[]] => [r.name, r.summaries])];
     const leads = ['I', 'II', 'V1', 'V2', 'V5'];
     L.push(`| set | n | HR (bpm) | QRS (ms) | ${leads.map((l) => `${l} (mV)`).join(' | ')} | ${POWER_BANDS.map(([a, b]) => `${a}–${b} Hz`).join(' | ')} |`);

@@ -98,6 +98,18 @@ describe('EpisodicTask', () => {
     expect(step.loss).toBeCloseTo(step.parts.class, 5);
   });
 
+  it('trains the supervised-pretraining baseline with a cross-entropy head over every class', () => {
+    const config = trainConfigSchema.parse({ objective: 'supervised', contrastiveWeight: 0, lambda2: 0 });
+    const task = new EpisodicTask(fakeModel(5), config, tf.train.adam(0.05), { dim: D, classes: 3 });
+    const first = task.trainStep(episode(0));
+    expect(first.loss).toBeCloseTo(Math.log(3), 4); // zero-initialised head: uniform over 3 classes
+    let last = first;
+    for (let s = 1; s < 30; s++) last = task.trainStep(episode(s));
+    expect(last.loss).toBeLessThan(first.loss * 0.7);
+    expect(last.parts.contrastive).toBe(0);
+    task.dispose();
+  });
+
   it('is deterministic: the same seed and episodes give the same losses', () => {
     const run = (): number[] => {
       const task = new EpisodicTask(fakeModel(4), trainConfigSchema.parse({}), tf.train.adam(0.02));

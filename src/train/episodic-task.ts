@@ -54,15 +54,53 @@ export function batchTensors(batch: Batch): ModelInputs {
  * Every tensor is created and released inside the step: `tf.memory().numTensors` stays flat.
  */
 export class EpisodicTask {
+  /** [D, C] weights and [C] bias of the supervised objective's linear head over every class. */
+  private readonly head: { w: tf.Variable; b: tf.Variable } | null;
+
+  /** @param supervisedHead `{ dim: D, classes: C }`, required with `objective: 'supervised'`. */
   constructor(
     readonly model: EpisodicModel,
     readonly config: TrainConfig,
     readonly optimizer: tf.Optimizer,
-  ) {}
+    supervisedHead?: { dim: number; classes: number },
+  ) {
+    this.head = config.objective === 'supervised' && supervisedHead
+      ? { w: tf.variable(tf.zeros([supervisedHead.dim, supervisedHead.classes])), b: tf.variable(tf.zeros([supervisedHead.classes])) }
+      : null;
+    if (config.objective === 'supervised' && !this.head) throw new Error('EpisodicTask: the supervised objective needs the head shape');
+  }
+
+  /** Free the supervised head (the model belongs to the caller). */
+  dispose(): void {
+    if (this.head) tf.dispose([this.head.w, this.head.b]);
+  }
+
+  /**
+   * Supervised objective: L = −mean_i log softmax(z_i W + b)[y_i] over the episode's recordings,
+   * y the global class index. Reported as the class part.
+   */
+  private supervisedLoss(episode: TrainingEpisode, head: { w: tf.Variable; b: tf.Variable }): { total: tf.Scalar; parts: tf.Tensor1D } {
+    return tf.tidy(() => {
+      const out = this.model.forward(batchTensors(episode.clean), { training: true });
+      const logits = tf.add(tf.matMul(out.fused, head.w), head.b) as tf.Tensor2D; // [n, C]
+      const n = episode.labels.length;
+      const classes = head.b.shape[0] as number;
+      const oneHot = new Float32Array(n * classes);
+      episode.labels.forEach((y, i) => { oneHot[i * classes + y] = 1; });
+      const total = tf.neg(tf.mean(tf.sum(tf.mul(tf.tensor2d(oneHot, [n, classes]), tf.logSoftmax(logits)), 1))) as tf.Scalar;
+      return { total, parts: tf.stack([tf.scalar(0), total, tf.scalar(0)]) as tf.Tensor1D };
+    });
+  }
+
+  /** The variables a step updates: the model's, plus the supervised head. */
+  private variables(): tf.Variable[] {
+    return [...this.model.trainableVariables(), ...(this.head ? [this.head.w, this.head.b] : [])];
+  }
 
   /** Forward the episode and return [total, contrastive, class, consistency] (a scalar and a [3] tensor). */
   losses(episode: TrainingEpisode): { total: tf.Scalar; parts: tf.Tensor1D } {
     const c = this.config;
+    if (this.head) return this.supervisedLoss(episode, this.head);
     return tf.tidy(() => {
       const out = this.model.forward(batchTensors(episode.clean), { training: true });
       const ns = episode.nSupport;
@@ -99,7 +137,7 @@ export class EpisodicTask {
       const l = this.losses(episode);
       parts = tf.keep(l.parts);
       return l.total;
-    }, this.model.trainableVariables());
+    }, this.variables());
     this.optimizer.applyGradients(grads);
     const loss = value.dataSync()[0] as number;
     const p = (parts as unknown as tf.Tensor1D).dataSync();

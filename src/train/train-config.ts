@@ -40,6 +40,12 @@ export const trainConfigSchema = z.object({
   /** Stop when validation accuracy has not improved for this many checks. */
   patience: z.number().int().min(1).default(5),
   /**
+   * `episodic`: the method, L_total over episodes. `supervised`: the supervised-pretraining
+   * baseline, cross-entropy of a linear head over every base class on the fused embedding of the
+   * same episodes' recordings (Chen et al., "A Closer Look at Few-shot Classification", ICLR 2019).
+   */
+  objective: z.enum(['episodic', 'supervised']).default('episodic'),
+  /**
    * `use` feeds the clinical context; `blank` marks every clinical field (and age and sex) missing
    * in training and inference: the ECG-only prototypical-network baseline.
    */

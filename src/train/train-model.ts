@@ -91,7 +91,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     cohort: prepared.dataset.cohort.dir,
     preset: options.preset,
   };
-  const task = new EpisodicTask(model, training, optimizer);
+  const task = new EpisodicTask(model, training, optimizer, { dim: config.ecg.embedDim, classes: classIndex.size });
   const state = await trainEpisodes({
     task, sampler, pool: prepared.parts.train, encoder: prepared.encoder, classIndex, validator, seed,
     ...(resumeFrom ? { resumeFrom } : {}),
@@ -101,6 +101,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       onCheckpoint: async (s) => saveCheckpoint(checkpointDir, model, optimizer, s, { ...extra }),
     },
   });
+  task.dispose();
   optimizer.dispose();
   model.dispose();
 

@@ -43,10 +43,11 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     const record = join(dir, 'cohort', jetRow.split(',')[0] as string);
     const p = await cli(['predict', '--model', join(dir, 'model'), '--bank', bank, '--record', record, '--json']);
     expect(p.code, p.stderr).toBe(0);
-    const out = JSON.parse(p.stdout) as { probabilities: Record<string, number>; nearestExamples: unknown[]; predicted: string };
+    const out = JSON.parse(p.stdout) as { probabilities: Record<string, number>; nearestExamples: unknown[]; predicted: string; quality: { usable: boolean } };
     expect(Object.keys(out.probabilities).sort()).toEqual(['aflutter', 'avb2_mobitz2', 'brugada', 'jet', 'vt']);
     expect(Object.values(out.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(out.nearestExamples).toHaveLength(3);
+    expect(out.quality.usable).toBe(true);
   });
 
   it('names the file when a bank is not a bank', async () => {

@@ -17,13 +17,14 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder', 'fewbeat-demo')
     .option('--quick', 'small cohort and budget: every stage in under two minutes (smoke test)')
     .option('--with-ablations', 'also train and evaluate every ablation (as fewbeat ablate)')
+    .option('--reuse', 'keep the cohort and models already in --out (and resume their checkpoints); train only what is missing')
     .option('--seed <n>', 'seed of cohort, training and episodes', '1')
     .option('--json', 'print metrics.json instead of the table')
-    .action(async (opts: { out: string; quick?: boolean; withAblations?: boolean; seed: string; json?: boolean }) => {
+    .action(async (opts: { out: string; quick?: boolean; withAblations?: boolean; reuse?: boolean; seed: string; json?: boolean }) => {
       const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
       await initBackend();
       const { metrics, seconds } = await runDemo({
-        out: opts.out, budget: opts.quick ? QUICK_DEMO : FULL_DEMO, seed, ablations: !!opts.withAblations, reuse: false,
+        out: opts.out, budget: opts.quick ? QUICK_DEMO : FULL_DEMO, seed, ablations: !!opts.withAblations, reuse: !!opts.reuse,
         command: `fewbeat ${process.argv.slice(2).join(' ')}`.trim(),
         log: (line) => process.stderr.write(`${line}\n`),
         progress: progressBars,

@@ -8,6 +8,7 @@ import { embedAll } from '../../fewshot/embed.js';
 import { classifyWithBank, parseBank, type BankPrediction } from '../../fewshot/prototype-bank.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
+import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { readModelDir } from '../../train/model-dir.js';
@@ -56,6 +57,8 @@ export function parseClinicalJson(json: unknown, schema: ClinicalSchema, file: s
 
 interface PredictResult extends BankPrediction {
   record: string;
+  /** Signal quality of the recording (flat line, clipping, lead off, noise, wander per lead). */
+  quality: { score: number; usable: boolean; summary: string; leads: Array<{ lead: string; flags: string[] }> };
   /** Age-norm findings of the signal layer (HR, PR, QRS, QTc against the child's age band). */
   ageNormFlags: MeasurementFlag[];
   /** Why measurements could not be made, when they could not. */
@@ -93,9 +96,12 @@ export function register(program: Command): void {
           if (!isFewbeatError(e)) throw e;
           measurementNote = e.reason;
         }
-        const result: PredictResult = { record: opts.record, ...prediction, ageNormFlags, measurementNote };
+        const q = assessQuality(ecg);
+        const quality = { score: q.score, usable: q.usable, summary: q.summary, leads: q.leads.filter((l) => l.flags.length > 0).map((l) => ({ lead: l.lead, flags: [...l.flags] })) };
+        const result: PredictResult = { record: opts.record, ...prediction, quality, ageNormFlags, measurementNote };
         emit(result, opts, (r) => [
           `${r.record}: ${r.abstained ? `unknown — not like any enrolled class (nearest: ${r.nearestClass})` : r.predicted}`,
+          `signal quality ${r.quality.score.toFixed(2)}${r.quality.usable ? '' : ' (UNUSABLE: do not trust this prediction)'}: ${r.quality.summary}`,
           ...Object.entries(r.probabilities).sort((a, b) => b[1] - a[1]).map(([c, p]) => `  ${c.padEnd(16)} ${(100 * p).toFixed(1).padStart(5)} %   distance ${(r.distances[c] as number).toFixed(2)}`),
           ...(r.nearestExamples.length ? ['nearest support examples:', ...r.nearestExamples.map((e) => `  ${e.record} (${e.class}, patient ${e.patientId}) distance ${e.distance.toFixed(2)}`)] : []),
           ...(r.ageNormFlags.length ? ['age-norm flags:', ...r.ageNormFlags.map((f) => `  ${f.text}`)] : []),

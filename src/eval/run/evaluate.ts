@@ -1,4 +1,5 @@
 import type { Example } from '../../data/dataset.js';
+import type { Episode } from '../../data/episode-sampler.js';
 import { ablationEntry, baselineEntry } from '../metrics/comparison-entries.js';
 import type { AblationJson, BaselineJson, MetricsJson, SettingJson } from '../metrics/metrics-schema.js';
 import type { QueryPrediction } from '../metrics/pooled-predictions.js';
@@ -13,17 +14,21 @@ export interface EvaluationMethod {
 }
 
 /**
- * A nearest-prototype method over a fixed embedding of each recording (computed once per pool and
- * reused by every setting on that pool).
+ * A method over a fixed embedding of each recording (computed once per pool and reused by every
+ * setting on that pool), classifying episodes by nearest prototype unless `classify` says otherwise.
  */
-export function embeddingMethod(name: string, embed: (pool: readonly Example[]) => Float32Array[]): EvaluationMethod {
+export function embeddingMethod(
+  name: string,
+  embed: (pool: readonly Example[]) => Float32Array[],
+  classify: (episodes: readonly Episode[], pool: readonly Example[], embeddings: readonly Float32Array[]) => QueryPrediction[] = episodePredictions,
+): EvaluationMethod {
   const cache = new Map<readonly Example[], Float32Array[]>();
   return {
     name,
     predict(setting) {
       let embeddings = cache.get(setting.pool);
       if (!embeddings) cache.set(setting.pool, (embeddings = embed(setting.pool)));
-      return episodePredictions(setting.episodes, setting.pool, embeddings);
+      return classify(setting.episodes, setting.pool, embeddings);
     },
   };
 }

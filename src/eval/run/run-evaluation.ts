@@ -8,6 +8,7 @@ import type { StepRecord } from '../../train/trainer.js';
 import type { EmbeddingSet, ReportData, TrainingHistory } from '../report/report-data.js';
 import { embeddingMethod, evaluateMethods, type EvaluationMethod, type RunMetrics } from './evaluate.js';
 import { evaluationSettings, type SettingsOptions } from './evaluation-settings.js';
+import { fineTunePredictions } from './fine-tune.js';
 import { handcraftedEmbeddings } from './handcrafted-features.js';
 
 /** Options of {@link runEvaluation}. */
@@ -20,9 +21,13 @@ export interface RunEvaluationOptions extends SettingsOptions {
   skipHandcrafted?: boolean;
 }
 
-/** A model's fused embeddings as a nearest-prototype method. */
+/**
+ * A model's fused embeddings as an evaluation method: nearest prototype for meta-trained models,
+ * fine-tuning a new classifier on the support set for supervised-pretrained ones.
+ */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
-  return embeddingMethod(name, (pool) => embedAll(trained.model, pool, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused);
+  const embed = (pool: readonly Example[]): Float32Array[] => embedAll(trained.model, pool, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused;
+  return trained.extra.training.objective === 'supervised' ? embeddingMethod(name, embed, fineTunePredictions) : embeddingMethod(name, embed);
 }
 
 /**

@@ -13,10 +13,13 @@ export interface Variant {
 /**
  * Baselines that need their own training run. The ECG-only prototypical network (Snell et al.
  * 2017) is the same architecture with every clinical field, age and sex marked missing in
- * training and inference, trained with L_class alone.
+ * training and inference, trained with L_class alone. The supervised baseline pretrains the same
+ * network with cross-entropy over the base classes and fine-tunes a new classifier on each
+ * episode's support set (Chen et al. 2019).
  */
 export const TRAINED_BASELINES: readonly Variant[] = [
   { name: 'ecg-only-protonet', question: 'what the clinical context adds', training: { clinicalInput: 'blank', contrastiveWeight: 0, lambda2: 0 } },
+  { name: 'supervised-finetune', question: 'what episodic meta-training adds over supervised pretraining + fine-tuning on the support set', training: { objective: 'supervised', contrastiveWeight: 0, lambda2: 0 } },
 ];
 
 /**
