@@ -50,6 +50,8 @@ export interface DemoOptions {
   seed: number;
   /** Train the ablation variants too (what `fewbeat ablate` does). */
   ablations: boolean;
+  /** Only these ablations (default: every one in {@link ABLATIONS}). */
+  ablationNames?: readonly string[];
   /** Skip the stages whose output exists (cohort, models): `fewbeat ablate` after `fewbeat demo`. */
   reuse: boolean;
   command: string;
@@ -118,7 +120,8 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
     const ablationModels = new Map<string, TrainedModelDir>();
     for (const v of ABLATIONS) {
       const dir = join(paths.ablations, v.name);
-      const wanted = o.ablations || (existsSync(paths.ablations) && readdirSync(paths.ablations).includes(v.name) && existsSync(join(dir, 'metrics.json')));
+      const asked = o.ablations && (!o.ablationNames || o.ablationNames.includes(v.name));
+      const wanted = asked || (existsSync(paths.ablations) && readdirSync(paths.ablations).includes(v.name) && existsSync(join(dir, 'metrics.json')));
       if (!wanted) continue;
       const m = await trainVariant(o, prepared, dir, v, training);
       models.push(m);
