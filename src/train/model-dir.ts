@@ -5,6 +5,9 @@ import type { PreprocessSpec } from '../data/preprocess.js';
 import { FewbeatError } from '../errors.js';
 import { loadModel } from '../models/checkpoint.js';
 import type { FewbeatModel } from '../models/model.js';
+import { embedAll } from '../fewshot/embed.js';
+import { inSpace, type PrototypeSpace } from '../fewshot/prototype-space.js';
+import type { BatchSource } from '../data/batch.js';
 import { trainConfigSchema, type TrainConfig } from './train-config.js';
 
 /**
@@ -18,6 +21,7 @@ import { trainConfigSchema, type TrainConfig } from './train-config.js';
  *     abstention     { quantile, thresholds: { "<shots>": squared distance } } calibrated on validation data
  *     cohort         the manifest folder it was trained on
  *     preset         the model preset it was built from
+ *     prototypeSpace where prototypes live (fused z, or [h; √α·g]), chosen on validation episodes
  */
 const modelDirExtraSchema = z.looseObject({
   preprocessing: z.object({
@@ -41,6 +45,8 @@ export interface ModelDirExtra {
   abstention: { quantile: number; thresholds: Record<string, number> } | null;
   cohort: string;
   preset: string;
+  /** Absent in directories written before the choice existed: `fused`. */
+  prototypeSpace?: PrototypeSpace;
 }
 
 /** A trained model directory, loaded for evaluation, enrolment or prediction. */
@@ -73,4 +79,10 @@ export function abstentionThreshold(extra: ModelDirExtra, shots: number): { thre
   if (entries.length === 0) return null;
   const [k, threshold] = entries.sort((a, b) => Math.abs(a[0] - shots) - Math.abs(b[0] - shots))[0] as readonly [number, number];
   return { threshold, quantile: extra.abstention.quantile, shots: k };
+}
+
+/** The vectors a trained model's prototypes are built from, for these recordings (its prototype space). */
+export function prototypeVectors(trained: TrainedModelDir, items: readonly BatchSource[]): Float32Array[] {
+  const embeddings = embedAll(trained.model, items, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput });
+  return inSpace(embeddings, trained.extra.prototypeSpace ?? { kind: 'fused' });
 }

@@ -92,29 +92,35 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     preset: options.preset,
   };
   const task = new EpisodicTask(model, training, optimizer, { dim: config.ecg.embedDim, classes: classIndex.size });
-  const state = await trainEpisodes({
-    task, sampler, pool: prepared.parts.train, encoder: prepared.encoder, classIndex, validator, seed,
-    ...(resumeFrom ? { resumeFrom } : {}),
-    hooks: {
-      ...(options.onStep ? { onStep: options.onStep } : {}),
-      onImproved: async () => saveModel(outDir, model, { ...extra }),
-      onCheckpoint: async (s) => saveCheckpoint(checkpointDir, model, optimizer, s, { ...extra }),
-    },
-  });
-  task.dispose();
-  optimizer.dispose();
-  model.dispose();
+  let state: TrainerState;
+  try {
+    state = await trainEpisodes({
+      task, sampler, pool: prepared.parts.train, encoder: prepared.encoder, classIndex, validator, seed,
+      ...(resumeFrom ? { resumeFrom } : {}),
+      hooks: {
+        ...(options.onStep ? { onStep: options.onStep } : {}),
+        onImproved: async () => saveModel(outDir, model, { ...extra }),
+        onCheckpoint: async (s) => saveCheckpoint(checkpointDir, model, optimizer, s, { ...extra }),
+      },
+    });
+  } finally {
+    task.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }
 
   // The best model (by validation accuracy) is what the directory holds; calibrate it.
   const best = loadModel(outDir).model;
+  const chosen = validator.choosePrototypeSpace(best);
+  extra.prototypeSpace = chosen.space;
   const thresholds: Record<string, number> = {};
   for (const shots of CALIBRATED_SHOTS) {
-    const distances = validator.ownClassDistances(best, shots);
+    const distances = validator.ownClassDistances(best, shots, chosen.space);
     if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
   }
   extra.abstention = Object.keys(thresholds).length > 0 ? { quantile: ABSTENTION_QUANTILE, thresholds } : null;
   saveModel(outDir, best, { ...extra });
-  const byAgeBand = validator.accuracyByAgeBand(best);
+  const byAgeBand = validator.accuracyByAgeBand(best, chosen.space);
   const seconds = (performance.now() - started) / 1000;
   const metrics = {
     episodes: state.episode,
@@ -123,6 +129,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     validation: state.validation,
     validation_shape: validator.shape,
     validation_by_age_band: byAgeBand,
+    prototype_space: chosen.space,
+    prototype_space_validation: chosen.accuracies,
     training_classes: sampler.classes,
     seconds,
     history: state.history,

@@ -3,6 +3,7 @@ import type { Example } from '../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
 import { classifyEpisode } from '../fewshot/classify-episode.js';
 import { embedAll } from '../fewshot/embed.js';
+import { inSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
 import type { EpisodicModel } from './episodic-model.js';
 
 /**
@@ -40,16 +41,31 @@ export class Validator {
     this.episodes = feasible ? new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed }).episodes(count) : [];
   }
 
-  /** Mean query accuracy of the model over the validation episodes (NaN without any). */
-  accuracy(model: EpisodicModel): number {
+  /** Mean query accuracy of the model over the validation episodes (NaN without any), in `space`. */
+  accuracy(model: EpisodicModel, space: PrototypeSpace = { kind: 'fused' }): number {
     if (this.episodes.length === 0) return Number.NaN;
-    const { fused } = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
-    return this.episodes.reduce((s, e) => s + classifyEpisode(e, fused).accuracy, 0) / this.episodes.length;
+    const vectors = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
+    return this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length;
+  }
+
+  /**
+   * The prototype space with the best validation accuracy among {@link PROTOTYPE_SPACE_CANDIDATES}
+   * (first on ties; `fused` without validation episodes).
+   */
+  choosePrototypeSpace(model: EpisodicModel): { space: PrototypeSpace; accuracies: Array<{ space: PrototypeSpace; accuracy: number }> } {
+    if (this.episodes.length === 0) return { space: { kind: 'fused' }, accuracies: [] };
+    const embeddings = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
+    const accuracies = PROTOTYPE_SPACE_CANDIDATES.map((space) => {
+      const vectors = inSpace(embeddings, space);
+      return { space, accuracy: this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length };
+    });
+    const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
+    return { space: best.space, accuracies };
   }
 
   /** Query accuracy of the validation episodes per age band of the query child. */
-  accuracyByAgeBand(model: EpisodicModel): Record<string, { accuracy: number; support: number }> {
-    const { fused } = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
+  accuracyByAgeBand(model: EpisodicModel, space: PrototypeSpace = { kind: 'fused' }): Record<string, { accuracy: number; support: number }> {
+    const fused = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
     const tally = new Map<string, { right: number; n: number }>();
     for (const e of this.episodes) {
       const p = classifyEpisode(e, fused);
@@ -65,10 +81,10 @@ export class Validator {
   }
 
   /** Squared distances of every validation query to its own class prototype (abstention calibration). */
-  ownClassDistances(model: EpisodicModel, shots: number): number[] {
+  ownClassDistances(model: EpisodicModel, shots: number, space: PrototypeSpace = { kind: 'fused' }): number[] {
     const feasible = feasibleShape(this.pool, { ...this.shape, shots });
     if (!feasible) return [];
-    const { fused } = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
+    const fused = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
     const sampler = new EpisodeSampler(this.pool, { ...feasible.shape, classes: feasible.classes, seed: 0x5eed + shots });
     return sampler.episodes(this.episodes.length).flatMap((e) => classifyEpisode(e, fused).ownDistance);
   }

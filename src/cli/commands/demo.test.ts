@@ -27,11 +27,12 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('novel 5-way 5-shot');
     expect(r.stdout).toContain('ecg-only-protonet');
+    expect(r.stdout).toContain('supervised-finetune');
     expect(existsSync(join(dir, 'model', 'config.json'))).toBe(true);
     expect(existsSync(join(dir, 'report', 'report.html'))).toBe(true);
     const metrics = JSON.parse(readFileSync(join(dir, 'report', 'metrics.json'), 'utf8')) as { settings: Array<{ split: string; shots: number }>; baselines: Array<{ name: string }> };
     expect(metrics.settings.filter((s) => s.split === 'novel').map((s) => s.shots)).toEqual([1, 5]);
-    expect(new Set(metrics.baselines.map((b) => b.name))).toEqual(new Set(['ecg-only-protonet', 'clinical-only']));
+    expect(new Set(metrics.baselines.map((b) => b.name))).toEqual(new Set(['ecg-only-protonet', 'supervised-finetune', 'clinical-only']));
   });
 
   it('enrols a 3-shot bank of the novel classes and predicts a recording with probabilities and nearest examples', async () => {

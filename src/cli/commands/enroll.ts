@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { loadDataset } from '../../data/dataset.js';
-import { embedAll } from '../../fewshot/embed.js';
 import { selectEnrolmentRows } from '../../fewshot/enrol-selection.js';
 import { enrolBank } from '../../fewshot/prototype-bank.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { initBackend } from '../../runtime/backend.js';
-import { abstentionThreshold, readModelDir } from '../../train/model-dir.js';
+import { abstentionThreshold, prototypeVectors, readModelDir } from '../../train/model-dir.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { emit, parseNumberOption } from '../output.js';
 import { parseClassList } from './train.js';
@@ -30,7 +29,7 @@ export function register(program: Command): void {
         const classes = parseClassList(opts.classes) ?? trained.extra.classes.novel;
         const chosen = selectEnrolmentRows(cohort.rows, classes, shots, seed);
         const dataset = loadDataset({ ...cohort, rows: chosen.map((c) => c.row) }, trained.spec);
-        const { fused } = embedAll(trained.model, dataset.examples, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput });
+        const fused = prototypeVectors(trained, dataset.examples);
         const perClass = new Map<string, number>();
         for (const c of chosen) perClass.set(c.label, (perClass.get(c.label) ?? 0) + 1);
         const bank = enrolBank(

@@ -4,14 +4,13 @@ import type { ClinicalInput } from '../../clinical/encode.js';
 import type { ClinicalContext, ClinicalSchema } from '../../clinical/schema.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { FewbeatError, isFewbeatError } from '../../errors.js';
-import { embedAll } from '../../fewshot/embed.js';
 import { classifyWithBank, parseBank, type BankPrediction } from '../../fewshot/prototype-bank.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
-import { readModelDir } from '../../train/model-dir.js';
+import { prototypeVectors, readModelDir } from '../../train/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 
 function readJsonFile(file: string): unknown {
@@ -85,7 +84,7 @@ export function register(program: Command): void {
           ? parseClinicalJson(readJsonFile(opts.clinical), trained.encoder.state.schema, opts.clinical)
           : { ageYears: null, sex: null, clinical: {} };
         const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context };
-        const embedding = embedAll(trained.model, [input], trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused[0] as Float32Array;
+        const embedding = prototypeVectors(trained, [input])[0] as Float32Array;
         const prediction = classifyWithBank(bank, embedding, nearest);
         let ageNormFlags: MeasurementFlag[] = [];
         let measurementNote: string | null = null;

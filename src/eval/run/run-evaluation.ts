@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Example } from '../../data/dataset.js';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
-import { embedAll } from '../../fewshot/embed.js';
-import type { TrainedModelDir } from '../../train/model-dir.js';
+import { describeSpace } from '../../fewshot/prototype-space.js';
+import { prototypeVectors, type TrainedModelDir } from '../../train/model-dir.js';
+import { Validator } from '../../train/validate.js';
 import type { StepRecord } from '../../train/trainer.js';
 import type { EmbeddingSet, ReportData, TrainingHistory } from '../report/report-data.js';
 import { embeddingMethod, evaluateMethods, type EvaluationMethod, type RunMetrics } from './evaluate.js';
@@ -26,7 +27,7 @@ export interface RunEvaluationOptions extends SettingsOptions {
  * fine-tuning a new classifier on the support set for supervised-pretrained ones.
  */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
-  const embed = (pool: readonly Example[]): Float32Array[] => embedAll(trained.model, pool, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused;
+  const embed = (pool: readonly Example[]): Float32Array[] => prototypeVectors(trained, pool);
   return trained.extra.training.objective === 'supervised' ? embeddingMethod(name, embed, fineTunePredictions) : embeddingMethod(name, embed);
 }
 
@@ -36,7 +37,19 @@ export function modelMethod(name: string, trained: TrainedModelDir): EvaluationM
  * (the encoded clinical vector, nearest prototype) and handcrafted ECG measurements; trained
  * baselines and ablations run when their models are given.
  */
+/**
+ * Models saved before the prototype space was chosen at the end of training get it chosen now, the
+ * same way: on the validation episodes of held-out base-class patients (never novel classes).
+ */
+export function ensurePrototypeSpace(trained: TrainedModelDir, prepared: PreparedCohort): void {
+  if (trained.extra.prototypeSpace) return;
+  const t = trained.extra.training;
+  const validator = new Validator(prepared.parts.val, trained.encoder, t, t.validationEpisodes, trained.model.seed ^ 0x7a11d, t.clinicalInput);
+  trained.extra.prototypeSpace = t.objective === 'supervised' ? { kind: 'fused' } : validator.choosePrototypeSpace(trained.model).space;
+}
+
 export function runEvaluation(trained: TrainedModelDir, prepared: PreparedCohort, options: RunEvaluationOptions): { metrics: RunMetrics; embeddings: EmbeddingSet } {
+  for (const m of [trained, ...(options.baselineModels?.values() ?? []), ...(options.ablationModels?.values() ?? [])]) ensurePrototypeSpace(m, prepared);
   const settings = evaluationSettings(prepared, options);
   const full = modelMethod('full', trained);
   const baselines: EvaluationMethod[] = [];
@@ -47,9 +60,9 @@ export function runEvaluation(trained: TrainedModelDir, prepared: PreparedCohort
   const metrics = evaluateMethods(settings, full, baselines, ablations);
   // The embedding map: every novel-class recording, coloured by class and age band in the report.
   const novelPool: readonly Example[] = settings[0]?.pool ?? [];
-  const fused = embedAll(trained.model, novelPool, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput }).fused;
+  const fused = prototypeVectors(trained, novelPool);
   const embeddings: EmbeddingSet = {
-    description: `fused embeddings of the ${novelPool.length} novel-class recordings`,
+    description: `${describeSpace(trained.extra.prototypeSpace ?? { kind: 'fused' })} of the ${novelPool.length} novel-class recordings`,
     points: novelPool.map((e, i) => ({ vector: Array.from(fused[i] as Float32Array), label: e.label, ageBand: e.ageBand })),
     seed: options.seed,
   };
@@ -84,6 +97,7 @@ export function reportData(trained: TrainedModelDir, result: { metrics: RunMetri
         novel_classes: trained.extra.classes.novel,
         preprocessing: trained.spec,
         fusion: trained.model.config.fusion,
+        prototype_space: trained.extra.prototypeSpace ?? { kind: 'fused' },
         training: trained.extra.training,
       },
     },

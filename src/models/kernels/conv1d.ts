@@ -18,6 +18,9 @@
  * s·Cin output channels, laid out so that the output reshapes straight into dx. Compared with
  * convolving a zero-inserted `dy` (or tfjs's `Conv2DBackpropInput`), this skips the (s−1)/s
  * multiplications by zero and needs no interleaving copy.
+ *
+ * Measured with `node bench/compare.kernels.mjs` (B=100, L=500, 32→64, k=5, stride 2; CPU ms,
+ * medians): forward 15; dx 17.5 (tfjs Conv2DBackpropInput: 139); dW 26 (im2col + matMul: 473).
  */
 import * as tf from '@tensorflow/tfjs';
 
