@@ -72,6 +72,21 @@ describe('ClinicalEncoder', () => {
       .toThrow("clinical field chd_type: 'asd' is not one of none, tof, vsd");
   });
 
+  it('log-transforms a positive right-skewed lab and clips extreme z-scores at ±5', () => {
+    const troponinSchema: ClinicalSchema = { version: 1, fields: [{ name: 'troponin', type: 'numeric', unit: 'ng/L', range: [0, 100000] }] };
+    // Mostly 1–10 ng/L, a few very high values: skewness far above 2.
+    const values = [...Array.from({ length: 40 }, (_, i) => 1 + (i % 10)), 500, 2000, 8000];
+    const e = ClinicalEncoder.fit(troponinSchema, values.map((v) => ({ ageYears: 5, sex: 'F', clinical: { troponin: v } })));
+    expect(e.state.numeric.troponin?.transform).toBe('log');
+    const logs = values.map(Math.log);
+    const mean = logs.reduce((a, b) => a + b) / logs.length;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / logs.length);
+    const at = (v: number): number => e.encode({ ageYears: 5, sex: 'F', clinical: { troponin: v } })[5] as number;
+    expect(at(20)).toBeCloseTo((Math.log(20) - mean) / sd, 5);
+    expect(at(1e9)).toBe(5);
+    expect(enc.state.numeric.weight_kg?.transform).toBeUndefined(); // symmetric enough: kept linear
+  });
+
   it('round-trips through its JSON state', () => {
     const again = new ClinicalEncoder(JSON.parse(JSON.stringify(enc.state)));
     const input = rows()[3] as ClinicalInput;

@@ -9,7 +9,8 @@ import { Rng } from '../util/rng.js';
  * missing, not an imputed guess).
  *
  * Layout, field by field in schema order, preceded by the always-implied `age_years` and `sex`:
- * - numeric: `[z, z_age?, missing]` with z = (x − mean)/sd over the training rows; `z_age` is the
+ * - numeric: `[z, z_age?, missing]` with z = (x − mean)/sd over the training rows, clipped to ±5 sd
+ *   (x = log of the value for strictly positive, right-skewed fields such as troponin); `z_age` is the
  *   age-normalised variant (x − mean_band)/sd_band within the child's age band, included only for
  *   fields whose value depends on age (between-band share of variance η² ≥ 0.1 on the training
  *   rows, e.g. weight, height); `age_years` itself is encoded as z of log(1 + age).
@@ -31,6 +32,8 @@ export interface EncodedBlock {
 
 /** Per-field statistics fitted on training rows, for numerics. */
 export interface NumericStats {
+  /** `log`: the field is strictly positive and right-skewed on the training rows, so log(x) is standardised. */
+  transform?: 'log';
   mean: number;
   sd: number;
   /** Per-age-band mean and sd, present when the field is age-dependent. */
@@ -51,6 +54,28 @@ export interface ClinicalInput {
   clinical: ClinicalContext;
 }
 
+/** Standardised values are clipped to ±this many sd, so one extreme lab value cannot dominate the embedding. */
+export const Z_CLIP = 5;
+/** Sample skewness above which a strictly positive numeric (troponin, TSH) is log-transformed. */
+export const LOG_SKEWNESS = 2;
+
+/** Sample skewness g1 = m3 / m2^(3/2). */
+function skewness(values: readonly number[]): number {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  let m2 = 0;
+  let m3 = 0;
+  for (const v of values) {
+    m2 += (v - mean) ** 2;
+    m3 += (v - mean) ** 3;
+  }
+  m2 /= n;
+  m3 /= n;
+  return m2 > 0 ? m3 / m2 ** 1.5 : 0;
+}
+
+const clipZ = (z: number): number => Math.max(-Z_CLIP, Math.min(Z_CLIP, z));
+
 /** Share of variance explained by the age band above which a numeric gets an age-normalised variant. */
 export const AGE_DEPENDENCE_ETA2 = 0.1;
 /** Fewest values a band needs to get its own statistics; smaller bands use the global ones. */
@@ -67,10 +92,16 @@ function meanSd(values: readonly number[]): { mean: number; sd: number } {
   return { mean, sd: sd > 1e-9 ? sd : 1 };
 }
 
-function numericValue(input: ClinicalInput, field: string): number | null {
+function rawNumeric(input: ClinicalInput, field: string): number | null {
   if (field === AGE) return input.ageYears === null ? null : Math.log1p(input.ageYears);
   const v = input.clinical[field];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function numericValue(input: ClinicalInput, field: string, transform: NumericStats['transform']): number | null {
+  const v = rawNumeric(input, field);
+  if (v === null || transform !== 'log') return v;
+  return Math.log(Math.max(v, Number.MIN_VALUE));
 }
 
 /**
@@ -109,10 +140,12 @@ export class ClinicalEncoder {
     const numeric: Record<string, NumericStats> = {};
     const numericFields = [AGE, ...schema.fields.filter((f) => f.type === 'numeric').map((f) => f.name)];
     for (const field of numericFields) {
+      const raw = rows.map((r) => rawNumeric(r, field)).filter((v): v is number => v !== null);
+      const transform = field !== AGE && raw.length > 2 && raw.every((v) => v > 0) && skewness(raw) > LOG_SKEWNESS ? 'log' : undefined;
       const all: number[] = [];
       const byBand = new Map<AgeBandId, number[]>();
       for (const row of rows) {
-        const v = numericValue(row, field);
+        const v = numericValue(row, field, transform);
         if (v === null) continue;
         all.push(v);
         const band = ageBandOf(row.ageYears);
@@ -122,7 +155,7 @@ export class ClinicalEncoder {
         else byBand.set(band, [v]);
       }
       const global = meanSd(all);
-      const stats: NumericStats = { ...global };
+      const stats: NumericStats = { ...(transform ? { transform } : {}), ...global };
       if (field !== AGE && all.length > 0) {
         // η² = between-band sum of squares / total sum of squares (one-way ANOVA effect size).
         let between = 0;
@@ -159,13 +192,13 @@ export class ClinicalEncoder {
   private fill(out: Float32Array, block: EncodedBlock, input: ClinicalInput): boolean {
     const { field, start } = block;
     if (block.kind === 'numeric') {
-      const v = numericValue(input, field);
-      if (v === null) return false;
       const stats = this.state.numeric[field] as NumericStats;
-      out[start] = (v - stats.mean) / stats.sd;
+      const v = numericValue(input, field, stats.transform);
+      if (v === null) return false;
+      out[start] = clipZ((v - stats.mean) / stats.sd);
       if (block.width === 2) {
         const band = stats.byAgeBand?.[ageBandOf(input.ageYears)] ?? stats;
-        out[start + 1] = (v - band.mean) / band.sd;
+        out[start + 1] = clipZ((v - band.mean) / band.sd);
       }
       return true;
     }
