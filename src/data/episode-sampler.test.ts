@@ -24,6 +24,20 @@ describe('EpisodeSampler', () => {
     e.query.forEach((i, k) => expect(items[i]?.label).toBe(e.classes[e.queryLabels[k] as number]));
   });
 
+  it('serves the scarcest class first when children carry several classes (as real records with sinus and AF windows do)', () => {
+    // afib: children a and b only; nsr: a, b, c, d. Were nsr served first it could take a or b and starve afib.
+    const shared: LabelledItem[] = [
+      { label: 'afib', patientId: 'a' }, { label: 'afib', patientId: 'b' },
+      ...['a', 'b', 'c', 'd'].map((patientId) => ({ label: 'nsr', patientId })),
+    ];
+    const s = new EpisodeSampler(shared, { ways: 2, shots: 1, queries: 1, seed: 3 });
+    for (const e of s.episodes(100)) {
+      const afib = e.classes.indexOf('afib');
+      const afibChildren = [...e.support, ...e.query].filter((_, k) => [...e.supportLabels, ...e.queryLabels][k] === afib).map((i) => shared[i]?.patientId);
+      expect(afibChildren.sort()).toEqual(['a', 'b']);
+    }
+  });
+
   it('never puts one child in both support and query, nor twice in an episode', () => {
     const s = new EpisodeSampler(items, { ways: 5, shots: 5, queries: 5, seed: 7 });
     for (const e of s.episodes(50)) {

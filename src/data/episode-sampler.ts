@@ -92,8 +92,12 @@ export class EpisodeSampler {
     const { ways, shots, queries } = this.shape;
     const classes = rng.shuffle([...this.classes]).slice(0, ways);
     const used = new Set<string>();
-    const picks: Array<{ support: number[]; query: number[] }> = [];
-    for (const c of classes) {
+    const picks: Array<{ support: number[]; query: number[] }> = new Array(classes.length);
+    // Children may carry several classes (a real record holds sinus and AF windows): give the
+    // scarcest class its children first, so that a feasible episode is never refused.
+    const order = classes.map((_c, k) => k).sort((a, b) => this.patientCount(classes[a] as string) - this.patientCount(classes[b] as string) || a - b);
+    for (const k of order) {
+      const c = classes[k] as string;
       const patients = this.byClass.get(c) as Map<string, number[]>;
       const free = [...patients.keys()].filter((p) => !used.has(p));
       if (free.length < shots + queries) {
@@ -103,7 +107,7 @@ export class EpisodeSampler {
       const chosen = rng.shuffle(free).slice(0, shots + queries);
       for (const p of chosen) used.add(p);
       const recordingOf = (p: string): number => rng.pick(patients.get(p) as number[]);
-      picks.push({ support: chosen.slice(0, shots).map(recordingOf), query: chosen.slice(shots).map(recordingOf) });
+      picks[k] = { support: chosen.slice(0, shots).map(recordingOf), query: chosen.slice(shots).map(recordingOf) };
     }
     const episode: Episode = { index, classes, support: [], supportLabels: [], query: [], queryLabels: [] };
     picks.forEach((p, k) => {
@@ -113,6 +117,11 @@ export class EpisodeSampler {
       episode.queryLabels.push(...p.query.map(() => k));
     });
     return episode;
+  }
+
+  /** Number of distinct children with a recording of class `c`. */
+  private patientCount(c: string): number {
+    return this.byClass.get(c)?.size ?? 0;
   }
 
   /** Episodes `start .. start + count - 1`. */
