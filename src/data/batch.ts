@@ -1,6 +1,7 @@
 import { ClinicalEncoder, dropClinicalFields, type ClinicalInput } from '../clinical/encode.js';
 import { Rng } from '../util/rng.js';
 import { augmentEcg, type AugmentOptions } from './augment.js';
+import type { MeasurementValues } from './measurements.js';
 
 /** What a batch needs from one example: its preprocessed ECG and its clinical context. */
 export interface BatchSource extends ClinicalInput {
@@ -8,6 +9,8 @@ export interface BatchSource extends ClinicalInput {
   signal: Float32Array;
   /** [L] lead mask, 1 = recorded. */
   mask: Float32Array;
+  /** Age/sex-normalised ECG measurements of the raw recording (`measureRecording`); absent = not measured. */
+  measurements?: MeasurementValues;
 }
 
 /** Model input for B recordings as flat typed arrays, ready for `tf.tensor`. */
@@ -32,9 +35,12 @@ export interface ViewOptions {
   rng: Rng;
 }
 
-/** The items as the model sees them: with their clinical context, or with all of it missing (`blank`). */
+/**
+ * The items as the model sees them: with their clinical context, or with all of it missing (`blank`),
+ * including the age/sex-normalised measurements (they carry the child's age and sex).
+ */
 export function withClinicalInput<T extends BatchSource>(items: readonly T[], mode: 'use' | 'blank'): T[] {
-  return mode === 'use' ? [...items] : items.map((e) => ({ ...e, ageYears: null, sex: null, clinical: {} }));
+  return mode === 'use' ? [...items] : items.map((e) => ({ ...e, ageYears: null, sex: null, clinical: {}, measurements: undefined }));
 }
 
 /** Stack examples into one batch, optionally as a perturbed view (ECG augmentation + metadata dropout). */

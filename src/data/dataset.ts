@@ -4,6 +4,7 @@ import { loadCohortEcg } from '../io/load-ecg.js';
 import type { Cohort, CohortRow, CohortWindow } from '../io/manifest/cohort.js';
 import { FewbeatError, isFewbeatError } from '../errors.js';
 import type { BatchSource } from './batch.js';
+import { measureRecording } from './measurements.js';
 import { preprocessEcg, type PreprocessSpec } from './preprocess.js';
 
 /** One preprocessed recording of a cohort, held in memory. */
@@ -40,6 +41,8 @@ export interface LoadDatasetOptions {
   classes?: ReadonlySet<string>;
   /** Called after each row, for a progress display. */
   onRow?: (done: number, total: number) => void;
+  /** Also take the age/sex-normalised measurements of each recording (`measureRecording`). @default true */
+  measure?: boolean;
 }
 
 /**
@@ -53,8 +56,11 @@ export function loadDataset(cohort: Cohort, spec: PreprocessSpec, options: LoadD
   const examples: Example[] = [];
   rows.forEach((row, i) => {
     let processed;
+    let measurements;
     try {
-      processed = preprocessEcg(load(row), spec, row.recordPath);
+      const ecg = load(row);
+      processed = preprocessEcg(ecg, spec, row.recordPath);
+      if (options.measure ?? true) measurements = measureRecording(ecg, row);
     } catch (e) {
       if (isFewbeatError(e) && e.file) throw e;
       const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
@@ -77,6 +83,7 @@ export function loadDataset(cohort: Cohort, spec: PreprocessSpec, options: LoadD
       manifestSplit: row.split,
       signal: processed.signal,
       mask: processed.mask,
+      ...(measurements ? { measurements } : {}),
     });
     options.onRow?.(i + 1, rows.length);
   });

@@ -1,5 +1,7 @@
 import { ClinicalEncoder } from '../clinical/encode.js';
-import type { Cohort } from '../io/manifest/cohort.js';
+import { loadCohortEcg } from '../io/load-ecg.js';
+import type { Cohort, CohortRow } from '../io/manifest/cohort.js';
+import { measureRecording } from './measurements.js';
 import { resolveClassSplit, type ClassSplit } from './class-split.js';
 import { loadDataset, type Dataset, type Example, type LoadDatasetOptions } from './dataset.js';
 import type { PreprocessSpec } from './preprocess.js';
@@ -34,6 +36,7 @@ export function prepareCohort(cohort: Cohort, spec: PreprocessSpec, options: Pre
   const classes = resolveClassSplit(cohortClasses, options, options.minBase);
   const dataset = loadDataset(cohort, spec, {
     classes: new Set([...classes.novel, ...classes.base]),
+    measure: false,
     ...(options.onRow ? { onRow: options.onRow } : {}),
     ...(options.loadRecord ? { loadRecord: options.loadRecord } : {}),
   });
@@ -51,6 +54,11 @@ export function prepareCohort(cohort: Cohort, spec: PreprocessSpec, options: Pre
     if (s === 'novel' && !novel.has(e.label)) return;
     parts[s].push(e);
   });
+  // Measurements (for measurement prototype spaces) only where prototypes are built: validation,
+  // test and novel children; meta-training never uses them.
+  const load = options.loadRecord ?? loadCohortEcg;
+  const rows = new Map(cohort.rows.map((r) => [r.line, r]));
+  for (const e of [...parts.val, ...parts.test, ...parts.novel]) e.measurements = measureRecording(load(rows.get(e.line) as CohortRow), e);
   const encoder = ClinicalEncoder.fit(cohort.schema, parts.train);
   return { dataset, classes, parts, encoder };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClinicalEncoder } from '../clinical/encode.js';
 import { makeBatch, withClinicalInput, type BatchSource } from '../data/batch.js';
+import type { MeasurementValues } from '../data/measurements.js';
 import { batchTensors } from '../train/episodic-task.js';
 import type { EpisodicModel } from '../train/episodic-model.js';
 
@@ -12,6 +13,8 @@ export interface Embeddings {
   ecg: Float32Array[];
   /** g, clinical only. */
   clinical: Float32Array[];
+  /** The recordings' ECG measurements (null where not measured), for measurement-augmented spaces. */
+  measurements?: Array<MeasurementValues | null>;
 }
 
 function rowsOf(t: tf.Tensor2D): Float32Array[] {
@@ -30,8 +33,8 @@ export function embedAll(
   encoder: ClinicalEncoder,
   { clinicalInput = 'use', batchSize = 32 }: { clinicalInput?: 'use' | 'blank'; batchSize?: number } = {},
 ): Embeddings {
-  const out: Embeddings = { fused: [], ecg: [], clinical: [] };
   const inputs = withClinicalInput(items, clinicalInput);
+  const out: Embeddings = { fused: [], ecg: [], clinical: [], measurements: inputs.map((e) => e.measurements ?? null) };
   for (let start = 0; start < inputs.length; start += batchSize) {
     const batch = makeBatch(inputs.slice(start, start + batchSize), encoder);
     tf.tidy(() => {

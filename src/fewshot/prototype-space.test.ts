@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { squaredDistance } from './prototypes.js';
-import { inSpace } from './prototype-space.js';
+import { inSpace, measurementSpace } from './prototype-space.js';
 
 const e = {
   fused: [Float32Array.of(9, 9), Float32Array.of(0, 0)],
@@ -18,5 +18,28 @@ describe('inSpace', () => {
     // d(h) = 3² + 4² = 25, d(g) = 2² + 0 + 2² = 8
     expect(squaredDistance(a, b)).toBeCloseTo(25 + 0.3 * 8, 5);
     expect(inSpace(e, { kind: 'ecg+clinical', alpha: 0 })[0]).toEqual(Float32Array.of(1, 2));
+  });
+});
+
+describe('measurementSpace', () => {
+  // Two recordings: z_hr 1 and 3, everything else unmeasured (flag 1 in both, so no distance).
+  const unmeasured = [null, null, null, null, null, null];
+  const withMeasurements = { ...e, measurements: [[1, ...unmeasured], [3, ...unmeasured]] };
+
+  it('standardises each measurement over the recordings and weights it against h by α', () => {
+    const space = measurementSpace(withMeasurements, 0.5);
+    if (space?.kind !== 'ecg+measurements') throw new Error('expected a measurement space');
+    expect(space.mean[0]).toBeCloseTo(2, 6);
+    expect(space.sd[0]).toBeCloseTo(1, 6);
+    // Σ var(h) = 1.5² + 2² = 6.25; Σ var(m̃) = var(±1) = 1, so w² = 0.5 · 6.25.
+    expect(space.weight ** 2).toBeCloseTo(0.5 * 6.25, 5);
+    const [a, b] = inSpace(withMeasurements, space) as [Float32Array, Float32Array];
+    // d = d(h) + w²·d(m̃) = 25 + 3.125 · (1 − (−1))²
+    expect(squaredDistance(a, b)).toBeCloseTo(25 + 3.125 * 4, 4);
+  });
+
+  it('is unavailable without measurements (models that never see the clinical context)', () => {
+    expect(measurementSpace(e, 0.5)).toBeNull();
+    expect(measurementSpace({ ...e, measurements: [null, null] }, 0.5)).toBeNull();
   });
 });

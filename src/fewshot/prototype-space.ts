@@ -1,3 +1,4 @@
+import { MEASUREMENT_FEATURES, type MeasurementValues } from '../data/measurements.js';
 import type { Embeddings } from './embed.js';
 
 /**
@@ -5,19 +6,90 @@ import type { Embeddings } from './embed.js';
  * - `fused`: z = fuse(h, g), the model's fused embedding;
  * - `ecg+clinical`: the concatenation [h; √α·g], whose squared distance is d(h) + α·d(g) — a
  *   product of an ECG and a clinical nearest-prototype expert, p(c | q) ∝ exp(−d_h − α·d_g), with
- *   the clinical weight α chosen on validation base-class episodes (never on novel classes).
+ *   the clinical weight α chosen on validation base-class episodes (never on novel classes);
+ * - `ecg+measurements`: [h; w·m̃], m̃ the recording's age/sex-normalised measurements (HR, PR,
+ *   QRS, QTc z-scores, RR irregularity; standardised with `mean`/`sd`, missing = 0 plus a flag),
+ *   w = √(α · Σ_d var(h_d) / Σ_d var(m̃_d)) so that α is the measurements' share of the squared
+ *   distance relative to h: p(c | q) ∝ exp(−d_h − α'·d_m). This is where the child's context
+ *   transfers to classes never trained on: it turns the ECG's intervals into z-scores for age and
+ *   sex, instead of a learnt clinical-to-class association. α is chosen on validation episodes.
  */
-export type PrototypeSpace = { kind: 'fused' } | { kind: 'ecg+clinical'; alpha: number };
+export type PrototypeSpace =
+  | { kind: 'fused' }
+  | { kind: 'ecg+clinical'; alpha: number }
+  | { kind: 'ecg+measurements'; alpha: number; weight: number; mean: number[]; sd: number[] };
 
-/** The candidate spaces the validation choice compares. */
+/** The candidate spaces the validation choice compares (measurement spaces are fitted per model). */
 export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
   { kind: 'fused' },
   ...[0, 0.03, 0.1, 0.3, 1].map((alpha) => ({ kind: 'ecg+clinical' as const, alpha })),
 ];
 
+/** Measurement weights α the validation choice compares. */
+export const MEASUREMENT_ALPHAS = [0.1, 0.2, 0.4, 0.7, 1] as const;
+
+/** [2F] standardised measurements with missingness flags: (m_f − mean_f)/sd_f, or 0 and flag 1. */
+function standardisedMeasurements(m: MeasurementValues | null, mean: readonly number[], sd: readonly number[]): Float32Array {
+  const v = new Float32Array(2 * MEASUREMENT_FEATURES.length);
+  MEASUREMENT_FEATURES.forEach((_, f) => {
+    const x = m?.[f] ?? null;
+    if (x === null) v[2 * f + 1] = 1;
+    else v[2 * f] = (x - (mean[f] as number)) / (sd[f] as number);
+  });
+  return v;
+}
+
+/** Σ_d var(x_d) over rows. */
+function totalVariance(rows: readonly Float32Array[]): number {
+  const n = rows.length;
+  const dim = rows[0]?.length ?? 0;
+  let total = 0;
+  for (let d = 0; d < dim; d++) {
+    let s = 0;
+    let s2 = 0;
+    for (const r of rows) {
+      s += r[d] as number;
+      s2 += (r[d] as number) ** 2;
+    }
+    total += s2 / n - (s / n) ** 2;
+  }
+  return total;
+}
+
+/**
+ * The `ecg+measurements` space at weight α, its standardisation fitted on `e` (no labels used).
+ * Null when no recording of `e` has measurements.
+ */
+export function measurementSpace(e: Embeddings, alpha: number): PrototypeSpace | null {
+  const measurements = e.measurements ?? [];
+  const measured = measurements.filter((m): m is NonNullable<typeof m> => m !== null);
+  if (measured.length === 0 || e.ecg.length === 0) return null;
+  const mean: number[] = [];
+  const sd: number[] = [];
+  MEASUREMENT_FEATURES.forEach((_, f) => {
+    const values = measured.map((m) => m[f]).filter((v): v is number => v !== null && v !== undefined);
+    const mu = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+    const s = Math.sqrt(values.reduce((a, b) => a + (b - mu) ** 2, 0) / Math.max(1, values.length));
+    mean.push(mu);
+    sd.push(s > 1e-9 ? s : 1);
+  });
+  const m = measurements.map((x) => standardisedMeasurements(x, mean, sd));
+  const ratio = totalVariance(e.ecg) / Math.max(1e-12, totalVariance(m));
+  return { kind: 'ecg+measurements', alpha, weight: Math.sqrt(alpha * ratio), mean, sd };
+}
+
 /** Each recording's vector in `space`. */
 export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
   if (space.kind === 'fused') return e.fused;
+  if (space.kind === 'ecg+measurements') {
+    return e.ecg.map((h, i) => {
+      const m = standardisedMeasurements(e.measurements?.[i] ?? null, space.mean, space.sd);
+      const v = new Float32Array(h.length + m.length);
+      v.set(h);
+      v.set(m.map((x) => space.weight * x), h.length);
+      return v;
+    });
+  }
   const w = Math.sqrt(space.alpha);
   return e.ecg.map((h, i) => {
     const g = e.clinical[i] as Float32Array;
@@ -29,5 +101,7 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
 }
 
 export function describeSpace(space: PrototypeSpace): string {
-  return space.kind === 'fused' ? 'fused embedding z' : `ECG embedding h + ${space.alpha} × clinical embedding g (squared distances)`;
+  if (space.kind === 'fused') return 'fused embedding z';
+  if (space.kind === 'ecg+measurements') return `ECG embedding h + ${space.alpha} × age/sex-normalised ECG measurements (squared distances)`;
+  return `ECG embedding h + ${space.alpha} × clinical embedding g (squared distances)`;
 }

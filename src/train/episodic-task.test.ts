@@ -98,6 +98,21 @@ describe('EpisodicTask', () => {
     expect(step.loss).toBeCloseTo(step.parts.class, 5);
   });
 
+  it('builds L_class on the ECG embedding h with classEmbedding "ecg": the clinical input cannot move it', () => {
+    const config = trainConfigSchema.parse({ contrastiveWeight: 0, lambda2: 0, classEmbedding: 'ecg' });
+    const classPart = (clinicalShift: number, embedding: 'ecg' | 'fused'): number => {
+      const e = episode(0);
+      const shifted = { ...e, clean: { ...e.clean, clinical: e.clean.clinical.map((v) => v + clinicalShift * v * v) } };
+      const task = new EpisodicTask(fakeModel(3), { ...config, classEmbedding: embedding }, tf.train.sgd(0));
+      const { total, parts } = task.losses(shifted);
+      const value = (parts.arraySync() as number[])[1] as number;
+      tf.dispose([total, parts]);
+      return value;
+    };
+    expect(classPart(5, 'ecg')).toBeCloseTo(classPart(0, 'ecg'), 5);
+    expect(Math.abs(classPart(5, 'fused') - classPart(0, 'fused'))).toBeGreaterThan(1e-3);
+  });
+
   it('trains the supervised-pretraining baseline with a cross-entropy head over every class', () => {
     const config = trainConfigSchema.parse({ objective: 'supervised', contrastiveWeight: 0, lambda2: 0 });
     const task = new EpisodicTask(fakeModel(5), config, tf.train.adam(0.05), { dim: D, classes: 3 });

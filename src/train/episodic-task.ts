@@ -105,8 +105,9 @@ export class EpisodicTask {
       const out = this.model.forward(batchTensors(episode.clean), { training: true });
       const ns = episode.nSupport;
       const nq = episode.nQuery;
-      const support = tf.slice(out.fused, [0, 0], [ns, -1]) as tf.Tensor2D; // [ns, D]
-      const query = tf.slice(out.fused, [ns, 0], [nq, -1]) as tf.Tensor2D; // [nq, D]
+      const embedding = (o: typeof out): tf.Tensor2D => (c.classEmbedding === 'ecg' ? o.ecgEmbedding : o.fused);
+      const support = tf.slice(embedding(out), [0, 0], [ns, -1]) as tf.Tensor2D; // [ns, D]
+      const query = tf.slice(embedding(out), [ns, 0], [nq, -1]) as tf.Tensor2D; // [nq, D]
       const classPart = prototypicalLoss(support, episode.supportLabels, query, episode.queryLabels, episode.ways).loss;
       const contrastivePart = c.contrastiveWeight > 0
         ? tf.mul(c.contrastiveWeight, contrastiveLoss(out.ecgProj, out.clinProj, out.logitScale, {
@@ -119,8 +120,8 @@ export class EpisodicTask {
         const a = this.model.forward(batchTensors(episode.viewA), { training: true });
         const b = this.model.forward(batchTensors(episode.viewB), { training: true });
         consistencyPart = consistencyLoss({
-          queryLogProbsA: prototypeLogProbs(a.fused, prototypes),
-          queryLogProbsB: prototypeLogProbs(b.fused, prototypes),
+          queryLogProbsA: prototypeLogProbs(embedding(a), prototypes),
+          queryLogProbsB: prototypeLogProbs(embedding(b), prototypes),
           ecgEmbeddingA: a.ecgEmbedding,
           ecgEmbeddingB: b.ecgEmbedding,
         }, c.eta);

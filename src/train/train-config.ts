@@ -50,6 +50,13 @@ export const trainConfigSchema = z.object({
    * in training and inference: the ECG-only prototypical-network baseline.
    */
   clinicalInput: z.enum(['use', 'blank']).default('use'),
+  /**
+   * The embedding L_class and the consistency term's class distributions are computed on:
+   * `fused` z = fuse(h, g) (METHOD.md), or `ecg` h, so that the clinical context shapes the ECG
+   * encoder only through L_contrastive (privileged information at training time) and prototypes of
+   * novel classes are not built on clinical-to-class associations learnt on base classes.
+   */
+  classEmbedding: z.enum(['fused', 'ecg']).default('ecg'),
   /** Add a second recording of each episode patient that has one, as extra contrastive positives. */
   extraPositives: z.boolean().default(true),
   augment: z

@@ -41,7 +41,7 @@ describe('trainModel (episodic meta-training end to end)', () => {
     expect(loaded.extra.classes.base).toEqual(['chb', 'lqts', 'nsr', 'svt']);
     expect(loaded.encoder.size).toBe(prepared.encoder.size);
     expect(Object.keys(loaded.extra.abstention?.thresholds ?? {})).toContain('1');
-    expect(loaded.extra.prototypeSpace?.kind).toMatch(/^(fused|ecg\+clinical)$/);
+    expect(loaded.extra.prototypeSpace?.kind).toMatch(/^(fused|ecg\+clinical|ecg\+measurements)$/);
     loaded.model.dispose();
     const card = readFileSync(join(root, 'a', 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain('Novel classes (never seen in training): jet, vt');

@@ -5,7 +5,7 @@ import type { EpisodeSampler } from '../data/episode-sampler.js';
 import type { EpisodicTask, StepParts } from './episodic-task.js';
 import { learningRateAt } from './schedule.js';
 import { buildTrainingEpisode } from './training-episode.js';
-import type { Validator } from './validate.js';
+import { trainingSpace, type Validator } from './validate.js';
 
 /** One logged training step. */
 export interface StepRecord extends StepParts {
@@ -75,7 +75,7 @@ export async function trainEpisodes(options: TrainerOptions): Promise<TrainerSta
     state.episode = e + 1;
     hooks?.onStep?.(record, state);
     if (state.episode % c.validateEvery === 0 || state.episode === c.episodes) {
-      const accuracy = validator.accuracy(task.model);
+      const accuracy = validator.accuracy(task.model, trainingSpace(c));
       state.validation.push({ episode: state.episode, accuracy });
       if (accuracy > state.best.accuracy || Number.isNaN(accuracy)) {
         state.best = { episode: state.episode, accuracy };

@@ -3,7 +3,7 @@ import type { Example } from '../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
 import { classifyEpisode } from '../fewshot/classify-episode.js';
 import { embedAll } from '../fewshot/embed.js';
-import { inSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
+import { inSpace, MEASUREMENT_ALPHAS, measurementSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
 import type { EpisodicModel } from './episodic-model.js';
 
 /**
@@ -23,6 +23,29 @@ export function feasibleShape(pool: readonly Example[], wanted: EpisodeShape): {
   return null;
 }
 
+/**
+ * The validation episode shape: the one that lets the most base classes take part. Validation
+ * pools are small (15 % of the base-class children), so the training shape K + Q often leaves only
+ * the two or three most common classes (e.g. nsr, rsa, sinus_tachy, told apart by rate for age),
+ * and model selection then rewards the wrong thing. Q shrinks as long as it brings more classes in
+ * (ties keep the larger Q); K shrinks only when fewer than two classes qualify.
+ */
+export function validationShape(pool: readonly Example[], wanted: EpisodeShape): { shape: EpisodeShape; classes: string[] } | null {
+  const first = feasibleShape(pool, wanted);
+  if (!first) return null;
+  let best = first;
+  for (let queries = first.shape.queries - 1; queries >= 1; queries--) {
+    const next = feasibleShape(pool, { ...wanted, shots: first.shape.shots, queries });
+    if (next && next.shape.shots === first.shape.shots && next.classes.length > best.classes.length) best = next;
+  }
+  return best;
+}
+
+/** The space L_class trains prototypes in (`classEmbedding`): where validation measures progress. */
+export function trainingSpace(c: { classEmbedding: 'fused' | 'ecg' }): PrototypeSpace {
+  return c.classEmbedding === 'ecg' ? { kind: 'ecg+clinical', alpha: 0 } : { kind: 'fused' };
+}
+
 /** Fixed validation episodes over held-out base-class patients: the same episodes at every check. */
 export class Validator {
   readonly episodes: Episode[];
@@ -36,7 +59,7 @@ export class Validator {
     seed: number,
     readonly clinicalInput: 'use' | 'blank' = 'use',
   ) {
-    const feasible = feasibleShape(pool, wanted);
+    const feasible = validationShape(pool, wanted);
     this.shape = feasible?.shape ?? wanted;
     this.episodes = feasible ? new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed }).episodes(count) : [];
   }
@@ -50,12 +73,14 @@ export class Validator {
 
   /**
    * The prototype space with the best validation accuracy among {@link PROTOTYPE_SPACE_CANDIDATES}
-   * (first on ties; `fused` without validation episodes).
+   * and the measurement spaces at {@link MEASUREMENT_ALPHAS} (first on ties; `fused` without
+   * validation episodes).
    */
   choosePrototypeSpace(model: EpisodicModel): { space: PrototypeSpace; accuracies: Array<{ space: PrototypeSpace; accuracy: number }> } {
     if (this.episodes.length === 0) return { space: { kind: 'fused' }, accuracies: [] };
     const embeddings = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
-    const accuracies = PROTOTYPE_SPACE_CANDIDATES.map((space) => {
+    const candidates = [...PROTOTYPE_SPACE_CANDIDATES, ...MEASUREMENT_ALPHAS.map((alpha) => measurementSpace(embeddings, alpha)).filter((s): s is PrototypeSpace => s !== null)];
+    const accuracies = candidates.map((space) => {
       const vectors = inSpace(embeddings, space);
       return { space, accuracy: this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length };
     });

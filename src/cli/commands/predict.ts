@@ -10,6 +10,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
+import { measureRecording } from '../../data/measurements.js';
 import { prototypeVectors, readModelDir } from '../../train/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 
@@ -83,7 +84,7 @@ export function register(program: Command): void {
         const context = opts.clinical
           ? parseClinicalJson(readJsonFile(opts.clinical), trained.encoder.state.schema, opts.clinical)
           : { ageYears: null, sex: null, clinical: {} };
-        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context };
+        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measureRecording(ecg, context) };
         const embedding = prototypeVectors(trained, [input])[0] as Float32Array;
         const prediction = classifyWithBank(bank, embedding, nearest);
         let ageNormFlags: MeasurementFlag[] = [];

@@ -1,22 +1,10 @@
 import type { Example } from '../../data/dataset.js';
-import { isFewbeatError } from '../../errors.js';
+import { MEASUREMENT_FEATURES, measureRecording } from '../../data/measurements.js';
 import type { Ecg } from '../../io/ecg.js';
 import { loadCohortEcg } from '../../io/load-ecg.js';
-import { measureEcg, type Measurement } from '../../signal/measure-ecg.js';
-import { defaultNormTable } from '../../signal/norms/default-norms.js';
 
 /** Names of the handcrafted features, in vector order (each followed by its missingness flag). */
-export const HANDCRAFTED_FEATURES = ['z_hr', 'z_pr', 'z_qrs', 'z_qtc', 'rr_cv', 'rr_rmssd_over_mean', 'rr_turning_point_ratio'] as const;
-
-/** The feature values of one measurement; null = not measurable. */
-export function handcraftedValues(m: Measurement | null): Array<number | null> {
-  if (!m) return HANDCRAFTED_FEATURES.map(() => null);
-  const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
-  return [
-    finite(m.z.hr), finite(m.z.pr), finite(m.z.qrs), finite(m.z.qtc),
-    finite(m.rr.cv), finite(m.rr.rmssd_ms / m.rr.mean_ms), finite(m.rr.tpr),
-  ];
-}
+export const HANDCRAFTED_FEATURES = MEASUREMENT_FEATURES;
 
 /**
  * The handcrafted-features baseline: the clinician's measurements from fewbeat's signal layer —
@@ -28,16 +16,7 @@ export function handcraftedValues(m: Measurement | null): Array<number | null> {
  * @param load reads the raw recording of an example (default: from its record path and window).
  */
 export function handcraftedEmbeddings(pool: readonly Example[], load: (e: Example) => Ecg = loadCohortEcg): Float32Array[] {
-  const norms = defaultNormTable();
-  const rows = pool.map((e) => {
-    let m: Measurement | null = null;
-    try {
-      m = measureEcg(load(e), { ageYears: e.ageYears ?? undefined, sex: e.sex ?? undefined, norms });
-    } catch (err) {
-      if (!isFewbeatError(err)) throw err;
-    }
-    return handcraftedValues(m);
-  });
+  const rows = pool.map((e) => e.measurements ?? measureRecording(load(e), e));
   const F = HANDCRAFTED_FEATURES.length;
   const stats = Array.from({ length: F }, (_, f) => {
     const values = rows.map((r) => r[f]).filter((v): v is number => v !== null);
