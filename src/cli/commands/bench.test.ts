@@ -1,17 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { describe, expect, it } from 'vitest';
+import { runCli as run } from '../../test-utils/run-cli.js';
 
-async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv);
-    return { code, stderr: err.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('fewbeat bench', () => {
   it('rejects an unknown backend with a usage error', async () => {

@@ -1,28 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { saveModel } from '../../models/checkpoint.js';
 import { modelConfigSchema } from '../../models/config.js';
 import { FewbeatModel } from '../../models/model.js';
 import { initBackend } from '../../runtime/backend.js';
-import { main } from '../main.js';
+import { runCli as run } from '../../test-utils/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fewbeat-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.mock.calls.map((c) => String(c[0])).join(''), stderr: err.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('fewbeat export-onnx', () => {
   it('writes an ONNX file of a saved model that ONNX Runtime opens, with the documented inputs and outputs', async () => {

@@ -1,24 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURE_REAL, REPO_ROOT } from '../../test-utils/real-data.js';
-import { main } from '../main.js';
+import { runCli as run } from '../../test-utils/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fewbeat-import-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv);
-    return { code, out: out.mock.calls.map((c) => String(c[0])).join(''), err: err.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('fewbeat import', () => {
   it.each([
@@ -30,12 +19,12 @@ describe('fewbeat import', () => {
     const out = join(tmp, format);
     const imported = await run(['import', format, src, '--out', out, '--json']);
     expect(imported.code).toBe(0);
-    const result = JSON.parse(imported.out) as { rows: number; problems: unknown[] };
+    const result = JSON.parse(imported.stdout) as { rows: number; problems: unknown[] };
     if (rows >= 0) expect(result.rows).toBe(rows);
     expect(result.problems).toEqual([]);
     const summary = await run(['cohort', 'summary', out, '--json']);
     expect(summary.code).toBe(0);
-    expect((JSON.parse(summary.out) as { rows: number }).rows).toBe(result.rows);
+    expect((JSON.parse(summary.stdout) as { rows: number }).rows).toBe(result.rows);
   });
 
   it('exits 2 on an unknown format or a bad option value', async () => {
@@ -46,6 +35,6 @@ describe('fewbeat import', () => {
   it('exits 1 with one line on a missing dataset folder', async () => {
     const r = await run(['import', 'challenge', join(tmp, 'absent'), '--out', join(tmp, 'y')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^error: .*absent: dataset folder not found\n$/);
+    expect(r.stderr).toMatch(/^error: .*absent: dataset folder not found\n$/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { realPath } from '../../test-utils/real-data.js';
-import { main } from '../main.js';
+import { runCli as run } from '../../test-utils/run-cli.js';
 
 interface Expected {
   records: Array<{ path: string; sig_len: number; channels: Array<{ digital_sum: number; physical_first20: number[] }> }>;
@@ -10,17 +10,6 @@ interface Expected {
 const expected = JSON.parse(readFileSync(realPath('expected.json') as string, 'utf8')) as Expected;
 const recordPath = (rel: string): string => (realPath(`${rel}.hea`) as string).replace(/\.hea$/, '');
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.mock.calls.map((c) => String(c[0])).join(''), stderr: err.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('fewbeat inspect', () => {
   it('prints record 100 as JSON with the digital sums, samples and annotations wfdb-python reads', async () => {

@@ -1,21 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasSharedReal, realPath, SHARED_REAL } from '../../test-utils/real-data.js';
-import { main } from '../main.js';
 import { evaluateQrs } from './qrs.js';
+import { runCli as run } from '../../test-utils/run-cli.js';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.mock.calls.map((c) => String(c[0])).join(''), stderr: err.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const record100 = realPath('wfdb-python-sample/100.hea')!.replace(/\.hea$/, '');
 const record200Dir = join(realPath('mitdb/200.hea')!, '..');

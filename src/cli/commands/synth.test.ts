@@ -1,21 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseClasses, parseLeads } from './synth.js';
+import { runCli as run } from '../../test-utils/run-cli.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(argv);
-    return { code, out: out.mock.calls.map((c) => String(c[0])).join(''), err: err.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'fewbeat-synth-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +14,7 @@ describe('fewbeat synth', () => {
     const out = join(dir, 'small');
     const r = await run(['synth', '--out', out, '--patients', '3', '--classes', 'nsr,wpw,svt', '--fs', '250', '--duration', '4', '--pictures', '--json']);
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.out) as { patients: number; recordings: number };
+    const result = JSON.parse(r.stdout) as { patients: number; recordings: number };
     expect(result.patients).toBe(3);
     for (const f of ['manifest.csv', 'clinical-schema.json', 'COHORT.md', 'pictures/wpw.svg']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'manifest.csv'), 'utf8').split('\n').filter((l) => l !== '').length).toBe(result.recordings + 1);
@@ -34,14 +23,14 @@ describe('fewbeat synth', () => {
   it('rejects a sampling rate other than 250, 500 or 1000 Hz with a usage error', async () => {
     const r = await run(['synth', '--out', join(dir, 'x'), '--fs', '360']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--fs: expected 250, 500 or 1000, got '360'/);
+    expect(r.stderr).toMatch(/--fs: expected 250, 500 or 1000, got '360'/);
   });
 
   it('rejects unknown classes, noise levels and leads, and pictures without 12 leads', async () => {
-    expect((await run(['synth', '--out', join(dir, 'x'), '--classes', 'nsr,afl'])).err).toMatch(/unknown class 'afl'/);
+    expect((await run(['synth', '--out', join(dir, 'x'), '--classes', 'nsr,afl'])).stderr).toMatch(/unknown class 'afl'/);
     expect((await run(['synth', '--out', join(dir, 'x'), '--noise', 'loud'])).code).toBe(2);
-    expect((await run(['synth', '--out', join(dir, 'x'), '--leads', 'I,II,V9'])).err).toMatch(/--leads/);
-    expect((await run(['synth', '--out', join(dir, 'x'), '--leads', '1', '--pictures'])).err).toMatch(/--pictures: needs the 12 standard leads/);
+    expect((await run(['synth', '--out', join(dir, 'x'), '--leads', 'I,II,V9'])).stderr).toMatch(/--leads/);
+    expect((await run(['synth', '--out', join(dir, 'x'), '--leads', '1', '--pictures'])).stderr).toMatch(/--pictures: needs the 12 standard leads/);
   });
 
   it('parses lead sets and class lists', () => {
