@@ -26,6 +26,7 @@ import { exportOnnx } from '../models/onnx/export.js';
 import { OnnxModelSession, type OnnxInput } from '../models/onnx/session.js';
 import { loadPreset } from '../models/presets.js';
 import { Rng } from '../util/rng.js';
+import { median, timeRuns, type RunTimes } from './timing.js';
 
 /** Shape of the bench episode and inference batch. */
 export const BENCH_SHAPE = { ways: 5, shots: 5, queries: 10, inferenceBatch: 256 } as const;
@@ -160,33 +161,6 @@ export interface BenchResult {
   runs: number;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Wall-clock and CPU (user + system, all threads) milliseconds of each timed call. */
-export interface RunTimes {
-  wall: number[];
-  cpu: number[];
-}
-
-/** Time each of `runs` calls of `f` after `warmup` untimed calls. */
-export async function timeRuns(f: () => unknown, runs: number, warmup: number): Promise<RunTimes> {
-  for (let i = 0; i < warmup; i++) await f();
-  const times: RunTimes = { wall: [], cpu: [] };
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await f();
-    times.wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    times.cpu.push((c.user + c.system) / 1000);
-  }
-  return times;
-}
-
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 
 /** Options of {@link runBench}. */
@@ -238,3 +212,5 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
     runs: opts.runs,
   };
 }
+
+export { timeRuns, type RunTimes } from './timing.js';

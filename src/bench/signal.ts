@@ -5,6 +5,7 @@ import { butter } from '../signal/filters/butter.js';
 import { resampleTo } from '../signal/filters/resample-to.js';
 import { sosfiltfilt } from '../signal/filters/sosfiltfilt.js';
 import { detectQrsMultiLead } from '../signal/qrs/detect-qrs-multi-lead.js';
+import { median, timeRuns } from './timing.js';
 
 /**
  * Benchmark of issue 3's speed target: the whole 30-min, 2-lead, 360 Hz MIT-BIH record 200
@@ -17,11 +18,6 @@ import { detectQrsMultiLead } from '../signal/qrs/detect-qrs-multi-lead.js';
  */
 const RECORD_200 = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/real/mitdb/200');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export async function run(opts: { warmup?: number; runs?: number } = {}): Promise<Record<string, number>> {
   const warmup = opts.warmup ?? 3;
@@ -41,17 +37,7 @@ export async function run(opts: { warmup?: number; runs?: number } = {}): Promis
   };
   const results: Record<string, number> = {};
   for (const [name, fn] of Object.entries(stages)) {
-    for (let i = 0; i < warmup; i++) fn();
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      fn();
-      wall.push(performance.now() - t0);
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1000);
-    }
+    const { wall, cpu } = await timeRuns(fn, runs, warmup);
     results[`${name}_median_ms`] = median(wall);
     results[`${name}_cpu_median_ms`] = median(cpu);
   }

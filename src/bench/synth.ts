@@ -6,6 +6,7 @@ import { CLASS_IDS } from '../synth/classes.js';
 import { generateCohort, type CohortOptions } from '../synth/cohort.js';
 import { STANDARD_12_LEADS } from '../synth/lead-projection.js';
 import { writeSyntheticCohort } from '../synth/write-synthetic-cohort.js';
+import { median } from './timing.js';
 
 /**
  * Benchmark of issue 4's speed target: ≥ 100 ten-second 12-lead 500 Hz synthetic records per second
@@ -16,11 +17,6 @@ import { writeSyntheticCohort } from '../synth/write-synthetic-cohort.js';
  *
  *     npm run build && node dist/bench/synth.js
  */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export async function run(opts: { warmup?: number; runs?: number } = {}): Promise<Record<string, number>> {
   const warmup = opts.warmup ?? 2;

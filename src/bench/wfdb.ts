@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readAnnotations } from '../io/wfdb/annotations.js';
 import { readRecord } from '../io/wfdb/record.js';
 import { writeRecord } from '../io/wfdb/writer.js';
+import { median, timeRuns } from './timing.js';
 
 /**
  * Benchmark: decode the full 30-minute MIT-BIH record 200 (2 signals, format 212, 650 000 frames,
@@ -16,30 +17,7 @@ import { writeRecord } from '../io/wfdb/writer.js';
  */
 const RECORD_200 = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/real/mitdb/200');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
-/**
- * Median wall-clock and CPU time (user + system of this process) of `fn`, in ms. On a shared
- * machine the CPU time is the steadier figure: it leaves out time spent waiting for a core.
- */
-function time(fn: () => unknown, warmup: number, runs: number): { wall: number; cpu: number } {
-  for (let i = 0; i < warmup; i++) fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
-}
 
 export async function run(opts: { warmup?: number; runs?: number } = {}): Promise<Record<string, number>> {
   const warmup = opts.warmup ?? 5;
@@ -51,19 +29,21 @@ export async function run(opts: { warmup?: number; runs?: number } = {}): Promis
   });
   try {
     const results: Record<string, number> = {};
-    const measure = (name: string, fn: () => unknown): void => {
-      const { wall, cpu } = time(fn, warmup, runs);
+    const measure = async (name: string, fn: () => unknown): Promise<void> => {
+      const t = await timeRuns(fn, runs, warmup);
+      const wall = median(t.wall);
+      const cpu = median(t.cpu);
       results[`${name}_median_ms`] = wall;
       results[`${name}_cpu_median_ms`] = cpu;
     };
-    measure('record200_plus_atr', () => {
+    await measure('record200_plus_atr', () => {
       readRecord(RECORD_200);
       readAnnotations(RECORD_200, 'atr');
     });
-    measure('record200', () => readRecord(RECORD_200));
-    measure('record200_atr', () => readAnnotations(RECORD_200, 'atr'));
-    measure('record200_10s_range', () => readRecord(RECORD_200, { from: 300_000, to: 303_600 }));
-    measure('write200_fmt16', write16);
+    await measure('record200', () => readRecord(RECORD_200));
+    await measure('record200_atr', () => readAnnotations(RECORD_200, 'atr'));
+    await measure('record200_10s_range', () => readRecord(RECORD_200, { from: 300_000, to: 303_600 }));
+    await measure('write200_fmt16', write16);
     results.runs = runs;
     return results;
   } finally {
