@@ -148,16 +148,10 @@ export function readHeader(recordPath: string): WfdbHeader {
   return parseHeader(bytes.toString('latin1'), file);
 }
 
-interface RecordLine {
+/** The fields of the record line (the header's first line). */
+interface RecordLine extends Pick<WfdbHeader, 'nSig' | 'fs' | 'counterFreq' | 'baseCounter' | 'sigLen' | 'baseTime' | 'baseDate'> {
   name: string;
   nSeg: number | null;
-  nSig: number;
-  fs: number;
-  counterFreq: number | null;
-  baseCounter: number | null;
-  sigLen: number | null;
-  baseTime: string | null;
-  baseDate: string | null;
 }
 
 function parseRecordLine(text: string, fail: (reason: string) => never): RecordLine {
