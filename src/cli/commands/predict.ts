@@ -8,9 +8,9 @@ import { classifyWithBank, parseBank, type BankPrediction } from '../../fewshot/
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { assessQuality } from '../../signal/assess-quality.js';
-import { measureEcg, type MeasurementFlag } from '../../signal/measure-ecg.js';
+import { measureEcg, type Measurement, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
-import { measureRecording } from '../../data/measurements.js';
+import { measurementValues } from '../../data/measurements.js';
 import { prototypeVectors, readModelDir } from '../../train/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 
@@ -84,18 +84,20 @@ export function register(program: Command): void {
         const context = opts.clinical
           ? parseClinicalJson(readJsonFile(opts.clinical), trained.encoder.state.schema, opts.clinical)
           : { ageYears: null, sex: null, clinical: {} };
-        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measureRecording(ecg, context) };
-        const embedding = prototypeVectors(trained, [input])[0] as Float32Array;
-        const prediction = classifyWithBank(bank, embedding, nearest);
-        let ageNormFlags: MeasurementFlag[] = [];
+        // One measurement serves both the prototype space (age/sex-normalised values) and the flags.
+        let measurement: Measurement | null = null;
         let measurementNote: string | null = null;
         try {
-          ageNormFlags = measureEcg(ecg, { ageYears: context.ageYears ?? undefined, sex: context.sex ?? undefined, norms: defaultNormTable() }).flags;
+          measurement = measureEcg(ecg, { ageYears: context.ageYears ?? undefined, sex: context.sex ?? undefined, norms: defaultNormTable() });
           if (context.ageYears === null) measurementNote = 'no age given: no age-norm flags';
         } catch (e) {
           if (!isFewbeatError(e)) throw e;
           measurementNote = e.reason;
         }
+        const ageNormFlags: MeasurementFlag[] = measurement?.flags ?? [];
+        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measurementValues(measurement) };
+        const embedding = prototypeVectors(trained, [input])[0] as Float32Array;
+        const prediction = classifyWithBank(bank, embedding, nearest);
         const q = assessQuality(ecg);
         const quality = { score: q.score, usable: q.usable, summary: q.summary, leads: q.leads.filter((l) => l.flags.length > 0).map((l) => ({ lead: l.lead, flags: [...l.flags] })) };
         const result: PredictResult = { record: opts.record, ...prediction, quality, ageNormFlags, measurementNote };
