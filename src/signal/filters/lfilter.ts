@@ -6,12 +6,7 @@ import type { TransferFunction } from './sos.js';
  * `zi` (length max(len a, len b) − 1) is the initial state; it is not modified.
  */
 export function lfilter(tf: TransferFunction, x: Float64Array, zi?: Float64Array): Float64Array {
-  const n = Math.max(tf.a.length, tf.b.length);
-  const a0 = tf.a[0]!;
-  const b = new Float64Array(n);
-  const a = new Float64Array(n);
-  for (let i = 0; i < tf.b.length; i++) b[i] = tf.b[i]! / a0;
-  for (let i = 0; i < tf.a.length; i++) a[i] = tf.a[i]! / a0;
+  const { b, a, n } = normalisedCoefficients(tf);
   const z = new Float64Array(n);
   if (zi) z.set(zi.subarray(0, n - 1));
   const y = new Float64Array(x.length);
@@ -31,12 +26,7 @@ export function lfilter(tf: TransferFunction, x: Float64Array, zi?: Float64Array
  * scipy calls), which keeps ill-conditioned high-order designs close to scipy's result.
  */
 export function lfilterZi(tf: TransferFunction): Float64Array {
-  const n = Math.max(tf.a.length, tf.b.length);
-  const a0 = tf.a[0]!;
-  const b = new Float64Array(n);
-  const a = new Float64Array(n);
-  for (let i = 0; i < tf.b.length; i++) b[i] = tf.b[i]! / a0;
-  for (let i = 0; i < tf.a.length; i++) a[i] = tf.a[i]! / a0;
+  const { b, a, n } = normalisedCoefficients(tf);
   const m = n - 1;
   // I − companion(a)ᵀ: companion has first row −a[1:], ones on the sub-diagonal.
   const mat = Array.from({ length: m }, (_, i) => {
@@ -67,4 +57,15 @@ export function lfilterZi(tf: TransferFunction): Float64Array {
     zi[r] = s / row[r]!;
   }
   return zi;
+}
+
+/** b and a divided by a0 and zero-padded to the same length n = max(len a, len b). */
+function normalisedCoefficients(tf: TransferFunction): { b: Float64Array; a: Float64Array; n: number } {
+  const n = Math.max(tf.a.length, tf.b.length);
+  const a0 = tf.a[0]!;
+  const b = new Float64Array(n);
+  const a = new Float64Array(n);
+  for (let i = 0; i < tf.b.length; i++) b[i] = tf.b[i]! / a0;
+  for (let i = 0; i < tf.a.length; i++) a[i] = tf.a[i]! / a0;
+  return { b, a, n };
 }
