@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../runtime/backend.js';
 import { batchNormTraining, channelMoments } from './batch-norm.js';
-import { numericalGradient, randomArray, relativeError } from './test-utils/parity.js';
+import { expectNoLeakedTensors, numericalGradient, randomArray, relativeError } from './test-utils/parity.js';
 
 const EPS = 1e-3;
 
@@ -94,10 +94,7 @@ describe('batchNormTraining on wasm', () => {
       value.dispose();
       tf.dispose(grads);
     };
-    step();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) step();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeakedTensors(step);
     tf.dispose([x, g, b]);
   });
 });

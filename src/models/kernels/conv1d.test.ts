@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../runtime/backend.js';
 import { conv1d, conv1dGeometry, type Conv1dPadding } from './conv1d.js';
-import { numericalGradient, randomArray, relativeError } from './test-utils/parity.js';
+import { expectNoLeakedTensors, numericalGradient, randomArray, relativeError } from './test-utils/parity.js';
 
 /** Plain float64 loops: y[b,t,o] = Σ_{j,c} xp[b, t·s + j, c] w[j,c,o], TensorFlow padding. */
 function referenceConv1d(x: Float64Array, xs: number[], w: Float64Array, ws: number[], stride: number, pad: Conv1dPadding): Float64Array {
@@ -105,10 +105,7 @@ describe('conv1d on wasm', () => {
       value.dispose();
       tf.dispose(grads);
     };
-    step();
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) step();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeakedTensors(step);
     tf.dispose([x, w]);
   });
 

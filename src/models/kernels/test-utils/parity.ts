@@ -1,7 +1,9 @@
 /**
  * Test helpers for kernel parity: seeded random arrays, a relative error, and central-difference
- * numerical gradients computed in float64. Not part of the build.
+ * numerical gradients computed in float64, and a no-leak assertion. Not part of the build.
  */
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { Rng } from '../../../util/rng.js';
 
 /** `n` standard-normal numbers from `seed`, as float64. */
@@ -40,4 +42,15 @@ export function numericalGradient(f: () => number, p: Float64Array, h = 1e-4): F
     g[i] = (up - down) / (2 * h);
   }
   return g;
+}
+
+/**
+ * Assert that `step` leaks no tensors: one warm-up call, then three more must leave
+ * `tf.memory().numTensors` where it was (as tfjs's own `expectNoLeakedTensors`).
+ */
+export function expectNoLeakedTensors(step: () => void): void {
+  step();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) step();
+  expect(tf.memory().numTensors).toBe(before);
 }
