@@ -4,12 +4,7 @@
  * leaves out time spent waiting for a core.
  */
 
-/** Median of a non-empty list (mean of the two middle values for an even count). */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
+export { median } from '../util/median.js';
 
 /** Wall-clock and CPU (user + system, all threads) milliseconds of each timed call. */
 export interface RunTimes {

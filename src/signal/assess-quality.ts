@@ -2,6 +2,7 @@ import { FewbeatError } from '../errors.js';
 import type { Ecg } from '../io/ecg.js';
 import { butter } from './filters/butter.js';
 import { sosfiltfilt } from './filters/sosfiltfilt.js';
+import { median } from '../util/median.js';
 
 /** Quality problems of one lead. */
 export type QualityFlag = 'flat_line' | 'saturation' | 'lead_off' | 'high_frequency_noise' | 'baseline_wander';
@@ -105,7 +106,7 @@ function leadQuality(raw: Float64Array, fs: number, lead: string, scale: number,
   }
   const usableLength = n > 30 && fs > 2;
   const band = usableLength ? sosfiltfilt(butter({ order: 2, cutoffHz: [0.5, Math.min(40, 0.45 * fs)], band: 'bandpass', fs }), x) : x;
-  const qrsAmp = medianOf(Array.from({ length: windows }, (_, w) => {
+  const qrsAmp = median(Array.from({ length: windows }, (_, w) => {
     let a = Infinity, b = -Infinity;
     for (let i = w * win; i < Math.min(n, (w + 1) * win); i++) {
       if (band[i]! < a) a = band[i]!;
@@ -132,7 +133,7 @@ function leadQuality(raw: Float64Array, fs: number, lead: string, scale: number,
       }
       ptps.push(b - a);
     }
-    wanderPtp = medianOf(ptps);
+    wanderPtp = median(ptps);
   }
   const metrics = {
     flat_fraction: flatWindows / windows,
@@ -168,8 +169,3 @@ function leadQuality(raw: Float64Array, fs: number, lead: string, scale: number,
   return { lead, flags, score: Math.max(0, Math.round(score * 100) / 100), metrics };
 }
 
-function medianOf(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}

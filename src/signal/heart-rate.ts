@@ -1,3 +1,5 @@
+import { median } from '../util/median.js';
+
 /**
  * Heart rate in bpm from beat positions: 60 / median RR, so that a few missed or extra beats do
  * not move it. NaN with fewer than two beats.
@@ -6,8 +8,5 @@ export function medianHeartRate(beats: ArrayLike<number>, fs: number): number {
   if (beats.length < 2) return Number.NaN;
   const rr: number[] = [];
   for (let i = 1; i < beats.length; i++) rr.push((beats[i]! - beats[i - 1]!) / fs);
-  rr.sort((a, b) => a - b);
-  const m = rr.length >> 1;
-  const median = rr.length % 2 ? rr[m]! : (rr[m - 1]! + rr[m]!) / 2;
-  return 60 / median;
+  return 60 / median(rr);
 }

@@ -1,3 +1,5 @@
+import { median } from '../util/median.js';
+
 /** RR-interval statistics and irregularity features (all times in ms). */
 export interface RrFeatures {
   /** Number of RR intervals used. */
@@ -26,8 +28,6 @@ export function rrFeatures(beats: ArrayLike<number>, fs: number): RrFeatures {
   for (let i = 1; i < beats.length; i++) rr.push(((beats[i]! - beats[i - 1]!) * 1000) / fs);
   const n = rr.length;
   const mean = n ? rr.reduce((a, b) => a + b, 0) / n : Number.NaN;
-  const sorted = [...rr].sort((a, b) => a - b);
-  const median = n ? (n % 2 ? sorted[n >> 1]! : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2) : Number.NaN;
   const sdnn = n >= 2 ? Math.sqrt(rr.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : Number.NaN;
   let sq = 0;
   for (let i = 1; i < n; i++) sq += (rr[i]! - rr[i - 1]!) ** 2;
@@ -39,7 +39,7 @@ export function rrFeatures(beats: ArrayLike<number>, fs: number): RrFeatures {
   return {
     n,
     mean_ms: mean,
-    median_ms: median,
+    median_ms: median(rr),
     sdnn_ms: sdnn,
     rmssd_ms: rmssd,
     cv: sdnn / mean,

@@ -6,6 +6,7 @@ import { COHORT_AGE_BANDS } from './age-bands.js';
 import { normsFor } from './age-norms.js';
 import type { ClassId } from './classes.js';
 import type { CohortRecording } from './cohort.js';
+import { median } from '../util/median.js';
 
 /** Classes whose every beat is conducted from a visible P with one QRS shape: HR, PR, QRS and QTc are all defined. */
 export const INTERVAL_CLASSES: readonly ClassId[] = ['nsr', 'rsa', 'sinus_tachy', 'sinus_brady', 'avb1', 'lqts', 'brugada', 'eat'];
@@ -53,12 +54,6 @@ export interface AgreementCell {
   readonly medianAbsError: number;
   readonly measuredShare: number;
 }
-
-const median = (xs: number[]): number => {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Agreement of measured with target values, per age band, over the interval classes. */
 export function agreementByAgeBand(rows: readonly MeasuredRecording[]): Map<string, Record<Quantity, AgreementCell>> {

@@ -1,4 +1,5 @@
 import type { RhythmSchedule, VentricularEvent, VentricularKind } from './rhythm-events.js';
+import { median } from '../util/median.js';
 
 /**
  * What the generator put into one recording, measured on its own schedule: the values a
@@ -28,12 +29,8 @@ export interface RhythmTruth {
   readonly beats: number;
 }
 
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
+/** Median, or null for an empty list. */
+const medianOrNull = (xs: number[]): number | null => (xs.length ? median(xs) : null);
 
 /** Truth of the part of `schedule` inside [0, duration). */
 export function rhythmTruth(schedule: RhythmSchedule, duration: number): RhythmTruth {
@@ -62,13 +59,13 @@ export function rhythmTruth(schedule: RhythmSchedule, duration: number): RhythmT
   const ms = (x: number | null): number | null => (x === null ? null : x * 1000);
   const ofDominant = beats.filter((v) => v.kind === dominant);
   return {
-    hrBpm: rr.length === 0 ? null : 60 / (median(rr) as number),
+    hrBpm: rr.length === 0 ? null : 60 / median(rr),
     ventricularRateBpm: meanRr === null ? null : 60 / meanRr,
     atrialRateBpm: meanPp === null ? null : 60 / meanPp,
-    prMs: ms(median(beats.flatMap((v) => (v.pr === null ? [] : [v.pr])))),
-    qrsMs: ms(median(ofDominant.map((v) => v.qrsDuration))),
-    qtMs: ms(median(ofDominant.map((v) => v.qt))),
-    qtcMs: ms(median(qtc)),
+    prMs: ms(medianOrNull(beats.flatMap((v) => (v.pr === null ? [] : [v.pr])))),
+    qrsMs: ms(medianOrNull(ofDominant.map((v) => v.qrsDuration))),
+    qtMs: ms(medianOrNull(ofDominant.map((v) => v.qt))),
+    qtcMs: ms(medianOrNull(qtc)),
     ventricularFraction: beats.length ? beats.filter((v) => v.kind === 'ventricular').length / beats.length : 0,
     conductionRatios: schedule.conductionRatios,
     beats: beats.length,

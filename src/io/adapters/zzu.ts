@@ -7,6 +7,7 @@ import { findRecords, splitCodes } from './find-records.js';
 import { applyMaxAge, type CommonImportOptions, type ImportedCohort, type ImportedRow } from './imported-cohort.js';
 import { LabelMap } from './label-map.js';
 import { numberCell, readTable } from './read-table.js';
+import { median } from '../../util/median.js';
 
 /**
  * The Zhengzhou University pediatric ECG database (ZZU pECG; Tan et al., Sci Data 2025): WFDB
@@ -99,8 +100,7 @@ export function importZzu(src: string, opts: CommonImportOptions = {}): Imported
 
 /** Median age (days) of 9-lead vs 12-lead rows: the lead mask leaks age when they differ. */
 function leadAgeBias(rows: ImportedRow[]): string {
-  const median = (xs: number[]): number | null => { if (xs.length === 0) return null; const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
   const days = (lead: string): number[] => rows.filter((r) => r.clinical.lead_count === lead && r.ageYears !== null).map((r) => Math.round(r.ageYears! * 365.25));
   const [nine, twelve] = [days('9'), days('12')];
-  return `lead count correlates with age (9-lead: ${nine.length} recordings, median age ${median(nine) ?? '?'} d; 12-lead: ${twelve.length}, median ${median(twelve) ?? '?'} d): a model can read age from the lead mask; compare results within lead counts`;
+  return `lead count correlates with age (9-lead: ${nine.length} recordings, median age ${nine.length ? median(nine) : '?'} d; 12-lead: ${twelve.length}, median ${twelve.length ? median(twelve) : '?'} d): a model can read age from the lead mask; compare results within lead counts`;
 }

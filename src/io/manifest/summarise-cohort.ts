@@ -1,5 +1,6 @@
 import { AGE_BAND_IDS, ageBandOf, type AgeBandId } from '../../clinical/age-bands.js';
 import type { Cohort } from './cohort.js';
+import { median } from '../../util/median.js';
 
 /** Counts of a cohort by class, patient, age band, sex and split. */
 export interface CohortSummary {
@@ -17,12 +18,6 @@ export interface CohortSummary {
   splits: Record<string, number>;
   /** Rows that are windows of longer records. */
   windows: number;
-}
-
-function median(sorted: readonly number[]): number {
-  if (sorted.length === 0) return 0;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function sortedRecord<V>(entries: Iterable<[string, V]>): Record<string, V> {
@@ -57,7 +52,7 @@ export function summariseCohort(c: Cohort): CohortSummary {
     rows: c.rows.length,
     patients: perPatient.size,
     classes: sortedRecord([...classRows].map(([label, rows]) => [label, { rows, patients: classPatients.get(label)!.size }])),
-    perPatient: { min: counts[0] ?? 0, median: median(counts), max: counts.at(-1) ?? 0, rows: sortedRecord(perPatient) },
+    perPatient: { min: counts[0] ?? 0, median: counts.length ? median(counts) : 0, max: counts.at(-1) ?? 0, rows: sortedRecord(perPatient) },
     ageBands,
     sex,
     splits: sortedRecord(splits),

@@ -1,4 +1,5 @@
 import type { QrsFeature } from './qrs-feature.js';
+import { median } from '../../util/median.js';
 
 export interface QrsDecisionOptions {
   /**
@@ -19,12 +20,6 @@ export interface QrsDecisionOptions {
 }
 
 const HISTORY = 8;
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /**
  * Adaptive-threshold QRS decision on an integrated QRS feature (Hamilton & Tompkins 1986 rules,
