@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { FewbeatError } from '../../errors.js';
 import { loadModel } from '../../models/checkpoint.js';
-import { exportOnnx } from '../../models/onnx/export.js';
+import { exportOnnx, onnxInputs, ONNX_OUTPUTS } from '../../models/onnx/export.js';
 import { initBackend } from '../../runtime/backend.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { emit } from '../output.js';
@@ -9,6 +10,8 @@ import { emit } from '../output.js';
 export interface ExportOnnxResult {
   out: string;
   bytes: number;
+  /** The model's fusion variant (`late`, `early`, `cross-attention`). */
+  fusion: string;
   inputs: string[];
   outputs: string[];
 }
@@ -17,7 +20,7 @@ export interface ExportOnnxResult {
 export function register(program: Command): void {
   program
     .command('export-onnx')
-    .description('export a trained model (eval mode, BatchNorm folded) as an ONNX file for onnxruntime in Python, C++ or the browser')
+    .description('export a trained model (any fusion variant; eval mode, BatchNorm folded) as an ONNX file for onnxruntime in Python, C++ or the browser')
     .requiredOption('--model <dir>', 'model directory (config.json + weights)')
     .requiredOption('--out <file>', 'ONNX file to write')
     .option('--json', 'print one JSON document')
@@ -26,14 +29,18 @@ export function register(program: Command): void {
       const { model } = loadModel(opts.model);
       try {
         const bytes = exportOnnx(model);
-        writeFileAtomic(opts.out, bytes);
-        const c = model.config;
+        try {
+          writeFileAtomic(opts.out, bytes);
+        } catch (e) {
+          throw new FewbeatError(`cannot write the ONNX file: ${(e as Error).message}`, { file: opts.out, cause: e });
+        }
         emit<ExportOnnxResult>({
           out: opts.out,
           bytes: bytes.length,
-          inputs: [`ecg [batch, ${c.ecg.samples}, ${c.ecg.leads}]`, `lead_mask [batch, ${c.ecg.leads}]`, `clinical [batch, ${c.clinical.inputDim}]`],
-          outputs: ['fused', 'ecg_embedding', 'clinical_embedding', 'ecg_proj', 'clin_proj'],
-        }, opts, (r) => `wrote ${r.out} (${r.bytes} bytes)\ninputs:  ${r.inputs.join(', ')}\noutputs: ${r.outputs.join(', ')}`);
+          fusion: model.config.fusion,
+          inputs: onnxInputs(model.config).map((v) => `${v.name} [${v.shape.join(', ')}]`),
+          outputs: [...ONNX_OUTPUTS],
+        }, opts, (r) => `wrote ${r.out} (${r.bytes} bytes, ${r.fusion} fusion)\ninputs:  ${r.inputs.join(', ')}\noutputs: ${r.outputs.join(', ')}`);
       } finally {
         model.dispose();
       }

@@ -1,58 +1,136 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
 import { initBackend } from '../../runtime/backend.js';
-import { modelConfigSchema, type ModelConfigInput } from '../config.js';
-import { FewbeatModel } from '../model.js';
-import { relativeError, randomArray } from '../kernels/test-utils/parity.js';
-import { exportOnnx, ONNX_OUTPUTS } from './export.js';
+import type { ModelConfigInput } from '../config.js';
+import { relativeError } from '../kernels/test-utils/parity.js';
+import { exportOnnx, ONNX_INPUTS, ONNX_OUTPUTS } from './export.js';
+import { OnnxGraphBuilder } from './graph-builder.js';
 import { OnnxModelSession } from './session.js';
+import { exportedForward, randomInput, randomModel, tfjsForward } from './test-utils/onnx-parity.js';
 
-const outputOf = {
-  fused: 'fused', ecg_embedding: 'ecgEmbedding', clinical_embedding: 'clinicalEmbedding', ecg_proj: 'ecgProj', clin_proj: 'clinProj',
-} as const;
-
-/** Train-mode forwards move the BatchNorm running statistics away from their (0, 1) start. */
-async function compareOnnxWithTfjs(configInput: ModelConfigInput, seed: number): Promise<Record<string, number>> {
-  await initBackend('wasm');
-  const config = modelConfigSchema.parse(configInput);
-  const model = new FewbeatModel(config, seed);
-  const batch = 6;
-  const { samples, leads } = config.ecg;
-  const features = config.clinical.inputDim;
-  const ecg = Float32Array.from(randomArray(batch * samples * leads, seed + 1).map((v) => 0.5 * v + 0.2));
-  const mask = new Float32Array(batch * leads).fill(1);
-  mask[2] = 0;
-  mask[leads + 5] = 0;
-  mask.fill(0, 3 * leads + 1, 3 * leads + 6);
-  const clinical = Float32Array.from(randomArray(batch * features, seed + 2));
-  const input = { ecg: tf.tensor3d(ecg, [batch, samples, leads]), leadMask: tf.tensor2d(mask, [batch, leads]), clinical: tf.tensor2d(clinical, [batch, features]) };
-  for (let i = 0; i < 3; i++) tf.dispose(Object.values(model.forward(input, { training: true })));
-  const expected = model.forward(input, { training: false });
-  const session = await OnnxModelSession.create(exportOnnx(model), { samples, leads, features });
-  const got = await session.run({ batch, ecg, leadMask: mask, clinical });
-  const errors: Record<string, number> = {};
-  for (const name of ONNX_OUTPUTS) errors[name] = relativeError(got[name], expected[outputOf[name]].dataSync());
-  await session.dispose();
-  tf.dispose([...Object.values(expected), ...Object.values(input)]);
+/** max|onnx − tfjs| / max|tfjs| of every output, for a random model of this config. */
+async function onnxErrors(configInput: ModelConfigInput, seed: number): Promise<Record<string, number>> {
+  const model = randomModel(configInput, seed);
+  const x = randomInput(model.config, seed);
+  const expected = tfjsForward(model, x);
+  const got = await exportedForward(model, x);
   model.dispose();
-  return errors;
+  return Object.fromEntries(ONNX_OUTPUTS.map((name) => [name, relativeError(got[name], expected[name])]));
 }
 
+const expectAllBelow = (errors: Record<string, number>, bound: number): void => {
+  expect(Object.keys(errors)).toEqual([...ONNX_OUTPUTS]);
+  for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(bound);
+};
+
+/** ONNX Runtime's loading with shape inference that fails on any mismatch with the declared shapes. */
+const STRICT_LOADING: ort.InferenceSession.SessionOptions = { extra: { session: { strict_shape_type_inference: '1' } } };
+
+/** A small encoder with odd lengths, a stride of 3 and an even kernel. */
+const oddEncoder = { samples: 123, blocks: [{ out: 16, stride: 2, kernel: 5 }, { out: 24, stride: 3, kernel: 4 }] };
+
 describe('ONNX export', () => {
-  it('gives the same eval-mode outputs on ONNX Runtime as tfjs, to 1e-4 (bench architecture, 200 samples)', async () => {
-    const errors = await compareOnnxWithTfjs({ ecg: { samples: 200 } }, 3);
-    for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-4);
-  });
-
-  it('handles the lead mask as extra channels, odd lengths and a hidden fusion layer', async () => {
-    const errors = await compareOnnxWithTfjs({ ecg: { samples: 123, leadMask: 'channels', blocks: [{ out: 16, stride: 2, kernel: 5 }, { out: 24, stride: 3, kernel: 4 }] }, fusionHidden: [32] }, 4);
-    for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-4);
-  });
-
-  it('refuses fusion variants it cannot express yet, naming them', async () => {
+  beforeAll(async () => {
     await initBackend('wasm');
-    const model = new FewbeatModel(modelConfigSchema.parse({ fusion: 'early', ecg: { samples: 64 } }), 1);
-    expect(() => exportOnnx(model)).toThrow(/late fusion only.*'early'/);
+  });
+
+  it('gives the same eval-mode outputs on ONNX Runtime as tfjs, to 1e-4, for late fusion (bench architecture, 200 samples)', async () => {
+    expectAllBelow(await onnxErrors({ ecg: { samples: 200 } }, 3), 1e-4);
+  });
+
+  it('handles the lead mask as extra channels, odd lengths and a hidden late-fusion layer', async () => {
+    expectAllBelow(await onnxErrors({ ecg: { ...oddEncoder, leadMask: 'channels' }, fusionHidden: [32] }, 4), 1e-4);
+  });
+
+  it('gives the same outputs for early (FiLM) fusion, to 1e-4 (bench architecture, 200 samples)', async () => {
+    expectAllBelow(await onnxErrors({ ecg: { samples: 200 }, fusion: 'early' }, 5), 1e-4);
+  });
+
+  it('gives the same outputs for early fusion with odd lengths, lead-mask channels and a deeper clinical MLP', async () => {
+    expectAllBelow(await onnxErrors({ ecg: { ...oddEncoder, leadMask: 'channels' }, clinical: { hidden: [32, 16], embedDim: 40 }, fusion: 'early' }, 6), 1e-4);
+  });
+
+  it('gives the same outputs for cross-attention fusion, to 1e-4 (bench architecture, 200 samples)', async () => {
+    expectAllBelow(await onnxErrors({ ecg: { samples: 200 }, fusion: 'cross-attention' }, 7), 1e-4);
+  });
+
+  it('gives the same outputs for cross-attention fusion with odd lengths, 9 clinical slots and a 12-wide attention', async () => {
+    expectAllBelow(await onnxErrors({ ecg: oddEncoder, clinical: { inputDim: 9 }, fusion: 'cross-attention', attentionDim: 12 }, 8), 1e-4);
+  });
+
+  it('reads the FiLM pass its own BatchNorm statistics: with the plain ones instead, z would be off by more than 1 %', async () => {
+    const model = randomModel({ ecg: oddEncoder, fusion: 'early' }, 9);
+    const x = randomInput(model.config, 9);
+    const got = await exportedForward(model, x);
+    const weights = model.getWeights();
+    const plainStatistics = new Map([...weights].map(([name, w]) => [name, weights.get(name.replace('.film.running_', '.running_')) ?? w]));
+    model.setWeights(plainStatistics);
+    const withPlainStatistics = tfjsForward(model, x);
     model.dispose();
+    expect(relativeError(got.fused, withPlainStatistics.fused)).toBeGreaterThan(1e-2);
+    expect(relativeError(got.ecg_embedding, withPlainStatistics.ecg_embedding)).toBeLessThan(1e-4);
+  });
+
+  it('runs any batch size through one session, each row as it would alone', async () => {
+    const model = randomModel({ ecg: oddEncoder, fusion: 'cross-attention' }, 10);
+    const x = randomInput(model.config, 10);
+    const { samples, leads } = model.config.ecg;
+    const features = model.config.clinical.inputDim;
+    const session = await OnnxModelSession.create(exportOnnx(model), { samples, leads, features });
+    const all = await session.run(x);
+    const row = <T extends Float32Array>(values: T, width: number): T => values.subarray(3 * width, 4 * width) as T; // the recording with 5 leads absent
+    const alone = await session.run({ batch: 1, ecg: row(x.ecg, samples * leads), leadMask: row(x.leadMask, leads), clinical: row(x.clinical, features) });
+    await session.dispose();
+    for (const name of ONNX_OUTPUTS) expect(relativeError(alone[name], row(all[name], alone[name].length)), name).toBeLessThan(1e-5);
+    model.dispose();
+  });
+
+  it.each(['late', 'early', 'cross-attention'] as const)('writes a %s-fusion graph that passes ONNX Runtime\'s strict shape and type checks, with the documented inputs and outputs', async (fusion) => {
+    const model = randomModel({ ecg: oddEncoder, fusion }, 11);
+    const before = tf.memory().numTensors;
+    const bytes = exportOnnx(model);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    const session = await ort.InferenceSession.create(bytes, STRICT_LOADING);
+    expect([...session.inputNames]).toEqual([...ONNX_INPUTS]);
+    expect([...session.outputNames]).toEqual([...ONNX_OUTPUTS]);
+    await session.release();
+  });
+
+  it('strict loading refuses a graph whose declared output shape is wrong (so the check above has teeth)', async () => {
+    const g = new OnnxGraphBuilder();
+    g.node('Relu', ['x'], {}, 'y');
+    const bytes = g.build('wrong', [{ name: 'x', shape: ['batch', 4] }], [{ name: 'y', shape: ['batch', 5] }], '');
+    await expect(ort.InferenceSession.create(bytes, STRICT_LOADING)).rejects.toThrow(/Inferred=4 Declared=5/);
+  });
+
+  it('names a parameter the model lacks in a FewbeatError', async () => {
+    const model = randomModel({ ecg: { samples: 64 }, fusion: 'cross-attention' }, 12);
+    const weights = new Map(model.getWeights());
+    weights.delete('fusion.key');
+    expect(() => exportOnnx({ config: model.config, getWeights: () => weights })).toThrow(/no parameter 'fusion\.key'/);
+    model.dispose();
+  });
+
+  it('refuses to export a parameter holding NaN, naming it and the index', async () => {
+    const model = randomModel({ ecg: { samples: 64 }, fusion: 'early' }, 13);
+    const weights = new Map(model.getWeights());
+    const broken = tf.tensor1d(Float32Array.from(weights.get('fusion.film2.b')!.dataSync(), (v, i) => (i === 7 ? NaN : v)));
+    weights.set('fusion.film2.b', broken);
+    expect(() => exportOnnx({ config: model.config, getWeights: () => weights })).toThrow(/parameter 'fusion\.film2\.b' holds NaN at index 7/);
+    broken.dispose();
+    model.dispose();
+  });
+
+  it('tells which input has the wrong number of values for the batch', async () => {
+    const model = randomModel({ ecg: { samples: 64 } }, 14);
+    const x = randomInput(model.config, 14);
+    const { samples, leads } = model.config.ecg;
+    const session = await OnnxModelSession.create(exportOnnx(model), { samples, leads, features: model.config.clinical.inputDim });
+    model.dispose();
+    await expect(session.run({ ...x, clinical: x.clinical.subarray(1) })).rejects.toThrow(/clinical has 143 values, expected batch 6 × 24/);
+    await expect(session.run({ ...x, batch: 5 })).rejects.toThrow(/ecg has 4608 values, expected batch 5 × 768/);
+    await session.dispose();
   });
 });

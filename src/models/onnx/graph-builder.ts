@@ -22,18 +22,42 @@ export interface GraphValue {
 export class OnnxGraphBuilder {
   private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
   private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  /** Names of the initialisers added so far, and of the shared small constants by their value. */
+  private readonly initializerNames = new Set<string>();
+  private readonly sharedConstants = new Map<string, string>();
   private counter = 0;
 
-  /** Add a float32 constant (weights) and return its name. */
-  constant(name: string, values: Float32Array, dims: readonly number[]): string {
-    this.initializers.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) }));
+  private addInitializer(name: string, dataType: number, dims: readonly number[], raw: ArrayBufferView): string {
+    if (this.initializerNames.has(name)) throw new Error(`OnnxGraphBuilder: initializer ${name} already exists`);
+    this.initializerNames.add(name);
+    const rawData = new Uint8Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    this.initializers.push(onnx.TensorProto.create({ name, dims: [...dims], dataType, rawData }));
     return name;
   }
 
-  /** Add an int64 constant (shapes, axes) and return its name. */
-  int64Constant(name: string, values: readonly number[]): string {
+  /** Add a named float32 constant (weights) and return its name. */
+  constant(name: string, values: Float32Array, dims: readonly number[]): string {
+    return this.addInitializer(name, onnx.TensorProto.DataType.FLOAT, dims, values);
+  }
+
+  /** A float32 scalar constant, added once per value and shared by every node that uses it. */
+  scalar(value: number): string {
+    const key = `float ${value}`;
+    const known = this.sharedConstants.get(key);
+    if (known) return known;
+    const name = this.addInitializer(`scalar_${this.sharedConstants.size}`, onnx.TensorProto.DataType.FLOAT, [], Float32Array.of(value));
+    this.sharedConstants.set(key, name);
+    return name;
+  }
+
+  /** A 1-D int64 constant (axes, shapes), added once per value and shared. */
+  ints(values: readonly number[]): string {
+    const key = `int64 ${values.join(',')}`;
+    const known = this.sharedConstants.get(key);
+    if (known) return known;
     const raw = new BigInt64Array(values.map((v) => BigInt(v)));
-    this.initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(raw.buffer) }));
+    const name = this.addInitializer(`ints_${this.sharedConstants.size}`, onnx.TensorProto.DataType.INT64, [values.length], raw);
+    this.sharedConstants.set(key, name);
     return name;
   }
 

@@ -3,6 +3,7 @@
  * a model exported by {@link exportOnnx}: fewbeat's fastest inference path on CPU.
  */
 import * as ort from 'onnxruntime-node';
+import { FewbeatError } from '../../errors.js';
 import { ONNX_OUTPUTS } from './export.js';
 
 /** One batch of model input as typed arrays (row-major, as in `ModelInput`). */
@@ -46,6 +47,12 @@ export class OnnxModelSession {
   /** Run one batch; returns every output. */
   async run(x: OnnxInput): Promise<OnnxOutput> {
     const { samples, leads, features } = this.dims;
+    const sizes = { ecg: [x.ecg, samples * leads], leadMask: [x.leadMask, leads], clinical: [x.clinical, features] } as const;
+    for (const [name, [values, perRow]] of Object.entries(sizes)) {
+      if (!Number.isInteger(x.batch) || x.batch < 1 || values.length !== x.batch * perRow) {
+        throw new FewbeatError(`ONNX model input: ${name} has ${values.length} values, expected batch ${x.batch} × ${perRow}`);
+      }
+    }
     const feeds = {
       ecg: new ort.Tensor('float32', x.ecg, [x.batch, samples, leads]),
       lead_mask: new ort.Tensor('float32', x.leadMask, [x.batch, leads]),
