@@ -40,6 +40,7 @@ export class EcgEncoder {
     this.stemLayer = new ConvBn(store, 'ecg.stem', maskedInputChannels(ecg.leads, ecg.leadMask), ecg.stemChannels, {
       kernel: ecg.stemKernel,
       stride: ecg.stemStride,
+      inputGradient: false, // the stem sees the (lead-masked) ECG: data, never differentiated
       ...bn,
     });
     let channels = ecg.stemChannels;

@@ -126,26 +126,39 @@ export function conv1dInputGradient(dy: tf.Tensor3D, w: tf.Tensor3D, length: num
  * @param w      [k, Cin, Cout]
  * @param stride s ≥ 1
  * @param pad    'same' (T = ⌈L/s⌉) or 'valid' (T = ⌊(L−k)/s⌋ + 1)
+ * @param opts.inputGradient false when x is data that needs no gradient (e.g. the first layer):
+ *        x is then a constant of the op, and the backward pass computes only ∂L/∂w. Asking
+ *        for ∂L/∂x anyway fails in tfjs's gradient code ("not a function of x"), never silently.
  * @returns      [B, T, Cout]
  */
-export function conv1d(x: tf.Tensor3D, w: tf.Tensor3D, stride: number, pad: Conv1dPadding): tf.Tensor3D {
+export function conv1d(x: tf.Tensor3D, w: tf.Tensor3D, stride: number, pad: Conv1dPadding, opts: { inputGradient?: boolean } = {}): tf.Tensor3D {
   if (x.shape[2] !== w.shape[1]) throw new Error(`conv1d: input has ${x.shape[2]} channels but the kernel expects ${w.shape[1]}`);
   if (!Number.isInteger(stride) || stride < 1) throw new Error(`conv1d: stride must be a positive integer, got ${stride}`);
   const length = x.shape[1];
   const kernelSize = w.shape[0];
   const { outLength, padLeft, padRight } = conv1dGeometry(length, kernelSize, stride, pad);
-  const op = tf.customGrad((input, filter, save) => {
-    const xs = input as tf.Tensor3D;
-    const ws = filter as tf.Tensor3D;
-    (save as tf.GradSaveFunc)([xs, ws]);
+  /** Forward value of x ⊛ w. */
+  const forward = (xs: tf.Tensor3D, ws: tf.Tensor3D): tf.Tensor3D => {
     const x4 = xs.reshape<tf.Tensor4D>([xs.shape[0], 1, length, xs.shape[2]]);
     const w4 = ws.reshape<tf.Tensor4D>([1, kernelSize, ws.shape[1], ws.shape[2]]);
     const y = tf.conv2d(x4, w4, [1, stride], [[0, 0], [0, 0], [padLeft, padRight], [0, 0]]);
+    return y.reshape<tf.Tensor3D>([xs.shape[0], outLength, ws.shape[2]]);
+  };
+  const filterGradient = (xs: tf.Tensor3D, dy: tf.Tensor3D): tf.Tensor3D => conv1dFilterGradient(xs, dy, kernelSize, stride, pad);
+  if (opts.inputGradient === false) {
+    const op = tf.customGrad((filter, save) => {
+      (save as tf.GradSaveFunc)([x]);
+      return { value: forward(x, filter as tf.Tensor3D), gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => [filterGradient(saved[0] as tf.Tensor3D, dy)] };
+    });
+    return op(w) as tf.Tensor3D;
+  }
+  const op = tf.customGrad((input, filter, save) => {
+    (save as tf.GradSaveFunc)([input as tf.Tensor3D, filter as tf.Tensor3D]);
     return {
-      value: y.reshape<tf.Tensor3D>([xs.shape[0], outLength, ws.shape[2]]),
+      value: forward(input as tf.Tensor3D, filter as tf.Tensor3D),
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor3D, tf.Tensor3D];
-        return [conv1dInputGradient(dy, sw, length, stride, pad), conv1dFilterGradient(sx, dy, kernelSize, stride, pad)];
+        return [conv1dInputGradient(dy, sw, length, stride, pad), filterGradient(sx, dy)];
       },
     };
   });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { constant } from '../init.js';
+import { batchNormTraining } from '../kernels/batch-norm.js';
 import type { ParameterStore } from '../parameter-store.js';
 
 /** Running statistics of one stream of activations through a BatchNorm layer. */
@@ -15,6 +16,8 @@ interface RunningStats {
  *                running ← (1 − m)·running + m·batch  (σ² unbiased, ×BT/(BT−1), as PyTorch does)
  *     eval:      y = γ (x − μ_run)/√(σ²_run + ε) + β
  *
+ * Training mode is one fused op with a closed-form gradient ({@link batchNormTraining}); eval
+ * mode folds the statistics into one per-channel scale and shift, two elementwise ops.
  * The running statistics are non-trainable variables updated by `assign` during the training
  * forward pass: an assignment is not an op on the gradient tape (so no gradient flows into the
  * statistics and the optimiser never sees them), each update replaces the old tensor (no leak),
@@ -53,17 +56,13 @@ export class BatchNorm {
   apply(x: tf.Tensor3D, training: boolean, stream = 'plain'): tf.Tensor3D {
     const running = this.stats.get(stream);
     if (!running) throw new Error(`BatchNorm: no running statistics for stream ${stream}`);
-    let mean: tf.Tensor1D;
-    let variance: tf.Tensor1D;
     if (training) {
-      ({ mean, variance } = tf.moments(x, [0, 1]) as { mean: tf.Tensor1D; variance: tf.Tensor1D }); // [C], [C]
-      this.updateRunning(running, mean, variance, x.shape[0] * x.shape[1]);
-    } else {
-      mean = running.mean as tf.Tensor1D;
-      variance = running.variance as tf.Tensor1D;
+      const count = x.shape[0] * x.shape[1];
+      return batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon, (mean, variance) =>
+        this.updateRunning(running, mean, variance, count));
     }
-    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(variance, this.epsilon))); // [C]
-    const shift = tf.sub(this.beta, tf.mul(mean, scale)); // [C]
+    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(running.variance, this.epsilon))); // [C]
+    const shift = tf.sub(this.beta, tf.mul(running.mean, scale)); // [C]
     return tf.add(tf.mul(x, scale), shift);
   }
 
