@@ -14,7 +14,8 @@ Same network, loss, optimiser and data shapes as `fewbeat bench` (src/bench/mode
 
 One train step = one 5-way 5-shot 10-query episode (75 samples), two ECG views:
   loss = InfoNCE(u(h1), v(g)) + 1.0 * ProtoCE(z1) + 0.5 * mean(1 - cos(h1, h2)), then Adam.
-The two views run through the encoder as one batch of 150 (BatchNorm statistics over both).
+The two views run through the encoder as two calls of 75 (BatchNorm statistics per view), as fewbeat's
+step does (two forward calls, which its worker threads can run in parallel).
 Inference = eval-mode forward of 256 ECGs with clinical context (z, u and v), no autograd.
 
 Prints one JSON line with the keys of `fewbeat bench --json`. Single thread: torch.set_num_threads(1).
@@ -112,8 +113,8 @@ def main():
 
     def train_step():
         model.train()
-        h = model.encode_ecg(torch.cat([view1, view2], dim=0))
-        h1, h2 = h[:n], h[n:]
+        h1 = model.encode_ecg(view1)
+        h2 = model.encode_ecg(view2)
         z, u, v = model.heads(h1, clinical)
         scale = model.logit_scale.clamp(max=math.log(100)).exp()
         loss = info_nce(u, v, scale) + 1.0 * proto_ce(z, support_labels, query_labels, WAYS * SHOTS) \

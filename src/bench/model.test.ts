@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { modelConfigSchema } from '../models/config.js';
 import { initBackend } from '../runtime/backend.js';
-import { BENCH_SHAPE, BenchWorkload, benchConfig, runBench, timeRuns } from './model.js';
+import { BENCH_SHAPE, BenchWorkload, benchConfig, runBench, runTrainingMemory, timeRuns } from './model.js';
 
 describe('the bench workload', () => {
   it('builds the bench model of issue 6 with 424,577 trainable parameters', async () => {
@@ -33,17 +33,31 @@ describe('the bench workload', () => {
   it('reports medians of the timed runs in the keys fewbeat bench prints', async () => {
     await initBackend('wasm');
     const workload = new BenchWorkload(2, small);
-    const result = await runBench(workload, { runs: 2, warmup: 1, backend: 'wasm', onnxThreads: [1] });
+    const result = await runBench(workload, { runs: 2, warmup: 1, backend: 'wasm', onnxThreads: [1], workers: 1 });
     workload.dispose();
     expect(Object.keys(result).sort()).toEqual([
       'backend', 'infer_ecg_per_cpu_s_by_path', 'infer_ecg_per_s', 'infer_ecg_per_s_by_path', 'infer_path', 'params', 'peak_rss_mb', 'runs',
-      'train_step_cpu_ms_median', 'train_step_ms_median',
+      'train_step_cpu_ms_median', 'train_step_in_process_cpu_ms_median', 'train_step_in_process_ms_median', 'train_step_ms_median', 'train_workers',
     ]);
+    expect(result.train_workers).toBe(1);
+    expect(result.train_step_in_process_ms_median).toBeGreaterThan(0);
     expect(Object.keys(result.infer_ecg_per_s_by_path)).toEqual(['tfjs-wasm', 'onnxruntime-1t']);
     expect(result.infer_ecg_per_s).toBe(Math.max(...Object.values(result.infer_ecg_per_s_by_path)));
     expect(result.train_step_ms_median).toBeGreaterThan(0);
     expect(result.infer_ecg_per_s).toBeGreaterThan(0);
     expect(result.peak_rss_mb).toBeGreaterThan(10);
+  });
+
+  it('records peak RSS and flat tensor counts, main thread and workers, over a training run', async () => {
+    await initBackend('wasm');
+    const workload = new BenchWorkload(3, small);
+    const memory = await runTrainingMemory(workload, 4, 1, 1);
+    workload.dispose();
+    expect(memory.rss_mb).toHaveLength(3);
+    expect(memory.peak_rss_mb).toBeGreaterThanOrEqual(Math.max(...memory.rss_mb) - 1);
+    expect(memory.main_tensors[1]).toBe(memory.main_tensors[0]);
+    expect(memory.worker_tensors).toHaveLength(1);
+    expect(memory.worker_tensors[0]![1]).toBe(memory.worker_tensors[0]![0]);
   });
 
   it('times each run after the warm-up', async () => {

@@ -4,7 +4,7 @@
  * "bench" preset (`data/presets/bench.json`: 424,577 trainable parameters), not a copy.
  *
  * One train step = one 5-way 5-shot 10-query episode (n = 75 recordings), two ECG views each,
- * encoded as one batch of 2n (BatchNorm statistics over both views):
+ * encoded by two forward calls of n rows (BatchNorm statistics per view; the twin does the same):
  *
  *     h1, h2 = ECG embeddings of view 1 and view 2            [n, 128] each
  *     z, u, v = fused embedding, ECG and clinical projections of view 1
@@ -12,6 +12,8 @@
  *
  * InfoNCE is {@link contrastiveLoss} with β = γ = 1 and one recording per patient (CLIP's
  * symmetric loss); ProtoCE is {@link prototypicalLoss} over squared Euclidean distances.
+ * The step is a {@link ForwardStep}, so it runs in process or on a {@link WorkerPool} (one view
+ * per worker) with the same result.
  * Inference = eval-mode forward of 256 ECGs with clinical context, timed on tfjs and on ONNX
  * Runtime (the model exported by `exportOnnx`), with 1 and 2 intra-op threads.
  * The inputs are seeded random signals made once, outside the timed region.
@@ -21,10 +23,14 @@ import { contrastiveLoss } from '../losses/contrastive.js';
 import { cosineDisagreement } from '../losses/cosine-disagreement.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
 import type { ModelConfig } from '../models/config.js';
-import { FewbeatModel, type ModelInput } from '../models/model.js';
+import { FewbeatModel, type ModelInput, type ModelOutput } from '../models/model.js';
 import { exportOnnx } from '../models/onnx/export.js';
 import { OnnxModelSession, type OnnxInput } from '../models/onnx/session.js';
 import { loadPreset } from '../models/presets.js';
+import type { Batch } from '../data/batch.js';
+import { batchTensors, runInProcess, type ForwardStep, type StepRunner } from '../train/parallel/forward-step.js';
+import { wasmHeapBytes } from '../train/parallel/protocol.js';
+import { WorkerPool } from '../train/parallel/worker-pool.js';
 import { Rng } from '../util/rng.js';
 import { median, timeRuns, type RunTimes } from './timing.js';
 
@@ -41,18 +47,18 @@ export function benchConfig(): ModelConfig {
   return loadPreset('bench');
 }
 
-function randomTensor(shape: number[], rng: Rng): tf.Tensor {
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+function randomValues(size: number, rng: Rng): Float32Array {
+  const values = new Float32Array(size);
   for (let i = 0; i < values.length; i++) values[i] = rng.normal();
-  return tf.tensor(values, shape);
+  return values;
 }
 
 /** The model, optimiser and fixed inputs of the bench; {@link dispose} frees them. */
 export class BenchWorkload {
   readonly model: FewbeatModel;
   private readonly optimizer: tf.Optimizer;
-  /** Both views of the episode as one batch: rows [0, n) view 1, [n, 2n) view 2. */
-  private readonly episode: ModelInput;
+  /** The episode's two views (same clinical context), one forward call each. */
+  private readonly views: [Batch, Batch];
   private readonly inference: ModelInput;
   private readonly labels: { support: number[]; query: number[]; all: number[] };
   private readonly n: number;
@@ -65,15 +71,15 @@ export class BenchWorkload {
     const rng = new Rng(seed);
     const { samples, leads } = config.ecg;
     const features = config.clinical.inputDim;
-    const input = (batch: number, clinical: tf.Tensor2D): ModelInput => ({
-      ecg: randomTensor([batch, samples, leads], rng) as tf.Tensor3D,
-      leadMask: tf.ones([batch, leads]),
+    const batch = (size: number, clinical: Float32Array): Batch => ({
+      size, samples, leads, features,
+      ecg: randomValues(size * samples * leads, rng),
+      leadMask: new Float32Array(size * leads).fill(1),
       clinical,
     });
-    const episodeClinical = randomTensor([this.n, features], rng) as tf.Tensor2D;
-    this.episode = input(2 * this.n, tf.concat([episodeClinical, episodeClinical], 0));
-    episodeClinical.dispose();
-    this.inference = input(inferenceBatch, randomTensor([inferenceBatch, features], rng) as tf.Tensor2D);
+    const episodeClinical = randomValues(this.n * features, rng);
+    this.views = [batch(this.n, episodeClinical), batch(this.n, episodeClinical)];
+    this.inference = batchTensors(batch(inferenceBatch, randomValues(inferenceBatch * features, rng)));
     const support = Array.from({ length: ways * shots }, (_, i) => Math.floor(i / shots));
     const query = Array.from({ length: ways * queries }, (_, i) => Math.floor(i / queries));
     this.labels = { support, query, all: [...support, ...query] };
@@ -84,36 +90,48 @@ export class BenchWorkload {
     return this.model.countParams();
   }
 
-  /** The bench loss on the episode (see the module comment). */
+  /** The bench step: forward view 1, forward view 2, then the bench loss (see the module comment). */
+  forwardStep(): ForwardStep {
+    const { ways, shots } = BENCH_SHAPE;
+    const n = this.n;
+    return {
+      batches: this.views,
+      loss: ([view1, view2]) => tf.tidy(() => {
+        const a = view1 as ModelOutput;
+        const b = view2 as ModelOutput;
+        const infoNce = contrastiveLoss(a.ecgProj, a.clinProj, a.logitScale, {
+          patientIds: this.labels.all.map((_, i) => i),
+          labels: this.labels.all,
+          ageBands: this.labels.all.map(() => 0),
+          beta: 1,
+          gamma: 1,
+        });
+        const nSupport = ways * shots;
+        const rows = (t: tf.Tensor2D, start: number, count: number): tf.Tensor2D => tf.slice(t, [start, 0], [count, -1]);
+        const proto = prototypicalLoss(rows(a.fused, 0, nSupport), this.labels.support, rows(a.fused, nSupport, n - nSupport), this.labels.query, ways);
+        const total = tf.addN([infoNce, tf.mul(LAMBDA_CLASS, proto.loss), tf.mul(LAMBDA_CONSISTENCY, cosineDisagreement(a.ecgEmbedding, b.ecgEmbedding))]) as tf.Scalar;
+        return { total, parts: tf.stack([infoNce, proto.loss]) as tf.Tensor1D };
+      }),
+    };
+  }
+
+  /** The bench loss of the episode, in process (training mode: it updates BatchNorm running statistics). */
   loss(): tf.Scalar {
     return tf.tidy(() => {
-      const { ways, shots } = BENCH_SHAPE;
-      const n = this.n;
-      const out = this.model.forward(this.episode, { training: true });
-      const first = (t: tf.Tensor2D, start: number, rows: number): tf.Tensor2D => tf.slice(t, [start, 0], [rows, -1]);
-      const h1 = first(out.ecgEmbedding, 0, n);
-      const h2 = first(out.ecgEmbedding, n, n);
-      const z = first(out.fused, 0, n);
-      const infoNce = contrastiveLoss(first(out.ecgProj, 0, n), first(out.clinProj, 0, n), out.logitScale, {
-        patientIds: this.labels.all.map((_, i) => i),
-        labels: this.labels.all,
-        ageBands: this.labels.all.map(() => 0),
-        beta: 1,
-        gamma: 1,
-      });
-      const nSupport = ways * shots;
-      const proto = prototypicalLoss(first(z, 0, nSupport), this.labels.support, first(z, nSupport, n - nSupport), this.labels.query, ways);
-      return tf.addN([infoNce, tf.mul(LAMBDA_CLASS, proto.loss), tf.mul(LAMBDA_CONSISTENCY, cosineDisagreement(h1, h2))]) as tf.Scalar;
+      const step = this.forwardStep();
+      const { total } = step.loss(step.batches.map((b) => this.model.forward(batchTensors(b), { training: true })));
+      return total;
     });
   }
 
-  /** One Adam step on the episode; returns the loss before the step. */
+  /** One Adam step on the episode, in process; returns the loss before the step. */
   trainStep(): number {
-    const { value, grads } = tf.variableGrads(() => this.loss(), this.model.trainableVariables());
-    this.optimizer.applyGradients(grads);
-    const loss = value.dataSync()[0]!;
-    tf.dispose([value, ...Object.values(grads)]);
-    return loss;
+    return runInProcess(this.model, this.forwardStep(), this.optimizer).loss;
+  }
+
+  /** One Adam step on the episode with `runner` (e.g. a {@link WorkerPool}); returns the loss before the step. */
+  async trainStepOn(runner: StepRunner): Promise<number> {
+    return (await runner.step(this.forwardStep(), this.optimizer)).loss;
   }
 
   /** The inference batch as typed arrays, for ONNX Runtime. */
@@ -139,16 +157,22 @@ export class BenchWorkload {
   dispose(): void {
     this.model.dispose();
     this.optimizer.dispose();
-    tf.dispose([...Object.values(this.episode), ...Object.values(this.inference)]);
+    tf.dispose(Object.values(this.inference));
   }
 }
 
 /** Figures of one `fewbeat bench` run. */
 export interface BenchResult {
   params: number;
+  /** Wall time of a train step (median) on `train_workers` worker threads (in process when 0). */
   train_step_ms_median: number;
-  /** CPU time of a train step (median): robust when other processes share the cores. */
+  /** CPU time of a train step (median, all threads of the process): robust when other processes share the cores. */
   train_step_cpu_ms_median: number;
+  /** Worker threads of the timed train step (0 = in process). */
+  train_workers: number;
+  /** Wall and CPU time of the in-process train step (one thread), for comparison; equal to the above when `train_workers` is 0. */
+  train_step_in_process_ms_median: number;
+  train_step_in_process_cpu_ms_median: number;
   /** ECG/s on the fastest inference path, named by `infer_path`. */
   infer_ecg_per_s: number;
   infer_path: string;
@@ -171,15 +195,27 @@ export interface BenchOptions {
   backend: string;
   /** ONNX Runtime intra-op thread counts to time inference with (none: tfjs only). @default [1, 2] */
   onnxThreads?: readonly number[];
+  /** Worker threads for the train step (0 = in process only). @default 0 */
+  workers?: number;
 }
 
 /**
- * Run the bench: `warmup` untimed then `runs` timed train steps, then the same for inference on
- * tfjs and on ONNX Runtime. Medians of the timed runs; peak RSS of the whole process.
+ * Run the bench: `warmup` untimed then `runs` timed train steps in process, then the same on
+ * `workers` worker threads (when > 0), then inference on tfjs and on ONNX Runtime. Medians of the timed runs; peak RSS of the whole process.
  */
 export async function runBench(workload: BenchWorkload, opts: BenchOptions): Promise<BenchResult> {
   const inferWarmup = Math.min(opts.warmup, 2);
-  const step = await timeRuns(() => workload.trainStep(), opts.runs, opts.warmup);
+  const inProcess = await timeRuns(() => workload.trainStep(), opts.runs, opts.warmup);
+  const workers = opts.workers ?? 0;
+  let step = inProcess;
+  if (workers > 0) {
+    const pool = await WorkerPool.create(workload.model, workers);
+    try {
+      step = await timeRuns(() => workload.trainStepOn(pool), opts.runs, opts.warmup);
+    } finally {
+      await pool.dispose();
+    }
+  }
   const byPath: Record<string, number> = {};
   const byPathCpu: Record<string, number> = {};
   const record = (path: string, t: RunTimes): void => {
@@ -203,6 +239,9 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
     params: workload.params(),
     train_step_ms_median: round1(median(step.wall)),
     train_step_cpu_ms_median: round1(median(step.cpu)),
+    train_workers: workers,
+    train_step_in_process_ms_median: round1(median(inProcess.wall)),
+    train_step_in_process_cpu_ms_median: round1(median(inProcess.cpu)),
     infer_ecg_per_s: best,
     infer_path: path,
     infer_ecg_per_s_by_path: byPath,
@@ -211,6 +250,57 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
     peak_rss_mb: round1(process.resourceUsage().maxRSS / 1024),
     runs: opts.runs,
   };
+}
+
+/** Memory of a long bench training run (issue 6: peak RSS ≤ 1.5 GB, tensor count flat). */
+export interface TrainingMemory {
+  episodes: number;
+  workers: number;
+  /** Peak resident set of the whole process, worker threads included (MB). */
+  peak_rss_mb: number;
+  /** RSS (MB) every `every` episodes. */
+  rss_mb: number[];
+  /** tf.memory().numTensors on the main thread after the first and the last episode. */
+  main_tensors: [number, number];
+  /** Per worker, numTensors after the first and the last episode. */
+  worker_tensors: Array<[number, number]>;
+  /** WebAssembly heap (MB) of the main thread and of each worker at the end: it grows to the largest step and is never returned. */
+  wasm_heap_mb: { main: number; workers: number[] };
+  seconds: number;
+}
+
+/**
+ * Train `episodes` bench steps (on `workers` threads, or in process for 0) and record memory;
+ * `onSample(episode, rssMb)` sees each RSS sample as it is taken.
+ */
+export async function runTrainingMemory(workload: BenchWorkload, episodes: number, workers: number, every = 50, onSample?: (episode: number, rssMb: number) => void): Promise<TrainingMemory> {
+  const started = performance.now();
+  const pool = workers > 0 ? await WorkerPool.create(workload.model, workers) : null;
+  const step = (): Promise<number> | number => (pool ? workload.trainStepOn(pool) : workload.trainStep());
+  try {
+    await step();
+    const firstMain = tf.memory().numTensors;
+    const firstWorkers = pool?.workerTensorCounts() ?? [];
+    const rss: number[] = [];
+    for (let e = 2; e <= episodes; e++) {
+      await step();
+      if (e % every !== 0) continue;
+      rss.push(round1(process.memoryUsage().rss / 2 ** 20));
+      onSample?.(e, rss.at(-1) as number);
+    }
+    const lastWorkers = pool?.workerTensorCounts() ?? [];
+    return {
+      episodes, workers,
+      peak_rss_mb: round1(process.resourceUsage().maxRSS / 1024),
+      rss_mb: rss,
+      main_tensors: [firstMain, tf.memory().numTensors],
+      worker_tensors: firstWorkers.map((n, i) => [n, lastWorkers[i] as number]),
+      wasm_heap_mb: { main: round1(wasmHeapBytes() / 2 ** 20), workers: (pool?.workerHeapBytes() ?? []).map((b) => round1(b / 2 ** 20)) },
+      seconds: round1((performance.now() - started) / 1000),
+    };
+  } finally {
+    await pool?.dispose();
+  }
 }
 
 export { timeRuns, type RunTimes } from './timing.js';

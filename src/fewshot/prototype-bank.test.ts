@@ -38,10 +38,25 @@ describe('prototype bank', () => {
     expect(p.abstained).toBe(true);
   });
 
+  it('takes its probabilities from a classifier fitted on the support examples when asked to, keeping distances and abstention', () => {
+    // Class means (0, 1) and (10, 1): the query (4, 1) is nearer svt, while the cosine-feature
+    // softmax fitted on the support sees a direction closer to the chb examples' (≈ (1, 0.1)).
+    const soft = enrolBank(bank.examples, bank.abstention, 'support-softmax');
+    const p = classifyWithBank(soft, Float32Array.of(4, 1), 2);
+    expect(classifyWithBank(bank, Float32Array.of(4, 1)).nearestClass).toBe('svt');
+    expect(p.nearestClass).toBe('chb');
+    expect(p.distances).toEqual(classifyWithBank(bank, Float32Array.of(4, 1)).distances);
+    expect((p.probabilities.svt as number) + (p.probabilities.chb as number)).toBeCloseTo(1, 12);
+    expect(classifyWithBank(soft, Float32Array.of(4, 8)).abstained).toBe(true);
+    expect(parseBank(JSON.parse(JSON.stringify(soft)), 'b.json')).toEqual(soft);
+  });
+
   it('refuses an embedding of another size and a file that is not a bank', () => {
     expect(() => classifyWithBank(bank, Float32Array.of(1, 2, 3))).toThrow('2-dimensional prototypes but the model gives 3');
     expect(() => parseBank({ format: 'x' }, 'b.json')).toThrow('b.json: not a fewbeat prototype bank');
     expect(parseBank(JSON.parse(JSON.stringify(bank)), 'b.json')).toEqual(bank);
+    expect(() => parseBank({ ...bank, classifier: 'svm' }, 'b.json')).toThrow('b.json: classifier must be "prototype" or "support-softmax"');
+    expect(() => parseBank({ ...bank, examples: [ex('afib', 'e', [0, 0])] }, 'b.json')).toThrow('b.json: examples[0] must name an enrolled class');
   });
 });
 

@@ -1,5 +1,6 @@
 import { FewbeatError } from '../errors.js';
 import { argmax, computePrototypes, prototypeProbabilities, squaredDistance } from './prototypes.js';
+import { fitSupportClassifier, type FewShotClassifier } from './support-classifier.js';
 
 /**
  * A prototype bank: what `fewbeat enroll` writes and `fewbeat predict` reads. It is how a clinician
@@ -35,13 +36,15 @@ export interface PrototypeBank {
   prototypes: number[][];
   examples: BankExample[];
   abstention: Abstention | null;
+  /** How probabilities are computed ({@link FewShotClassifier}); absent in banks written before the choice existed: `prototype`. */
+  classifier?: FewShotClassifier;
 }
 
 /** What `predict` reports for one query. */
 export interface BankPrediction {
   /** The most likely enrolled class, or `unknown` when abstaining. */
   predicted: string;
-  /** The class the prototypes favour, even when abstaining. */
+  /** The most likely enrolled class, even when abstaining. */
   nearestClass: string;
   probabilities: Record<string, number>;
   /** Squared distance to each class prototype. */
@@ -51,7 +54,7 @@ export interface BankPrediction {
 }
 
 /** Build a bank from labelled support embeddings. */
-export function enrolBank(examples: readonly BankExample[], abstention: Abstention | null): PrototypeBank {
+export function enrolBank(examples: readonly BankExample[], abstention: Abstention | null, classifier: FewShotClassifier = 'prototype'): PrototypeBank {
   if (examples.length === 0) throw new FewbeatError('cannot enrol a prototype bank from zero examples');
   const classes = [...new Set(examples.map((e) => e.class))].sort();
   const dim = examples[0]?.embedding.length ?? 0;
@@ -63,13 +66,17 @@ export function enrolBank(examples: readonly BankExample[], abstention: Abstenti
     examples.map((e) => classes.indexOf(e.class)),
     classes.length,
   );
-  return { format: 'fewbeat-prototype-bank', version: 1, classes, dim, prototypes: prototypes.map((p) => Array.from(p)), examples: [...examples], abstention };
+  return { format: 'fewbeat-prototype-bank', version: 1, classes, dim, prototypes: prototypes.map((p) => Array.from(p)), examples: [...examples], abstention, classifier };
 }
 
 /** Classify one fused embedding against a bank: probabilities, abstention and the `k` nearest support examples. */
 export function classifyWithBank(bank: PrototypeBank, embedding: Float32Array, k = 3): BankPrediction {
   if (embedding.length !== bank.dim) throw new FewbeatError(`the bank holds ${bank.dim}-dimensional prototypes but the model gives ${embedding.length}: was it enrolled with another model?`);
-  const { probabilities, distances } = prototypeProbabilities(embedding, bank.prototypes.map((p) => Float32Array.from(p)));
+  const nearest = prototypeProbabilities(embedding, bank.prototypes.map((p) => Float32Array.from(p)));
+  const distances = nearest.distances;
+  const probabilities = bank.classifier === 'support-softmax'
+    ? fitSupportClassifier(bank.examples.map((e) => Float32Array.from(e.embedding)), bank.examples.map((e) => bank.classes.indexOf(e.class)), bank.classes.length)(embedding)
+    : nearest.probabilities;
   const best = argmax(probabilities);
   const nearestClass = bank.classes[best] as string;
   const abstained = bank.abstention !== null && Math.min(...distances) > bank.abstention.threshold;
@@ -109,8 +116,13 @@ export function parseBank(json: unknown, file: string): PrototypeBank {
   if (!Array.isArray(b.classes) || !Array.isArray(b.prototypes) || b.prototypes.length !== b.classes.length || !Array.isArray(b.examples)) {
     throw new FewbeatError('classes, prototypes and examples must be arrays of matching length', { file });
   }
+  if (b.classifier !== undefined && b.classifier !== 'prototype' && b.classifier !== 'support-softmax') {
+    throw new FewbeatError(`classifier must be "prototype" or "support-softmax", not ${JSON.stringify(b.classifier)}`, { file });
+  }
   if (typeof b.dim !== 'number' || b.prototypes.some((p) => !Array.isArray(p) || p.length !== b.dim || p.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
     throw new FewbeatError(`every prototype must hold ${b.dim} finite numbers`, { file });
   }
+  const bad = b.examples.findIndex((e: Partial<BankExample> | null) => !e || !b.classes?.includes(e.class as string) || !Array.isArray(e.embedding) || e.embedding.length !== b.dim || e.embedding.some((v) => typeof v !== 'number' || !Number.isFinite(v)));
+  if (bad >= 0) throw new FewbeatError(`examples[${bad}] must name an enrolled class and hold ${b.dim} finite numbers`, { file });
   return b as PrototypeBank;
 }

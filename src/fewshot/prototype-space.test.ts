@@ -38,6 +38,40 @@ describe('measurementSpace', () => {
     expect(squaredDistance(a, b)).toBeCloseTo(25 + 3.125 * 4, 4);
   });
 
+  it('centres h on the fitting recordings\' mean and L2-normalises it, keeping the spread of h (SimpleShot CL2N)', () => {
+    // h = (0, 0), (4, 0), (2, 6): mean (2, 2); h − h̄ = (−2, −2), (2, −2), (0, 4), unit vectors
+    // (−1, −1)/√2, (1, −1)/√2, (0, 1). Σ var(h) = 8/3 + 8 = 32/3; Σ var(u) = 1 − ‖mean u‖², as every ‖u‖ = 1.
+    const three = {
+      fused: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
+      ecg: [Float32Array.of(0, 0), Float32Array.of(4, 0), Float32Array.of(2, 6)],
+      clinical: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
+      measurements: [[1, ...unmeasured], [3, ...unmeasured], [2, ...unmeasured]],
+    };
+    const space = measurementSpace(three, 0.5);
+    if (space?.kind !== 'ecg+measurements') throw new Error('expected a measurement space');
+    expect(space.centre).toEqual([2, 2]);
+    const r = Math.SQRT1_2;
+    const units = [[-r, -r], [r, -r], [0, 1]];
+    const meanU = [0, (1 - 2 * r) / 3];
+    const varU = 1 - (meanU[1] as number) ** 2;
+    expect(space.scale).toBeCloseTo(Math.sqrt(32 / 3 / varU), 6);
+    const vectors = inSpace(three, space);
+    vectors.forEach((v, i) => {
+      expect(v[0]).toBeCloseTo((space.scale as number) * (units[i]?.[0] as number), 5);
+      expect(v[1]).toBeCloseTo((space.scale as number) * (units[i]?.[1] as number), 5);
+    });
+    // A new recording's ĥ depends only on its own h: the space is inductive.
+    const alone = inSpace({ ...three, ecg: [Float32Array.of(4, 0)], measurements: [[3, ...unmeasured]] }, space)[0] as Float32Array;
+    expect(Array.from(alone)).toEqual(Array.from(vectors[1] as Float32Array));
+  });
+
+  it('keeps h as it is for spaces saved before centring existed', () => {
+    const space = measurementSpace(withMeasurements, 0.5);
+    if (space?.kind !== 'ecg+measurements') throw new Error('expected a measurement space');
+    const { centre: _centre, scale: _scale, ...old } = space;
+    expect(Array.from((inSpace(withMeasurements, old)[0] as Float32Array).slice(0, 2))).toEqual([1, 2]);
+  });
+
   it('is unavailable without measurements (models that never see the clinical context)', () => {
     expect(measurementSpace(e, 0.5)).toBeNull();
     expect(measurementSpace({ ...e, measurements: [null, null] }, 0.5)).toBeNull();

@@ -7,17 +7,24 @@ import type { Embeddings } from './embed.js';
  * - `ecg+clinical`: the concatenation [h; √α·g], whose squared distance is d(h) + α·d(g) — a
  *   product of an ECG and a clinical nearest-prototype expert, p(c | q) ∝ exp(−d_h − α·d_g), with
  *   the clinical weight α chosen on validation base-class episodes (never on novel classes);
- * - `ecg+measurements`: [h; w·m̃], m̃ the recording's age/sex-normalised measurements (HR, PR,
+ * - `ecg+measurements`: [ĥ; w·m̃], m̃ the recording's age/sex-normalised measurements (HR, PR,
  *   QRS, QTc z-scores, RR irregularity; standardised with `mean`/`sd`, missing = 0 plus a flag),
- *   w = √(α · Σ_d var(h_d) / Σ_d var(m̃_d)) so that α is the measurements' share of the squared
- *   distance relative to h: p(c | q) ∝ exp(−d_h − α'·d_m). This is where the child's context
+ *   w = √(α · Σ_d var(ĥ_d) / Σ_d var(m̃_d)) so that α is the measurements' share of the squared
+ *   distance relative to ĥ: p(c | q) ∝ exp(−d_ĥ − α'·d_m). This is where the child's context
  *   transfers to classes never trained on: it turns the ECG's intervals into z-scores for age and
  *   sex, instead of a learnt clinical-to-class association. α is chosen on validation episodes.
+ *   ĥ is the ECG embedding centred and L2-normalised ("CL2N", SimpleShot: Wang et al. 2019,
+ *   arXiv:1911.04623): ĥ = s·(h − h̄)/‖h − h̄‖, h̄ the mean embedding of the recordings the space is
+ *   fitted on (held-out base-class children, labels unused) and s = √(Σ_d var(h_d) / Σ_d var(u_d)),
+ *   u = (h − h̄)/‖h − h̄‖, which keeps the spread, hence the softmax temperature, of h. Centring
+ *   on the base classes' mean removes the direction all base-class embeddings share, which says
+ *   little about which novel class a recording belongs to, and the normalisation stops a few high-norm recordings
+ *   from dominating a prototype. Spaces saved without `centre` use h as it is.
  */
 export type PrototypeSpace =
   | { kind: 'fused' }
   | { kind: 'ecg+clinical'; alpha: number }
-  | { kind: 'ecg+measurements'; alpha: number; weight: number; mean: number[]; sd: number[] };
+  | { kind: 'ecg+measurements'; alpha: number; weight: number; mean: number[]; sd: number[]; centre?: number[]; scale?: number };
 
 /** The candidate spaces the validation choice compares (measurement spaces are fitted per model). */
 export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
@@ -74,18 +81,29 @@ export function measurementSpace(e: Embeddings, alpha: number): PrototypeSpace |
     sd.push(s > 1e-9 ? s : 1);
   });
   const m = measurements.map((x) => standardisedMeasurements(x, mean, sd));
-  const ratio = totalVariance(e.ecg) / Math.max(1e-12, totalVariance(m));
-  return { kind: 'ecg+measurements', alpha, weight: Math.sqrt(alpha * ratio), mean, sd };
+  const dim = e.ecg[0]?.length ?? 0;
+  const centre = Array.from({ length: dim }, (_, d) => e.ecg.reduce((s, h) => s + (h[d] as number), 0) / e.ecg.length);
+  const scale = Math.sqrt(totalVariance(e.ecg) / Math.max(1e-12, totalVariance(e.ecg.map((h) => centredUnit(h, centre, 1)))));
+  const ratio = totalVariance(e.ecg.map((h) => centredUnit(h, centre, scale))) / Math.max(1e-12, totalVariance(m));
+  return { kind: 'ecg+measurements', alpha, weight: Math.sqrt(alpha * ratio), mean, sd, centre, scale };
+}
+
+/** s·(h − h̄)/‖h − h̄‖ (zero when h = h̄). */
+function centredUnit(h: Float32Array, centre: readonly number[], scale: number): Float32Array {
+  const v = Float32Array.from(h, (x, d) => x - (centre[d] as number));
+  const norm = Math.hypot(...v);
+  return norm > 0 ? v.map((x) => (scale * x) / norm) : v;
 }
 
 /** Each recording's vector in `space`. */
 export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
   if (space.kind === 'fused') return e.fused;
   if (space.kind === 'ecg+measurements') {
+    const { centre, scale = 1 } = space;
     return e.ecg.map((h, i) => {
       const m = standardisedMeasurements(e.measurements?.[i] ?? null, space.mean, space.sd);
       const v = new Float32Array(h.length + m.length);
-      v.set(h);
+      v.set(centre ? centredUnit(h, centre, scale) : h);
       v.set(m.map((x) => space.weight * x), h.length);
       return v;
     });
@@ -102,6 +120,6 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
 
 export function describeSpace(space: PrototypeSpace): string {
   if (space.kind === 'fused') return 'fused embedding z';
-  if (space.kind === 'ecg+measurements') return `ECG embedding h + ${space.alpha} × age/sex-normalised ECG measurements (squared distances)`;
+  if (space.kind === 'ecg+measurements') return `${space.centre ? 'centred, L2-normalised ' : ''}ECG embedding h + ${space.alpha} × age/sex-normalised ECG measurements (squared distances)`;
   return `ECG embedding h + ${space.alpha} × clinical embedding g (squared distances)`;
 }

@@ -68,12 +68,12 @@ describe('EpisodicTask', () => {
     await initBackend('wasm');
   });
 
-  it('lowers the episode loss over training steps, with every part reported', () => {
+  it('lowers the episode loss over training steps, with every part reported', async () => {
     const config = trainConfigSchema.parse({});
     const task = new EpisodicTask(fakeModel(1), config, tf.train.adam(0.05));
-    const first = task.trainStep(withViews(episode(0)));
+    const first = await task.trainStep(withViews(episode(0)));
     let last = first;
-    for (let s = 1; s < 40; s++) last = task.trainStep(withViews(episode(s)));
+    for (let s = 1; s < 40; s++) last = await task.trainStep(withViews(episode(s)));
     expect(last.loss).toBeLessThan(first.loss * 0.8);
     expect(first.parts.contrastive).toBeGreaterThan(0);
     expect(first.parts.consistency).toBeGreaterThan(0);
@@ -81,18 +81,18 @@ describe('EpisodicTask', () => {
     expect(first.loss).toBeCloseTo(first.parts.contrastive + first.parts.class + 0.5 * first.parts.consistency, 4);
   });
 
-  it('does not leak tensors across training steps', () => {
+  it('does not leak tensors across training steps', async () => {
     const task = new EpisodicTask(fakeModel(2), trainConfigSchema.parse({}), tf.train.adam(0.01));
-    task.trainStep(withViews(episode(0))); // warm-up: the optimiser creates its moment variables
+    await task.trainStep(withViews(episode(0))); // warm-up: the optimiser creates its moment variables
     const before = tf.memory().numTensors;
-    for (let s = 1; s < 5; s++) task.trainStep(withViews(episode(s)));
+    for (let s = 1; s < 5; s++) await task.trainStep(withViews(episode(s)));
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('skips the switched-off parts: no contrastive term and no consistency term', () => {
+  it('skips the switched-off parts: no contrastive term and no consistency term', async () => {
     const config = trainConfigSchema.parse({ contrastiveWeight: 0, lambda2: 0 });
     const task = new EpisodicTask(fakeModel(3), config, tf.train.adam(0.01));
-    const step = task.trainStep(withViews(episode(0)));
+    const step = await task.trainStep(withViews(episode(0)));
     expect(step.parts.contrastive).toBe(0);
     expect(step.parts.consistency).toBe(0);
     expect(step.loss).toBeCloseTo(step.parts.class, 5);
@@ -113,23 +113,25 @@ describe('EpisodicTask', () => {
     expect(Math.abs(classPart(5, 'fused') - classPart(0, 'fused'))).toBeGreaterThan(1e-3);
   });
 
-  it('trains the supervised-pretraining baseline with a cross-entropy head over every class', () => {
+  it('trains the supervised-pretraining baseline with a cross-entropy head over every class', async () => {
     const config = trainConfigSchema.parse({ objective: 'supervised', contrastiveWeight: 0, lambda2: 0 });
     const task = new EpisodicTask(fakeModel(5), config, tf.train.adam(0.05), { dim: D, classes: 3 });
-    const first = task.trainStep(episode(0));
+    const first = await task.trainStep(episode(0));
     expect(first.loss).toBeCloseTo(Math.log(3), 4); // zero-initialised head: uniform over 3 classes
     let last = first;
-    for (let s = 1; s < 30; s++) last = task.trainStep(episode(s));
+    for (let s = 1; s < 30; s++) last = await task.trainStep(episode(s));
     expect(last.loss).toBeLessThan(first.loss * 0.7);
     expect(last.parts.contrastive).toBe(0);
     task.dispose();
   });
 
-  it('is deterministic: the same seed and episodes give the same losses', () => {
-    const run = (): number[] => {
+  it('is deterministic: the same seed and episodes give the same losses', async () => {
+    const run = async (): Promise<number[]> => {
       const task = new EpisodicTask(fakeModel(4), trainConfigSchema.parse({}), tf.train.adam(0.02));
-      return Array.from({ length: 5 }, (_, s) => task.trainStep(withViews(episode(s))).loss);
+      const losses: number[] = [];
+      for (let s = 0; s < 5; s++) losses.push((await task.trainStep(withViews(episode(s)))).loss);
+      return losses;
     };
-    expect(run()).toEqual(run());
+    expect(await run()).toEqual(await run());
   });
 });

@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batch.js';
 import { consistencyLoss } from '../losses/consistency.js';
+import { globalClassificationLoss } from '../losses/global-classification.js';
 import { contrastiveLoss } from '../losses/contrastive.js';
 import { prototypeLogProbs, classPrototypes } from '../losses/prototypes.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
 import { totalLoss } from '../losses/total.js';
-import type { EpisodicModel, ModelInputs } from './episodic-model.js';
+import type { EpisodicModel, ModelOutputs } from './episodic-model.js';
+import { batchTensors as batchTensorsOf, InProcessRunner, type ForwardStep, type StepLoss, type StepRunner } from './parallel/forward-step.js';
 import type { TrainConfig } from './train-config.js';
+
+export { batchTensors } from './parallel/forward-step.js';
 
 /**
  * One training episode as typed arrays. `clean` holds the support rows, then the query rows, then
@@ -33,79 +37,95 @@ export interface StepParts {
   contrastive: number;
   class: number;
   consistency: number;
+  /** L_global, the cross-entropy of the linear head over every class on h (0 when λ3 = 0). */
+  global: number;
 }
 
-/** Upload a batch as model inputs ([B, T, L], [B, L], [B, F]). */
-export function batchTensors(batch: Batch): ModelInputs {
-  return {
-    ecg: tf.tensor3d(batch.ecg, [batch.size, batch.samples, batch.leads]),
-    leadMask: tf.tensor2d(batch.leadMask, [batch.size, batch.leads]),
-    clinical: tf.tensor2d(batch.clinical, [batch.size, batch.features]),
-  };
+/** What one training step reports. */
+export interface TrainStepResult {
+  loss: number;
+  parts: StepParts;
+  /** Milliseconds the worker threads waited for the main thread (see `StepResult.mainBusyMs`). */
+  mainBusyMs: number;
 }
 
 /**
  * The training task `{ model, losses }` (open_clip's task pattern): it owns no loop, it turns one
  * episode into one optimiser step,
  *
- *     L_total = w_c·L_contrastive + λ1·L_class + λ2·L_consistency
+ *     L_total = w_c·L_contrastive + λ1·L_class + λ2·L_consistency + λ3·L_global
  *
- * (w_c = 1 in the method; the no-contrastive ablation sets it to 0, and λ2 = 0 skips the views).
+ * (w_c = 1 in the method; the no-contrastive ablation sets it to 0, and λ2 = 0 skips the views;
+ * L_global, {@link globalClassificationLoss} on h, only when λ3 > 0).
+ * A step is a {@link ForwardStep}: forward calls on the clean batch, then view A and view B (each
+ * with its own BatchNorm statistics), and {@link lossFromOutputs} over their outputs; the
+ * {@link StepRunner} (in process by default, or a `WorkerPool`) runs it.
  * Every tensor is created and released inside the step: `tf.memory().numTensors` stays flat.
  */
 export class EpisodicTask {
-  /** [D, C] weights and [C] bias of the supervised objective's linear head over every class. */
+  /**
+   * [D, C] weights and [C] bias of the training-only linear head over every class: the supervised
+   * objective's classifier on z, or L_global's on h when λ3 > 0 (null otherwise).
+   */
   private readonly head: { w: tf.Variable; b: tf.Variable } | null;
+  /** Runs the steps: in process unless a pool is given. */
+  readonly runner: StepRunner;
 
-  /** @param supervisedHead `{ dim: D, classes: C }`, required with `objective: 'supervised'`. */
+  /**
+   * @param headShape `{ dim: D, classes: C }` of the linear head, required with `objective: 'supervised'` or λ3 > 0.
+   * @param runner where the forward calls run (default: in process).
+   */
   constructor(
     readonly model: EpisodicModel,
     readonly config: TrainConfig,
     readonly optimizer: tf.Optimizer,
-    supervisedHead?: { dim: number; classes: number },
+    headShape?: { dim: number; classes: number },
+    runner?: StepRunner,
   ) {
-    this.head = config.objective === 'supervised' && supervisedHead
-      ? { w: tf.variable(tf.zeros([supervisedHead.dim, supervisedHead.classes])), b: tf.variable(tf.zeros([supervisedHead.classes])) }
+    const needsHead = config.objective === 'supervised' || config.lambda3 > 0;
+    this.head = needsHead && headShape
+      ? { w: tf.variable(tf.zeros([headShape.dim, headShape.classes])), b: tf.variable(tf.zeros([headShape.classes])) }
       : null;
-    if (config.objective === 'supervised' && !this.head) throw new Error('EpisodicTask: the supervised objective needs the head shape');
+    if (needsHead && !this.head) throw new Error('EpisodicTask: the supervised objective and λ3 > 0 need the head shape');
+    this.runner = runner ?? new InProcessRunner(model);
   }
 
-  /** Free the supervised head (the model belongs to the caller). */
+  /** Free the linear head (the model and the runner belong to the caller). */
   dispose(): void {
     if (this.head) tf.dispose([this.head.w, this.head.b]);
   }
 
   /**
-   * Supervised objective: L = −mean_i log softmax(z_i W + b)[y_i] over the episode's recordings,
-   * y the global class index. Reported as the class part.
+   * The episode as forward calls: the clean batch, then (when λ2 > 0 and the objective is
+   * episodic) view A and view B.
    */
-  private supervisedLoss(episode: TrainingEpisode, head: { w: tf.Variable; b: tf.Variable }): { total: tf.Scalar; parts: tf.Tensor1D } {
-    return tf.tidy(() => {
-      const out = this.model.forward(batchTensors(episode.clean), { training: true });
-      const logits = tf.add(tf.matMul(out.fused, head.w), head.b) as tf.Tensor2D; // [n, C]
-      const n = episode.labels.length;
-      const classes = head.b.shape[0] as number;
-      const oneHot = new Float32Array(n * classes);
-      episode.labels.forEach((y, i) => { oneHot[i * classes + y] = 1; });
-      const total = tf.neg(tf.mean(tf.sum(tf.mul(tf.tensor2d(oneHot, [n, classes]), tf.logSoftmax(logits)), 1))) as tf.Scalar;
-      return { total, parts: tf.stack([tf.scalar(0), total, tf.scalar(0)]) as tf.Tensor1D };
-    });
+  forwardStep(episode: TrainingEpisode): ForwardStep {
+    const views = this.config.objective === 'episodic' && this.config.lambda2 > 0 && episode.viewA && episode.viewB ? [episode.viewA, episode.viewB] : [];
+    return { batches: [episode.clean, ...views], loss: (outputs) => this.lossFromOutputs(episode, outputs) };
   }
 
-  /** The variables a step updates: the model's, plus the supervised head. */
-  private variables(): tf.Variable[] {
-    return [...this.model.trainableVariables(), ...(this.head ? [this.head.w, this.head.b] : [])];
-  }
-
-  /** Forward the episode and return [total, contrastive, class, consistency] (a scalar and a [3] tensor). */
-  losses(episode: TrainingEpisode): { total: tf.Scalar; parts: tf.Tensor1D } {
+  /**
+   * The step's loss from the outputs of {@link forwardStep}'s calls ([clean, viewA?, viewB?]):
+   * [total, contrastive, class, consistency, global] as a scalar and a [4] tensor.
+   *
+   * Supervised objective: L = {@link globalClassificationLoss} on z over the episode's recordings,
+   * y the global class index, reported as the class part.
+   */
+  lossFromOutputs(episode: TrainingEpisode, outputs: readonly ModelOutputs[]): StepLoss {
     const c = this.config;
-    if (this.head) return this.supervisedLoss(episode, this.head);
+    const head = this.head;
+    const out = outputs[0] as ModelOutputs;
+    const global = (x: tf.Tensor2D): tf.Scalar => globalClassificationLoss(x, head?.w as tf.Tensor2D, head?.b as tf.Tensor1D, episode.labels);
+    if (c.objective === 'supervised') {
+      return tf.tidy(() => {
+        const total = global(out.fused);
+        return { total, parts: tf.stack([tf.scalar(0), total, tf.scalar(0), tf.scalar(0)]) as tf.Tensor1D };
+      });
+    }
     return tf.tidy(() => {
-      const out = this.model.forward(batchTensors(episode.clean), { training: true });
       const ns = episode.nSupport;
       const nq = episode.nQuery;
-      const embedding = (o: typeof out): tf.Tensor2D => (c.classEmbedding === 'ecg' ? o.ecgEmbedding : o.fused);
+      const embedding = (o: ModelOutputs): tf.Tensor2D => (c.classEmbedding === 'ecg' ? o.ecgEmbedding : o.fused);
       const support = tf.slice(embedding(out), [0, 0], [ns, -1]) as tf.Tensor2D; // [ns, D]
       const query = tf.slice(embedding(out), [ns, 0], [nq, -1]) as tf.Tensor2D; // [nq, D]
       const classPart = prototypicalLoss(support, episode.supportLabels, query, episode.queryLabels, episode.ways).loss;
@@ -115,10 +135,9 @@ export class EpisodicTask {
         })) as tf.Scalar
         : tf.scalar(0);
       let consistencyPart: tf.Scalar = tf.scalar(0);
-      if (c.lambda2 > 0 && episode.viewA && episode.viewB) {
+      const [a, b] = [outputs[1], outputs[2]];
+      if (a && b) {
         const prototypes = classPrototypes(support, episode.supportLabels, episode.ways); // [N, D], from the clean support
-        const a = this.model.forward(batchTensors(episode.viewA), { training: true });
-        const b = this.model.forward(batchTensors(episode.viewB), { training: true });
         consistencyPart = consistencyLoss({
           queryLogProbsA: prototypeLogProbs(embedding(a), prototypes),
           queryLogProbsB: prototypeLogProbs(embedding(b), prototypes),
@@ -126,23 +145,31 @@ export class EpisodicTask {
           ecgEmbeddingB: b.ecgEmbedding,
         }, c.eta);
       }
-      const total = totalLoss({ contrastive: contrastivePart, class: classPart, consistency: consistencyPart }, { lambda1: c.lambda1, lambda2: c.lambda2 });
-      return { total, parts: tf.stack([contrastivePart, classPart, consistencyPart]) as tf.Tensor1D };
+      const globalPart = c.lambda3 > 0 ? global(out.ecgEmbedding) : tf.scalar(0);
+      const total = tf.add(
+        totalLoss({ contrastive: contrastivePart, class: classPart, consistency: consistencyPart }, { lambda1: c.lambda1, lambda2: c.lambda2 }),
+        tf.mul(c.lambda3, globalPart),
+      ) as tf.Scalar;
+      return { total, parts: tf.stack([contrastivePart, classPart, consistencyPart, globalPart]) as tf.Tensor1D };
     });
   }
 
-  /** One optimiser step on `episode`; returns the total loss and its parts. */
-  trainStep(episode: TrainingEpisode): { loss: number; parts: StepParts } {
-    let parts: tf.Tensor1D | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const l = this.losses(episode);
-      parts = tf.keep(l.parts);
-      return l.total;
-    }, this.variables());
-    this.optimizer.applyGradients(grads);
-    const loss = value.dataSync()[0] as number;
-    const p = (parts as unknown as tf.Tensor1D).dataSync();
-    tf.dispose([value, parts as unknown as tf.Tensor1D, ...Object.values(grads)]);
-    return { loss, parts: { contrastive: p[0] as number, class: p[1] as number, consistency: p[2] as number } };
+  /** The loss of the episode, forwarded in process (training mode): [total, contrastive, class, consistency, global]. */
+  losses(episode: TrainingEpisode): StepLoss {
+    return tf.tidy(() => {
+      const step = this.forwardStep(episode);
+      return step.loss(step.batches.map((b) => this.model.forward(batchTensorsOf(b), { training: true })));
+    });
+  }
+
+  /**
+   * One optimiser step on `episode`; returns the total loss and its parts. With a worker pool the
+   * forward calls are posted before the first `await`, so the caller's synchronous work after
+   * calling (building the next episode) overlaps them.
+   */
+  async trainStep(episode: TrainingEpisode): Promise<TrainStepResult> {
+    const r = await this.runner.step(this.forwardStep(episode), this.optimizer, this.head ? [this.head.w, this.head.b] : []);
+    const [contrastive, classPart, consistency, global] = r.parts as [number, number, number, number];
+    return { loss: r.loss, parts: { contrastive, class: classPart, consistency, global }, mainBusyMs: r.mainBusyMs };
   }
 }

@@ -1,5 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_AUGMENT } from '../data/augment.js';
+
+/** Training worker threads by default: 2 when the machine has at least two cores, else 0 (in process). */
+export function defaultWorkerCount(): number {
+  return availableParallelism() >= 2 ? 2 : 0;
+}
 
 /**
  * Episodic training settings (the `training` part of a model's config.json). Defaults follow the
@@ -16,6 +22,14 @@ export const trainConfigSchema = z.object({
   lambda1: z.number().min(0).default(1),
   /** λ2, weight of L_consistency. */
   lambda2: z.number().min(0).default(0.5),
+  /**
+   * λ3, weight of L_global = −(1/n) Σ_i log softmax(h_i W + b)[y_i], the cross-entropy of a
+   * training-only linear head (W [D, C], b [C]) over every class on the ECG embedding h of the
+   * episode's clean rows, y_i the global class index (Chen et al. 2019, "A Closer Look at Few-shot
+   * Classification"; Tian et al. 2020, "Rethinking Few-Shot Image Classification: a Good Embedding
+   * Is All You Need?"). 0 leaves the term out (episodic objective only).
+   */
+  lambda3: z.number().min(0).default(0),
   /** Weight of L_contrastive (1 in the method; 0 is the no-contrastive ablation). */
   contrastiveWeight: z.number().min(0).default(1),
   /** β ∈ [0, 1], weight of same-class negatives of other patients. */
@@ -57,6 +71,17 @@ export const trainConfigSchema = z.object({
    * novel classes are not built on clinical-to-class associations learnt on base classes.
    */
   classEmbedding: z.enum(['fused', 'ecg']).default('ecg'),
+  /**
+   * How few-shot queries are classified from a support set (src/fewshot/support-classifier.ts):
+   * `support-softmax`, a softmax classifier fitted on the support vectors (Chen et al. 2019), or
+   * `prototype`, the nearest prototype (Snell et al. 2017; the ECG-only baseline).
+   */
+  fewShotClassifier: z.enum(['prototype', 'support-softmax']).default('support-softmax'),
+  /**
+   * Worker threads that run the forward and backward passes of each step (`WorkerPool`); 0 runs
+   * in process. The result does not depend on it beyond float rounding.
+   */
+  workers: z.number().int().min(0).max(16).default(defaultWorkerCount),
   /** Add a second recording of each episode patient that has one, as extra contrastive positives. */
   extraPositives: z.boolean().default(true),
   augment: z

@@ -12,10 +12,11 @@ import { loadPreset } from '../models/presets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EpisodicTask } from './episodic-task.js';
+import { WorkerPool } from './parallel/worker-pool.js';
 import { modelCard } from './model-card.js';
 import type { ModelDirExtra } from './model-dir.js';
 import type { TrainConfig } from './train-config.js';
-import { trainEpisodes, type TrainerHooks, type TrainerState } from './trainer.js';
+import { trainEpisodes, type LoopTiming, type TrainerHooks, type TrainerState } from './trainer.js';
 import { feasibleShape, Validator } from './validate.js';
 
 /** Shot counts the abstention threshold is calibrated for. */
@@ -91,11 +92,13 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     cohort: prepared.dataset.cohort.dir,
     preset: options.preset,
   };
-  const task = new EpisodicTask(model, training, optimizer, { dim: config.ecg.embedDim, classes: classIndex.size });
+  const workers = training.workers > 0 ? await WorkerPool.create(model, training.workers) : undefined;
+  const task = new EpisodicTask(model, training, optimizer, { dim: config.ecg.embedDim, classes: classIndex.size }, workers);
+  const timing = {} as LoopTiming;
   let state: TrainerState;
   try {
     state = await trainEpisodes({
-      task, sampler, pool: prepared.parts.train, encoder: prepared.encoder, classIndex, validator, seed,
+      task, sampler, pool: prepared.parts.train, encoder: prepared.encoder, classIndex, validator, seed, timing,
       ...(resumeFrom ? { resumeFrom } : {}),
       hooks: {
         ...(options.onStep ? { onStep: options.onStep } : {}),
@@ -104,6 +107,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       },
     });
   } finally {
+    await workers?.dispose();
     task.dispose();
     optimizer.dispose();
     model.dispose();
@@ -133,6 +137,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     prototype_space_validation: chosen.accuracies,
     training_classes: sampler.classes,
     seconds,
+    loop_timing: timing,
     history: state.history,
   };
   writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);

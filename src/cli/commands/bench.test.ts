@@ -14,4 +14,10 @@ describe('fewbeat bench', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/--runs: expected an integer in \[1, 1000\]/);
   });
+
+  it('rejects a negative worker count with a usage error', async () => {
+    const { code, stderr } = await run(['bench', '--workers', '-1']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--workers: expected an integer in \[0, 16\]/);
+  });
 });

@@ -5,6 +5,7 @@ import { enrolBank } from '../../fewshot/prototype-bank.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { initBackend } from '../../runtime/backend.js';
 import { abstentionThreshold, prototypeVectors, readModelDir } from '../../train/model-dir.js';
+import { classifierOf } from '../../fewshot/support-classifier.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { emit, parseNumberOption } from '../output.js';
 import { parseClassList } from './train.js';
@@ -35,6 +36,7 @@ export function register(program: Command): void {
         const bank = enrolBank(
           dataset.examples.map((e, i) => ({ class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(fused[i] as Float32Array) })),
           abstentionThreshold(trained.extra, Math.min(...perClass.values())),
+          classifierOf(trained.extra.training),
         );
         writeFileAtomic(opts.out, `${JSON.stringify(bank)}\n`);
         emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention }, opts, (r) => [

@@ -37,19 +37,32 @@ export function loadPrepared(
   return prepared;
 }
 
+/** `--workers N`: training worker threads, 0 = in process (undefined when the flag is absent). */
+export function parseWorkers(raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : parseNumberOption('--workers', raw, { integer: true, min: 0, max: 16 });
+}
+
+/** Help text of `--workers`. */
+export const WORKERS_HELP = 'worker threads for training steps, 0 = in process (default 2 on a machine with at least 2 cores)';
+
 /** Episode-shape and budget flags shared by train, demo and ablate. */
 export interface TrainFlags {
   episodes?: string;
   ways?: string;
   shots?: string;
   queries?: string;
+  workers?: string;
 }
 
 /** The training configuration from defaults and flags. */
 export function trainConfigFromFlags(flags: TrainFlags, base: Partial<TrainConfig> = {}): TrainConfig {
   const n = (name: string, raw: string | undefined): Record<string, number> =>
     raw === undefined ? {} : { [name]: parseNumberOption(`--${name}`, raw, { integer: true, min: 1 }) };
-  return trainConfigSchema.parse({ ...base, ...n('episodes', flags.episodes), ...n('ways', flags.ways), ...n('shots', flags.shots), ...n('queries', flags.queries) });
+  const workers = parseWorkers(flags.workers);
+  return trainConfigSchema.parse({
+    ...base, ...n('episodes', flags.episodes), ...n('ways', flags.ways), ...n('shots', flags.shots), ...n('queries', flags.queries),
+    ...(workers === undefined ? {} : { workers }),
+  });
 }
 
 export function register(program: Command): void {
@@ -65,6 +78,7 @@ export function register(program: Command): void {
     .option('--base <classes>', 'comma-separated base classes (default: every class that is not novel)')
     .option('--novel <classes>', 'comma-separated novel classes held out of training (default: jet,avb2_mobitz2,aflutter,vt,brugada)')
     .option('--seed <n>', 'random seed', '1')
+    .option('--workers <n>', WORKERS_HELP)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--json', 'machine-readable summary')
     .action(async (opts: TrainFlags & { manifest: string; out: string; preset: string; base?: string; novel?: string; seed: string; resume?: boolean; json?: boolean }) => {
@@ -89,6 +103,7 @@ export function register(program: Command): void {
         base: result.extra.classes.base,
         novel: result.extra.classes.novel,
         seconds: result.seconds,
+        workers: training.workers,
       }, opts, (r) => [
         `model written to ${r.model}`,
         `${r.episodes} episodes${r.stopped_early ? ' (stopped early)' : ''} in ${r.seconds.toFixed(0)} s; best validation accuracy ${r.best_validation_accuracy.toFixed(3)} at episode ${r.best_episode}`,

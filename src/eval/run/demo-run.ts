@@ -56,6 +56,8 @@ export interface DemoOptions {
   reuse: boolean;
   command: string;
   log: (line: string) => void;
+  /** Training worker threads (TrainConfig `workers`; default: its default). */
+  workers?: number;
   /** Progress bar factory per training run. */
   progress?: (label: string, total: number) => { onStep: NonNullable<TrainerHooks['onStep']>; stop(): void };
 }
@@ -106,7 +108,7 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
   ensureCohort(o);
   const prepared = prepareCohort(readCohort(paths.cohort), DEFAULT_PREPROCESS, { seed: o.seed });
   o.log(`data: ${prepared.dataset.examples.length} recordings preprocessed; base ${prepared.classes.base.length} classes, novel ${prepared.classes.novel.join(', ')}`);
-  const training = trainConfigSchema.parse(o.budget.training);
+  const training = trainConfigSchema.parse({ ...o.budget.training, ...(o.workers === undefined ? {} : { workers: o.workers }) });
   const models: TrainedModelDir[] = [];
   try {
     const full = await trainVariant(o, prepared, paths.model, null, training);

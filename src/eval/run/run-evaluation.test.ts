@@ -7,8 +7,11 @@ import { initBackend } from '../../runtime/backend.js';
 import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
 import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
+import { prototypeVectors } from '../../train/model-dir.js';
+import { episodePredictions } from './episode-predictions.js';
 import { evaluationSettings } from './evaluation-settings.js';
-import { runEvaluation } from './run-evaluation.js';
+import { fineTunePredictions } from './fine-tune.js';
+import { modelMethod, runEvaluation } from './run-evaluation.js';
 
 describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
   let root: string;
@@ -36,6 +39,16 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
       for (const p of [...support, ...query]) expect(trainPatients.has(p)).toBe(false);
       for (const p of query) expect(support).not.toContain(p);
     }
+  });
+
+  it('answers with a softmax classifier fitted on each support set by default, and by nearest prototype when the config says so', () => {
+    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
+    if (!setting) throw new Error('expected a setting');
+    const vectors = prototypeVectors(trained, setting.pool);
+    expect(trained.extra.training.fewShotClassifier).toBe('support-softmax');
+    expect(modelMethod('full', trained).predict(setting)).toEqual(fineTunePredictions(setting.episodes, setting.pool, vectors));
+    const prototypeModel = { ...trained, extra: { ...trained.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } } };
+    expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(episodePredictions(setting.episodes, setting.pool, vectors));
   });
 
   it('scores the full model and every baseline on the same episodes, without leaking tensors', () => {

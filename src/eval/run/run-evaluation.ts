@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Example } from '../../data/dataset.js';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import { describeSpace } from '../../fewshot/prototype-space.js';
+import { classifierOf } from '../../fewshot/support-classifier.js';
 import { prototypeVectors, type TrainedModelDir } from '../../train/model-dir.js';
 import { Validator } from '../../train/validate.js';
 import type { StepRecord } from '../../train/trainer.js';
@@ -23,12 +24,13 @@ export interface RunEvaluationOptions extends SettingsOptions {
 }
 
 /**
- * A model's fused embeddings as an evaluation method: nearest prototype for meta-trained models,
- * fine-tuning a new classifier on the support set for supervised-pretrained ones.
+ * A model's vectors in its prototype space as an evaluation method, classified the way the model
+ * classifies ({@link classifierOf}): a softmax classifier fitted on each episode's support set, or
+ * the nearest prototype.
  */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
   const embed = (pool: readonly Example[]): Float32Array[] => prototypeVectors(trained, pool);
-  return trained.extra.training.objective === 'supervised' ? embeddingMethod(name, embed, fineTunePredictions) : embeddingMethod(name, embed);
+  return classifierOf(trained.extra.training) === 'support-softmax' ? embeddingMethod(name, embed, fineTunePredictions) : embeddingMethod(name, embed);
 }
 
 /**

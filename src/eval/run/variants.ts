@@ -18,7 +18,7 @@ export interface Variant {
  * episode's support set (Chen et al. 2019).
  */
 export const TRAINED_BASELINES: readonly Variant[] = [
-  { name: 'ecg-only-protonet', question: 'what the clinical context adds', training: { clinicalInput: 'blank', contrastiveWeight: 0, lambda2: 0 } },
+  { name: 'ecg-only-protonet', question: 'what the clinical context adds', training: { clinicalInput: 'blank', contrastiveWeight: 0, lambda2: 0, fewShotClassifier: 'prototype' } },
   { name: 'supervised-finetune', question: 'what episodic meta-training adds over supervised pretraining + fine-tuning on the support set', training: { objective: 'supervised', contrastiveWeight: 0, lambda2: 0 } },
 ];
 
