@@ -115,10 +115,10 @@ export class EpisodicTask {
     const c = this.config;
     const head = this.head;
     const out = outputs[0] as ModelOutputs;
-    const global = (x: tf.Tensor2D): tf.Scalar => globalClassificationLoss(x, head?.w as tf.Tensor2D, head?.b as tf.Tensor1D, episode.labels);
+    const headLoss = (x: tf.Tensor2D): tf.Scalar => globalClassificationLoss(x, head?.w as tf.Tensor2D, head?.b as tf.Tensor1D, episode.labels);
     if (c.objective === 'supervised') {
       return tf.tidy(() => {
-        const total = global(out.fused);
+        const total = headLoss(out.fused);
         return { total, parts: tf.stack([tf.scalar(0), total, tf.scalar(0), tf.scalar(0)]) as tf.Tensor1D };
       });
     }
@@ -145,7 +145,7 @@ export class EpisodicTask {
           ecgEmbeddingB: b.ecgEmbedding,
         }, c.eta);
       }
-      const globalPart = c.lambda3 > 0 ? global(out.ecgEmbedding) : tf.scalar(0);
+      const globalPart = c.lambda3 > 0 ? headLoss(out.ecgEmbedding) : tf.scalar(0);
       const total = tf.add(
         totalLoss({ contrastive: contrastivePart, class: classPart, consistency: consistencyPart }, { lambda1: c.lambda1, lambda2: c.lambda2 }),
         tf.mul(c.lambda3, globalPart),
@@ -169,7 +169,7 @@ export class EpisodicTask {
    */
   async trainStep(episode: TrainingEpisode): Promise<TrainStepResult> {
     const r = await this.runner.step(this.forwardStep(episode), this.optimizer, this.head ? [this.head.w, this.head.b] : []);
-    const [contrastive, classPart, consistency, global] = r.parts as [number, number, number, number];
-    return { loss: r.loss, parts: { contrastive, class: classPart, consistency, global }, mainBusyMs: r.mainBusyMs };
+    const [contrastive, classPart, consistency, globalPart] = r.parts as [number, number, number, number];
+    return { loss: r.loss, parts: { contrastive, class: classPart, consistency, global: globalPart }, mainBusyMs: r.mainBusyMs };
   }
 }
