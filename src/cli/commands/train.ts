@@ -28,10 +28,11 @@ export function loadPrepared(
     ...(opts.minBase === undefined ? {} : { minBase: opts.minBase }),
     onRow: (done, total) => {
       if (done === total || done - last >= 200) {
-        process.stderr.write(`\rpreprocessing ${done}/${total} recordings`);
+        // A terminal redraws one line; a log file gets one line per update.
+        process.stderr.write(process.stderr.isTTY ? `\rpreprocessing ${done}/${total} recordings` : `preprocessing ${done}/${total} recordings\n`);
         last = done;
       }
-      if (done === total) process.stderr.write('\n');
+      if (done === total && process.stderr.isTTY) process.stderr.write('\n');
     },
   });
   return prepared;
