@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { clinicalSchemaSchema, type ClinicalContext, type ClinicalSchema } from '../../clinical/schema.js';
@@ -18,15 +18,25 @@ const IMPLIED_FIELDS = new Set(['age_years', 'sex']);
 type Report = (p: Omit<ManifestProblem, 'severity' | 'file'> & { severity?: ManifestProblem['severity'] }) => void;
 
 /**
- * Read and check a cohort folder (`manifest.csv` + `clinical-schema.json`), collecting every
- * problem with its line and column. The cohort is returned only when there is no error.
+ * The cohort folder a user named: the folder itself, or the folder of a `manifest.csv` path
+ * (`--manifest cohort/manifest.csv` and `--manifest cohort` mean the same cohort).
+ */
+export function cohortDirOf(path: string): string {
+  const abs = resolve(path);
+  return basename(abs) === MANIFEST_FILE && existsSync(abs) && statSync(abs).isFile() ? dirname(abs) : abs;
+}
+
+/**
+ * Read and check a cohort folder (`manifest.csv` + `clinical-schema.json`; `dir` may also be the
+ * manifest's own path), collecting every problem with its line and column. The cohort is returned
+ * only when there is no error.
  */
 export function inspectCohort(dir: string): { cohort: Cohort | null; problems: ManifestProblem[] } {
-  const absDir = resolve(dir);
+  const absDir = cohortDirOf(dir);
   const problems: ManifestProblem[] = [];
   const reporter = (file: string): Report => (p) => problems.push({ file, severity: 'error', ...p });
   if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
-    problems.push({ file: dir, line: 0, column: '', reason: 'not a cohort folder (no such directory)', severity: 'error' });
+    problems.push({ file: dir, line: 0, column: '', reason: `not a cohort folder or its ${MANIFEST_FILE} (no such directory)`, severity: 'error' });
     return { cohort: null, problems };
   }
   const schema = readSchema(absDir, reporter(SCHEMA_FILE));

@@ -40,6 +40,16 @@ describe('readCohort', () => {
     expect(d!.clinical.post_op_chd).toBe(true);
   });
 
+  it('reads the same cohort when given the path of its manifest.csv instead of its folder', () => {
+    const viaFile = readCohort(join(SMALL, 'manifest.csv'));
+    expect(viaFile.dir).toBe(readCohort(SMALL).dir);
+    expect(viaFile.rows).toHaveLength(4);
+  });
+
+  it('says a missing path is neither a cohort folder nor its manifest', () => {
+    expect(() => readCohort(join(SMALL, 'nope'))).toThrow(/not a cohort folder or its manifest\.csv/);
+  });
+
   it('has no problems on the valid fixture', () => {
     expect(validateCohort(SMALL)).toEqual([]);
   });

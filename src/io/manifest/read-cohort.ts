@@ -1,7 +1,7 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { FewbeatError } from '../../errors.js';
 import { formatProblem, MANIFEST_FILE, type Cohort, type ManifestProblem } from './cohort.js';
-import { inspectCohort } from './parse-cohort.js';
+import { cohortDirOf, inspectCohort } from './parse-cohort.js';
 
 /** How many problems a `readCohort` error message lists before "and N more". */
 const PROBLEMS_IN_MESSAGE = 3;
@@ -21,5 +21,5 @@ export function readCohort(dir: string): Cohort {
   const errors = problems.filter((p) => p.severity === 'error');
   const shown = errors.slice(0, PROBLEMS_IN_MESSAGE).map(formatProblem).join('; ');
   const more = errors.length > PROBLEMS_IN_MESSAGE ? `; and ${errors.length - PROBLEMS_IN_MESSAGE} more (run fewbeat cohort validate)` : '';
-  throw new FewbeatError(`invalid cohort, ${errors.length} problem${errors.length === 1 ? '' : 's'}: ${shown}${more}`, { file: join(resolve(dir), MANIFEST_FILE) });
+  throw new FewbeatError(`invalid cohort, ${errors.length} problem${errors.length === 1 ? '' : 's'}: ${shown}${more}`, { file: join(cohortDirOf(dir), MANIFEST_FILE) });
 }
