@@ -28,7 +28,7 @@ import { exportOnnx } from '../models/onnx/export.js';
 import { OnnxModelSession, type OnnxInput } from '../models/onnx/session.js';
 import { loadPreset } from '../models/presets.js';
 import type { Batch } from '../data/batch.js';
-import { batchTensors, runInProcess, type ForwardStep, type StepRunner } from '../train/parallel/forward-step.js';
+import { batchTensors, lossInProcess, runInProcess, type ForwardStep, type StepRunner } from '../train/parallel/forward-step.js';
 import { wasmHeapBytes } from '../train/parallel/protocol.js';
 import { WorkerPool } from '../train/parallel/worker-pool.js';
 import { Rng } from '../util/rng.js';
@@ -117,11 +117,7 @@ export class BenchWorkload {
 
   /** The bench loss of the episode, in process (training mode: it updates BatchNorm running statistics). */
   loss(): tf.Scalar {
-    return tf.tidy(() => {
-      const step = this.forwardStep();
-      const { total } = step.loss(step.batches.map((b) => this.model.forward(batchTensors(b), { training: true })));
-      return total;
-    });
+    return tf.tidy(() => lossInProcess(this.model, this.forwardStep()).total);
   }
 
   /** One Adam step on the episode, in process; returns the loss before the step. */

@@ -7,7 +7,7 @@ import { prototypeLogProbs, classPrototypes } from '../losses/prototypes.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
 import { totalLoss } from '../losses/total.js';
 import type { EpisodicModel, ModelOutputs } from './episodic-model.js';
-import { batchTensors as batchTensorsOf, InProcessRunner, type ForwardStep, type StepLoss, type StepRunner } from './parallel/forward-step.js';
+import { InProcessRunner, lossInProcess, type ForwardStep, type StepLoss, type StepRunner } from './parallel/forward-step.js';
 import type { TrainConfig } from './train-config.js';
 
 export { batchTensors } from './parallel/forward-step.js';
@@ -156,10 +156,7 @@ export class EpisodicTask {
 
   /** The loss of the episode, forwarded in process (training mode): [total, contrastive, class, consistency, global]. */
   losses(episode: TrainingEpisode): StepLoss {
-    return tf.tidy(() => {
-      const step = this.forwardStep(episode);
-      return step.loss(step.batches.map((b) => this.model.forward(batchTensorsOf(b), { training: true })));
-    });
+    return lossInProcess(this.model, this.forwardStep(episode));
   }
 
   /**

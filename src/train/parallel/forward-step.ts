@@ -56,14 +56,21 @@ export interface StepRunner {
 }
 
 /**
+ * The step's loss with its forward calls run in this thread (training mode, in list order: BatchNorm
+ * running statistics are updated). Intermediate tensors are released; the caller owns the result.
+ */
+export function lossInProcess(model: EpisodicModel, step: ForwardStep): StepLoss {
+  return tf.tidy(() => step.loss(step.batches.map((b) => model.forward(batchTensors(b), { training: true }))));
+}
+
+/**
  * The reference step, in this thread: L = loss(forward(b_1), …, forward(b_K)) inside
  * `tf.variableGrads`, then `optimizer.applyGradients`. Every tensor it makes is released.
  */
 export function runInProcess(model: EpisodicModel, step: ForwardStep, optimizer: tf.Optimizer, extraVariables: readonly tf.Variable[] = []): StepResult {
   let parts: tf.Tensor1D | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const outputs = step.batches.map((b) => model.forward(batchTensors(b), { training: true }));
-    const l = step.loss(outputs);
+    const l = lossInProcess(model, step);
     parts = tf.keep(l.parts);
     return l.total;
   }, [...model.trainableVariables(), ...extraVariables]);
