@@ -37,9 +37,13 @@ describe('the bench workload', () => {
     workload.dispose();
     expect(Object.keys(result).sort()).toEqual([
       'backend', 'infer_ecg_per_cpu_s_by_path', 'infer_ecg_per_s', 'infer_ecg_per_s_by_path', 'infer_path', 'params', 'peak_rss_mb', 'runs',
-      'train_step_cpu_ms_median', 'train_step_in_process_cpu_ms_median', 'train_step_in_process_ms_median', 'train_step_ms_median', 'train_workers',
+      'train_engine', 'train_step_cpu_ms_median', 'train_step_in_process_cpu_ms_median', 'train_step_in_process_ms_median', 'train_step_ms_by_runner',
+      'train_step_ms_median', 'train_workers',
     ]);
     expect(result.train_workers).toBe(1);
+    expect(result.train_engine).toBe('onnx');
+    expect(Object.keys(result.train_step_ms_by_runner)).toEqual(['tfjs in process', 'tfjs 1 workers', 'onnx 1 workers']);
+    expect(result.train_step_ms_median).toBe(result.train_step_ms_by_runner['onnx 1 workers']!.wall);
     expect(result.train_step_in_process_ms_median).toBeGreaterThan(0);
     expect(Object.keys(result.infer_ecg_per_s_by_path)).toEqual(['tfjs-wasm', 'onnxruntime-1t']);
     expect(result.infer_ecg_per_s).toBe(Math.max(...Object.values(result.infer_ecg_per_s_by_path)));
@@ -48,16 +52,26 @@ describe('the bench workload', () => {
     expect(result.peak_rss_mb).toBeGreaterThan(10);
   });
 
-  it('records peak RSS and flat tensor counts, main thread and workers, over a training run', async () => {
+  it('records peak RSS and flat tensor counts, main thread and workers, over a tfjs training run', async () => {
     await initBackend('wasm');
     const workload = new BenchWorkload(3, small);
-    const memory = await runTrainingMemory(workload, 4, 1, 1);
+    const memory = await runTrainingMemory(workload, 4, 1, 'tfjs', 1);
     workload.dispose();
     expect(memory.rss_mb).toHaveLength(3);
     expect(memory.peak_rss_mb).toBeGreaterThanOrEqual(Math.max(...memory.rss_mb) - 1);
     expect(memory.main_tensors[1]).toBe(memory.main_tensors[0]);
     expect(memory.worker_tensors).toHaveLength(1);
     expect(memory.worker_tensors[0]![1]).toBe(memory.worker_tensors[0]![0]);
+  });
+
+  it('keeps the main thread\'s tensor count flat over an ONNX-engine training run', async () => {
+    await initBackend('wasm');
+    const workload = new BenchWorkload(3, small);
+    const memory = await runTrainingMemory(workload, 4, 1, 'onnx', 1);
+    workload.dispose();
+    expect(memory.engine).toBe('onnx');
+    expect(memory.rss_mb).toHaveLength(3);
+    expect(memory.main_tensors[1]).toBe(memory.main_tensors[0]);
   });
 
   it('times each run after the warm-up', async () => {

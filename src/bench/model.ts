@@ -31,6 +31,7 @@ import type { Batch } from '../data/batch.js';
 import { batchTensors, lossInProcess, runInProcess, type ForwardStep, type StepRunner } from '../train/parallel/forward-step.js';
 import { wasmHeapBytes } from '../train/parallel/protocol.js';
 import { WorkerPool } from '../train/parallel/worker-pool.js';
+import { createStepRunner } from '../train/step-runner.js';
 import { Rng } from '../util/rng.js';
 import { median, timeRuns, type RunTimes } from './timing.js';
 
@@ -160,13 +161,17 @@ export class BenchWorkload {
 /** Figures of one `fewbeat bench` run. */
 export interface BenchResult {
   params: number;
-  /** Wall time of a train step (median) on `train_workers` worker threads (in process when 0). */
+  /** Wall time of a train step (median) with engine `train_engine` on `train_workers` worker threads (in process when 0). */
   train_step_ms_median: number;
+  /** What computed the timed step: `onnx` (the trunk on ONNX Runtime) or `tfjs`. */
+  train_engine: string;
   /** CPU time of a train step (median, all threads of the process): robust when other processes share the cores. */
   train_step_cpu_ms_median: number;
   /** Worker threads of the timed train step (0 = in process). */
   train_workers: number;
-  /** Wall and CPU time of the in-process train step (one thread), for comparison; equal to the above when `train_workers` is 0. */
+  /** Median wall and CPU ms of every step runner timed: `tfjs in process`, `tfjs N workers`, `onnx N workers`. */
+  train_step_ms_by_runner: Record<string, { wall: number; cpu: number }>;
+  /** Wall and CPU time of the in-process tfjs train step (one thread), for comparison. */
   train_step_in_process_ms_median: number;
   train_step_in_process_cpu_ms_median: number;
   /** ECG/s on the fastest inference path, named by `infer_path`. */
@@ -193,6 +198,8 @@ export interface BenchOptions {
   onnxThreads?: readonly number[];
   /** Worker threads for the train step (0 = in process only). @default 0 */
   workers?: number;
+  /** Engine of the reported train step (see TrainConfig `engine`). @default 'onnx' */
+  engine?: 'onnx' | 'tfjs';
 }
 
 /**
@@ -201,15 +208,24 @@ export interface BenchOptions {
  */
 export async function runBench(workload: BenchWorkload, opts: BenchOptions): Promise<BenchResult> {
   const inferWarmup = Math.min(opts.warmup, 2);
-  const inProcess = await timeRuns(() => workload.trainStep(), opts.runs, opts.warmup);
   const workers = opts.workers ?? 0;
+  const engine = opts.engine ?? 'onnx';
+  const inProcess = await timeRuns(() => workload.trainStep(), opts.runs, opts.warmup);
+  const byRunner: Record<string, { wall: number; cpu: number }> = {};
+  const recordStep = (name: string, t: RunTimes): void => {
+    byRunner[name] = { wall: round1(median(t.wall)), cpu: round1(median(t.cpu)) };
+  };
+  recordStep('tfjs in process', inProcess);
   let step = inProcess;
-  if (workers > 0) {
-    const pool = await WorkerPool.create(workload.model, workers);
+  const others: Array<'tfjs' | 'onnx'> = workers > 0 ? ['tfjs', 'onnx'] : ['onnx'];
+  for (const other of others) {
+    const runner = await createStepRunner(workload.model, { engine: other, workers });
     try {
-      step = await timeRuns(() => workload.trainStepOn(pool), opts.runs, opts.warmup);
+      const times = await timeRuns(() => workload.trainStepOn(runner), opts.runs, opts.warmup);
+      recordStep(`${other} ${workers > 0 ? `${workers} workers` : 'in process'}`, times);
+      if (other === engine) step = times;
     } finally {
-      await pool.dispose();
+      await runner.dispose();
     }
   }
   const byPath: Record<string, number> = {};
@@ -235,7 +251,9 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
     params: workload.params(),
     train_step_ms_median: round1(median(step.wall)),
     train_step_cpu_ms_median: round1(median(step.cpu)),
+    train_engine: engine,
     train_workers: workers,
+    train_step_ms_by_runner: byRunner,
     train_step_in_process_ms_median: round1(median(inProcess.wall)),
     train_step_in_process_cpu_ms_median: round1(median(inProcess.cpu)),
     infer_ecg_per_s: best,
@@ -251,6 +269,7 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
 /** Memory of a long bench training run (issue 6: peak RSS ≤ 1.5 GB, tensor count flat). */
 export interface TrainingMemory {
   episodes: number;
+  engine: string;
   workers: number;
   /** Peak resident set of the whole process, worker threads included (MB). */
   peak_rss_mb: number;
@@ -269,10 +288,11 @@ export interface TrainingMemory {
  * Train `episodes` bench steps (on `workers` threads, or in process for 0) and record memory;
  * `onSample(episode, rssMb)` sees each RSS sample as it is taken.
  */
-export async function runTrainingMemory(workload: BenchWorkload, episodes: number, workers: number, every = 50, onSample?: (episode: number, rssMb: number) => void): Promise<TrainingMemory> {
+export async function runTrainingMemory(workload: BenchWorkload, episodes: number, workers: number, engine: 'onnx' | 'tfjs', every = 50, onSample?: (episode: number, rssMb: number) => void): Promise<TrainingMemory> {
   const started = performance.now();
-  const pool = workers > 0 ? await WorkerPool.create(workload.model, workers) : null;
-  const step = (): Promise<number> | number => (pool ? workload.trainStepOn(pool) : workload.trainStep());
+  const runner = await createStepRunner(workload.model, { engine, workers });
+  const pool = runner instanceof WorkerPool ? runner : null;
+  const step = (): Promise<number> => workload.trainStepOn(runner);
   try {
     await step();
     const firstMain = tf.memory().numTensors;
@@ -286,7 +306,7 @@ export async function runTrainingMemory(workload: BenchWorkload, episodes: numbe
     }
     const lastWorkers = pool?.workerTensorCounts() ?? [];
     return {
-      episodes, workers,
+      episodes, engine, workers,
       peak_rss_mb: round1(process.resourceUsage().maxRSS / 1024),
       rss_mb: rss,
       main_tensors: [firstMain, tf.memory().numTensors],
@@ -295,7 +315,7 @@ export async function runTrainingMemory(workload: BenchWorkload, episodes: numbe
       seconds: round1((performance.now() - started) / 1000),
     };
   } finally {
-    await pool?.dispose();
+    await runner.dispose();
   }
 }
 

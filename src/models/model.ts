@@ -22,7 +22,7 @@ export interface ModelInput {
 }
 
 /** What {@link FewbeatModel.forward} returns; the caller disposes it (e.g. `tf.dispose(Object.values(out))`). */
-export interface ModelOutput {
+export type ModelOutput = {
   /** h [B, D], the ECG embedding (never sees the clinical input). */
   ecgEmbedding: tf.Tensor2D;
   /** g [B, Dc], the clinical embedding. */
@@ -35,7 +35,7 @@ export interface ModelOutput {
   clinProj: tf.Tensor2D;
   /** exp(min(s, logitScaleMax)), the inverse temperature 1/τ. */
   logitScale: tf.Scalar;
-}
+};
 
 /**
  * fewbeat's multimodal encoder: ECG encoder, clinical encoder, fusion, two projection heads and
@@ -90,21 +90,47 @@ export class FewbeatModel {
   forward(x: ModelInput, opts: { training: boolean }): ModelOutput {
     this.checkInput(x);
     return tf.tidy(() => {
-      const { training } = opts;
-      const stem = this.ecgEncoder.stem(x.ecg, x.leadMask, training); // [B, T0, C0]
-      const features = this.ecgEncoder.blocks(stem, training); // [B, T', C]
-      const ecgEmbedding = this.ecgEncoder.embed(features); // [B, D]
-      const clinicalEmbedding = this.clinicalEncoder.apply(x.clinical); // [B, Dc]
-      const fused = this.fusion.fuse({ stem, features, ecgEmbedding, clinicalEmbedding, clinical: x.clinical, training }); // [B, D]
-      return {
-        ecgEmbedding,
-        clinicalEmbedding,
-        fused,
-        ecgProj: this.ecgHead.apply(ecgEmbedding), // [B, P]
-        clinProj: this.clinicalHead.apply(clinicalEmbedding), // [B, P]
-        logitScale: tf.exp(tf.minimum(this.logScale, this.config.logitScaleMax)) as tf.Scalar,
-      };
+      const stem = this.ecgEncoder.stem(x.ecg, x.leadMask, opts.training); // [B, T0, C0]
+      const features = this.ecgEncoder.blocks(stem, opts.training); // [B, T', C]
+      return this.outputs(x, stem, features, opts.training);
     });
+  }
+
+  /**
+   * {@link forward} with the ECG feature map F = blocks(stem(x)) [B, T', C] computed elsewhere (the
+   * ONNX Runtime trunk of `OnnxTrunkRunner`): everything after F — embedding, clinical encoder,
+   * fusion, projections — runs here, so gradients reach F. Not for early (FiLM) fusion, which
+   * re-runs the blocks. The outputs belong to the caller.
+   */
+  forwardFromFeatures(x: ModelInput, features: tf.Tensor3D, opts: { training: boolean }): ModelOutput {
+    this.checkInput(x);
+    const [steps, channels] = this.featureShape();
+    if (features.rank !== 3 || features.shape[0] !== x.ecg.shape[0] || features.shape[1] !== steps || features.shape[2] !== channels) {
+      throw new FewbeatError(`model input: features have shape [${features.shape.join(',')}], expected [${x.ecg.shape[0]},${steps},${channels}]`);
+    }
+    if (this.config.fusion === 'early') throw new FewbeatError('model: early (FiLM) fusion re-runs the residual blocks, so it cannot start from a feature map');
+    return tf.tidy(() => this.outputs(x, null, features, opts.training));
+  }
+
+  /** [T', C], the shape of the ECG feature map of one recording. */
+  featureShape(): [number, number] {
+    const { samples, stemStride, blocks } = this.config.ecg;
+    const steps = blocks.reduce((t, b) => Math.ceil(t / b.stride), Math.ceil(samples / stemStride));
+    return [steps, (blocks[blocks.length - 1] as { out: number }).out];
+  }
+
+  private outputs(x: ModelInput, stem: tf.Tensor3D | null, features: tf.Tensor3D, training: boolean): ModelOutput {
+    const ecgEmbedding = this.ecgEncoder.embed(features); // [B, D]
+    const clinicalEmbedding = this.clinicalEncoder.apply(x.clinical); // [B, Dc]
+    const fused = this.fusion.fuse({ stem, features, ecgEmbedding, clinicalEmbedding, clinical: x.clinical, training }); // [B, D]
+    return {
+      ecgEmbedding,
+      clinicalEmbedding,
+      fused,
+      ecgProj: this.ecgHead.apply(ecgEmbedding), // [B, P]
+      clinProj: this.clinicalHead.apply(clinicalEmbedding), // [B, P]
+      logitScale: tf.exp(tf.minimum(this.logScale, this.config.logitScaleMax)) as tf.Scalar,
+    };
   }
 
   private checkInput(x: ModelInput): void {

@@ -78,10 +78,18 @@ export const trainConfigSchema = z.object({
    */
   fewShotClassifier: z.enum(['prototype', 'support-softmax']).default('support-softmax'),
   /**
-   * Worker threads that run the forward and backward passes of each step (`WorkerPool`); 0 runs
-   * in process. The result does not depend on it beyond float rounding.
+   * Worker threads that run the forward and backward passes of each step (`TrunkPool` with the
+   * `onnx` engine, `WorkerPool` with `tfjs`); 0 runs in process. The result does not depend on it
+   * beyond float rounding.
    */
   workers: z.number().int().min(0).max(16).default(defaultWorkerCount),
+  /**
+   * What computes a step (src/train/step-runner.ts): `onnx` runs the ECG encoder's convolutional
+   * trunk, forward and backward, on ONNX Runtime's native kernels (`OnnxTrunkRunner`; the rest of
+   * the model, the loss and Adam stay in tfjs), `tfjs` runs everything in tfjs (wasm). Early (FiLM)
+   * fusion always uses `tfjs`. The result does not depend on it beyond float rounding.
+   */
+  engine: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Add a second recording of each episode patient that has one, as extra contrastive positives. */
   extraPositives: z.boolean().default(true),
   augment: z

@@ -12,9 +12,9 @@ import { loadPreset } from '../models/presets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EpisodicTask } from './episodic-task.js';
-import { WorkerPool } from './parallel/worker-pool.js';
 import { modelCard } from './model-card.js';
 import type { ModelDirExtra } from './model-dir.js';
+import { createStepRunner } from './step-runner.js';
 import type { TrainConfig } from './train-config.js';
 import { trainEpisodes, type LoopTiming, type TrainerHooks, type TrainerState } from './trainer.js';
 import { feasibleShape, Validator } from './validate.js';
@@ -92,8 +92,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     cohort: prepared.dataset.cohort.dir,
     preset: options.preset,
   };
-  const workers = training.workers > 0 ? await WorkerPool.create(model, training.workers) : undefined;
-  const task = new EpisodicTask(model, training, optimizer, { dim: config.ecg.embedDim, classes: classIndex.size }, workers);
+  const runner = await createStepRunner(model, training);
+  const task = new EpisodicTask(model, training, optimizer, { dim: config.ecg.embedDim, classes: classIndex.size }, runner);
   const timing = {} as LoopTiming;
   let state: TrainerState;
   try {
@@ -107,7 +107,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       },
     });
   } finally {
-    await workers?.dispose();
+    await runner.dispose();
     task.dispose();
     optimizer.dispose();
     model.dispose();

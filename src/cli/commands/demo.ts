@@ -4,7 +4,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { trainingProgressBar } from '../../train/progress-bar.js';
 import { emit, parseNumberOption } from '../output.js';
 import { summaryTable } from './eval.js';
-import { parseWorkers, WORKERS_HELP } from './train.js';
+import { ENGINE_HELP, parseEngine, parseWorkers, WORKERS_HELP } from './train.js';
 
 /** A progress bar per training run, on stderr. */
 export function progressBars(label: string, total: number) {
@@ -21,14 +21,17 @@ export function register(program: Command): void {
     .option('--reuse', 'keep the cohort and models already in --out (and resume their checkpoints); train only what is missing')
     .option('--seed <n>', 'seed of cohort, training and episodes', '1')
     .option('--workers <n>', WORKERS_HELP)
+    .option('--engine <name>', ENGINE_HELP)
     .option('--json', 'print metrics.json instead of the table')
-    .action(async (opts: { out: string; quick?: boolean; withAblations?: boolean; reuse?: boolean; seed: string; workers?: string; json?: boolean }) => {
+    .action(async (opts: { out: string; quick?: boolean; withAblations?: boolean; reuse?: boolean; seed: string; workers?: string; engine?: string; json?: boolean }) => {
       const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
       const workers = parseWorkers(opts.workers);
+      const engine = parseEngine(opts.engine);
       await initBackend();
       const { metrics, seconds } = await runDemo({
         out: opts.out, budget: opts.quick ? QUICK_DEMO : FULL_DEMO, seed, ablations: !!opts.withAblations, reuse: !!opts.reuse,
         ...(workers === undefined ? {} : { workers }),
+        ...(engine === undefined ? {} : { engine }),
         command: `fewbeat ${process.argv.slice(2).join(' ')}`.trim(),
         log: (line) => process.stderr.write(`${line}\n`),
         progress: progressBars,

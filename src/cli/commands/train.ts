@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../data/preprocess.js';
 import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
+import { UsageError } from '../../errors.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { initBackend } from '../../runtime/backend.js';
 import { trainingProgressBar } from '../../train/progress-bar.js';
@@ -46,6 +47,15 @@ export function parseWorkers(raw: string | undefined): number | undefined {
 /** Help text of `--workers`. */
 export const WORKERS_HELP = 'worker threads for training steps, 0 = in process (default 2 on a machine with at least 2 cores)';
 
+/** `--engine onnx|tfjs` (undefined when the flag is absent). */
+export function parseEngine(raw: string | undefined): TrainConfig['engine'] | undefined {
+  if (raw === undefined || raw === 'onnx' || raw === 'tfjs') return raw;
+  throw new UsageError(`option --engine: expected onnx or tfjs, got '${raw}'`);
+}
+
+/** Help text of `--engine`. */
+export const ENGINE_HELP = 'what computes a training step: onnx (the ECG trunk on ONNX Runtime, default) or tfjs (everything on the tfjs wasm backend)';
+
 /** Episode-shape and budget flags shared by train, demo and ablate. */
 export interface TrainFlags {
   episodes?: string;
@@ -53,6 +63,7 @@ export interface TrainFlags {
   shots?: string;
   queries?: string;
   workers?: string;
+  engine?: string;
 }
 
 /** The training configuration from defaults and flags. */
@@ -60,9 +71,11 @@ export function trainConfigFromFlags(flags: TrainFlags, base: Partial<TrainConfi
   const n = (name: string, raw: string | undefined): Record<string, number> =>
     raw === undefined ? {} : { [name]: parseNumberOption(`--${name}`, raw, { integer: true, min: 1 }) };
   const workers = parseWorkers(flags.workers);
+  const engine = parseEngine(flags.engine);
   return trainConfigSchema.parse({
     ...base, ...n('episodes', flags.episodes), ...n('ways', flags.ways), ...n('shots', flags.shots), ...n('queries', flags.queries),
     ...(workers === undefined ? {} : { workers }),
+    ...(engine === undefined ? {} : { engine }),
   });
 }
 
@@ -80,6 +93,7 @@ export function register(program: Command): void {
     .option('--novel <classes>', 'comma-separated novel classes held out of training (default: jet,avb2_mobitz2,aflutter,vt,brugada)')
     .option('--seed <n>', 'random seed', '1')
     .option('--workers <n>', WORKERS_HELP)
+    .option('--engine <name>', ENGINE_HELP)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--json', 'machine-readable summary')
     .action(async (opts: TrainFlags & { manifest: string; out: string; preset: string; base?: string; novel?: string; seed: string; resume?: boolean; json?: boolean }) => {
@@ -105,6 +119,7 @@ export function register(program: Command): void {
         novel: result.extra.classes.novel,
         seconds: result.seconds,
         workers: training.workers,
+        engine: training.engine,
       }, opts, (r) => [
         `model written to ${r.model}`,
         `${r.episodes} episodes${r.stopped_early ? ' (stopped early)' : ''} in ${r.seconds.toFixed(0)} s; best validation accuracy ${r.best_validation_accuracy.toFixed(3)} at episode ${r.best_episode}`,

@@ -58,6 +58,8 @@ export interface DemoOptions {
   log: (line: string) => void;
   /** Training worker threads (TrainConfig `workers`; default: its default). */
   workers?: number;
+  /** Training step engine (TrainConfig `engine`; default: its default). */
+  engine?: TrainConfig['engine'];
   /** Progress bar factory per training run. */
   progress?: (label: string, total: number) => { onStep: NonNullable<TrainerHooks['onStep']>; stop(): void };
 }
@@ -108,7 +110,7 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
   ensureCohort(o);
   const prepared = prepareCohort(readCohort(paths.cohort), DEFAULT_PREPROCESS, { seed: o.seed });
   o.log(`data: ${prepared.dataset.examples.length} recordings preprocessed; base ${prepared.classes.base.length} classes, novel ${prepared.classes.novel.join(', ')}`);
-  const training = trainConfigSchema.parse({ ...o.budget.training, ...(o.workers === undefined ? {} : { workers: o.workers }) });
+  const training = trainConfigSchema.parse({ ...o.budget.training, ...(o.workers === undefined ? {} : { workers: o.workers }), ...(o.engine === undefined ? {} : { engine: o.engine }) });
   const models: TrainedModelDir[] = [];
   try {
     const full = await trainVariant(o, prepared, paths.model, null, training);

@@ -32,6 +32,7 @@ export class FilmFusion implements Fusion {
   }
 
   fuse({ stem, clinicalEmbedding, training }: FusionInputs): tf.Tensor2D {
+    if (!stem) throw new Error('FiLM fusion re-runs the residual blocks from the stem, which this forward pass did not compute');
     const modulations: Modulation[] = this.generators.map((generator, i) => {
       const channels = this.encoder.blockChannels[i] as number;
       const [scale, shift] = tf.split(generator.apply(clinicalEmbedding), [channels, channels], 1) as [tf.Tensor2D, tf.Tensor2D]; // [B, C], [B, C]

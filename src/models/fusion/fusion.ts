@@ -2,8 +2,11 @@ import type * as tf from '@tensorflow/tfjs';
 
 /** What a fusion module may look at to produce the fused embedding z. */
 export interface FusionInputs {
-  /** Stem output [B, T0, stemChannels] (early fusion re-runs the blocks from here). */
-  stem: tf.Tensor3D;
+  /**
+   * Stem output [B, T0, stemChannels] (early fusion re-runs the blocks from here); null when the
+   * feature map was computed outside the model (`FewbeatModel.forwardFromFeatures`).
+   */
+  stem: tf.Tensor3D | null;
   /** Unconditioned ECG feature map F [B, T', C_last]. */
   features: tf.Tensor3D;
   /** ECG embedding h [B, D]. */

@@ -4,7 +4,7 @@ import { batchNormTraining } from '../kernels/batch-norm.js';
 import type { ParameterStore } from '../parameter-store.js';
 
 /** Running statistics of one stream of activations through a BatchNorm layer. */
-interface RunningStats {
+export interface RunningStats {
   mean: tf.Variable;
   variance: tf.Variable;
 }
@@ -59,19 +59,23 @@ export class BatchNorm {
     if (training) {
       const count = x.shape[0] * x.shape[1];
       return batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon, (mean, variance) =>
-        this.updateRunning(running, mean, variance, count));
+        updateRunningStatistics(running, mean, variance, count, this.momentum));
     }
     const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(running.variance, this.epsilon))); // [C]
     const shift = tf.sub(this.beta, tf.mul(running.mean, scale)); // [C]
     return tf.add(tf.mul(x, scale), shift);
   }
+}
 
-  private updateRunning(running: RunningStats, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
-    const m = this.momentum;
-    const unbiased = count > 1 ? count / (count - 1) : 1;
-    tf.tidy(() => {
-      running.mean.assign(tf.add(tf.mul(running.mean, 1 - m), tf.mul(mean, m)));
-      running.variance.assign(tf.add(tf.mul(running.variance, 1 - m), tf.mul(variance, m * unbiased)));
-    });
-  }
+/**
+ * running ← (1 − m)·running + m·batch, the variance made unbiased (×N/(N − 1), as PyTorch does),
+ * from the batch statistics of N = B·T values per channel. Used by {@link BatchNorm} and by
+ * trainers that compute the batch statistics elsewhere (the ONNX Runtime trunk).
+ */
+export function updateRunningStatistics(running: RunningStats, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number, momentum: number): void {
+  const unbiased = count > 1 ? count / (count - 1) : 1;
+  tf.tidy(() => {
+    running.mean.assign(tf.add(tf.mul(running.mean, 1 - momentum), tf.mul(mean, momentum)));
+    running.variance.assign(tf.add(tf.mul(running.variance, 1 - momentum), tf.mul(variance, momentum * unbiased)));
+  });
 }

@@ -10,7 +10,26 @@
  *     h    = Dense(mean over time of F)                 [B, D]
  */
 import type { ModelConfig } from '../config.js';
+import type { OnnxGraphBuilder } from './graph-builder.js';
 import type { FeatureMap, OnnxLayers } from './layers.js';
+
+/**
+ * Absent leads zeroed, then (`rescale`) the rest scaled by L / max(1, Σ m) or (`channels`) the
+ * mask appended as L constant channels, as `applyLeadMask`.
+ * @param ecg [B, T, L] @param mask [B, L] @returns [B, T, L] or [B, T, 2L]
+ */
+export function leadMaskedGraph(g: OnnxGraphBuilder, ecg: string, mask: string, config: ModelConfig): string {
+  const { leads, leadMask } = config.ecg;
+  const perLead = g.node('Unsqueeze', [mask, g.ints([1])]); // [B, 1, L]
+  if (leadMask === 'channels') {
+    const masked = g.node('Mul', [ecg, perLead]);
+    const broadcast = g.node('Expand', [perLead, g.node('Shape', [ecg])]); // [B, T, L]
+    return g.node('Concat', [masked, broadcast], { axis: 2 }); // [B, T, 2L]
+  }
+  const present = g.node('Max', [g.node('ReduceSum', [mask, g.ints([1])], { keepdims: 1 }), g.scalar(1)]); // [B, 1]
+  const gain = g.node('Div', [g.node('Mul', [perLead, g.scalar(leads)]), g.node('Unsqueeze', [present, g.ints([2])])]); // [B, 1, L]
+  return g.node('Mul', [ecg, gain]); // [B, T, L]
+}
 
 /** A FiLM modulation of one block's main path, each [B, C, 1, 1]: y ← y ⊙ gain + shift (gain = 1 + scale). */
 export interface OnnxModulation {
@@ -30,29 +49,10 @@ export class EcgEncoderGraph {
     private readonly config: ModelConfig,
   ) {}
 
-  /**
-   * Absent leads zeroed, then (`rescale`) the rest scaled by L / max(1, Σ m) or (`channels`) the
-   * mask appended as L constant channels, as `applyLeadMask`.
-   * @param ecg [B, T, L] @param mask [B, L] @returns [B, T, L] or [B, T, 2L]
-   */
-  private leadMasked(ecg: string, mask: string): string {
-    const g = this.layers.g;
-    const { leads, leadMask } = this.config.ecg;
-    const perLead = g.node('Unsqueeze', [mask, g.ints([1])]); // [B, 1, L]
-    if (leadMask === 'channels') {
-      const masked = g.node('Mul', [ecg, perLead]);
-      const broadcast = g.node('Expand', [perLead, g.node('Shape', [ecg])]); // [B, T, L]
-      return g.node('Concat', [masked, broadcast], { axis: 2 }); // [B, T, 2L]
-    }
-    const present = g.node('Max', [g.node('ReduceSum', [mask, g.ints([1])], { keepdims: 1 }), g.scalar(1)]); // [B, 1]
-    const gain = g.node('Div', [g.node('Mul', [perLead, g.scalar(leads)]), g.node('Unsqueeze', [present, g.ints([2])])]); // [B, 1, L]
-    return g.node('Mul', [ecg, gain]); // [B, T, L]
-  }
-
   /** @param ecg [B, T, L] @param mask [B, L] @returns s [B, C0, 1, T0] */
   stem(ecg: string, mask: string): FeatureMap {
     const g = this.layers.g;
-    const channelsFirst = g.node('Transpose', [this.leadMasked(ecg, mask)], { perm: [0, 2, 1] }); // [B, C, T]
+    const channelsFirst = g.node('Transpose', [leadMaskedGraph(this.layers.g, ecg, mask, this.config)], { perm: [0, 2, 1] }); // [B, C, T]
     const x = g.node('Unsqueeze', [channelsFirst, g.ints([2])]); // [B, C, 1, T]
     const s = this.layers.convBn({ name: x, length: this.config.ecg.samples }, 'ecg.stem', this.config.ecg.stemStride);
     return { name: g.node('Relu', [s.name]), length: s.length };

@@ -10,7 +10,8 @@ const { onnx } = onnxProto;
 /** The operator set the exporter targets (supported by onnxruntime ≥ 1.13 and IR version 8). */
 export const ONNX_OPSET = 17;
 
-type AttributeValue = number | number[] | string;
+/** An attribute: an integer number is an INT, others FLOAT; `{ float: v }` forces FLOAT (e.g. ε = 0). */
+type AttributeValue = number | number[] | string | { float: number };
 
 /** One input or output of the graph: a float32 tensor with a symbolic batch dimension. */
 export interface GraphValue {
@@ -68,6 +69,7 @@ export class OnnxGraphBuilder {
       const A = onnx.AttributeProto.AttributeType;
       if (typeof v === 'string') return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(v) });
       if (Array.isArray(v)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: v });
+      if (typeof v === 'object') return onnx.AttributeProto.create({ name, type: A.FLOAT, f: v.float });
       return Number.isInteger(v) ? onnx.AttributeProto.create({ name, type: A.INT, i: v }) : onnx.AttributeProto.create({ name, type: A.FLOAT, f: v });
     });
     this.nodes.push(onnx.NodeProto.create({ opType: op, input: [...inputs], output: [out], attribute, name: out }));

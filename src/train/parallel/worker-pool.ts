@@ -6,6 +6,7 @@ import type { ModelOutputs } from '../episodic-model.js';
 import type { ForwardStep, StepResult, StepRunner } from './forward-step.js';
 import { OUTPUT_KEYS, sharedClock, type FromWorker, type GradientsMessage, type OutputsMessage, type ToWorker, type UpstreamMessage } from './protocol.js';
 import { workerEntryUrl } from './worker-entry-url.js';
+import { WorkerHandle } from './worker-handle.js';
 import { replayRunningUpdates, WeightLayout } from './weight-layout.js';
 
 /**
@@ -26,59 +27,15 @@ export function assignCalls(rows: readonly number[], workers: number): number[][
   return assigned.map((calls) => calls.sort((a, b) => a - b));
 }
 
-/** One worker thread and the messages it has sent that nobody has taken yet. */
-class WorkerHandle {
-  private readonly inbox: FromWorker[] = [];
-  private waiter: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null = null;
-  private failure: Error | null = null;
+/** A training worker and its gradient port, with what it reported after its last step. */
+class TrainingWorker extends WorkerHandle<ToWorker, FromWorker> {
   /** tf.memory().numTensors in the worker after its last step. */
   numTensors = 0;
   /** Bytes of the worker's WebAssembly heap after its last step. */
   heapBytes = 0;
 
-  constructor(readonly index: number, readonly worker: Worker, readonly gradientPort: MessagePort) {
-    worker.on('message', (m: FromWorker) => {
-      if (this.waiter) {
-        const w = this.waiter;
-        this.waiter = null;
-        w.resolve(m);
-      } else this.inbox.push(m);
-    });
-    worker.on('error', (e) => this.fail(new Error(`training worker ${index} failed: ${e.message}`)));
-    worker.on('exit', (code) => this.fail(new Error(`training worker ${index} exited (code ${code})`)));
-  }
-
-  private fail(e: Error): void {
-    this.failure ??= e;
-    const w = this.waiter;
-    this.waiter = null;
-    w?.reject(this.failure);
-  }
-
-  /** The next message, which must be of `type` (a worker error becomes an Error here). */
-  async expect<T extends FromWorker['type']>(type: T, timeoutMs: number): Promise<Extract<FromWorker, { type: T }>> {
-    const next = this.inbox.shift();
-    const message = next ?? await new Promise<FromWorker>((resolve, reject) => {
-      if (this.failure) {
-        reject(this.failure);
-        return;
-      }
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new Error(`training worker ${this.index}: no '${type}' message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiter = {
-        resolve: (m) => { clearTimeout(timer); resolve(m); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      };
-    });
-    if (message.type === 'error') throw new Error(`training worker ${this.index}: ${message.message}`);
-    if (message.type !== type) throw new Error(`training worker ${this.index}: expected '${type}', got '${message.type}'`);
-    return message as Extract<FromWorker, { type: T }>;
-  }
-
-  post(message: ToWorker, transfer: Array<MessagePort | ArrayBuffer> = []): void {
-    this.worker.postMessage(message, transfer);
+  constructor(index: number, worker: Worker, readonly gradientPort: MessagePort) {
+    super('training worker', index, worker);
   }
 }
 
@@ -118,7 +75,7 @@ export class WorkerPool implements StepRunner {
 
   private constructor(
     private readonly model: FewbeatModel,
-    private readonly handles: WorkerHandle[],
+    private readonly handles: TrainingWorker[],
     shared: { weights: SharedArrayBuffer; signal: SharedArrayBuffer },
     private readonly timeoutMs: number,
   ) {
@@ -140,11 +97,11 @@ export class WorkerPool implements StepRunner {
       weights: new SharedArrayBuffer(layout.size * Float32Array.BYTES_PER_ELEMENT),
       signal: new SharedArrayBuffer(workers * Int32Array.BYTES_PER_ELEMENT),
     };
-    const entry = await workerEntryUrl();
+    const entry = await workerEntryUrl(import.meta.url, 'worker-entry');
     const backend = activeBackend() === 'cpu' ? 'cpu' : 'wasm';
     const handles = Array.from({ length: workers }, (_, slot) => {
       const channel = new MessageChannel();
-      const handle = new WorkerHandle(slot, new Worker(entry), channel.port1);
+      const handle = new TrainingWorker(slot, new Worker(entry), channel.port1);
       handle.post({ type: 'init', config: model.config, seed: model.seed, backend, weights: shared.weights, signal: shared.signal, slot, gradientPort: channel.port2, timeoutMs }, [channel.port2]);
       return handle;
     });
@@ -215,7 +172,7 @@ export class WorkerPool implements StepRunner {
    * Step 3: the loss and its gradients w.r.t. every output (posted to the workers) and the extra
    * variables (returned, to be applied with the model's).
    */
-  private upstream(id: number, step: ForwardStep, active: WorkerHandle[], assignment: number[][], outputs: OutputsMessage[], extraVariables: readonly tf.Variable[]): { loss: number; parts: number[]; extraGrads: tf.NamedTensorMap } {
+  private upstream(id: number, step: ForwardStep, active: TrainingWorker[], assignment: number[][], outputs: OutputsMessage[], extraVariables: readonly tf.Variable[]): { loss: number; parts: number[]; extraGrads: tf.NamedTensorMap } {
     const byCall: tf.Variable[][] = new Array<tf.Variable[]>(step.batches.length);
     active.forEach((h, i) => (assignment[h.index] as number[]).forEach((k, j) => {
       const wire = (outputs[i] as OutputsMessage).outputs[j] as OutputsMessage['outputs'][number];
@@ -286,7 +243,7 @@ export class WorkerPool implements StepRunner {
   }
 
   /** BatchNorm running statistics as after the calls in list order. */
-  private replayRunning(assignment: number[][], active: WorkerHandle[], outputs: OutputsMessage[], calls: number): void {
+  private replayRunning(assignment: number[][], active: TrainingWorker[], outputs: OutputsMessage[], calls: number): void {
     if (this.layout.running.length === 0) return;
     const afterEach = new Array<Float32Array>(calls);
     active.forEach((h, i) => (assignment[h.index] as number[]).forEach((k, j) => { afterEach[k] = (outputs[i] as OutputsMessage).running[j] as Float32Array; }));

@@ -1,0 +1,157 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BenchWorkload } from '../../bench/model.js';
+import { loadPreset } from '../../models/presets.js';
+import { buildTrunkGraphs } from '../../models/onnx/training/trunk-graph.js';
+import { initBackend } from '../../runtime/backend.js';
+import { runInProcess, type ForwardStep } from '../parallel/forward-step.js';
+import { OnnxTrunkRunner } from './onnx-trunk-runner.js';
+import { TrunkPool } from './trunk-pool.js';
+
+/** A trunk small enough that float32 sums stay exact to ~1e-6, so two implementations can be compared tightly. */
+const small = (fusion: 'late' | 'cross-attention' | 'early' = 'late') => loadPreset('bench', {
+  fusion,
+  ecg: { samples: 128, leads: 3, stemChannels: 8, blocks: [{ out: 8, stride: 2, kernel: 5 }, { out: 12, stride: 2, kernel: 3 }], embedDim: 16 },
+  clinical: { inputDim: 24, hidden: [8], embedDim: 16 },
+});
+
+/** An optimiser that only records the gradients it is given (by variable name). */
+class GradientRecorder {
+  readonly grads = new Map<string, Float32Array>();
+  applyGradients(g: tf.NamedTensorMap): void {
+    for (const [name, t] of Object.entries(g)) this.grads.set(name, Float32Array.from(t.dataSync()));
+  }
+  asOptimizer(): tf.Optimizer {
+    return this as unknown as tf.Optimizer;
+  }
+}
+
+/** The recorded gradients by model parameter name. */
+function byParameter(w: BenchWorkload, r: GradientRecorder): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, v] of w.model.getWeights()) {
+    const g = r.grads.get((v as tf.Variable).name);
+    if (g) out.set(name, g);
+  }
+  return out;
+}
+
+const sumOfSquares = (v: Float32Array): number => v.reduce((s, x) => s + x * x, 0);
+
+/**
+ * ‖a − b‖ / ‖b‖ per parameter, the worst over all. A gradient that is zero in exact arithmetic
+ * (the fused bias under the shift-invariant ProtoCE: ~3e-8 here) is float noise, so norms are
+ * floored at 1e-3 of the whole gradient's norm.
+ */
+function worstRelativeError(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  const floor = 1e-3 * Math.sqrt([...b.values()].reduce((s, g) => s + sumOfSquares(g), 0));
+  let worst = 0;
+  for (const [name, ga] of a) {
+    const gb = b.get(name) as Float32Array;
+    const diff = sumOfSquares(ga.map((v, i) => v - (gb[i] as number)));
+    const e = Math.sqrt(diff) / Math.max(Math.sqrt(sumOfSquares(gb)), floor);
+    worst = Math.max(worst, e);
+  }
+  return worst;
+}
+
+/** The bench loss of workload `w` on its episode (both views). */
+const benchStep = (w: BenchWorkload): ForwardStep => w.forwardStep();
+
+async function gradientsOf(workload: BenchWorkload, run: (w: BenchWorkload, o: tf.Optimizer) => Promise<unknown>): Promise<Map<string, Float32Array>> {
+  const recorder = new GradientRecorder();
+  await run(workload, recorder.asOptimizer());
+  return byParameter(workload, recorder);
+}
+
+describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('gives the gradients of tfjs autodiff, for every parameter, to 1e-5', async () => {
+    const reference = await gradientsOf(new BenchWorkload(0, small()), async (w, o) => runInProcess(w.model, benchStep(w), o));
+    for (const workers of [0, 2]) {
+      const trunk = await gradientsOf(new BenchWorkload(0, small()), async (w, o) => {
+        const runner = await OnnxTrunkRunner.create(w.model, { workers });
+        try {
+          return await runner.step(benchStep(w), o);
+        } finally {
+          await runner.dispose();
+        }
+      });
+      expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
+    }
+  }, 60_000);
+
+  it('reports the in-process loss and leaves the same BatchNorm running statistics', async () => {
+    const reference = new BenchWorkload(1, small());
+    const expected = runInProcess(reference.model, benchStep(reference), tf.train.sgd(0));
+    const workload = new BenchWorkload(1, small());
+    const runner = await OnnxTrunkRunner.create(workload.model, { workers: 1 });
+    const result = await runner.step(benchStep(workload), tf.train.sgd(0));
+    await runner.dispose();
+    expect(result.loss).toBeCloseTo(expected.loss, 5);
+    expect(result.parts.length).toBe(expected.parts.length);
+    for (const [name, t] of reference.model.getWeights()) {
+      if (!name.includes('running')) continue;
+      const got = workload.model.getWeights().get(name)!.dataSync();
+      const want = t.dataSync();
+      want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    }
+  }, 60_000);
+
+  it('trains cross-attention fusion, which attends over the trunk\'s feature map', async () => {
+    const reference = await gradientsOf(new BenchWorkload(2, small('cross-attention')), async (w, o) => runInProcess(w.model, benchStep(w), o));
+    const trunk = await gradientsOf(new BenchWorkload(2, small('cross-attention')), async (w, o) => {
+      const runner = await OnnxTrunkRunner.create(w.model, { workers: 0 });
+      await runner.step(benchStep(w), o);
+      await runner.dispose();
+    });
+    expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
+  }, 60_000);
+
+  it('refuses early (FiLM) fusion, whose blocks take the clinical embedding', async () => {
+    const workload = new BenchWorkload(0, small('early'));
+    expect(OnnxTrunkRunner.supports(workload.model)).toBe(false);
+    await expect(OnnxTrunkRunner.create(workload.model)).rejects.toThrow(/early fusion modulates the trunk/);
+    workload.dispose();
+  });
+});
+
+describe('the ONNX Runtime trunk runner on the wasm backend', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('keeps the tensor count flat across Adam steps and lowers the loss', async () => {
+    const workload = new BenchWorkload(3, small());
+    const runner = await OnnxTrunkRunner.create(workload.model, { workers: 2 });
+    const first = await workload.trainStepOn(runner);
+    const tensors = tf.memory().numTensors;
+    let last = first;
+    for (let i = 0; i < 5; i++) last = await workload.trainStepOn(runner);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(last).toBeLessThan(first);
+    await runner.dispose();
+    workload.dispose();
+  }, 60_000);
+});
+
+describe('the trunk pool', () => {
+  it('turns a failure inside a worker into an Error naming the worker, and keeps working afterwards', async () => {
+    const graphs = buildTrunkGraphs(small());
+    const pool = await TrunkPool.create(graphs, 1, 1);
+    const parameters = new Float32Array(graphs.parameters.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0)).fill(0.1);
+    const bad = { size: 2, ecg: new Float32Array(7), leadMask: new Float32Array(6).fill(1) };
+    await expect(pool.forward([bad], parameters)).rejects.toThrow(/trunk worker 0: trunk call: 7 ECG values/);
+    const good = { size: 2, ecg: new Float32Array(2 * 128 * 3).fill(0.5), leadMask: new Float32Array(6).fill(1) };
+    const { results } = await pool.forward([good], parameters);
+    expect(results[0]!.features.length).toBe(2 * graphs.featureShape[0] * graphs.featureShape[1]);
+    await pool.release();
+  }, 60_000);
+});
