@@ -1,4 +1,4 @@
-import { MEASUREMENT_FEATURES, type MeasurementValues } from '../data/measurements.js';
+import { MEASUREMENT_FEATURES, type MeasurementFeature, type MeasurementValues, ORIGINAL_MEASUREMENT_FEATURES } from '../data/measurements.js';
 import type { Embeddings } from './embed.js';
 
 /**
@@ -19,12 +19,15 @@ import type { Embeddings } from './embed.js';
  *   u = (h − h̄)/‖h − h̄‖, which keeps the spread, hence the softmax temperature, of h. Centring
  *   on the base classes' mean removes the direction all base-class embeddings share, which says
  *   little about which novel class a recording belongs to, and the normalisation stops a few high-norm recordings
- *   from dominating a prototype. Spaces saved without `centre` use h as it is.
+ *   from dominating a prototype. Spaces saved without `centre` use h as it is. `features` names
+ *   the measurements m̃ holds (a subset of MEASUREMENT_FEATURES, in that order; `mean`/`sd` follow
+ *   it); spaces saved before the atrial-activity features existed have no names and hold the
+ *   original seven (ORIGINAL_MEASUREMENT_FEATURES), so they keep giving the same vectors.
  */
 export type PrototypeSpace =
   | { kind: 'fused' }
   | { kind: 'ecg+clinical'; alpha: number }
-  | { kind: 'ecg+measurements'; alpha: number; weight: number; mean: number[]; sd: number[]; centre?: number[]; scale?: number };
+  | { kind: 'ecg+measurements'; alpha: number; weight: number; mean: number[]; sd: number[]; centre?: number[]; scale?: number; features?: MeasurementFeature[] };
 
 /** The candidate spaces the validation choice compares (measurement spaces are fitted per model). */
 export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
@@ -35,11 +38,24 @@ export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
 /** Measurement weights α the validation choice compares. */
 export const MEASUREMENT_ALPHAS = [0.1, 0.2, 0.4, 0.7, 1] as const;
 
-/** [2F] standardised measurements with missingness flags: (m_f − mean_f)/sd_f, or 0 and flag 1. */
-function standardisedMeasurements(m: MeasurementValues | null, mean: readonly number[], sd: readonly number[]): Float32Array {
-  const v = new Float32Array(2 * MEASUREMENT_FEATURES.length);
-  MEASUREMENT_FEATURES.forEach((_, f) => {
-    const x = m?.[f] ?? null;
+/** Measurement sets the validation choice compares: the original seven, then all (with atrial activity). */
+export const MEASUREMENT_FEATURE_SETS: ReadonlyArray<readonly MeasurementFeature[]> = [ORIGINAL_MEASUREMENT_FEATURES, MEASUREMENT_FEATURES];
+
+/** The measurements a space holds: its `features`, else (spaces saved before names) the original seven. */
+export function spaceFeatures(space: Extract<PrototypeSpace, { kind: 'ecg+measurements' }>): readonly MeasurementFeature[] {
+  return space.features ?? ORIGINAL_MEASUREMENT_FEATURES;
+}
+
+/** Value of measurement `feature` in a recording's {@link MEASUREMENT_FEATURES}-ordered values (null if absent). */
+function valueOf(m: MeasurementValues | null, feature: MeasurementFeature): number | null {
+  return m?.[MEASUREMENT_FEATURES.indexOf(feature)] ?? null;
+}
+
+/** [2F] standardised measurements with missingness flags: (m_f − mean_f)/sd_f, or 0 and flag 1, for f in `features`. */
+function standardisedMeasurements(m: MeasurementValues | null, features: readonly MeasurementFeature[], mean: readonly number[], sd: readonly number[]): Float32Array {
+  const v = new Float32Array(2 * features.length);
+  features.forEach((feature, f) => {
+    const x = valueOf(m, feature);
     if (x === null) v[2 * f + 1] = 1;
     else v[2 * f] = (x - (mean[f] as number)) / (sd[f] as number);
   });
@@ -64,28 +80,28 @@ function totalVariance(rows: readonly Float32Array[]): number {
 }
 
 /**
- * The `ecg+measurements` space at weight α, its standardisation fitted on `e` (no labels used).
- * Null when no recording of `e` has measurements.
+ * The `ecg+measurements` space at weight α over the measurements `features`, its standardisation
+ * fitted on `e` (no labels used). Null when no recording of `e` has measurements.
  */
-export function measurementSpace(e: Embeddings, alpha: number): PrototypeSpace | null {
+export function measurementSpace(e: Embeddings, alpha: number, features: readonly MeasurementFeature[] = MEASUREMENT_FEATURES): PrototypeSpace | null {
   const measurements = e.measurements ?? [];
   const measured = measurements.filter((m): m is NonNullable<typeof m> => m !== null);
   if (measured.length === 0 || e.ecg.length === 0) return null;
   const mean: number[] = [];
   const sd: number[] = [];
-  MEASUREMENT_FEATURES.forEach((_, f) => {
-    const values = measured.map((m) => m[f]).filter((v): v is number => v !== null && v !== undefined);
+  features.forEach((feature) => {
+    const values = measured.map((m) => valueOf(m, feature)).filter((v): v is number => v !== null);
     const mu = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
     const s = Math.sqrt(values.reduce((a, b) => a + (b - mu) ** 2, 0) / Math.max(1, values.length));
     mean.push(mu);
     sd.push(s > 1e-9 ? s : 1);
   });
-  const m = measurements.map((x) => standardisedMeasurements(x, mean, sd));
+  const m = measurements.map((x) => standardisedMeasurements(x, features, mean, sd));
   const dim = e.ecg[0]?.length ?? 0;
   const centre = Array.from({ length: dim }, (_, d) => e.ecg.reduce((s, h) => s + (h[d] as number), 0) / e.ecg.length);
   const scale = Math.sqrt(totalVariance(e.ecg) / Math.max(1e-12, totalVariance(e.ecg.map((h) => centredUnit(h, centre, 1)))));
   const ratio = totalVariance(e.ecg.map((h) => centredUnit(h, centre, scale))) / Math.max(1e-12, totalVariance(m));
-  return { kind: 'ecg+measurements', alpha, weight: Math.sqrt(alpha * ratio), mean, sd, centre, scale };
+  return { kind: 'ecg+measurements', alpha, weight: Math.sqrt(alpha * ratio), mean, sd, centre, scale, features: [...features] };
 }
 
 /** s·(h − h̄)/‖h − h̄‖ (zero when h = h̄). */
@@ -101,7 +117,7 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
   if (space.kind === 'ecg+measurements') {
     const { centre, scale = 1 } = space;
     return e.ecg.map((h, i) => {
-      const m = standardisedMeasurements(e.measurements?.[i] ?? null, space.mean, space.sd);
+      const m = standardisedMeasurements(e.measurements?.[i] ?? null, spaceFeatures(space), space.mean, space.sd);
       const v = new Float32Array(h.length + m.length);
       v.set(centre ? centredUnit(h, centre, scale) : h);
       v.set(m.map((x) => space.weight * x), h.length);
@@ -120,6 +136,9 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
 
 export function describeSpace(space: PrototypeSpace): string {
   if (space.kind === 'fused') return 'fused embedding z';
-  if (space.kind === 'ecg+measurements') return `${space.centre ? 'centred, L2-normalised ' : ''}ECG embedding h + ${space.alpha} × age/sex-normalised ECG measurements (squared distances)`;
+  if (space.kind === 'ecg+measurements') {
+    const atrial = spaceFeatures(space).some((f) => f.startsWith('atrial_')) ? ' and atrial activity' : '';
+    return `${space.centre ? 'centred, L2-normalised ' : ''}ECG embedding h + ${space.alpha} × age/sex-normalised ECG measurements${atrial} (squared distances)`;
+  }
   return `ECG embedding h + ${space.alpha} × clinical embedding g (squared distances)`;
 }

@@ -4,12 +4,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { PreparedCohort } from '../data/prepare-cohort.js';
 import { EpisodeSampler } from '../data/episode-sampler.js';
 import { FewbeatError } from '../errors.js';
-import { calibrateThreshold } from '../fewshot/prototype-bank.js';
 import { loadModel, saveModel } from '../models/checkpoint.js';
 import type { ModelConfigInput } from '../models/config.js';
 import { FewbeatModel } from '../models/model.js';
 import { loadPreset } from '../models/presets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { calibrateOnValidation } from './calibrate.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EpisodicTask } from './episodic-task.js';
 import { modelCard } from './model-card.js';
@@ -19,10 +19,6 @@ import type { TrainConfig } from './train-config.js';
 import { trainEpisodes, type LoopTiming, type TrainerHooks, type TrainerState } from './trainer.js';
 import { feasibleShape, Validator } from './validate.js';
 
-/** Shot counts the abstention threshold is calibrated for. */
-export const CALIBRATED_SHOTS = [1, 5] as const;
-/** Quantile of validation own-class distances used as the abstention threshold. */
-export const ABSTENTION_QUANTILE = 0.95;
 
 export interface TrainModelOptions {
   prepared: PreparedCohort;
@@ -115,16 +111,11 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
 
   // The best model (by validation accuracy) is what the directory holds; calibrate it.
   const best = loadModel(outDir).model;
-  const chosen = validator.choosePrototypeSpace(best);
-  extra.prototypeSpace = chosen.space;
-  const thresholds: Record<string, number> = {};
-  for (const shots of CALIBRATED_SHOTS) {
-    const distances = validator.ownClassDistances(best, shots, chosen.space);
-    if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
-  }
-  extra.abstention = Object.keys(thresholds).length > 0 ? { quantile: ABSTENTION_QUANTILE, thresholds } : null;
+  const calibration = calibrateOnValidation(validator, best);
+  extra.prototypeSpace = calibration.prototypeSpace;
+  extra.abstention = calibration.abstention;
   saveModel(outDir, best, { ...extra });
-  const byAgeBand = validator.accuracyByAgeBand(best, chosen.space);
+  const byAgeBand = validator.accuracyByAgeBand(best, calibration.prototypeSpace);
   const seconds = (performance.now() - started) / 1000;
   const metrics = {
     episodes: state.episode,
@@ -133,8 +124,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     validation: state.validation,
     validation_shape: validator.shape,
     validation_by_age_band: byAgeBand,
-    prototype_space: chosen.space,
-    prototype_space_validation: chosen.accuracies,
+    prototype_space: calibration.prototypeSpace,
+    prototype_space_validation: calibration.accuracies,
     training_classes: sampler.classes,
     seconds,
     loop_timing: timing,

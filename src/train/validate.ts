@@ -3,7 +3,7 @@ import type { Example } from '../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
 import { classifyEpisode } from '../fewshot/classify-episode.js';
 import { embedAll } from '../fewshot/embed.js';
-import { inSpace, MEASUREMENT_ALPHAS, measurementSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
+import { inSpace, MEASUREMENT_ALPHAS, MEASUREMENT_FEATURE_SETS, measurementSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
 import type { EpisodicModel } from './episodic-model.js';
 
 /**
@@ -73,13 +73,15 @@ export class Validator {
 
   /**
    * The prototype space with the best validation accuracy among {@link PROTOTYPE_SPACE_CANDIDATES}
-   * and the measurement spaces at {@link MEASUREMENT_ALPHAS} (first on ties; `fused` without
-   * validation episodes).
+   * and the measurement spaces at {@link MEASUREMENT_ALPHAS} over each of
+   * {@link MEASUREMENT_FEATURE_SETS} (first on ties, so a larger feature set has to do better to be
+   * chosen; `fused` without validation episodes).
    */
   choosePrototypeSpace(model: EpisodicModel): { space: PrototypeSpace; accuracies: Array<{ space: PrototypeSpace; accuracy: number }> } {
     if (this.episodes.length === 0) return { space: { kind: 'fused' }, accuracies: [] };
     const embeddings = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
-    const candidates = [...PROTOTYPE_SPACE_CANDIDATES, ...MEASUREMENT_ALPHAS.map((alpha) => measurementSpace(embeddings, alpha)).filter((s): s is PrototypeSpace => s !== null)];
+    const measured = MEASUREMENT_FEATURE_SETS.flatMap((features) => MEASUREMENT_ALPHAS.map((alpha) => measurementSpace(embeddings, alpha, features)));
+    const candidates = [...PROTOTYPE_SPACE_CANDIDATES, ...measured.filter((s): s is PrototypeSpace => s !== null)];
     const accuracies = candidates.map((space) => {
       const vectors = inSpace(embeddings, space);
       return { space, accuracy: this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length };

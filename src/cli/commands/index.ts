@@ -6,6 +6,7 @@ import { register as registerImport } from './import.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
 import { register as registerQrs } from './qrs.js';
+import { register as registerRecalibrate } from './recalibrate.js';
 import { register as registerSynth } from './synth.js';
 import { register as registerTrain } from './train.js';
 import { register as registerEval } from './eval.js';
@@ -32,6 +33,7 @@ const registrars: Array<(program: Command) => void> = [
   registerInspect,
   registerMeasure,
   registerQrs,
+  registerRecalibrate,
   registerSynth,
 ];
 

@@ -7,6 +7,7 @@ import { FewbeatError, isFewbeatError } from '../../errors.js';
 import { classifyWithBank, parseBank, type BankPrediction } from '../../fewshot/prototype-bank.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
+import { estimateAtrialActivity } from '../../signal/atrial-activity.js';
 import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type Measurement, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
@@ -95,7 +96,7 @@ export function register(program: Command): void {
           measurementNote = e.reason;
         }
         const ageNormFlags: MeasurementFlag[] = measurement?.flags ?? [];
-        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measurementValues(measurement) };
+        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measurementValues(measurement, estimateAtrialActivity(ecg)) };
         const embedding = prototypeVectors(trained, [input])[0] as Float32Array;
         const prediction = classifyWithBank(bank, embedding, nearest);
         const q = assessQuality(ecg);

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { describeSpace, spaceFeatures, type PrototypeSpace } from '../../fewshot/prototype-space.js';
+import { readCohort } from '../../io/manifest/index.js';
+import { saveModel } from '../../models/checkpoint.js';
+import { initBackend } from '../../runtime/backend.js';
+import { calibrateOnValidation } from '../../train/calibrate.js';
+import { readModelDir } from '../../train/model-dir.js';
+import { Validator } from '../../train/validate.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { emit, parseNumberOption } from '../output.js';
+import { loadPrepared } from './train.js';
+
+/** What `recalibrate` reports (and writes to DIR/calibration.json). */
+interface RecalibrationResult {
+  model: string;
+  previous: PrototypeSpace | null;
+  chosen: PrototypeSpace;
+  abstention: { quantile: number; thresholds: Record<string, number> } | null;
+  /** Validation episodes the spaces were compared on. */
+  episodes: number;
+  validation: Array<{ space: string; alpha: number | null; features: string[] | null; accuracy: number }>;
+}
+
+/** A space without its long vectors (centre, mean, sd), for reports. */
+function summary(space: PrototypeSpace): { space: string; alpha: number | null; features: string[] | null } {
+  return {
+    space: space.kind,
+    alpha: space.kind === 'fused' ? null : space.alpha,
+    features: space.kind === 'ecg+measurements' ? [...spaceFeatures(space)] : null,
+  };
+}
+
+export function register(program: Command): void {
+  program.command('recalibrate')
+    .description('re-choose a trained model\'s prototype space (α, measurements and their standardisation) and abstention thresholds on validation episodes, as training does at its end; rewrites DIR/config.json')
+    .requiredOption('--model <dir>', 'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)')
+    .requiredOption('--manifest <dir>', 'the cohort folder the model was trained on (its validation children are used; never novel classes)')
+    .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s training setting, so training\'s choice is reproduced)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { model: string; manifest: string; validationEpisodes?: string; json?: boolean }) => {
+      const episodes = opts.validationEpisodes === undefined ? undefined : parseNumberOption('--validation-episodes', opts.validationEpisodes, { integer: true, min: 1 });
+      await initBackend();
+      const trained = readModelDir(opts.model);
+      try {
+        const present = new Set(readCohort(opts.manifest).rows.flatMap((r) => r.labels));
+        const prepared = loadPrepared(opts.manifest, trained.spec, {
+          base: trained.extra.classes.base.filter((c) => present.has(c)),
+          novel: trained.extra.classes.novel.filter((c) => present.has(c)),
+          seed: trained.model.seed,
+          minBase: 0,
+        });
+        const t = trained.extra.training;
+        // The validation episodes of training: same pool, shape and seed (see trainModel); by default the same count.
+        const validator = new Validator(prepared.parts.val, trained.encoder, t, episodes ?? t.validationEpisodes, trained.model.seed ^ 0x7a11d, t.clinicalInput);
+        const calibration = calibrateOnValidation(validator, trained.model);
+        const previous = trained.extra.prototypeSpace ?? null;
+        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention });
+        const result: RecalibrationResult = {
+          model: opts.model,
+          previous,
+          chosen: calibration.prototypeSpace,
+          abstention: calibration.abstention,
+          episodes: validator.episodes.length,
+          validation: calibration.accuracies.map((a) => ({ ...summary(a.space), accuracy: a.accuracy })),
+        };
+        writeFileAtomic(join(opts.model, 'calibration.json'), `${JSON.stringify({ ...result, created_at: new Date().toISOString(), manifest: opts.manifest }, null, 1)}\n`);
+        emit(result, opts, (r) => [
+          `validation accuracy over ${r.episodes} episodes (${validator.shape.ways}-way ${validator.shape.shots}-shot):`,
+          ...r.validation.map((v) => `  ${v.accuracy.toFixed(4)}  ${v.space}${v.alpha === null ? '' : ` α=${v.alpha}`}${v.features ? ` [${v.features.length} measurements]` : ''}`),
+          `previous: ${previous ? describeSpace(previous) : 'none'}`,
+          `chosen:   ${describeSpace(r.chosen)}`,
+          `written to ${opts.model}/config.json and ${opts.model}/calibration.json`,
+        ].join('\n'));
+      } finally {
+        trained.model.dispose();
+      }
+    });
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { readEcg } from '../io/wfdb/record.js';
+import { estimateAtrialActivity } from '../signal/atrial-activity.js';
+import { measureEcg } from '../signal/measure-ecg.js';
+import { CHILD_BEAT, gaussianEcg } from '../signal/test-utils/gaussian-ecg.js';
+import { realPath } from '../test-utils/real-data.js';
+import { MEASUREMENT_FEATURES, measureRecording, measurementValues, ORIGINAL_MEASUREMENT_FEATURES } from './measurements.js';
+
+describe('MEASUREMENT_FEATURES', () => {
+  it('keeps the original seven first, in their order, and appends the atrial-activity features', () => {
+    expect(MEASUREMENT_FEATURES.slice(0, 7)).toEqual([...ORIGINAL_MEASUREMENT_FEATURES]);
+    expect(MEASUREMENT_FEATURES.slice(7)).toEqual(['atrial_rate', 'atrial_concentration', 'atrial_ventricular_ratio']);
+  });
+});
+
+describe('measurementValues', () => {
+  it('gives one null per feature without a measurement', () => {
+    expect(measurementValues(null)).toEqual(MEASUREMENT_FEATURES.map(() => null));
+  });
+
+  it('takes the atrial rate, concentration and ratio from the atrial-activity estimate', () => {
+    const { ecg } = gaussianEcg(CHILD_BEAT, { hrBpm: 100, noise: 0.01, leads: [{ name: 'II', p: 1, qrs: 1, t: 1 }] });
+    const m = measureEcg(ecg, { ageYears: 8 });
+    const atrial = estimateAtrialActivity(ecg);
+    const v = measurementValues(m, atrial);
+    expect(v).toHaveLength(MEASUREMENT_FEATURES.length);
+    expect(v[MEASUREMENT_FEATURES.indexOf('rr_cv')]).toBeCloseTo(m.rr.cv, 12);
+    expect(v.slice(7)).toEqual([atrial.atrialRatePerMin, atrial.concentration, atrial.atrialToVentricular]);
+    expect(measurementValues(m).slice(7)).toEqual([null, null, null]);
+  });
+});
+
+describe('measureRecording', () => {
+  it('measures a real MIT-BIH recording without NaN (unknown age: z-scores null)', () => {
+    const ecg = readEcg((realPath('mitdb/200.hea') as string).replace(/\.hea$/, ''), { from: 0, to: 20 * 360 });
+    const v = measureRecording(ecg, { ageYears: null, sex: null });
+    expect(v).toHaveLength(MEASUREMENT_FEATURES.length);
+    expect(v.slice(0, 4)).toEqual([null, null, null, null]);
+    for (const x of v) expect(x === null || Number.isFinite(x)).toBe(true);
+    expect(v[MEASUREMENT_FEATURES.indexOf('atrial_rate')]).toBeGreaterThanOrEqual(180);
+  });
+
+  it('gives nulls for a recording too short to measure', () => {
+    const { ecg } = gaussianEcg(CHILD_BEAT, { seconds: 0.6 });
+    expect(measureRecording(ecg, { ageYears: 8, sex: 'F' })).toEqual(MEASUREMENT_FEATURES.map(() => null));
+  });
+});

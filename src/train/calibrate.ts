@@ -1,0 +1,39 @@
+import { calibrateThreshold } from '../fewshot/prototype-bank.js';
+import type { PrototypeSpace } from '../fewshot/prototype-space.js';
+import type { EpisodicModel } from './episodic-model.js';
+import type { ModelDirExtra } from './model-dir.js';
+import type { Validator } from './validate.js';
+
+/** Shot counts the abstention threshold is calibrated for. */
+export const CALIBRATED_SHOTS = [1, 5] as const;
+/** Quantile of validation own-class distances used as the abstention threshold. */
+export const ABSTENTION_QUANTILE = 0.95;
+
+/** What calibration sets in a model directory, and the validation accuracy of every candidate space. */
+export interface Calibration {
+  prototypeSpace: PrototypeSpace;
+  abstention: ModelDirExtra['abstention'];
+  accuracies: Array<{ space: PrototypeSpace; accuracy: number }>;
+}
+
+/**
+ * Calibrate a trained model on validation episodes of held-out base-class patients (never novel
+ * classes): the prototype space with the best validation accuracy (`Validator.choosePrototypeSpace`:
+ * which space, its weight α and the measurement standardisation), then, in that space, the
+ * abstention threshold for each of {@link CALIBRATED_SHOTS}: the {@link ABSTENTION_QUANTILE}
+ * quantile of validation queries' squared distances to their own class prototype. Training runs it
+ * on its best model; `fewbeat recalibrate` reruns it on a saved model (e.g. after new measurements).
+ */
+export function calibrateOnValidation(validator: Validator, model: EpisodicModel): Calibration {
+  const chosen = validator.choosePrototypeSpace(model);
+  const thresholds: Record<string, number> = {};
+  for (const shots of CALIBRATED_SHOTS) {
+    const distances = validator.ownClassDistances(model, shots, chosen.space);
+    if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
+  }
+  return {
+    prototypeSpace: chosen.space,
+    abstention: Object.keys(thresholds).length > 0 ? { quantile: ABSTENTION_QUANTILE, thresholds } : null,
+    accuracies: chosen.accuracies,
+  };
+}
