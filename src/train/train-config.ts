@@ -51,6 +51,12 @@ export const trainConfigSchema = z.object({
   validateEvery: z.number().int().min(1).default(100),
   /** Validation episodes per check (same episodes every time). */
   validationEpisodes: z.number().int().min(1).default(40),
+  /**
+   * Validation episodes of the final calibration (prototype space, α, measurements, abstention
+   * thresholds); default `validationEpisodes`. More episodes make the choice among close candidate
+   * spaces less noisy (on the demo model, 200 and 1,000 episodes chose α 1 and 0.7).
+   */
+  calibrationEpisodes: z.number().int().min(1).optional(),
   /** Stop when validation accuracy has not improved for this many checks. */
   patience: z.number().int().min(1).default(5),
   /**

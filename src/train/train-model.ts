@@ -111,7 +111,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
 
   // The best model (by validation accuracy) is what the directory holds; calibrate it.
   const best = loadModel(outDir).model;
-  const calibration = calibrateOnValidation(validator, best);
+  const calibrator = training.calibrationEpisodes === undefined || training.calibrationEpisodes === training.validationEpisodes
+    ? validator
+    : new Validator(prepared.parts.val, prepared.encoder, training, training.calibrationEpisodes, seed ^ 0x7a11d, training.clinicalInput);
+  const calibration = calibrateOnValidation(calibrator, best);
   extra.prototypeSpace = calibration.prototypeSpace;
   extra.abstention = calibration.abstention;
   saveModel(outDir, best, { ...extra });

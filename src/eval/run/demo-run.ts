@@ -24,7 +24,7 @@ export interface DemoBudget {
 /** `fewbeat demo`: the default cohort (1,000 children) and the default training budget. */
 export const FULL_DEMO: DemoBudget = {
   cohort: { patients: DEFAULT_COHORT_OPTIONS.patients },
-  training: { episodes: 300, validateEvery: 50, validationEpisodes: 200, patience: 4 },
+  training: { episodes: 600, validateEvery: 50, validationEpisodes: 200, calibrationEpisodes: 1000, patience: 4 },
   evaluation: { episodes: 600, queries: 10, ways: 5, shots: [1, 5], handcrafted: true },
 };
 
