@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli as run } from '../../test-utils/run-cli.js';
 
-
 describe('fewbeat bench', () => {
   it('rejects an unknown backend with a usage error', async () => {
     const { code, stderr } = await run(['bench', '--backend', 'webgl']);
@@ -19,5 +18,11 @@ describe('fewbeat bench', () => {
     const { code, stderr } = await run(['bench', '--workers', '-1']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--workers: expected an integer in \[0, 16\]/);
+  });
+
+  it('rejects an unknown training engine with a usage error', async () => {
+    const { code, stderr } = await run(['bench', '--engine', 'torch']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--engine: expected onnx or tfjs, got 'torch'/);
   });
 });
