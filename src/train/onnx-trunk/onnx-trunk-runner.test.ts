@@ -112,6 +112,19 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
     expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
   }, 60_000);
 
+  it('is deterministic: the same seed gives bit-identical weights after Adam steps', async () => {
+    const weightsAfterSteps = async (): Promise<Float32Array[]> => {
+      const workload = new BenchWorkload(4, small());
+      const runner = await OnnxTrunkRunner.create(workload.model, { workers: 2 });
+      for (let i = 0; i < 3; i++) await workload.trainStepOn(runner);
+      await runner.dispose();
+      const values = [...workload.model.getWeights().values()].map((t) => Float32Array.from(t.dataSync()));
+      workload.dispose();
+      return values;
+    };
+    expect(await weightsAfterSteps()).toEqual(await weightsAfterSteps());
+  }, 60_000);
+
   it('refuses early (FiLM) fusion, whose blocks take the clinical embedding', async () => {
     const workload = new BenchWorkload(0, small('early'));
     expect(OnnxTrunkRunner.supports(workload.model)).toBe(false);
