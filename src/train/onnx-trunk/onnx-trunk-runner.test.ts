@@ -39,19 +39,26 @@ function byParameter(w: BenchWorkload, r: GradientRecorder): Map<string, Float32
 const sumOfSquares = (v: Float32Array): number => v.reduce((s, x) => s + x * x, 0);
 
 /**
- * ‖a − b‖ / ‖b‖ per parameter, the worst over all. A gradient that is zero in exact arithmetic
- * (the fused bias under the shift-invariant ProtoCE: ~3e-8 here) is float noise, so norms are
- * floored at 1e-3 of the whole gradient's norm.
+ * The bench loss's gradient w.r.t. the fused output's bias is zero in exact arithmetic (ProtoCE
+ * depends on differences of fused embeddings, so a bias shared by every row cancels): its float
+ * values (~1e-8) are rounding noise, compared in absolute terms.
+ */
+const ZERO_IN_EXACT_ARITHMETIC = new Set(['fusion.dense1.b']);
+
+/**
+ * ‖a − b‖ / ‖b‖ per parameter, the worst over all; for the parameters of
+ * {@link ZERO_IN_EXACT_ARITHMETIC} and exactly zero gradients (e.g. behind a zero-initialised
+ * layer), ‖a − b‖ relative to the whole gradient's norm.
  */
 function worstRelativeError(a: Map<string, Float32Array>, b: Map<string, Float32Array>): number {
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  const floor = 1e-3 * Math.sqrt([...b.values()].reduce((s, g) => s + sumOfSquares(g), 0));
+  const whole = Math.sqrt([...b.values()].reduce((s, g) => s + sumOfSquares(g), 0));
   let worst = 0;
   for (const [name, ga] of a) {
     const gb = b.get(name) as Float32Array;
-    const diff = sumOfSquares(ga.map((v, i) => v - (gb[i] as number)));
-    const e = Math.sqrt(diff) / Math.max(Math.sqrt(sumOfSquares(gb)), floor);
-    worst = Math.max(worst, e);
+    const diff = Math.sqrt(sumOfSquares(ga.map((v, i) => v - (gb[i] as number))));
+    const norm = Math.sqrt(sumOfSquares(gb));
+    worst = Math.max(worst, diff / (ZERO_IN_EXACT_ARITHMETIC.has(name) || norm === 0 ? whole : norm));
   }
   return worst;
 }
@@ -83,6 +90,20 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
       });
       expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
     }
+  }, 60_000);
+
+  it('handles channel lead masks, stride-1 blocks and odd lengths (gradients to 1e-5)', async () => {
+    const odd = loadPreset('bench', {
+      ecg: { samples: 125, leads: 3, leadMask: 'channels', stemChannels: 6, stemKernel: 5, blocks: [{ out: 6, stride: 1, kernel: 3 }, { out: 10, stride: 3, kernel: 4 }], embedDim: 16 },
+      clinical: { inputDim: 24, hidden: [8], embedDim: 16 },
+    });
+    const reference = await gradientsOf(new BenchWorkload(5, odd), async (w, o) => runInProcess(w.model, benchStep(w), o));
+    const trunk = await gradientsOf(new BenchWorkload(5, odd), async (w, o) => {
+      const runner = await OnnxTrunkRunner.create(w.model, { workers: 0 });
+      await runner.step(benchStep(w), o);
+      await runner.dispose();
+    });
+    expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
   }, 60_000);
 
   it('reports the in-process loss and leaves the same BatchNorm running statistics', async () => {
