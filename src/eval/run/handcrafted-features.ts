@@ -9,7 +9,8 @@ export const HANDCRAFTED_FEATURES = MEASUREMENT_FEATURES;
 /**
  * The handcrafted-features baseline: the clinician's measurements from fewbeat's signal layer —
  * heart rate, PR, QRS and QTc as age- and sex-normalised z-scores (Rijnbeek et al. 2001 norms),
- * plus RR irregularity (coefficient of variation, RMSSD/mean, turning-point ratio). Each feature
+ * plus RR irregularity (coefficient of variation, RMSSD/mean, turning-point ratio) and atrial
+ * activity (atrial rate, spectral concentration, atrial/ventricular ratio). Each feature
  * is standardised over the pool (no labels used), missing values become 0 with a missingness flag.
  * Episodes then use nearest prototypes in this space, like the learnt methods.
  *
