@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchWorkload } from '../../bench/model.js';
+import type { ModelConfig } from '../../models/config.js';
 import { loadPreset } from '../../models/presets.js';
 import { buildTrunkGraphs } from '../../models/onnx/training/trunk-graph.js';
 import { initBackend } from '../../runtime/backend.js';
 import { runInProcess, type ForwardStep } from '../parallel/forward-step.js';
-import { OnnxTrunkRunner } from './onnx-trunk-runner.js';
+import { OnnxTrunkRunner, type OnnxTrunkRunnerOptions } from './onnx-trunk-runner.js';
 import { TrunkPool } from './trunk-pool.js';
 
 /** A trunk small enough that float32 sums stay exact to ~1e-6, so two implementations can be compared tightly. */
@@ -66,10 +67,23 @@ function worstRelativeError(a: Map<string, Float32Array>, b: Map<string, Float32
 /** The bench loss of workload `w` on its episode (both views). */
 const benchStep = (w: BenchWorkload): ForwardStep => w.forwardStep();
 
-async function gradientsOf(workload: BenchWorkload, run: (w: BenchWorkload, o: tf.Optimizer) => Promise<unknown>): Promise<Map<string, Float32Array>> {
+/** Gradients of one bench step of a fresh model (`config`, `seed`): tfjs autodiff in process, or the trunk runner. */
+async function stepGradients(config: ModelConfig, seed: number, runnerOptions?: OnnxTrunkRunnerOptions): Promise<Map<string, Float32Array>> {
+  const workload = new BenchWorkload(seed, config);
   const recorder = new GradientRecorder();
-  await run(workload, recorder.asOptimizer());
-  return byParameter(workload, recorder);
+  if (!runnerOptions) {
+    runInProcess(workload.model, benchStep(workload), recorder.asOptimizer());
+  } else {
+    const runner = await OnnxTrunkRunner.create(workload.model, runnerOptions);
+    try {
+      await runner.step(benchStep(workload), recorder.asOptimizer());
+    } finally {
+      await runner.dispose();
+    }
+  }
+  const gradients = byParameter(workload, recorder);
+  workload.dispose();
+  return gradients;
 }
 
 describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', () => {
@@ -78,18 +92,8 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
   });
 
   it('gives the gradients of tfjs autodiff, for every parameter, to 1e-5', async () => {
-    const reference = await gradientsOf(new BenchWorkload(0, small()), async (w, o) => runInProcess(w.model, benchStep(w), o));
-    for (const workers of [0, 2]) {
-      const trunk = await gradientsOf(new BenchWorkload(0, small()), async (w, o) => {
-        const runner = await OnnxTrunkRunner.create(w.model, { workers });
-        try {
-          return await runner.step(benchStep(w), o);
-        } finally {
-          await runner.dispose();
-        }
-      });
-      expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
-    }
+    const reference = await stepGradients(small(), 0);
+    for (const workers of [0, 2]) expect(worstRelativeError(await stepGradients(small(), 0, { workers }), reference)).toBeLessThan(1e-5);
   }, 60_000);
 
   it('handles channel lead masks, stride-1 blocks and odd lengths (gradients to 1e-5)', async () => {
@@ -97,13 +101,7 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
       ecg: { samples: 125, leads: 3, leadMask: 'channels', stemChannels: 6, stemKernel: 5, blocks: [{ out: 6, stride: 1, kernel: 3 }, { out: 10, stride: 3, kernel: 4 }], embedDim: 16 },
       clinical: { inputDim: 24, hidden: [8], embedDim: 16 },
     });
-    const reference = await gradientsOf(new BenchWorkload(5, odd), async (w, o) => runInProcess(w.model, benchStep(w), o));
-    const trunk = await gradientsOf(new BenchWorkload(5, odd), async (w, o) => {
-      const runner = await OnnxTrunkRunner.create(w.model, { workers: 0 });
-      await runner.step(benchStep(w), o);
-      await runner.dispose();
-    });
-    expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
+    expect(worstRelativeError(await stepGradients(odd, 5, { workers: 0 }), await stepGradients(odd, 5))).toBeLessThan(1e-5);
   }, 60_000);
 
   it('reports the in-process loss and leaves the same BatchNorm running statistics', async () => {
@@ -124,13 +122,8 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
   }, 60_000);
 
   it('trains cross-attention fusion, which attends over the trunk\'s feature map', async () => {
-    const reference = await gradientsOf(new BenchWorkload(2, small('cross-attention')), async (w, o) => runInProcess(w.model, benchStep(w), o));
-    const trunk = await gradientsOf(new BenchWorkload(2, small('cross-attention')), async (w, o) => {
-      const runner = await OnnxTrunkRunner.create(w.model, { workers: 0 });
-      await runner.step(benchStep(w), o);
-      await runner.dispose();
-    });
-    expect(worstRelativeError(trunk, reference)).toBeLessThan(1e-5);
+    const config = small('cross-attention');
+    expect(worstRelativeError(await stepGradients(config, 2, { workers: 0 }), await stepGradients(config, 2))).toBeLessThan(1e-5);
   }, 60_000);
 
   it('is deterministic: the same seed gives bit-identical weights after Adam steps', async () => {
