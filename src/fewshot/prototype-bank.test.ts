@@ -51,6 +51,27 @@ describe('prototype bank', () => {
     expect(parseBank(JSON.parse(JSON.stringify(soft)), 'b.json')).toEqual(soft);
   });
 
+  it('fits its probabilities on the examples and their augmented views, keeping prototypes, distances and abstention on the examples', () => {
+    // Views pull svt's prototype for the classifier to mean((0,0), (0,2), (6,1), (6,1)) = (3, 1):
+    // the query (5, 1) is then nearer svt (d = 4) than chb (d = 25), while the stored prototypes say chb.
+    const views = bank.examples.map((e) => (e.class === 'svt' ? { ...e, views: [[6, 1]] } : e));
+    const augmented = enrolBank(views, bank.abstention, 'prototype', { views: 1, testTime: false, seed: 3 });
+    expect(augmented.prototypes).toEqual(bank.prototypes);
+    const q = Float32Array.of(5, 1);
+    expect(classifyWithBank(bank, q).nearestClass).toBe('chb');
+    const p = classifyWithBank(augmented, q);
+    expect(p.nearestClass).toBe('svt');
+    expect(p.probabilities.svt).toBeCloseTo(1 / (1 + Math.exp(-(25 - 4))), 6);
+    expect(p.distances).toEqual(classifyWithBank(bank, q).distances);
+    expect(parseBank(JSON.parse(JSON.stringify(augmented)), 'b.json')).toEqual(augmented);
+    // With test-time averaging, the query's own views join: p = mean over (5, 1) and (9, 1).
+    const tta = enrolBank(views, bank.abstention, 'prototype', { views: 1, testTime: true, seed: 3 });
+    const p9 = classifyWithBank(augmented, Float32Array.of(9, 1)).probabilities.svt as number;
+    expect(classifyWithBank(tta, q, 3, [Float32Array.of(9, 1)]).probabilities.svt).toBeCloseTo(((p.probabilities.svt as number) + p9) / 2, 12);
+    expect(() => parseBank({ ...augmented, examples: [{ ...views[0], views: [[1]] }] }, 'b.json')).toThrow('b.json: examples[0] must name an enrolled class and hold 2 finite numbers (and each of its views)');
+    expect(() => parseBank({ ...augmented, supportAugmentation: { views: 'x' } }, 'b.json')).toThrow('b.json: supportAugmentation.views');
+  });
+
   it('refuses an embedding of another size and a file that is not a bank', () => {
     expect(() => classifyWithBank(bank, Float32Array.of(1, 2, 3))).toThrow('2-dimensional prototypes but the model gives 3');
     expect(() => parseBank({ format: 'x' }, 'b.json')).toThrow('b.json: not a fewbeat prototype bank');

@@ -1,6 +1,7 @@
 import { FewbeatError } from '../errors.js';
 import { argmax, computePrototypes, prototypeProbabilities, squaredDistance } from './prototypes.js';
-import { fitSupportClassifier, type FewShotClassifier } from './support-classifier.js';
+import { fitFewShotClassifier, NO_SUPPORT_AUGMENTATION, queryProbabilities, supportAugmentationOf, type SupportAugmentation } from './support-augmentation.js';
+import type { FewShotClassifier } from './support-classifier.js';
 
 /**
  * A prototype bank: what `fewbeat enroll` writes and `fewbeat predict` reads. It is how a clinician
@@ -15,6 +16,8 @@ export interface BankExample {
   record: string;
   patientId: string;
   embedding: number[];
+  /** Embeddings of its augmented views ({@link SupportAugmentation}); absent = none. */
+  views?: number[][];
 }
 
 /** Abstention rule: answer "unknown" when the query is farther than `threshold` from every prototype. */
@@ -38,6 +41,8 @@ export interface PrototypeBank {
   abstention: Abstention | null;
   /** How probabilities are computed ({@link FewShotClassifier}); absent in banks written before the choice existed: `prototype`. */
   classifier?: FewShotClassifier;
+  /** The support-set augmentation the examples' `views` come from (test-time averaging and its seed); absent = none. */
+  supportAugmentation?: SupportAugmentation;
 }
 
 /** What `predict` reports for one query. */
@@ -53,30 +58,43 @@ export interface BankPrediction {
   nearestExamples: Array<{ class: string; record: string; patientId: string; distance: number }>;
 }
 
-/** Build a bank from labelled support embeddings. */
-export function enrolBank(examples: readonly BankExample[], abstention: Abstention | null, classifier: FewShotClassifier = 'prototype'): PrototypeBank {
+/**
+ * Build a bank from labelled support embeddings. Prototypes (hence distances, abstention and the
+ * nearest examples) come from the examples' own embeddings; their augmented `views` only join the
+ * fit of the classifier that gives the probabilities.
+ */
+export function enrolBank(examples: readonly BankExample[], abstention: Abstention | null, classifier: FewShotClassifier = 'prototype', supportAugmentation: SupportAugmentation = NO_SUPPORT_AUGMENTATION): PrototypeBank {
   if (examples.length === 0) throw new FewbeatError('cannot enrol a prototype bank from zero examples');
   const classes = [...new Set(examples.map((e) => e.class))].sort();
   const dim = examples[0]?.embedding.length ?? 0;
   for (const e of examples) {
-    if (e.embedding.length !== dim) throw new FewbeatError(`support example ${e.record}: embedding has ${e.embedding.length} values, expected ${dim}`);
+    if ([e.embedding, ...(e.views ?? [])].some((v) => v.length !== dim)) throw new FewbeatError(`support example ${e.record}: embedding has ${e.embedding.length} values, expected ${dim}`);
   }
   const prototypes = computePrototypes(
     examples.map((e) => Float32Array.from(e.embedding)),
     examples.map((e) => classes.indexOf(e.class)),
     classes.length,
   );
-  return { format: 'fewbeat-prototype-bank', version: 1, classes, dim, prototypes: prototypes.map((p) => Array.from(p)), examples: [...examples], abstention, classifier };
+  return { format: 'fewbeat-prototype-bank', version: 1, classes, dim, prototypes: prototypes.map((p) => Array.from(p)), examples: [...examples], abstention, classifier, ...(supportAugmentation.views > 0 ? { supportAugmentation } : {}) };
 }
 
-/** Classify one fused embedding against a bank: probabilities, abstention and the `k` nearest support examples. */
-export function classifyWithBank(bank: PrototypeBank, embedding: Float32Array, k = 3): BankPrediction {
+/**
+ * Classify one embedding against a bank: probabilities, abstention and the `k` nearest support
+ * examples. `queryViews` are the embeddings of the query's augmented views, averaged over when the
+ * bank's augmentation asks for test-time averaging.
+ */
+export function classifyWithBank(bank: PrototypeBank, embedding: Float32Array, k = 3, queryViews: readonly Float32Array[] = []): BankPrediction {
   if (embedding.length !== bank.dim) throw new FewbeatError(`the bank holds ${bank.dim}-dimensional prototypes but the model gives ${embedding.length}: was it enrolled with another model?`);
   const nearest = prototypeProbabilities(embedding, bank.prototypes.map((p) => Float32Array.from(p)));
   const distances = nearest.distances;
-  const probabilities = bank.classifier === 'support-softmax'
-    ? fitSupportClassifier(bank.examples.map((e) => Float32Array.from(e.embedding)), bank.examples.map((e) => bank.classes.indexOf(e.class)), bank.classes.length)(embedding)
-    : nearest.probabilities;
+  const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
+  const classifier = bank.classifier ?? 'prototype';
+  let probabilities = nearest.probabilities;
+  if (classifier === 'support-softmax' || augmentation.views > 0) {
+    const support = bank.examples.flatMap((e) => [e.embedding, ...(e.views ?? [])].map((v) => ({ vector: Float32Array.from(v), label: bank.classes.indexOf(e.class) })));
+    const classify = fitFewShotClassifier(classifier, support.map((s) => s.vector), support.map((s) => s.label), bank.classes.length);
+    probabilities = queryProbabilities(classify, embedding, queryViews, augmentation.testTime);
+  }
   const best = argmax(probabilities);
   const nearestClass = bank.classes[best] as string;
   const abstained = bank.abstention !== null && Math.min(...distances) > bank.abstention.threshold;
@@ -122,7 +140,9 @@ export function parseBank(json: unknown, file: string): PrototypeBank {
   if (typeof b.dim !== 'number' || b.prototypes.some((p) => !Array.isArray(p) || p.length !== b.dim || p.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
     throw new FewbeatError(`every prototype must hold ${b.dim} finite numbers`, { file });
   }
-  const bad = b.examples.findIndex((e: Partial<BankExample> | null) => !e || !b.classes?.includes(e.class as string) || !Array.isArray(e.embedding) || e.embedding.length !== b.dim || e.embedding.some((v) => typeof v !== 'number' || !Number.isFinite(v)));
-  if (bad >= 0) throw new FewbeatError(`examples[${bad}] must name an enrolled class and hold ${b.dim} finite numbers`, { file });
+  const isVector = (v: unknown): boolean => Array.isArray(v) && v.length === b.dim && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  const bad = b.examples.findIndex((e: Partial<BankExample> | null) => !e || !b.classes?.includes(e.class as string) || !isVector(e.embedding) || (e.views !== undefined && (!Array.isArray(e.views) || !e.views.every(isVector))));
+  if (bad >= 0) throw new FewbeatError(`examples[${bad}] must name an enrolled class and hold ${b.dim} finite numbers (and each of its views)`, { file });
+  if (b.supportAugmentation !== undefined) supportAugmentationOf(b, file);
   return b as PrototypeBank;
 }

@@ -56,16 +56,25 @@ export function fitSupportClassifier(
   const D = xs[0]?.length ?? 0;
   const W = Array.from({ length: nClasses }, () => new Float64Array(D));
   const b = new Float64Array(nClasses);
+  // Plain loops (the same summation order as a reduce over d): this runs once per episode and query.
   const softmax = (x: Float64Array): number[] => {
-    const z = W.map((w, c) => (b[c] as number) + w.reduce((s, wd, d) => s + wd * (x[d] as number), 0));
+    const z = new Array<number>(nClasses);
+    for (let c = 0; c < nClasses; c++) {
+      const w = W[c] as Float64Array;
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += (w[d] as number) * (x[d] as number);
+      z[c] = (b[c] as number) + dot;
+    }
     const m = Math.max(...z);
     const e = z.map((v) => Math.exp(v - m));
-    const t = e.reduce((s, v) => s + v, 0);
+    const t = e.reduce((sum, v) => sum + v, 0);
     return e.map((v) => v / t);
   };
+  const gW = Array.from({ length: nClasses }, () => new Float64Array(D));
+  const gb = new Float64Array(nClasses);
   for (let step = 0; step < o.steps; step++) {
-    const gW = Array.from({ length: nClasses }, () => new Float64Array(D));
-    const gb = new Float64Array(nClasses);
+    for (const g of gW) g.fill(0);
+    gb.fill(0);
     xs.forEach((x, i) => {
       const p = softmax(x);
       for (let c = 0; c < nClasses; c++) {

@@ -1,5 +1,7 @@
 import { calibrateThreshold } from '../fewshot/prototype-bank.js';
 import type { PrototypeSpace } from '../fewshot/prototype-space.js';
+import { NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../fewshot/support-augmentation.js';
+import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import type { EpisodicModel } from './episodic-model.js';
 import type { ModelDirExtra } from './model-dir.js';
 import type { Validator } from './validate.js';
@@ -14,6 +16,17 @@ export interface Calibration {
   prototypeSpace: PrototypeSpace;
   abstention: ModelDirExtra['abstention'];
   accuracies: Array<{ space: PrototypeSpace; accuracy: number }>;
+  /** Support-set augmentation chosen in that space (none unless asked for). */
+  supportAugmentation: SupportAugmentation;
+  /** Validation accuracy of every augmentation candidate compared (empty unless asked for). */
+  augmentationAccuracies: Array<{ views: number; testTime: boolean; accuracy: number }>;
+}
+
+/** Ask calibration to also choose the support-set augmentation, for a model with this classifier. */
+export interface AugmentationChoice {
+  classifier: FewShotClassifier;
+  /** Seed of the augmented views (recorded with the choice, so evaluation and enrolment reproduce them). */
+  seed: number;
 }
 
 /**
@@ -21,11 +34,17 @@ export interface Calibration {
  * classes): the prototype space with the best validation accuracy (`Validator.choosePrototypeSpace`:
  * which space, its weight α and the measurement standardisation), then, in that space, the
  * abstention threshold for each of {@link CALIBRATED_SHOTS}: the {@link ABSTENTION_QUANTILE}
- * quantile of validation queries' squared distances to their own class prototype. Training runs it
+ * quantile of validation queries' squared distances to their own class prototype (of the original
+ * support vectors: abstention ignores augmentation), and, when `augmentation` is given, the
+ * support-set augmentation with the best validation accuracy of the model's classifier in that
+ * space (`Validator.chooseSupportAugmentation`). Training runs it
  * on its best model; `fewbeat recalibrate` reruns it on a saved model (e.g. after new measurements).
  */
-export function calibrateOnValidation(validator: Validator, model: EpisodicModel): Calibration {
+export function calibrateOnValidation(validator: Validator, model: EpisodicModel, augmentation?: AugmentationChoice): Calibration {
   const chosen = validator.choosePrototypeSpace(model);
+  const augmented = augmentation
+    ? validator.chooseSupportAugmentation(model, chosen.space, augmentation.classifier, augmentation.seed)
+    : { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
   const thresholds: Record<string, number> = {};
   for (const shots of CALIBRATED_SHOTS) {
     const distances = validator.ownClassDistances(model, shots, chosen.space);
@@ -35,5 +54,7 @@ export function calibrateOnValidation(validator: Validator, model: EpisodicModel
     prototypeSpace: chosen.space,
     abstention: Object.keys(thresholds).length > 0 ? { quantile: ABSTENTION_QUANTILE, thresholds } : null,
     accuracies: chosen.accuracies,
+    supportAugmentation: augmented.augmentation,
+    augmentationAccuracies: augmented.accuracies,
   };
 }

@@ -4,6 +4,9 @@ import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode
 import { classifyEpisode } from '../fewshot/classify-episode.js';
 import { embedAll } from '../fewshot/embed.js';
 import { inSpace, MEASUREMENT_ALPHAS, MEASUREMENT_FEATURE_SETS, measurementSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
+import { argmax } from '../fewshot/prototypes.js';
+import { augmentedEpisodeProbabilities, embedWithViews, NO_SUPPORT_AUGMENTATION, SUPPORT_AUGMENTATION_CANDIDATES, withViews, type SupportAugmentation } from '../fewshot/support-augmentation.js';
+import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import type { EpisodicModel } from './episodic-model.js';
 
 /**
@@ -88,6 +91,35 @@ export class Validator {
     });
     const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
     return { space: best.space, accuracies };
+  }
+
+  /**
+   * Validation accuracy of the model's few-shot classifier in `space` with each support-set
+   * augmentation candidate ({@link SUPPORT_AUGMENTATION_CANDIDATES}: views M and test-time
+   * averaging), and the best one (first on ties, so augmentation has to do strictly better than
+   * none to be chosen). The pool and its largest number of views are embedded once; a smaller M
+   * uses the first M views. Never uses novel classes: the pool is held-out base-class children.
+   */
+  chooseSupportAugmentation(
+    model: EpisodicModel,
+    space: PrototypeSpace,
+    classifier: FewShotClassifier,
+    seed: number,
+    candidates: ReadonlyArray<Pick<SupportAugmentation, 'views' | 'testTime'>> = SUPPORT_AUGMENTATION_CANDIDATES,
+  ): { augmentation: SupportAugmentation; accuracies: Array<{ views: number; testTime: boolean; accuracy: number }> } {
+    if (this.episodes.length === 0 || candidates.length === 0) return { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
+    const most = Math.max(...candidates.map((c) => c.views));
+    const all = embedWithViews(model, this.pool, this.encoder, { views: most, seed }, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+    const accuracies = candidates.map(({ views, testTime }) => {
+      const vectors = withViews(all, views);
+      const accuracy = this.episodes.reduce((sum, e) => {
+        const p = augmentedEpisodeProbabilities(e, vectors, classifier, testTime);
+        return sum + p.filter((q, k) => argmax(q) === e.queryLabels[k]).length / e.query.length;
+      }, 0) / this.episodes.length;
+      return { views, testTime, accuracy };
+    });
+    const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
+    return { augmentation: best.views === 0 ? NO_SUPPORT_AUGMENTATION : { views: best.views, testTime: best.testTime, seed }, accuracies };
   }
 
   /** Query accuracy of the validation episodes per age band of the query child. */

@@ -4,7 +4,10 @@ import { selectEnrolmentRows } from '../../fewshot/enrol-selection.js';
 import { enrolBank } from '../../fewshot/prototype-bank.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { initBackend } from '../../runtime/backend.js';
-import { abstentionThreshold, prototypeVectors, readModelDir } from '../../train/model-dir.js';
+import { join } from 'node:path';
+import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
+import { describeAugmentation, supportAugmentationOf } from '../../fewshot/support-augmentation.js';
+import { abstentionThreshold, readModelDir } from '../../train/model-dir.js';
 import { classifierOf } from '../../fewshot/support-classifier.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { emit, parseNumberOption } from '../output.js';
@@ -30,17 +33,20 @@ export function register(program: Command): void {
         const classes = parseClassList(opts.classes) ?? trained.extra.classes.novel;
         const chosen = selectEnrolmentRows(cohort.rows, classes, shots, seed);
         const dataset = loadDataset({ ...cohort, rows: chosen.map((c) => c.row) }, trained.spec);
-        const fused = prototypeVectors(trained, dataset.examples);
+        const augmentation = supportAugmentationOf(trained.extra, join(opts.model, 'config.json'));
+        const vectors = modelVectorsWithViews(trained, dataset.examples, augmentation);
         const perClass = new Map<string, number>();
         for (const c of chosen) perClass.set(c.label, (perClass.get(c.label) ?? 0) + 1);
         const bank = enrolBank(
-          dataset.examples.map((e, i) => ({ class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(fused[i] as Float32Array) })),
+          dataset.examples.map((e, i) => ({ class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(vectors.vectors[i] as Float32Array), ...(augmentation.views > 0 ? { views: (vectors.views[i] ?? []).map((v) => Array.from(v)) } : {}) })),
           abstentionThreshold(trained.extra, Math.min(...perClass.values())),
           classifierOf(trained.extra.training),
+          augmentation,
         );
         writeFileAtomic(opts.out, `${JSON.stringify(bank)}\n`);
-        emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention }, opts, (r) => [
+        emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention, supportAugmentation: augmentation }, opts, (r) => [
           `bank written to ${r.bank}`,
+          ...(augmentation.views > 0 ? [`support-set augmentation: ${describeAugmentation(augmentation)}`] : []),
           ...Object.entries(r.classes).map(([c, n]) => `  ${c.padEnd(16)} ${n} example${n === 1 ? '' : 's'}`),
           r.abstention ? `abstains ("unknown") beyond squared distance ${r.abstention.threshold.toFixed(2)} (validation ${r.abstention.quantile} quantile, ${r.abstention.shots}-shot)` : 'no abstention threshold (the model has no validation calibration)',
         ].join('\n'));

@@ -4,7 +4,9 @@ import type { ClinicalInput } from '../../clinical/encode.js';
 import type { ClinicalContext, ClinicalSchema } from '../../clinical/schema.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { FewbeatError, isFewbeatError } from '../../errors.js';
+import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { classifyWithBank, parseBank, type BankPrediction } from '../../fewshot/prototype-bank.js';
+import { NO_SUPPORT_AUGMENTATION } from '../../fewshot/support-augmentation.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { estimateAtrialActivity } from '../../signal/atrial-activity.js';
@@ -12,7 +14,7 @@ import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type Measurement, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { measurementValues } from '../../data/measurements.js';
-import { prototypeVectors, readModelDir } from '../../train/model-dir.js';
+import { readModelDir } from '../../train/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 
 function readJsonFile(file: string): unknown {
@@ -97,8 +99,10 @@ export function register(program: Command): void {
         }
         const ageNormFlags: MeasurementFlag[] = measurement?.flags ?? [];
         const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measurementValues(measurement, estimateAtrialActivity(ecg)) };
-        const embedding = prototypeVectors(trained, [input])[0] as Float32Array;
-        const prediction = classifyWithBank(bank, embedding, nearest);
+        // Test-time augmentation, when the bank was enrolled with it: the query's own views, same seed.
+        const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
+        const vectors = modelVectorsWithViews(trained, [input], { views: augmentation.testTime ? augmentation.views : 0, seed: augmentation.seed });
+        const prediction = classifyWithBank(bank, vectors.vectors[0] as Float32Array, nearest, vectors.views[0]);
         const q = assessQuality(ecg);
         const quality = { score: q.score, usable: q.usable, summary: q.summary, leads: q.leads.filter((l) => l.flags.length > 0).map((l) => ({ lead: l.lead, flags: [...l.flags] })) };
         const result: PredictResult = { record: opts.record, ...prediction, quality, ageNormFlags, measurementNote };

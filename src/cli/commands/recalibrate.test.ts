@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,42 @@ describe('fewbeat recalibrate', () => {
     const bad = await runCli(['recalibrate', '--model', modelDir, '--manifest', cohortDir, '--validation-episodes', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--validation-episodes');
+  });
+
+  it('chooses the support-set augmentation on validation, records it in config.json, and enroll and predict use it', async () => {
+    const run = await runCli(['recalibrate', '--model', modelDir, '--manifest', cohortDir, '--validation-episodes', '6', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { supportAugmentation: { views: number }; augmentationValidation: Array<{ views: number; testTime: boolean; accuracy: number }> };
+    expect(result.augmentationValidation.map((a) => `${a.views}${a.testTime ? '+tta' : ''}`)).toEqual(['0', '2', '2+tta', '4', '4+tta', '8', '8+tta']);
+    const best = result.augmentationValidation.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
+    expect(result.supportAugmentation.views).toBe(best.views);
+    const file = join(modelDir, 'config.json');
+    const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(written.supportAugmentation).toEqual(result.supportAugmentation);
+    // Force augmentation with test-time averaging, then enrol and predict with it.
+    writeFileSync(file, JSON.stringify({ ...written, supportAugmentation: { views: 2, testTime: true, seed: 5 } }));
+    const bank = join(root, 'bank.json');
+    const enrol = await runCli(['enroll', '--model', modelDir, '--manifest', cohortDir, '--shots', '2', '--out', bank, '--json']);
+    expect(enrol.code, enrol.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(bank, 'utf8')) as { supportAugmentation: unknown; examples: Array<{ embedding: number[]; views: number[][] }> };
+    expect(saved.supportAugmentation).toEqual({ views: 2, testTime: true, seed: 5 });
+    for (const e of saved.examples) {
+      expect(e.views).toHaveLength(2);
+      for (const v of e.views) expect(v).not.toEqual(e.embedding);
+    }
+    const manifest = readFileSync(join(cohortDir, 'manifest.csv'), 'utf8').split('\n');
+    const record = join(cohortDir, (manifest.find((l) => l.split(',')[2] === 'jet') as string).split(',')[0] as string);
+    const before = tf.memory().numTensors;
+    const predict = async (): Promise<{ probabilities: Record<string, number> }> => {
+      const p = await runCli(['predict', '--model', modelDir, '--bank', bank, '--record', record, '--json']);
+      expect(p.code, p.stderr).toBe(0);
+      return JSON.parse(p.stdout) as { probabilities: Record<string, number> };
+    };
+    const first = await predict();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.values(first.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(await predict()).toEqual(first);
+    writeFileSync(file, JSON.stringify(written));
   });
 
   it('fails with a one-line error naming the folder when the model directory does not exist', async () => {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describeSpace, spaceFeatures, type PrototypeSpace } from '../../fewshot/prototype-space.js';
+import { describeAugmentation, viewSeed, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
+import { classifierOf } from '../../fewshot/support-classifier.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { saveModel } from '../../models/checkpoint.js';
 import { initBackend } from '../../runtime/backend.js';
@@ -20,7 +22,11 @@ interface RecalibrationResult {
   /** Validation episodes the spaces were compared on. */
   episodes: number;
   validation: Array<{ space: string; alpha: number | null; features: string[] | null; accuracy: number }>;
+  /** Support-set augmentation chosen in the chosen space, and the validation accuracy of each candidate. */
+  supportAugmentation: SupportAugmentation;
+  augmentationValidation: Array<{ views: number; testTime: boolean; accuracy: number }>;
 }
+
 
 /** A space without its long vectors (centre, mean, sd), for reports. */
 function summary(space: PrototypeSpace): { space: string; alpha: number | null; features: string[] | null } {
@@ -33,7 +39,7 @@ function summary(space: PrototypeSpace): { space: string; alpha: number | null; 
 
 export function register(program: Command): void {
   program.command('recalibrate')
-    .description('re-choose a trained model\'s prototype space (α, measurements and their standardisation) and abstention thresholds on validation episodes, as training does at its end; rewrites DIR/config.json')
+    .description('re-choose a trained model\'s prototype space (α, measurements and their standardisation), support-set augmentation and abstention thresholds on validation episodes, as training does at its end; rewrites DIR/config.json')
     .requiredOption('--model <dir>', 'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)')
     .requiredOption('--manifest <dir>', 'the cohort folder the model was trained on (its validation children are used; never novel classes)')
     .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s training setting, so training\'s choice is reproduced)')
@@ -53,9 +59,9 @@ export function register(program: Command): void {
         const t = trained.extra.training;
         // The validation episodes of training: same pool, shape and seed (see trainModel); by default the same count.
         const validator = new Validator(prepared.parts.val, trained.encoder, t, episodes ?? t.validationEpisodes, trained.model.seed ^ 0x7a11d, t.clinicalInput);
-        const calibration = calibrateOnValidation(validator, trained.model);
+        const calibration = calibrateOnValidation(validator, trained.model, { classifier: classifierOf(t), seed: viewSeed(trained.model.seed) });
         const previous = trained.extra.prototypeSpace ?? null;
-        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention });
+        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation });
         const result: RecalibrationResult = {
           model: opts.model,
           previous,
@@ -63,6 +69,8 @@ export function register(program: Command): void {
           abstention: calibration.abstention,
           episodes: validator.episodes.length,
           validation: calibration.accuracies.map((a) => ({ ...summary(a.space), accuracy: a.accuracy })),
+          supportAugmentation: calibration.supportAugmentation,
+          augmentationValidation: calibration.augmentationAccuracies,
         };
         writeFileAtomic(join(opts.model, 'calibration.json'), `${JSON.stringify({ ...result, created_at: new Date().toISOString(), manifest: opts.manifest }, null, 1)}\n`);
         emit(result, opts, (r) => [
@@ -70,6 +78,9 @@ export function register(program: Command): void {
           ...r.validation.map((v) => `  ${v.accuracy.toFixed(4)}  ${v.space}${v.alpha === null ? '' : ` α=${v.alpha}`}${v.features ? ` [${v.features.length} measurements]` : ''}`),
           `previous: ${previous ? describeSpace(previous) : 'none'}`,
           `chosen:   ${describeSpace(r.chosen)}`,
+          `support-set augmentation (${classifierOf(t)} classifier in the chosen space):`,
+          ...r.augmentationValidation.map((a) => `  ${a.accuracy.toFixed(4)}  ${a.views} views${a.testTime ? ' + test-time averaging' : ''}`),
+          `chosen:   ${describeAugmentation(r.supportAugmentation)}`,
           `written to ${opts.model}/config.json and ${opts.model}/calibration.json`,
         ].join('\n'));
       } finally {

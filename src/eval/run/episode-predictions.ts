@@ -1,6 +1,8 @@
 import type { Example } from '../../data/dataset.js';
 import type { Episode } from '../../data/episode-sampler.js';
 import { classifyEpisode } from '../../fewshot/classify-episode.js';
+import { augmentedEpisodeProbabilities, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
+import type { FewShotClassifier } from '../../fewshot/support-classifier.js';
 import type { QueryPrediction } from '../metrics/pooled-predictions.js';
 
 /**
@@ -15,6 +17,23 @@ export function episodePredictions(episodes: readonly Episode[], pool: readonly 
     e.query.forEach((i, k) => {
       const item = pool[i] as Example;
       out.push({ episode: e.index, trueClass: e.classes[e.queryLabels[k] as number] as string, episodeClasses: e.classes, probabilities: p.probabilities[k] as number[], ageBand: item.ageBand });
+    });
+  }
+  return out;
+}
+
+/**
+ * Query predictions of every episode with the model's few-shot classifier fitted on the support
+ * set plus its augmented views ({@link augmentedEpisodeProbabilities}); `a` holds the vectors of
+ * `pool[i]` and its views. With no views this is nearest-prototype or support-softmax
+ * classification of the plain vectors.
+ */
+export function augmentedEpisodePredictions(episodes: readonly Episode[], pool: readonly Example[], a: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean): QueryPrediction[] {
+  const out: QueryPrediction[] = [];
+  for (const e of episodes) {
+    const probabilities = augmentedEpisodeProbabilities(e, a, classifier, testTime);
+    e.query.forEach((i, k) => {
+      out.push({ episode: e.index, trueClass: e.classes[e.queryLabels[k] as number] as string, episodeClasses: e.classes, probabilities: probabilities[k] as number[], ageBand: (pool[i] as Example).ageBand });
     });
   }
   return out;

@@ -12,6 +12,9 @@ import { episodePredictions } from './episode-predictions.js';
 import { evaluationSettings } from './evaluation-settings.js';
 import { fineTunePredictions } from './fine-tune.js';
 import { modelMethod, runEvaluation } from './run-evaluation.js';
+import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
+import { NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
+import { Validator } from '../../train/validate.js';
 
 describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
   let root: string;
@@ -49,6 +52,50 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     expect(modelMethod('full', trained).predict(setting)).toEqual(fineTunePredictions(setting.episodes, setting.pool, vectors));
     const prototypeModel = { ...trained, extra: { ...trained.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } } };
     expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(episodePredictions(setting.episodes, setting.pool, vectors));
+  });
+
+  it('fits on support sets grown by augmented views when the config asks for it: deterministic, different, leak-free; views 0 is the plain classifier', () => {
+    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [1], queries: 2, episodes: 8, seed: 4, generalised: false });
+    if (!setting) throw new Error('expected a setting');
+    const withAugmentation = (supportAugmentation: SupportAugmentation): TrainedModelDir => ({ ...trained, extra: { ...trained.extra, supportAugmentation } as TrainedModelDir['extra'] });
+    const plain = modelMethod('full', trained).predict(setting);
+    expect(modelMethod('full', withAugmentation({ views: 0, testTime: true, seed: 1 })).predict(setting)).toEqual(plain);
+    const augmented = withAugmentation({ views: 2, testTime: true, seed: 1 });
+    modelMethod('full', augmented).predict(setting); // warm-up
+    const before = tf.memory().numTensors;
+    const first = modelMethod('full', augmented).predict(setting);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(modelMethod('full', augmented).predict(setting)).toEqual(first);
+    expect(first.map((q) => q.probabilities)).not.toEqual(plain.map((q) => q.probabilities));
+    expect(first.map((q) => q.trueClass)).toEqual(plain.map((q) => q.trueClass));
+    // The views are embedded by the model: distinct from the originals, in the same space.
+    const vectors = modelVectorsWithViews(trained, setting.pool.slice(0, 3), { views: 2, seed: 1 });
+    expect(vectors.vectors).toEqual(prototypeVectors(trained, setting.pool.slice(0, 3)));
+    for (const [i, views] of vectors.views.entries()) {
+      expect(views).toHaveLength(2);
+      for (const view of views) {
+        expect(view.length).toBe(vectors.vectors[i]?.length);
+        expect(Array.from(view)).not.toEqual(Array.from(vectors.vectors[i] as Float32Array));
+      }
+    }
+  });
+
+  it('chooses the support-set augmentation on validation episodes of base-class children, views 0 scoring like the plain classifier', () => {
+    const t = trained.extra.training;
+    const validator = new Validator(prepared.parts.val, trained.encoder, { ways: 2, shots: 1, queries: 1 }, 6, 3, t.clinicalInput);
+    const space = trained.extra.prototypeSpace ?? { kind: 'fused' as const };
+    const { augmentation, accuracies } = validator.chooseSupportAugmentation(trained.model, space, 'support-softmax', 7, [{ views: 0, testTime: false }, { views: 2, testTime: false }, { views: 2, testTime: true }]);
+    expect(accuracies.map((a) => [a.views, a.testTime])).toEqual([[0, false], [2, false], [2, true]]);
+    const vectors = prototypeVectors(trained, validator.pool);
+    const plain = validator.episodes.reduce((s, e) => {
+      const p = fineTunePredictions([e], validator.pool, vectors);
+      return s + p.filter((q) => q.episodeClasses[q.probabilities.indexOf(Math.max(...q.probabilities))] === q.trueClass).length / p.length;
+    }, 0) / validator.episodes.length;
+    expect(accuracies[0]?.accuracy).toBeCloseTo(plain, 12);
+    const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
+    expect(augmentation.views).toBe(best.views);
+    if (best.views > 0) expect(augmentation).toEqual({ views: best.views, testTime: best.testTime, seed: 7 });
+    else expect(augmentation).toEqual(NO_SUPPORT_AUGMENTATION);
   });
 
   it('scores the full model and every baseline on the same episodes, without leaking tensors', () => {

@@ -4,6 +4,8 @@ import type { Example } from '../../data/dataset.js';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import { describeSpace } from '../../fewshot/prototype-space.js';
 import { classifierOf } from '../../fewshot/support-classifier.js';
+import { supportAugmentationOf, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
+import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { prototypeVectors, type TrainedModelDir } from '../../train/model-dir.js';
 import { Validator } from '../../train/validate.js';
 import type { StepRecord } from '../../train/trainer.js';
@@ -11,6 +13,7 @@ import type { EmbeddingSet, ReportData, TrainingHistory } from '../report/report
 import { embeddingMethod, evaluateMethods, type EvaluationMethod, type RunMetrics } from './evaluate.js';
 import { evaluationSettings, type SettingsOptions } from './evaluation-settings.js';
 import { fineTunePredictions } from './fine-tune.js';
+import { augmentedEpisodePredictions } from './episode-predictions.js';
 import { handcraftedEmbeddings } from './handcrafted-features.js';
 
 /** Options of {@link runEvaluation}. */
@@ -29,8 +32,22 @@ export interface RunEvaluationOptions extends SettingsOptions {
  * the nearest prototype.
  */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
-  const embed = (pool: readonly Example[]): Float32Array[] => prototypeVectors(trained, pool);
-  return classifierOf(trained.extra.training) === 'support-softmax' ? embeddingMethod(name, embed, fineTunePredictions) : embeddingMethod(name, embed);
+  const augmentation = supportAugmentationOf(trained.extra, join(trained.dir, 'config.json'));
+  const classifier = classifierOf(trained.extra.training);
+  if (augmentation.views === 0) {
+    const embed = (pool: readonly Example[]): Float32Array[] => prototypeVectors(trained, pool);
+    return classifier === 'support-softmax' ? embeddingMethod(name, embed, fineTunePredictions) : embeddingMethod(name, embed);
+  }
+  // Support-set augmentation: the pool and its views are embedded once and reused by every episode.
+  const cache = new Map<readonly Example[], AugmentedVectors>();
+  return {
+    name,
+    predict(setting) {
+      let vectors = cache.get(setting.pool);
+      if (!vectors) cache.set(setting.pool, (vectors = modelVectorsWithViews(trained, setting.pool, augmentation)));
+      return augmentedEpisodePredictions(setting.episodes, setting.pool, vectors, classifier, augmentation.testTime);
+    },
+  };
 }
 
 /**
@@ -100,6 +117,7 @@ export function reportData(trained: TrainedModelDir, result: { metrics: RunMetri
         preprocessing: trained.spec,
         fusion: trained.model.config.fusion,
         prototype_space: trained.extra.prototypeSpace ?? { kind: 'fused' },
+        support_augmentation: supportAugmentationOf(trained.extra),
         training: trained.extra.training,
       },
     },
