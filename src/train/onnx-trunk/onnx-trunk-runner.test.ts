@@ -126,6 +126,22 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
     expect(worstRelativeError(await stepGradients(config, 2, { workers: 0 }), await stepGradients(config, 2))).toBeLessThan(1e-5);
   }, 60_000);
 
+  it('gives a forward call the loss does not use no trunk gradient, instead of failing', async () => {
+    const workload = new BenchWorkload(6, small());
+    const both = benchStep(workload);
+    const firstViewOnly: ForwardStep = { batches: both.batches, loss: (outputs) => tf.tidy(() => {
+      const total = tf.sum(tf.square((outputs[0] as { ecgEmbedding: tf.Tensor2D }).ecgEmbedding)) as tf.Scalar;
+      return { total, parts: tf.stack([total]) as tf.Tensor1D };
+    }) };
+    const recorder = new GradientRecorder();
+    const runner = await OnnxTrunkRunner.create(workload.model, { workers: 2 });
+    await runner.step(firstViewOnly, recorder.asOptimizer());
+    await runner.dispose();
+    const stem = (workload.model.getWeights().get('ecg.stem.conv.w') as tf.Variable).name;
+    expect(recorder.grads.get(stem)!.some((v) => v !== 0)).toBe(true);
+    workload.dispose();
+  }, 60_000);
+
   it('is deterministic: the same seed gives bit-identical weights after Adam steps', async () => {
     const weightsAfterSteps = async (): Promise<Float32Array[]> => {
       const workload = new BenchWorkload(4, small());

@@ -111,7 +111,8 @@ export class OnnxTrunkRunner implements StepRunner {
         parts = tf.keep(l.parts);
         return l.total;
       }), [...this.otherVariables, ...extraVariables, ...features]);
-      const dFeatures = features.map((f) => Float32Array.from((grads[f.name] as tf.Tensor).dataSync()));
+      // A call whose features the loss does not reach gets ∂L/∂F = 0 (its trunk gradient is then 0).
+      const dFeatures = features.map((f) => (grads[f.name] ? Float32Array.from((grads[f.name] as tf.Tensor).dataSync()) : new Float32Array(f.size)));
       const trunkGradient = await this.trunk.vjp(dFeatures);
       completed = true;
 
