@@ -4,12 +4,18 @@ import { NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../fewshot/su
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import type { EpisodicModel } from './episodic-model.js';
 import type { ModelDirExtra } from './model-dir.js';
+import type { TrainConfig } from './train-config.js';
 import type { Validator } from './validate.js';
 
 /** Shot counts the abstention threshold is calibrated for. */
 export const CALIBRATED_SHOTS = [1, 5] as const;
 /** Quantile of validation own-class distances used as the abstention threshold. */
 export const ABSTENTION_QUANTILE = 0.95;
+
+/** Validation episodes the final calibration uses: `calibrationEpisodes`, else the per-check count. */
+export function calibrationEpisodes(training: Pick<TrainConfig, 'calibrationEpisodes' | 'validationEpisodes'>): number {
+  return training.calibrationEpisodes ?? training.validationEpisodes;
+}
 
 /** What calibration sets in a model directory, and the validation accuracy of every candidate space. */
 export interface Calibration {

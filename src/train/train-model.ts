@@ -9,7 +9,7 @@ import type { ModelConfigInput } from '../models/config.js';
 import { FewbeatModel } from '../models/model.js';
 import { loadPreset } from '../models/presets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { calibrateOnValidation } from './calibrate.js';
+import { calibrateOnValidation, calibrationEpisodes } from './calibrate.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EpisodicTask } from './episodic-task.js';
 import { modelCard } from './model-card.js';
@@ -77,7 +77,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     ways: Math.min(training.ways, train.classes.length), shots: training.shots, queries: training.queries,
     classes: prepared.classes.base.filter((c) => train.classes.includes(c)), seed,
   });
-  const validator = new Validator(prepared.parts.val, prepared.encoder, training, training.validationEpisodes, seed ^ 0x7a11d, training.clinicalInput);
+  const validator = Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed);
   const classIndex = new Map([...prepared.classes.base, ...prepared.classes.novel].map((c, i) => [c, i]));
   const extra: ModelDirExtra = {
     preprocessing: spec,
@@ -111,9 +111,9 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
 
   // The best model (by validation accuracy) is what the directory holds; calibrate it.
   const best = loadModel(outDir).model;
-  const calibrator = training.calibrationEpisodes === undefined || training.calibrationEpisodes === training.validationEpisodes
+  const calibrator = calibrationEpisodes(training) === training.validationEpisodes
     ? validator
-    : new Validator(prepared.parts.val, prepared.encoder, training, training.calibrationEpisodes, seed ^ 0x7a11d, training.clinicalInput);
+    : Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed, calibrationEpisodes(training));
   const calibration = calibrateOnValidation(calibrator, best);
   extra.prototypeSpace = calibration.prototypeSpace;
   extra.abstention = calibration.abstention;

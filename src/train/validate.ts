@@ -8,6 +8,7 @@ import { argmax } from '../fewshot/prototypes.js';
 import { augmentedEpisodeProbabilities, embedWithViews, NO_SUPPORT_AUGMENTATION, SUPPORT_AUGMENTATION_CANDIDATES, withViews, type SupportAugmentation } from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import type { EpisodicModel } from './episodic-model.js';
+import type { TrainConfig } from './train-config.js';
 
 /**
  * The largest feasible episode shape on a small pool, never above `wanted`: classes with at least
@@ -65,6 +66,16 @@ export class Validator {
     const feasible = validationShape(pool, wanted);
     this.shape = feasible?.shape ?? wanted;
     this.episodes = feasible ? new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed }).episodes(count) : [];
+  }
+
+  /**
+   * The validation episodes of a model trained with `training` from seed `modelSeed`: the training
+   * shape, the training clinical input and a seed derived from the model's, so that training, its
+   * final calibration, `fewbeat recalibrate` and evaluation all draw the same episodes.
+   * @param episodes how many (default: `training.validationEpisodes`)
+   */
+  static ofTraining(pool: readonly Example[], encoder: ClinicalEncoder, training: TrainConfig, modelSeed: number, episodes = training.validationEpisodes): Validator {
+    return new Validator(pool, encoder, training, episodes, modelSeed ^ 0x7a11d, training.clinicalInput);
   }
 
   /** Mean query accuracy of the model over the validation episodes (NaN without any), in `space`. */

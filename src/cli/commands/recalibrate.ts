@@ -6,7 +6,7 @@ import { classifierOf } from '../../fewshot/support-classifier.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { saveModel } from '../../models/checkpoint.js';
 import { initBackend } from '../../runtime/backend.js';
-import { calibrateOnValidation } from '../../train/calibrate.js';
+import { calibrateOnValidation, calibrationEpisodes } from '../../train/calibrate.js';
 import { readModelDir } from '../../train/model-dir.js';
 import { Validator } from '../../train/validate.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .description('re-choose a trained model\'s prototype space (α, measurements and their standardisation), support-set augmentation and abstention thresholds on validation episodes, as training does at its end; rewrites DIR/config.json')
     .requiredOption('--model <dir>', 'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)')
     .requiredOption('--manifest <dir>', 'the cohort folder the model was trained on (its validation children are used; never novel classes)')
-    .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s training setting, so training\'s choice is reproduced)')
+    .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s calibration setting, so training\'s choice is reproduced)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { model: string; manifest: string; validationEpisodes?: string; json?: boolean }) => {
       const episodes = opts.validationEpisodes === undefined ? undefined : parseNumberOption('--validation-episodes', opts.validationEpisodes, { integer: true, min: 1 });
@@ -57,8 +57,8 @@ export function register(program: Command): void {
           minBase: 0,
         });
         const t = trained.extra.training;
-        // The validation episodes of training: same pool, shape and seed (see trainModel); by default the same count.
-        const validator = new Validator(prepared.parts.val, trained.encoder, t, episodes ?? t.validationEpisodes, trained.model.seed ^ 0x7a11d, t.clinicalInput);
+        // Training's calibration episodes: same pool, shape and seed (see trainModel); by default the same count.
+        const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, episodes ?? calibrationEpisodes(t));
         const calibration = calibrateOnValidation(validator, trained.model, { classifier: classifierOf(t), seed: viewSeed(trained.model.seed) });
         const previous = trained.extra.prototypeSpace ?? null;
         saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation });

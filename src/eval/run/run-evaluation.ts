@@ -6,6 +6,7 @@ import { describeSpace } from '../../fewshot/prototype-space.js';
 import { classifierOf } from '../../fewshot/support-classifier.js';
 import { supportAugmentationOf, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
+import { calibrationEpisodes } from '../../train/calibrate.js';
 import { prototypeVectors, type TrainedModelDir } from '../../train/model-dir.js';
 import { Validator } from '../../train/validate.js';
 import type { StepRecord } from '../../train/trainer.js';
@@ -63,7 +64,7 @@ export function modelMethod(name: string, trained: TrainedModelDir): EvaluationM
 export function ensurePrototypeSpace(trained: TrainedModelDir, prepared: PreparedCohort): void {
   if (trained.extra.prototypeSpace) return;
   const t = trained.extra.training;
-  const validator = new Validator(prepared.parts.val, trained.encoder, t, t.validationEpisodes, trained.model.seed ^ 0x7a11d, t.clinicalInput);
+  const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, calibrationEpisodes(t));
   trained.extra.prototypeSpace = t.objective === 'supervised' ? { kind: 'fused' } : validator.choosePrototypeSpace(trained.model).space;
 }
 
