@@ -62,6 +62,21 @@ describe('estimateAtrialActivity', () => {
     expect(a.leads).toEqual(['II', 'V1']);
   });
 
+  it('counts beats on every lead, so flutter waves taller than the QRS in II and V1 are not taken for beats', () => {
+    const { ecg, rTimes } = flutterEcg(5, [2], { seconds: 10 });
+    const n = ecg.signals[0]!.length;
+    // II and V1: a second, sharper sawtooth of 2 mV peak to peak on top (taller than the QRS); lead I: the same QRS with no atrial activity.
+    const sawtooth = Float64Array.from({ length: n }, (_, i) => {
+      const phase = ((i / ecg.fs) * 5) % 1;
+      return phase < 0.9 ? 0.5 - phase / 0.9 : -0.5 + (phase - 0.9) / 0.1;
+    });
+    const tall = ecg.signals.map((x) => x.map((v, i) => v + 2 * sawtooth[i]!));
+    const leadI = Float64Array.from({ length: n }, (_, i) => rTimes.reduce((v, r) => v + 1.2 * Math.exp(-(((i / ecg.fs) - r) ** 2) / (2 * 0.008 ** 2)), 0));
+    const a = estimateAtrialActivity({ ...ecg, leads: ['I', 'II', 'V1'], signals: [leadI, ...tall], units: ['mV', 'mV', 'mV'] });
+    expect(a.ventricularRatePerMin).toBeCloseTo(150, 0);
+    expect(a.leads).toEqual(['II', 'V1']);
+  });
+
   it('gives sinus rhythm at 75/min a less concentrated atrial spectrum than flutter', () => {
     const { ecg } = gaussianEcg(CHILD_BEAT, { hrBpm: 75, noise: 0.01, leads: twoLeads });
     const sinus = estimateAtrialActivity(ecg);

@@ -37,7 +37,7 @@ export interface AtrialActivityOptions {
   peakHalfWidthHz?: number;
   /** Spacing of the frequency grid the spectrum is evaluated on, Hz. @default 0.05 */
   gridHz?: number;
-  /** R-peak sample indices, when already detected (else detected on the analysed leads). */
+  /** R-peak sample indices, when already detected (else detected on every usable lead, as `measureEcg` does). */
   rPeaks?: ArrayLike<number>;
 }
 
@@ -50,13 +50,25 @@ const nothing = (leads: string[], reason: string, ventricularRatePerMin: number 
   dominantHz: null, atrialRatePerMin: null, concentration: null, ventricularRatePerMin, atrialToVentricular: null, leads, reason,
 });
 
-/** The leads to analyse: II and V1 when present, else every lead with a canonical name, else every lead. */
+/** Every lead with a canonical name, else every lead (the leads `measureEcg` detects beats on). */
+function ecgLeadIndices(ecg: Ecg): number[] {
+  const named = ecg.leads.map((name, i) => (canonicalLead(name) ? i : -1)).filter((i) => i >= 0);
+  return named.length > 0 ? named : ecg.signals.map((_, i) => i);
+}
+
+/** The leads to analyse: II and V1 when present, else {@link ecgLeadIndices}. */
 function atrialLeadIndices(ecg: Ecg): number[] {
   const canonical = ecg.leads.map((name) => canonicalLead(name));
   const preferred = ATRIAL_LEADS.map((lead) => canonical.indexOf(lead)).filter((i) => i >= 0);
-  if (preferred.length > 0) return preferred;
-  const named = canonical.map((c, i) => (c ? i : -1)).filter((i) => i >= 0);
-  return named.length > 0 ? named : ecg.signals.map((_, i) => i);
+  return preferred.length > 0 ? preferred : ecgLeadIndices(ecg);
+}
+
+/** A lead is usable when it has samples and at most 5 % of them are invalid (NaN gaps get interpolated). */
+function isUsableLead(x: Float64Array | undefined): x is Float64Array {
+  if (!x || x.length === 0) return false;
+  let bad = 0;
+  for (const v of x) if (!Number.isFinite(v)) bad++;
+  return bad <= 0.05 * x.length;
 }
 
 /**
@@ -153,8 +165,9 @@ function cancelQrst(signals: readonly Float64Array[], rPeaks: ArrayLike<number>,
  * power, the dominant-peak part of the organisation index of Everett et al., IEEE TBME 48:969,
  * 2001) and the ratio of atrial to ventricular rate.
  *
- * Leads are baseline-corrected first (zero-phase 0.5 Hz high-pass); NaN gaps under 5 % of a lead
- * are interpolated, leads with more are left out. Everything is null, with a reason, when the
+ * R peaks are detected on all usable leads together (`detectQrsMultiLead`). Leads are
+ * baseline-corrected first (zero-phase 0.5 Hz high-pass); NaN gaps under 5 % of a lead are
+ * interpolated, leads with more are left out. Everything is null, with a reason, when the
  * recording is shorter than `minSeconds`, has fewer than 3 R peaks, no usable lead, or a flat
  * residual (the cancellation left no activity in the band); never NaN.
  */
@@ -162,13 +175,7 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
   const fs = ecg.fs;
   const [fLo, fHi] = opts.bandHz ?? [3, 12];
   if (!(Number.isFinite(fs) && fs > 2 * fHi)) return nothing([], `sampling rate ${fs} Hz cannot resolve the ${fLo}–${fHi} Hz atrial band`);
-  const usable = atrialLeadIndices(ecg).filter((i) => {
-    const x = ecg.signals[i];
-    if (!x || x.length === 0) return false;
-    let bad = 0;
-    for (const v of x) if (!Number.isFinite(v)) bad++;
-    return bad <= 0.05 * x.length;
-  });
+  const usable = atrialLeadIndices(ecg).filter((i) => isUsableLead(ecg.signals[i]));
   const leads = usable.map((i) => ecg.leads[i] ?? String(i));
   if (usable.length === 0) return nothing([], 'no usable lead (missing, empty or mostly invalid samples)');
   const n = Math.min(...usable.map((i) => ecg.signals[i]!.length));
@@ -177,7 +184,13 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
 
   let rPeaks: ArrayLike<number>;
   try {
-    rPeaks = opts.rPeaks ?? detectQrsMultiLead(signals, fs, { origin: { file: ecg.source } });
+    // Beats are found on every usable lead, as `measureEcg` finds them: on II and V1 alone, a large
+    // T or flutter wave can pass for a second QRS and double the ventricular rate.
+    const detection = (): Float64Array[] => {
+      const all = ecgLeadIndices(ecg).filter((i) => isUsableLead(ecg.signals[i]) && ecg.signals[i]!.length >= n);
+      return all.map((i) => (usable.includes(i) ? signals[usable.indexOf(i)]! : removeBaseline(fillInvalidSamples(ecg.signals[i]!.subarray(0, n)), fs, { method: 'highpass', cutoffHz: 0.5 })));
+    };
+    rPeaks = opts.rPeaks ?? detectQrsMultiLead(detection(), fs, { origin: { file: ecg.source } });
   } catch (err) {
     if (!isFewbeatError(err)) throw err;
     return nothing(leads, `QRS detection failed: ${err.reason}`);
