@@ -38,8 +38,6 @@ export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
 /** Measurement weights α the validation choice compares. */
 export const MEASUREMENT_ALPHAS = [0.1, 0.2, 0.4, 0.7, 1] as const;
 
-/** Measurement sets the validation choice compares: the original seven, then all (with atrial activity). */
-export const MEASUREMENT_FEATURE_SETS: ReadonlyArray<readonly MeasurementFeature[]> = [ORIGINAL_MEASUREMENT_FEATURES, MEASUREMENT_FEATURES];
 
 /** The measurements a space holds: its `features`, else (spaces saved before names) the original seven. */
 export function spaceFeatures(space: Extract<PrototypeSpace, { kind: 'ecg+measurements' }>): readonly MeasurementFeature[] {

@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEASUREMENT_FEATURES } from '../../data/measurements.js';
 import { initBackend } from '../../runtime/backend.js';
 import { runCli } from '../../test-utils/run-cli.js';
 import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
@@ -34,9 +35,9 @@ describe('fewbeat recalibrate', () => {
     expect(config().prototypeSpace).toEqual(trained.prototypeSpace);
     expect(config().abstention).toEqual(trained.abstention);
     const result = JSON.parse(run.stdout) as { validation: Array<{ space: string; features: string[] | null; accuracy: number }> };
-    // Both measurement sets are candidates: the original seven and all ten.
+    // Measurement spaces hold every measurement; validation chooses only their weight.
     const sizes = new Set(result.validation.filter((v) => v.space === 'ecg+measurements').map((v) => v.features?.length));
-    expect([...sizes].sort()).toEqual([10, 7]);
+    expect([...sizes]).toEqual([MEASUREMENT_FEATURES.length]);
     const metrics = JSON.parse(readFileSync(join(modelDir, 'metrics.json'), 'utf8')) as { prototype_space_validation: Array<{ accuracy: number }> };
     expect(result.validation.map((v) => v.accuracy)).toEqual(metrics.prototype_space_validation.map((v) => v.accuracy));
     expect(JSON.parse(readFileSync(join(modelDir, 'calibration.json'), 'utf8'))).toMatchObject({ manifest: cohortDir });
