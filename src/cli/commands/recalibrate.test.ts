@@ -89,6 +89,19 @@ describe('fewbeat recalibrate', () => {
     writeFileSync(file, JSON.stringify(written));
   });
 
+  it('with --no-support-augmentation compares no augmentation and leaves the support set as it is, as training does', async () => {
+    const file = join(modelDir, 'config.json');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(before) as object), supportAugmentation: { views: 4, testTime: false, seed: 5 } }));
+    const run = await runCli(['recalibrate', '--model', modelDir, '--manifest', cohortDir, '--validation-episodes', '6', '--no-support-augmentation', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { supportAugmentation: { views: number }; augmentationValidation: unknown[] };
+    expect(result.augmentationValidation).toEqual([]);
+    expect(result.supportAugmentation.views).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { supportAugmentation?: { views: number } }).supportAugmentation?.views ?? 0).toBe(0);
+    writeFileSync(file, before);
+  });
+
   it('fails with a one-line error naming the folder when the model directory does not exist', async () => {
     const run = await runCli(['recalibrate', '--model', join(root, 'nowhere'), '--manifest', cohortDir]);
     expect(run.code).toBe(1);

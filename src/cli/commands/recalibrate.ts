@@ -39,12 +39,13 @@ function summary(space: PrototypeSpace): { space: string; alpha: number | null; 
 
 export function register(program: Command): void {
   program.command('recalibrate')
-    .description('re-choose a trained model\'s prototype space (α, measurements and their standardisation), support-set augmentation and abstention thresholds on validation episodes, as training does at its end; rewrites DIR/config.json')
+    .description('re-choose a trained model\'s prototype space (α and the measurements\' standardisation) and abstention thresholds on validation episodes, as training does at its end, and a support-set augmentation; rewrites DIR/config.json')
     .requiredOption('--model <dir>', 'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)')
     .requiredOption('--manifest <dir>', 'the cohort folder the model was trained on (its validation children are used; never novel classes)')
     .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s calibration setting, so training\'s choice is reproduced)')
+    .option('--no-support-augmentation', 'do not choose a support-set augmentation (training\'s own calibration does not): the support set stays as it is')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { model: string; manifest: string; validationEpisodes?: string; json?: boolean }) => {
+    .action(async (opts: { model: string; manifest: string; validationEpisodes?: string; supportAugmentation: boolean; json?: boolean }) => {
       const episodes = opts.validationEpisodes === undefined ? undefined : parseNumberOption('--validation-episodes', opts.validationEpisodes, { integer: true, min: 1 });
       await initBackend();
       const trained = readModelDir(opts.model);
@@ -59,7 +60,7 @@ export function register(program: Command): void {
         const t = trained.extra.training;
         // Training's calibration episodes: same pool, shape and seed (see trainModel); by default the same count.
         const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, episodes ?? calibrationEpisodes(t));
-        const calibration = calibrateOnValidation(validator, trained.model, { classifier: classifierOf(t), seed: viewSeed(trained.model.seed) });
+        const calibration = calibrateOnValidation(validator, trained.model, opts.supportAugmentation ? { classifier: classifierOf(t), seed: viewSeed(trained.model.seed) } : undefined);
         const previous = trained.extra.prototypeSpace ?? null;
         saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation });
         const result: RecalibrationResult = {
