@@ -41,7 +41,7 @@ describe('prototype bank', () => {
   it('takes its probabilities from a classifier fitted on the support examples when asked to, keeping distances and abstention', () => {
     // Class means (0, 1) and (10, 1): the query (4, 1) is nearer svt, while the cosine-feature
     // softmax fitted on the support sees a direction closer to the chb examples' (≈ (1, 0.1)).
-    const soft = enrolBank(bank.examples, bank.abstention, 'support-softmax');
+    const soft = enrolBank(bank.examples, bank.abstention, { classifier: 'support-softmax' });
     const p = classifyWithBank(soft, Float32Array.of(4, 1), 2);
     expect(classifyWithBank(bank, Float32Array.of(4, 1)).nearestClass).toBe('svt');
     expect(p.nearestClass).toBe('chb');
@@ -55,7 +55,7 @@ describe('prototype bank', () => {
     // Views pull svt's prototype for the classifier to mean((0,0), (0,2), (6,1), (6,1)) = (3, 1):
     // the query (5, 1) is then nearer svt (d = 4) than chb (d = 25), while the stored prototypes say chb.
     const views = bank.examples.map((e) => (e.class === 'svt' ? { ...e, views: [[6, 1]] } : e));
-    const augmented = enrolBank(views, bank.abstention, 'prototype', { views: 1, testTime: false, seed: 3 });
+    const augmented = enrolBank(views, bank.abstention, { supportAugmentation: { views: 1, testTime: false, seed: 3 } });
     expect(augmented.prototypes).toEqual(bank.prototypes);
     const q = Float32Array.of(5, 1);
     expect(classifyWithBank(bank, q).nearestClass).toBe('chb');
@@ -65,11 +65,25 @@ describe('prototype bank', () => {
     expect(p.distances).toEqual(classifyWithBank(bank, q).distances);
     expect(parseBank(JSON.parse(JSON.stringify(augmented)), 'b.json')).toEqual(augmented);
     // With test-time averaging, the query's own views join: p = mean over (5, 1) and (9, 1).
-    const tta = enrolBank(views, bank.abstention, 'prototype', { views: 1, testTime: true, seed: 3 });
+    const tta = enrolBank(views, bank.abstention, { supportAugmentation: { views: 1, testTime: true, seed: 3 } });
     const p9 = classifyWithBank(augmented, Float32Array.of(9, 1)).probabilities.svt as number;
     expect(classifyWithBank(tta, q, 3, [Float32Array.of(9, 1)]).probabilities.svt).toBeCloseTo(((p.probabilities.svt as number) + p9) / 2, 12);
     expect(() => parseBank({ ...augmented, examples: [{ ...views[0], views: [[1]] }] }, 'b.json')).toThrow('b.json: examples[0] must name an enrolled class and hold 2 finite numbers (and each of its views)');
     expect(() => parseBank({ ...augmented, supportAugmentation: { views: 'x' } }, 'b.json')).toThrow('b.json: supportAugmentation.views');
+  });
+
+  it('reports probabilities at the calibrated temperature, with the same prediction and distances', () => {
+    // Prototypes (0, 1) and (10, 1); the query (4, 1) is at squared distances 16 and 36, so the
+    // prototype softmax gives p(svt) = 1/(1 + e^{−20}) and at T = 10 it gives 1/(1 + e^{−2}).
+    const warm = enrolBank(bank.examples, bank.abstention, { probabilityTemperature: 10 });
+    const q = Float32Array.of(4, 1);
+    const p = classifyWithBank(warm, q);
+    expect(p.probabilities.svt).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+    expect(p.nearestClass).toBe(classifyWithBank(bank, q).nearestClass);
+    expect(p.distances).toEqual(classifyWithBank(bank, q).distances);
+    expect(parseBank(JSON.parse(JSON.stringify(warm)), 'b.json')).toEqual(warm);
+    expect(bank.probabilityTemperature).toBeUndefined();
+    expect(() => parseBank({ ...warm, probabilityTemperature: -1 }, 'b.json')).toThrow('b.json: probabilityTemperature must be a positive number, not -1');
   });
 
   it('refuses an embedding of another size and a file that is not a bank', () => {

@@ -2,6 +2,7 @@ import { FewbeatError } from '../errors.js';
 import { argmax, computePrototypes, prototypeProbabilities, squaredDistance } from './prototypes.js';
 import { fitFewShotClassifier, NO_SUPPORT_AUGMENTATION, queryProbabilities, supportAugmentationOf, type SupportAugmentation } from './support-augmentation.js';
 import type { FewShotClassifier } from './support-classifier.js';
+import { scaleProbabilities } from './temperature-scaling.js';
 
 /**
  * A prototype bank: what `fewbeat enroll` writes and `fewbeat predict` reads. It is how a clinician
@@ -43,6 +44,18 @@ export interface PrototypeBank {
   classifier?: FewShotClassifier;
   /** The support-set augmentation the examples' `views` come from (test-time averaging and its seed); absent = none. */
   supportAugmentation?: SupportAugmentation;
+  /** Temperature T of the probabilities (`scaleProbabilities`, calibrated with the model); absent = 1. */
+  probabilityTemperature?: number;
+}
+
+/** How a bank classifies: the model's classifier, support-set augmentation and probability temperature. */
+export interface BankClassification {
+  /** @default 'prototype' */
+  classifier?: FewShotClassifier;
+  /** @default none */
+  supportAugmentation?: SupportAugmentation;
+  /** @default 1 */
+  probabilityTemperature?: number;
 }
 
 /** What `predict` reports for one query. */
@@ -63,7 +76,8 @@ export interface BankPrediction {
  * nearest examples) come from the examples' own embeddings; their augmented `views` only join the
  * fit of the classifier that gives the probabilities.
  */
-export function enrolBank(examples: readonly BankExample[], abstention: Abstention | null, classifier: FewShotClassifier = 'prototype', supportAugmentation: SupportAugmentation = NO_SUPPORT_AUGMENTATION): PrototypeBank {
+export function enrolBank(examples: readonly BankExample[], abstention: Abstention | null, how: BankClassification = {}): PrototypeBank {
+  const { classifier = 'prototype', supportAugmentation = NO_SUPPORT_AUGMENTATION, probabilityTemperature = 1 } = how;
   if (examples.length === 0) throw new FewbeatError('cannot enrol a prototype bank from zero examples');
   const classes = [...new Set(examples.map((e) => e.class))].sort();
   const dim = examples[0]?.embedding.length ?? 0;
@@ -75,7 +89,7 @@ export function enrolBank(examples: readonly BankExample[], abstention: Abstenti
     examples.map((e) => classes.indexOf(e.class)),
     classes.length,
   );
-  return { format: 'fewbeat-prototype-bank', version: 1, classes, dim, prototypes: prototypes.map((p) => Array.from(p)), examples: [...examples], abstention, classifier, ...(supportAugmentation.views > 0 ? { supportAugmentation } : {}) };
+  return { format: 'fewbeat-prototype-bank', version: 1, classes, dim, prototypes: prototypes.map((p) => Array.from(p)), examples: [...examples], abstention, classifier, ...(supportAugmentation.views > 0 ? { supportAugmentation } : {}), ...(probabilityTemperature !== 1 ? { probabilityTemperature } : {}) };
 }
 
 /**
@@ -95,6 +109,7 @@ export function classifyWithBank(bank: PrototypeBank, embedding: Float32Array, k
     const classify = fitFewShotClassifier(classifier, support.map((s) => s.vector), support.map((s) => s.label), bank.classes.length);
     probabilities = queryProbabilities(classify, embedding, queryViews, augmentation.testTime);
   }
+  probabilities = scaleProbabilities(probabilities, bank.probabilityTemperature ?? 1);
   const best = argmax(probabilities);
   const nearestClass = bank.classes[best] as string;
   const abstained = bank.abstention !== null && Math.min(...distances) > bank.abstention.threshold;
@@ -144,5 +159,8 @@ export function parseBank(json: unknown, file: string): PrototypeBank {
   const bad = b.examples.findIndex((e: Partial<BankExample> | null) => !e || !b.classes?.includes(e.class as string) || !isVector(e.embedding) || (e.views !== undefined && (!Array.isArray(e.views) || !e.views.every(isVector))));
   if (bad >= 0) throw new FewbeatError(`examples[${bad}] must name an enrolled class and hold ${b.dim} finite numbers (and each of its views)`, { file });
   if (b.supportAugmentation !== undefined) supportAugmentationOf(b, file);
+  if (b.probabilityTemperature !== undefined && !(typeof b.probabilityTemperature === 'number' && Number.isFinite(b.probabilityTemperature) && b.probabilityTemperature > 0)) {
+    throw new FewbeatError(`probabilityTemperature must be a positive number, not ${JSON.stringify(b.probabilityTemperature)}`, { file });
+  }
   return b as PrototypeBank;
 }

@@ -2,6 +2,7 @@ import { calibrateThreshold } from '../fewshot/prototype-bank.js';
 import type { PrototypeSpace } from '../fewshot/prototype-space.js';
 import { NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
+import { fitTemperature } from '../fewshot/temperature-scaling.js';
 import type { EpisodicModel } from './episodic-model.js';
 import type { ModelDirExtra } from './model-dir.js';
 import type { TrainConfig } from './train-config.js';
@@ -21,6 +22,8 @@ export function calibrationEpisodes(training: Pick<TrainConfig, 'calibrationEpis
 export interface Calibration {
   prototypeSpace: PrototypeSpace;
   abstention: ModelDirExtra['abstention'];
+  /** Temperature T of the classifier's probabilities (`scaleProbabilities`), fitted on validation queries. */
+  probabilityTemperature: number;
   accuracies: Array<{ space: PrototypeSpace; accuracy: number }>;
   /** Support-set augmentation chosen in that space (none unless asked for). */
   supportAugmentation: SupportAugmentation;
@@ -28,11 +31,11 @@ export interface Calibration {
   augmentationAccuracies: Array<{ views: number; testTime: boolean; accuracy: number }>;
 }
 
-/** Ask calibration to also choose the support-set augmentation, for a model with this classifier. */
-export interface AugmentationChoice {
+/** How the calibrated model classifies, and whether calibration also chooses a support-set augmentation. */
+export interface CalibrationChoice {
   classifier: FewShotClassifier;
-  /** Seed of the augmented views (recorded with the choice, so evaluation and enrolment reproduce them). */
-  seed: number;
+  /** Choose the support-set augmentation with views of this seed (recorded with the choice, so evaluation and enrolment reproduce them); none when absent. */
+  augmentationSeed?: number;
 }
 
 /**
@@ -41,24 +44,28 @@ export interface AugmentationChoice {
  * which space, its weight α and the measurement standardisation), then, in that space, the
  * abstention threshold for each of {@link CALIBRATED_SHOTS}: the {@link ABSTENTION_QUANTILE}
  * quantile of validation queries' squared distances to their own class prototype (of the original
- * support vectors: abstention ignores augmentation), and, when `augmentation` is given, the
+ * support vectors: abstention ignores augmentation); when `choice.augmentationSeed` is given, the
  * support-set augmentation with the best validation accuracy of the model's classifier in that
- * space (`Validator.chooseSupportAugmentation`). Training runs it
+ * space (`Validator.chooseSupportAugmentation`); last, the temperature of the classifier's
+ * probabilities that minimises their negative log-likelihood on the validation queries
+ * (`fitTemperature`, Guo et al. 2017: it changes confidence, never a prediction). Training runs it
  * on its best model; `fewbeat recalibrate` reruns it on a saved model (e.g. after new measurements).
  */
-export function calibrateOnValidation(validator: Validator, model: EpisodicModel, augmentation?: AugmentationChoice): Calibration {
+export function calibrateOnValidation(validator: Validator, model: EpisodicModel, choice: CalibrationChoice): Calibration {
   const chosen = validator.choosePrototypeSpace(model);
-  const augmented = augmentation
-    ? validator.chooseSupportAugmentation(model, chosen.space, augmentation.classifier, augmentation.seed)
+  const augmented = choice.augmentationSeed !== undefined
+    ? validator.chooseSupportAugmentation(model, chosen.space, choice.classifier, choice.augmentationSeed)
     : { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
   const thresholds: Record<string, number> = {};
   for (const shots of CALIBRATED_SHOTS) {
     const distances = validator.ownClassDistances(model, shots, chosen.space);
     if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
   }
+  const queries = validator.queryProbabilities(model, chosen.space, choice.classifier, augmented.augmentation);
   return {
     prototypeSpace: chosen.space,
     abstention: Object.keys(thresholds).length > 0 ? { quantile: ABSTENTION_QUANTILE, thresholds } : null,
+    probabilityTemperature: queries.labels.length > 0 ? fitTemperature(queries.probabilities, queries.labels) : 1,
     accuracies: chosen.accuracies,
     supportAugmentation: augmented.augmentation,
     augmentationAccuracies: augmented.accuracies,

@@ -22,6 +22,7 @@ import { trainConfigSchema, type TrainConfig } from './train-config.js';
  *     cohort         the manifest folder it was trained on
  *     preset         the model preset it was built from
  *     prototypeSpace where prototypes live (fused z, or [h; √α·g]), chosen on validation episodes
+ *     probabilityTemperature  T of the classifier's probabilities (temperature scaling), fitted on validation queries
  */
 const modelDirExtraSchema = z.looseObject({
   preprocessing: z.object({
@@ -35,6 +36,7 @@ const modelDirExtraSchema = z.looseObject({
   classes: z.object({ base: z.array(z.string()), novel: z.array(z.string()) }),
   training: z.unknown(),
   abstention: z.object({ quantile: z.number(), thresholds: z.record(z.string(), z.number()) }).nullable(),
+  probabilityTemperature: z.number().positive().finite().optional(),
 });
 
 export interface ModelDirExtra {
@@ -47,6 +49,8 @@ export interface ModelDirExtra {
   preset: string;
   /** Absent in directories written before the choice existed: `fused`. */
   prototypeSpace?: PrototypeSpace;
+  /** Temperature of the few-shot classifier's probabilities (`scaleProbabilities`); absent (older directories): 1. */
+  probabilityTemperature?: number;
 }
 
 /** A trained model directory, loaded for evaluation, enrolment or prediction. */

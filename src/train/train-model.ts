@@ -8,6 +8,7 @@ import { loadModel, saveModel } from '../models/checkpoint.js';
 import type { ModelConfigInput } from '../models/config.js';
 import { FewbeatModel } from '../models/model.js';
 import { loadPreset } from '../models/presets.js';
+import { classifierOf } from '../fewshot/support-classifier.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { calibrateOnValidation, calibrationEpisodes } from './calibrate.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -114,9 +115,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const calibrator = calibrationEpisodes(training) === training.validationEpisodes
     ? validator
     : Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed, calibrationEpisodes(training));
-  const calibration = calibrateOnValidation(calibrator, best);
+  const calibration = calibrateOnValidation(calibrator, best, { classifier: classifierOf(training) });
   extra.prototypeSpace = calibration.prototypeSpace;
   extra.abstention = calibration.abstention;
+  extra.probabilityTemperature = calibration.probabilityTemperature;
   saveModel(outDir, best, { ...extra });
   const byAgeBand = validator.accuracyByAgeBand(best, calibration.prototypeSpace);
   const seconds = (performance.now() - started) / 1000;
@@ -129,6 +131,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     validation_by_age_band: byAgeBand,
     prototype_space: calibration.prototypeSpace,
     prototype_space_validation: calibration.accuracies,
+    probability_temperature: calibration.probabilityTemperature,
     training_classes: sampler.classes,
     seconds,
     loop_timing: timing,

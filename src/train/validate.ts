@@ -136,6 +136,21 @@ export class Validator {
     return { augmentation: best.views === 0 ? NO_SUPPORT_AUGMENTATION : { views: best.views, testTime: best.testTime, seed }, accuracies };
   }
 
+  /**
+   * The few-shot classifier's probabilities for every validation query, in `space` with the
+   * support-set `augmentation`, episode after episode: [queries][N] and each query's episode label.
+   */
+  queryProbabilities(model: EpisodicModel, space: PrototypeSpace, classifier: FewShotClassifier, augmentation: SupportAugmentation): { probabilities: number[][]; labels: number[] } {
+    const vectors = embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+    const probabilities: number[][] = [];
+    const labels: number[] = [];
+    for (const e of this.episodes) {
+      probabilities.push(...augmentedEpisodeProbabilities(e, vectors, classifier, augmentation.testTime));
+      labels.push(...e.queryLabels);
+    }
+    return { probabilities, labels };
+  }
+
   /** Query accuracy of the validation episodes per age band of the query child. */
   accuracyByAgeBand(model: EpisodicModel, space: PrototypeSpace = { kind: 'fused' }): Record<string, { accuracy: number; support: number }> {
     const fused = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);

@@ -40,8 +40,7 @@ export function register(program: Command): void {
         const bank = enrolBank(
           dataset.examples.map((e, i) => ({ class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(vectors.vectors[i] as Float32Array), ...(augmentation.views > 0 ? { views: (vectors.views[i] ?? []).map((v) => Array.from(v)) } : {}) })),
           abstentionThreshold(trained.extra, Math.min(...perClass.values())),
-          classifierOf(trained.extra.training),
-          augmentation,
+          { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: trained.extra.probabilityTemperature ?? 1 },
         );
         writeFileAtomic(opts.out, `${JSON.stringify(bank)}\n`);
         emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention, supportAugmentation: augmentation }, opts, (r) => [

@@ -24,16 +24,18 @@ describe('fewbeat recalibrate', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const config = (): { prototypeSpace: unknown; abstention: unknown } => JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as { prototypeSpace: unknown; abstention: unknown };
+  const config = (): { prototypeSpace: unknown; abstention: unknown; probabilityTemperature: number } => JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as { prototypeSpace: unknown; abstention: unknown; probabilityTemperature: number };
 
-  it('reproduces the calibration training wrote, on the same validation episodes, without leaking tensors', async () => {
+  it('reproduces the calibration training wrote (space, abstention, temperature) on the same validation episodes, without leaking tensors', async () => {
     const trained = config();
     const before = tf.memory().numTensors;
-    const run = await runCli(['recalibrate', '--model', modelDir, '--manifest', cohortDir, '--json']);
+    const run = await runCli(['recalibrate', '--model', modelDir, '--manifest', cohortDir, '--no-support-augmentation', '--json']);
     expect(run.code).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     expect(config().prototypeSpace).toEqual(trained.prototypeSpace);
     expect(config().abstention).toEqual(trained.abstention);
+    expect(config().probabilityTemperature).toEqual(trained.probabilityTemperature);
+    expect(trained.probabilityTemperature).toBeGreaterThan(0);
     const result = JSON.parse(run.stdout) as { validation: Array<{ space: string; features: string[] | null; accuracy: number }> };
     // Measurement spaces hold every measurement; validation chooses only their weight.
     const sizes = new Set(result.validation.filter((v) => v.space === 'ecg+measurements').map((v) => v.features?.length));

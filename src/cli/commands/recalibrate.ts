@@ -25,6 +25,8 @@ interface RecalibrationResult {
   /** Support-set augmentation chosen in the chosen space, and the validation accuracy of each candidate. */
   supportAugmentation: SupportAugmentation;
   augmentationValidation: Array<{ views: number; testTime: boolean; accuracy: number }>;
+  /** Temperature of the classifier's probabilities, fitted on the validation queries. */
+  probabilityTemperature: number;
 }
 
 
@@ -39,7 +41,7 @@ function summary(space: PrototypeSpace): { space: string; alpha: number | null; 
 
 export function register(program: Command): void {
   program.command('recalibrate')
-    .description('re-choose a trained model\'s prototype space (α and the measurements\' standardisation) and abstention thresholds on validation episodes, as training does at its end, and a support-set augmentation; rewrites DIR/config.json')
+    .description('re-choose a trained model\'s prototype space (α and the measurements\' standardisation) and abstention thresholds and probability temperature on validation episodes, as training does at its end, and a support-set augmentation; rewrites DIR/config.json')
     .requiredOption('--model <dir>', 'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)')
     .requiredOption('--manifest <dir>', 'the cohort folder the model was trained on (its validation children are used; never novel classes)')
     .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s calibration setting, so training\'s choice is reproduced)')
@@ -60,9 +62,9 @@ export function register(program: Command): void {
         const t = trained.extra.training;
         // Training's calibration episodes: same pool, shape and seed (see trainModel); by default the same count.
         const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, episodes ?? calibrationEpisodes(t));
-        const calibration = calibrateOnValidation(validator, trained.model, opts.supportAugmentation ? { classifier: classifierOf(t), seed: viewSeed(trained.model.seed) } : undefined);
+        const calibration = calibrateOnValidation(validator, trained.model, { classifier: classifierOf(t), ...(opts.supportAugmentation ? { augmentationSeed: viewSeed(trained.model.seed) } : {}) });
         const previous = trained.extra.prototypeSpace ?? null;
-        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation });
+        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation, probabilityTemperature: calibration.probabilityTemperature });
         const result: RecalibrationResult = {
           model: opts.model,
           previous,
@@ -72,6 +74,7 @@ export function register(program: Command): void {
           validation: calibration.accuracies.map((a) => ({ ...summary(a.space), accuracy: a.accuracy })),
           supportAugmentation: calibration.supportAugmentation,
           augmentationValidation: calibration.augmentationAccuracies,
+          probabilityTemperature: calibration.probabilityTemperature,
         };
         writeFileAtomic(join(opts.model, 'calibration.json'), `${JSON.stringify({ ...result, created_at: new Date().toISOString(), manifest: opts.manifest }, null, 1)}\n`);
         emit(result, opts, (r) => [
@@ -82,6 +85,7 @@ export function register(program: Command): void {
           `support-set augmentation (${classifierOf(t)} classifier in the chosen space):`,
           ...r.augmentationValidation.map((a) => `  ${a.accuracy.toFixed(4)}  ${a.views} views${a.testTime ? ' + test-time averaging' : ''}`),
           `chosen:   ${describeAugmentation(r.supportAugmentation)}`,
+          `probability temperature (fitted on the validation queries): ${r.probabilityTemperature.toFixed(3)}`,
           `written to ${opts.model}/config.json and ${opts.model}/calibration.json`,
         ].join('\n'));
       } finally {

@@ -12,6 +12,7 @@ import { episodePredictions } from './episode-predictions.js';
 import { evaluationSettings } from './evaluation-settings.js';
 import { fineTunePredictions } from './fine-tune.js';
 import { modelMethod, runEvaluation } from './run-evaluation.js';
+import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
 import { Validator } from '../../train/validate.js';
@@ -48,10 +49,26 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
     if (!setting) throw new Error('expected a setting');
     const vectors = prototypeVectors(trained, setting.pool);
+    const untempered = { ...trained, extra: { ...trained.extra, probabilityTemperature: 1 } };
     expect(trained.extra.training.fewShotClassifier).toBe('support-softmax');
-    expect(modelMethod('full', trained).predict(setting)).toEqual(fineTunePredictions(setting.episodes, setting.pool, vectors));
-    const prototypeModel = { ...trained, extra: { ...trained.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } } };
+    expect(modelMethod('full', untempered).predict(setting)).toEqual(fineTunePredictions(setting.episodes, setting.pool, vectors));
+    const prototypeModel = { ...untempered, extra: { ...untempered.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } } };
     expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(episodePredictions(setting.episodes, setting.pool, vectors));
+  });
+
+  it('reports probabilities at the temperature training fitted on validation queries, predicting the same classes', () => {
+    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
+    if (!setting) throw new Error('expected a setting');
+    const temperature = trained.extra.probabilityTemperature as number;
+    expect(temperature).toBeGreaterThan(0);
+    expect(temperature).not.toBe(1);
+    const plain = fineTunePredictions(setting.episodes, setting.pool, prototypeVectors(trained, setting.pool));
+    const scaled = modelMethod('full', trained).predict(setting);
+    scaled.forEach((q, i) => {
+      const p = plain[i]?.probabilities as readonly number[];
+      expect(q.probabilities).toEqual(scaleProbabilities(p, temperature));
+      expect(q.probabilities.indexOf(Math.max(...q.probabilities))).toBe(p.indexOf(Math.max(...p)));
+    });
   });
 
   it('fits on support sets grown by augmented views when the config asks for it: deterministic, different, leak-free; views 0 is the plain classifier', () => {

@@ -4,6 +4,7 @@ import type { Example } from '../../data/dataset.js';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import { describeSpace } from '../../fewshot/prototype-space.js';
 import { classifierOf } from '../../fewshot/support-classifier.js';
+import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { supportAugmentationOf, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { calibrationEpisodes } from '../../train/calibrate.js';
@@ -30,9 +31,13 @@ export interface RunEvaluationOptions extends SettingsOptions {
 /**
  * A model's vectors in its prototype space as an evaluation method, classified the way the model
  * classifies ({@link classifierOf}): a softmax classifier fitted on each episode's support set, or
- * the nearest prototype.
+ * the nearest prototype; probabilities at the model's calibrated temperature.
  */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
+  return withTemperature(classifierMethod(name, trained), trained.extra.probabilityTemperature ?? 1);
+}
+
+function classifierMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
   const augmentation = supportAugmentationOf(trained.extra, join(trained.dir, 'config.json'));
   const classifier = classifierOf(trained.extra.training);
   if (augmentation.views === 0) {
@@ -49,6 +54,12 @@ export function modelMethod(name: string, trained: TrainedModelDir): EvaluationM
       return augmentedEpisodePredictions(setting.episodes, setting.pool, vectors, classifier, augmentation.testTime);
     },
   };
+}
+
+/** `method` with its probabilities temperature-scaled (`scaleProbabilities`); the predictions do not change. */
+function withTemperature(method: EvaluationMethod, temperature: number): EvaluationMethod {
+  if (temperature === 1) return method;
+  return { name: method.name, predict: (setting) => method.predict(setting).map((q) => ({ ...q, probabilities: scaleProbabilities(q.probabilities, temperature) })) };
 }
 
 /**
