@@ -22,8 +22,8 @@ export function calibrationEpisodes(training: Pick<TrainConfig, 'calibrationEpis
 export interface Calibration {
   prototypeSpace: PrototypeSpace;
   abstention: ModelDirExtra['abstention'];
-  /** Temperature T of the classifier's probabilities (`scaleProbabilities`), fitted on validation queries. */
-  probabilityTemperature: number;
+  /** Temperature T of the classifier's probabilities (`scaleProbabilities`) per support size in {@link CALIBRATED_SHOTS}, fitted on validation queries. */
+  probabilityTemperatures: Record<string, number>;
   accuracies: Array<{ space: PrototypeSpace; accuracy: number }>;
   /** Support-set augmentation chosen in that space (none unless asked for). */
   supportAugmentation: SupportAugmentation;
@@ -44,11 +44,12 @@ export interface CalibrationChoice {
  * which space, its weight α and the measurement standardisation), then, in that space, the
  * abstention threshold for each of {@link CALIBRATED_SHOTS}: the {@link ABSTENTION_QUANTILE}
  * quantile of validation queries' squared distances to their own class prototype (of the original
- * support vectors: abstention ignores augmentation); when `choice.augmentationSeed` is given, the
+ * support vectors: abstention ignores augmentation) and the temperature below; when `choice.augmentationSeed` is given, the
  * support-set augmentation with the best validation accuracy of the model's classifier in that
- * space (`Validator.chooseSupportAugmentation`); last, the temperature of the classifier's
- * probabilities that minimises their negative log-likelihood on the validation queries
- * (`fitTemperature`, Guo et al. 2017: it changes confidence, never a prediction). Training runs it
+ * space (`Validator.chooseSupportAugmentation`). The temperature of the classifier's probabilities
+ * minimises their negative log-likelihood on the validation queries at that support size, with the
+ * chosen augmentation (`fitTemperature`, Guo et al. 2017: it changes confidence, never a
+ * prediction; a softmax fitted on 5 examples per class is surer than one fitted on 1). Training runs it
  * on its best model; `fewbeat recalibrate` reruns it on a saved model (e.g. after new measurements).
  */
 export function calibrateOnValidation(validator: Validator, model: EpisodicModel, choice: CalibrationChoice): Calibration {
@@ -57,15 +58,17 @@ export function calibrateOnValidation(validator: Validator, model: EpisodicModel
     ? validator.chooseSupportAugmentation(model, chosen.space, choice.classifier, choice.augmentationSeed)
     : { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
   const thresholds: Record<string, number> = {};
+  const temperatures: Record<string, number> = {};
   for (const shots of CALIBRATED_SHOTS) {
     const distances = validator.ownClassDistances(model, shots, chosen.space);
     if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
+    const queries = validator.queryProbabilities(model, chosen.space, choice.classifier, augmented.augmentation, shots);
+    if (queries.labels.length > 0) temperatures[String(shots)] = fitTemperature(queries.probabilities, queries.labels);
   }
-  const queries = validator.queryProbabilities(model, chosen.space, choice.classifier, augmented.augmentation);
   return {
     prototypeSpace: chosen.space,
     abstention: Object.keys(thresholds).length > 0 ? { quantile: ABSTENTION_QUANTILE, thresholds } : null,
-    probabilityTemperature: queries.labels.length > 0 ? fitTemperature(queries.probabilities, queries.labels) : 1,
+    probabilityTemperatures: temperatures,
     accuracies: chosen.accuracies,
     supportAugmentation: augmented.augmentation,
     augmentationAccuracies: augmented.accuracies,

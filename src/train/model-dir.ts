@@ -22,7 +22,7 @@ import { trainConfigSchema, type TrainConfig } from './train-config.js';
  *     cohort         the manifest folder it was trained on
  *     preset         the model preset it was built from
  *     prototypeSpace where prototypes live (fused z, or [h; √α·g]), chosen on validation episodes
- *     probabilityTemperature  T of the classifier's probabilities (temperature scaling), fitted on validation queries
+ *     probabilityTemperatures  { "<shots>": T } of the classifier's probabilities (temperature scaling), fitted on validation queries
  */
 const modelDirExtraSchema = z.looseObject({
   preprocessing: z.object({
@@ -36,7 +36,7 @@ const modelDirExtraSchema = z.looseObject({
   classes: z.object({ base: z.array(z.string()), novel: z.array(z.string()) }),
   training: z.unknown(),
   abstention: z.object({ quantile: z.number(), thresholds: z.record(z.string(), z.number()) }).nullable(),
-  probabilityTemperature: z.number().positive().finite().optional(),
+  probabilityTemperatures: z.record(z.string(), z.number().positive().finite()).optional(),
 });
 
 export interface ModelDirExtra {
@@ -49,8 +49,8 @@ export interface ModelDirExtra {
   preset: string;
   /** Absent in directories written before the choice existed: `fused`. */
   prototypeSpace?: PrototypeSpace;
-  /** Temperature of the few-shot classifier's probabilities (`scaleProbabilities`); absent (older directories): 1. */
-  probabilityTemperature?: number;
+  /** Temperature of the few-shot classifier's probabilities (`scaleProbabilities`) by support size; absent (older directories): 1. */
+  probabilityTemperatures?: Record<string, number>;
 }
 
 /** A trained model directory, loaded for evaluation, enrolment or prediction. */
@@ -76,13 +76,24 @@ export function readModelDir(dir: string): TrainedModelDir {
   return { dir, model, spec: e.preprocessing, encoder: new ClinicalEncoder(e.clinical), extra: full };
 }
 
+/** The value calibrated for the shot count nearest `shots` in a `{ "<shots>": value }` record, the smaller on a tie (null when empty). */
+function atNearestShots(byShots: Record<string, number>, shots: number): { value: number; shots: number } | null {
+  const entries = Object.entries(byShots).map(([k, v]) => [Number(k), v] as const);
+  if (entries.length === 0) return null;
+  const [k, value] = entries.sort((a, b) => Math.abs(a[0] - shots) - Math.abs(b[0] - shots))[0] as readonly [number, number];
+  return { value, shots: k };
+}
+
 /** The abstention threshold for a bank of `shots` examples per class: the calibrated one with the nearest shot count. */
 export function abstentionThreshold(extra: ModelDirExtra, shots: number): { threshold: number; quantile: number; shots: number } | null {
   if (!extra.abstention) return null;
-  const entries = Object.entries(extra.abstention.thresholds).map(([k, v]) => [Number(k), v] as const);
-  if (entries.length === 0) return null;
-  const [k, threshold] = entries.sort((a, b) => Math.abs(a[0] - shots) - Math.abs(b[0] - shots))[0] as readonly [number, number];
-  return { threshold, quantile: extra.abstention.quantile, shots: k };
+  const nearest = atNearestShots(extra.abstention.thresholds, shots);
+  return nearest ? { threshold: nearest.value, quantile: extra.abstention.quantile, shots: nearest.shots } : null;
+}
+
+/** The probability temperature for `shots` support examples per class: the calibrated one with the nearest shot count, else 1. */
+export function probabilityTemperature(extra: ModelDirExtra, shots: number): number {
+  return atNearestShots(extra.probabilityTemperatures ?? {}, shots)?.value ?? 1;
 }
 
 /** The vectors a trained model's prototypes are built from, for these recordings (its prototype space). */

@@ -118,7 +118,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const calibration = calibrateOnValidation(calibrator, best, { classifier: classifierOf(training) });
   extra.prototypeSpace = calibration.prototypeSpace;
   extra.abstention = calibration.abstention;
-  extra.probabilityTemperature = calibration.probabilityTemperature;
+  extra.probabilityTemperatures = calibration.probabilityTemperatures;
   saveModel(outDir, best, { ...extra });
   const byAgeBand = validator.accuracyByAgeBand(best, calibration.prototypeSpace);
   const seconds = (performance.now() - started) / 1000;
@@ -131,7 +131,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     validation_by_age_band: byAgeBand,
     prototype_space: calibration.prototypeSpace,
     prototype_space_validation: calibration.accuracies,
-    probability_temperature: calibration.probabilityTemperature,
+    probability_temperatures: calibration.probabilityTemperatures,
     training_classes: sampler.classes,
     seconds,
     loop_timing: timing,

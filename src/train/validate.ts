@@ -137,14 +137,17 @@ export class Validator {
   }
 
   /**
-   * The few-shot classifier's probabilities for every validation query, in `space` with the
-   * support-set `augmentation`, episode after episode: [queries][N] and each query's episode label.
+   * The few-shot classifier's probabilities for every query of the validation episodes at `shots`
+   * support examples per class ({@link episodesAt}), in `space` with the support-set
+   * `augmentation`, episode after episode: [queries][N] and each query's episode label.
    */
-  queryProbabilities(model: EpisodicModel, space: PrototypeSpace, classifier: FewShotClassifier, augmentation: SupportAugmentation): { probabilities: number[][]; labels: number[] } {
+  queryProbabilities(model: EpisodicModel, space: PrototypeSpace, classifier: FewShotClassifier, augmentation: SupportAugmentation, shots: number): { probabilities: number[][]; labels: number[] } {
+    const episodes = this.episodesAt(shots);
+    if (episodes.length === 0) return { probabilities: [], labels: [] };
     const vectors = embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
     const probabilities: number[][] = [];
     const labels: number[] = [];
-    for (const e of this.episodes) {
+    for (const e of episodes) {
       probabilities.push(...augmentedEpisodeProbabilities(e, vectors, classifier, augmentation.testTime));
       labels.push(...e.queryLabels);
     }
@@ -170,10 +173,20 @@ export class Validator {
 
   /** Squared distances of every validation query to its own class prototype (abstention calibration). */
   ownClassDistances(model: EpisodicModel, shots: number, space: PrototypeSpace = { kind: 'fused' }): number[] {
-    const feasible = feasibleShape(this.pool, { ...this.shape, shots });
-    if (!feasible) return [];
+    const episodes = this.episodesAt(shots);
+    if (episodes.length === 0) return [];
     const fused = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
-    const sampler = new EpisodeSampler(this.pool, { ...feasible.shape, classes: feasible.classes, seed: 0x5eed + shots });
-    return sampler.episodes(this.episodes.length).flatMap((e) => classifyEpisode(e, fused).ownDistance);
+    return episodes.flatMap((e) => classifyEpisode(e, fused).ownDistance);
+  }
+
+  /**
+   * As many validation episodes as {@link episodes}, of the validation shape with `shots` support
+   * examples per class (the largest feasible shape), from a sampler seeded by the shot count: what
+   * the per-shot calibrations (abstention threshold, probability temperature) are fitted on.
+   */
+  episodesAt(shots: number): Episode[] {
+    const feasible = feasibleShape(this.pool, { ...this.shape, shots });
+    if (!feasible || this.episodes.length === 0) return [];
+    return new EpisodeSampler(this.pool, { ...feasible.shape, classes: feasible.classes, seed: 0x5eed + shots }).episodes(this.episodes.length);
   }
 }

@@ -27,6 +27,9 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     const bank = join(dir, 'bank.json');
     const enrol = await cli(['enroll', '--model', join(dir, 'model'), '--manifest', join(dir, 'cohort'), '--shots', '3', '--out', bank]);
     expect(enrol.code, enrol.stderr).toBe(0);
+    // The bank carries the model's probability temperature for its support size (3 shots is as near 1 as 5: the smaller wins, as for abstention).
+    const config = JSON.parse(readFileSync(join(dir, 'model', 'config.json'), 'utf8')) as { probabilityTemperatures: Record<string, number> };
+    expect((JSON.parse(readFileSync(bank, 'utf8')) as { probabilityTemperature?: number }).probabilityTemperature).toBe(config.probabilityTemperatures['1']);
     const manifest = readFileSync(join(dir, 'cohort', 'manifest.csv'), 'utf8').split('\n');
     const jetRow = manifest.find((l) => l.split(',')[2] === 'jet') as string;
     const record = join(dir, 'cohort', jetRow.split(',')[0] as string);

@@ -7,7 +7,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { join } from 'node:path';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { describeAugmentation, supportAugmentationOf } from '../../fewshot/support-augmentation.js';
-import { abstentionThreshold, readModelDir } from '../../train/model-dir.js';
+import { abstentionThreshold, probabilityTemperature, readModelDir } from '../../train/model-dir.js';
 import { classifierOf } from '../../fewshot/support-classifier.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { emit, parseNumberOption } from '../output.js';
@@ -40,7 +40,7 @@ export function register(program: Command): void {
         const bank = enrolBank(
           dataset.examples.map((e, i) => ({ class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(vectors.vectors[i] as Float32Array), ...(augmentation.views > 0 ? { views: (vectors.views[i] ?? []).map((v) => Array.from(v)) } : {}) })),
           abstentionThreshold(trained.extra, Math.min(...perClass.values())),
-          { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: trained.extra.probabilityTemperature ?? 1 },
+          { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: probabilityTemperature(trained.extra, Math.min(...perClass.values())) },
         );
         writeFileAtomic(opts.out, `${JSON.stringify(bank)}\n`);
         emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention, supportAugmentation: augmentation }, opts, (r) => [

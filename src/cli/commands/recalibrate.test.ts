@@ -24,7 +24,7 @@ describe('fewbeat recalibrate', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const config = (): { prototypeSpace: unknown; abstention: unknown; probabilityTemperature: number } => JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as { prototypeSpace: unknown; abstention: unknown; probabilityTemperature: number };
+  const config = (): { prototypeSpace: unknown; abstention: unknown; probabilityTemperatures: Record<string, number> } => JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as { prototypeSpace: unknown; abstention: unknown; probabilityTemperatures: Record<string, number> };
 
   it('reproduces the calibration training wrote (space, abstention, temperature) on the same validation episodes, without leaking tensors', async () => {
     const trained = config();
@@ -34,8 +34,8 @@ describe('fewbeat recalibrate', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(config().prototypeSpace).toEqual(trained.prototypeSpace);
     expect(config().abstention).toEqual(trained.abstention);
-    expect(config().probabilityTemperature).toEqual(trained.probabilityTemperature);
-    expect(trained.probabilityTemperature).toBeGreaterThan(0);
+    expect(config().probabilityTemperatures).toEqual(trained.probabilityTemperatures);
+    expect(Object.keys(trained.probabilityTemperatures)).toEqual(['1', '5']);
     const result = JSON.parse(run.stdout) as { validation: Array<{ space: string; features: string[] | null; accuracy: number }> };
     // Measurement spaces hold every measurement; validation chooses only their weight.
     const sizes = new Set(result.validation.filter((v) => v.space === 'ecg+measurements').map((v) => v.features?.length));

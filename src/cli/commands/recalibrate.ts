@@ -25,8 +25,8 @@ interface RecalibrationResult {
   /** Support-set augmentation chosen in the chosen space, and the validation accuracy of each candidate. */
   supportAugmentation: SupportAugmentation;
   augmentationValidation: Array<{ views: number; testTime: boolean; accuracy: number }>;
-  /** Temperature of the classifier's probabilities, fitted on the validation queries. */
-  probabilityTemperature: number;
+  /** Temperature of the classifier's probabilities by support size, fitted on the validation queries. */
+  probabilityTemperatures: Record<string, number>;
 }
 
 
@@ -64,7 +64,7 @@ export function register(program: Command): void {
         const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, episodes ?? calibrationEpisodes(t));
         const calibration = calibrateOnValidation(validator, trained.model, { classifier: classifierOf(t), ...(opts.supportAugmentation ? { augmentationSeed: viewSeed(trained.model.seed) } : {}) });
         const previous = trained.extra.prototypeSpace ?? null;
-        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation, probabilityTemperature: calibration.probabilityTemperature });
+        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation, probabilityTemperatures: calibration.probabilityTemperatures });
         const result: RecalibrationResult = {
           model: opts.model,
           previous,
@@ -74,7 +74,7 @@ export function register(program: Command): void {
           validation: calibration.accuracies.map((a) => ({ ...summary(a.space), accuracy: a.accuracy })),
           supportAugmentation: calibration.supportAugmentation,
           augmentationValidation: calibration.augmentationAccuracies,
-          probabilityTemperature: calibration.probabilityTemperature,
+          probabilityTemperatures: calibration.probabilityTemperatures,
         };
         writeFileAtomic(join(opts.model, 'calibration.json'), `${JSON.stringify({ ...result, created_at: new Date().toISOString(), manifest: opts.manifest }, null, 1)}\n`);
         emit(result, opts, (r) => [
@@ -85,7 +85,7 @@ export function register(program: Command): void {
           `support-set augmentation (${classifierOf(t)} classifier in the chosen space):`,
           ...r.augmentationValidation.map((a) => `  ${a.accuracy.toFixed(4)}  ${a.views} views${a.testTime ? ' + test-time averaging' : ''}`),
           `chosen:   ${describeAugmentation(r.supportAugmentation)}`,
-          `probability temperature (fitted on the validation queries): ${r.probabilityTemperature.toFixed(3)}`,
+          `probability temperature (fitted on the validation queries): ${Object.entries(r.probabilityTemperatures).map(([k, t]) => `${t.toFixed(3)} at ${k} shot${k === '1' ? '' : 's'}`).join(', ') || 'none'}`,
           `written to ${opts.model}/config.json and ${opts.model}/calibration.json`,
         ].join('\n'));
       } finally {

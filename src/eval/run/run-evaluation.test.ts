@@ -4,10 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import { initBackend } from '../../runtime/backend.js';
-import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
+import { probabilityTemperature, prototypeVectors, readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
 import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
-import { prototypeVectors } from '../../train/model-dir.js';
 import { episodePredictions } from './episode-predictions.js';
 import { evaluationSettings } from './evaluation-settings.js';
 import { fineTunePredictions } from './fine-tune.js';
@@ -49,17 +48,19 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
     if (!setting) throw new Error('expected a setting');
     const vectors = prototypeVectors(trained, setting.pool);
-    const untempered = { ...trained, extra: { ...trained.extra, probabilityTemperature: 1 } };
+    const untempered = { ...trained, extra: { ...trained.extra, probabilityTemperatures: {} } };
     expect(trained.extra.training.fewShotClassifier).toBe('support-softmax');
     expect(modelMethod('full', untempered).predict(setting)).toEqual(fineTunePredictions(setting.episodes, setting.pool, vectors));
     const prototypeModel = { ...untempered, extra: { ...untempered.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } } };
     expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(episodePredictions(setting.episodes, setting.pool, vectors));
   });
 
-  it('reports probabilities at the temperature training fitted on validation queries, predicting the same classes', () => {
+  it('reports probabilities at the temperature training fitted on validation queries of the nearest support size, predicting the same classes', () => {
     const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
     if (!setting) throw new Error('expected a setting');
-    const temperature = trained.extra.probabilityTemperature as number;
+    expect(Object.keys(trained.extra.probabilityTemperatures ?? {})).toEqual(['1', '5']);
+    const temperature = probabilityTemperature(trained.extra, 2);
+    expect(temperature).toBe(trained.extra.probabilityTemperatures?.['1']);
     expect(temperature).toBeGreaterThan(0);
     expect(temperature).not.toBe(1);
     const plain = fineTunePredictions(setting.episodes, setting.pool, prototypeVectors(trained, setting.pool));

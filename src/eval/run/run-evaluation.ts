@@ -8,7 +8,7 @@ import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { supportAugmentationOf, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { calibrationEpisodes } from '../../train/calibrate.js';
-import { prototypeVectors, type TrainedModelDir } from '../../train/model-dir.js';
+import { probabilityTemperature, prototypeVectors, type TrainedModelDir } from '../../train/model-dir.js';
 import { Validator } from '../../train/validate.js';
 import type { StepRecord } from '../../train/trainer.js';
 import type { EmbeddingSet, ReportData, TrainingHistory } from '../report/report-data.js';
@@ -34,7 +34,7 @@ export interface RunEvaluationOptions extends SettingsOptions {
  * the nearest prototype; probabilities at the model's calibrated temperature.
  */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
-  return withTemperature(classifierMethod(name, trained), trained.extra.probabilityTemperature ?? 1);
+  return withTemperature(classifierMethod(name, trained), (shots) => probabilityTemperature(trained.extra, shots));
 }
 
 function classifierMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
@@ -56,10 +56,16 @@ function classifierMethod(name: string, trained: TrainedModelDir): EvaluationMet
   };
 }
 
-/** `method` with its probabilities temperature-scaled (`scaleProbabilities`); the predictions do not change. */
-function withTemperature(method: EvaluationMethod, temperature: number): EvaluationMethod {
-  if (temperature === 1) return method;
-  return { name: method.name, predict: (setting) => method.predict(setting).map((q) => ({ ...q, probabilities: scaleProbabilities(q.probabilities, temperature) })) };
+/** `method` with its probabilities temperature-scaled (`scaleProbabilities`) at the setting's shot count; the predictions do not change. */
+function withTemperature(method: EvaluationMethod, temperatureAt: (shots: number) => number): EvaluationMethod {
+  return {
+    name: method.name,
+    predict(setting) {
+      const temperature = temperatureAt(setting.shape.shots);
+      const predictions = method.predict(setting);
+      return temperature === 1 ? predictions : predictions.map((q) => ({ ...q, probabilities: scaleProbabilities(q.probabilities, temperature) }));
+    },
+  };
 }
 
 /**
