@@ -40,17 +40,18 @@ export interface CalibrationChoice {
 
 /**
  * Calibrate a trained model on validation episodes of held-out base-class patients (never novel
- * classes): the prototype space with the best validation accuracy (`Validator.choosePrototypeSpace`:
- * which space, its weight α and the measurement standardisation), then, in that space, the
- * abstention threshold for each of {@link CALIBRATED_SHOTS}: the {@link ABSTENTION_QUANTILE}
- * quantile of validation queries' squared distances to their own class prototype (of the original
- * support vectors: abstention ignores augmentation) and the temperature below; when `choice.augmentationSeed` is given, the
- * support-set augmentation with the best validation accuracy of the model's classifier in that
- * space (`Validator.chooseSupportAugmentation`). The temperature of the classifier's probabilities
- * minimises their negative log-likelihood on the validation queries at that support size, with the
- * chosen augmentation (`fitTemperature`, Guo et al. 2017: it changes confidence, never a
- * prediction; a softmax fitted on 5 examples per class is surer than one fitted on 1). Training runs it
- * on its best model; `fewbeat recalibrate` reruns it on a saved model (e.g. after new measurements).
+ * classes). First the prototype space with the best validation accuracy
+ * (`Validator.choosePrototypeSpace`: which space, its weight α and the measurement
+ * standardisation); when `choice.augmentationSeed` is given, the support-set augmentation with the
+ * best validation accuracy of the model's classifier in that space
+ * (`Validator.chooseSupportAugmentation`). Then, for each of {@link CALIBRATED_SHOTS}: the abstention
+ * threshold, the {@link ABSTENTION_QUANTILE} quantile of validation queries' squared distances to
+ * their own class prototype (of the original support vectors: abstention ignores augmentation), and
+ * the temperature of the classifier's probabilities that minimises their negative log-likelihood on
+ * the validation queries, with the chosen augmentation (`fitTemperature`, Guo et al. 2017: it
+ * changes confidence, never a prediction; a softmax fitted on 5 examples per class is surer than one
+ * fitted on 1). Training runs it on its best model; `fewbeat recalibrate` reruns it on a saved model
+ * (e.g. after new measurements).
  */
 export function calibrateOnValidation(validator: Validator, model: EpisodicModel, choice: CalibrationChoice): Calibration {
   const chosen = validator.choosePrototypeSpace(model);
