@@ -5,7 +5,6 @@ import { fillInvalidSamples } from './fill-invalid-samples.js';
 import { canonicalLead } from './lead-registry.js';
 import { medianBeat } from './median-beat.js';
 import { detectQrsMultiLead } from './qrs/detect-qrs-multi-lead.js';
-import { refineToRPeaks } from './qrs/refine-r-peaks.js';
 import { removeBaseline } from './remove-baseline.js';
 import { median } from '../util/median.js';
 
@@ -44,8 +43,6 @@ export interface AtrialActivityOptions {
 
 /** Leads where atrial activity is best seen: II (F waves of typical flutter) and V1. */
 const ATRIAL_LEADS = ['II', 'V1'] as const;
-/** How far a detected beat may move to the R peak of the analysed leads, s. */
-const R_PLACEMENT_SECONDS = 0.05;
 /** Taper at each end of the cancellation window, s (no step where the template starts or stops). */
 const TAPER_SECONDS = 0.02;
 
@@ -187,15 +184,13 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
 
   let rPeaks: ArrayLike<number>;
   try {
-    // Beats are found on every usable lead, as `measureEcg` finds them (on II and V1 alone, a large
-    // T or flutter wave can pass for a second QRS and double the ventricular rate), then placed on the
-    // R peak of the analysed leads, so that the template is subtracted where their QRS is.
-    const detect = (): Int32Array => {
+    // Beats are found on every usable lead, as `measureEcg` finds them: on II and V1 alone, a large
+    // T or flutter wave can pass for a second QRS and double the ventricular rate.
+    const detection = (): Float64Array[] => {
       const all = ecgLeadIndices(ecg).filter((i) => isUsableLead(ecg.signals[i]) && ecg.signals[i]!.length >= n);
-      const leadSignals = all.map((i) => (usable.includes(i) ? signals[usable.indexOf(i)]! : removeBaseline(fillInvalidSamples(ecg.signals[i]!.subarray(0, n)), fs, { method: 'highpass', cutoffHz: 0.5 })));
-      return refineToRPeaks(signals, detectQrsMultiLead(leadSignals, fs, { origin: { file: ecg.source } }), fs, R_PLACEMENT_SECONDS);
+      return all.map((i) => (usable.includes(i) ? signals[usable.indexOf(i)]! : removeBaseline(fillInvalidSamples(ecg.signals[i]!.subarray(0, n)), fs, { method: 'highpass', cutoffHz: 0.5 })));
     };
-    rPeaks = opts.rPeaks ?? detect();
+    rPeaks = opts.rPeaks ?? detectQrsMultiLead(detection(), fs, { origin: { file: ecg.source } });
   } catch (err) {
     if (!isFewbeatError(err)) throw err;
     return nothing(leads, `QRS detection failed: ${err.reason}`);
