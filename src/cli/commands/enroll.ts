@@ -43,11 +43,13 @@ export function register(program: Command): void {
           { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: probabilityTemperature(trained.extra, Math.min(...perClass.values())) },
         );
         writeFileAtomic(opts.out, `${JSON.stringify(bank)}\n`);
-        emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention, supportAugmentation: augmentation }, opts, (r) => [
+        const temperature = bank.probabilityTemperature ?? 1;
+        emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention, supportAugmentation: augmentation, probabilityTemperature: temperature }, opts, (r) => [
           `bank written to ${r.bank}`,
           ...(augmentation.views > 0 ? [`support-set augmentation: ${describeAugmentation(augmentation)}`] : []),
           ...Object.entries(r.classes).map(([c, n]) => `  ${c.padEnd(16)} ${n} example${n === 1 ? '' : 's'}`),
           r.abstention ? `abstains ("unknown") beyond squared distance ${r.abstention.threshold.toFixed(2)} (validation ${r.abstention.quantile} quantile, ${r.abstention.shots}-shot)` : 'no abstention threshold (the model has no validation calibration)',
+          r.probabilityTemperature !== 1 ? `probabilities at temperature ${r.probabilityTemperature.toFixed(2)} (fitted on validation children)` : 'probabilities not temperature-scaled (the model has no fitted temperature)',
         ].join('\n'));
       } finally {
         trained.model.dispose();
