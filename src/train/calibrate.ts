@@ -60,10 +60,11 @@ export function calibrateOnValidation(validator: Validator, model: EpisodicModel
     : { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
   const thresholds: Record<string, number> = {};
   const temperatures: Record<string, number> = {};
+  const vectors = validator.vectorsInSpace(model, chosen.space, augmented.augmentation);
   for (const shots of CALIBRATED_SHOTS) {
-    const distances = validator.ownClassDistances(model, shots, chosen.space);
+    const distances = validator.ownClassDistances(vectors.vectors, shots);
     if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
-    const queries = validator.queryProbabilities(model, chosen.space, choice.classifier, augmented.augmentation, shots);
+    const queries = validator.queryProbabilities(vectors, choice.classifier, augmented.augmentation.testTime, shots);
     if (queries.labels.length > 0) temperatures[String(shots)] = fitTemperature(queries.probabilities, queries.labels);
   }
   return {

@@ -5,7 +5,7 @@ import { classifyEpisode } from '../fewshot/classify-episode.js';
 import { embedAll } from '../fewshot/embed.js';
 import { inSpace, MEASUREMENT_ALPHAS, measurementSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
 import { argmax } from '../fewshot/prototypes.js';
-import { augmentedEpisodeProbabilities, embedWithViews, NO_SUPPORT_AUGMENTATION, SUPPORT_AUGMENTATION_CANDIDATES, withViews, type SupportAugmentation } from '../fewshot/support-augmentation.js';
+import { augmentedEpisodeProbabilities, embedWithViews, NO_SUPPORT_AUGMENTATION, SUPPORT_AUGMENTATION_CANDIDATES, withViews, type AugmentedVectors, type SupportAugmentation } from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import type { EpisodicModel } from './episodic-model.js';
 import type { TrainConfig } from './train-config.js';
@@ -137,18 +137,25 @@ export class Validator {
   }
 
   /**
-   * The few-shot classifier's probabilities for every query of the validation episodes at `shots`
-   * support examples per class ({@link episodesAt}), in `space` with the support-set
-   * `augmentation`, episode after episode: [queries][N] and each query's episode label.
+   * The validation pool's vectors in `space`, with `augmentation.views` augmented views of each: one
+   * embedding pass that every per-shot calibration ({@link ownClassDistances},
+   * {@link queryProbabilities}) then reads.
    */
-  queryProbabilities(model: EpisodicModel, space: PrototypeSpace, classifier: FewShotClassifier, augmentation: SupportAugmentation, shots: number): { probabilities: number[][]; labels: number[] } {
-    const episodes = this.episodesAt(shots);
-    if (episodes.length === 0) return { probabilities: [], labels: [] };
-    const vectors = embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+  vectorsInSpace(model: EpisodicModel, space: PrototypeSpace, augmentation: Pick<SupportAugmentation, 'views' | 'seed'> = NO_SUPPORT_AUGMENTATION): AugmentedVectors {
+    return embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+  }
+
+  /**
+   * The few-shot classifier's probabilities for every query of the validation episodes at `shots`
+   * support examples per class ({@link episodesAt}), from the pool's `vectors` (and their views, for
+   * the support set and, with `testTime`, the queries), episode after episode: [queries][N] and each
+   * query's episode label.
+   */
+  queryProbabilities(vectors: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean, shots: number): { probabilities: number[][]; labels: number[] } {
     const probabilities: number[][] = [];
     const labels: number[] = [];
-    for (const e of episodes) {
-      probabilities.push(...augmentedEpisodeProbabilities(e, vectors, classifier, augmentation.testTime));
+    for (const e of this.episodesAt(shots)) {
+      probabilities.push(...augmentedEpisodeProbabilities(e, vectors, classifier, testTime));
       labels.push(...e.queryLabels);
     }
     return { probabilities, labels };
@@ -171,12 +178,12 @@ export class Validator {
     return Object.fromEntries([...tally].map(([band, t]) => [band, { accuracy: t.right / t.n, support: t.n }]));
   }
 
-  /** Squared distances of every validation query to its own class prototype (abstention calibration). */
-  ownClassDistances(model: EpisodicModel, shots: number, space: PrototypeSpace = { kind: 'fused' }): number[] {
-    const episodes = this.episodesAt(shots);
-    if (episodes.length === 0) return [];
-    const fused = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
-    return episodes.flatMap((e) => classifyEpisode(e, fused).ownDistance);
+  /**
+   * Squared distances of every query of the validation episodes at `shots` ({@link episodesAt}) to
+   * its own class prototype, from the pool's `vectors` (abstention calibration).
+   */
+  ownClassDistances(vectors: readonly Float32Array[], shots: number): number[] {
+    return this.episodesAt(shots).flatMap((e) => classifyEpisode(e, vectors).ownDistance);
   }
 
   /**
