@@ -2,6 +2,7 @@ import type { Episode } from '../../data/episode-sampler.js';
 import type { Example } from '../../data/dataset.js';
 import { DEFAULT_SUPPORT_CLASSIFIER, fitSupportClassifier, type SupportClassifierOptions } from '../../fewshot/support-classifier.js';
 import type { QueryPrediction } from '../metrics/pooled-predictions.js';
+import { queryPredictions } from './episode-predictions.js';
 
 /**
  * Fine-tune on the support set (the "Baseline" of Chen et al., ICLR 2019): a new softmax
@@ -15,12 +16,5 @@ export function fineTuneEpisode(episode: Episode, embeddings: readonly Float32Ar
 
 /** Query predictions of support-set fine-tuning for every episode (see {@link fineTuneEpisode}). */
 export function fineTunePredictions(episodes: readonly Episode[], pool: readonly Example[], embeddings: readonly Float32Array[]): QueryPrediction[] {
-  const out: QueryPrediction[] = [];
-  for (const e of episodes) {
-    const probabilities = fineTuneEpisode(e, embeddings);
-    e.query.forEach((i, k) => {
-      out.push({ episode: e.index, trueClass: e.classes[e.queryLabels[k] as number] as string, episodeClasses: e.classes, probabilities: probabilities[k] as number[], ageBand: (pool[i] as Example).ageBand });
-    });
-  }
-  return out;
+  return queryPredictions(episodes, pool, (e) => fineTuneEpisode(e, embeddings));
 }
