@@ -37,10 +37,11 @@ export function register(program: Command): void {
         const vectors = modelVectorsWithViews(trained, dataset.examples, augmentation);
         const perClass = new Map<string, number>();
         for (const c of chosen) perClass.set(c.label, (perClass.get(c.label) ?? 0) + 1);
+        const bankShots = Math.min(...perClass.values());
         const bank = enrolBank(
           dataset.examples.map((e, i) => ({ class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(vectors.vectors[i] as Float32Array), ...(augmentation.views > 0 ? { views: (vectors.views[i] ?? []).map((v) => Array.from(v)) } : {}) })),
-          abstentionThreshold(trained.extra, Math.min(...perClass.values())),
-          { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: probabilityTemperature(trained.extra, Math.min(...perClass.values())) },
+          abstentionThreshold(trained.extra, bankShots),
+          { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: probabilityTemperature(trained.extra, bankShots) },
         );
         writeFileAtomic(opts.out, `${JSON.stringify(bank)}\n`);
         const temperature = bank.probabilityTemperature ?? 1;
