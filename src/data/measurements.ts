@@ -10,10 +10,13 @@ export const ORIGINAL_MEASUREMENT_FEATURES = ['z_hr', 'z_pr', 'z_qrs', 'z_qtc', 
 /**
  * Names of the ECG measurements a recording carries beside its waveform, in vector order: the
  * original ones, then the atrial activity (`estimateAtrialActivity`): atrial rate (per min), the
- * spectral concentration of the atrial peak, and the atrial/ventricular rate ratio. New features
- * are only ever appended, so a feature's index never changes.
+ * spectral concentration of the atrial peak, the atrial/ventricular rate ratio, and log₂ of the
+ * rate of the atrial activity not locked to the QRS over the ventricular rate (negative in AV
+ * dissociation with a slower atrium; on a log scale because it is a ratio whose noise, when nothing
+ * is dissociated, spreads multiplicatively). New features are only ever appended, so a feature's
+ * index never changes.
  */
-export const MEASUREMENT_FEATURES = [...ORIGINAL_MEASUREMENT_FEATURES, 'atrial_rate', 'atrial_concentration', 'atrial_ventricular_ratio'] as const;
+export const MEASUREMENT_FEATURES = [...ORIGINAL_MEASUREMENT_FEATURES, 'atrial_rate', 'atrial_concentration', 'atrial_ventricular_ratio', 'unlocked_atrial_log2_ratio'] as const;
 
 export type MeasurementFeature = (typeof MEASUREMENT_FEATURES)[number];
 
@@ -26,7 +29,8 @@ export function measurementValues(m: Measurement | null, atrial: AtrialActivity 
   const ecg = m
     ? [finite(m.z.hr), finite(m.z.pr), finite(m.z.qrs), finite(m.z.qtc), finite(m.rr.cv), finite(m.rr.rmssd_ms / m.rr.mean_ms), finite(m.rr.tpr)]
     : ORIGINAL_MEASUREMENT_FEATURES.map(() => null);
-  return [...ecg, finite(atrial?.atrialRatePerMin), finite(atrial?.concentration), finite(atrial?.atrialToVentricular)];
+  const unlocked = atrial?.unlockedToVentricular;
+  return [...ecg, finite(atrial?.atrialRatePerMin), finite(atrial?.concentration), finite(atrial?.atrialToVentricular), finite(unlocked === null || unlocked === undefined ? null : Math.log2(unlocked))];
 }
 
 /**

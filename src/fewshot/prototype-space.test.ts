@@ -78,42 +78,42 @@ describe('measurementSpace', () => {
     expect(measurementSpace({ ...e, measurements: [null, null] }, 0.5)).toBeNull();
   });
 
-  // Three recordings with all ten measurements: the original seven, then atrial rate, concentration, ratio.
-  const ten = {
+  // Three recordings with all eleven measurements: the original seven, then atrial rate, concentration, ratio, log₂ unlocked ratio.
+  const all = {
     fused: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
     ecg: [Float32Array.of(0, 0), Float32Array.of(4, 0), Float32Array.of(2, 6)],
     clinical: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
     measurements: [
-      [1, 0, 0, 0, 0.1, 0.1, 0.6, 300, 0.6, 2],
-      [3, 1, 0, 1, 0.2, 0.1, 0.7, 200, 0.3, 1],
-      [2, 2, 1, 0, 0.1, 0.3, 0.8, null, null, null],
+      [1, 0, 0, 0, 0.1, 0.1, 0.6, 300, 0.6, 2, -0.6],
+      [3, 1, 0, 1, 0.2, 0.1, 0.7, 200, 0.3, 1, 1.2],
+      [2, 2, 1, 0, 0.1, 0.3, 0.8, null, null, null, null],
     ],
   };
 
   it('names the measurements it holds, all of MEASUREMENT_FEATURES by default, each with its mean and sd', () => {
-    const space = measurementSpace(ten, 0.5);
+    const space = measurementSpace(all, 0.5);
     if (space?.kind !== 'ecg+measurements') throw new Error('expected a measurement space');
     expect(space.features).toEqual([...MEASUREMENT_FEATURES]);
-    expect(space.mean).toHaveLength(10);
+    expect(space.mean).toHaveLength(11);
     expect(space.mean[7]).toBeCloseTo(250, 9);
     expect(space.sd[7]).toBeCloseTo(50, 9);
-    // [ĥ (2); 10 standardised values with 10 missingness flags]; recording 3 has no atrial values (flags 1).
-    const v = inSpace(ten, space)[2] as Float32Array;
-    expect(v).toHaveLength(2 + 20);
-    expect(Array.from(v.slice(2 + 14))).toEqual(Array.from(Float32Array.of(0, space.weight, 0, space.weight, 0, space.weight)));
+    // [ĥ (2); 11 standardised values with 11 missingness flags]; recording 3 has no atrial values (flags 1).
+    const v = inSpace(all, space)[2] as Float32Array;
+    expect(v).toHaveLength(2 + 22);
+    expect(Array.from(v.slice(2 + 14))).toEqual(Array.from(Float32Array.of(0, space.weight, 0, space.weight, 0, space.weight, 0, space.weight)));
     expect(describeSpace(space)).toMatch(/and atrial activity/);
   });
 
   it('reads a space saved without feature names (before the atrial features) as the original seven, with the same vectors', () => {
-    const original = measurementSpace(ten, 0.5, ORIGINAL_MEASUREMENT_FEATURES);
+    const original = measurementSpace(all, 0.5, ORIGINAL_MEASUREMENT_FEATURES);
     if (original?.kind !== 'ecg+measurements') throw new Error('expected a measurement space');
     expect(original.features).toEqual([...ORIGINAL_MEASUREMENT_FEATURES]);
     const { features: _features, ...saved } = original;
     expect(spaceFeatures(saved)).toEqual(ORIGINAL_MEASUREMENT_FEATURES);
-    // Recordings now carry ten values (or, measured before, seven): an unnamed space uses the first seven.
-    const sevenValued = { ...ten, measurements: ten.measurements.map((m) => m.slice(0, 7)) };
-    const expected = inSpace(ten, original).map((x) => Array.from(x));
-    expect(inSpace(ten, saved).map((x) => Array.from(x))).toEqual(expected);
+    // Recordings now carry eleven values (or, measured before, seven): an unnamed space uses the first seven.
+    const sevenValued = { ...all, measurements: all.measurements.map((m) => m.slice(0, 7)) };
+    const expected = inSpace(all, original).map((x) => Array.from(x));
+    expect(inSpace(all, saved).map((x) => Array.from(x))).toEqual(expected);
     expect(inSpace(sevenValued, saved).map((x) => Array.from(x))).toEqual(expected);
     expect(expected[0]).toHaveLength(2 + 14);
     expect(describeSpace(saved)).not.toMatch(/atrial/);

@@ -4,7 +4,7 @@ import { readAnnotations } from '../io/wfdb/annotations.js';
 import { ecgFromRecord, readRecord } from '../io/wfdb/record.js';
 import { hasSharedReal, realPath } from '../test-utils/real-data.js';
 import { Rng } from '../util/rng.js';
-import { estimateAtrialActivity, welchSpectrum } from './atrial-activity.js';
+import { cancelWholeCycles, estimateAtrialActivity, welchSpectrum } from './atrial-activity.js';
 import { CHILD_BEAT, gaussianEcg } from './test-utils/gaussian-ecg.js';
 
 /**
@@ -28,6 +28,30 @@ function flutterEcg(atrialHz: number, conduction: readonly number[], opts: { sec
     return gain * v + 0.01 * rng.normal();
   });
   return { ecg: { fs, leads: ['II', 'V1'], signals: [lead(1), lead(-0.7)], units: ['mV', 'mV'] }, rTimes };
+}
+
+/**
+ * AV dissociation (JET): a narrow QRS with its T wave at `ventricularBpm` (RR jitter 1 %), and
+ * sinus P waves (0.15 mV, σ 12 ms) marching through at `atrialBpm`, or no P waves when it is null;
+ * leads II and V1 (P halved in V1). Returns the ECG, its R peaks (samples), and the ECG without P waves.
+ */
+function dissociatedEcg(ventricularBpm: number, atrialBpm: number | null, fs = 500, seconds = 12): { ecg: Ecg; rPeaks: number[]; withoutP: Float64Array[] } {
+  const n = Math.round(seconds * fs);
+  const rng = new Rng(5);
+  const rTimes: number[] = [];
+  for (let t = 0.3; t < seconds - 0.3; t += (60 / ventricularBpm) * (1 + 0.01 * rng.normal())) rTimes.push(t);
+  const pTimes: number[] = [];
+  if (atrialBpm !== null) for (let t = 0.17; t < seconds; t += 60 / atrialBpm) pTimes.push(t);
+  const gauss = (t: number, mu: number, sigma: number): number => Math.exp(-((t - mu) ** 2) / (2 * sigma ** 2));
+  const lead = (qrsGain: number, pGain: number, withP: boolean): Float64Array => Float64Array.from({ length: n }, (_, i) => {
+    const t = i / fs;
+    let v = 0;
+    for (const r of rTimes) if (Math.abs(t - r) < 0.5) v += qrsGain * (1.2 * gauss(t, r, 0.008) - 0.3 * gauss(t, r + 0.022, 0.007) + 0.25 * gauss(t, r + 0.15, 0.03));
+    if (withP) for (const p of pTimes) if (Math.abs(t - p) < 0.1) v += pGain * 0.15 * gauss(t, p, 0.012);
+    return v;
+  });
+  const ecg: Ecg = { fs, leads: ['II', 'V1'], signals: [lead(1, 1, true), lead(-0.8, 0.5, true)], units: ['mV', 'mV'] };
+  return { ecg, rPeaks: rTimes.map((t) => Math.round(t * fs)), withoutP: [lead(1, 1, false), lead(-0.8, 0.5, false)] };
 }
 
 const twoLeads = [{ name: 'II', p: 1, qrs: 1, t: 1 }, { name: 'V1', p: 0.5, qrs: -1, t: -0.5 }];
@@ -86,12 +110,27 @@ describe('estimateAtrialActivity', () => {
     expect(flutter.concentration).toBeGreaterThan(sinus.concentration as number);
   });
 
+  it('finds AV dissociation: P waves at 130/min under a junctional tachycardia at 200/min are unlocked at ratio 0.65', () => {
+    const { ecg } = dissociatedEcg(200, 130);
+    const a = estimateAtrialActivity(ecg);
+    expect(60 * (a.unlockedHz as number)).toBeGreaterThan(126);
+    expect(60 * (a.unlockedHz as number)).toBeLessThan(134);
+    expect(a.unlockedToVentricular).toBeCloseTo(0.65, 1);
+  });
+
+  it('finds flutter conducted at a varying ratio in the unlocked activity too, at the flutter rate', () => {
+    const a = estimateAtrialActivity(flutterEcg(5, [2, 2, 3, 2, 4, 2, 2, 3]).ecg);
+    expect(60 * (a.unlockedHz as number)).toBeGreaterThan(294);
+    expect(60 * (a.unlockedHz as number)).toBeLessThan(306);
+  });
+
   it('calls a residual flat when nothing is left in the atrial band (a flat line with given beats)', () => {
     const ecg: Ecg = { fs: 500, leads: ['II'], signals: [new Float64Array(5000)], units: ['mV'] };
     const a = estimateAtrialActivity(ecg, { rPeaks: Array.from({ length: 12 }, (_, k) => 200 + 400 * k) });
     expect(a.atrialRatePerMin).toBeNull();
     expect(a.ventricularRatePerMin).toBeCloseTo(75, 0);
     expect(a.reason).toMatch(/flat residual/);
+    expect(a.unlockedHz).toBeNull();
   });
 
   it('uses the leads there are when II and V1 are missing, and every lead when none has a known name', () => {
@@ -115,6 +154,30 @@ describe('estimateAtrialActivity', () => {
     expect(flat.atrialRatePerMin).toBeNull();
     expect(estimateAtrialActivity({ ...ecg, fs: 20 }).reason).toMatch(/sampling rate/);
     for (const a of [short, nan, flat]) for (const v of Object.values(a)) expect(Number.isNaN(v)).toBe(false);
+  });
+});
+
+describe('cancelWholeCycles', () => {
+  const energy = (x: Float64Array): number => x.reduce((s, v) => s + v * v, 0);
+
+  it('removes everything locked to the QRS: fixed 2:1 flutter leaves under 1 % of its energy', () => {
+    const { ecg, rTimes } = flutterEcg(5, [2], { seconds: 10 });
+    const rPeaks = rTimes.map((t) => Math.round(t * ecg.fs));
+    const [residual] = cancelWholeCycles(ecg.signals, rPeaks, ecg.fs, 0.4);
+    // The cycles run from 0.3·RR before each R peak; the ECG's white noise (10 µV) stays.
+    const span = ecg.signals[0]!.slice(rPeaks[0]! - 60, rPeaks.at(-1)! - 60 + 200);
+    expect(residual!.length).toBe(span.length);
+    expect(energy(residual!) / energy(span)).toBeLessThan(0.01);
+  });
+
+  it('keeps P waves that beat independently of the ventricles', () => {
+    const { ecg, rPeaks, withoutP } = dissociatedEcg(200, 130);
+    const [residual] = cancelWholeCycles(ecg.signals, rPeaks, ecg.fs, 0.3);
+    const pWaves = ecg.signals[0]!.map((v, i) => v - withoutP[0]![i]!).slice(rPeaks[0]! - 45, rPeaks.at(-1)! - 45 + 150);
+    // What is left is mostly the P waves: at least 70 % of their energy, and QRS residue (R peaks rounded to samples) under a third of it.
+    const left = residual!.reduce((s, v, i) => s + v * pWaves[i]!, 0) / energy(pWaves);
+    expect(left).toBeGreaterThan(0.7);
+    expect(energy(residual!.map((v, i) => v - pWaves[i]!))).toBeLessThan(0.3 * energy(pWaves));
   });
 });
 

@@ -20,6 +20,14 @@ export interface AtrialActivity {
   ventricularRatePerMin: number | null;
   /** Atrial rate / ventricular rate (≈ 2 in 2:1 flutter, ≤ 1 when atria and ventricles beat together or dissociated). */
   atrialToVentricular: number | null;
+  /**
+   * Dominant frequency of the activity not locked to the QRS (whole-cycle cancellation, see
+   * `cancelWholeCycles`), Hz: dissociated P waves in JET, VT or complete heart block, flutter or
+   * fibrillation at a varying conduction ratio. Null when the recording cannot be analysed.
+   */
+  unlockedHz: number | null;
+  /** unlockedHz · 60 / ventricular rate: < 1 for AV dissociation with a slower atrium (JET, VT). */
+  unlockedToVentricular: number | null;
   /** Leads whose residuals were analysed. */
   leads: string[];
   /** Why the values are null, when they are. */
@@ -39,6 +47,12 @@ export interface AtrialActivityOptions {
   gridHz?: number;
   /** R-peak sample indices, when already detected (else detected on every usable lead, as `measureEcg` does). */
   rPeaks?: ArrayLike<number>;
+  /**
+   * Band searched for the unlocked activity, Hz: above the baseline wander a 0.5-Hz high-pass
+   * leaves, low enough for dissociated sinus P waves at 90/min (slower ones show by their
+   * harmonics). @default [1.5, 12]
+   */
+  unlockedBandHz?: readonly [number, number];
 }
 
 /** Leads where atrial activity is best seen: II (F waves of typical flutter) and V1. */
@@ -47,7 +61,7 @@ const ATRIAL_LEADS = ['II', 'V1'] as const;
 const TAPER_SECONDS = 0.02;
 
 const nothing = (leads: string[], reason: string, ventricularRatePerMin: number | null = null): AtrialActivity => ({
-  dominantHz: null, atrialRatePerMin: null, concentration: null, ventricularRatePerMin, atrialToVentricular: null, leads, reason,
+  dominantHz: null, atrialRatePerMin: null, concentration: null, ventricularRatePerMin, atrialToVentricular: null, unlockedHz: null, unlockedToVentricular: null, leads, reason,
 });
 
 /** Every lead with a canonical name, else every lead (the leads `measureEcg` detects beats on). */
@@ -155,6 +169,56 @@ function cancelQrst(signals: readonly Float64Array[], rPeaks: ArrayLike<number>,
 }
 
 /**
+ * Whole-cycle average beat subtraction: the median beat of the lead over R − 0.3·RR to R + 1.2·RR
+ * is subtracted from every cardiac cycle, each cycle running from 0.3·RR before its R peak to 0.3·RR
+ * before the next (cycles longer than 1.5·RR keep the rest of their samples). Everything locked to
+ * the QRS goes with it — sinus P waves conducted 1:1 and flutter waves at a fixed conduction ratio
+ * as well as the QRS and T — so what remains is the atrial activity that beats independently of
+ * the ventricles: dissociated P waves (AV dissociation, the hallmark of JET and VT; Kylat & Samson,
+ * "Junctional ectopic tachycardia in infants and children", J Arrhythm 36:59, 2020), and flutter or
+ * fibrillation whose conduction varies. Returns one residual per lead, over the samples that
+ * belong to a cancelled cycle (the first cycle's start to the last one's end, one median RR after it starts).
+ */
+export function cancelWholeCycles(signals: readonly Float64Array[], rPeaks: ArrayLike<number>, fs: number, rrSeconds: number): Float64Array[] {
+  const pre = Math.round(0.3 * rrSeconds * fs);
+  const cycle = Math.round(rrSeconds * fs);
+  const beats = rPeaks.length;
+  return signals.map((x) => {
+    const { beat, rIndex } = medianBeat(x, rPeaks, fs, { preSeconds: 0.3 * rrSeconds, postSeconds: 1.2 * rrSeconds });
+    const residual = Float64Array.from(x);
+    const cycleStart = (b: number): number => rPeaks[b]! - pre;
+    for (let b = 0; b < beats; b++) {
+      const end = Math.min(b + 1 < beats ? cycleStart(b + 1) : cycleStart(b) + cycle, rPeaks[b]! - rIndex + beat.length, x.length);
+      for (let i = Math.max(0, cycleStart(b)); i < end; i++) residual[i]! -= beat[i - rPeaks[b]! + rIndex]!;
+    }
+    return residual.slice(Math.max(0, cycleStart(0)), Math.min(x.length, cycleStart(beats - 1) + cycle));
+  });
+}
+
+/** Summed Welch spectra of `residuals` on `freqs` (segments of `segmentLength` samples). */
+function summedSpectrum(residuals: readonly Float64Array[], fs: number, segmentLength: number, freqs: readonly number[]): Float64Array {
+  const spectrum = new Float64Array(freqs.length);
+  for (const r of residuals) welchSpectrum(r, fs, segmentLength, freqs).forEach((p, k) => { spectrum[k]! += p; });
+  return spectrum;
+}
+
+/** The largest peak of `spectrum` on the uniform grid `freqs` (spacing `grid`), refined by parabolic interpolation. */
+function dominantFrequency(spectrum: Float64Array, freqs: readonly number[], grid: number): number {
+  let peak = 0;
+  spectrum.forEach((p, k) => { if (p > spectrum[peak]!) peak = k; });
+  let hz = freqs[peak]!;
+  if (peak > 0 && peak < freqs.length - 1) {
+    const [a, b, c] = [spectrum[peak - 1]!, spectrum[peak]!, spectrum[peak + 1]!];
+    const denom = a - 2 * b + c;
+    if (denom < 0) hz += (0.5 * grid * (a - c)) / denom;
+  }
+  return hz;
+}
+
+/** A uniform grid over `band` with spacing `grid`, Hz. */
+const frequencyGrid = ([lo, hi]: readonly [number, number], grid: number): number[] => Array.from({ length: Math.floor((hi - lo) / grid + 1e-9) + 1 }, (_, k) => lo + k * grid);
+
+/**
  * Atrial activity of a multi-lead ECG: QRST cancellation by average beat subtraction
  * (see `cancelQrst`) in II and V1 (or the leads there are), then the dominant atrial frequency f_a,
  * the largest peak of the summed Welch spectra of the residuals in `bandHz` (3–12 Hz: 180–720/min;
@@ -163,7 +227,10 @@ function cancelQrst(signals: readonly Float64Array[], rPeaks: ArrayLike<number>,
  * atrial fibrillation", Europace 8:911, 2006), refined by parabolic interpolation on the grid. Derived:
  * the atrial rate 60·f_a, its spectral concentration (power within ±0.5 Hz of f_a over the band
  * power, the dominant-peak part of the organisation index of Everett et al., IEEE TBME 48:969,
- * 2001) and the ratio of atrial to ventricular rate.
+ * 2001) and the ratio of atrial to ventricular rate. Then the same spectral peak, over
+ * `unlockedBandHz`, of the residual of whole-cycle cancellation (`cancelWholeCycles`): the rate of
+ * the atrial activity that is not locked to the QRS, relative to the ventricular rate. Fixed-ratio
+ * flutter and 1:1 rhythms leave only noise there; AV dissociation leaves its P waves.
  *
  * R peaks are detected on all usable leads together (`detectQrsMultiLead`). Leads are
  * baseline-corrected first (zero-phase 0.5 Hz high-pass); NaN gaps under 5 % of a lead are
@@ -202,30 +269,31 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
 
   const residuals = cancelQrst(signals, rPeaks, fs, rrSeconds);
   const grid = opts.gridHz ?? 0.05;
-  const freqs = Array.from({ length: Math.floor((fHi - fLo) / grid + 1e-9) + 1 }, (_, k) => fLo + k * grid);
-  const spectrum = new Float64Array(freqs.length);
-  for (const r of residuals) welchSpectrum(r, fs, Math.round((opts.segmentSeconds ?? 4) * fs), freqs).forEach((p, k) => { spectrum[k]! += p; });
+  const segment = Math.round((opts.segmentSeconds ?? 4) * fs);
+  const freqs = frequencyGrid([fLo, fHi], grid);
+  const spectrum = summedSpectrum(residuals, fs, segment, freqs);
   const bandPower = spectrum.reduce((s, p) => s + p, 0);
   const energy = (xs: readonly Float64Array[]): number => xs.reduce((s, x) => s + x.reduce((a, v) => a + v * v, 0), 0);
   // Flat: nothing left in the band (< (1 µV)² per grid point), or a residual under 10⁻⁶ of the ECG's energy.
   if (!(bandPower > 1e-12 * freqs.length && energy(residuals) > 1e-6 * energy(signals))) return nothing(leads, 'flat residual: no atrial activity left after QRST cancellation', ventricularRatePerMin);
 
-  let peak = 0;
-  spectrum.forEach((p, k) => { if (p > spectrum[peak]!) peak = k; });
-  let dominantHz = freqs[peak]!;
-  if (peak > 0 && peak < freqs.length - 1) {
-    const [a, b, c] = [spectrum[peak - 1]!, spectrum[peak]!, spectrum[peak + 1]!];
-    const denom = a - 2 * b + c;
-    if (denom < 0) dominantHz += (0.5 * grid * (a - c)) / denom;
-  }
+  const dominantHz = dominantFrequency(spectrum, freqs, grid);
   const half = opts.peakHalfWidthHz ?? 0.5;
   const peakPower = spectrum.reduce((s, p, k) => (Math.abs(freqs[k]! - dominantHz) <= half ? s + p : s), 0);
+
+  const unlocked = cancelWholeCycles(signals, rPeaks, fs, rrSeconds);
+  const unlockedFreqs = frequencyGrid(opts.unlockedBandHz ?? [1.5, 12], grid);
+  const unlockedSpectrum = summedSpectrum(unlocked, fs, segment, unlockedFreqs);
+  const unlockedFlat = !(unlockedSpectrum.reduce((s, p) => s + p, 0) > 1e-12 * unlockedFreqs.length && energy(unlocked) > 1e-6 * energy(signals));
+  const unlockedHz = unlockedFlat ? null : dominantFrequency(unlockedSpectrum, unlockedFreqs, grid);
   return {
     dominantHz,
     atrialRatePerMin: 60 * dominantHz,
     concentration: peakPower / bandPower,
     ventricularRatePerMin,
     atrialToVentricular: (60 * dominantHz) / ventricularRatePerMin,
+    unlockedHz,
+    unlockedToVentricular: unlockedHz === null ? null : (60 * unlockedHz) / ventricularRatePerMin,
     leads,
     reason: null,
   };
