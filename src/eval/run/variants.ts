@@ -31,6 +31,8 @@ export const ABLATIONS: readonly Variant[] = [
   { name: 'no-contrastive', question: 'does the cross-modal contrastive term help?', training: { contrastiveWeight: 0 } },
   { name: 'no-consistency', question: 'does the two-view consistency term help?', training: { lambda2: 0 } },
   { name: 'no-label-aware-negatives', question: 'do β < 1 and γ > 1 help over plain InfoNCE (β = γ = 1)?', training: { beta: 1, gamma: 1 } },
+  { name: 'no-false-negative-weighting', question: 'does down-weighting same-class negatives of other patients (β < 1) help?', training: { beta: 1 } },
+  { name: 'no-hard-negatives', question: 'does up-weighting same-age-band negatives of other classes (γ > 1) help?', training: { gamma: 1 } },
   { name: 'fusion-early', question: 'FiLM conditioning instead of late fusion', model: { fusion: 'early' } },
   { name: 'fusion-cross-attention', question: 'cross-attention fusion instead of late fusion', model: { fusion: 'cross-attention' } },
 ];
