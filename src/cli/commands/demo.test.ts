@@ -35,11 +35,16 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     const record = join(dir, 'cohort', jetRow.split(',')[0] as string);
     const p = await cli(['predict', '--model', join(dir, 'model'), '--bank', bank, '--record', record, '--json']);
     expect(p.code, p.stderr).toBe(0);
-    const out = JSON.parse(p.stdout) as { probabilities: Record<string, number>; nearestExamples: unknown[]; predicted: string; quality: { usable: boolean } };
+    const out = JSON.parse(p.stdout) as { probabilities: Record<string, number>; nearestExamples: unknown[]; predicted: string; quality: { usable: boolean }; atrialActivity: { ventricularRatePerMin: number; unlockedRatePerMin: number | null; unlockedToVentricular: number | null } };
     expect(Object.keys(out.probabilities).sort()).toEqual(['aflutter', 'avb2_mobitz2', 'brugada', 'jet', 'vt']);
     expect(Object.values(out.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(out.nearestExamples).toHaveLength(3);
     expect(out.quality.usable).toBe(true);
+    // The atrial evidence: a JET recording's ventricles beat at 150–260/min; the unlocked rate is the ratio times that rate.
+    expect(out.atrialActivity.ventricularRatePerMin).toBeGreaterThan(140);
+    expect(out.atrialActivity.unlockedRatePerMin).toBeCloseTo((out.atrialActivity.unlockedToVentricular as number) * out.atrialActivity.ventricularRatePerMin, 6);
+    const text = await cli(['predict', '--model', join(dir, 'model'), '--bank', bank, '--record', record]);
+    expect(text.stdout).toMatch(/atrial activity \(II, V1\): \d+\/min, [\d.]+ × the ventricular \d+\/min; not locked to the QRS: \d+\/min/);
   });
 
   it('names the file when a bank is not a bank', async () => {

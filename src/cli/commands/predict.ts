@@ -66,11 +66,33 @@ interface PredictResult extends BankPrediction {
   ageNormFlags: MeasurementFlag[];
   /** Why measurements could not be made, when they could not. */
   measurementNote: string | null;
+  /**
+   * Atrial activity behind the atrial measurements (rates per minute; null where not measured, with
+   * `reason`): the dominant atrial rate after QRST cancellation and its ratio to the ventricular
+   * rate, and the rate of the activity not locked to the QRS (AV dissociation when slower than the
+   * ventricles).
+   */
+  atrialActivity: {
+    leads: string[];
+    ventricularRatePerMin: number | null;
+    atrialRatePerMin: number | null;
+    atrialToVentricular: number | null;
+    unlockedRatePerMin: number | null;
+    unlockedToVentricular: number | null;
+    reason: string | null;
+  };
+}
+
+/** One line on the atrial activity, e.g. "atrial activity (II, V1): 300/min, 2.00 × the ventricular 150/min; not locked to the QRS: 130/min (0.87 ×)". */
+function describeAtrialActivity(a: PredictResult['atrialActivity']): string {
+  if (a.atrialRatePerMin === null || a.ventricularRatePerMin === null) return `atrial activity: not measured (${a.reason ?? 'unknown reason'})`;
+  const unlocked = a.unlockedRatePerMin === null ? '' : `; not locked to the QRS: ${a.unlockedRatePerMin.toFixed(0)}/min (${(a.unlockedToVentricular as number).toFixed(2)} ×)`;
+  return `atrial activity (${a.leads.join(', ')}): ${a.atrialRatePerMin.toFixed(0)}/min, ${(a.atrialToVentricular as number).toFixed(2)} × the ventricular ${a.ventricularRatePerMin.toFixed(0)}/min${unlocked}`;
 }
 
 export function register(program: Command): void {
   program.command('predict')
-    .description('classify one recording against a prototype bank: probabilities, nearest examples, "unknown" abstention, age-norm flags')
+    .description('classify one recording against a prototype bank: probabilities, nearest examples, "unknown" abstention, age-norm flags, atrial activity')
     .requiredOption('--model <dir>', 'model directory written by fewbeat train')
     .requiredOption('--bank <file>', 'bank written by fewbeat enroll')
     .requiredOption('--record <path>', 'recording (WFDB path without extension, EDF or CSV)')
@@ -98,20 +120,26 @@ export function register(program: Command): void {
           measurementNote = e.reason;
         }
         const ageNormFlags: MeasurementFlag[] = measurement?.flags ?? [];
-        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measurementValues(measurement, estimateAtrialActivity(ecg)) };
+        const atrial = estimateAtrialActivity(ecg);
+        const input = { ...preprocessEcg(ecg, trained.spec, opts.record), ...context, measurements: measurementValues(measurement, atrial) };
         // Test-time augmentation, when the bank was enrolled with it: the query's own views, same seed.
         const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
         const vectors = modelVectorsWithViews(trained, [input], { views: augmentation.testTime ? augmentation.views : 0, seed: augmentation.seed });
         const prediction = classifyWithBank(bank, vectors.vectors[0] as Float32Array, nearest, vectors.views[0]);
         const q = assessQuality(ecg);
         const quality = { score: q.score, usable: q.usable, summary: q.summary, leads: q.leads.filter((l) => l.flags.length > 0).map((l) => ({ lead: l.lead, flags: [...l.flags] })) };
-        const result: PredictResult = { record: opts.record, ...prediction, quality, ageNormFlags, measurementNote };
+        const atrialActivity = {
+          leads: atrial.leads, ventricularRatePerMin: atrial.ventricularRatePerMin, atrialRatePerMin: atrial.atrialRatePerMin, atrialToVentricular: atrial.atrialToVentricular,
+          unlockedRatePerMin: atrial.unlockedHz === null ? null : 60 * atrial.unlockedHz, unlockedToVentricular: atrial.unlockedToVentricular, reason: atrial.reason,
+        };
+        const result: PredictResult = { record: opts.record, ...prediction, quality, ageNormFlags, measurementNote, atrialActivity };
         emit(result, opts, (r) => [
           `${r.record}: ${r.abstained ? `unknown — not like any enrolled class (nearest: ${r.nearestClass})` : r.predicted}`,
           `signal quality ${r.quality.score.toFixed(2)}${r.quality.usable ? '' : ' (UNUSABLE: do not trust this prediction)'}: ${r.quality.summary}`,
           ...Object.entries(r.probabilities).sort((a, b) => b[1] - a[1]).map(([c, p]) => `  ${c.padEnd(16)} ${(100 * p).toFixed(1).padStart(5)} %   distance ${(r.distances[c] as number).toFixed(2)}`),
           ...(r.nearestExamples.length ? ['nearest support examples:', ...r.nearestExamples.map((e) => `  ${e.record} (${e.class}, patient ${e.patientId}) distance ${e.distance.toFixed(2)}`)] : []),
           ...(r.ageNormFlags.length ? ['age-norm flags:', ...r.ageNormFlags.map((f) => `  ${f.text}`)] : []),
+          describeAtrialActivity(r.atrialActivity),
           ...(r.measurementNote ? [`note: ${r.measurementNote}`] : []),
         ].join('\n'));
       } finally {
