@@ -101,7 +101,7 @@ describe('measurementSpace', () => {
     const v = inSpace(all, space)[2] as Float32Array;
     expect(v).toHaveLength(2 + 22);
     expect(Array.from(v.slice(2 + 14))).toEqual(Array.from(Float32Array.of(0, space.weight, 0, space.weight, 0, space.weight, 0, space.weight)));
-    expect(describeSpace(space)).toMatch(/and atrial activity/);
+    expect(describeSpace(space)).toMatch(/age\/sex-normalised ECG measurements, atrial activity and AV dissociation/);
   });
 
   it('reads a space saved without feature names (before the atrial features) as the original seven, with the same vectors', () => {

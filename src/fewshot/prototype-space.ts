@@ -135,8 +135,12 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
 export function describeSpace(space: PrototypeSpace): string {
   if (space.kind === 'fused') return 'fused embedding z';
   if (space.kind === 'ecg+measurements') {
-    const atrial = spaceFeatures(space).some((f) => f.startsWith('atrial_')) ? ' and atrial activity' : '';
-    return `${space.centre ? 'centred, L2-normalised ' : ''}ECG embedding h + ${space.alpha} × age/sex-normalised ECG measurements${atrial} (squared distances)`;
+    const features = spaceFeatures(space);
+    const groups = ['age/sex-normalised ECG measurements'];
+    if (features.some((f) => f.startsWith('atrial_'))) groups.push('atrial activity');
+    if (features.some((f) => f.startsWith('dissociated_'))) groups.push('AV dissociation');
+    const listed = groups.length > 1 ? `${groups.slice(0, -1).join(', ')} and ${groups.at(-1) as string}` : groups[0];
+    return `${space.centre ? 'centred, L2-normalised ' : ''}ECG embedding h + ${space.alpha} × ${listed} (squared distances)`;
   }
   return `ECG embedding h + ${space.alpha} × clinical embedding g (squared distances)`;
 }
