@@ -23,7 +23,8 @@ export interface AtrialActivity {
   /**
    * Dominant frequency of the activity not locked to the QRS (whole-cycle cancellation, see
    * `cancelWholeCycles`), Hz: dissociated P waves in JET, VT or complete heart block, flutter or
-   * fibrillation at a varying conduction ratio. Null when the recording cannot be analysed.
+   * fibrillation at a varying conduction ratio. Null when nothing is measured (see `reason`) or
+   * when the whole-cycle residual is flat.
    */
   unlockedHz: number | null;
   /** unlockedHz · 60 / ventricular rate: < 1 for AV dissociation with a slower atrium (JET, VT). */
@@ -274,8 +275,10 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
   const spectrum = summedSpectrum(residuals, fs, segment, freqs);
   const bandPower = spectrum.reduce((s, p) => s + p, 0);
   const energy = (xs: readonly Float64Array[]): number => xs.reduce((s, x) => s + x.reduce((a, v) => a + v * v, 0), 0);
+  const signalEnergy = energy(signals);
   // Flat: nothing left in the band (< (1 µV)² per grid point), or a residual under 10⁻⁶ of the ECG's energy.
-  if (!(bandPower > 1e-12 * freqs.length && energy(residuals) > 1e-6 * energy(signals))) return nothing(leads, 'flat residual: no atrial activity left after QRST cancellation', ventricularRatePerMin);
+  const isFlat = (band: Float64Array, rs: readonly Float64Array[]): boolean => !(band.reduce((s, p) => s + p, 0) > 1e-12 * band.length && energy(rs) > 1e-6 * signalEnergy);
+  if (isFlat(spectrum, residuals)) return nothing(leads, 'flat residual: no atrial activity left after QRST cancellation', ventricularRatePerMin);
 
   const dominantHz = dominantFrequency(spectrum, freqs, grid);
   const half = opts.peakHalfWidthHz ?? 0.5;
@@ -284,8 +287,7 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
   const unlocked = cancelWholeCycles(signals, rPeaks, fs, rrSeconds);
   const unlockedFreqs = frequencyGrid(opts.unlockedBandHz ?? [1.5, 12], grid);
   const unlockedSpectrum = summedSpectrum(unlocked, fs, segment, unlockedFreqs);
-  const unlockedFlat = !(unlockedSpectrum.reduce((s, p) => s + p, 0) > 1e-12 * unlockedFreqs.length && energy(unlocked) > 1e-6 * energy(signals));
-  const unlockedHz = unlockedFlat ? null : dominantFrequency(unlockedSpectrum, unlockedFreqs, grid);
+  const unlockedHz = isFlat(unlockedSpectrum, unlocked) ? null : dominantFrequency(unlockedSpectrum, unlockedFreqs, grid);
   return {
     dominantHz,
     atrialRatePerMin: 60 * dominantHz,
