@@ -62,9 +62,10 @@ export function calibrateOnValidation(validator: Validator, model: EpisodicModel
   const temperatures: Record<string, number> = {};
   const vectors = validator.vectorsInSpace(model, chosen.space, augmented.augmentation);
   for (const shots of CALIBRATED_SHOTS) {
-    const distances = validator.ownClassDistances(vectors.vectors, shots);
+    const episodes = validator.episodesAt(shots);
+    const distances = validator.ownClassDistances(vectors.vectors, episodes);
     if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
-    const queries = validator.queryProbabilities(vectors, choice.classifier, augmented.augmentation.testTime, shots);
+    const queries = validator.queryProbabilities(vectors, choice.classifier, augmented.augmentation.testTime, episodes);
     if (queries.labels.length > 0) temperatures[String(shots)] = fitTemperature(queries.probabilities, queries.labels);
   }
   return {

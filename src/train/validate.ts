@@ -146,15 +146,14 @@ export class Validator {
   }
 
   /**
-   * The few-shot classifier's probabilities for every query of the validation episodes at `shots`
-   * support examples per class ({@link episodesAt}), from the pool's `vectors` (and their views, for
-   * the support set and, with `testTime`, the queries), episode after episode: [queries][N] and each
-   * query's episode label.
+   * The few-shot classifier's probabilities for every query of `episodes` (e.g. {@link episodesAt}),
+   * from the pool's `vectors` (and their views, for the support set and, with `testTime`, the
+   * queries), episode after episode: [queries][N] and each query's episode label.
    */
-  queryProbabilities(vectors: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean, shots: number): { probabilities: number[][]; labels: number[] } {
+  queryProbabilities(vectors: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean, episodes: readonly Episode[]): { probabilities: number[][]; labels: number[] } {
     const probabilities: number[][] = [];
     const labels: number[] = [];
-    for (const e of this.episodesAt(shots)) {
+    for (const e of episodes) {
       probabilities.push(...augmentedEpisodeProbabilities(e, vectors, classifier, testTime));
       labels.push(...e.queryLabels);
     }
@@ -179,11 +178,11 @@ export class Validator {
   }
 
   /**
-   * Squared distances of every query of the validation episodes at `shots` ({@link episodesAt}) to
-   * its own class prototype, from the pool's `vectors` (abstention calibration).
+   * Squared distances of every query of `episodes` (e.g. {@link episodesAt}) to its own class
+   * prototype, from the pool's `vectors` (abstention calibration).
    */
-  ownClassDistances(vectors: readonly Float32Array[], shots: number): number[] {
-    return this.episodesAt(shots).flatMap((e) => classifyEpisode(e, vectors).ownDistance);
+  ownClassDistances(vectors: readonly Float32Array[], episodes: readonly Episode[]): number[] {
+    return episodes.flatMap((e) => classifyEpisode(e, vectors).ownDistance);
   }
 
   /**
