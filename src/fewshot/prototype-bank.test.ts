@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateThreshold, classifyWithBank, enrolBank, parseBank, type BankExample } from './prototype-bank.js';
+import { leaveOneOutNll } from './context-gate.js';
 import { computePrototypes, prototypeProbabilities } from './prototypes.js';
 
 const ex = (cls: string, record: string, embedding: number[]): BankExample => ({ class: cls, record, patientId: `p-${record}`, embedding });
@@ -84,6 +85,42 @@ describe('prototype bank', () => {
     expect(parseBank(JSON.parse(JSON.stringify(warm)), 'b.json')).toEqual(warm);
     expect(bank.probabilityTemperature).toBeUndefined();
     expect(() => parseBank({ ...warm, probabilityTemperature: -1 }, 'b.json')).toThrow('b.json: probabilityTemperature must be a positive number, not -1');
+  });
+
+  it('lets the child\'s clinical context into the classifier when the enrolled examples show it separates the classes', () => {
+    // The ECG space cannot tell svt from jet (means (0, 1) both); the context can (jet children all carry 3, svt 0).
+    const examples = [
+      { ...ex('svt', 'a', [0, 0]), context: [0] }, { ...ex('svt', 'b', [0, 2]), context: [0] },
+      { ...ex('jet', 'c', [0, 0.2]), context: [3] }, { ...ex('jet', 'd', [0, 1.8]), context: [3] },
+    ];
+    const gate = { share: 0.2, weight: 1, margin: 0.05 };
+    const gated = enrolBank(examples, null, { contextGate: gate });
+    const labels = [1, 1, 0, 0]; // classes sorted: jet, svt
+    expect(gated.contextGate).toEqual({
+      ...gate,
+      used: true,
+      nllWithout: leaveOneOutNll(examples.map((e) => Float32Array.from(e.embedding)), labels, 2),
+      nllWith: leaveOneOutNll(examples.map((e) => Float32Array.of(...e.embedding, ...e.context)), labels, 2),
+    });
+    // With the query's context [3]: prototypes (0, 1, 3) for jet and (0, 1, 0) for svt, the query (0, 1, 3) at distances 0 and 9.
+    const withContext = classifyWithBank(gated, Float32Array.of(0, 1), 2, [], Float32Array.of(3));
+    expect(withContext.contextUsed).toBe(true);
+    expect(withContext.predicted).toBe('jet');
+    expect(withContext.probabilities.jet).toBeCloseTo(1 / (1 + Math.exp(-9)), 12);
+    // Distances and the nearest examples stay in the ECG space; without a context the classifier sees the ECG alone.
+    const alone = classifyWithBank(gated, Float32Array.of(0, 1), 2);
+    expect(alone.contextUsed).toBe(false);
+    expect(alone.probabilities.jet).toBeCloseTo(0.5, 12);
+    expect(withContext.distances).toEqual(alone.distances);
+    expect(withContext.nearestExamples).toEqual(alone.nearestExamples);
+    expect(parseBank(JSON.parse(JSON.stringify(gated)), 'b.json')).toEqual(gated);
+    expect(() => parseBank({ ...gated, examples: [{ ...examples[0], context: undefined }, ...examples.slice(1)] }, 'b.json')).toThrow('b.json: examples[0].context must hold 1 finite numbers');
+    expect(() => classifyWithBank(gated, Float32Array.of(0, 1), 2, [], Float32Array.of(3, 1))).toThrow('clinical context has 2 values');
+    expect(() => enrolBank([ex('svt', 'a', [0, 0]), ...examples.slice(1)], null, { contextGate: gate })).toThrow('support example a: no clinical context vector');
+    // A context that does not separate the classes leaves the gate closed: the classifier ignores it.
+    const noise = enrolBank(examples.map((e, i) => ({ ...e, context: [i % 2] })), null, { contextGate: gate });
+    expect(noise.contextGate?.used).toBe(false);
+    expect(classifyWithBank(noise, Float32Array.of(0, 1), 2, [], Float32Array.of(3)).probabilities.jet).toBeCloseTo(0.5, 12);
   });
 
   it('refuses an embedding of another size and a file that is not a bank', () => {

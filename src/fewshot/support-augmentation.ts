@@ -6,6 +6,7 @@ import type { Episode } from '../data/episode-sampler.js';
 import { FewbeatError } from '../errors.js';
 import type { EpisodicModel } from '../train/episodic-model.js';
 import { Rng } from '../util/rng.js';
+import { appendContext, decideContext, type ContextDecision } from './context-gate.js';
 import { embedAll, type Embeddings } from './embed.js';
 import { computePrototypes, prototypeProbabilities } from './prototypes.js';
 import { fitSupportClassifier, type FewShotClassifier } from './support-classifier.js';
@@ -94,10 +95,16 @@ export function augmentedViews<T extends BatchSource>(item: T, index: number, vi
   return Array.from({ length: views }, () => ({ ...item, ...augmentEcg(item.signal, item.mask, rng, SUPPORT_VIEW_AUGMENT) }));
 }
 
-/** A pool's vectors and, per item, the vectors of its augmented views (`views[i][j]`, j < views). */
+/**
+ * A pool's vectors and, per item, the vectors of its augmented views (`views[i][j]`, j < views);
+ * with a context gate, each item's weighted clinical vector β·c and the gate's margin
+ * (src/fewshot/context-gate.ts): the classifier of an episode whose support set the gate opens
+ * for sees [x; β·c] for every vector of item i (views keep their item's context).
+ */
 export interface AugmentedVectors {
   vectors: Float32Array[];
   views: Float32Array[][];
+  context?: { vectors: Float32Array[]; margin: number };
 }
 
 /**
@@ -129,16 +136,19 @@ export function embedWithViews(
 
 /** The first `views` views of every item (a smaller augmentation setting from a larger embedding). */
 export function withViews(a: AugmentedVectors, views: number): AugmentedVectors {
-  return { vectors: a.vectors, views: a.views.map((v) => v.slice(0, views)) };
+  return { ...a, views: a.views.map((v) => v.slice(0, views)) };
 }
 
-/** An episode's support vectors and labels: each support item, then its augmented views, same label. */
-export function augmentedSupport(episode: Episode, a: AugmentedVectors): { vectors: Float32Array[]; labels: number[] } {
+/**
+ * An episode's support vectors and labels: each support item, then its augmented views, same
+ * label; `vectorOf(v, i)` maps a vector of item i (e.g. appends its clinical context).
+ */
+export function augmentedSupport(episode: Episode, a: AugmentedVectors, vectorOf: (v: Float32Array, item: number) => Float32Array = (v) => v): { vectors: Float32Array[]; labels: number[] } {
   const vectors: Float32Array[] = [];
   const labels: number[] = [];
   episode.support.forEach((i, k) => {
     for (const v of [a.vectors[i] as Float32Array, ...(a.views[i] ?? [])]) {
-      vectors.push(v);
+      vectors.push(vectorOf(v, i));
       labels.push(episode.supportLabels[k] as number);
     }
   });
@@ -167,9 +177,21 @@ export function queryProbabilities(classify: (x: Float32Array) => number[], quer
   return sum.map((s) => s / all.length);
 }
 
-/** Query probabilities of one episode with an augmented support set ([nq][N]). */
+/** The context gate's decision on an episode's support set (its original vectors, not the views); null without a gate. */
+export function episodeContextDecision(episode: Episode, a: AugmentedVectors): ContextDecision | null {
+  if (!a.context) return null;
+  const context = a.context.vectors;
+  return decideContext(episode.support.map((i) => a.vectors[i] as Float32Array), episode.support.map((i) => context[i] as Float32Array), episode.supportLabels, episode.classes.length, a.context.margin);
+}
+
+/**
+ * Query probabilities of one episode with an augmented support set ([nq][N]); when the context
+ * gate opens for the support set, every support and query vector carries its child's context.
+ */
 export function augmentedEpisodeProbabilities(episode: Episode, a: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean): number[][] {
-  const support = augmentedSupport(episode, a);
+  const context = episodeContextDecision(episode, a)?.used ? a.context?.vectors : undefined;
+  const vectorOf = (v: Float32Array, i: number): Float32Array => (context ? appendContext(v, context[i] as Float32Array) : v);
+  const support = augmentedSupport(episode, a, vectorOf);
   const classify = fitFewShotClassifier(classifier, support.vectors, support.labels, episode.classes.length);
-  return episode.query.map((i) => queryProbabilities(classify, a.vectors[i] as Float32Array, a.views[i] ?? [], testTime));
+  return episode.query.map((i) => queryProbabilities(classify, vectorOf(a.vectors[i] as Float32Array, i), (a.views[i] ?? []).map((v) => vectorOf(v, i)), testTime));
 }

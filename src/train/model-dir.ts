@@ -6,6 +6,7 @@ import { FewbeatError } from '../errors.js';
 import { loadModel } from '../models/checkpoint.js';
 import type { FewbeatModel } from '../models/model.js';
 import { embedAll } from '../fewshot/embed.js';
+import type { ContextGate } from '../fewshot/context-gate.js';
 import { inSpace, type PrototypeSpace } from '../fewshot/prototype-space.js';
 import type { BatchSource } from '../data/batch.js';
 import { trainConfigSchema, type TrainConfig } from './train-config.js';
@@ -23,6 +24,7 @@ import { trainConfigSchema, type TrainConfig } from './train-config.js';
  *     preset         the model preset it was built from
  *     prototypeSpace where prototypes live (fused z, or [h; √α·g]), chosen on validation episodes
  *     probabilityTemperatures  { "<shots>": T } of the classifier's probabilities (temperature scaling), fitted on validation queries
+ *     contextGate    { share κ, weight β, margin }: when the support set lets the clinical context join the classifier (null or absent: never)
  */
 const modelDirExtraSchema = z.looseObject({
   preprocessing: z.object({
@@ -51,6 +53,8 @@ export interface ModelDirExtra {
   prototypeSpace?: PrototypeSpace;
   /** Temperature of the few-shot classifier's probabilities (`scaleProbabilities`) by support size; absent (older directories): 1. */
   probabilityTemperatures?: Record<string, number>;
+  /** The clinical-context gate (src/fewshot/context-gate.ts); absent (older directories) or null: the context never joins the classifier. */
+  contextGate?: ContextGate | null;
 }
 
 /** A trained model directory, loaded for evaluation, enrolment or prediction. */

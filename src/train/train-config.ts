@@ -84,6 +84,14 @@ export const trainConfigSchema = z.object({
    */
   fewShotClassifier: z.enum(['prototype', 'support-softmax']).default('support-softmax'),
   /**
+   * κ, the share of squared distances the encoded clinical vector gets when the support set opens
+   * the context gate (src/fewshot/context-gate.ts); 0 turns the gate off. Calibration fits its
+   * multiplier β on validation children. Used by models calibrated since the gate exists.
+   */
+  contextShare: z.number().min(0).default(0.2),
+  /** The drop in leave-one-out NLL (nats per support example) the clinical context must bring to a support set to be used. */
+  contextMargin: z.number().min(0).default(0.05),
+  /**
    * Worker threads that run the forward and backward passes of each step (`TrunkPool` with the
    * `onnx` engine, `WorkerPool` with `tfjs`); 0 runs in process. The result does not depend on it
    * beyond float rounding.

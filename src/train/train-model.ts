@@ -10,7 +10,7 @@ import { FewbeatModel } from '../models/model.js';
 import { loadPreset } from '../models/presets.js';
 import { classifierOf } from '../fewshot/support-classifier.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { calibrateOnValidation, calibrationEpisodes } from './calibrate.js';
+import { calibrateOnValidation, calibrationEpisodes, contextGateChoice } from './calibrate.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EpisodicTask } from './episodic-task.js';
 import { modelCard } from './model-card.js';
@@ -115,10 +115,12 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const calibrator = calibrationEpisodes(training) === training.validationEpisodes
     ? validator
     : Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed, calibrationEpisodes(training));
-  const calibration = calibrateOnValidation(calibrator, best, { classifier: classifierOf(training) });
+  const gate = contextGateChoice(training);
+  const calibration = calibrateOnValidation(calibrator, best, { classifier: classifierOf(training), ...(gate ? { contextGate: gate } : {}) });
   extra.prototypeSpace = calibration.prototypeSpace;
   extra.abstention = calibration.abstention;
   extra.probabilityTemperatures = calibration.probabilityTemperatures;
+  extra.contextGate = calibration.contextGate;
   saveModel(outDir, best, { ...extra });
   const byAgeBand = validator.accuracyByAgeBand(best, calibration.prototypeSpace);
   const seconds = (performance.now() - started) / 1000;
@@ -132,6 +134,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     prototype_space: calibration.prototypeSpace,
     prototype_space_validation: calibration.accuracies,
     probability_temperatures: calibration.probabilityTemperatures,
+    context_gate: calibration.contextGate,
+    context_gate_use: calibration.contextUse,
     training_classes: sampler.classes,
     seconds,
     loop_timing: timing,

@@ -1,4 +1,5 @@
 import type { ClinicalEncoder } from '../clinical/encode.js';
+import { withClinicalInput } from '../data/batch.js';
 import type { Example } from '../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
 import { classifyEpisode } from '../fewshot/classify-episode.js';
@@ -7,6 +8,7 @@ import { inSpace, MEASUREMENT_ALPHAS, measurementSpace, PROTOTYPE_SPACE_CANDIDAT
 import { argmax } from '../fewshot/prototypes.js';
 import { augmentedEpisodeProbabilities, embedWithViews, NO_SUPPORT_AUGMENTATION, SUPPORT_AUGMENTATION_CANDIDATES, withViews, type AugmentedVectors, type SupportAugmentation } from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
+import { withContext, type ContextGate } from '../fewshot/context-gate.js';
 import type { EpisodicModel } from './episodic-model.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -120,10 +122,11 @@ export class Validator {
     classifier: FewShotClassifier,
     seed: number,
     candidates: ReadonlyArray<Pick<SupportAugmentation, 'views' | 'testTime'>> = SUPPORT_AUGMENTATION_CANDIDATES,
+    gate: ContextGate | null = null,
   ): { augmentation: SupportAugmentation; accuracies: Array<{ views: number; testTime: boolean; accuracy: number }> } {
     if (this.episodes.length === 0 || candidates.length === 0) return { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
     const most = Math.max(...candidates.map((c) => c.views));
-    const all = embedWithViews(model, this.pool, this.encoder, { views: most, seed }, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+    const all = this.vectorsInSpace(model, space, { views: most, seed }, gate);
     const accuracies = candidates.map(({ views, testTime }) => {
       const vectors = withViews(all, views);
       const accuracy = this.episodes.reduce((sum, e) => {
@@ -136,13 +139,19 @@ export class Validator {
     return { augmentation: best.views === 0 ? NO_SUPPORT_AUGMENTATION : { views: best.views, testTime: best.testTime, seed }, accuracies };
   }
 
+  /** The validation children's encoded clinical vectors, as the model sees them (blank when trained without clinical input). */
+  clinicalVectors(): Float32Array[] {
+    return withClinicalInput(this.pool, this.clinicalInput).map((e) => this.encoder.encode(e));
+  }
+
   /**
-   * The validation pool's vectors in `space`, with `augmentation.views` augmented views of each: one
-   * embedding pass that every per-shot calibration ({@link ownClassDistances},
-   * {@link queryProbabilities}) then reads.
+   * The validation pool's vectors in `space`, with `augmentation.views` augmented views of each and
+   * the clinical context of `gate` (when given): one embedding pass that every per-shot calibration
+   * ({@link ownClassDistances}, {@link queryProbabilities}) then reads.
    */
-  vectorsInSpace(model: EpisodicModel, space: PrototypeSpace, augmentation: Pick<SupportAugmentation, 'views' | 'seed'> = NO_SUPPORT_AUGMENTATION): AugmentedVectors {
-    return embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+  vectorsInSpace(model: EpisodicModel, space: PrototypeSpace, augmentation: Pick<SupportAugmentation, 'views' | 'seed'> = NO_SUPPORT_AUGMENTATION, gate: ContextGate | null = null): AugmentedVectors {
+    const vectors = embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+    return withContext(vectors, () => this.clinicalVectors(), gate);
   }
 
   /**

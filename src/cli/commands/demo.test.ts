@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,16 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     expect(out.atrialActivity.unlockedRatePerMin).toBeCloseTo((out.atrialActivity.unlockedToVentricular as number) * out.atrialActivity.ventricularRatePerMin, 6);
     const text = await cli(['predict', '--model', join(dir, 'model'), '--bank', bank, '--record', record]);
     expect(text.stdout).toMatch(/atrial activity \(II, V1\): \d+\/min, [\d.]+ × the ventricular \d+\/min; not locked to the QRS: \d+\/min/);
+    // The bank records the context gate's decision on its examples; the child's context joins only when given and the gate is open.
+    const saved = JSON.parse(readFileSync(bank, 'utf8')) as { contextGate?: { used: boolean }; examples: Array<{ context?: number[] }> };
+    expect(typeof saved.contextGate?.used).toBe('boolean');
+    for (const e of saved.examples) expect(e.context?.length).toBeGreaterThan(0);
+    const child = join(dir, 'child.json');
+    writeFileSync(child, JSON.stringify({ age_years: 0.3, sex: 'M' }));
+    const withContext = JSON.parse((await cli(['predict', '--model', join(dir, 'model'), '--bank', bank, '--record', record, '--clinical', child, '--json'])).stdout) as { contextUsed: boolean };
+    expect(withContext.contextUsed).toBe(saved.contextGate?.used);
+    expect((JSON.parse(p.stdout) as { contextUsed: boolean }).contextUsed).toBe(false);
+    expect(text.stdout).toMatch(/clinical context: (used|not used|the bank would use it)/);
   });
 
   it('names the file when a bank is not a bank', async () => {

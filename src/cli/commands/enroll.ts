@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadDataset } from '../../data/dataset.js';
 import { selectEnrolmentRows } from '../../fewshot/enrol-selection.js';
-import { enrolBank } from '../../fewshot/prototype-bank.js';
+import { describeContextDecision, enrolBank } from '../../fewshot/prototype-bank.js';
+import { contextGateOf } from '../../fewshot/context-gate.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { initBackend } from '../../runtime/backend.js';
 import { join } from 'node:path';
@@ -39,17 +40,23 @@ export function register(program: Command): void {
         for (const c of chosen) perClass.set(c.label, (perClass.get(c.label) ?? 0) + 1);
         const bankShots = Math.min(...perClass.values());
         const bank = enrolBank(
-          dataset.examples.map((e, i) => ({ class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(vectors.vectors[i] as Float32Array), ...(augmentation.views > 0 ? { views: (vectors.views[i] ?? []).map((v) => Array.from(v)) } : {}) })),
+          dataset.examples.map((e, i) => ({
+            class: (chosen[i] as { label: string }).label, record: e.record, patientId: e.patientId, embedding: Array.from(vectors.vectors[i] as Float32Array),
+            ...(augmentation.views > 0 ? { views: (vectors.views[i] ?? []).map((v) => Array.from(v)) } : {}),
+            ...(vectors.context ? { context: Array.from(vectors.context.vectors[i] as Float32Array) } : {}),
+          })),
           abstentionThreshold(trained.extra, bankShots),
-          { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: probabilityTemperature(trained.extra, bankShots) },
+          { classifier: classifierOf(trained.extra.training), supportAugmentation: augmentation, probabilityTemperature: probabilityTemperature(trained.extra, bankShots), contextGate: contextGateOf(trained.extra, join(opts.model, 'config.json')) },
         );
         writeFileAtomic(opts.out, `${JSON.stringify(bank)}\n`);
         const temperature = bank.probabilityTemperature ?? 1;
-        emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention, supportAugmentation: augmentation, probabilityTemperature: temperature }, opts, (r) => [
+        const gate = bank.contextGate ?? null;
+        emit({ bank: opts.out, classes: Object.fromEntries(perClass), abstention: bank.abstention, supportAugmentation: augmentation, probabilityTemperature: temperature, contextGate: gate }, opts, (r) => [
           `bank written to ${r.bank}`,
           ...(augmentation.views > 0 ? [`support-set augmentation: ${describeAugmentation(augmentation)}`] : []),
           ...Object.entries(r.classes).map(([c, n]) => `  ${c.padEnd(16)} ${n} example${n === 1 ? '' : 's'}`),
           r.abstention ? `abstains ("unknown") beyond squared distance ${r.abstention.threshold.toFixed(2)} (validation ${r.abstention.quantile} quantile, ${r.abstention.shots}-shot)` : 'no abstention threshold (the model has no validation calibration)',
+          describeContextDecision(r.contextGate),
           r.probabilityTemperature !== 1 ? `probabilities at temperature ${r.probabilityTemperature.toFixed(2)} (fitted on validation children)` : 'probabilities not temperature-scaled (the model has no fitted temperature)',
         ].join('\n'));
       } finally {

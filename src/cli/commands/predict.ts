@@ -5,7 +5,7 @@ import type { ClinicalContext, ClinicalSchema } from '../../clinical/schema.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { FewbeatError, isFewbeatError } from '../../errors.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
-import { classifyWithBank, parseBank, type BankPrediction } from '../../fewshot/prototype-bank.js';
+import { classifyWithBank, describeContextDecision, parseBank, type BankPrediction } from '../../fewshot/prototype-bank.js';
 import { NO_SUPPORT_AUGMENTATION } from '../../fewshot/support-augmentation.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
@@ -125,7 +125,9 @@ export function register(program: Command): void {
         // Test-time augmentation, when the bank was enrolled with it: the query's own views, same seed.
         const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
         const vectors = modelVectorsWithViews(trained, [input], { views: augmentation.testTime ? augmentation.views : 0, seed: augmentation.seed });
-        const prediction = classifyWithBank(bank, vectors.vectors[0] as Float32Array, nearest, vectors.views[0]);
+        // The child's clinical context joins the classifier only when given and the bank's gate is open.
+        const queryContext = opts.clinical ? (vectors.context?.vectors[0] ?? null) : null;
+        const prediction = classifyWithBank(bank, vectors.vectors[0] as Float32Array, nearest, vectors.views[0], queryContext);
         const q = assessQuality(ecg);
         const quality = { score: q.score, usable: q.usable, summary: q.summary, leads: q.leads.filter((l) => l.flags.length > 0).map((l) => ({ lead: l.lead, flags: [...l.flags] })) };
         const atrialActivity = {
@@ -140,6 +142,7 @@ export function register(program: Command): void {
           ...(r.nearestExamples.length ? ['nearest support examples:', ...r.nearestExamples.map((e) => `  ${e.record} (${e.class}, patient ${e.patientId}) distance ${e.distance.toFixed(2)}`)] : []),
           ...(r.ageNormFlags.length ? ['age-norm flags:', ...r.ageNormFlags.map((f) => `  ${f.text}`)] : []),
           describeAtrialActivity(r.atrialActivity),
+          bank.contextGate?.used && !r.contextUsed ? 'clinical context: the bank would use it, but none was given (--clinical): classified on the ECG alone' : describeContextDecision(bank.contextGate ?? null),
           ...(r.measurementNote ? [`note: ${r.measurementNote}`] : []),
         ].join('\n'));
       } finally {

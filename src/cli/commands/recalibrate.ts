@@ -6,7 +6,8 @@ import { classifierOf } from '../../fewshot/support-classifier.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { saveModel } from '../../models/checkpoint.js';
 import { initBackend } from '../../runtime/backend.js';
-import { calibrateOnValidation, calibrationEpisodes } from '../../train/calibrate.js';
+import { calibrateOnValidation, calibrationEpisodes, contextGateChoice } from '../../train/calibrate.js';
+import type { ContextGate } from '../../fewshot/context-gate.js';
 import { readModelDir } from '../../train/model-dir.js';
 import { Validator } from '../../train/validate.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -27,6 +28,9 @@ interface RecalibrationResult {
   augmentationValidation: Array<{ views: number; testTime: boolean; accuracy: number }>;
   /** Temperature of the classifier's probabilities by support size, fitted on the validation queries. */
   probabilityTemperatures: Record<string, number>;
+  /** The clinical-context gate (null: off) and how often it opened on the validation episodes per support size. */
+  contextGate: ContextGate | null;
+  contextUse: Record<string, { used: number; episodes: number }>;
 }
 
 
@@ -62,9 +66,14 @@ export function register(program: Command): void {
         const t = trained.extra.training;
         // Training's calibration episodes: same pool, shape and seed (see trainModel); by default the same count.
         const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, episodes ?? calibrationEpisodes(t));
-        const calibration = calibrateOnValidation(validator, trained.model, { classifier: classifierOf(t), ...(opts.supportAugmentation ? { augmentationSeed: viewSeed(trained.model.seed) } : {}) });
+        const gate = contextGateChoice(t);
+        const calibration = calibrateOnValidation(validator, trained.model, {
+          classifier: classifierOf(t),
+          ...(opts.supportAugmentation ? { augmentationSeed: viewSeed(trained.model.seed) } : {}),
+          ...(gate ? { contextGate: gate } : {}),
+        });
         const previous = trained.extra.prototypeSpace ?? null;
-        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation, probabilityTemperatures: calibration.probabilityTemperatures });
+        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation, probabilityTemperatures: calibration.probabilityTemperatures, contextGate: calibration.contextGate });
         const result: RecalibrationResult = {
           model: opts.model,
           previous,
@@ -75,6 +84,8 @@ export function register(program: Command): void {
           supportAugmentation: calibration.supportAugmentation,
           augmentationValidation: calibration.augmentationAccuracies,
           probabilityTemperatures: calibration.probabilityTemperatures,
+          contextGate: calibration.contextGate,
+          contextUse: calibration.contextUse,
         };
         writeFileAtomic(join(opts.model, 'calibration.json'), `${JSON.stringify({ ...result, created_at: new Date().toISOString(), manifest: opts.manifest }, null, 1)}\n`);
         emit(result, opts, (r) => [
@@ -86,6 +97,9 @@ export function register(program: Command): void {
           ...r.augmentationValidation.map((a) => `  ${a.accuracy.toFixed(4)}  ${a.views} views${a.testTime ? ' + test-time averaging' : ''}`),
           `chosen:   ${describeAugmentation(r.supportAugmentation)}`,
           `probability temperature (fitted on the validation queries): ${Object.entries(r.probabilityTemperatures).map(([k, t]) => `${t.toFixed(3)} at ${k} shot${k === '1' ? '' : 's'}`).join(', ') || 'none'}`,
+          r.contextGate
+            ? `clinical context: joins the classifier when the support set shows it separates the classes (share κ = ${r.contextGate.share}, β = ${r.contextGate.weight.toFixed(3)}, margin ${r.contextGate.margin} nats); opened on ${Object.entries(r.contextUse).map(([k, u]) => `${u.used}/${u.episodes} validation episodes at ${k} shot${k === '1' ? '' : 's'}`).join(', ')}`
+            : 'clinical context: never joins the classifier (no gate)',
           `written to ${opts.model}/config.json and ${opts.model}/calibration.json`,
         ].join('\n'));
       } finally {

@@ -13,7 +13,7 @@ import { fineTunePredictions } from './fine-tune.js';
 import { modelMethod, runEvaluation } from './run-evaluation.js';
 import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
-import { NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
+import { episodeContextDecision, NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
 import { Validator } from '../../train/validate.js';
 
 describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
@@ -48,7 +48,7 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
     if (!setting) throw new Error('expected a setting');
     const vectors = prototypeVectors(trained, setting.pool);
-    const untempered = { ...trained, extra: { ...trained.extra, probabilityTemperatures: {} } };
+    const untempered = { ...trained, extra: { ...trained.extra, probabilityTemperatures: {}, contextGate: null } };
     expect(trained.extra.training.fewShotClassifier).toBe('support-softmax');
     expect(modelMethod('full', untempered).predict(setting)).toEqual(fineTunePredictions(setting.episodes, setting.pool, vectors));
     const prototypeModel = { ...untempered, extra: { ...untempered.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } } };
@@ -64,7 +64,7 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     expect(temperature).toBeGreaterThan(0);
     expect(temperature).not.toBe(1);
     const plain = fineTunePredictions(setting.episodes, setting.pool, prototypeVectors(trained, setting.pool));
-    const scaled = modelMethod('full', trained).predict(setting);
+    const scaled = modelMethod('full', { ...trained, extra: { ...trained.extra, contextGate: null } }).predict(setting);
     scaled.forEach((q, i) => {
       const p = plain[i]?.probabilities as readonly number[];
       expect(q.probabilities).toEqual(scaleProbabilities(p, temperature));
@@ -96,6 +96,44 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
         expect(Array.from(view)).not.toEqual(Array.from(vectors.vectors[i] as Float32Array));
       }
     }
+  });
+
+  it('has a clinical-context gate whose weight gives the clinical vectors the share κ of the validation children\'s variance', () => {
+    const gate = trained.extra.contextGate;
+    if (!gate) throw new Error('expected a context gate');
+    expect(gate.share).toBe(trained.extra.training.contextShare);
+    expect(gate.margin).toBe(trained.extra.training.contextMargin);
+    const variance = (rows: readonly Float32Array[]): number => {
+      let total = 0;
+      for (let d = 0; d < (rows[0]?.length ?? 0); d++) {
+        const mean = rows.reduce((a, r) => a + (r[d] as number), 0) / rows.length;
+        total += rows.reduce((a, r) => a + ((r[d] as number) - mean) ** 2, 0) / rows.length;
+      }
+      return total;
+    };
+    const space = prototypeVectors(trained, prepared.parts.val);
+    const clinical = prepared.parts.val.map((e) => trained.encoder.encode(e).map((x) => gate.weight * x));
+    expect(variance(clinical)).toBeCloseTo(gate.share * variance(space), 3);
+  });
+
+  it('lets the clinical context into the classifier on the episodes whose support set opens the gate, and nowhere else', () => {
+    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [3], queries: 2, episodes: 30, seed: 8, generalised: false });
+    if (!setting) throw new Error('expected a setting');
+    const gate = trained.extra.contextGate;
+    if (!gate) throw new Error('expected a context gate');
+    // Margin 0: the gate opens whenever the context lowers the support set's leave-one-out NLL at all.
+    const open = { ...trained, extra: { ...trained.extra, contextGate: { ...gate, margin: 0 } } };
+    const closed = { ...trained, extra: { ...trained.extra, contextGate: null } };
+    const vectors = modelVectorsWithViews(open, setting.pool, NO_SUPPORT_AUGMENTATION);
+    const opened = setting.episodes.map((e) => episodeContextDecision(e, vectors)?.used === true);
+    expect(opened).toContain(true);
+    const withGate = modelMethod('full', open).predict(setting);
+    const without = modelMethod('full', closed).predict(setting);
+    setting.episodes.forEach((e, k) => {
+      const rows = (p: typeof withGate): Array<readonly number[]> => p.filter((q) => q.episode === e.index).map((q) => q.probabilities);
+      if (opened[k]) expect(rows(withGate)).not.toEqual(rows(without));
+      else expect(rows(withGate)).toEqual(rows(without));
+    });
   });
 
   it('chooses the support-set augmentation on validation episodes of base-class children, views 0 scoring like the plain classifier', () => {

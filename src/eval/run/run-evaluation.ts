@@ -14,7 +14,6 @@ import type { StepRecord } from '../../train/trainer.js';
 import type { EmbeddingSet, ReportData, TrainingHistory } from '../report/report-data.js';
 import { embeddingMethod, evaluateMethods, type EvaluationMethod, type RunMetrics } from './evaluate.js';
 import { evaluationSettings, type SettingsOptions } from './evaluation-settings.js';
-import { fineTunePredictions } from './fine-tune.js';
 import { augmentedEpisodePredictions } from './episode-predictions.js';
 import { handcraftedEmbeddings } from './handcrafted-features.js';
 
@@ -40,11 +39,8 @@ export function modelMethod(name: string, trained: TrainedModelDir): EvaluationM
 function classifierMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
   const augmentation = supportAugmentationOf(trained.extra, join(trained.dir, 'config.json'));
   const classifier = classifierOf(trained.extra.training);
-  if (augmentation.views === 0) {
-    const embed = (pool: readonly Example[]): Float32Array[] => prototypeVectors(trained, pool);
-    return classifier === 'support-softmax' ? embeddingMethod(name, embed, fineTunePredictions) : embeddingMethod(name, embed);
-  }
-  // Support-set augmentation: the pool and its views are embedded once and reused by every episode.
+  // The pool's vectors (with their augmented views and clinical context, when the model has them)
+  // are computed once per pool and reused by every episode of every setting on it.
   const cache = new Map<readonly Example[], AugmentedVectors>();
   return {
     name,

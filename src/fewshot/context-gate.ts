@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { FewbeatError } from '../errors.js';
+import type { AugmentedVectors } from './support-augmentation.js';
+
+/**
+ * The clinical context joins the few-shot classifier when the support set itself shows that it
+ * separates the classes being taught ("support-gated clinical context").
+ *
+ * With it, a recording's vector is x⁺ = [x; β·c]: x its vector in the model's prototype space,
+ * c its encoded clinical vector (`ClinicalEncoder.encode`: standardised numerics, one-hot
+ * categories, booleans, multi-hot labels, a missingness indicator per field), and
+ * β = √(κ · Σ_d var(x_d) / Σ_d var(c_d)), fitted on validation children, so that the share κ is
+ * the clinical part's weight in squared distances relative to the whole space.
+ *
+ * The gate: for a support set S = {(s_i, y_i)}, the leave-one-out negative log-likelihood of the
+ * nearest prototype,
+ *
+ *     L(S) = −(1/n′) Σ_{i : n(y_i) ≥ 2} log softmax_c(−‖s_i − μ_c^(−i)‖²)[y_i]
+ *
+ * (μ_c^(−i) the class means without s_i; n′ the examples whose class has another one), is
+ * computed with and without the context, and the context is used when L(S⁺) < L(S) − margin. A
+ * support set with one example per class cannot show it: the context is not used.
+ *
+ * Why: whether the child's context tells classes apart depends on the classes. Junctional ectopic
+ * tachycardia follows cardiac surgery, while neonatal flutter meets a structurally normal heart; for
+ * sinus rhythm against sinus bradycardia the context is noise. A fixed weight learnt on the base
+ * classes cannot know which case a new class is, but its K examples can (cross-validated feature
+ * selection on the support set; leave-one-out model selection for prototype classifiers as in
+ * Snell et al. 2017 and Triantafillou et al., "Meta-Dataset", ICLR 2020, which uses it to choose
+ * among learners per episode). Everything else — prototypes, distances, abstention, the nearest
+ * examples — stays in the space without the context.
+ */
+export interface ContextGate {
+  /** κ, the clinical part's share of squared distances (0 turns the context off). */
+  share: number;
+  /** β, the multiplier of the encoded clinical vector, fitted from κ on validation children. */
+  weight: number;
+  /** The drop in leave-one-out NLL (nats per support example) the context must bring. */
+  margin: number;
+}
+
+/** What the gate decided for one support set. */
+export interface ContextDecision {
+  used: boolean;
+  /** Leave-one-out NLL of the support set without and with the context (null: one example per class). */
+  nllWithout: number | null;
+  nllWith: number | null;
+}
+
+const contextGateSchema = z.object({ share: z.number().min(0).finite(), weight: z.number().min(0).finite(), margin: z.number().min(0).finite() });
+
+/** The `contextGate` of a model directory's config.json (loose `extra`): null when absent (directories written before it existed). */
+export function contextGateOf(extra: object, file?: string): ContextGate | null {
+  const raw = (extra as { contextGate?: unknown }).contextGate;
+  if (raw === undefined || raw === null) return null;
+  const parsed = contextGateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FewbeatError(`contextGate.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, file === undefined ? {} : { file });
+  }
+  return parsed.data;
+}
+
+/** Σ_d var(x_d) over rows (population variance). */
+function totalVariance(rows: readonly Float32Array[]): number {
+  const n = rows.length;
+  const dim = rows[0]?.length ?? 0;
+  let total = 0;
+  for (let d = 0; d < dim; d++) {
+    let s = 0;
+    let s2 = 0;
+    for (const r of rows) {
+      s += r[d] as number;
+      s2 += (r[d] as number) ** 2;
+    }
+    total += s2 / n - (s / n) ** 2;
+  }
+  return total;
+}
+
+/**
+ * The gate at share κ, its β fitted on `vectors` (the validation children's vectors in the
+ * prototype space) and `clinical` (their encoded clinical vectors): β = √(κ·Σvar(x)/Σvar(c)).
+ * Null when κ = 0 or the clinical vectors do not vary.
+ */
+export function fitContextGate(vectors: readonly Float32Array[], clinical: readonly Float32Array[], share: number, margin: number): ContextGate | null {
+  if (share === 0 || vectors.length === 0) return null;
+  const clinicalVariance = totalVariance(clinical);
+  if (!(clinicalVariance > 1e-12)) return null;
+  return { share, weight: Math.sqrt((share * totalVariance(vectors)) / clinicalVariance), margin };
+}
+
+/** [x; c]. */
+export function appendContext(x: Float32Array, c: Float32Array): Float32Array {
+  const v = new Float32Array(x.length + c.length);
+  v.set(x);
+  v.set(c, x.length);
+  return v;
+}
+
+/**
+ * L(S), the leave-one-out nearest-prototype NLL of a support set (see {@link ContextGate}),
+ * accumulated in float64; null when no class has two examples.
+ */
+export function leaveOneOutNll(vectors: readonly Float32Array[], labels: readonly number[], nClasses: number): number | null {
+  const dim = vectors[0]?.length ?? 0;
+  const sums = Array.from({ length: nClasses }, () => new Float64Array(dim));
+  const counts = new Array<number>(nClasses).fill(0);
+  vectors.forEach((v, i) => {
+    const y = labels[i] as number;
+    counts[y] = (counts[y] as number) + 1;
+    const s = sums[y] as Float64Array;
+    for (let d = 0; d < dim; d++) s[d] = (s[d] as number) + (v[d] as number);
+  });
+  let total = 0;
+  let n = 0;
+  vectors.forEach((v, i) => {
+    const y = labels[i] as number;
+    if ((counts[y] as number) < 2) return;
+    const logits: number[] = [];
+    for (let c = 0; c < nClasses; c++) {
+      const own = c === y;
+      const k = (counts[c] as number) - (own ? 1 : 0);
+      if (k === 0) continue;
+      const s = sums[c] as Float64Array;
+      let dist = 0;
+      for (let d = 0; d < dim; d++) dist += ((v[d] as number) - ((s[d] as number) - (own ? (v[d] as number) : 0)) / k) ** 2;
+      logits[c] = -dist;
+    }
+    const present = logits.filter((x) => x !== undefined);
+    const max = Math.max(...present);
+    const logZ = max + Math.log(present.reduce((sum, x) => sum + Math.exp(x - max), 0));
+    total += logZ - (logits[y] as number);
+    n++;
+  });
+  return n === 0 ? null : total / n;
+}
+
+/** The gate's decision for a support set: `vectors` in the prototype space, `context` their β·c. */
+export function decideContext(vectors: readonly Float32Array[], context: readonly Float32Array[], labels: readonly number[], nClasses: number, margin: number): ContextDecision {
+  const nllWithout = leaveOneOutNll(vectors, labels, nClasses);
+  if (nllWithout === null) return { used: false, nllWithout: null, nllWith: null };
+  const nllWith = leaveOneOutNll(vectors.map((v, i) => appendContext(v, context[i] as Float32Array)), labels, nClasses) as number;
+  return { used: nllWith < nllWithout - margin, nllWithout, nllWith };
+}
+
+/** β·c for each encoded clinical vector c. */
+export function weightedContext(clinical: readonly Float32Array[], gate: ContextGate): Float32Array[] {
+  return clinical.map((c) => c.map((x) => gate.weight * x));
+}
+
+/** `a` with the gate's weighted clinical vectors of its items attached (unchanged without a gate). */
+export function withContext(a: AugmentedVectors, clinical: () => readonly Float32Array[], gate: ContextGate | null): AugmentedVectors {
+  return gate ? { ...a, context: { vectors: weightedContext(clinical(), gate), margin: gate.margin } } : a;
+}
