@@ -4,6 +4,7 @@ import type { Example } from '../../data/dataset.js';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import { describeSpace } from '../../fewshot/prototype-space.js';
 import { classifierOf } from '../../fewshot/support-classifier.js';
+import { contextGateOf } from '../../fewshot/context-gate.js';
 import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { supportAugmentationOf, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
@@ -132,6 +133,7 @@ export function reportData(trained: TrainedModelDir, result: { metrics: RunMetri
         fusion: trained.model.config.fusion,
         prototype_space: trained.extra.prototypeSpace ?? { kind: 'fused' },
         support_augmentation: supportAugmentationOf(trained.extra),
+        context_gate: contextGateOf(trained.extra),
         training: trained.extra.training,
       },
     },
