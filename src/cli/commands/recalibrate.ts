@@ -45,7 +45,7 @@ function summary(space: PrototypeSpace): { space: string; alpha: number | null; 
 
 export function register(program: Command): void {
   program.command('recalibrate')
-    .description('re-choose a trained model\'s prototype space (α and the measurements\' standardisation) and abstention thresholds and probability temperature on validation episodes, as training does at its end, and a support-set augmentation; rewrites DIR/config.json')
+    .description('re-choose a trained model\'s prototype space (α and the measurements\' standardisation), abstention thresholds, probability temperatures and clinical-context gate on validation episodes, as training does at its end, and a support-set augmentation; rewrites DIR/config.json')
     .requiredOption('--model <dir>', 'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)')
     .requiredOption('--manifest <dir>', 'the cohort folder the model was trained on (its validation children are used; never novel classes)')
     .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s calibration setting, so training\'s choice is reproduced)')
