@@ -59,12 +59,13 @@ export interface CalibrationChoice {
  * (`Validator.chooseSupportAugmentation`). When `choice.contextGate` is given and the model sees
  * clinical input, the clinical-context gate with its weight β fitted on the validation children
  * (`fitContextGate`; the gate itself decides per support set, so there is nothing to choose).
- * Then, for each of {@link CALIBRATED_SHOTS}: the abstention threshold, the {@link ABSTENTION_QUANTILE} quantile of validation queries' squared distances to
- * their own class prototype (of the original support vectors: abstention ignores augmentation), and
+ * Then, for each of {@link CALIBRATED_SHOTS}: the abstention threshold, the
+ * {@link ABSTENTION_QUANTILE} quantile of validation queries' squared distances to their own class
+ * prototype (of the original support vectors: abstention ignores augmentation and the context), and
  * the temperature of the classifier's probabilities that minimises their negative log-likelihood on
- * the validation queries, with the chosen augmentation and the gate (`fitTemperature`, Guo et al. 2017: it
- * changes confidence, never a prediction; a softmax fitted on 5 examples per class is surer than one
- * fitted on 1). Training runs it on its best model; `fewbeat recalibrate` reruns it on a saved model
+ * the validation queries, with the chosen augmentation and the gate (`fitTemperature`, Guo et al.
+ * 2017: it changes confidence, never a prediction; a softmax fitted on 5 examples per class is surer
+ * than one fitted on 1). Training runs it on its best model; `fewbeat recalibrate` reruns it on a saved model
  * (e.g. after new measurements).
  */
 export function calibrateOnValidation(validator: Validator, model: EpisodicModel, choice: CalibrationChoice): Calibration {

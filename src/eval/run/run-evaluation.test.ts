@@ -7,14 +7,24 @@ import { initBackend } from '../../runtime/backend.js';
 import { probabilityTemperature, prototypeVectors, readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
 import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
-import { episodePredictions } from './episode-predictions.js';
+import { episodePredictions, queryPredictions } from './episode-predictions.js';
 import { evaluationSettings } from './evaluation-settings.js';
-import { fineTunePredictions } from './fine-tune.js';
+import { fitSupportClassifier } from '../../fewshot/support-classifier.js';
+import type { Episode } from '../../data/episode-sampler.js';
+import type { Example } from '../../data/dataset.js';
 import { modelMethod, runEvaluation } from './run-evaluation.js';
 import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { episodeContextDecision, NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
 import { Validator } from '../../train/validate.js';
+
+/** A softmax classifier fitted on each episode's support vectors alone (the reference for the model's classifier). */
+function fineTunePredictions(episodes: readonly Episode[], pool: readonly Example[], vectors: readonly Float32Array[]): ReturnType<typeof queryPredictions> {
+  return queryPredictions(episodes, pool, (e) => {
+    const classify = fitSupportClassifier(e.support.map((i) => vectors[i] as Float32Array), e.supportLabels, e.classes.length);
+    return e.query.map((i) => classify(vectors[i] as Float32Array));
+  });
+}
 
 describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
   let root: string;
