@@ -5,6 +5,7 @@ import { Rng } from '../util/rng.js';
 import { appendContext, contextGateOf, decideContext, fitContextGate, leaveOneOutNll, weightedContext, withContext } from './context-gate.js';
 import { computePrototypes, prototypeProbabilities } from './prototypes.js';
 import { augmentedEpisodeProbabilities, episodeContextDecision, fitFewShotClassifier } from './support-augmentation.js';
+import { twoPassTotalVariance } from '../test-utils/two-pass-variance.js';
 
 const v = (...x: number[]): Float32Array => Float32Array.from(x);
 
@@ -82,19 +83,11 @@ describe('decideContext (does the clinical context separate these classes?)', ()
 
 describe('fitContextGate (the clinical weight β from the share κ)', () => {
   const s = supportSet(10, true, 4);
-  const variance = (rows: readonly Float32Array[]): number => {
-    let total = 0;
-    for (let d = 0; d < (rows[0]?.length ?? 0); d++) {
-      const mean = rows.reduce((a, r) => a + (r[d] as number), 0) / rows.length;
-      total += rows.reduce((a, r) => a + ((r[d] as number) - mean) ** 2, 0) / rows.length;
-    }
-    return total;
-  };
 
   it('gives the weighted clinical vectors κ times the total variance of the space', () => {
     const gate = fitContextGate(s.vectors, s.clinical, 0.2, 0.05);
     if (!gate) throw new Error('expected a gate');
-    expect(variance(weightedContext(s.clinical, gate))).toBeCloseTo(0.2 * variance(s.vectors), 4);
+    expect(twoPassTotalVariance(weightedContext(s.clinical, gate))).toBeCloseTo(0.2 * twoPassTotalVariance(s.vectors), 4);
     expect(gate.margin).toBe(0.05);
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
 import type { AugmentedVectors } from './support-augmentation.js';
+import { totalVariance } from '../util/total-variance.js';
 
 /**
  * The clinical context joins the few-shot classifier when the support set itself shows that it
@@ -59,23 +60,6 @@ export function contextGateOf(extra: object, file?: string): ContextGate | null 
     throw new FewbeatError(`contextGate.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, file === undefined ? {} : { file });
   }
   return parsed.data;
-}
-
-/** Σ_d var(x_d) over rows (population variance). */
-function totalVariance(rows: readonly Float32Array[]): number {
-  const n = rows.length;
-  const dim = rows[0]?.length ?? 0;
-  let total = 0;
-  for (let d = 0; d < dim; d++) {
-    let s = 0;
-    let s2 = 0;
-    for (const r of rows) {
-      s += r[d] as number;
-      s2 += (r[d] as number) ** 2;
-    }
-    total += s2 / n - (s / n) ** 2;
-  }
-  return total;
 }
 
 /**

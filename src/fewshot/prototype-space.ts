@@ -1,5 +1,6 @@
 import { MEASUREMENT_FEATURES, type MeasurementFeature, type MeasurementValues, ORIGINAL_MEASUREMENT_FEATURES } from '../data/measurements.js';
 import type { Embeddings } from './embed.js';
+import { totalVariance } from '../util/total-variance.js';
 
 /**
  * The space prototypes and distances live in:
@@ -58,23 +59,6 @@ function standardisedMeasurements(m: MeasurementValues | null, features: readonl
     else v[2 * f] = (x - (mean[f] as number)) / (sd[f] as number);
   });
   return v;
-}
-
-/** Σ_d var(x_d) over rows. */
-function totalVariance(rows: readonly Float32Array[]): number {
-  const n = rows.length;
-  const dim = rows[0]?.length ?? 0;
-  let total = 0;
-  for (let d = 0; d < dim; d++) {
-    let s = 0;
-    let s2 = 0;
-    for (const r of rows) {
-      s += r[d] as number;
-      s2 += (r[d] as number) ** 2;
-    }
-    total += s2 / n - (s / n) ** 2;
-  }
-  return total;
 }
 
 /**

@@ -17,6 +17,7 @@ import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
 import { episodeContextDecision, NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
 import { Validator } from '../../train/validate.js';
+import { twoPassTotalVariance } from '../../test-utils/two-pass-variance.js';
 
 /** A softmax classifier fitted on each episode's support vectors alone (the reference for the model's classifier). */
 function fineTunePredictions(episodes: readonly Episode[], pool: readonly Example[], vectors: readonly Float32Array[]): ReturnType<typeof queryPredictions> {
@@ -113,17 +114,9 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     if (!gate) throw new Error('expected a context gate');
     expect(gate.share).toBe(trained.extra.training.contextShare);
     expect(gate.margin).toBe(trained.extra.training.contextMargin);
-    const variance = (rows: readonly Float32Array[]): number => {
-      let total = 0;
-      for (let d = 0; d < (rows[0]?.length ?? 0); d++) {
-        const mean = rows.reduce((a, r) => a + (r[d] as number), 0) / rows.length;
-        total += rows.reduce((a, r) => a + ((r[d] as number) - mean) ** 2, 0) / rows.length;
-      }
-      return total;
-    };
     const space = prototypeVectors(trained, prepared.parts.val);
     const clinical = prepared.parts.val.map((e) => trained.encoder.encode(e).map((x) => gate.weight * x));
-    expect(variance(clinical)).toBeCloseTo(gate.share * variance(space), 3);
+    expect(twoPassTotalVariance(clinical)).toBeCloseTo(gate.share * twoPassTotalVariance(space), 3);
   });
 
   it('lets the clinical context into the classifier on the episodes whose support set opens the gate, and nowhere else', () => {
