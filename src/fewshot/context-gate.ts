@@ -25,10 +25,10 @@ import { totalVariance } from '../util/total-variance.js';
  * Why: whether the child's context tells classes apart depends on the classes. Junctional ectopic
  * tachycardia follows cardiac surgery, while neonatal flutter meets a structurally normal heart; for
  * sinus rhythm against sinus bradycardia the context is noise. A fixed weight learnt on the base
- * classes cannot know which case a new class is, but its K examples can (cross-validated feature
- * selection on the support set; leave-one-out model selection for prototype classifiers as in
- * Snell et al. 2017 and Triantafillou et al., "Meta-Dataset", ICLR 2020, which uses it to choose
- * among learners per episode). Everything else — prototypes, distances, abstention, the nearest
+ * classes cannot know which case a new class is, but its K examples can: leave-one-out
+ * cross-validatory choice (Stone, "Cross-validatory choice and assessment of statistical
+ * predictions", JRSS B 1974) on the support set, with the nearest-prototype classifier of Snell et
+ * al. 2017 as the scorer. Everything else — prototypes, distances, abstention, the nearest
  * examples — stays in the space without the context.
  */
 export interface ContextGate {
