@@ -43,6 +43,11 @@ export function withClinicalInput<T extends BatchSource>(items: readonly T[], mo
   return mode === 'use' ? [...items] : items.map((e) => ({ ...e, ageYears: null, sex: null, clinical: {}, measurements: undefined }));
 }
 
+/** The encoded clinical vectors of `items` as a model with clinical input `mode` sees them (all missing when blank). */
+export function encodeClinical(items: readonly BatchSource[], encoder: ClinicalEncoder, mode: 'use' | 'blank'): Float32Array[] {
+  return withClinicalInput(items, mode).map((e) => encoder.encode(e));
+}
+
 /** Stack examples into one batch, optionally as a perturbed view (ECG augmentation + metadata dropout). */
 export function makeBatch(items: readonly BatchSource[], encoder: ClinicalEncoder, view?: ViewOptions): Batch {
   const first = items[0];

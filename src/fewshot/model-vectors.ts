@@ -1,4 +1,4 @@
-import { withClinicalInput, type BatchSource } from '../data/batch.js';
+import { encodeClinical, type BatchSource } from '../data/batch.js';
 import type { TrainedModelDir } from '../train/model-dir.js';
 import { contextGateOf, withContext } from './context-gate.js';
 import { inSpace } from './prototype-space.js';
@@ -13,5 +13,5 @@ export function modelVectorsWithViews(trained: TrainedModelDir, items: readonly 
   const space = trained.extra.prototypeSpace ?? { kind: 'fused' as const };
   const { clinicalInput } = trained.extra.training;
   const vectors = embedWithViews(trained.model, items, trained.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput });
-  return withContext(vectors, () => withClinicalInput(items, clinicalInput).map((e) => trained.encoder.encode(e)), contextGateOf(trained.extra));
+  return withContext(vectors, () => encodeClinical(items, trained.encoder, clinicalInput), contextGateOf(trained.extra));
 }

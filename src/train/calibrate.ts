@@ -1,6 +1,6 @@
 import { calibrateThreshold } from '../fewshot/prototype-bank.js';
 import type { PrototypeSpace } from '../fewshot/prototype-space.js';
-import { fitContextGate, type ContextGate } from '../fewshot/context-gate.js';
+import { fitContextGate, withContext, type ContextGate } from '../fewshot/context-gate.js';
 import { episodeContextDecision, NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import { fitTemperature } from '../fewshot/temperature-scaling.js';
@@ -70,16 +70,19 @@ export interface CalibrationChoice {
  */
 export function calibrateOnValidation(validator: Validator, model: EpisodicModel, choice: CalibrationChoice): Calibration {
   const chosen = validator.choosePrototypeSpace(model);
-  const gate = choice.contextGate && validator.clinicalInput === 'use' && validator.episodes.length > 0
-    ? fitContextGate(validator.vectorsInSpace(model, chosen.space).vectors, validator.clinicalVectors(), choice.contextGate.share, choice.contextGate.margin)
-    : null;
+  // One embedding of the validation pool in the chosen space serves the gate's fit and, without
+  // augmented views, every per-shot calibration below.
+  const plain = validator.vectorsInSpace(model, chosen.space);
+  const clinical = choice.contextGate && validator.clinicalInput === 'use' && validator.episodes.length > 0 ? validator.clinicalVectors() : null;
+  const gate = choice.contextGate && clinical ? fitContextGate(plain.vectors, clinical, choice.contextGate.share, choice.contextGate.margin) : null;
   const augmented = choice.augmentationSeed !== undefined
     ? validator.chooseSupportAugmentation(model, chosen.space, choice.classifier, choice.augmentationSeed, undefined, gate)
     : { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
   const thresholds: Record<string, number> = {};
   const temperatures: Record<string, number> = {};
   const contextUse: Record<string, { used: number; episodes: number }> = {};
-  const vectors = validator.vectorsInSpace(model, chosen.space, augmented.augmentation, gate);
+  const embedded = augmented.augmentation.views === 0 ? plain : validator.vectorsInSpace(model, chosen.space, augmented.augmentation);
+  const vectors = withContext(embedded, () => clinical ?? [], gate);
   for (const shots of CALIBRATED_SHOTS) {
     const episodes = validator.episodesAt(shots);
     const distances = validator.ownClassDistances(vectors.vectors, episodes);

@@ -1,5 +1,5 @@
 import type { ClinicalEncoder } from '../clinical/encode.js';
-import { withClinicalInput } from '../data/batch.js';
+import { encodeClinical } from '../data/batch.js';
 import type { Example } from '../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
 import { classifyEpisode } from '../fewshot/classify-episode.js';
@@ -141,7 +141,7 @@ export class Validator {
 
   /** The validation children's encoded clinical vectors, as the model sees them (blank when trained without clinical input). */
   clinicalVectors(): Float32Array[] {
-    return withClinicalInput(this.pool, this.clinicalInput).map((e) => this.encoder.encode(e));
+    return encodeClinical(this.pool, this.encoder, this.clinicalInput);
   }
 
   /**
