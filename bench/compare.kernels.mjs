@@ -37,7 +37,11 @@ function filterGradientIm2col(x, dy, k, s) {
     const [B, L, C] = x.shape;
     const [, T, O] = dy.shape;
     const { padLeft, padRight } = conv1dGeometry(L, k, s, 'same');
-    const xp = tf.pad(x, [[0, 0], [padLeft, padRight], [0, 0]]);
+    const xp = tf.pad(x, [
+      [0, 0],
+      [padLeft, padRight],
+      [0, 0],
+    ]);
     const taps = [];
     for (let j = 0; j < k; j++) taps.push(tf.stridedSlice(xp, [0, j, 0], [B, j + (T - 1) * s + 1, C], [1, s, 1]));
     const patches = tf.concat(taps, 2).reshape([B * T, k * C]);
@@ -63,11 +67,30 @@ function row(what, slowName, slow, fastName, fast) {
   const x = tf.randomNormal([B, L, C], 0, 1, 'float32', 1);
   const w = tf.randomNormal([k, C, O], 0, 1, 'float32', 2);
   const dy = tf.randomNormal([B, T, O], 0, 1, 'float32', 3);
-  rows.push({ what: 'forward conv1d, B=100 L=500 32→64 k5 s2', slowName: '', slow: null, fastName: 'tf.conv1d (XNNPACK)', fast: time(() => tf.conv1d(x, w, s, 'same')) });
-  row('input gradient dx, same layer', 'tfjs Conv2DBackpropInput', () => tf.conv2dTranspose(dy.reshape([B, 1, T, O]), w.reshape([1, k, C, O]), [B, 1, L, C], [1, s], 'same').reshape([B, L, C]),
-    'polyphase, one conv', () => conv1dInputGradient(dy, w, L, s, 'same'));
-  row('filter gradient dW, same layer', 'im2col + matMul(aᵀ·b)', () => filterGradientIm2col(x, dy, k, s),
-    'batch-as-channels dilated conv', () => conv1dFilterGradient(x, dy, k, s, 'same'));
+  rows.push({
+    what: 'forward conv1d, B=100 L=500 32→64 k5 s2',
+    slowName: '',
+    slow: null,
+    fastName: 'tf.conv1d (XNNPACK)',
+    fast: time(() => tf.conv1d(x, w, s, 'same')),
+  });
+  row(
+    'input gradient dx, same layer',
+    'tfjs Conv2DBackpropInput',
+    () =>
+      tf
+        .conv2dTranspose(dy.reshape([B, 1, T, O]), w.reshape([1, k, C, O]), [B, 1, L, C], [1, s], 'same')
+        .reshape([B, L, C]),
+    'polyphase, one conv',
+    () => conv1dInputGradient(dy, w, L, s, 'same'),
+  );
+  row(
+    'filter gradient dW, same layer',
+    'im2col + matMul(aᵀ·b)',
+    () => filterGradientIm2col(x, dy, k, s),
+    'batch-as-channels dilated conv',
+    () => conv1dFilterGradient(x, dy, k, s, 'same'),
+  );
 }
 {
   const x = tf.randomNormal([150, 250, 64], 1, 2, 'float32', 6);
@@ -81,8 +104,13 @@ function row(what, slowName, slow, fastName, fast) {
   // A fresh activation tensor per run, as in training: XNNPACK keeps packed operands per tensor, so
   // re-using `x` would hide the cost of a matMul-based reduction.
   const grads = (norm) => () => tf.grads((a, g, b) => tf.sum(tf.mul(norm(tf.add(a, 0), g, b), r)))([x, gamma, beta]);
-  row('BatchNorm training forward + backward, B=150 T=250 C=64', 'tf.moments + tf.batchNorm', grads(viaMoments),
-    'batchNormTraining (fused)', grads((a, g, b) => batchNormTraining(a, g, b, 1e-5)));
+  row(
+    'BatchNorm training forward + backward, B=150 T=250 C=64',
+    'tf.moments + tf.batchNorm',
+    grads(viaMoments),
+    'batchNormTraining (fused)',
+    grads((a, g, b) => batchNormTraining(a, g, b, 1e-5)),
+  );
 }
 
 const f1 = (v) => v.toFixed(1);
@@ -90,6 +118,8 @@ console.log('| operation | before | wall / CPU ms | after (fewbeat) | wall / CPU
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const before = r.slow ? `${f1(r.slow.wall)} / ${f1(r.slow.cpu)}` : '';
-  console.log(`| ${r.what} | ${r.slowName} | ${before} | ${r.fastName} | ${f1(r.fast.wall)} / ${f1(r.fast.cpu)} | ${r.speedup_cpu ? `${r.speedup_cpu.toFixed(1)}×` : ''} | ${r.rel_err !== undefined ? r.rel_err.toExponential(1) : ''} |`);
+  console.log(
+    `| ${r.what} | ${r.slowName} | ${before} | ${r.fastName} | ${f1(r.fast.wall)} / ${f1(r.fast.cpu)} | ${r.speedup_cpu ? `${r.speedup_cpu.toFixed(1)}×` : ''} | ${r.rel_err !== undefined ? r.rel_err.toExponential(1) : ''} |`,
+  );
 }
 console.log(`\nmedians of ${runs} runs; tfjs-wasm, 1 thread; node ${process.version}`);

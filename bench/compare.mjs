@@ -56,16 +56,31 @@ const summary = (list) => ({
   // fewbeat times the step on its worker threads and in process (one thread); PyTorch in process.
   train_workers: list[0].train_workers ?? 0,
   train_step_in_process_ms_median: median(list.map((r) => r.train_step_in_process_ms_median ?? r.train_step_ms_median)),
-  train_step_in_process_cpu_ms_median: median(list.map((r) => r.train_step_in_process_cpu_ms_median ?? r.train_step_cpu_ms_median)),
+  train_step_in_process_cpu_ms_median: median(
+    list.map((r) => r.train_step_in_process_cpu_ms_median ?? r.train_step_cpu_ms_median),
+  ),
   // fewbeat: the engine of the reported step, and every step runner it timed (tfjs in process, tfjs workers, onnx workers).
   train_engine: list[0].train_engine ?? 'tfjs',
-  train_step_ms_by_runner: Object.fromEntries(Object.keys(list[0].train_step_ms_by_runner ?? {})
-    .map((name) => [name, { wall: median(list.map((r) => r.train_step_ms_by_runner[name].wall)), cpu: median(list.map((r) => r.train_step_ms_by_runner[name].cpu)) }])),
+  train_step_ms_by_runner: Object.fromEntries(
+    Object.keys(list[0].train_step_ms_by_runner ?? {}).map((name) => [
+      name,
+      {
+        wall: median(list.map((r) => r.train_step_ms_by_runner[name].wall)),
+        cpu: median(list.map((r) => r.train_step_ms_by_runner[name].cpu)),
+      },
+    ]),
+  ),
   infer_ecg_per_s: median(list.map((r) => r.infer_ecg_per_s)),
-  infer_ecg_per_s_by_path: Object.fromEntries(Object.keys(list[0].infer_ecg_per_s_by_path ?? {})
-    .map((path) => [path, median(list.map((r) => r.infer_ecg_per_s_by_path[path]))])),
+  infer_ecg_per_s_by_path: Object.fromEntries(
+    Object.keys(list[0].infer_ecg_per_s_by_path ?? {}).map((path) => [
+      path,
+      median(list.map((r) => r.infer_ecg_per_s_by_path[path])),
+    ]),
+  ),
   // ECG per CPU-second: fewbeat's fastest path by that measure, PyTorch's one path.
-  infer_ecg_per_cpu_s: median(list.map((r) => r.infer_ecg_per_cpu_s ?? Math.max(...Object.values(r.infer_ecg_per_cpu_s_by_path)))),
+  infer_ecg_per_cpu_s: median(
+    list.map((r) => r.infer_ecg_per_cpu_s ?? Math.max(...Object.values(r.infer_ecg_per_cpu_s_by_path))),
+  ),
   peak_rss_mb: Math.max(...list.map((r) => r.peak_rss_mb)),
   backend: list[0].backend,
 });
@@ -97,17 +112,65 @@ if (asJson) {
   const f = (v, d = 1) => v.toFixed(d);
   const rows = [
     ['', 'fewbeat', 'PyTorch', 'ratio', 'target', 'met'],
-    [`train step (ms, median), engine ${fewbeat.train_engine}, ${fewbeat.train_workers} workers`, f(fewbeat.train_step_ms_median), f(pytorch.train_step_ms_median), f(ratios.train_step, 2), '<= 1.0', report.met.train_step ? 'yes' : 'no'],
-    ['train step (CPU ms, median)', f(fewbeat.train_step_cpu_ms_median), f(pytorch.train_step_cpu_ms_median), f(ratios.train_step_cpu, 2), '', ''],
-    ...Object.entries(fewbeat.train_step_ms_by_runner).map(([name, t]) => [`  ${name} (ms; CPU ms)`, `${f(t.wall)}; ${f(t.cpu)}`, '', f(t.wall / pytorch.train_step_ms_median, 2), '', '']),
-    ['inference (ECG/s), fastest', f(fewbeat.infer_ecg_per_s), f(pytorch.infer_ecg_per_s), f(ratios.inference, 2), '>= 1.5', report.met.inference ? 'yes' : 'no'],
-    ...Object.entries(fewbeat.infer_ecg_per_s_by_path).map(([path, v]) => [`  inference via ${path}`, f(v), '', f(v / pytorch.infer_ecg_per_s, 2), '', '']),
-    ['inference (ECG per CPU-second)', f(fewbeat.infer_ecg_per_cpu_s), f(pytorch.infer_ecg_per_cpu_s), f(ratios.inference_cpu, 2), '', ''],
+    [
+      `train step (ms, median), engine ${fewbeat.train_engine}, ${fewbeat.train_workers} workers`,
+      f(fewbeat.train_step_ms_median),
+      f(pytorch.train_step_ms_median),
+      f(ratios.train_step, 2),
+      '<= 1.0',
+      report.met.train_step ? 'yes' : 'no',
+    ],
+    [
+      'train step (CPU ms, median)',
+      f(fewbeat.train_step_cpu_ms_median),
+      f(pytorch.train_step_cpu_ms_median),
+      f(ratios.train_step_cpu, 2),
+      '',
+      '',
+    ],
+    ...Object.entries(fewbeat.train_step_ms_by_runner).map(([name, t]) => [
+      `  ${name} (ms; CPU ms)`,
+      `${f(t.wall)}; ${f(t.cpu)}`,
+      '',
+      f(t.wall / pytorch.train_step_ms_median, 2),
+      '',
+      '',
+    ]),
+    [
+      'inference (ECG/s), fastest',
+      f(fewbeat.infer_ecg_per_s),
+      f(pytorch.infer_ecg_per_s),
+      f(ratios.inference, 2),
+      '>= 1.5',
+      report.met.inference ? 'yes' : 'no',
+    ],
+    ...Object.entries(fewbeat.infer_ecg_per_s_by_path).map(([path, v]) => [
+      `  inference via ${path}`,
+      f(v),
+      '',
+      f(v / pytorch.infer_ecg_per_s, 2),
+      '',
+      '',
+    ]),
+    [
+      'inference (ECG per CPU-second)',
+      f(fewbeat.infer_ecg_per_cpu_s),
+      f(pytorch.infer_ecg_per_cpu_s),
+      f(ratios.inference_cpu, 2),
+      '',
+      '',
+    ],
     ['peak RSS (MB)', f(fewbeat.peak_rss_mb), f(pytorch.peak_rss_mb), '', '', ''],
     ['parameters', String(fewbeat.params), String(pytorch.params), '', '', ''],
     ['backend', fewbeat.backend, pytorch.backend, '', '', ''],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) process.stdout.write(`${r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()}\n`);
+  for (const r of rows)
+    process.stdout.write(
+      `${r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   process.stdout.write(`${report.machine}; medians over ${repeat} alternating rounds of ${runs} timed runs each\n`);
 }

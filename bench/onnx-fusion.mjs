@@ -39,22 +39,41 @@ for (const fusion of fusions) {
     leadMask: new Float32Array(BATCH * leads).fill(1),
     clinical: Float32Array.from({ length: BATCH * features }, () => rng.normal()),
   };
-  const input = { ecg: tf.tensor3d(x.ecg, [BATCH, samples, leads]), leadMask: tf.tensor2d(x.leadMask, [BATCH, leads]), clinical: tf.tensor2d(x.clinical, [BATCH, features]) };
+  const input = {
+    ecg: tf.tensor3d(x.ecg, [BATCH, samples, leads]),
+    leadMask: tf.tensor2d(x.leadMask, [BATCH, leads]),
+    clinical: tf.tensor2d(x.clinical, [BATCH, features]),
+  };
   let fused;
-  const tfjs = await timeRuns(() => {
-    const out = model.forward(input, { training: false });
-    fused = out.fused.dataSync();
-    out.ecgProj.dataSync();
-    out.clinProj.dataSync();
-    tf.dispose(Object.values(out));
-  }, runs, WARMUP);
-  const perSecond = (t) => ({ wall: Math.round(BATCH / (median(t.wall) / 1000)), cpu: Math.round(BATCH / (median(t.cpu) / 1000)) });
+  const tfjs = await timeRuns(
+    () => {
+      const out = model.forward(input, { training: false });
+      fused = out.fused.dataSync();
+      out.ecgProj.dataSync();
+      out.clinProj.dataSync();
+      tf.dispose(Object.values(out));
+    },
+    runs,
+    WARMUP,
+  );
+  const perSecond = (t) => ({
+    wall: Math.round(BATCH / (median(t.wall) / 1000)),
+    cpu: Math.round(BATCH / (median(t.cpu) / 1000)),
+  });
   const row = { fusion, params: model.countParams(), tfjs_wasm: perSecond(tfjs) };
   const onnx = exportOnnx(model);
   for (const threads of [1, 2]) {
     const session = await OnnxModelSession.create(onnx, { samples, leads, features }, { threads });
     let got;
-    row[`onnxruntime_${threads}t`] = perSecond(await timeRuns(async () => { got = await session.run(x); }, runs, WARMUP));
+    row[`onnxruntime_${threads}t`] = perSecond(
+      await timeRuns(
+        async () => {
+          got = await session.run(x);
+        },
+        runs,
+        WARMUP,
+      ),
+    );
     await session.dispose();
     let num = 0;
     let den = 0;

@@ -17,7 +17,10 @@ export class FewbeatError extends Error {
   /** The reason alone, without file and location. */
   readonly reason: string;
 
-  constructor(reason: string, where: { file?: string | undefined; location?: string | undefined; cause?: unknown } = {}) {
+  constructor(
+    reason: string,
+    where: { file?: string | undefined; location?: string | undefined; cause?: unknown } = {},
+  ) {
     const prefix = [where.file, where.location].filter((s): s is string => !!s).join(': ');
     super(prefix ? `${prefix}: ${reason}` : reason, where.cause === undefined ? undefined : { cause: where.cause });
     this.name = 'FewbeatError';

@@ -36,13 +36,29 @@ describe('the bench workload', () => {
     const result = await runBench(workload, { runs: 2, warmup: 1, backend: 'wasm', onnxThreads: [1], workers: 1 });
     workload.dispose();
     expect(Object.keys(result).sort()).toEqual([
-      'backend', 'infer_ecg_per_cpu_s_by_path', 'infer_ecg_per_s', 'infer_ecg_per_s_by_path', 'infer_path', 'params', 'peak_rss_mb', 'runs',
-      'train_engine', 'train_step_cpu_ms_median', 'train_step_in_process_cpu_ms_median', 'train_step_in_process_ms_median', 'train_step_ms_by_runner',
-      'train_step_ms_median', 'train_workers',
+      'backend',
+      'infer_ecg_per_cpu_s_by_path',
+      'infer_ecg_per_s',
+      'infer_ecg_per_s_by_path',
+      'infer_path',
+      'params',
+      'peak_rss_mb',
+      'runs',
+      'train_engine',
+      'train_step_cpu_ms_median',
+      'train_step_in_process_cpu_ms_median',
+      'train_step_in_process_ms_median',
+      'train_step_ms_by_runner',
+      'train_step_ms_median',
+      'train_workers',
     ]);
     expect(result.train_workers).toBe(1);
     expect(result.train_engine).toBe('onnx');
-    expect(Object.keys(result.train_step_ms_by_runner)).toEqual(['tfjs in process', 'tfjs 1 workers', 'onnx 1 workers']);
+    expect(Object.keys(result.train_step_ms_by_runner)).toEqual([
+      'tfjs in process',
+      'tfjs 1 workers',
+      'onnx 1 workers',
+    ]);
     expect(result.train_step_ms_median).toBe(result.train_step_ms_by_runner['onnx 1 workers']!.wall);
     expect(result.train_step_in_process_ms_median).toBeGreaterThan(0);
     expect(Object.keys(result.infer_ecg_per_s_by_path)).toEqual(['tfjs-wasm', 'onnxruntime-1t']);
@@ -64,7 +80,7 @@ describe('the bench workload', () => {
     expect(memory.worker_tensors[0]![1]).toBe(memory.worker_tensors[0]![0]);
   });
 
-  it('keeps the main thread\'s tensor count flat over an ONNX-engine training run', async () => {
+  it("keeps the main thread's tensor count flat over an ONNX-engine training run", async () => {
     await initBackend('wasm');
     const workload = new BenchWorkload(3, small);
     const memory = await runTrainingMemory(workload, 4, 1, 'onnx', 1);

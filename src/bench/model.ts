@@ -28,7 +28,13 @@ import { exportOnnx } from '../models/onnx/export.js';
 import { OnnxModelSession, type OnnxInput } from '../models/onnx/session.js';
 import { loadPreset } from '../models/presets.js';
 import type { Batch } from '../data/batch.js';
-import { batchTensors, lossInProcess, runInProcess, type ForwardStep, type StepRunner } from '../train/parallel/forward-step.js';
+import {
+  batchTensors,
+  lossInProcess,
+  runInProcess,
+  type ForwardStep,
+  type StepRunner,
+} from '../train/parallel/forward-step.js';
 import { wasmHeapBytes } from '../train/parallel/protocol.js';
 import { WorkerPool } from '../train/parallel/worker-pool.js';
 import { createStepRunner } from '../train/step-runner.js';
@@ -73,7 +79,10 @@ export class BenchWorkload {
     const { samples, leads } = config.ecg;
     const features = config.clinical.inputDim;
     const batch = (size: number, clinical: Float32Array): Batch => ({
-      size, samples, leads, features,
+      size,
+      samples,
+      leads,
+      features,
       ecg: randomValues(size * samples * leads, rng),
       leadMask: new Float32Array(size * leads).fill(1),
       clinical,
@@ -97,22 +106,34 @@ export class BenchWorkload {
     const n = this.n;
     return {
       batches: this.views,
-      loss: ([view1, view2]) => tf.tidy(() => {
-        const a = view1 as ModelOutput;
-        const b = view2 as ModelOutput;
-        const infoNce = contrastiveLoss(a.ecgProj, a.clinProj, a.logitScale, {
-          patientIds: this.labels.all.map((_, i) => i),
-          labels: this.labels.all,
-          ageBands: this.labels.all.map(() => 0),
-          beta: 1,
-          gamma: 1,
-        });
-        const nSupport = ways * shots;
-        const rows = (t: tf.Tensor2D, start: number, count: number): tf.Tensor2D => tf.slice(t, [start, 0], [count, -1]);
-        const proto = prototypicalLoss(rows(a.fused, 0, nSupport), this.labels.support, rows(a.fused, nSupport, n - nSupport), this.labels.query, ways);
-        const total = tf.addN([infoNce, tf.mul(LAMBDA_CLASS, proto.loss), tf.mul(LAMBDA_CONSISTENCY, cosineDisagreement(a.ecgEmbedding, b.ecgEmbedding))]) as tf.Scalar;
-        return { total, parts: tf.stack([infoNce, proto.loss]) as tf.Tensor1D };
-      }),
+      loss: ([view1, view2]) =>
+        tf.tidy(() => {
+          const a = view1 as ModelOutput;
+          const b = view2 as ModelOutput;
+          const infoNce = contrastiveLoss(a.ecgProj, a.clinProj, a.logitScale, {
+            patientIds: this.labels.all.map((_, i) => i),
+            labels: this.labels.all,
+            ageBands: this.labels.all.map(() => 0),
+            beta: 1,
+            gamma: 1,
+          });
+          const nSupport = ways * shots;
+          const rows = (t: tf.Tensor2D, start: number, count: number): tf.Tensor2D =>
+            tf.slice(t, [start, 0], [count, -1]);
+          const proto = prototypicalLoss(
+            rows(a.fused, 0, nSupport),
+            this.labels.support,
+            rows(a.fused, nSupport, n - nSupport),
+            this.labels.query,
+            ways,
+          );
+          const total = tf.addN([
+            infoNce,
+            tf.mul(LAMBDA_CLASS, proto.loss),
+            tf.mul(LAMBDA_CONSISTENCY, cosineDisagreement(a.ecgEmbedding, b.ecgEmbedding)),
+          ]) as tf.Scalar;
+          return { total, parts: tf.stack([infoNce, proto.loss]) as tf.Tensor1D };
+        }),
     };
   }
 
@@ -241,7 +262,11 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
     const onnx = exportOnnx(workload.model);
     const input = workload.inferenceArrays();
     for (const t of threads) {
-      const session = await OnnxModelSession.create(onnx, { samples: c.ecg.samples, leads: c.ecg.leads, features: c.clinical.inputDim }, { threads: t });
+      const session = await OnnxModelSession.create(
+        onnx,
+        { samples: c.ecg.samples, leads: c.ecg.leads, features: c.clinical.inputDim },
+        { threads: t },
+      );
       record(`onnxruntime-${t}t`, await timeRuns(() => session.run(input), opts.runs, inferWarmup));
       await session.dispose();
     }
@@ -288,7 +313,14 @@ export interface TrainingMemory {
  * Train `episodes` bench steps (on `workers` threads, or in process for 0) and record memory;
  * `onSample(episode, rssMb)` sees each RSS sample as it is taken.
  */
-export async function runTrainingMemory(workload: BenchWorkload, episodes: number, workers: number, engine: 'onnx' | 'tfjs', every = 50, onSample?: (episode: number, rssMb: number) => void): Promise<TrainingMemory> {
+export async function runTrainingMemory(
+  workload: BenchWorkload,
+  episodes: number,
+  workers: number,
+  engine: 'onnx' | 'tfjs',
+  every = 50,
+  onSample?: (episode: number, rssMb: number) => void,
+): Promise<TrainingMemory> {
   const started = performance.now();
   const runner = await createStepRunner(workload.model, { engine, workers });
   const pool = runner instanceof WorkerPool ? runner : null;
@@ -306,12 +338,17 @@ export async function runTrainingMemory(workload: BenchWorkload, episodes: numbe
     }
     const lastWorkers = pool?.workerTensorCounts() ?? [];
     return {
-      episodes, engine, workers,
+      episodes,
+      engine,
+      workers,
       peak_rss_mb: round1(process.resourceUsage().maxRSS / 1024),
       rss_mb: rss,
       main_tensors: [firstMain, tf.memory().numTensors],
       worker_tensors: firstWorkers.map((n, i) => [n, lastWorkers[i] as number]),
-      wasm_heap_mb: { main: round1(wasmHeapBytes() / 2 ** 20), workers: (pool?.workerHeapBytes() ?? []).map((b) => round1(b / 2 ** 20)) },
+      wasm_heap_mb: {
+        main: round1(wasmHeapBytes() / 2 ** 20),
+        workers: (pool?.workerHeapBytes() ?? []).map((b) => round1(b / 2 ** 20)),
+      },
       seconds: round1((performance.now() - started) / 1000),
     };
   } finally {

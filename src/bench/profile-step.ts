@@ -63,7 +63,13 @@ async function kernelsOf(f: () => tf.TensorContainer): Promise<{ kernels: Profil
   const t0 = performance.now();
   const info = await tf.profile(f);
   const wallMs = performance.now() - t0;
-  const kernels = await Promise.all(info.kernels.map(async (k) => ({ name: k.name, shapes: k.inputShapes.map((sh) => `[${sh?.join(',') ?? ''}]`).join(' '), ms: await k.kernelTimeMs as number })));
+  const kernels = await Promise.all(
+    info.kernels.map(async (k) => ({
+      name: k.name,
+      shapes: k.inputShapes.map((sh) => `[${sh?.join(',') ?? ''}]`).join(' '),
+      ms: (await k.kernelTimeMs) as number,
+    })),
+  );
   return { kernels, wallMs };
 }
 
@@ -88,7 +94,10 @@ function phaseMarker(x: tf.Scalar): tf.Scalar {
     });
   }
   if (!tf.getGradient(PHASE_MARKER)) {
-    tf.registerGradient({ kernelName: PHASE_MARKER, gradFunc: (dy) => ({ x: () => tf.engine().runKernel(PHASE_MARKER, { x: dy as tf.Tensor }) as tf.Tensor }) });
+    tf.registerGradient({
+      kernelName: PHASE_MARKER,
+      gradFunc: (dy) => ({ x: () => tf.engine().runKernel(PHASE_MARKER, { x: dy as tf.Tensor }) as tf.Tensor }),
+    });
   }
   return tf.engine().runKernel(PHASE_MARKER, { x }) as tf.Scalar;
 }
@@ -110,7 +119,10 @@ function markedTrainStep(workload: BenchWorkload, optimizer: tf.Optimizer, after
  * with `byShape`, each kernel name is split by the shapes of its inputs.
  * The steps update the workload's weights like any train step.
  */
-export async function profileTrainStep(workload: BenchWorkload, opts: { runs: number; warmup: number; byShape?: boolean }): Promise<StepProfile> {
+export async function profileTrainStep(
+  workload: BenchWorkload,
+  opts: { runs: number; warmup: number; byShape?: boolean },
+): Promise<StepProfile> {
   const backendName = tf.getBackend();
   const optimizer = tf.train.adam(1e-3);
   for (let i = 0; i < opts.warmup; i++) markedTrainStep(workload, optimizer);
@@ -173,14 +185,20 @@ export function formatStepProfile(p: StepProfile): string {
   for (const phase of PHASES) {
     lines.push('', `${phase.padEnd(width + 2)} ${fmt(p.phase_ms[phase])} ms   calls   share of step`);
     for (const r of p.rows.filter((row) => row.phase === phase && row.ms >= 0.05)) {
-      lines.push(`  ${r.kernel.padEnd(width)} ${fmt(r.ms)} ms ${String(r.calls).padStart(7)} ${fmt((100 * r.ms) / p.step_ms)} %`);
+      lines.push(
+        `  ${r.kernel.padEnd(width)} ${fmt(r.ms)} ms ${String(r.calls).padStart(7)} ${fmt((100 * r.ms) / p.step_ms)} %`,
+      );
     }
   }
   const byKernel = new Map<string, number>();
   p.rows.forEach((r) => byKernel.set(r.kernel, (byKernel.get(r.kernel) ?? 0) + r.ms));
   lines.push('', 'all phases');
-  [...byKernel.entries()].sort((a, b) => b[1] - a[1]).filter(([, ms]) => ms >= 0.05)
-    .forEach(([k, ms]) => lines.push(`  ${k.padEnd(width)} ${fmt(ms)} ms ${''.padStart(7)} ${fmt((100 * ms) / p.step_ms)} %`));
+  [...byKernel.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([, ms]) => ms >= 0.05)
+    .forEach(([k, ms]) =>
+      lines.push(`  ${k.padEnd(width)} ${fmt(ms)} ms ${''.padStart(7)} ${fmt((100 * ms) / p.step_ms)} %`),
+    );
   return lines.join('\n');
 }
 
@@ -188,12 +206,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const args = process.argv.slice(2);
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 5;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${args[runsAt + 1]}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs: expected a positive integer, got ${args[runsAt + 1]}`);
   await initBackend('wasm');
   const workload = new BenchWorkload(0);
   try {
     const profile = await profileTrainStep(workload, { runs, warmup: 2, byShape: args.includes('--by-shape') });
-    process.stdout.write(`${args.includes('--json') ? JSON.stringify(profile, null, 2) : formatStepProfile(profile)}\n`);
+    process.stdout.write(
+      `${args.includes('--json') ? JSON.stringify(profile, null, 2) : formatStepProfile(profile)}\n`,
+    );
   } finally {
     workload.dispose();
   }

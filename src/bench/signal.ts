@@ -18,7 +18,6 @@ import { median, timeRuns } from './timing.js';
  */
 const RECORD_200 = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/real/mitdb/200');
 
-
 export async function run(opts: { warmup?: number; runs?: number } = {}): Promise<Record<string, number>> {
   const warmup = opts.warmup ?? 3;
   const runs = Math.max(10, opts.runs ?? 15);

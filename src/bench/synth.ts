@@ -21,11 +21,23 @@ import { median } from './timing.js';
 export async function run(opts: { warmup?: number; runs?: number } = {}): Promise<Record<string, number>> {
   const warmup = opts.warmup ?? 2;
   const runs = Math.max(10, opts.runs ?? 10);
-  const options = (seed: number): CohortOptions => ({ patients: 50, seed, fs: 500, duration: 10, leads: STANDARD_12_LEADS, classes: CLASS_IDS, noise: 'mixed' });
+  const options = (seed: number): CohortOptions => ({
+    patients: 50,
+    seed,
+    fs: 500,
+    duration: 10,
+    leads: STANDARD_12_LEADS,
+    classes: CLASS_IDS,
+    noise: 'mixed',
+  });
   const dir = mkdtempSync(join(tmpdir(), 'fewbeat-bench-synth-'));
   try {
     const stages: Record<string, (seed: number) => number> = {
-      generate: (seed) => { let n = 0; for (const r of generateCohort(options(seed))) n += r.ecg.signals.length > 0 ? 1 : 0; return n; },
+      generate: (seed) => {
+        let n = 0;
+        for (const r of generateCohort(options(seed))) n += r.ecg.signals.length > 0 ? 1 : 0;
+        return n;
+      },
       generate_and_write: (seed) => writeSyntheticCohort(join(dir, String(seed)), options(seed)).recordings,
     };
     const results: Record<string, number> = {};

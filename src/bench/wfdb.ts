@@ -17,16 +17,20 @@ import { median, timeRuns } from './timing.js';
  */
 const RECORD_200 = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/real/mitdb/200');
 
-
-
 export async function run(opts: { warmup?: number; runs?: number } = {}): Promise<Record<string, number>> {
   const warmup = opts.warmup ?? 5;
   const runs = opts.runs ?? 25;
   const rec = readRecord(RECORD_200);
   const out = mkdtempSync(join(tmpdir(), 'fewbeat-bench-wfdb-'));
-  const write16 = (): void => writeRecord(join(out, 'w200'), {
-    fs: rec.fs, signals: rec.channels.map((c) => c.physical), names: rec.channels.map((c) => c.name), units: rec.channels.map((c) => c.units), fmt: '16', adcGain: [200, 200],
-  });
+  const write16 = (): void =>
+    writeRecord(join(out, 'w200'), {
+      fs: rec.fs,
+      signals: rec.channels.map((c) => c.physical),
+      names: rec.channels.map((c) => c.name),
+      units: rec.channels.map((c) => c.units),
+      fmt: '16',
+      adcGain: [200, 200],
+    });
   try {
     const results: Record<string, number> = {};
     const measure = async (name: string, fn: () => unknown): Promise<void> => {

@@ -36,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return EXIT.ok;
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof UsageError) {
@@ -49,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.failure;
     }
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`internal error: ${message.split('\n')[0]}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+    process.stderr.write(
+      `internal error: ${message.split('\n')[0]}${debug ? '' : ' (run with --debug for the stack trace)'}\n`,
+    );
     if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.failure;
   }

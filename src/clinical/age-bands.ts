@@ -17,7 +17,18 @@ export interface AgeBand {
 }
 
 export type AgeBandId =
-  | 'neonate' | '1-3mo' | '3-6mo' | '6-12mo' | '1-3y' | '3-5y' | '5-8y' | '8-12y' | '12-16y' | '16-18y' | 'adult' | 'unknown';
+  | 'neonate'
+  | '1-3mo'
+  | '3-6mo'
+  | '6-12mo'
+  | '1-3y'
+  | '3-5y'
+  | '5-8y'
+  | '8-12y'
+  | '12-16y'
+  | '16-18y'
+  | 'adult'
+  | 'unknown';
 
 /** Length of the neonatal period (28 days) in years. */
 export const NEONATE_MAX_YEARS = 28 / 365.25;

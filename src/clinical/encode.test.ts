@@ -18,8 +18,28 @@ const schema: ClinicalSchema = {
 function rows(): ClinicalInput[] {
   const out: ClinicalInput[] = [];
   for (let i = 0; i < 20; i++) {
-    out.push({ ageYears: 0.4, sex: 'M', clinical: { weight_kg: 5 + (i % 5) * 0.5, potassium: 3.5 + (i % 4) * 0.3, syncope: false, chd_type: 'none', medications: [] } });
-    out.push({ ageYears: 14, sex: 'F', clinical: { weight_kg: 50 + (i % 5) * 2, potassium: 3.5 + ((i + 1) % 4) * 0.3, syncope: true, chd_type: 'tof', medications: ['digoxin'] } });
+    out.push({
+      ageYears: 0.4,
+      sex: 'M',
+      clinical: {
+        weight_kg: 5 + (i % 5) * 0.5,
+        potassium: 3.5 + (i % 4) * 0.3,
+        syncope: false,
+        chd_type: 'none',
+        medications: [],
+      },
+    });
+    out.push({
+      ageYears: 14,
+      sex: 'F',
+      clinical: {
+        weight_kg: 50 + (i % 5) * 2,
+        potassium: 3.5 + ((i + 1) % 4) * 0.3,
+        syncope: true,
+        chd_type: 'tof',
+        medications: ['digoxin'],
+      },
+    });
   }
   return out;
 }
@@ -29,13 +49,26 @@ describe('ClinicalEncoder', () => {
 
   it('lays out every field with a missingness indicator, and an age-normalised variant only where age matters', () => {
     expect(enc.slotNames()).toEqual([
-      'age_years', 'age_years?',
-      'sex=M', 'sex=F', 'sex?',
-      'weight_kg', 'weight_kg@age', 'weight_kg?',
-      'potassium', 'potassium?',
-      'syncope', 'syncope?',
-      'chd_type=none', 'chd_type=tof', 'chd_type=vsd', 'chd_type?',
-      'medications=digoxin', 'medications=qt_drug', 'medications=beta_blocker', 'medications?',
+      'age_years',
+      'age_years?',
+      'sex=M',
+      'sex=F',
+      'sex?',
+      'weight_kg',
+      'weight_kg@age',
+      'weight_kg?',
+      'potassium',
+      'potassium?',
+      'syncope',
+      'syncope?',
+      'chd_type=none',
+      'chd_type=tof',
+      'chd_type=vsd',
+      'chd_type?',
+      'medications=digoxin',
+      'medications=qt_drug',
+      'medications=beta_blocker',
+      'medications?',
     ]);
     expect(enc.size).toBe(20);
   });
@@ -44,7 +77,11 @@ describe('ClinicalEncoder', () => {
     // weight: infants {5, 5.5, 6, 6.5, 7} (mean 6, var 0.5), teenagers {50, ..., 58} (mean 54, var 8), equal counts:
     // mean 30, variance = within (0.5 + 8)/2 + between 24² = 580.25.
     const sd = Math.sqrt(580.25);
-    const x = enc.encode({ ageYears: 0.4, sex: 'M', clinical: { weight_kg: 6, potassium: null, syncope: null, chd_type: null, medications: null } });
+    const x = enc.encode({
+      ageYears: 0.4,
+      sex: 'M',
+      clinical: { weight_kg: 6, potassium: null, syncope: null, chd_type: null, medications: null },
+    });
     expect(x[5]).toBeCloseTo((6 - 30) / sd, 5);
     // within the 6–12 mo band the mean is 6 kg: the age-normalised value is 0.
     expect(x[6]).toBeCloseTo(0, 5);
@@ -52,7 +89,17 @@ describe('ClinicalEncoder', () => {
   });
 
   it('encodes age as z of log(1 + years) and sex, booleans, categories and label sets as one-/multi-hot', () => {
-    const x = enc.encode({ ageYears: 14, sex: 'F', clinical: { weight_kg: 50, potassium: 4, syncope: true, chd_type: 'vsd', medications: ['qt_drug', 'beta_blocker'] } });
+    const x = enc.encode({
+      ageYears: 14,
+      sex: 'F',
+      clinical: {
+        weight_kg: 50,
+        potassium: 4,
+        syncope: true,
+        chd_type: 'vsd',
+        medications: ['qt_drug', 'beta_blocker'],
+      },
+    });
     const logMean = (Math.log1p(0.4) + Math.log1p(14)) / 2;
     const logSd = (Math.log1p(14) - Math.log1p(0.4)) / 2;
     expect(x[0]).toBeCloseTo((Math.log1p(14) - logMean) / logSd, 5);
@@ -63,20 +110,35 @@ describe('ClinicalEncoder', () => {
   });
 
   it('marks missing values with the indicator and zeros, and an empty label set is present, not missing', () => {
-    const x = enc.encode({ ageYears: null, sex: null, clinical: { weight_kg: null, potassium: null, syncope: null, chd_type: null, medications: [] } });
+    const x = enc.encode({
+      ageYears: null,
+      sex: null,
+      clinical: { weight_kg: null, potassium: null, syncope: null, chd_type: null, medications: [] },
+    });
     expect(Array.from(x)).toEqual([0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0]);
   });
 
   it('rejects a category the schema does not know, naming the field', () => {
-    expect(() => enc.encode({ ageYears: 1, sex: 'M', clinical: { weight_kg: 9, potassium: 4, syncope: false, chd_type: 'asd', medications: [] } }))
-      .toThrow("clinical field chd_type: 'asd' is not one of none, tof, vsd");
+    expect(() =>
+      enc.encode({
+        ageYears: 1,
+        sex: 'M',
+        clinical: { weight_kg: 9, potassium: 4, syncope: false, chd_type: 'asd', medications: [] },
+      }),
+    ).toThrow("clinical field chd_type: 'asd' is not one of none, tof, vsd");
   });
 
   it('log-transforms a positive right-skewed lab and clips extreme z-scores at ±5', () => {
-    const troponinSchema: ClinicalSchema = { version: 1, fields: [{ name: 'troponin', type: 'numeric', unit: 'ng/L', range: [0, 100000] }] };
+    const troponinSchema: ClinicalSchema = {
+      version: 1,
+      fields: [{ name: 'troponin', type: 'numeric', unit: 'ng/L', range: [0, 100000] }],
+    };
     // Mostly 1–10 ng/L, a few very high values: skewness far above 2.
     const values = [...Array.from({ length: 40 }, (_, i) => 1 + (i % 10)), 500, 2000, 8000];
-    const e = ClinicalEncoder.fit(troponinSchema, values.map((v) => ({ ageYears: 5, sex: 'F', clinical: { troponin: v } })));
+    const e = ClinicalEncoder.fit(
+      troponinSchema,
+      values.map((v) => ({ ageYears: 5, sex: 'F', clinical: { troponin: v } })),
+    );
     expect(e.state.numeric.troponin?.transform).toBe('log');
     const logs = values.map(Math.log);
     const mean = logs.reduce((a, b) => a + b) / logs.length;
@@ -107,7 +169,9 @@ describe('dropClinicalFields (metadata dropout)', () => {
       for (const b of enc.blocks) dropped += y[b.start + b.width] as number;
     }
     expect(dropped / (n * enc.blocks.length)).toBeCloseTo(0.3, 1);
-    expect(dropClinicalFields(x, enc.blocks, 0.3, new Rng(1))).toEqual(dropClinicalFields(x, enc.blocks, 0.3, new Rng(1)));
+    expect(dropClinicalFields(x, enc.blocks, 0.3, new Rng(1))).toEqual(
+      dropClinicalFields(x, enc.blocks, 0.3, new Rng(1)),
+    );
   });
 
   it('zeros the values of a dropped field and leaves the input untouched', () => {

@@ -141,7 +141,8 @@ export class ClinicalEncoder {
     const numericFields = [AGE, ...schema.fields.filter((f) => f.type === 'numeric').map((f) => f.name)];
     for (const field of numericFields) {
       const raw = rows.map((r) => rawNumeric(r, field)).filter((v): v is number => v !== null);
-      const transform = field !== AGE && raw.length > 2 && raw.every((v) => v > 0) && skewness(raw) > LOG_SKEWNESS ? 'log' : undefined;
+      const transform =
+        field !== AGE && raw.length > 2 && raw.every((v) => v > 0) && skewness(raw) > LOG_SKEWNESS ? 'log' : undefined;
       const all: number[] = [];
       const byBand = new Map<AgeBandId, number[]>();
       for (const row of rows) {
@@ -205,7 +206,8 @@ export class ClinicalEncoder {
     const value: ClinicalValue = field === SEX ? input.sex : (input.clinical[field] ?? null);
     if (value === null) return false;
     if (block.kind === 'boolean') {
-      if (typeof value !== 'boolean') throw new FewbeatError(`clinical field ${field}: expected a boolean, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'boolean')
+        throw new FewbeatError(`clinical field ${field}: expected a boolean, got ${JSON.stringify(value)}`);
       out[start] = value ? 1 : 0;
       return true;
     }
@@ -245,7 +247,12 @@ export class ClinicalEncoder {
  * each field that is present is marked missing with probability `rate` — its values zeroed and its
  * indicator set — so the model learns to cope with incomplete context. Returns a new vector.
  */
-export function dropClinicalFields(encoded: Float32Array, blocks: readonly EncodedBlock[], rate: number, rng: Rng): Float32Array {
+export function dropClinicalFields(
+  encoded: Float32Array,
+  blocks: readonly EncodedBlock[],
+  rate: number,
+  rng: Rng,
+): Float32Array {
   const out = Float32Array.from(encoded);
   for (const b of blocks) {
     if (out[b.start + b.width] === 1 || !rng.bernoulli(rate)) continue;

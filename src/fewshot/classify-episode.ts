@@ -20,8 +20,18 @@ export interface EpisodePredictions {
  * embeddings: `embeddings[i]` is the embedding of item `i` of the pool the episode indexes.
  */
 export function classifyEpisode(episode: Episode, embeddings: readonly Float32Array[]): EpisodePredictions {
-  const prototypes = computePrototypes(episode.support.map((i) => embeddings[i] as Float32Array), episode.supportLabels, episode.classes.length);
-  const out: EpisodePredictions = { probabilities: [], predicted: [], nearestDistance: [], ownDistance: [], accuracy: 0 };
+  const prototypes = computePrototypes(
+    episode.support.map((i) => embeddings[i] as Float32Array),
+    episode.supportLabels,
+    episode.classes.length,
+  );
+  const out: EpisodePredictions = {
+    probabilities: [],
+    predicted: [],
+    nearestDistance: [],
+    ownDistance: [],
+    accuracy: 0,
+  };
   let right = 0;
   episode.query.forEach((i, k) => {
     const { probabilities, distances } = prototypeProbabilities(embeddings[i] as Float32Array, prototypes);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Episode } from '../data/episode-sampler.js';
 import { FewbeatError } from '../errors.js';
 import { Rng } from '../util/rng.js';
-import { appendContext, contextGateOf, decideContext, fitContextGate, leaveOneOutNll, weightedContext, withContext } from './context-gate.js';
+import {
+  appendContext,
+  contextGateOf,
+  decideContext,
+  fitContextGate,
+  leaveOneOutNll,
+  weightedContext,
+  withContext,
+} from './context-gate.js';
 import { computePrototypes, prototypeProbabilities } from './prototypes.js';
 import { augmentedEpisodeProbabilities, episodeContextDecision, fitFewShotClassifier } from './support-augmentation.js';
 import { twoPassTotalVariance } from '../test-utils/two-pass-variance.js';
@@ -17,7 +25,11 @@ function bruteForceNll(vectors: readonly Float32Array[], labels: readonly number
     const restLabels = labels.filter((_, j) => j !== i);
     const present = [...new Set(restLabels)].sort((a, b) => a - b);
     if (!present.includes(labels[i] as number)) return;
-    const prototypes = computePrototypes(rest, restLabels.map((y) => present.indexOf(y)), present.length);
+    const prototypes = computePrototypes(
+      rest,
+      restLabels.map((y) => present.indexOf(y)),
+      present.length,
+    );
     const p = prototypeProbabilities(x, prototypes).probabilities[present.indexOf(labels[i] as number)] as number;
     terms.push(-Math.log(p));
   });
@@ -25,7 +37,11 @@ function bruteForceNll(vectors: readonly Float32Array[], labels: readonly number
 }
 
 /** n children per class: an ECG part that does not tell the classes apart, and a clinical part that does or does not. */
-function supportSet(nPerClass: number, clinicalSeparates: boolean, seed: number): { vectors: Float32Array[]; clinical: Float32Array[]; labels: number[] } {
+function supportSet(
+  nPerClass: number,
+  clinicalSeparates: boolean,
+  seed: number,
+): { vectors: Float32Array[]; clinical: Float32Array[]; labels: number[] } {
   const rng = new Rng(seed);
   const vectors: Float32Array[] = [];
   const clinical: Float32Array[] = [];
@@ -34,14 +50,19 @@ function supportSet(nPerClass: number, clinicalSeparates: boolean, seed: number)
     for (let k = 0; k < nPerClass; k++) {
       vectors.push(Float32Array.from({ length: 6 }, () => rng.normal()));
       // e.g. "after cardiac surgery" for class 0 only, plus noise fields
-      clinical.push(Float32Array.from({ length: 4 }, (_, f) => (f === 0 && clinicalSeparates ? (c === 0 ? 2 : -1) : 0) + 0.3 * rng.normal()));
+      clinical.push(
+        Float32Array.from(
+          { length: 4 },
+          (_, f) => (f === 0 && clinicalSeparates ? (c === 0 ? 2 : -1) : 0) + 0.3 * rng.normal(),
+        ),
+      );
       labels.push(c);
     }
   }
   return { vectors, clinical, labels };
 }
 
-describe('leaveOneOutNll (the gate\'s score of a support set)', () => {
+describe("leaveOneOutNll (the gate's score of a support set)", () => {
   it('matches a hand-computed two-class case on a line', () => {
     // class 0 = {0, 1}, class 1 = {2, 3}: the outer points are 1 from their own mate and 6.25 from the other mean, the inner ones 1 and 2.25.
     const nll = leaveOneOutNll([v(0), v(1), v(2), v(3)], [0, 0, 1, 1], 2);
@@ -71,13 +92,19 @@ describe('decideContext (does the clinical context separate these classes?)', ()
   });
 
   it('stays closed when the clinical context is noise, on most of 50 support sets', () => {
-    const opened = Array.from({ length: 50 }, (_, seed) => supportSet(5, false, 100 + seed)).filter((s) => decideContext(s.vectors, s.clinical, s.labels, 3, 0.05).used).length;
+    const opened = Array.from({ length: 50 }, (_, seed) => supportSet(5, false, 100 + seed)).filter(
+      (s) => decideContext(s.vectors, s.clinical, s.labels, 3, 0.05).used,
+    ).length;
     expect(opened).toBeLessThan(10);
   });
 
   it('stays closed with one example per class, which cannot show it', () => {
     const s = supportSet(1, true, 2);
-    expect(decideContext(s.vectors, s.clinical, s.labels, 3, 0.05)).toEqual({ used: false, nllWithout: null, nllWith: null });
+    expect(decideContext(s.vectors, s.clinical, s.labels, 3, 0.05)).toEqual({
+      used: false,
+      nllWithout: null,
+      nllWith: null,
+    });
   });
 });
 
@@ -87,23 +114,41 @@ describe('fitContextGate (the clinical weight β from the share κ)', () => {
   it('gives the weighted clinical vectors κ times the total variance of the space', () => {
     const gate = fitContextGate(s.vectors, s.clinical, 0.2, 0.05);
     if (!gate) throw new Error('expected a gate');
-    expect(twoPassTotalVariance(weightedContext(s.clinical, gate))).toBeCloseTo(0.2 * twoPassTotalVariance(s.vectors), 4);
+    expect(twoPassTotalVariance(weightedContext(s.clinical, gate))).toBeCloseTo(
+      0.2 * twoPassTotalVariance(s.vectors),
+      4,
+    );
     expect(gate.margin).toBe(0.05);
   });
 
   it('is off at share 0 and when the clinical vectors do not vary', () => {
     expect(fitContextGate(s.vectors, s.clinical, 0, 0.05)).toBeNull();
-    expect(fitContextGate(s.vectors, s.clinical.map(() => v(1, 0, 0, 1)), 0.2, 0.05)).toBeNull();
+    expect(
+      fitContextGate(
+        s.vectors,
+        s.clinical.map(() => v(1, 0, 0, 1)),
+        0.2,
+        0.05,
+      ),
+    ).toBeNull();
   });
 });
 
-describe('contextGateOf (a model directory\'s gate)', () => {
+describe("contextGateOf (a model directory's gate)", () => {
   it('reads a gate, null when absent, and names the field of a bad one', () => {
-    expect(contextGateOf({ contextGate: { share: 0.2, weight: 0.4, margin: 0.05 } })).toEqual({ share: 0.2, weight: 0.4, margin: 0.05 });
+    expect(contextGateOf({ contextGate: { share: 0.2, weight: 0.4, margin: 0.05 } })).toEqual({
+      share: 0.2,
+      weight: 0.4,
+      margin: 0.05,
+    });
     expect(contextGateOf({})).toBeNull();
     expect(contextGateOf({ contextGate: null })).toBeNull();
-    expect(() => contextGateOf({ contextGate: { share: 0.2, weight: -1, margin: 0.05 } }, 'm/config.json')).toThrow(FewbeatError);
-    expect(() => contextGateOf({ contextGate: { share: 0.2, weight: -1, margin: 0.05 } }, 'm/config.json')).toThrow(/contextGate\.weight/);
+    expect(() => contextGateOf({ contextGate: { share: 0.2, weight: -1, margin: 0.05 } }, 'm/config.json')).toThrow(
+      FewbeatError,
+    );
+    expect(() => contextGateOf({ contextGate: { share: 0.2, weight: -1, margin: 0.05 } }, 'm/config.json')).toThrow(
+      /contextGate\.weight/,
+    );
   });
 });
 
@@ -112,7 +157,14 @@ describe('episodes with a context gate', () => {
   // Support: the first 4 children of each class; queries: the last 2.
   const support = [0, 1, 2, 3, 6, 7, 8, 9, 12, 13, 14, 15];
   const query = [4, 5, 10, 11, 16, 17];
-  const episode: Episode = { index: 0, classes: ['jet', 'aflutter', 'svt'], support, supportLabels: support.map((i) => s.labels[i] as number), query, queryLabels: query.map((i) => s.labels[i] as number) };
+  const episode: Episode = {
+    index: 0,
+    classes: ['jet', 'aflutter', 'svt'],
+    support,
+    supportLabels: support.map((i) => s.labels[i] as number),
+    query,
+    queryLabels: query.map((i) => s.labels[i] as number),
+  };
   const gate = { share: 0.2, weight: 1, margin: 0.05 };
   const plain = { vectors: s.vectors, views: s.vectors.map(() => []) };
 
@@ -120,16 +172,28 @@ describe('episodes with a context gate', () => {
     const a = withContext(plain, () => s.clinical, gate);
     expect(episodeContextDecision(episode, a)?.used).toBe(true);
     const joined = s.vectors.map((x, i) => appendContext(x, s.clinical[i] as Float32Array));
-    const classify = fitFewShotClassifier('support-softmax', support.map((i) => joined[i] as Float32Array), episode.supportLabels, 3);
-    expect(augmentedEpisodeProbabilities(episode, a, 'support-softmax', false)).toEqual(query.map((i) => classify(joined[i] as Float32Array)));
+    const classify = fitFewShotClassifier(
+      'support-softmax',
+      support.map((i) => joined[i] as Float32Array),
+      episode.supportLabels,
+      3,
+    );
+    expect(augmentedEpisodeProbabilities(episode, a, 'support-softmax', false)).toEqual(
+      query.map((i) => classify(joined[i] as Float32Array)),
+    );
   });
 
   it('classify on the ECG space alone when the gate stays closed or there is none', () => {
     const noise = supportSet(6, false, 5);
-    const a = withContext({ vectors: noise.vectors, views: noise.vectors.map(() => []) }, () => noise.clinical, { ...gate, margin: 100 });
+    const a = withContext({ vectors: noise.vectors, views: noise.vectors.map(() => []) }, () => noise.clinical, {
+      ...gate,
+      margin: 100,
+    });
     expect(episodeContextDecision(episode, a)?.used).toBe(false);
     const none = { vectors: noise.vectors, views: noise.vectors.map(() => []) };
     expect(episodeContextDecision(episode, none)).toBeNull();
-    expect(augmentedEpisodeProbabilities(episode, a, 'support-softmax', false)).toEqual(augmentedEpisodeProbabilities(episode, none, 'support-softmax', false));
+    expect(augmentedEpisodeProbabilities(episode, a, 'support-softmax', false)).toEqual(
+      augmentedEpisodeProbabilities(episode, none, 'support-softmax', false),
+    );
   });
 });

@@ -48,7 +48,11 @@ export interface ContextDecision {
   nllWith: number | null;
 }
 
-const contextGateSchema = z.object({ share: z.number().min(0).finite(), weight: z.number().min(0).finite(), margin: z.number().min(0).finite() });
+const contextGateSchema = z.object({
+  share: z.number().min(0).finite(),
+  weight: z.number().min(0).finite(),
+  margin: z.number().min(0).finite(),
+});
 
 /** The `contextGate` of a model directory's config.json (loose `extra`): null when absent (directories written before it existed). */
 export function contextGateOf(extra: object, file?: string): ContextGate | null {
@@ -57,7 +61,10 @@ export function contextGateOf(extra: object, file?: string): ContextGate | null 
   const parsed = contextGateSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new FewbeatError(`contextGate.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, file === undefined ? {} : { file });
+    throw new FewbeatError(
+      `contextGate.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      file === undefined ? {} : { file },
+    );
   }
   return parsed.data;
 }
@@ -67,7 +74,12 @@ export function contextGateOf(extra: object, file?: string): ContextGate | null 
  * prototype space) and `clinical` (their encoded clinical vectors): β = √(κ·Σvar(x)/Σvar(c)).
  * Null when κ = 0 or the clinical vectors do not vary.
  */
-export function fitContextGate(vectors: readonly Float32Array[], clinical: readonly Float32Array[], share: number, margin: number): ContextGate | null {
+export function fitContextGate(
+  vectors: readonly Float32Array[],
+  clinical: readonly Float32Array[],
+  share: number,
+  margin: number,
+): ContextGate | null {
   if (share === 0 || vectors.length === 0) return null;
   const clinicalVariance = totalVariance(clinical);
   if (!(clinicalVariance > 1e-12)) return null;
@@ -86,7 +98,11 @@ export function appendContext(x: Float32Array, c: Float32Array): Float32Array {
  * L(S), the leave-one-out nearest-prototype NLL of a support set (see {@link ContextGate}),
  * accumulated in float64; null when no class has two examples.
  */
-export function leaveOneOutNll(vectors: readonly Float32Array[], labels: readonly number[], nClasses: number): number | null {
+export function leaveOneOutNll(
+  vectors: readonly Float32Array[],
+  labels: readonly number[],
+  nClasses: number,
+): number | null {
   const dim = vectors[0]?.length ?? 0;
   const sums = Array.from({ length: nClasses }, () => new Float64Array(dim));
   const counts = new Array<number>(nClasses).fill(0);
@@ -108,7 +124,8 @@ export function leaveOneOutNll(vectors: readonly Float32Array[], labels: readonl
       if (k === 0) continue;
       const s = sums[c] as Float64Array;
       let dist = 0;
-      for (let d = 0; d < dim; d++) dist += ((v[d] as number) - ((s[d] as number) - (own ? (v[d] as number) : 0)) / k) ** 2;
+      for (let d = 0; d < dim; d++)
+        dist += ((v[d] as number) - ((s[d] as number) - (own ? (v[d] as number) : 0)) / k) ** 2;
       logits[c] = -dist;
     }
     const present = logits.filter((x) => x !== undefined);
@@ -121,10 +138,20 @@ export function leaveOneOutNll(vectors: readonly Float32Array[], labels: readonl
 }
 
 /** The gate's decision for a support set: `vectors` in the prototype space, `context` their β·c. */
-export function decideContext(vectors: readonly Float32Array[], context: readonly Float32Array[], labels: readonly number[], nClasses: number, margin: number): ContextDecision {
+export function decideContext(
+  vectors: readonly Float32Array[],
+  context: readonly Float32Array[],
+  labels: readonly number[],
+  nClasses: number,
+  margin: number,
+): ContextDecision {
   const nllWithout = leaveOneOutNll(vectors, labels, nClasses);
   if (nllWithout === null) return { used: false, nllWithout: null, nllWith: null };
-  const nllWith = leaveOneOutNll(vectors.map((v, i) => appendContext(v, context[i] as Float32Array)), labels, nClasses) as number;
+  const nllWith = leaveOneOutNll(
+    vectors.map((v, i) => appendContext(v, context[i] as Float32Array)),
+    labels,
+    nClasses,
+  ) as number;
   return { used: nllWith < nllWithout - margin, nllWithout, nllWith };
 }
 
@@ -134,6 +161,10 @@ export function weightedContext(clinical: readonly Float32Array[], gate: Context
 }
 
 /** `a` with the gate's weighted clinical vectors of its items attached (unchanged without a gate). */
-export function withContext(a: AugmentedVectors, clinical: () => readonly Float32Array[], gate: ContextGate | null): AugmentedVectors {
+export function withContext(
+  a: AugmentedVectors,
+  clinical: () => readonly Float32Array[],
+  gate: ContextGate | null,
+): AugmentedVectors {
   return gate ? { ...a, context: { vectors: weightedContext(clinical(), gate), margin: gate.margin } } : a;
 }

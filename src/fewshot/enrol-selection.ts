@@ -8,7 +8,12 @@ import { Rng } from '../util/rng.js';
  * that a prototype is not one child's average). Fails with the numbers when a class has fewer
  * than K children.
  */
-export function selectEnrolmentRows(rows: readonly CohortRow[], classes: readonly string[], shots: number | undefined, seed: number): Array<{ row: CohortRow; label: string }> {
+export function selectEnrolmentRows(
+  rows: readonly CohortRow[],
+  classes: readonly string[],
+  shots: number | undefined,
+  seed: number,
+): Array<{ row: CohortRow; label: string }> {
   const rng = new Rng(seed);
   const out: Array<{ row: CohortRow; label: string }> = [];
   for (const label of classes) {
@@ -20,8 +25,12 @@ export function selectEnrolmentRows(rows: readonly CohortRow[], classes: readonl
     }
     const byPatient = new Map<string, CohortRow[]>();
     for (const r of ofClass) byPatient.set(r.patientId, [...(byPatient.get(r.patientId) ?? []), r]);
-    if (byPatient.size < shots) throw new FewbeatError(`class ${label} has ${byPatient.size} patients but ${shots}-shot enrolment needs ${shots}`);
-    for (const patient of rng.shuffle([...byPatient.keys()].sort()).slice(0, shots)) out.push({ row: rng.pick(byPatient.get(patient) as CohortRow[]), label });
+    if (byPatient.size < shots)
+      throw new FewbeatError(
+        `class ${label} has ${byPatient.size} patients but ${shots}-shot enrolment needs ${shots}`,
+      );
+    for (const patient of rng.shuffle([...byPatient.keys()].sort()).slice(0, shots))
+      out.push({ row: rng.pick(byPatient.get(patient) as CohortRow[]), label });
   }
   return out;
 }

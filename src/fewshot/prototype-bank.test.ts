@@ -3,25 +3,40 @@ import { calibrateThreshold, classifyWithBank, enrolBank, parseBank, type BankEx
 import { leaveOneOutNll } from './context-gate.js';
 import { computePrototypes, prototypeProbabilities } from './prototypes.js';
 
-const ex = (cls: string, record: string, embedding: number[]): BankExample => ({ class: cls, record, patientId: `p-${record}`, embedding });
+const ex = (cls: string, record: string, embedding: number[]): BankExample => ({
+  class: cls,
+  record,
+  patientId: `p-${record}`,
+  embedding,
+});
 
 describe('prototypes', () => {
   it('are the class means of the support embeddings', () => {
-    const protos = computePrototypes([Float32Array.of(0, 0), Float32Array.of(2, 4), Float32Array.of(10, 10)], [0, 0, 1], 2);
+    const protos = computePrototypes(
+      [Float32Array.of(0, 0), Float32Array.of(2, 4), Float32Array.of(10, 10)],
+      [0, 0, 1],
+      2,
+    );
     expect(Array.from(protos[0] as Float32Array)).toEqual([1, 2]);
     expect(Array.from(protos[1] as Float32Array)).toEqual([10, 10]);
   });
 
   it('give softmax(−squared distance) probabilities (hand-computed)', () => {
     // distances 1 and 4: p = e^-1 / (e^-1 + e^-4)
-    const { probabilities, distances } = prototypeProbabilities(Float32Array.of(1, 0), [Float32Array.of(0, 0), Float32Array.of(3, 0)]);
+    const { probabilities, distances } = prototypeProbabilities(Float32Array.of(1, 0), [
+      Float32Array.of(0, 0),
+      Float32Array.of(3, 0),
+    ]);
     expect(distances).toEqual([1, 4]);
     expect(probabilities[0]).toBeCloseTo(Math.exp(-1) / (Math.exp(-1) + Math.exp(-4)), 12);
   });
 });
 
 describe('prototype bank', () => {
-  const bank = enrolBank([ex('svt', 'a', [0, 0]), ex('svt', 'b', [0, 2]), ex('chb', 'c', [10, 0]), ex('chb', 'd', [10, 2])], { threshold: 9, quantile: 0.95, shots: 2 });
+  const bank = enrolBank(
+    [ex('svt', 'a', [0, 0]), ex('svt', 'b', [0, 2]), ex('chb', 'c', [10, 0]), ex('chb', 'd', [10, 2])],
+    { threshold: 9, quantile: 0.95, shots: 2 },
+  );
 
   it('classifies a query to the nearest prototype and lists the nearest support examples', () => {
     const p = classifyWithBank(bank, Float32Array.of(1, 1.5), 2);
@@ -56,7 +71,9 @@ describe('prototype bank', () => {
     // Views pull svt's prototype for the classifier to mean((0,0), (0,2), (6,1), (6,1)) = (3, 1):
     // the query (5, 1) is then nearer svt (d = 4) than chb (d = 25), while the stored prototypes say chb.
     const views = bank.examples.map((e) => (e.class === 'svt' ? { ...e, views: [[6, 1]] } : e));
-    const augmented = enrolBank(views, bank.abstention, { supportAugmentation: { views: 1, testTime: false, seed: 3 } });
+    const augmented = enrolBank(views, bank.abstention, {
+      supportAugmentation: { views: 1, testTime: false, seed: 3 },
+    });
     expect(augmented.prototypes).toEqual(bank.prototypes);
     const q = Float32Array.of(5, 1);
     expect(classifyWithBank(bank, q).nearestClass).toBe('chb');
@@ -68,9 +85,16 @@ describe('prototype bank', () => {
     // With test-time averaging, the query's own views join: p = mean over (5, 1) and (9, 1).
     const tta = enrolBank(views, bank.abstention, { supportAugmentation: { views: 1, testTime: true, seed: 3 } });
     const p9 = classifyWithBank(augmented, Float32Array.of(9, 1)).probabilities.svt as number;
-    expect(classifyWithBank(tta, q, 3, [Float32Array.of(9, 1)]).probabilities.svt).toBeCloseTo(((p.probabilities.svt as number) + p9) / 2, 12);
-    expect(() => parseBank({ ...augmented, examples: [{ ...views[0], views: [[1]] }] }, 'b.json')).toThrow('b.json: examples[0] must name an enrolled class and hold 2 finite numbers (and each of its views)');
-    expect(() => parseBank({ ...augmented, supportAugmentation: { views: 'x' } }, 'b.json')).toThrow('b.json: supportAugmentation.views');
+    expect(classifyWithBank(tta, q, 3, [Float32Array.of(9, 1)]).probabilities.svt).toBeCloseTo(
+      ((p.probabilities.svt as number) + p9) / 2,
+      12,
+    );
+    expect(() => parseBank({ ...augmented, examples: [{ ...views[0], views: [[1]] }] }, 'b.json')).toThrow(
+      'b.json: examples[0] must name an enrolled class and hold 2 finite numbers (and each of its views)',
+    );
+    expect(() => parseBank({ ...augmented, supportAugmentation: { views: 'x' } }, 'b.json')).toThrow(
+      'b.json: supportAugmentation.views',
+    );
   });
 
   it('reports probabilities at the calibrated temperature, with the same prediction and distances', () => {
@@ -84,14 +108,18 @@ describe('prototype bank', () => {
     expect(p.distances).toEqual(classifyWithBank(bank, q).distances);
     expect(parseBank(JSON.parse(JSON.stringify(warm)), 'b.json')).toEqual(warm);
     expect(bank.probabilityTemperature).toBeUndefined();
-    expect(() => parseBank({ ...warm, probabilityTemperature: -1 }, 'b.json')).toThrow('b.json: probabilityTemperature must be a positive number, not -1');
+    expect(() => parseBank({ ...warm, probabilityTemperature: -1 }, 'b.json')).toThrow(
+      'b.json: probabilityTemperature must be a positive number, not -1',
+    );
   });
 
-  it('lets the child\'s clinical context into the classifier when the enrolled examples show it separates the classes', () => {
+  it("lets the child's clinical context into the classifier when the enrolled examples show it separates the classes", () => {
     // The ECG space cannot tell svt from jet (means (0, 1) both); the context can (jet children all carry 3, svt 0).
     const examples = [
-      { ...ex('svt', 'a', [0, 0]), context: [0] }, { ...ex('svt', 'b', [0, 2]), context: [0] },
-      { ...ex('jet', 'c', [0, 0.2]), context: [3] }, { ...ex('jet', 'd', [0, 1.8]), context: [3] },
+      { ...ex('svt', 'a', [0, 0]), context: [0] },
+      { ...ex('svt', 'b', [0, 2]), context: [0] },
+      { ...ex('jet', 'c', [0, 0.2]), context: [3] },
+      { ...ex('jet', 'd', [0, 1.8]), context: [3] },
     ];
     const gate = { share: 0.2, weight: 1, margin: 0.05 };
     const gated = enrolBank(examples, null, { contextGate: gate });
@@ -99,8 +127,16 @@ describe('prototype bank', () => {
     expect(gated.contextGate).toEqual({
       ...gate,
       used: true,
-      nllWithout: leaveOneOutNll(examples.map((e) => Float32Array.from(e.embedding)), labels, 2),
-      nllWith: leaveOneOutNll(examples.map((e) => Float32Array.of(...e.embedding, ...e.context)), labels, 2),
+      nllWithout: leaveOneOutNll(
+        examples.map((e) => Float32Array.from(e.embedding)),
+        labels,
+        2,
+      ),
+      nllWith: leaveOneOutNll(
+        examples.map((e) => Float32Array.of(...e.embedding, ...e.context)),
+        labels,
+        2,
+      ),
     });
     // With the query's context [3]: prototypes (0, 1, 3) for jet and (0, 1, 0) for svt, the query (0, 1, 3) at distances 0 and 9.
     const withContext = classifyWithBank(gated, Float32Array.of(0, 1), 2, [], Float32Array.of(3));
@@ -114,21 +150,40 @@ describe('prototype bank', () => {
     expect(withContext.distances).toEqual(alone.distances);
     expect(withContext.nearestExamples).toEqual(alone.nearestExamples);
     expect(parseBank(JSON.parse(JSON.stringify(gated)), 'b.json')).toEqual(gated);
-    expect(() => parseBank({ ...gated, examples: [{ ...examples[0], context: undefined }, ...examples.slice(1)] }, 'b.json')).toThrow('b.json: examples[0].context must hold 1 finite numbers');
-    expect(() => classifyWithBank(gated, Float32Array.of(0, 1), 2, [], Float32Array.of(3, 1))).toThrow('clinical context has 2 values');
-    expect(() => enrolBank([ex('svt', 'a', [0, 0]), ...examples.slice(1)], null, { contextGate: gate })).toThrow('support example a: no clinical context vector');
+    expect(() =>
+      parseBank({ ...gated, examples: [{ ...examples[0], context: undefined }, ...examples.slice(1)] }, 'b.json'),
+    ).toThrow('b.json: examples[0].context must hold 1 finite numbers');
+    expect(() => classifyWithBank(gated, Float32Array.of(0, 1), 2, [], Float32Array.of(3, 1))).toThrow(
+      'clinical context has 2 values',
+    );
+    expect(() => enrolBank([ex('svt', 'a', [0, 0]), ...examples.slice(1)], null, { contextGate: gate })).toThrow(
+      'support example a: no clinical context vector',
+    );
     // A context that does not separate the classes leaves the gate closed: the classifier ignores it.
-    const noise = enrolBank(examples.map((e, i) => ({ ...e, context: [i % 2] })), null, { contextGate: gate });
+    const noise = enrolBank(
+      examples.map((e, i) => ({ ...e, context: [i % 2] })),
+      null,
+      { contextGate: gate },
+    );
     expect(noise.contextGate?.used).toBe(false);
-    expect(classifyWithBank(noise, Float32Array.of(0, 1), 2, [], Float32Array.of(3)).probabilities.jet).toBeCloseTo(0.5, 12);
+    expect(classifyWithBank(noise, Float32Array.of(0, 1), 2, [], Float32Array.of(3)).probabilities.jet).toBeCloseTo(
+      0.5,
+      12,
+    );
   });
 
   it('refuses an embedding of another size and a file that is not a bank', () => {
-    expect(() => classifyWithBank(bank, Float32Array.of(1, 2, 3))).toThrow('2-dimensional prototypes but the model gives 3');
+    expect(() => classifyWithBank(bank, Float32Array.of(1, 2, 3))).toThrow(
+      '2-dimensional prototypes but the model gives 3',
+    );
     expect(() => parseBank({ format: 'x' }, 'b.json')).toThrow('b.json: not a fewbeat prototype bank');
     expect(parseBank(JSON.parse(JSON.stringify(bank)), 'b.json')).toEqual(bank);
-    expect(() => parseBank({ ...bank, classifier: 'svm' }, 'b.json')).toThrow('b.json: classifier must be "prototype" or "support-softmax"');
-    expect(() => parseBank({ ...bank, examples: [ex('afib', 'e', [0, 0])] }, 'b.json')).toThrow('b.json: examples[0] must name an enrolled class');
+    expect(() => parseBank({ ...bank, classifier: 'svm' }, 'b.json')).toThrow(
+      'b.json: classifier must be "prototype" or "support-softmax"',
+    );
+    expect(() => parseBank({ ...bank, examples: [ex('afib', 'e', [0, 0])] }, 'b.json')).toThrow(
+      'b.json: examples[0] must name an enrolled class',
+    );
   });
 });
 

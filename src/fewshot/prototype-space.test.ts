@@ -25,7 +25,13 @@ describe('inSpace', () => {
 describe('measurementSpace', () => {
   // Two recordings: z_hr 1 and 3, everything else unmeasured (flag 1 in both, so no distance).
   const unmeasured = [null, null, null, null, null, null];
-  const withMeasurements = { ...e, measurements: [[1, ...unmeasured], [3, ...unmeasured]] };
+  const withMeasurements = {
+    ...e,
+    measurements: [
+      [1, ...unmeasured],
+      [3, ...unmeasured],
+    ],
+  };
 
   it('standardises each measurement over the recordings and weights it against h by α', () => {
     const space = measurementSpace(withMeasurements, 0.5);
@@ -39,20 +45,28 @@ describe('measurementSpace', () => {
     expect(squaredDistance(a, b)).toBeCloseTo(25 + 3.125 * 4, 4);
   });
 
-  it('centres h on the fitting recordings\' mean and L2-normalises it, keeping the spread of h (SimpleShot CL2N)', () => {
+  it("centres h on the fitting recordings' mean and L2-normalises it, keeping the spread of h (SimpleShot CL2N)", () => {
     // h = (0, 0), (4, 0), (2, 6): mean (2, 2); h − h̄ = (−2, −2), (2, −2), (0, 4), unit vectors
     // (−1, −1)/√2, (1, −1)/√2, (0, 1). Σ var(h) = 8/3 + 8 = 32/3; Σ var(u) = 1 − ‖mean u‖², as every ‖u‖ = 1.
     const three = {
       fused: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
       ecg: [Float32Array.of(0, 0), Float32Array.of(4, 0), Float32Array.of(2, 6)],
       clinical: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
-      measurements: [[1, ...unmeasured], [3, ...unmeasured], [2, ...unmeasured]],
+      measurements: [
+        [1, ...unmeasured],
+        [3, ...unmeasured],
+        [2, ...unmeasured],
+      ],
     };
     const space = measurementSpace(three, 0.5);
     if (space?.kind !== 'ecg+measurements') throw new Error('expected a measurement space');
     expect(space.centre).toEqual([2, 2]);
     const r = Math.SQRT1_2;
-    const units = [[-r, -r], [r, -r], [0, 1]];
+    const units = [
+      [-r, -r],
+      [r, -r],
+      [0, 1],
+    ];
     const meanU = [0, (1 - 2 * r) / 3];
     const varU = 1 - (meanU[1] as number) ** 2;
     expect(space.scale).toBeCloseTo(Math.sqrt(32 / 3 / varU), 6);
@@ -62,7 +76,10 @@ describe('measurementSpace', () => {
       expect(v[1]).toBeCloseTo((space.scale as number) * (units[i]?.[1] as number), 5);
     });
     // A new recording's ĥ depends only on its own h: the space is inductive.
-    const alone = inSpace({ ...three, ecg: [Float32Array.of(4, 0)], measurements: [[3, ...unmeasured]] }, space)[0] as Float32Array;
+    const alone = inSpace(
+      { ...three, ecg: [Float32Array.of(4, 0)], measurements: [[3, ...unmeasured]] },
+      space,
+    )[0] as Float32Array;
     expect(Array.from(alone)).toEqual(Array.from(vectors[1] as Float32Array));
   });
 
@@ -100,7 +117,9 @@ describe('measurementSpace', () => {
     // [ĥ (2); 11 standardised values with 11 missingness flags]; recording 3 has no atrial values (flags 1).
     const v = inSpace(all, space)[2] as Float32Array;
     expect(v).toHaveLength(2 + 22);
-    expect(Array.from(v.slice(2 + 14))).toEqual(Array.from(Float32Array.of(0, space.weight, 0, space.weight, 0, space.weight, 0, space.weight)));
+    expect(Array.from(v.slice(2 + 14))).toEqual(
+      Array.from(Float32Array.of(0, space.weight, 0, space.weight, 0, space.weight, 0, space.weight)),
+    );
     expect(describeSpace(space)).toMatch(/age\/sex-normalised ECG measurements, atrial activity and AV dissociation/);
   });
 

@@ -1,4 +1,9 @@
-import { MEASUREMENT_FEATURES, type MeasurementFeature, type MeasurementValues, ORIGINAL_MEASUREMENT_FEATURES } from '../data/measurements.js';
+import {
+  MEASUREMENT_FEATURES,
+  type MeasurementFeature,
+  type MeasurementValues,
+  ORIGINAL_MEASUREMENT_FEATURES,
+} from '../data/measurements.js';
 import type { Embeddings } from './embed.js';
 import { totalVariance } from '../util/total-variance.js';
 
@@ -28,7 +33,16 @@ import { totalVariance } from '../util/total-variance.js';
 export type PrototypeSpace =
   | { kind: 'fused' }
   | { kind: 'ecg+clinical'; alpha: number }
-  | { kind: 'ecg+measurements'; alpha: number; weight: number; mean: number[]; sd: number[]; centre?: number[]; scale?: number; features?: MeasurementFeature[] };
+  | {
+      kind: 'ecg+measurements';
+      alpha: number;
+      weight: number;
+      mean: number[];
+      sd: number[];
+      centre?: number[];
+      scale?: number;
+      features?: MeasurementFeature[];
+    };
 
 /** The candidate spaces the validation choice compares (measurement spaces are fitted per model). */
 export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
@@ -39,9 +53,10 @@ export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
 /** Measurement weights α the validation choice compares. */
 export const MEASUREMENT_ALPHAS = [0.1, 0.2, 0.4, 0.7, 1] as const;
 
-
 /** The measurements a space holds: its `features`, else (spaces saved before names) the original seven. */
-export function spaceFeatures(space: Extract<PrototypeSpace, { kind: 'ecg+measurements' }>): readonly MeasurementFeature[] {
+export function spaceFeatures(
+  space: Extract<PrototypeSpace, { kind: 'ecg+measurements' }>,
+): readonly MeasurementFeature[] {
   return space.features ?? ORIGINAL_MEASUREMENT_FEATURES;
 }
 
@@ -51,7 +66,12 @@ function valueOf(m: MeasurementValues | null, feature: MeasurementFeature): numb
 }
 
 /** [2F] standardised measurements with missingness flags: (m_f − mean_f)/sd_f, or 0 and flag 1, for f in `features`. */
-function standardisedMeasurements(m: MeasurementValues | null, features: readonly MeasurementFeature[], mean: readonly number[], sd: readonly number[]): Float32Array {
+function standardisedMeasurements(
+  m: MeasurementValues | null,
+  features: readonly MeasurementFeature[],
+  mean: readonly number[],
+  sd: readonly number[],
+): Float32Array {
   const v = new Float32Array(2 * features.length);
   features.forEach((feature, f) => {
     const x = valueOf(m, feature);
@@ -65,7 +85,11 @@ function standardisedMeasurements(m: MeasurementValues | null, features: readonl
  * The `ecg+measurements` space at weight α over the measurements `features`, its standardisation
  * fitted on `e` (no labels used). Null when no recording of `e` has measurements.
  */
-export function measurementSpace(e: Embeddings, alpha: number, features: readonly MeasurementFeature[] = MEASUREMENT_FEATURES): PrototypeSpace | null {
+export function measurementSpace(
+  e: Embeddings,
+  alpha: number,
+  features: readonly MeasurementFeature[] = MEASUREMENT_FEATURES,
+): PrototypeSpace | null {
   const measurements = e.measurements ?? [];
   const measured = measurements.filter((m): m is NonNullable<typeof m> => m !== null);
   if (measured.length === 0 || e.ecg.length === 0) return null;
@@ -81,9 +105,20 @@ export function measurementSpace(e: Embeddings, alpha: number, features: readonl
   const m = measurements.map((x) => standardisedMeasurements(x, features, mean, sd));
   const dim = e.ecg[0]?.length ?? 0;
   const centre = Array.from({ length: dim }, (_, d) => e.ecg.reduce((s, h) => s + (h[d] as number), 0) / e.ecg.length);
-  const scale = Math.sqrt(totalVariance(e.ecg) / Math.max(1e-12, totalVariance(e.ecg.map((h) => centredUnit(h, centre, 1)))));
+  const scale = Math.sqrt(
+    totalVariance(e.ecg) / Math.max(1e-12, totalVariance(e.ecg.map((h) => centredUnit(h, centre, 1)))),
+  );
   const ratio = totalVariance(e.ecg.map((h) => centredUnit(h, centre, scale))) / Math.max(1e-12, totalVariance(m));
-  return { kind: 'ecg+measurements', alpha, weight: Math.sqrt(alpha * ratio), mean, sd, centre, scale, features: [...features] };
+  return {
+    kind: 'ecg+measurements',
+    alpha,
+    weight: Math.sqrt(alpha * ratio),
+    mean,
+    sd,
+    centre,
+    scale,
+    features: [...features],
+  };
 }
 
 /** s·(h − h̄)/‖h − h̄‖ (zero when h = h̄). */
@@ -102,7 +137,10 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
       const m = standardisedMeasurements(e.measurements?.[i] ?? null, spaceFeatures(space), space.mean, space.sd);
       const v = new Float32Array(h.length + m.length);
       v.set(centre ? centredUnit(h, centre, scale) : h);
-      v.set(m.map((x) => space.weight * x), h.length);
+      v.set(
+        m.map((x) => space.weight * x),
+        h.length,
+      );
       return v;
     });
   }
@@ -111,7 +149,11 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
     const g = e.clinical[i] as Float32Array;
     const v = new Float32Array(h.length + (w > 0 ? g.length : 0));
     v.set(h);
-    if (w > 0) v.set(g.map((x) => w * x), h.length);
+    if (w > 0)
+      v.set(
+        g.map((x) => w * x),
+        h.length,
+      );
     return v;
   });
 }

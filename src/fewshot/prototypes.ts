@@ -5,7 +5,11 @@
  */
 
 /** μ_c = mean of the support embeddings of class c, for c = 0..nClasses−1 (each class needs ≥ 1). */
-export function computePrototypes(embeddings: readonly Float32Array[], labels: readonly number[], nClasses: number): Float32Array[] {
+export function computePrototypes(
+  embeddings: readonly Float32Array[],
+  labels: readonly number[],
+  nClasses: number,
+): Float32Array[] {
   const dim = embeddings[0]?.length ?? 0;
   const sums = Array.from({ length: nClasses }, () => new Float64Array(dim));
   const counts = new Array<number>(nClasses).fill(0);
@@ -32,7 +36,10 @@ export function squaredDistance(a: Float32Array, b: Float32Array): number {
 }
 
 /** p(c | q) = softmax_c(−d(q, μ_c)), computed stably; also returns the distances. */
-export function prototypeProbabilities(query: Float32Array, prototypes: readonly Float32Array[]): { probabilities: number[]; distances: number[] } {
+export function prototypeProbabilities(
+  query: Float32Array,
+  prototypes: readonly Float32Array[],
+): { probabilities: number[]; distances: number[] } {
   const distances = prototypes.map((p) => squaredDistance(query, p));
   const min = Math.min(...distances);
   const w = distances.map((d) => Math.exp(-(d - min)));

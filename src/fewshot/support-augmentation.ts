@@ -34,7 +34,10 @@ export const NO_SUPPORT_AUGMENTATION: SupportAugmentation = { views: 0, testTime
 /** Candidate view counts and test-time choices the validation choice compares (first = none). */
 export const SUPPORT_AUGMENTATION_CANDIDATES: ReadonlyArray<Pick<SupportAugmentation, 'views' | 'testTime'>> = [
   { views: 0, testTime: false },
-  ...[2, 4, 8].flatMap((views) => [{ views, testTime: false }, { views, testTime: true }]),
+  ...[2, 4, 8].flatMap((views) => [
+    { views, testTime: false },
+    { views, testTime: true },
+  ]),
 ];
 
 /**
@@ -69,7 +72,9 @@ export function viewSeed(modelSeed: number): number {
 
 /** One line for CLI output and reports. */
 export function describeAugmentation(a: SupportAugmentation): string {
-  return a.views === 0 ? 'none' : `${a.views} augmented views per support recording${a.testTime ? ', queries averaged over as many views' : ''} (seed ${a.seed})`;
+  return a.views === 0
+    ? 'none'
+    : `${a.views} augmented views per support recording${a.testTime ? ', queries averaged over as many views' : ''} (seed ${a.seed})`;
 }
 
 /** The `supportAugmentation` of a model directory's config.json (loose `extra`): none when absent. */
@@ -79,7 +84,10 @@ export function supportAugmentationOf(extra: object, file?: string): SupportAugm
   const parsed = supportAugmentationSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new FewbeatError(`supportAugmentation.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, file === undefined ? {} : { file });
+    throw new FewbeatError(
+      `supportAugmentation.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      file === undefined ? {} : { file },
+    );
   }
   return parsed.data;
 }
@@ -92,7 +100,10 @@ export function supportAugmentationOf(extra: object, file?: string): SupportAugm
  */
 export function augmentedViews<T extends BatchSource>(item: T, index: number, views: number, seed: number): T[] {
   const rng = new Rng(seed).fork(index);
-  return Array.from({ length: views }, () => ({ ...item, ...augmentEcg(item.signal, item.mask, rng, SUPPORT_VIEW_AUGMENT) }));
+  return Array.from({ length: views }, () => ({
+    ...item,
+    ...augmentEcg(item.signal, item.mask, rng, SUPPORT_VIEW_AUGMENT),
+  }));
 }
 
 /**
@@ -127,7 +138,9 @@ export function embedWithViews(
   if (M === 0) return { vectors, views };
   const chunk = Math.max(1, Math.floor((4 * batchSize) / M));
   for (let start = 0; start < items.length; start += chunk) {
-    const copies = items.slice(start, start + chunk).flatMap((item, k) => augmentedViews(item, start + k, M, augmentation.seed));
+    const copies = items
+      .slice(start, start + chunk)
+      .flatMap((item, k) => augmentedViews(item, start + k, M, augmentation.seed));
     const v = toVectors(embedAll(model, copies, encoder, { clinicalInput, batchSize }));
     for (let k = 0; k * M < v.length; k++) views[start + k] = v.slice(k * M, (k + 1) * M);
   }
@@ -143,7 +156,11 @@ export function withViews(a: AugmentedVectors, views: number): AugmentedVectors 
  * An episode's support vectors and labels: each support item, then its augmented views, same
  * label; `vectorOf(v, i)` maps a vector of item i (e.g. appends its clinical context).
  */
-export function augmentedSupport(episode: Episode, a: AugmentedVectors, vectorOf: (v: Float32Array, item: number) => Float32Array = (v) => v): { vectors: Float32Array[]; labels: number[] } {
+export function augmentedSupport(
+  episode: Episode,
+  a: AugmentedVectors,
+  vectorOf: (v: Float32Array, item: number) => Float32Array = (v) => v,
+): { vectors: Float32Array[]; labels: number[] } {
   const vectors: Float32Array[] = [];
   const labels: number[] = [];
   episode.support.forEach((i, k) => {
@@ -159,7 +176,12 @@ export function augmentedSupport(episode: Episode, a: AugmentedVectors, vectorOf
  * A classifier over N classes fitted on support vectors: the nearest prototype, softmax(−‖x − μ_c‖²)
  * (Snell et al. 2017), or the support softmax ({@link fitSupportClassifier}).
  */
-export function fitFewShotClassifier(classifier: FewShotClassifier, vectors: readonly Float32Array[], labels: readonly number[], nClasses: number): (x: Float32Array) => number[] {
+export function fitFewShotClassifier(
+  classifier: FewShotClassifier,
+  vectors: readonly Float32Array[],
+  labels: readonly number[],
+  nClasses: number,
+): (x: Float32Array) => number[] {
   if (classifier === 'support-softmax') return fitSupportClassifier(vectors, labels, nClasses);
   const prototypes = computePrototypes(vectors, labels, nClasses);
   return (x) => prototypeProbabilities(x, prototypes).probabilities;
@@ -170,7 +192,12 @@ export function fitFewShotClassifier(classifier: FewShotClassifier, vectors: rea
  * output on the query alone, or with test-time augmentation the mean over the query and its views,
  * p(c | q) = (1/(1+M)) Σ_v p(c | v).
  */
-export function queryProbabilities(classify: (x: Float32Array) => number[], query: Float32Array, queryViews: readonly Float32Array[], testTime: boolean): number[] {
+export function queryProbabilities(
+  classify: (x: Float32Array) => number[],
+  query: Float32Array,
+  queryViews: readonly Float32Array[],
+  testTime: boolean,
+): number[] {
   const all = testTime ? [query, ...queryViews] : [query];
   const sum: number[] = [];
   for (const v of all) classify(v).forEach((p, c) => (sum[c] = (sum[c] ?? 0) + p));
@@ -181,17 +208,36 @@ export function queryProbabilities(classify: (x: Float32Array) => number[], quer
 export function episodeContextDecision(episode: Episode, a: AugmentedVectors): ContextDecision | null {
   if (!a.context) return null;
   const context = a.context.vectors;
-  return decideContext(episode.support.map((i) => a.vectors[i] as Float32Array), episode.support.map((i) => context[i] as Float32Array), episode.supportLabels, episode.classes.length, a.context.margin);
+  return decideContext(
+    episode.support.map((i) => a.vectors[i] as Float32Array),
+    episode.support.map((i) => context[i] as Float32Array),
+    episode.supportLabels,
+    episode.classes.length,
+    a.context.margin,
+  );
 }
 
 /**
  * Query probabilities of one episode with an augmented support set ([nq][N]); when the context
  * gate opens for the support set, every support and query vector carries its child's context.
  */
-export function augmentedEpisodeProbabilities(episode: Episode, a: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean): number[][] {
+export function augmentedEpisodeProbabilities(
+  episode: Episode,
+  a: AugmentedVectors,
+  classifier: FewShotClassifier,
+  testTime: boolean,
+): number[][] {
   const context = episodeContextDecision(episode, a)?.used ? a.context?.vectors : undefined;
-  const vectorOf = (v: Float32Array, i: number): Float32Array => (context ? appendContext(v, context[i] as Float32Array) : v);
+  const vectorOf = (v: Float32Array, i: number): Float32Array =>
+    context ? appendContext(v, context[i] as Float32Array) : v;
   const support = augmentedSupport(episode, a, vectorOf);
   const classify = fitFewShotClassifier(classifier, support.vectors, support.labels, episode.classes.length);
-  return episode.query.map((i) => queryProbabilities(classify, vectorOf(a.vectors[i] as Float32Array, i), (a.views[i] ?? []).map((v) => vectorOf(v, i)), testTime));
+  return episode.query.map((i) =>
+    queryProbabilities(
+      classify,
+      vectorOf(a.vectors[i] as Float32Array, i),
+      (a.views[i] ?? []).map((v) => vectorOf(v, i)),
+      testTime,
+    ),
+  );
 }

@@ -23,7 +23,11 @@ export interface SupportClassifierOptions {
   weightDecay: number;
 }
 
-export const DEFAULT_SUPPORT_CLASSIFIER: SupportClassifierOptions = { steps: 100, learningRate: 0.5, weightDecay: 1e-3 };
+export const DEFAULT_SUPPORT_CLASSIFIER: SupportClassifierOptions = {
+  steps: 100,
+  learningRate: 0.5,
+  weightDecay: 1e-3,
+};
 
 /** A fitted classifier: p(c | x) over the N classes it was fitted on. */
 export type ClassProbabilities = (x: Float32Array) => number[];
@@ -87,7 +91,8 @@ export function fitSupportClassifier(
     for (let c = 0; c < nClasses; c++) {
       const w = W[c] as Float64Array;
       const g = gW[c] as Float64Array;
-      for (let d = 0; d < D; d++) w[d] = (w[d] as number) - o.learningRate * ((g[d] as number) / xs.length + o.weightDecay * (w[d] as number));
+      for (let d = 0; d < D; d++)
+        w[d] = (w[d] as number) - o.learningRate * ((g[d] as number) / xs.length + o.weightDecay * (w[d] as number));
       b[c] = (b[c] as number) - (o.learningRate * (gb[c] as number)) / xs.length;
     }
   }

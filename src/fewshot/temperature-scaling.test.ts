@@ -10,7 +10,11 @@ const softmax = (z: readonly number[]): number[] => {
 };
 
 /** n predictions softmax(z) over 5 classes, z ~ N(0, 2²), with labels drawn from softmax(z / trueTemperature). */
-function predictionsWithTrueTemperature(trueTemperature: number, n: number, seed: number): { probabilities: number[][]; labels: number[] } {
+function predictionsWithTrueTemperature(
+  trueTemperature: number,
+  n: number,
+  seed: number,
+): { probabilities: number[][]; labels: number[] } {
   const rng = new Rng(seed);
   const probabilities: number[][] = [];
   const labels: number[] = [];
@@ -22,7 +26,8 @@ function predictionsWithTrueTemperature(trueTemperature: number, n: number, seed
   return { probabilities, labels };
 }
 
-const nll = (ps: number[][], labels: number[]): number => -ps.reduce((s, p, i) => s + Math.log(p[labels[i] as number] as number), 0) / ps.length;
+const nll = (ps: number[][], labels: number[]): number =>
+  -ps.reduce((s, p, i) => s + Math.log(p[labels[i] as number] as number), 0) / ps.length;
 
 describe('scaleProbabilities', () => {
   it('is the softmax of the logits divided by T (log-probabilities as logits), keeps the argmax and sums to 1', () => {
@@ -55,7 +60,12 @@ describe('fitTemperature', () => {
     const { probabilities, labels } = predictionsWithTrueTemperature(1, 20_000, 4);
     const t = fitTemperature(probabilities, labels);
     expect(Math.abs(t - 1)).toBeLessThan(0.05);
-    expect(nll(probabilities.map((p) => scaleProbabilities(p, t)), labels)).toBeLessThanOrEqual(nll(probabilities, labels) + 1e-12);
+    expect(
+      nll(
+        probabilities.map((p) => scaleProbabilities(p, t)),
+        labels,
+      ),
+    ).toBeLessThanOrEqual(nll(probabilities, labels) + 1e-12);
   });
 
   it('rejects predictions without a label for each', () => {

@@ -40,7 +40,9 @@ function meanNll(logits: readonly number[][], labels: readonly number[], beta: n
  */
 export function fitTemperature(probabilities: readonly (readonly number[])[], labels: readonly number[]): number {
   if (probabilities.length === 0 || probabilities.length !== labels.length) {
-    throw new FewbeatError(`temperature scaling needs one label per prediction, got ${probabilities.length} predictions and ${labels.length} labels`);
+    throw new FewbeatError(
+      `temperature scaling needs one label per prediction, got ${probabilities.length} predictions and ${labels.length} labels`,
+    );
   }
   const logits = probabilities.map((p) => p.map((v) => Math.log(Math.max(v, FLOOR))));
   const ratio = (Math.sqrt(5) - 1) / 2;

@@ -23,9 +23,15 @@ describe('CSV waveforms', () => {
   });
 
   it('rejects a missing sampling rate, irregular steps and non-numeric cells with their place', () => {
-    expect(() => parseCsvWaveform('II\n1\n2\n', 'x.csv')).toThrow(/x\.csv: line 1: no time column .* and no sampling rate given/);
-    expect(() => parseCsvWaveform('time,II\n0,1\n0.01,1\n0.02,1\n0.03,1\n0.07,1\n', 'x.csv')).toThrow(/sample row 5: irregular sampling: step 0.04/);
-    expect(() => parseCsvWaveform('time,II\n0,1\n0.01,abc\n', 'x.csv')).toThrow(/x\.csv: sample row 2, column II: not a number: 'abc'/);
+    expect(() => parseCsvWaveform('II\n1\n2\n', 'x.csv')).toThrow(
+      /x\.csv: line 1: no time column .* and no sampling rate given/,
+    );
+    expect(() => parseCsvWaveform('time,II\n0,1\n0.01,1\n0.02,1\n0.03,1\n0.07,1\n', 'x.csv')).toThrow(
+      /sample row 5: irregular sampling: step 0.04/,
+    );
+    expect(() => parseCsvWaveform('time,II\n0,1\n0.01,abc\n', 'x.csv')).toThrow(
+      /x\.csv: sample row 2, column II: not a number: 'abc'/,
+    );
     expect(() => parseCsvWaveform('time,II\n0,1\n0.01\n', 'x.csv')).toThrow(FewbeatError);
     expect(() => readCsvWaveform('/nonexistent/x.csv')).toThrow(/cannot read file \(ENOENT\)/);
   });

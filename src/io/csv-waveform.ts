@@ -18,7 +18,15 @@ export interface CsvWaveformOptions {
   units?: string | undefined;
 }
 
-const TIME_COLUMNS: Record<string, number> = { time: 1, t: 1, time_s: 1, seconds: 1, 'time (s)': 1, time_ms: 1e-3, 'time (ms)': 1e-3 };
+const TIME_COLUMNS: Record<string, number> = {
+  time: 1,
+  t: 1,
+  time_s: 1,
+  seconds: 1,
+  'time (s)': 1,
+  time_ms: 1e-3,
+  'time (ms)': 1e-3,
+};
 const UNIT_SUFFIX = /^(.*?)\s*[([]\s*([^)\]]+?)\s*[)\]]$/;
 const STEP_TOLERANCE = 0.01;
 
@@ -27,7 +35,9 @@ export function readCsvWaveform(path: string, opts: CsvWaveformOptions = {}): Ec
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new FewbeatError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path });
+    throw new FewbeatError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      file: path,
+    });
   }
   return parseCsvWaveform(text, path, opts);
 }
@@ -49,7 +59,7 @@ export function parseCsvWaveform(text: string, file: string, opts: CsvWaveformOp
   for (const i of leadIndex) {
     const m = UNIT_SUFFIX.exec(header[i]!);
     leads.push(m ? m[1]! : header[i]!);
-    units.push(m ? m[2]! : opts.units ?? 'mV');
+    units.push(m ? m[2]! : (opts.units ?? 'mV'));
   }
   if (leads.some((l) => l === '')) throw new FewbeatError('a lead column has no name', { file, location: 'line 1' });
 
@@ -58,31 +68,47 @@ export function parseCsvWaveform(text: string, file: string, opts: CsvWaveformOp
   const times = new Float64Array(n);
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
-    if (row.length !== header.length) throw new FewbeatError(`has ${row.length} cells, the header has ${header.length}`, { file, location: `sample row ${r}` });
+    if (row.length !== header.length)
+      throw new FewbeatError(`has ${row.length} cells, the header has ${header.length}`, {
+        file,
+        location: `sample row ${r}`,
+      });
     const value = (i: number, allowMissing: boolean): number => {
       const cell = row[i]!;
       if (allowMissing && (cell === '' || cell === 'NaN')) return NaN;
       const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell) ? Number(cell) : NaN;
-      if (!Number.isFinite(v)) throw new FewbeatError(`not a number: '${cell}'`, { file, location: `sample row ${r}, column ${header[i]}` });
+      if (!Number.isFinite(v))
+        throw new FewbeatError(`not a number: '${cell}'`, { file, location: `sample row ${r}, column ${header[i]}` });
       return v;
     };
     if (timeIndex >= 0) times[r - 1] = value(timeIndex, false) * TIME_COLUMNS[header[timeIndex]!.toLowerCase()]!;
-    leadIndex.forEach((i, k) => { signals[k]![r - 1] = value(i, true); });
+    leadIndex.forEach((i, k) => {
+      signals[k]![r - 1] = value(i, true);
+    });
   }
   const fs = opts.fs ?? (timeIndex >= 0 ? rateFromTimes(times, file) : undefined);
-  if (fs === undefined) throw new FewbeatError(`no time column (${Object.keys(TIME_COLUMNS).join(', ')}) and no sampling rate given (--fs)`, { file, location: 'line 1' });
+  if (fs === undefined)
+    throw new FewbeatError(
+      `no time column (${Object.keys(TIME_COLUMNS).join(', ')}) and no sampling rate given (--fs)`,
+      { file, location: 'line 1' },
+    );
   if (!(Number.isFinite(fs) && fs > 0)) throw new FewbeatError(`sampling rate ${fs} Hz is not positive`, { file });
   return { fs, leads, signals, units, source: file };
 }
 
 /** fs = 1 / median(Δt) (rounded to 1e-6 Hz), requiring every step within 1 % of the median. */
 function rateFromTimes(times: Float64Array, file: string): number {
-  if (times.length < 2) throw new FewbeatError('one sample is not enough to derive the sampling rate from the time column', { file });
+  if (times.length < 2)
+    throw new FewbeatError('one sample is not enough to derive the sampling rate from the time column', { file });
   const steps = Array.from({ length: times.length - 1 }, (_, i) => times[i + 1]! - times[i]!);
   const sorted = [...steps].sort((a, b) => a - b);
   const dt = sorted[sorted.length >> 1]!;
   if (!(dt > 0)) throw new FewbeatError('time column does not increase', { file });
   const bad = steps.findIndex((s) => Math.abs(s - dt) > STEP_TOLERANCE * dt);
-  if (bad >= 0) throw new FewbeatError(`irregular sampling: step ${steps[bad]} s after sample ${bad + 1}, median step ${dt} s`, { file, location: `sample row ${bad + 2}` });
+  if (bad >= 0)
+    throw new FewbeatError(`irregular sampling: step ${steps[bad]} s after sample ${bad + 1}, median step ${dt} s`, {
+      file,
+      location: `sample row ${bad + 2}`,
+    });
   return Math.round(1e6 / dt) / 1e6;
 }

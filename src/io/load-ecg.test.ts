@@ -6,9 +6,16 @@ import { FewbeatError } from '../errors.js';
 import { FIXTURE_REAL, REPO_ROOT } from '../test-utils/real-data.js';
 import { loadCohortEcg, loadEcg } from './load-ecg.js';
 
-interface ExpectedChannel { sig_name: string; physical_first20: number[]; physical_last5: number[] }
-const expected = JSON.parse(readFileSync(join(FIXTURE_REAL, 'expected.json'), 'utf8')) as { records: Array<{ path: string; fs: number; channels: ExpectedChannel[] }> };
-const wfdbPython = (path: string): { fs: number; channels: ExpectedChannel[] } => expected.records.find((r) => r.path === path)!;
+interface ExpectedChannel {
+  sig_name: string;
+  physical_first20: number[];
+  physical_last5: number[];
+}
+const expected = JSON.parse(readFileSync(join(FIXTURE_REAL, 'expected.json'), 'utf8')) as {
+  records: Array<{ path: string; fs: number; channels: ExpectedChannel[] }>;
+};
+const wfdbPython = (path: string): { fs: number; channels: ExpectedChannel[] } =>
+  expected.records.find((r) => r.path === path)!;
 const tmp = mkdtempSync(join(tmpdir(), 'fewbeat-load-ecg-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -28,12 +35,17 @@ describe('loadEcg', () => {
     want.channels[0]!.physical_first20.forEach((v, i) => expect(ecg.signals[0]![i]).toBeCloseTo(v, 6));
     const last = loadEcg(join(FIXTURE_REAL, 'mitdb/200'), { window: { startS: 1805.5, endS: 650000 / 360 } });
     expect(last.signals[0]!.length).toBe(650000 - Math.round(1805.5 * 360));
-    want.channels[0]!.physical_last5.forEach((v, i) => expect(last.signals[0]![last.signals[0]!.length - 5 + i]).toBeCloseTo(v, 6));
+    want.channels[0]!.physical_last5.forEach((v, i) =>
+      expect(last.signals[0]![last.signals[0]!.length - 5 + i]).toBeCloseTo(v, 6),
+    );
   });
 
   it('loads a manifest row by its record path and window', () => {
     const full = loadEcg(join(FIXTURE_REAL, 'challenge2020/Q0001'));
-    const part = loadCohortEcg({ recordPath: join(FIXTURE_REAL, 'challenge2020/Q0001'), window: { startS: 2, endS: 3 } });
+    const part = loadCohortEcg({
+      recordPath: join(FIXTURE_REAL, 'challenge2020/Q0001'),
+      window: { startS: 2, endS: 3 },
+    });
     expect(Array.from(part.signals[4]!)).toEqual(Array.from(full.signals[4]!.subarray(1000, 1500)));
   });
 
@@ -42,14 +54,20 @@ describe('loadEcg', () => {
     expect(loadEcg(edf)).toMatchObject({ fs: 250, leads: ['I', 'II', 'V1'] });
     expect(loadEcg(`${edf}.edf`, { window: { startS: 1, endS: 2 } }).signals[0]!.length).toBe(250);
     expect(loadEcg(join(REPO_ROOT, 'test/fixtures/edf/ecg-bdfplus'))).toMatchObject({ fs: 128, leads: ['II'] });
-    const csv = loadEcg(join(REPO_ROOT, 'test/fixtures/csv/three-leads-200hz'), { window: { startS: 0.01, endS: 0.02 } });
+    const csv = loadEcg(join(REPO_ROOT, 'test/fixtures/csv/three-leads-200hz'), {
+      window: { startS: 0.01, endS: 0.02 },
+    });
     expect(Array.from(csv.signals[2]!)).toEqual([20, 30]);
   });
 
   it('gives a one-line FewbeatError for a missing record and a window outside the recording', () => {
     expect(() => loadEcg(join(tmp, 'nothing'))).toThrow(FewbeatError);
     expect(() => loadEcg(join(tmp, 'nothing'))).toThrow(/record not found/);
-    expect(() => loadEcg(join(FIXTURE_REAL, 'challenge2020/Q0001'), { window: { startS: 9, endS: 11 } })).toThrow(FewbeatError);
-    expect(() => loadEcg(join(REPO_ROOT, 'test/fixtures/edf/ecg-3lead-edfplus'), { window: { startS: 3, endS: 5 } })).toThrow(/not inside the recording's 4 s/);
+    expect(() => loadEcg(join(FIXTURE_REAL, 'challenge2020/Q0001'), { window: { startS: 9, endS: 11 } })).toThrow(
+      FewbeatError,
+    );
+    expect(() =>
+      loadEcg(join(REPO_ROOT, 'test/fixtures/edf/ecg-3lead-edfplus'), { window: { startS: 3, endS: 5 } }),
+    ).toThrow(/not inside the recording's 4 s/);
   });
 });

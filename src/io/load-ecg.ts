@@ -22,7 +22,8 @@ export interface LoadEcgOptions {
  */
 export function loadEcg(recordPath: string, opts: LoadEcgOptions = {}): Ecg {
   const found = resolveRecord(recordPath);
-  if (found === null) throw new FewbeatError('record not found (looked for .hea, .edf, .bdf and .csv)', { file: recordPath });
+  if (found === null)
+    throw new FewbeatError('record not found (looked for .hea, .edf, .bdf and .csv)', { file: recordPath });
   const window = opts.window ?? null;
   if (found.format === 'wfdb') {
     if (window === null) return readEcg(found.file);
@@ -43,7 +44,10 @@ function cutWindow(ecg: Ecg, window: CohortWindow): Ecg {
   const from = Math.round(window.startS * ecg.fs);
   const to = Math.round(window.endS * ecg.fs);
   if (from < 0 || to > n || from >= to) {
-    throw new FewbeatError(`window [${window.startS}, ${window.endS}) s is not inside the recording's ${n / ecg.fs} s`, { file: ecg.source });
+    throw new FewbeatError(
+      `window [${window.startS}, ${window.endS}) s is not inside the recording's ${n / ecg.fs} s`,
+      { file: ecg.source },
+    );
   }
   return { ...ecg, signals: ecg.signals.map((s) => s.slice(from, to)) };
 }

@@ -6,7 +6,12 @@ import { FewbeatError } from '../errors.js';
  * on axis i (`null` accepts any size). Throws a one-line FewbeatError naming the function and
  * the argument, e.g. `contrastiveLoss: v has shape [4,32], expected [5,32]`.
  */
-export function assertShape(where: string, name: string, tensor: tf.Tensor, expected: readonly (number | null)[]): void {
+export function assertShape(
+  where: string,
+  name: string,
+  tensor: tf.Tensor,
+  expected: readonly (number | null)[],
+): void {
   const ok =
     tensor.rank === expected.length && expected.every((size, axis) => size === null || tensor.shape[axis] === size);
   if (!ok) {

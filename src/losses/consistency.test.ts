@@ -6,7 +6,8 @@ import { consistencyLoss } from './consistency.js';
 import { cosineDisagreement } from './cosine-disagreement.js';
 import { symmetricKl } from './symmetric-kl.js';
 
-const t2 = (values: ArrayLike<number>, rows: number, cols: number): tf.Tensor2D => tf.tensor2d(Float32Array.from(values), [rows, cols]);
+const t2 = (values: ArrayLike<number>, rows: number, cols: number): tf.Tensor2D =>
+  tf.tensor2d(Float32Array.from(values), [rows, cols]);
 const value = (f: () => tf.Scalar): number => tf.tidy(() => f().dataSync()[0]!);
 
 /** Rows of `flat` turned into log-softmax distributions, float64. */
@@ -21,15 +22,27 @@ function logSoftmaxRows(flat: Float64Array, rows: number, cols: number): Float64
 }
 
 /** METHOD.md's L_consistency as float64 loops, from logits (so the inputs stay valid distributions). */
-function referenceConsistency(logitsA: Float64Array, logitsB: Float64Array, ha: Float64Array, hb: Float64Array, nq: number, c: number, d: number, eta: number): number {
+function referenceConsistency(
+  logitsA: Float64Array,
+  logitsB: Float64Array,
+  ha: Float64Array,
+  hb: Float64Array,
+  nq: number,
+  c: number,
+  d: number,
+  eta: number,
+): number {
   const la = logSoftmaxRows(logitsA, nq, c);
   const lb = logSoftmaxRows(logitsB, nq, c);
   let kl = 0;
-  for (let i = 0; i < nq * c; i++) kl += 0.5 * (Math.exp(la[i]!) * (la[i]! - lb[i]!) + Math.exp(lb[i]!) * (lb[i]! - la[i]!));
+  for (let i = 0; i < nq * c; i++)
+    kl += 0.5 * (Math.exp(la[i]!) * (la[i]! - lb[i]!) + Math.exp(lb[i]!) * (lb[i]! - la[i]!));
   let cos = 0;
   const n = ha.length / d;
   for (let i = 0; i < n; i++) {
-    let ab = 0, aa = 0, bb = 0;
+    let ab = 0,
+      aa = 0,
+      bb = 0;
     for (let k = 0; k < d; k++) {
       ab += ha[i * d + k]! * hb[i * d + k]!;
       aa += ha[i * d + k]! ** 2;
@@ -48,7 +61,9 @@ describe('symmetricKl', () => {
   it('matches a hand-computed pair of two-class distributions', () => {
     const p = [0.5, 0.5];
     const q = [0.9, 0.1];
-    const expected = 0.5 * (0.5 * Math.log(0.5 / 0.9) + 0.5 * Math.log(0.5 / 0.1) + 0.9 * Math.log(0.9 / 0.5) + 0.1 * Math.log(0.1 / 0.5));
+    const expected =
+      0.5 *
+      (0.5 * Math.log(0.5 / 0.9) + 0.5 * Math.log(0.5 / 0.1) + 0.9 * Math.log(0.9 / 0.5) + 0.1 * Math.log(0.1 / 0.5));
     expect(value(() => symmetricKl(t2(p.map(Math.log), 1, 2), t2(q.map(Math.log), 1, 2)))).toBeCloseTo(expected, 6);
   });
 
@@ -85,7 +100,10 @@ describe('consistencyLoss', () => {
   const hb = randomArray(6 * d, 10);
 
   const lossFrom = (la: tf.Tensor2D, lb: tf.Tensor2D, a: tf.Tensor2D, b: tf.Tensor2D, eta: number): tf.Scalar =>
-    consistencyLoss({ queryLogProbsA: tf.logSoftmax(la), queryLogProbsB: tf.logSoftmax(lb), ecgEmbeddingA: a, ecgEmbeddingB: b }, eta);
+    consistencyLoss(
+      { queryLogProbsA: tf.logSoftmax(la), queryLogProbsB: tf.logSoftmax(lb), ecgEmbeddingA: a, ecgEmbeddingB: b },
+      eta,
+    );
 
   it('equals the symmetric KL plus η times the cosine disagreement, as written in METHOD.md', () => {
     const got = value(() => lossFrom(t2(logitsA, nq, c), t2(logitsB, nq, c), t2(ha, 6, d), t2(hb, 6, d), 0.5));
@@ -95,15 +113,17 @@ describe('consistencyLoss', () => {
   it('has gradients that match float64 central differences', () => {
     const grads = tf.tidy(() =>
       tf
-        .grads((la, lb, a, b) => lossFrom(la as tf.Tensor2D, lb as tf.Tensor2D, a as tf.Tensor2D, b as tf.Tensor2D, 0.7))([
-          t2(logitsA, nq, c),
-          t2(logitsB, nq, c),
-          t2(ha, 6, d),
-          t2(hb, 6, d),
-        ])
+        .grads((la, lb, a, b) =>
+          lossFrom(la as tf.Tensor2D, lb as tf.Tensor2D, a as tf.Tensor2D, b as tf.Tensor2D, 0.7),
+        )([t2(logitsA, nq, c), t2(logitsB, nq, c), t2(ha, 6, d), t2(hb, 6, d)])
         .map((g) => g.dataSync().slice()),
     );
-    const params = [new Float64Array(logitsA), new Float64Array(logitsB), new Float64Array(ha), new Float64Array(hb)] as const;
+    const params = [
+      new Float64Array(logitsA),
+      new Float64Array(logitsB),
+      new Float64Array(ha),
+      new Float64Array(hb),
+    ] as const;
     const f = (): number => referenceConsistency(params[0], params[1], params[2], params[3], nq, c, d, 0.7);
     params.forEach((p, i) => expect(relativeError(grads[i]!, numericalGradient(f, p, 1e-5))).toBeLessThan(1e-4));
   });
@@ -115,7 +135,10 @@ describe('consistencyLoss', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) once();
     expect(tf.memory().numTensors).toBe(before);
-    const direct = consistencyLoss({ queryLogProbsA: inputs[0], queryLogProbsB: inputs[1], ecgEmbeddingA: inputs[2], ecgEmbeddingB: inputs[3] }, 0.5);
+    const direct = consistencyLoss(
+      { queryLogProbsA: inputs[0], queryLogProbsB: inputs[1], ecgEmbeddingA: inputs[2], ecgEmbeddingB: inputs[3] },
+      0.5,
+    );
     direct.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([...inputs]);

@@ -17,7 +17,14 @@ function normalizeRows(flat: Float64Array, n: number, d: number): Float64Array {
 }
 
 /** METHOD.md's formula written as plain float64 loops, term by term (a second implementation). */
-function referenceLoss(u: Float64Array, v: Float64Array, n: number, d: number, scale: number, o: ContrastiveOptions): number {
+function referenceLoss(
+  u: Float64Array,
+  v: Float64Array,
+  n: number,
+  d: number,
+  scale: number,
+  o: ContrastiveOptions,
+): number {
   const dot = (a: Float64Array, i: number, b: Float64Array, k: number): number => {
     let s = 0;
     for (let c = 0; c < d; c++) s += a[i * d + c]! * b[k * d + c]!;
@@ -68,7 +75,12 @@ function clipLoss(u: Float64Array, v: Float64Array, n: number, d: number, scale:
 
 function lossOf(u: Float64Array, v: Float64Array, n: number, d: number, scale: number, o: ContrastiveOptions): number {
   return tf.tidy(() => {
-    const loss = contrastiveLoss(tf.tensor2d(Float32Array.from(u), [n, d]), tf.tensor2d(Float32Array.from(v), [n, d]), tf.scalar(scale), o);
+    const loss = contrastiveLoss(
+      tf.tensor2d(Float32Array.from(u), [n, d]),
+      tf.tensor2d(Float32Array.from(v), [n, d]),
+      tf.scalar(scale),
+      o,
+    );
     return loss.dataSync()[0]!;
   });
 }
@@ -105,7 +117,13 @@ describe('contrastiveLoss', () => {
   });
 
   it('is CLIP symmetric InfoNCE when β = γ = 1 and every recording is its own patient', () => {
-    const clip = { patientIds: [...Array(n).keys()], labels: metadata.labels, ageBands: metadata.ageBands, beta: 1, gamma: 1 };
+    const clip = {
+      patientIds: [...Array(n).keys()],
+      labels: metadata.labels,
+      ageBands: metadata.ageBands,
+      beta: 1,
+      gamma: 1,
+    };
     expect(lossOf(u, v, n, d, 14.3, clip)).toBeCloseTo(clipLoss(u, v, n, d, 14.3), 4);
   });
 
@@ -121,12 +139,19 @@ describe('contrastiveLoss', () => {
       return out;
     };
     const pick = (xs: number[]): number[] => order.map((i) => xs[i]!);
-    const permuted = { patientIds: pick(metadata.patientIds), labels: pick(metadata.labels), ageBands: pick(metadata.ageBands), beta: 0.5, gamma: 2 };
+    const permuted = {
+      patientIds: pick(metadata.patientIds),
+      labels: pick(metadata.labels),
+      ageBands: pick(metadata.ageBands),
+      beta: 0.5,
+      gamma: 2,
+    };
     expect(lossOf(permute(u), permute(v), n, d, 5, permuted)).toBeCloseTo(lossOf(u, v, n, d, 5, tuned), 5);
   });
 
   it('is never below mean log|P(i)| (hence non-negative) on random projections', () => {
-    const floor = metadata.patientIds.reduce((s, p) => s + Math.log(metadata.patientIds.filter((q) => q === p).length), 0) / n;
+    const floor =
+      metadata.patientIds.reduce((s, p) => s + Math.log(metadata.patientIds.filter((q) => q === p).length), 0) / n;
     for (let seed = 10; seed < 20; seed++) {
       const a = normalizeRows(randomArray(n * d, seed), n, d);
       const b = normalizeRows(randomArray(n * d, seed + 100), n, d);
@@ -141,10 +166,15 @@ describe('contrastiveLoss', () => {
     const atAlignment = lossOf(aligned, aligned, n, d, 10, tuned);
     for (let seed = 30; seed < 40; seed++) {
       const noise = randomArray(n * d, seed).map((x) => 0.3 * x);
-      const perturbed = normalizeRows(aligned.map((x, i) => x + noise[i]!), n, d);
+      const perturbed = normalizeRows(
+        aligned.map((x, i) => x + noise[i]!),
+        n,
+        d,
+      );
       expect(lossOf(perturbed, aligned, n, d, 10, tuned)).toBeGreaterThan(atAlignment);
     }
-    const floor = metadata.patientIds.reduce((s, p) => s + Math.log(metadata.patientIds.filter((q) => q === p).length), 0) / n;
+    const floor =
+      metadata.patientIds.reduce((s, p) => s + Math.log(metadata.patientIds.filter((q) => q === p).length), 0) / n;
     expect(lossOf(aligned, aligned, n, d, 60, tuned)).toBeCloseTo(floor, 5);
   });
 
@@ -152,7 +182,11 @@ describe('contrastiveLoss', () => {
     const scale = 3;
     const [gu, gv, gs] = tf.tidy(() => {
       const grads = tf.grads((a, b, s) => contrastiveLoss(a as tf.Tensor2D, b as tf.Tensor2D, s as tf.Scalar, tuned));
-      return grads([tf.tensor2d(Float32Array.from(u), [n, d]), tf.tensor2d(Float32Array.from(v), [n, d]), tf.scalar(scale)]).map((g) => g.dataSync().slice());
+      return grads([
+        tf.tensor2d(Float32Array.from(u), [n, d]),
+        tf.tensor2d(Float32Array.from(v), [n, d]),
+        tf.scalar(scale),
+      ]).map((g) => g.dataSync().slice());
     });
     const uu = new Float64Array(u);
     const vv = new Float64Array(v);

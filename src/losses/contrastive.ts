@@ -40,7 +40,12 @@ const LOG_ZERO = -1e9;
  * @param logitScale scalar exp(s) = 1/τ, already clamped by the model.
  * @returns the scalar loss (a new tensor the caller disposes).
  */
-export function contrastiveLoss(u: tf.Tensor2D, v: tf.Tensor2D, logitScale: tf.Scalar, options: ContrastiveOptions): tf.Scalar {
+export function contrastiveLoss(
+  u: tf.Tensor2D,
+  v: tf.Tensor2D,
+  logitScale: tf.Scalar,
+  options: ContrastiveOptions,
+): tf.Scalar {
   const n = u.shape[0];
   assertShape('contrastiveLoss', 'u', u, [n, null]);
   assertShape('contrastiveLoss', 'v', v, [n, u.shape[1]]);

@@ -5,7 +5,14 @@ import { initBackend } from '../runtime/backend.js';
 import { prototypicalLoss } from './prototypical.js';
 
 /** Snell et al.'s loss as float64 loops (a second implementation). */
-function referenceLoss(support: Float64Array, sLabels: number[], query: Float64Array, qLabels: number[], ways: number, d: number): number {
+function referenceLoss(
+  support: Float64Array,
+  sLabels: number[],
+  query: Float64Array,
+  qLabels: number[],
+  ways: number,
+  d: number,
+): number {
   const protos = new Float64Array(ways * d);
   const counts = new Array<number>(ways).fill(0);
   sLabels.forEach((c, i) => {
@@ -26,7 +33,14 @@ function referenceLoss(support: Float64Array, sLabels: number[], query: Float64A
   return total / qLabels.length;
 }
 
-function run(support: ArrayLike<number>, sLabels: number[], query: ArrayLike<number>, qLabels: number[], ways: number, d: number): { loss: number; logProbs: Float32Array } {
+function run(
+  support: ArrayLike<number>,
+  sLabels: number[],
+  query: ArrayLike<number>,
+  qLabels: number[],
+  ways: number,
+  d: number,
+): { loss: number; logProbs: Float32Array } {
   return tf.tidy(() => {
     const r = prototypicalLoss(
       tf.tensor2d(Float32Array.from(support), [sLabels.length, d]),
@@ -60,13 +74,18 @@ describe('prototypicalLoss', () => {
   });
 
   it('matches the formula written as loops on random embeddings', () => {
-    expect(run(support, sLabels, query, qLabels, ways, d).loss).toBeCloseTo(referenceLoss(support, sLabels, query, qLabels, ways, d), 4);
+    expect(run(support, sLabels, query, qLabels, ways, d).loss).toBeCloseTo(
+      referenceLoss(support, sLabels, query, qLabels, ways, d),
+      4,
+    );
   });
 
   it('returns log-probabilities whose rows sum to one', () => {
     const { logProbs } = run(support, sLabels, query, qLabels, ways, d);
     for (let q = 0; q < qLabels.length; q++) {
-      expect(Math.exp(logProbs[q * ways]!) + Math.exp(logProbs[q * ways + 1]!) + Math.exp(logProbs[q * ways + 2]!)).toBeCloseTo(1, 5);
+      expect(
+        Math.exp(logProbs[q * ways]!) + Math.exp(logProbs[q * ways + 1]!) + Math.exp(logProbs[q * ways + 2]!),
+      ).toBeCloseTo(1, 5);
     }
   });
 
@@ -76,17 +95,40 @@ describe('prototypicalLoss', () => {
     const order = [4, 0, 5, 2, 1, 3];
     const reordered = new Float64Array(support.length);
     order.forEach((from, to) => reordered.set(support.subarray(from * d, from * d + d), to * d));
-    expect(run(reordered, order.map((i) => sLabels[i]!), query, qLabels, ways, d).loss).toBeCloseTo(base, 5);
+    expect(
+      run(
+        reordered,
+        order.map((i) => sLabels[i]!),
+        query,
+        qLabels,
+        ways,
+        d,
+      ).loss,
+    ).toBeCloseTo(base, 5);
     const rename = [2, 0, 1];
-    expect(run(support, sLabels.map((c) => rename[c]!), query, qLabels.map((c) => rename[c]!), ways, d).loss).toBeCloseTo(base, 5);
+    expect(
+      run(
+        support,
+        sLabels.map((c) => rename[c]!),
+        query,
+        qLabels.map((c) => rename[c]!),
+        ways,
+        d,
+      ).loss,
+    ).toBeCloseTo(base, 5);
     const shift = (x: Float64Array): Float64Array => x.map((value, i) => value + [3, -1, 0.5, 2][i % d]!);
     expect(run(shift(support), sLabels, shift(query), qLabels, ways, d).loss).toBeCloseTo(base, 4);
   });
 
   it('has gradients in support and query that match float64 central differences', () => {
     const [gs, gq] = tf.tidy(() => {
-      const grads = tf.grads((s, q) => prototypicalLoss(s as tf.Tensor2D, sLabels, q as tf.Tensor2D, qLabels, ways).loss);
-      return grads([tf.tensor2d(Float32Array.from(support), [6, d]), tf.tensor2d(Float32Array.from(query), [5, d])]).map((g) => g.dataSync().slice());
+      const grads = tf.grads(
+        (s, q) => prototypicalLoss(s as tf.Tensor2D, sLabels, q as tf.Tensor2D, qLabels, ways).loss,
+      );
+      return grads([
+        tf.tensor2d(Float32Array.from(support), [6, d]),
+        tf.tensor2d(Float32Array.from(query), [5, d]),
+      ]).map((g) => g.dataSync().slice());
     });
     const s = new Float64Array(support);
     const q = new Float64Array(query);

@@ -16,7 +16,12 @@ describe('totalLoss', () => {
   });
 
   it('passes gradients through to each part with its weight', () => {
-    const g = tf.grads((a, b, c) => totalLoss({ contrastive: a as tf.Scalar, class: b as tf.Scalar, consistency: c as tf.Scalar }, { lambda1: 0.25, lambda2: 4 }));
+    const g = tf.grads((a, b, c) =>
+      totalLoss(
+        { contrastive: a as tf.Scalar, class: b as tf.Scalar, consistency: c as tf.Scalar },
+        { lambda1: 0.25, lambda2: 4 },
+      ),
+    );
     const grads = tf.tidy(() => g([tf.scalar(1), tf.scalar(1), tf.scalar(1)]).map((x) => x.dataSync()[0]));
     expect(grads).toEqual([1, 0.25, 4]);
   });

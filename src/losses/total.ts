@@ -17,7 +17,12 @@ export interface LossWeights {
 
 /** L_total = L_contrastive + λ1 · L_class + λ2 · L_consistency. */
 export function totalLoss(parts: LossParts, weights: LossWeights): tf.Scalar {
-  return tf.tidy(() =>
-    tf.addN([parts.contrastive, tf.mul(weights.lambda1, parts.class), tf.mul(weights.lambda2, parts.consistency)]) as tf.Scalar,
+  return tf.tidy(
+    () =>
+      tf.addN([
+        parts.contrastive,
+        tf.mul(weights.lambda1, parts.class),
+        tf.mul(weights.lambda2, parts.consistency),
+      ]) as tf.Scalar,
   );
 }

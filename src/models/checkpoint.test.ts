@@ -19,7 +19,11 @@ const config = modelConfigSchema.parse({
 function input(): { ecg: tf.Tensor3D; leadMask: tf.Tensor2D; clinical: tf.Tensor2D } {
   return {
     ecg: tf.randomNormal([3, 32, 2], 0, 1, 'float32', 1) as tf.Tensor3D,
-    leadMask: tf.tensor2d([[1, 1], [1, 0], [0, 1]]),
+    leadMask: tf.tensor2d([
+      [1, 1],
+      [1, 0],
+      [0, 1],
+    ]),
     clinical: tf.randomNormal([3, 3], 0, 1, 'float32', 2) as tf.Tensor2D,
   };
 }
@@ -62,7 +66,8 @@ describe('saveModel / loadModel', () => {
     expect(loaded.config).toEqual(model.config);
     expect(loaded.seed).toBe(1);
     const original = model.getWeights();
-    for (const [name, w] of loaded.getWeights()) expect(Array.from(w.dataSync())).toEqual(Array.from(original.get(name)!.dataSync()));
+    for (const [name, w] of loaded.getWeights())
+      expect(Array.from(w.dataSync())).toEqual(Array.from(original.get(name)!.dataSync()));
     expect(Array.from(evalFused(loaded))).toEqual(Array.from(evalFused(model)));
     model.dispose();
     loaded.dispose();
@@ -75,8 +80,12 @@ describe('saveModel / loadModel', () => {
     const configJson = JSON.parse(readFileSync(join(dir, CONFIG_FILE), 'utf8'));
     const index = JSON.parse(readFileSync(join(dir, configJson.weights), 'utf8'));
     const bin = readFileSync(join(dir, index.weightsManifest[0].paths[0]));
-    const decoded = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), index.weightsManifest[0].weights);
-    for (const [name, w] of model.getWeights()) expect(Array.from(decoded[name]!.dataSync())).toEqual(Array.from(w.dataSync()));
+    const decoded = tf.io.decodeWeights(
+      bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
+      index.weightsManifest[0].weights,
+    );
+    for (const [name, w] of model.getWeights())
+      expect(Array.from(decoded[name]!.dataSync())).toEqual(Array.from(w.dataSync()));
     tf.dispose(Object.values(decoded));
     model.dispose();
   });
@@ -91,7 +100,8 @@ describe('saveModel / loadModel', () => {
     // Killed after writing the first model's weight files but before config.json (and before the clean-up).
     const other = tempDir();
     saveModel(other, first);
-    for (const f of readdirSync(other).filter((f) => f.startsWith('weights-'))) copyFileSync(join(other, f), join(dir, f));
+    for (const f of readdirSync(other).filter((f) => f.startsWith('weights-')))
+      copyFileSync(join(other, f), join(dir, f));
     expect(readdirSync(dir).filter((f) => f.startsWith('weights-'))).toHaveLength(4);
     const { model: loaded } = loadModel(dir);
     expect(Array.from(evalFused(loaded))).toEqual(Array.from(evalFused(second)));
@@ -135,7 +145,10 @@ describe('saveModel / loadModel', () => {
     writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(wider));
     expect(() => loadModel(dir)).toThrow(/parameter proj\.ecg\.w has shape \[8,4\], the model expects \[8,5\]/);
 
-    writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ ...configJson, model: { ...configJson.model, fusion: 'sideways' } }));
+    writeFileSync(
+      join(dir, CONFIG_FILE),
+      JSON.stringify({ ...configJson, model: { ...configJson.model, fusion: 'sideways' } }),
+    );
     expect(() => loadModel(dir)).toThrow(/config\.json: fusion: /);
 
     writeFileSync(join(dir, CONFIG_FILE), '{"format": "fewbeat-model", ');

@@ -86,7 +86,14 @@ export function saveModel(dir: string, model: FewbeatModel, extra: Record<string
   };
   writeFileAtomic(join(dir, `${stem}.bin`), bytes);
   writeFileAtomic(join(dir, `${stem}.json`), `${JSON.stringify(index, null, 1)}\n`);
-  const config = { format: 'fewbeat-model', version: 1, seed: model.seed, model: model.config, weights: `${stem}.json`, ...extra };
+  const config = {
+    format: 'fewbeat-model',
+    version: 1,
+    seed: model.seed,
+    model: model.config,
+    weights: `${stem}.json`,
+    ...extra,
+  };
   writeFileAtomic(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
   for (const file of readdirSync(dir)) {
     if (STALE_WEIGHTS.test(file) && !file.startsWith(`${stem}.`)) rmSync(join(dir, file), { force: true });
@@ -137,10 +144,20 @@ export function loadModel(dir: string): LoadedModel {
   try {
     for (const entry of group.weights) {
       const size = entry.shape.reduce((a, b) => a * b, 1);
-      if (entry.byteLength !== 4 * size || entry.offset % 4 !== 0 || entry.offset + entry.byteLength > index.byteLength) {
-        throw new FewbeatError(`weight ${entry.name}: byte range ${entry.offset}+${entry.byteLength} does not fit shape [${entry.shape.join(',')}] in the binary`, { file: indexPath });
+      if (
+        entry.byteLength !== 4 * size ||
+        entry.offset % 4 !== 0 ||
+        entry.offset + entry.byteLength > index.byteLength
+      ) {
+        throw new FewbeatError(
+          `weight ${entry.name}: byte range ${entry.offset}+${entry.byteLength} does not fit shape [${entry.shape.join(',')}] in the binary`,
+          { file: indexPath },
+        );
       }
-      weights.set(entry.name, tf.tensor(aligned.subarray(entry.offset / 4, entry.offset / 4 + size), entry.shape, 'float32'));
+      weights.set(
+        entry.name,
+        tf.tensor(aligned.subarray(entry.offset / 4, entry.offset / 4 + size), entry.shape, 'float32'),
+      );
     }
     const model = new FewbeatModel(modelConfig, config.seed);
     try {
@@ -149,7 +166,9 @@ export function loadModel(dir: string): LoadedModel {
       model.dispose();
       throw e;
     }
-    const extra = Object.fromEntries(Object.entries(config).filter(([k]) => !(RESERVED_KEYS as readonly string[]).includes(k)));
+    const extra = Object.fromEntries(
+      Object.entries(config).filter(([k]) => !(RESERVED_KEYS as readonly string[]).includes(k)),
+    );
     return { model, extra };
   } finally {
     tf.dispose([...weights.values()]);

@@ -45,7 +45,12 @@ export class EcgEncoder {
     });
     let channels = ecg.stemChannels;
     this.blockLayers = ecg.blocks.map((block, i) => {
-      const layer = new ResidualBlock(store, `ecg.block${i + 1}`, channels, block.out, { kernel: block.kernel, stride: block.stride, streams, ...bn });
+      const layer = new ResidualBlock(store, `ecg.block${i + 1}`, channels, block.out, {
+        kernel: block.kernel,
+        stride: block.stride,
+        streams,
+        ...bn,
+      });
       channels = block.out;
       return layer;
     });

@@ -105,10 +105,20 @@ export class FewbeatModel {
   forwardFromFeatures(x: ModelInput, features: tf.Tensor3D, opts: { training: boolean }): ModelOutput {
     this.checkInput(x);
     const [steps, channels] = this.featureShape();
-    if (features.rank !== 3 || features.shape[0] !== x.ecg.shape[0] || features.shape[1] !== steps || features.shape[2] !== channels) {
-      throw new FewbeatError(`model input: features have shape [${features.shape.join(',')}], expected [${x.ecg.shape[0]},${steps},${channels}]`);
+    if (
+      features.rank !== 3 ||
+      features.shape[0] !== x.ecg.shape[0] ||
+      features.shape[1] !== steps ||
+      features.shape[2] !== channels
+    ) {
+      throw new FewbeatError(
+        `model input: features have shape [${features.shape.join(',')}], expected [${x.ecg.shape[0]},${steps},${channels}]`,
+      );
     }
-    if (this.config.fusion === 'early') throw new FewbeatError('model: early (FiLM) fusion re-runs the residual blocks, so it cannot start from a feature map');
+    if (this.config.fusion === 'early')
+      throw new FewbeatError(
+        'model: early (FiLM) fusion re-runs the residual blocks, so it cannot start from a feature map',
+      );
     return tf.tidy(() => this.outputs(x, null, features, opts.training));
   }
 

@@ -59,15 +59,21 @@ export class ParameterStore {
     const unexpected = [...weights.keys()].filter((name) => !this.entries.has(name));
     if (missing.length > 0 || unexpected.length > 0) {
       const parts = [
-        missing.length > 0 ? `missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}` : '',
-        unexpected.length > 0 ? `unexpected ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ` and ${unexpected.length - 5} more` : ''}` : '',
+        missing.length > 0
+          ? `missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`
+          : '',
+        unexpected.length > 0
+          ? `unexpected ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ` and ${unexpected.length - 5} more` : ''}`
+          : '',
       ].filter(Boolean);
       throw new FewbeatError(`${source} do not match the model: ${parts.join('; ')}`);
     }
     for (const [name, { variable }] of this.entries) {
       const value = weights.get(name) as tf.Tensor;
       if (!tf.util.arraysEqual(value.shape, variable.shape)) {
-        throw new FewbeatError(`${source}: parameter ${name} has shape [${value.shape.join(',')}], the model expects [${variable.shape.join(',')}]`);
+        throw new FewbeatError(
+          `${source}: parameter ${name} has shape [${value.shape.join(',')}], the model expects [${variable.shape.join(',')}]`,
+        );
       }
     }
     for (const [name, { variable }] of this.entries) {

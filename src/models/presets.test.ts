@@ -25,7 +25,9 @@ describe('model presets', () => {
   it('names the preset list for an unknown preset and the field for an invalid config', () => {
     expect(() => loadPreset('huge')).toThrow(/unknown model preset 'huge', available: .*bench.*default/);
     expect(() => loadPreset('../bench')).toThrow(/unknown model preset/);
-    expect(() => loadPreset('bench', { ecg: { blocks: [{ out: 8, stride: 0, kernel: 3 }] } })).toThrow(/ecg\.blocks\.0\.stride/);
+    expect(() => loadPreset('bench', { ecg: { blocks: [{ out: 8, stride: 0, kernel: 3 }] } })).toThrow(
+      /ecg\.blocks\.0\.stride/,
+    );
     expect(() => parseModelConfig({ fusion: 'sideways' }, 'my.json')).toThrow(/^my\.json: fusion: /);
   });
 });

@@ -31,7 +31,9 @@ describe('initBackend', () => {
         const logits = tf.mul(tf.matMul(z, tf.concat([z, z], 0), false, true), tf.exp(t));
         return tf.add(tf.mean(tf.logSumExp(logits, 1)), tf.mean(tf.logSoftmax(logits))).asScalar();
       };
-      return tf.grads(f)([x, w, gamma, logT]).map((g) => g.dataSync());
+      return tf
+        .grads(f)([x, w, gamma, logT])
+        .map((g) => g.dataSync());
     });
     for (const g of grads) expect(Array.from(g).every(Number.isFinite)).toBe(true);
   });

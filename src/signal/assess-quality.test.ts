@@ -6,8 +6,14 @@ import { assessQuality } from './assess-quality.js';
 import { CHILD_BEAT, gaussianEcg } from './test-utils/gaussian-ecg.js';
 
 const fs = 500;
-const clean = (): Float64Array => gaussianEcg(CHILD_BEAT, { fs, hrBpm: 90, seconds: 20, noise: 0.01, seed: 2 }).ecg.signals[0]!;
-const ecgOf = (...signals: Float64Array[]) => ({ fs, leads: signals.map((_, i) => `L${i}`), signals, units: signals.map(() => 'mV') });
+const clean = (): Float64Array =>
+  gaussianEcg(CHILD_BEAT, { fs, hrBpm: 90, seconds: 20, noise: 0.01, seed: 2 }).ecg.signals[0]!;
+const ecgOf = (...signals: Float64Array[]) => ({
+  fs,
+  leads: signals.map((_, i) => `L${i}`),
+  signals,
+  units: signals.map(() => 'mV'),
+});
 
 describe('assessQuality', () => {
   it('finds nothing wrong with a clean synthetic lead', () => {

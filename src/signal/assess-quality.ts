@@ -46,7 +46,8 @@ export interface QualityOptions {
   maxWanderRatio?: number;
 }
 
-const toMillivolts = (unit: string | undefined): number => (unit && /^(u|µ|μ)v$/i.test(unit) ? 1e-3 : unit && /^v$/i.test(unit) ? 1e3 : 1);
+const toMillivolts = (unit: string | undefined): number =>
+  unit && /^(u|µ|μ)v$/i.test(unit) ? 1e-3 : unit && /^v$/i.test(unit) ? 1e3 : 1;
 
 /**
  * Per-lead signal quality: flat line (a second or more of < 20 µV peak-to-peak), saturation or
@@ -58,10 +59,13 @@ const toMillivolts = (unit: string | undefined): number => (unit && /^(u|µ|μ)v
  * Amplitudes are in mV (µV and V leads are converted by their unit).
  */
 export function assessQuality(ecg: Ecg, opts: QualityOptions = {}): QualityReport {
-  if (!Number.isFinite(ecg.fs) || ecg.fs <= 0) throw new FewbeatError(`sampling rate must be a positive number of Hz, got ${ecg.fs}`, { file: ecg.source });
+  if (!Number.isFinite(ecg.fs) || ecg.fs <= 0)
+    throw new FewbeatError(`sampling rate must be a positive number of Hz, got ${ecg.fs}`, { file: ecg.source });
   if (ecg.signals.length === 0) throw new FewbeatError('the record has no leads', { file: ecg.source });
   const fs = ecg.fs;
-  const leads = ecg.signals.map((raw, i) => leadQuality(raw, fs, ecg.leads[i] ?? String(i), toMillivolts(ecg.units[i]), opts));
+  const leads = ecg.signals.map((raw, i) =>
+    leadQuality(raw, fs, ecg.leads[i] ?? String(i), toMillivolts(ecg.units[i]), opts),
+  );
   const score = leads.reduce((a, l) => a + l.score, 0) / leads.length;
   const best = Math.max(...leads.map((l) => l.score));
   const problems = leads.filter((l) => l.flags.length > 0).map((l) => `${l.lead}: ${l.flags.join(', ')}`);
@@ -85,35 +89,42 @@ function leadQuality(raw: Float64Array, fs: number, lead: string, scale: number,
   const windows = Math.max(1, Math.floor(n / win));
   let flatWindows = 0;
   for (let w = 0; w < windows; w++) {
-    let mn = Infinity, mx = -Infinity;
+    let mn = Infinity,
+      mx = -Infinity;
     for (let i = w * win; i < Math.min(n, (w + 1) * win); i++) {
       if (x[i]! < mn) mn = x[i]!;
       if (x[i]! > mx) mx = x[i]!;
     }
     if (mx - mn < 0.02) flatWindows++;
   }
-  let mn = Infinity, mx = -Infinity;
+  let mn = Infinity,
+    mx = -Infinity;
   for (const v of x) {
     if (v < mn) mn = v;
     if (v > mx) mx = v;
   }
   let clipped = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && x[j + 1] === x[i]) j++;
     if (j - i + 1 >= 3 && (x[i] === mn || x[i] === mx) && mx > mn) clipped += j - i + 1;
     i = j + 1;
   }
   const usableLength = n > 30 && fs > 2;
-  const band = usableLength ? sosfiltfilt(butter({ order: 2, cutoffHz: [0.5, Math.min(40, 0.45 * fs)], band: 'bandpass', fs }), x) : x;
-  const qrsAmp = median(Array.from({ length: windows }, (_, w) => {
-    let a = Infinity, b = -Infinity;
-    for (let i = w * win; i < Math.min(n, (w + 1) * win); i++) {
-      if (band[i]! < a) a = band[i]!;
-      if (band[i]! > b) b = band[i]!;
-    }
-    return b - a;
-  }));
+  const band = usableLength
+    ? sosfiltfilt(butter({ order: 2, cutoffHz: [0.5, Math.min(40, 0.45 * fs)], band: 'bandpass', fs }), x)
+    : x;
+  const qrsAmp = median(
+    Array.from({ length: windows }, (_, w) => {
+      let a = Infinity,
+        b = -Infinity;
+      for (let i = w * win; i < Math.min(n, (w + 1) * win); i++) {
+        if (band[i]! < a) a = band[i]!;
+        if (band[i]! > b) b = band[i]!;
+      }
+      return b - a;
+    }),
+  );
   let hfRms = 0;
   if (usableLength && fs > 100) {
     const low = sosfiltfilt(butter({ order: 2, cutoffHz: 40, band: 'lowpass', fs }), x);
@@ -126,7 +137,8 @@ function leadQuality(raw: Float64Array, fs: number, lead: string, scale: number,
     const w10 = Math.max(1, 10 * win);
     const ptps: number[] = [];
     for (let s = 0; s < n; s += w10) {
-      let a = Infinity, b = -Infinity;
+      let a = Infinity,
+        b = -Infinity;
       for (let i = s; i < Math.min(n, s + w10); i++) {
         if (slow[i]! < a) a = slow[i]!;
         if (slow[i]! > b) b = slow[i]!;
@@ -168,4 +180,3 @@ function leadQuality(raw: Float64Array, fs: number, lead: string, scale: number,
   }
   return { lead, flags, score: Math.max(0, Math.round(score * 100) / 100), metrics };
 }
-

@@ -14,21 +14,29 @@ import { CHILD_BEAT, gaussianEcg } from './test-utils/gaussian-ecg.js';
  * smaller, V1; every `conduction[k]`-th flutter wave conducts, 120 ms later, to a narrow QRS with
  * its T wave. Returns the ECG and its R-peak times (s).
  */
-function flutterEcg(atrialHz: number, conduction: readonly number[], opts: { seconds?: number; fs?: number } = {}): { ecg: Ecg; rTimes: number[] } {
+function flutterEcg(
+  atrialHz: number,
+  conduction: readonly number[],
+  opts: { seconds?: number; fs?: number } = {},
+): { ecg: Ecg; rTimes: number[] } {
   const fs = opts.fs ?? 500;
   const seconds = opts.seconds ?? 12;
   const n = Math.round(seconds * fs);
   const rTimes: number[] = [];
-  for (let t = 0.2, k = 0; t + 0.12 < seconds; t += conduction[k % conduction.length]! / atrialHz, k++) rTimes.push(t + 0.12);
+  for (let t = 0.2, k = 0; t + 0.12 < seconds; t += conduction[k % conduction.length]! / atrialHz, k++)
+    rTimes.push(t + 0.12);
   const rng = new Rng(3);
   const gauss = (t: number, mu: number, sigma: number): number => Math.exp(-((t - mu) ** 2) / (2 * sigma ** 2));
-  const lead = (gain: number): Float64Array => Float64Array.from({ length: n }, (_, i) => {
-    const t = i / fs;
-    const phase = (t * atrialHz) % 1;
-    let v = 0.2 * (phase < 0.8 ? 0.5 - phase / 0.8 : -0.5 + (phase - 0.8) / 0.2);
-    for (const r of rTimes) if (Math.abs(t - r) < 0.4) v += 1.2 * gauss(t, r, 0.008) - 0.3 * gauss(t, r + 0.022, 0.007) + 0.25 * gauss(t, r + 0.16, 0.03);
-    return gain * v + 0.01 * rng.normal();
-  });
+  const lead = (gain: number): Float64Array =>
+    Float64Array.from({ length: n }, (_, i) => {
+      const t = i / fs;
+      const phase = (t * atrialHz) % 1;
+      let v = 0.2 * (phase < 0.8 ? 0.5 - phase / 0.8 : -0.5 + (phase - 0.8) / 0.2);
+      for (const r of rTimes)
+        if (Math.abs(t - r) < 0.4)
+          v += 1.2 * gauss(t, r, 0.008) - 0.3 * gauss(t, r + 0.022, 0.007) + 0.25 * gauss(t, r + 0.16, 0.03);
+      return gain * v + 0.01 * rng.normal();
+    });
   return { ecg: { fs, leads: ['II', 'V1'], signals: [lead(1), lead(-0.7)], units: ['mV', 'mV'] }, rTimes };
 }
 
@@ -37,7 +45,12 @@ function flutterEcg(atrialHz: number, conduction: readonly number[], opts: { sec
  * sinus P waves (0.15 mV, σ 12 ms) marching through at `atrialBpm`, or no P waves when it is null;
  * leads II and V1 (P halved in V1). Returns the ECG, its R peaks (samples), and the ECG without P waves.
  */
-function dissociatedEcg(ventricularBpm: number, atrialBpm: number | null, fs = 500, seconds = 12): { ecg: Ecg; rPeaks: number[]; withoutP: Float64Array[] } {
+function dissociatedEcg(
+  ventricularBpm: number,
+  atrialBpm: number | null,
+  fs = 500,
+  seconds = 12,
+): { ecg: Ecg; rPeaks: number[]; withoutP: Float64Array[] } {
   const n = Math.round(seconds * fs);
   const rng = new Rng(5);
   const rTimes: number[] = [];
@@ -45,18 +58,25 @@ function dissociatedEcg(ventricularBpm: number, atrialBpm: number | null, fs = 5
   const pTimes: number[] = [];
   if (atrialBpm !== null) for (let t = 0.17; t < seconds; t += 60 / atrialBpm) pTimes.push(t);
   const gauss = (t: number, mu: number, sigma: number): number => Math.exp(-((t - mu) ** 2) / (2 * sigma ** 2));
-  const lead = (qrsGain: number, pGain: number, withP: boolean): Float64Array => Float64Array.from({ length: n }, (_, i) => {
-    const t = i / fs;
-    let v = 0;
-    for (const r of rTimes) if (Math.abs(t - r) < 0.5) v += qrsGain * (1.2 * gauss(t, r, 0.008) - 0.3 * gauss(t, r + 0.022, 0.007) + 0.25 * gauss(t, r + 0.15, 0.03));
-    if (withP) for (const p of pTimes) if (Math.abs(t - p) < 0.1) v += pGain * 0.15 * gauss(t, p, 0.012);
-    return v;
-  });
+  const lead = (qrsGain: number, pGain: number, withP: boolean): Float64Array =>
+    Float64Array.from({ length: n }, (_, i) => {
+      const t = i / fs;
+      let v = 0;
+      for (const r of rTimes)
+        if (Math.abs(t - r) < 0.5)
+          v +=
+            qrsGain * (1.2 * gauss(t, r, 0.008) - 0.3 * gauss(t, r + 0.022, 0.007) + 0.25 * gauss(t, r + 0.15, 0.03));
+      if (withP) for (const p of pTimes) if (Math.abs(t - p) < 0.1) v += pGain * 0.15 * gauss(t, p, 0.012);
+      return v;
+    });
   const ecg: Ecg = { fs, leads: ['II', 'V1'], signals: [lead(1, 1, true), lead(-0.8, 0.5, true)], units: ['mV', 'mV'] };
   return { ecg, rPeaks: rTimes.map((t) => Math.round(t * fs)), withoutP: [lead(1, 1, false), lead(-0.8, 0.5, false)] };
 }
 
-const twoLeads = [{ name: 'II', p: 1, qrs: 1, t: 1 }, { name: 'V1', p: 0.5, qrs: -1, t: -0.5 }];
+const twoLeads = [
+  { name: 'II', p: 1, qrs: 1, t: 1 },
+  { name: 'V1', p: 0.5, qrs: -1, t: -0.5 },
+];
 
 describe('welchSpectrum', () => {
   it('puts a sinusoid of amplitude A at its frequency with power (A·Σw/2)²/Σw² (Hann window)', () => {
@@ -67,8 +87,8 @@ describe('welchSpectrum', () => {
     const sumW = w.reduce((s, v) => s + v, 0);
     const sumW2 = w.reduce((s, v) => s + v * v, 0);
     const [at5, at7] = welchSpectrum(x, fs, L, [5, 7]) as unknown as [number, number];
-    expect(at5).toBeCloseTo((0.3 * sumW / 2) ** 2 / sumW2, -1);
-    expect(Math.abs(at5 / ((0.3 * sumW / 2) ** 2 / sumW2) - 1)).toBeLessThan(0.01);
+    expect(at5).toBeCloseTo(((0.3 * sumW) / 2) ** 2 / sumW2, -1);
+    expect(Math.abs(at5 / (((0.3 * sumW) / 2) ** 2 / sumW2) - 1)).toBeLessThan(0.01);
     // 2 Hz away is far outside the Hann main lobe (±2·fs/L = ±0.5 Hz)
     expect(at7 / at5).toBeLessThan(1e-4);
   });
@@ -81,10 +101,13 @@ describe('estimateAtrialActivity', () => {
     expect(a.reason).toBeNull();
     expect(a.atrialRatePerMin).toBeGreaterThan(294);
     expect(a.atrialRatePerMin).toBeLessThan(306);
-    const rr = rTimes.slice(1).map((t, i) => t - (rTimes[i] as number)).sort((x, y) => x - y);
+    const rr = rTimes
+      .slice(1)
+      .map((t, i) => t - (rTimes[i] as number))
+      .sort((x, y) => x - y);
     const medianRr = rr[Math.floor(rr.length / 2)] as number;
     expect(a.ventricularRatePerMin).toBeCloseTo(60 / medianRr, 0);
-    expect(a.atrialToVentricular).toBeCloseTo(300 * medianRr / 60, 1);
+    expect(a.atrialToVentricular).toBeCloseTo((300 * medianRr) / 60, 1);
     expect(a.leads).toEqual(['II', 'V1']);
   });
 
@@ -97,8 +120,15 @@ describe('estimateAtrialActivity', () => {
       return phase < 0.9 ? 0.5 - phase / 0.9 : -0.5 + (phase - 0.9) / 0.1;
     });
     const tall = ecg.signals.map((x) => x.map((v, i) => v + 2 * sawtooth[i]!));
-    const leadI = Float64Array.from({ length: n }, (_, i) => rTimes.reduce((v, r) => v + 1.2 * Math.exp(-(((i / ecg.fs) - r) ** 2) / (2 * 0.008 ** 2)), 0));
-    const a = estimateAtrialActivity({ ...ecg, leads: ['I', 'II', 'V1'], signals: [leadI, ...tall], units: ['mV', 'mV', 'mV'] });
+    const leadI = Float64Array.from({ length: n }, (_, i) =>
+      rTimes.reduce((v, r) => v + 1.2 * Math.exp(-((i / ecg.fs - r) ** 2) / (2 * 0.008 ** 2)), 0),
+    );
+    const a = estimateAtrialActivity({
+      ...ecg,
+      leads: ['I', 'II', 'V1'],
+      signals: [leadI, ...tall],
+      units: ['mV', 'mV', 'mV'],
+    });
     expect(a.ventricularRatePerMin).toBeCloseTo(150, 0);
     expect(a.leads).toEqual(['II', 'V1']);
   });
@@ -175,7 +205,10 @@ describe('cancelWholeCycles', () => {
   it('keeps P waves that beat independently of the ventricles', () => {
     const { ecg, rPeaks, withoutP } = dissociatedEcg(200, 130);
     const [residual] = cancelWholeCycles(ecg.signals, rPeaks, ecg.fs, 0.3);
-    const pWaves = ecg.signals[0]!.map((v, i) => v - withoutP[0]![i]!).slice(rPeaks[0]! - 45, rPeaks.at(-1)! - 45 + 150);
+    const pWaves = ecg.signals[0]!.map((v, i) => v - withoutP[0]![i]!).slice(
+      rPeaks[0]! - 45,
+      rPeaks.at(-1)! - 45 + 150,
+    );
     // What is left is mostly the P waves: at least 70 % of their energy, and QRS residue (R peaks rounded to samples) under a third of it.
     const left = residual!.reduce((s, v, i) => s + v * pWaves[i]!, 0) / energy(pWaves);
     expect(left).toBeGreaterThan(0.7);
@@ -188,44 +221,59 @@ function mitdbSegment(record: string, start: number): { ecg: Ecg; annotatedRate:
   const path = (realPath(`mitdb/${record}.hea`) as string).replace(/\.hea$/, '');
   const fs = 360;
   const ecg = ecgFromRecord(readRecord(path, { from: start * fs, to: (start + 20) * fs }));
-  const beats = readAnnotations(path, 'atr').annotations.filter((a) => a.sample >= start * fs && a.sample < (start + 20) * fs && 'NLRBAaJSVFejnE/fQ'.includes(a.symbol)).map((a) => a.sample);
+  const beats = readAnnotations(path, 'atr')
+    .annotations.filter(
+      (a) => a.sample >= start * fs && a.sample < (start + 20) * fs && 'NLRBAaJSVFejnE/fQ'.includes(a.symbol),
+    )
+    .map((a) => a.sample);
   return { ecg, annotatedRate: (60 * (beats.length - 1) * fs) / ((beats.at(-1) as number) - (beats[0] as number)) };
 }
 
-describe.skipIf(!hasSharedReal)('estimateAtrialActivity on MIT-BIH record 203 (annotated atrial flutter, 759–1075 s)', () => {
-  // Measured: 180–250/min (two of five 20-s segments at the 3-Hz band edge), ratio 1.6–2.3. Slower
-  // than the 250–350/min of untreated flutter; the NSR segments of record 209 give ≈ 3 × their rate
-  // (P-wave harmonics), so on real data the rate alone does not tell flutter from sinus rhythm.
-  it('finds atrial activity about twice as fast as the annotated ventricular rhythm in each flutter segment', () => {
-    for (const start of [760, 800, 900, 1000, 1050]) {
-      const { ecg, annotatedRate } = mitdbSegment('203', start);
-      const a = estimateAtrialActivity(ecg);
-      expect(a.ventricularRatePerMin).toBeGreaterThan(0.85 * annotatedRate);
-      expect(a.ventricularRatePerMin).toBeLessThan(1.15 * annotatedRate);
-      expect(a.atrialRatePerMin).toBeLessThan(260);
-      expect(a.atrialToVentricular).toBeGreaterThan(1.55);
-      expect(a.atrialToVentricular).toBeLessThan(2.4);
-    }
-  });
-});
-
-describe.skipIf(!hasSharedReal)('the unlocked atrial activity on the shared MIT-BIH rhythms (adults: no AV dissociation annotated)', () => {
-  // Measured on all 10-s windows: the unlocked rate is below 0.95 × the ventricular rate in 0.4 % of
-  // nsr (7/1673), 2.3 % of pvc (4/172) and 2.5 % of afib windows (6/241); below 1 × in 2.6 %, 2.3 % and
-  // 5.0 % (noise near the 1.5-Hz band edge at adult rates). Every sixth window is checked here.
-  it('rarely reads sinus rhythm, ventricular ectopy or atrial fibrillation as an atrium clearly slower than the ventricles', () => {
-    const cohort = importMitdb(join(SHARED_REAL, 'mitdb'), { mixed: 'majority' });
-    for (const label of ['nsr', 'pvc', 'afib']) {
-      const windows = cohort.rows.filter((r) => r.labels[0] === label && r.window).filter((_, i) => i % 6 === 0);
-      let slower = 0;
-      for (const row of windows) {
-        const fs = readRecord(row.recordPath, { from: 0, to: 1 }).fs;
-        const ecg = ecgFromRecord(readRecord(row.recordPath, { from: Math.round(row.window!.startS * fs), to: Math.round(row.window!.endS * fs) }));
-        const ratio = estimateAtrialActivity(ecg).unlockedToVentricular;
-        if (ratio !== null && ratio < 0.95) slower++;
+describe.skipIf(!hasSharedReal)(
+  'estimateAtrialActivity on MIT-BIH record 203 (annotated atrial flutter, 759–1075 s)',
+  () => {
+    // Measured: 180–250/min (two of five 20-s segments at the 3-Hz band edge), ratio 1.6–2.3. Slower
+    // than the 250–350/min of untreated flutter; the NSR segments of record 209 give ≈ 3 × their rate
+    // (P-wave harmonics), so on real data the rate alone does not tell flutter from sinus rhythm.
+    it('finds atrial activity about twice as fast as the annotated ventricular rhythm in each flutter segment', () => {
+      for (const start of [760, 800, 900, 1000, 1050]) {
+        const { ecg, annotatedRate } = mitdbSegment('203', start);
+        const a = estimateAtrialActivity(ecg);
+        expect(a.ventricularRatePerMin).toBeGreaterThan(0.85 * annotatedRate);
+        expect(a.ventricularRatePerMin).toBeLessThan(1.15 * annotatedRate);
+        expect(a.atrialRatePerMin).toBeLessThan(260);
+        expect(a.atrialToVentricular).toBeGreaterThan(1.55);
+        expect(a.atrialToVentricular).toBeLessThan(2.4);
       }
-      expect(windows.length).toBeGreaterThan(20);
-      expect(slower / windows.length).toBeLessThan(0.05);
-    }
-  }, 60_000);
-});
+    });
+  },
+);
+
+describe.skipIf(!hasSharedReal)(
+  'the unlocked atrial activity on the shared MIT-BIH rhythms (adults: no AV dissociation annotated)',
+  () => {
+    // Measured on all 10-s windows: the unlocked rate is below 0.95 × the ventricular rate in 0.4 % of
+    // nsr (7/1673), 2.3 % of pvc (4/172) and 2.5 % of afib windows (6/241); below 1 × in 2.6 %, 2.3 % and
+    // 5.0 % (noise near the 1.5-Hz band edge at adult rates). Every sixth window is checked here.
+    it('rarely reads sinus rhythm, ventricular ectopy or atrial fibrillation as an atrium clearly slower than the ventricles', () => {
+      const cohort = importMitdb(join(SHARED_REAL, 'mitdb'), { mixed: 'majority' });
+      for (const label of ['nsr', 'pvc', 'afib']) {
+        const windows = cohort.rows.filter((r) => r.labels[0] === label && r.window).filter((_, i) => i % 6 === 0);
+        let slower = 0;
+        for (const row of windows) {
+          const fs = readRecord(row.recordPath, { from: 0, to: 1 }).fs;
+          const ecg = ecgFromRecord(
+            readRecord(row.recordPath, {
+              from: Math.round(row.window!.startS * fs),
+              to: Math.round(row.window!.endS * fs),
+            }),
+          );
+          const ratio = estimateAtrialActivity(ecg).unlockedToVentricular;
+          if (ratio !== null && ratio < 0.95) slower++;
+        }
+        expect(windows.length).toBeGreaterThan(20);
+        expect(slower / windows.length).toBeLessThan(0.05);
+      }
+    }, 60_000);
+  },
+);

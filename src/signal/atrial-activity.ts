@@ -62,7 +62,15 @@ const ATRIAL_LEADS = ['II', 'V1'] as const;
 const TAPER_SECONDS = 0.02;
 
 const nothing = (leads: string[], reason: string, ventricularRatePerMin: number | null = null): AtrialActivity => ({
-  dominantHz: null, atrialRatePerMin: null, concentration: null, ventricularRatePerMin, atrialToVentricular: null, unlockedHz: null, unlockedToVentricular: null, leads, reason,
+  dominantHz: null,
+  atrialRatePerMin: null,
+  concentration: null,
+  ventricularRatePerMin,
+  atrialToVentricular: null,
+  unlockedHz: null,
+  unlockedToVentricular: null,
+  leads,
+  reason,
 });
 
 /** Every lead with a canonical name, else every lead (the leads `measureEcg` detects beats on). */
@@ -91,7 +99,12 @@ function isUsableLead(x: Float64Array | undefined): x is Float64Array {
  * `freqs` (Hz): P(f) = mean over segments s of |Σ_n w[n]·x_s[n]·e^{−2πi f n/fs}|² / Σ w², i.e. the
  * zero-padded periodogram evaluated directly at each grid frequency (the grid is finer than 1/T).
  */
-export function welchSpectrum(x: Float64Array, fs: number, segmentLength: number, freqs: readonly number[]): Float64Array {
+export function welchSpectrum(
+  x: Float64Array,
+  fs: number,
+  segmentLength: number,
+  freqs: readonly number[],
+): Float64Array {
   const L = Math.min(segmentLength, x.length);
   const hop = Math.max(1, Math.floor(L / 2));
   const w = Float64Array.from({ length: L }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / Math.max(1, L - 1)));
@@ -140,12 +153,22 @@ export function welchSpectrum(x: Float64Array, fs: number, segmentLength: number
  * shorter than one flutter cycle, and the spectral peak can then fall on another harmonic of the
  * ventricular rate (a limitation of average beat subtraction in flutter). Returns one residual per lead.
  */
-function cancelQrst(signals: readonly Float64Array[], rPeaks: ArrayLike<number>, fs: number, rrSeconds: number): Float64Array[] {
+function cancelQrst(
+  signals: readonly Float64Array[],
+  rPeaks: ArrayLike<number>,
+  fs: number,
+  rrSeconds: number,
+): Float64Array[] {
   const pre = Math.min(0.5 * rrSeconds, 0.25);
   const post = 0.9 * rrSeconds;
   const medians = signals.map((x) => medianBeat(x, rPeaks, fs, { preSeconds: pre, postSeconds: post }));
   const rIndex = medians[0]!.rIndex;
-  const d = delineate(medians.map((m) => m.beat), rIndex, fs, { rrSeconds });
+  const d = delineate(
+    medians.map((m) => m.beat),
+    rIndex,
+    fs,
+    { rrSeconds },
+  );
   const from = d.qrsOnset !== null ? d.qrsOnset - Math.round(0.01 * fs) : rIndex - Math.round(0.06 * fs);
   const to = d.tEnd !== null ? d.tEnd : rIndex + Math.round(0.6 * rrSeconds * fs);
   const start = Math.max(0, from);
@@ -180,7 +203,12 @@ function cancelQrst(signals: readonly Float64Array[], rPeaks: ArrayLike<number>,
  * fibrillation whose conduction varies. Returns one residual per lead, over the samples that
  * belong to a cancelled cycle (the first cycle's start to the last one's end, one median RR after it starts).
  */
-export function cancelWholeCycles(signals: readonly Float64Array[], rPeaks: ArrayLike<number>, fs: number, rrSeconds: number): Float64Array[] {
+export function cancelWholeCycles(
+  signals: readonly Float64Array[],
+  rPeaks: ArrayLike<number>,
+  fs: number,
+  rrSeconds: number,
+): Float64Array[] {
   const pre = Math.round(0.3 * rrSeconds * fs);
   const cycle = Math.round(rrSeconds * fs);
   const beats = rPeaks.length;
@@ -189,7 +217,11 @@ export function cancelWholeCycles(signals: readonly Float64Array[], rPeaks: Arra
     const residual = Float64Array.from(x);
     const cycleStart = (b: number): number => rPeaks[b]! - pre;
     for (let b = 0; b < beats; b++) {
-      const end = Math.min(b + 1 < beats ? cycleStart(b + 1) : cycleStart(b) + cycle, rPeaks[b]! - rIndex + beat.length, x.length);
+      const end = Math.min(
+        b + 1 < beats ? cycleStart(b + 1) : cycleStart(b) + cycle,
+        rPeaks[b]! - rIndex + beat.length,
+        x.length,
+      );
       for (let i = Math.max(0, cycleStart(b)); i < end; i++) residual[i]! -= beat[i - rPeaks[b]! + rIndex]!;
     }
     return residual.slice(Math.max(0, cycleStart(0)), Math.min(x.length, cycleStart(beats - 1) + cycle));
@@ -197,16 +229,26 @@ export function cancelWholeCycles(signals: readonly Float64Array[], rPeaks: Arra
 }
 
 /** Summed Welch spectra of `residuals` on `freqs` (segments of `segmentLength` samples). */
-function summedSpectrum(residuals: readonly Float64Array[], fs: number, segmentLength: number, freqs: readonly number[]): Float64Array {
+function summedSpectrum(
+  residuals: readonly Float64Array[],
+  fs: number,
+  segmentLength: number,
+  freqs: readonly number[],
+): Float64Array {
   const spectrum = new Float64Array(freqs.length);
-  for (const r of residuals) welchSpectrum(r, fs, segmentLength, freqs).forEach((p, k) => { spectrum[k]! += p; });
+  for (const r of residuals)
+    welchSpectrum(r, fs, segmentLength, freqs).forEach((p, k) => {
+      spectrum[k]! += p;
+    });
   return spectrum;
 }
 
 /** The largest peak of `spectrum` on the uniform grid `freqs` (spacing `grid`), refined by parabolic interpolation. */
 function dominantFrequency(spectrum: Float64Array, freqs: readonly number[], grid: number): number {
   let peak = 0;
-  spectrum.forEach((p, k) => { if (p > spectrum[peak]!) peak = k; });
+  spectrum.forEach((p, k) => {
+    if (p > spectrum[peak]!) peak = k;
+  });
   let hz = freqs[peak]!;
   if (peak > 0 && peak < freqs.length - 1) {
     const [a, b, c] = [spectrum[peak - 1]!, spectrum[peak]!, spectrum[peak + 1]!];
@@ -217,7 +259,8 @@ function dominantFrequency(spectrum: Float64Array, freqs: readonly number[], gri
 }
 
 /** A uniform grid over `band` with spacing `grid`, Hz. */
-const frequencyGrid = ([lo, hi]: readonly [number, number], grid: number): number[] => Array.from({ length: Math.floor((hi - lo) / grid + 1e-9) + 1 }, (_, k) => lo + k * grid);
+const frequencyGrid = ([lo, hi]: readonly [number, number], grid: number): number[] =>
+  Array.from({ length: Math.floor((hi - lo) / grid + 1e-9) + 1 }, (_, k) => lo + k * grid);
 
 /**
  * Atrial activity of a multi-lead ECG: QRST cancellation by average beat subtraction
@@ -242,13 +285,17 @@ const frequencyGrid = ([lo, hi]: readonly [number, number], grid: number): numbe
 export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {}): AtrialActivity {
   const fs = ecg.fs;
   const [fLo, fHi] = opts.bandHz ?? [3, 12];
-  if (!(Number.isFinite(fs) && fs > 2 * fHi)) return nothing([], `sampling rate ${fs} Hz cannot resolve the ${fLo}–${fHi} Hz atrial band`);
+  if (!(Number.isFinite(fs) && fs > 2 * fHi))
+    return nothing([], `sampling rate ${fs} Hz cannot resolve the ${fLo}–${fHi} Hz atrial band`);
   const usable = atrialLeadIndices(ecg).filter((i) => isUsableLead(ecg.signals[i]));
   const leads = usable.map((i) => ecg.leads[i] ?? String(i));
   if (usable.length === 0) return nothing([], 'no usable lead (missing, empty or mostly invalid samples)');
   const n = Math.min(...usable.map((i) => ecg.signals[i]!.length));
-  if (n < (opts.minSeconds ?? 3) * fs) return nothing(leads, `${(n / fs).toFixed(1)} s of signal: at least ${opts.minSeconds ?? 3} s are needed`);
-  const signals = usable.map((i) => removeBaseline(fillInvalidSamples(ecg.signals[i]!.subarray(0, n)), fs, { method: 'highpass', cutoffHz: 0.5 }));
+  if (n < (opts.minSeconds ?? 3) * fs)
+    return nothing(leads, `${(n / fs).toFixed(1)} s of signal: at least ${opts.minSeconds ?? 3} s are needed`);
+  const signals = usable.map((i) =>
+    removeBaseline(fillInvalidSamples(ecg.signals[i]!.subarray(0, n)), fs, { method: 'highpass', cutoffHz: 0.5 }),
+  );
 
   let rPeaks: ArrayLike<number>;
   try {
@@ -256,7 +303,14 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
     // T or flutter wave can pass for a second QRS and double the ventricular rate.
     const detection = (): Float64Array[] => {
       const all = ecgLeadIndices(ecg).filter((i) => isUsableLead(ecg.signals[i]) && ecg.signals[i]!.length >= n);
-      return all.map((i) => (usable.includes(i) ? signals[usable.indexOf(i)]! : removeBaseline(fillInvalidSamples(ecg.signals[i]!.subarray(0, n)), fs, { method: 'highpass', cutoffHz: 0.5 })));
+      return all.map((i) =>
+        usable.includes(i)
+          ? signals[usable.indexOf(i)]!
+          : removeBaseline(fillInvalidSamples(ecg.signals[i]!.subarray(0, n)), fs, {
+              method: 'highpass',
+              cutoffHz: 0.5,
+            }),
+      );
     };
     rPeaks = opts.rPeaks ?? detectQrsMultiLead(detection(), fs, { origin: { file: ecg.source } });
   } catch (err) {
@@ -277,8 +331,10 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
   const energy = (xs: readonly Float64Array[]): number => xs.reduce((s, x) => s + x.reduce((a, v) => a + v * v, 0), 0);
   const signalEnergy = energy(signals);
   // Flat: nothing left in the band (< (1 µV)² per grid point), or a residual under 10⁻⁶ of the ECG's energy.
-  const isFlat = (band: Float64Array, rs: readonly Float64Array[]): boolean => !(band.reduce((s, p) => s + p, 0) > 1e-12 * band.length && energy(rs) > 1e-6 * signalEnergy);
-  if (isFlat(spectrum, residuals)) return nothing(leads, 'flat residual: no atrial activity left after QRST cancellation', ventricularRatePerMin);
+  const isFlat = (band: Float64Array, rs: readonly Float64Array[]): boolean =>
+    !(band.reduce((s, p) => s + p, 0) > 1e-12 * band.length && energy(rs) > 1e-6 * signalEnergy);
+  if (isFlat(spectrum, residuals))
+    return nothing(leads, 'flat residual: no atrial activity left after QRST cancellation', ventricularRatePerMin);
 
   const dominantHz = dominantFrequency(spectrum, freqs, grid);
   const half = opts.peakHalfWidthHz ?? 0.5;
@@ -287,7 +343,9 @@ export function estimateAtrialActivity(ecg: Ecg, opts: AtrialActivityOptions = {
   const unlocked = cancelWholeCycles(signals, rPeaks, fs, rrSeconds);
   const unlockedFreqs = frequencyGrid(opts.unlockedBandHz ?? [1.5, 12], grid);
   const unlockedSpectrum = summedSpectrum(unlocked, fs, segment, unlockedFreqs);
-  const unlockedHz = isFlat(unlockedSpectrum, unlocked) ? null : dominantFrequency(unlockedSpectrum, unlockedFreqs, grid);
+  const unlockedHz = isFlat(unlockedSpectrum, unlocked)
+    ? null
+    : dominantFrequency(unlockedSpectrum, unlockedFreqs, grid);
   return {
     dominantHz,
     atrialRatePerMin: 60 * dominantHz,

@@ -48,10 +48,21 @@ export interface DelineationOptions {
  * A boundary not found inside its window is null with a reason. For a wave made of Gaussians of
  * width σ these rules put the boundaries about 3σ from the wave centre (the 1 % level).
  */
-export function delineate(beats: readonly Float64Array[], rIndex: number, fs: number, opts: DelineationOptions): Delineation {
+export function delineate(
+  beats: readonly Float64Array[],
+  rIndex: number,
+  fs: number,
+  opts: DelineationOptions,
+): Delineation {
   const len = beats[0]?.length ?? 0;
   const reasons: Delineation['reasons'] = {};
-  const fail = (why: string): Delineation => ({ pOnset: null, qrsOnset: null, qrsOffset: null, tEnd: null, reasons: { pOnset: why, qrs: why, tEnd: why } });
+  const fail = (why: string): Delineation => ({
+    pOnset: null,
+    qrsOnset: null,
+    qrsOffset: null,
+    tEnd: null,
+    reasons: { pOnset: why, qrs: why, tEnd: why },
+  });
   if (len < 3 || beats.length === 0) return fail('no median beat');
   const ms = (s: number): number => Math.max(1, Math.round(s * fs));
 
@@ -92,7 +103,17 @@ export function delineate(beats: readonly Float64Array[], rIndex: number, fs: nu
   const qrsOnset = walk(before, -1);
   const qrsOffset = walk(after, 1);
   if (qrsOnset === null || qrsOffset === null) {
-    return { pOnset: null, qrsOnset, qrsOffset, tEnd: null, reasons: { qrs: 'QRS boundary not found inside the beat window', pOnset: 'needs the QRS onset', tEnd: 'needs the QRS offset' } };
+    return {
+      pOnset: null,
+      qrsOnset,
+      qrsOffset,
+      tEnd: null,
+      reasons: {
+        qrs: 'QRS boundary not found inside the beat window',
+        pOnset: 'needs the QRS onset',
+        tEnd: 'needs the QRS offset',
+      },
+    };
   }
 
   const iso = smooth.map((m) => {
@@ -104,7 +125,9 @@ export function delineate(beats: readonly Float64Array[], rIndex: number, fs: nu
   const rawAmp = new Float64Array(len);
   for (let t = 0; t < len; t++) {
     let s = 0;
-    smooth.forEach((m, l) => { s += (m[t]! - iso[l]!) ** 2; });
+    smooth.forEach((m, l) => {
+      s += (m[t]! - iso[l]!) ** 2;
+    });
     rawAmp[t] = Math.sqrt(s);
   }
   // 10-ms moving average, so that one noise dip does not end a wave early
@@ -135,7 +158,8 @@ export function delineate(beats: readonly Float64Array[], rIndex: number, fs: nu
   if (pHi <= pLo) reasons.pOnset = 'no room for a P wave before the QRS';
   else {
     const pPeak = peakIn(amp, pLo, pHi);
-    if (pPeak < 0 || amp[pPeak]! - ampFloor < (opts.minPRatio ?? 0.04) * qrsAmp) reasons.pOnset = 'no P wave found before the QRS';
+    if (pPeak < 0 || amp[pPeak]! - ampFloor < (opts.minPRatio ?? 0.04) * qrsAmp)
+      reasons.pOnset = 'no P wave found before the QRS';
     else {
       pOnset = waveEdge(pPeak, pLo, -1, 0.5);
       if (pOnset === null) reasons.pOnset = 'P onset not found (P wave merges with the preceding beat)';

@@ -7,7 +7,11 @@ import { FewbeatError } from '../errors.js';
  */
 export function fillInvalidSamples(x: Float64Array, what = 'signal'): Float64Array {
   let firstBad = -1;
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) { firstBad = i; break; }
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i]!)) {
+      firstBad = i;
+      break;
+    }
   if (firstBad < 0) return x;
   const y = Float64Array.from(x);
   let prev = -1;

@@ -7,8 +7,18 @@ import { standardise } from './standardise.js';
 
 describe('lead registry', () => {
   it.each([
-    ['MLII', 'II'], ['lead II', 'II'], ['ECG', 'II'], ['avr', 'aVR'], ['AVF', 'aVF'], ['v1', 'V1'],
-    ['MV5', 'V5'], ['V4R', 'V4R'], ['v3r', 'V3R'], ['V7', 'V7'], ['I', 'I'], ['III', 'III'],
+    ['MLII', 'II'],
+    ['lead II', 'II'],
+    ['ECG', 'II'],
+    ['avr', 'aVR'],
+    ['AVF', 'aVF'],
+    ['v1', 'V1'],
+    ['MV5', 'V5'],
+    ['V4R', 'V4R'],
+    ['v3r', 'V3R'],
+    ['V7', 'V7'],
+    ['I', 'I'],
+    ['III', 'III'],
   ])('knows %s as %s', (name, lead) => expect(canonicalLead(name)).toBe(lead));
   it('does not take non-ECG channels for leads', () => {
     expect(canonicalLead('PLETH')).toBeNull();
@@ -19,7 +29,12 @@ describe('lead registry', () => {
 describe('mapToLeadSet', () => {
   const i = Float64Array.of(1, 2, 3);
   const ii = Float64Array.of(4, 5, -6);
-  const ecg: Ecg = { fs: 500, leads: ['I', 'II', 'V1'], signals: [i, ii, Float64Array.of(7, 8, 9)], units: ['mV', 'mV', 'mV'] };
+  const ecg: Ecg = {
+    fs: 500,
+    leads: ['I', 'II', 'V1'],
+    signals: [i, ii, Float64Array.of(7, 8, 9)],
+    units: ['mV', 'mV', 'mV'],
+  };
 
   it('derives III, aVR, aVL and aVF from I and II with Einthoven and Goldberger relations', () => {
     const { signals, mask } = mapToLeadSet(ecg, TWELVE_LEADS);
@@ -45,12 +60,16 @@ describe('baseline removal and standardisation', () => {
   const fs = 250;
   const beat = (t: number): number => Math.exp(-(((t % 1) - 0.5) ** 2) / (2 * 0.01 ** 2));
   const clean = Float64Array.from({ length: 10 * fs }, (_, k) => beat(k / fs));
-  const wander = Float64Array.from({ length: 10 * fs }, (_, k) => clean[k]! + 2 * Math.sin(2 * Math.PI * 0.2 * (k / fs)) + 1);
+  const wander = Float64Array.from(
+    { length: 10 * fs },
+    (_, k) => clean[k]! + 2 * Math.sin(2 * Math.PI * 0.2 * (k / fs)) + 1,
+  );
 
   it.each(['median', 'highpass'] as const)('removes a 0.2 Hz wander of 2 mV with the %s method', (method) => {
     const y = removeBaseline(wander, fs, { method });
     let worst = 0;
-    for (let k = fs; k < 9 * fs; k++) if (Math.abs((k / fs) % 1 - 0.5) > 0.1) worst = Math.max(worst, Math.abs(y[k]!));
+    for (let k = fs; k < 9 * fs; k++)
+      if (Math.abs(((k / fs) % 1) - 0.5) > 0.1) worst = Math.max(worst, Math.abs(y[k]!));
     expect(worst).toBeLessThan(0.1);
   });
   it('standardises to zero mean and unit variance, and a flat lead to zeros', () => {

@@ -40,7 +40,8 @@ export function mapToLeadSet(ecg: Ecg, leadSet: readonly string[]): LeadSetSigna
   const mask = new Uint8Array(leadSet.length);
   leadSet.forEach((name, j) => {
     const lead = canonicalLead(name);
-    if (!lead) throw new FewbeatError(`lead set: '${name}' is not an ECG lead name fewbeat knows`, { file: ecg.source });
+    if (!lead)
+      throw new FewbeatError(`lead set: '${name}' is not an ECG lead name fewbeat knows`, { file: ecg.source });
     const recorded = byLead.get(lead);
     const derive = DERIVED[lead];
     if (recorded) {

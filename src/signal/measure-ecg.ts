@@ -12,7 +12,15 @@ import { type RrFeatures, rrFeatures } from './rr-features.js';
 
 /** A finding outside the norms, e.g. `{ code: 'hr_high_for_age', text: 'HR 181 bpm is above …' }`. */
 export interface MeasurementFlag {
-  code: 'hr_high_for_age' | 'hr_low_for_age' | 'pr_long_for_age' | 'pr_short_for_age' | 'qrs_wide_for_age' | 'qrs_narrow_for_age' | 'qtc_long' | 'qtc_short';
+  code:
+    | 'hr_high_for_age'
+    | 'hr_low_for_age'
+    | 'pr_long_for_age'
+    | 'pr_short_for_age'
+    | 'qrs_wide_for_age'
+    | 'qrs_narrow_for_age'
+    | 'qtc_long'
+    | 'qtc_short';
   text: string;
 }
 
@@ -78,7 +86,8 @@ function ageText(years: number, sex: 'M' | 'F' | null): string {
  */
 export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
   const file = ecg.source;
-  if (!Number.isFinite(ecg.fs) || ecg.fs <= 0) throw new FewbeatError(`sampling rate must be a positive number of Hz, got ${ecg.fs}`, { file });
+  if (!Number.isFinite(ecg.fs) || ecg.fs <= 0)
+    throw new FewbeatError(`sampling rate must be a positive number of Hz, got ${ecg.fs}`, { file });
   if (ecg.signals.length === 0) throw new FewbeatError('the record has no leads', { file });
   const { ageYears } = opts;
   if (ageYears !== undefined && !(Number.isFinite(ageYears) && ageYears >= 0 && ageYears <= 130)) {
@@ -93,17 +102,28 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
     if (x.length === 0) throw new FewbeatError('the signal is empty', where);
     let bad = 0;
     for (const v of x) if (!Number.isFinite(v)) bad++;
-    if (bad > 0.05 * x.length) throw new FewbeatError(`${bad} of ${x.length} samples are NaN (invalid); at most 5 % can be interpolated`, where);
+    if (bad > 0.05 * x.length)
+      throw new FewbeatError(`${bad} of ${x.length} samples are NaN (invalid); at most 5 % can be interpolated`, where);
   }
-  const quality = assessQuality({ ...ecg, leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)), signals: leadIdx.map((i) => ecg.signals[i]!), units: leadIdx.map((i) => ecg.units[i] ?? 'mV') });
+  const quality = assessQuality({
+    ...ecg,
+    leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)),
+    signals: leadIdx.map((i) => ecg.signals[i]!),
+    units: leadIdx.map((i) => ecg.units[i] ?? 'mV'),
+  });
   const qualitySummary = { score: quality.score, usable: quality.usable, summary: quality.summary };
   if (!quality.usable) return unusable(ecg, opts, qualitySummary);
   leadIdx = leadIdx.filter((_, k) => quality.leads[k]!.score > 0);
-  const signals = leadIdx.map((i) => removeBaseline(fillInvalidSamples(ecg.signals[i]!), fs, { method: 'highpass', cutoffHz: 0.15 }));
+  const signals = leadIdx.map((i) =>
+    removeBaseline(fillInvalidSamples(ecg.signals[i]!), fs, { method: 'highpass', cutoffHz: 0.15 }),
+  );
   const seconds = signals[0]!.length / fs;
   const beats = detectQrsMultiLead(signals, fs, { origin: { file } });
   if (beats.length < 2) {
-    throw new FewbeatError(`found ${beats.length} R peak(s) in ${round(seconds, 2)} s of signal: the record is shorter than one beat or holds no detectable ECG`, { file });
+    throw new FewbeatError(
+      `found ${beats.length} R peak(s) in ${round(seconds, 2)} s of signal: the record is shorter than one beat or holds no detectable ECG`,
+      { file },
+    );
   }
 
   const reasons: Record<string, string> = {};
@@ -115,12 +135,18 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
   for (let i = 1; i < beats.length - 1; i++) {
     const before = (beats[i]! - beats[i - 1]!) / fs;
     const after = (beats[i + 1]! - beats[i]!) / fs;
-    if (Math.abs(before - rrSeconds) <= 0.2 * rrSeconds && Math.abs(after - rrSeconds) <= 0.2 * rrSeconds) dominant.push(i);
+    if (Math.abs(before - rrSeconds) <= 0.2 * rrSeconds && Math.abs(after - rrSeconds) <= 0.2 * rrSeconds)
+      dominant.push(i);
   }
   const use = dominant.length >= 3 ? dominant : Array.from(beats.keys());
   const window = { preSeconds: Math.min(0.5, 0.6 * rrSeconds), postSeconds: Math.min(0.8, 0.8 * rrSeconds), use };
   const medians = signals.map((x) => medianBeat(x, beats, fs, window));
-  const d = delineate(medians.map((m) => m.beat), medians[0]!.rIndex, fs, { rrSeconds });
+  const d = delineate(
+    medians.map((m) => m.beat),
+    medians[0]!.rIndex,
+    fs,
+    { rrSeconds },
+  );
   const toMs = (samples: number): number => round((samples * 1000) / fs);
   const pr = d.pOnset !== null && d.qrsOnset !== null ? toMs(d.qrsOnset - d.pOnset) : null;
   const qrs = d.qrsOnset !== null && d.qrsOffset !== null ? toMs(d.qrsOffset - d.qrsOnset) : null;
@@ -130,13 +156,27 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
   if (qt === null) reasons.qt_ms = d.reasons.tEnd ?? 'T end not found';
   const qtcB = qt !== null ? round(qt / Math.sqrt(rrSeconds)) : null;
   const qtcF = qt !== null ? round(qt / Math.cbrt(rrSeconds)) : null;
-  if (dominant.length < 3) reasons.median_beat = `only ${dominant.length} beats with regular neighbours: the median beat mixes all ${beats.length} beats`;
+  if (dominant.length < 3)
+    reasons.median_beat = `only ${dominant.length} beats with regular neighbours: the median beat mixes all ${beats.length} beats`;
 
   const result: Measurement = {
-    hr_bpm: round(hr, 1), pr_ms: pr, qrs_ms: qrs, qt_ms: qt, qtc_bazett_ms: qtcB, qtc_fridericia_ms: qtcF,
-    z: { hr: null, pr: null, qrs: null, qtc: null }, norms: null, flags: [], reasons, rr,
+    hr_bpm: round(hr, 1),
+    pr_ms: pr,
+    qrs_ms: qrs,
+    qt_ms: qt,
+    qtc_bazett_ms: qtcB,
+    qtc_fridericia_ms: qtcF,
+    z: { hr: null, pr: null, qrs: null, qtc: null },
+    norms: null,
+    flags: [],
+    reasons,
+    rr,
     beats: { detected: beats.length, in_median_beat: medians[0]!.count },
-    leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)), quality: qualitySummary, fs, age_years: ageYears ?? null, sex: opts.sex ?? null,
+    leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)),
+    quality: qualitySummary,
+    fs,
+    age_years: ageYears ?? null,
+    sex: opts.sex ?? null,
   };
   applyNorms(result, opts);
   return result;
@@ -147,11 +187,23 @@ function unusable(ecg: Ecg, opts: MeasureOptions, quality: Measurement['quality'
   const why = `signal quality too poor to measure (${quality.summary})`;
   const nan = Number.NaN;
   return {
-    hr_bpm: null, pr_ms: null, qrs_ms: null, qt_ms: null, qtc_bazett_ms: null, qtc_fridericia_ms: null,
-    z: { hr: null, pr: null, qrs: null, qtc: null }, norms: null, flags: [],
+    hr_bpm: null,
+    pr_ms: null,
+    qrs_ms: null,
+    qt_ms: null,
+    qtc_bazett_ms: null,
+    qtc_fridericia_ms: null,
+    z: { hr: null, pr: null, qrs: null, qtc: null },
+    norms: null,
+    flags: [],
     reasons: { hr_bpm: why, pr_ms: why, qrs_ms: why, qt_ms: why, z: why },
     rr: { n: 0, mean_ms: nan, median_ms: nan, sdnn_ms: nan, rmssd_ms: nan, cv: nan, tpr: nan, sample_entropy: null },
-    beats: { detected: 0, in_median_beat: 0 }, leads: [], quality, fs: ecg.fs, age_years: opts.ageYears ?? null, sex: opts.sex ?? null,
+    beats: { detected: 0, in_median_beat: 0 },
+    leads: [],
+    quality,
+    fs: ecg.fs,
+    age_years: opts.ageYears ?? null,
+    sex: opts.sex ?? null,
   };
 }
 
@@ -176,7 +228,9 @@ function applyNorms(m: Measurement, opts: MeasureOptions): void {
   }
   m.norms = table.name;
   const sex = opts.sex ?? null;
-  if (!sex) m.reasons.z = 'sex not given: limits pooled over boys and girls (lowest 2nd and highest 98th percentile, mean median)';
+  if (!sex)
+    m.reasons.z =
+      'sex not given: limits pooled over boys and girls (lowest 2nd and highest 98th percentile, mean median)';
   const cellFor = (key: NormMeasure): NormPercentiles | null => {
     if (sex) return band[sex][key] ?? null;
     const a = band.M[key];
@@ -186,18 +240,34 @@ function applyNorms(m: Measurement, opts: MeasureOptions): void {
   };
   const who = ageText(age, sex);
   const qtc = table.qtc_correction === 'fridericia' ? m.qtc_fridericia_ms : m.qtc_bazett_ms;
-  const checks: Array<[NormMeasure, number | null, string, string, MeasurementFlag['code'], MeasurementFlag['code']]> = [
-    ['hr', m.hr_bpm, 'HR', 'bpm', 'hr_high_for_age', 'hr_low_for_age'],
-    ['pr', m.pr_ms, 'PR', 'ms', 'pr_long_for_age', 'pr_short_for_age'],
-    ['qrs', m.qrs_ms, 'QRS', 'ms', 'qrs_wide_for_age', 'qrs_narrow_for_age'],
-    ['qtc', qtc, `QTc (${table.qtc_correction === 'fridericia' ? 'Fridericia' : 'Bazett'})`, 'ms', 'qtc_long', 'qtc_short'],
-  ];
+  const checks: Array<[NormMeasure, number | null, string, string, MeasurementFlag['code'], MeasurementFlag['code']]> =
+    [
+      ['hr', m.hr_bpm, 'HR', 'bpm', 'hr_high_for_age', 'hr_low_for_age'],
+      ['pr', m.pr_ms, 'PR', 'ms', 'pr_long_for_age', 'pr_short_for_age'],
+      ['qrs', m.qrs_ms, 'QRS', 'ms', 'qrs_wide_for_age', 'qrs_narrow_for_age'],
+      [
+        'qtc',
+        qtc,
+        `QTc (${table.qtc_correction === 'fridericia' ? 'Fridericia' : 'Bazett'})`,
+        'ms',
+        'qtc_long',
+        'qtc_short',
+      ],
+    ];
   for (const [key, value, label, unit, highCode, lowCode] of checks) {
     const cell = cellFor(key);
     if (value === null || !cell) continue;
     m.z[key] = round(normZScore(value, cell), 2);
     const range = `(${cell.p2}-${cell.p98})`;
-    if (value > cell.p98) m.flags.push({ code: highCode, text: `${label} ${value} ${unit} is above the 98th percentile ${range} for ${who}` });
-    else if (value < cell.p2) m.flags.push({ code: lowCode, text: `${label} ${value} ${unit} is below the 2nd percentile ${range} for ${who}` });
+    if (value > cell.p98)
+      m.flags.push({
+        code: highCode,
+        text: `${label} ${value} ${unit} is above the 98th percentile ${range} for ${who}`,
+      });
+    else if (value < cell.p2)
+      m.flags.push({
+        code: lowCode,
+        text: `${label} ${value} ${unit} is below the 2nd percentile ${range} for ${who}`,
+      });
   }
 }

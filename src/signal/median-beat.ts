@@ -22,7 +22,12 @@ export interface MedianBeatOptions {
  * window leaves the signal are skipped). The median suppresses noise and the occasional ectopic
  * beat without smearing the wave edges the way a mean does.
  */
-export function medianBeat(x: Float64Array, rPeaks: ArrayLike<number>, fs: number, opts: MedianBeatOptions): MedianBeat {
+export function medianBeat(
+  x: Float64Array,
+  rPeaks: ArrayLike<number>,
+  fs: number,
+  opts: MedianBeatOptions,
+): MedianBeat {
   const pre = Math.round(opts.preSeconds * fs);
   const post = Math.round(opts.postSeconds * fs);
   const use = opts.use ?? Array.from({ length: rPeaks.length }, (_, i) => i);

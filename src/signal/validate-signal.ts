@@ -13,11 +13,15 @@ export interface SignalOrigin {
  */
 export function validateSignal(x: Float64Array, fs: number, origin: SignalOrigin = {}, what = 'signal'): void {
   const where = { file: origin.file, location: origin.location };
-  if (!Number.isFinite(fs) || fs <= 0) throw new FewbeatError(`${what}: sampling rate must be a positive number of Hz, got ${fs}`, where);
+  if (!Number.isFinite(fs) || fs <= 0)
+    throw new FewbeatError(`${what}: sampling rate must be a positive number of Hz, got ${fs}`, where);
   if (x.length === 0) throw new FewbeatError(`${what}: the signal is empty`, where);
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]!)) {
-      throw new FewbeatError(`${what}: sample ${i} (t = ${(i / fs).toFixed(3)} s) is ${x[i]}; replace invalid samples before processing`, where);
+      throw new FewbeatError(
+        `${what}: sample ${i} (t = ${(i / fs).toFixed(3)} s) is ${x[i]}; replace invalid samples before processing`,
+        where,
+      );
     }
   }
 }

@@ -27,5 +27,14 @@ export function valueAtAge(curve: AgeCurve, ageYears: number): number {
 
 /** Respiratory rate by age, breaths per minute, median (Fleming S et al., Lancet 2011;377:1011-1018). */
 export const RESPIRATORY_RATE_PER_MIN: AgeCurve = [
-  [3 * DAY, 45], [0.25, 42], [0.5, 38], [1, 33], [2, 28], [3, 25], [6, 22], [10, 19], [14, 17], [18, 15],
+  [3 * DAY, 45],
+  [0.25, 42],
+  [0.5, 38],
+  [1, 33],
+  [2, 28],
+  [3, 25],
+  [6, 22],
+  [10, 19],
+  [14, 17],
+  [18, 15],
 ];

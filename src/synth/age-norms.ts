@@ -20,7 +20,8 @@ export function normsFor(ageYears: number, sex: Sex): BandNorms {
   const bands = cached.bands;
   const band = bands.find((b) => ageYears < b.max_age_years) ?? bands[bands.length - 1];
   const cells = band?.[sex];
-  if (!cells?.hr || !cells.pr || !cells.qrs || !cells.qtc) throw new Error(`the norm table lacks HR, PR, QRS or QTc for ${sex} at ${ageYears} y`);
+  if (!cells?.hr || !cells.pr || !cells.qrs || !cells.qtc)
+    throw new Error(`the norm table lacks HR, PR, QRS or QTc for ${sex} at ${ageYears} y`);
   return { hr: cells.hr, pr: cells.pr, qrs: cells.qrs, qtc: cells.qtc };
 }
 
@@ -30,6 +31,10 @@ export function normsFor(ageYears: number, sex: Sex): BandNorms {
  * P(x < p2) = P(x > p98) = 2 %. `z` is the standard-normal deviate (drawn when omitted, truncated
  * at ±2.5 so that no healthy child falls far outside the published range).
  */
-export function drawFromNorm(cell: NormPercentiles, rng: Rng, z: number = Math.max(-2.5, Math.min(2.5, rng.normal()))): number {
+export function drawFromNorm(
+  cell: NormPercentiles,
+  rng: Rng,
+  z: number = Math.max(-2.5, Math.min(2.5, rng.normal())),
+): number {
   return z < 0 ? cell.median + (z * (cell.median - cell.p2)) / Z98 : cell.median + (z * (cell.p98 - cell.median)) / Z98;
 }

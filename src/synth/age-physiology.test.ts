@@ -14,7 +14,8 @@ function area(r: SyntheticRecording, name: string, window: (qrs: number, qt: num
   let sum = 0;
   for (const v of r.schedule.ventricular) {
     const [a, b] = window(v.qrsDuration, v.qt);
-    for (let i = Math.round((v.onset + a) * FS); i < Math.round((v.onset + b) * FS); i++) if (i >= 0 && i < x.length) sum += x[i]!;
+    for (let i = Math.round((v.onset + a) * FS); i < Math.round((v.onset + b) * FS); i++)
+      if (i >= 0 && i < x.length) sum += x[i]!;
   }
   return sum;
 }
@@ -60,7 +61,10 @@ describe('age-dependent physiology of normal children', () => {
   });
 
   it('gives infants a dominant R in V1 (RV dominance) and adolescents a dominant S', () => {
-    const rOverS = (r: SyntheticRecording): number => { const e = extremes(r, 'V1'); return e.max / -e.min; };
+    const rOverS = (r: SyntheticRecording): number => {
+      const e = extremes(r, 'V1');
+      return e.max / -e.min;
+    };
     expect(fraction(neonates, (r) => rOverS(r) > 1)).toBeGreaterThan(0.7);
     expect(fraction(adolescents, (r) => rOverS(r) < 1)).toBeGreaterThan(0.85);
   });
@@ -73,7 +77,10 @@ describe('age-dependent physiology of normal children', () => {
   });
 
   it('keeps T inverted in V2 of toddlers and turns it upright in V3 by adolescence', () => {
-    const t = (name: string) => (r: SyntheticRecording): number => area(r, name, (q, qt) => [q, qt]);
+    const t =
+      (name: string) =>
+      (r: SyntheticRecording): number =>
+        area(r, name, (q, qt) => [q, qt]);
     expect(fraction(children(2, 30, 5), (r) => t('V2')(r) < 0)).toBeGreaterThan(0.85);
     expect(fraction(adolescents, (r) => t('V3')(r) > 0)).toBeGreaterThan(0.8);
     expect(fraction(adolescents, (r) => t('V1')(r) < 0)).toBeGreaterThan(0.7);
@@ -81,7 +88,10 @@ describe('age-dependent physiology of normal children', () => {
 
   it('makes QRS voltages in V5 larger in school children than in neonates', () => {
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-    const pp = (r: SyntheticRecording): number => { const e = extremes(r, 'V5'); return e.max - e.min; };
+    const pp = (r: SyntheticRecording): number => {
+      const e = extremes(r, 'V5');
+      return e.max - e.min;
+    };
     expect(median(schoolChildren.map(pp))).toBeGreaterThan(1.1 * median(neonates.map(pp)));
   });
 });

@@ -29,7 +29,12 @@ function atrialKernels(a: AtrialEvent, m: Morphology, out: WaveKernel[]): void {
     case 'sinus':
     case 'ectopic': {
       const sigma = m.pDuration / 6;
-      out.push({ centre: a.onset + 3 * sigma, sigmaBefore: sigma, sigmaAfter: sigma, amplitude: a.kind === 'sinus' ? m.p : m.ectopicP });
+      out.push({
+        centre: a.onset + 3 * sigma,
+        sigmaBefore: sigma,
+        sigmaAfter: sigma,
+        amplitude: a.kind === 'sinus' ? m.p : m.ectopicP,
+      });
       return;
     }
     case 'retrograde': {
@@ -39,10 +44,20 @@ function atrialKernels(a: AtrialEvent, m: Morphology, out: WaveKernel[]): void {
     }
     case 'flutter':
       // Slow descent and fast return within each cycle: the sawtooth without an isoelectric baseline.
-      out.push({ centre: a.onset + 0.7 * a.cycle, sigmaBefore: 0.33 * a.cycle, sigmaAfter: 0.12 * a.cycle, amplitude: m.flutter });
+      out.push({
+        centre: a.onset + 0.7 * a.cycle,
+        sigmaBefore: 0.33 * a.cycle,
+        sigmaAfter: 0.12 * a.cycle,
+        amplitude: m.flutter,
+      });
       return;
     case 'fibrillation':
-      out.push({ centre: a.onset + 0.5 * a.cycle, sigmaBefore: 0.2 * a.cycle, sigmaAfter: 0.2 * a.cycle, amplitude: scaled(m.fibrillation, a.weight) });
+      out.push({
+        centre: a.onset + 0.5 * a.cycle,
+        sigmaBefore: 0.2 * a.cycle,
+        sigmaAfter: 0.2 * a.cycle,
+        amplitude: scaled(m.fibrillation, a.weight),
+      });
       return;
   }
 }
@@ -91,7 +106,12 @@ function tWave(t0: number, qt: number, m: Morphology, out: WaveKernel[]): void {
     }
     case 2: {
       const down = 0.055 * qt;
-      out.push({ centre: end - 3 * down - 0.16 * qt, sigmaBefore: 0.05 * qt, sigmaAfter: 0.04 * qt, amplitude: scaled(m.t, 0.5) });
+      out.push({
+        centre: end - 3 * down - 0.16 * qt,
+        sigmaBefore: 0.05 * qt,
+        sigmaAfter: 0.04 * qt,
+        amplitude: scaled(m.t, 0.5),
+      });
       out.push({ centre: end - 3 * down, sigmaBefore: down, sigmaAfter: down, amplitude: scaled(m.t, 0.6) });
       return;
     }

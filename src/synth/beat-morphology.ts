@@ -50,28 +50,84 @@ const DEG = Math.PI / 180;
 const DAY = 1 / 365.25;
 
 /** Median frontal QRS axis, degrees (Davignon 1979; Rijnbeek 2001). */
-const QRS_AXIS_DEG: AgeCurve = [[3 * DAY, 125], [1 / 12, 100], [0.25, 80], [0.5, 68], [1, 62], [3, 60], [8, 65], [12, 63], [18, 60]];
+const QRS_AXIS_DEG: AgeCurve = [
+  [3 * DAY, 125],
+  [1 / 12, 100],
+  [0.25, 80],
+  [0.5, 68],
+  [1, 62],
+  [3, 60],
+  [8, 65],
+  [12, 63],
+  [18, 60],
+];
 /**
  * Anterior-posterior component of the main QRS force, mV (−: anterior, right-ventricular dominance,
  * tall R in V1; +: posterior, left-ventricular dominance, deep S in V1–V2 and tall R in V5–V6).
  * Children's precordial voltages are large (thin chest wall) while their limb-lead voltages are not.
  */
-const QRS_POSTERIOR_MV: AgeCurve = [[3 * DAY, -1.2], [1 / 12, -0.9], [0.25, -0.6], [0.5, -0.4], [1, -0.1], [3, 0.6], [5, 1.0], [8, 1.25], [12, 1.35], [18, 1.3]];
+const QRS_POSTERIOR_MV: AgeCurve = [
+  [3 * DAY, -1.2],
+  [1 / 12, -0.9],
+  [0.25, -0.6],
+  [0.5, -0.4],
+  [1, -0.1],
+  [3, 0.6],
+  [5, 1.0],
+  [8, 1.25],
+  [12, 1.35],
+  [18, 1.3],
+];
 /** Right-ventricular weight of the terminal forces (1: neonatal leftward-posterior terminal S wave in V1). */
-const RV_TERMINAL: AgeCurve = [[3 * DAY, 0.9], [1 / 12, 0.7], [0.5, 0.5], [1, 0.35], [3, 0.2], [8, 0.1], [18, 0.05]];
+const RV_TERMINAL: AgeCurve = [
+  [3 * DAY, 0.9],
+  [1 / 12, 0.7],
+  [0.5, 0.5],
+  [1, 0.35],
+  [3, 0.2],
+  [8, 0.1],
+  [18, 0.05],
+];
 /** Frontal-plane magnitude of the main QRS force as leads I and aVF see it, mV. */
-const QRS_FRONTAL_MV: AgeCurve = [[3 * DAY, 0.9], [0.25, 1.0], [1, 1.15], [5, 1.3], [12, 1.25], [18, 1.15]];
+const QRS_FRONTAL_MV: AgeCurve = [
+  [3 * DAY, 0.9],
+  [0.25, 1.0],
+  [1, 1.15],
+  [5, 1.3],
+  [12, 1.25],
+  [18, 1.15],
+];
 /**
  * Posterior component of the T wave (fraction of its magnitude; the frontal part is about 1.5× the
  * magnitude after the Dower solve): anterior in the first days (upright T in V1), posterior from the
  * first week (T inverted in V1–V3 in young children, V1–V2 at school age), anterior again in
  * adolescence (only V1 inverted).
  */
-const T_POSTERIOR: AgeCurve = [[3 * DAY, -1.0], [7 * DAY, 0.6], [1 / 12, 1.0], [5, 1.0], [8, 0.85], [12, 0.5], [16, 0.1]];
+const T_POSTERIOR: AgeCurve = [
+  [3 * DAY, -1.0],
+  [7 * DAY, 0.6],
+  [1 / 12, 1.0],
+  [5, 1.0],
+  [8, 0.85],
+  [12, 0.5],
+  [16, 0.1],
+];
 /** T-wave magnitude, mV. */
-const T_AMPLITUDE: AgeCurve = [[3 * DAY, 0.18], [0.25, 0.25], [1, 0.3], [5, 0.35], [18, 0.33]];
+const T_AMPLITUDE: AgeCurve = [
+  [3 * DAY, 0.18],
+  [0.25, 0.25],
+  [1, 0.3],
+  [5, 0.35],
+  [18, 0.33],
+];
 /** P-wave duration, s (≈ 50 ms in neonates to ≈ 90 ms in adolescents). */
-const P_DURATION: AgeCurve = [[3 * DAY, 0.05], [1, 0.06], [5, 0.072], [12, 0.085], [18, 0.09]];
+const P_DURATION: AgeCurve = [
+  [3 * DAY, 0.05],
+  [1, 0.06],
+  [5, 0.072],
+  [12, 0.085],
+  [18, 0.09],
+];
 
 /**
  * The dipole (x, y, z) that leads I and aVF see at hexaxial angle `axisDeg` (0° = leftward, +90° =
@@ -109,7 +165,11 @@ function jitter(v: Vec3, sd: number, rng: Rng): Vec3 {
 /** Ventricular foci (direction of the main force): RV outflow tract (LBBB-like, inferior axis), LV fascicular (RBBB-like, superior axis), LV free wall. */
 const VENTRICULAR_FOCI: readonly Vec3[] = [unit([-0.35, 0.8, -0.5]), unit([0.3, -0.75, -0.6]), unit([0.55, 0.3, 0.78])];
 /** Accessory-pathway delta-wave directions: left lateral (positive delta in V1), posteroseptal (negative in III, aVF), right free wall (negative delta in V1). */
-const PATHWAY_DIRECTIONS: readonly Vec3[] = [unit([-0.45, 0.45, -0.75]), unit([0.45, -0.65, -0.35]), unit([0.75, 0.3, 0.55])];
+const PATHWAY_DIRECTIONS: readonly Vec3[] = [
+  unit([-0.45, 0.45, -0.75]),
+  unit([0.45, -0.65, -0.35]),
+  unit([0.75, 0.3, 0.55]),
+];
 
 /** Draw the persistent morphology of a child of `ageYears` whose arrhythmia class is `classId`. */
 export function drawMorphology(ageYears: number, classId: string, rng: Rng): Morphology {
@@ -139,11 +199,26 @@ export function drawMorphology(ageYears: number, classId: string, rng: Rng): Mor
   const ventricularT = scale(focus, -tAmp * rng.uniform(1.2, 1.8));
   const pathway = unit(jitter(rng.pick(PATHWAY_DIRECTIONS), 0.15, rng));
   const delta = scale(pathway, amp * rng.uniform(0.3, 0.5));
-  const brugadaSt = classId === 'brugada' ? scale(unit([-0.3, -0.1, -0.95]), rng.uniform(0.25, 0.45)) : ([0, 0, 0] as const);
+  const brugadaSt =
+    classId === 'brugada' ? scale(unit([-0.3, -0.1, -0.95]), rng.uniform(0.25, 0.45)) : ([0, 0, 0] as const);
   const lqtType = classId === 'lqts' ? ((1 + rng.weighted([0.45, 0.4, 0.15])) as 1 | 2 | 3) : 0;
   return {
-    p, pDuration: valueAtAge(P_DURATION, ageYears) * rng.uniform(0.9, 1.1), ectopicP, retrogradeP, flutter, fibrillation,
-    q, r, s, t, delta, deltaDuration: rng.uniform(0.03, 0.05) * (ageYears < 1 ? 0.8 : 1),
-    ventricularMain, ventricularLate, ventricularT, brugadaSt, lqtType,
+    p,
+    pDuration: valueAtAge(P_DURATION, ageYears) * rng.uniform(0.9, 1.1),
+    ectopicP,
+    retrogradeP,
+    flutter,
+    fibrillation,
+    q,
+    r,
+    s,
+    t,
+    delta,
+    deltaDuration: rng.uniform(0.03, 0.05) * (ageYears < 1 ? 0.8 : 1),
+    ventricularMain,
+    ventricularLate,
+    ventricularT,
+    brugadaSt,
+    lqtType,
   };
 }

@@ -11,7 +11,13 @@ import { planCohort } from './cohort-plan.js';
 import { lmsValue } from './growth-curves.js';
 import { meanRecall } from './softmax-regression.js';
 
-interface Row { patientId: string; classId: ClassId; ageYears: number; sex: 'M' | 'F'; clinical: ClinicalContext }
+interface Row {
+  patientId: string;
+  classId: ClassId;
+  ageYears: number;
+  sex: 'M' | 'F';
+  clinical: ClinicalContext;
+}
 
 /** Clinical context of a planned cohort, without the ECGs (fast). */
 function contexts(patients: number, seed: number): Row[] {
@@ -19,7 +25,10 @@ function contexts(patients: number, seed: number): Row[] {
     const rng = new Rng(p.seed);
     const history = drawClinicalHistory(p.classId, p.ageYears, rng);
     return Array.from({ length: p.recordings }, () => ({
-      patientId: p.patientId, classId: p.classId, ageYears: p.ageYears, sex: p.sex,
+      patientId: p.patientId,
+      classId: p.classId,
+      ageYears: p.ageYears,
+      sex: p.sex,
       clinical: clinicalContextFor(p.classId, history, p.ageYears, p.sex, rng),
     }));
   });
@@ -32,13 +41,18 @@ const ofClass = (c: ClassId): Row[] => rows.filter((r) => r.classId === c);
 describe('clinical context', () => {
   it('leaves 20–40 % of clinical cells empty', () => {
     const fields = SYNTH_CLINICAL_SCHEMA.fields.map((f) => f.name);
-    const missing = rows.reduce((s, r) => s + fields.filter((f) => r.clinical[f] === null).length, 0) / (rows.length * fields.length);
+    const missing =
+      rows.reduce((s, r) => s + fields.filter((f) => r.clinical[f] === null).length, 0) / (rows.length * fields.length);
     expect(missing).toBeGreaterThan(0.2);
     expect(missing).toBeLessThan(0.4);
   });
 
   it('misses labs not at random: far more often in clinic than in intensive care', () => {
-    const kMissing = (setting: string): number => rate(rows.filter((r) => r.clinical.care_setting === setting), (r) => r.clinical.potassium_mmol_l === null);
+    const kMissing = (setting: string): number =>
+      rate(
+        rows.filter((r) => r.clinical.care_setting === setting),
+        (r) => r.clinical.potassium_mmol_l === null,
+      );
     expect(kMissing('outpatient')).toBeGreaterThan(0.7);
     expect(kMissing('picu')).toBeLessThan(0.15);
   });
@@ -46,17 +60,26 @@ describe('clinical context', () => {
   it('shifts the odds by class without giving the label away', () => {
     expect(rate(ofClass('jet'), (r) => r.clinical.recent_cardiac_surgery === true)).toBeGreaterThan(0.4);
     expect(rate(ofClass('nsr'), (r) => r.clinical.recent_cardiac_surgery === true)).toBeLessThan(0.05);
-    expect(rate(ofClass('chb'), (r) => r.clinical.maternal_anti_ro === true)).toBeGreaterThan(5 * rate(ofClass('nsr'), (r) => r.clinical.maternal_anti_ro === true) + 0.02);
-    const syncope = (c: ClassId): number => rate(ofClass(c), (r) => Array.isArray(r.clinical.symptoms) && r.clinical.symptoms.includes('syncope'));
+    expect(rate(ofClass('chb'), (r) => r.clinical.maternal_anti_ro === true)).toBeGreaterThan(
+      5 * rate(ofClass('nsr'), (r) => r.clinical.maternal_anti_ro === true) + 0.02,
+    );
+    const syncope = (c: ClassId): number =>
+      rate(ofClass(c), (r) => Array.isArray(r.clinical.symptoms) && r.clinical.symptoms.includes('syncope'));
     expect(syncope('lqts')).toBeGreaterThan(3 * syncope('nsr'));
     // Post-operative children are not all JET, syncope is not only long QT.
-    const surgeryClasses = new Set(rows.filter((r) => r.clinical.recent_cardiac_surgery === true).map((r) => r.classId));
+    const surgeryClasses = new Set(
+      rows.filter((r) => r.clinical.recent_cardiac_surgery === true).map((r) => r.classId),
+    );
     expect(surgeryClasses.size).toBeGreaterThan(3);
-    const syncopeClasses = new Set(rows.filter((r) => Array.isArray(r.clinical.symptoms) && r.clinical.symptoms.includes('syncope')).map((r) => r.classId));
+    const syncopeClasses = new Set(
+      rows
+        .filter((r) => Array.isArray(r.clinical.symptoms) && r.clinical.symptoms.includes('syncope'))
+        .map((r) => r.classId),
+    );
     expect(syncopeClasses.size).toBeGreaterThan(5);
   });
 
-  it('keeps every value within the schema\'s plausible range, so the manifest reader accepts it', () => {
+  it("keeps every value within the schema's plausible range, so the manifest reader accepts it", () => {
     for (const f of SYNTH_CLINICAL_SCHEMA.fields) {
       if (f.type !== 'numeric') continue;
       for (const r of rows) {
@@ -90,9 +113,16 @@ describe('clinical context', () => {
 
   it('lets the context alone predict the class only weakly: informative, far from what the ECG gives', () => {
     const sample = contexts(400, 4);
-    const s = clinicalSeparability(SYNTH_CLINICAL_SCHEMA, sample.map((r) => ({
-      patientId: r.patientId, label: r.classId, input: { ageYears: r.ageYears, sex: r.sex, clinical: r.clinical },
-    })), 5, 120);
+    const s = clinicalSeparability(
+      SYNTH_CLINICAL_SCHEMA,
+      sample.map((r) => ({
+        patientId: r.patientId,
+        label: r.classId,
+        input: { ageYears: r.ageYears, sex: r.sex, clinical: r.clinical },
+      })),
+      5,
+      120,
+    );
     expect(s.bestField.balancedAccuracy).toBeLessThan(0.3);
     expect(s.allFields).toBeLessThan(0.45);
     expect(s.allFields).toBeGreaterThan(1.5 * s.chance);

@@ -4,8 +4,15 @@ import type { Rng } from '../util/rng.js';
 import type { Sex } from './age-norms.js';
 import type { ClassId } from './classes.js';
 import {
-  CARE_SETTINGS, CHD_TYPES, FAMILY_HISTORY, MEDICATIONS, SYMPTOMS,
-  type CareSetting, type ChdType, type FamilyHistoryItem, type Medication,
+  CARE_SETTINGS,
+  CHD_TYPES,
+  FAMILY_HISTORY,
+  MEDICATIONS,
+  SYMPTOMS,
+  type CareSetting,
+  type ChdType,
+  type FamilyHistoryItem,
+  type Medication,
 } from './clinical-fields.js';
 import { lmsValue } from './growth-curves.js';
 
@@ -29,7 +36,9 @@ interface OddsFile {
 
 let cached: OddsFile | null = null;
 function odds(): OddsFile {
-  cached ??= JSON.parse(readFileSync(new URL('../../data/synth/clinical-odds.json', import.meta.url), 'utf8')) as OddsFile;
+  cached ??= JSON.parse(
+    readFileSync(new URL('../../data/synth/clinical-odds.json', import.meta.url), 'utf8'),
+  ) as OddsFile;
   return cached;
 }
 
@@ -84,9 +93,15 @@ export function drawClinicalHistory(classId: ClassId, ageYears: number, rng: Rng
   const chd: ChdType = hasChd ? (CHD_TYPES[1 + rng.weighted(typeWeights)] as ChdType) : 'none';
   const surgeryBase = base.surgeryGivenChd * (ageYears < 1 ? 2 : 1);
   const recentSurgery = hasChd && draw(rng, classId, 'surgery', surgeryBase);
-  const familyHistory = FAMILY_HISTORY.filter((f) => draw(rng, classId, `family_history.${f}`, base.family_history[f] ?? 0));
-  const medications = MEDICATIONS.filter((m) => (m !== 'stimulant' || ageYears >= 5) && draw(rng, classId, `medications.${m}`, base.medications[m] ?? 0));
-  const settingWeights = CARE_SETTINGS.map((s) => (base.care_setting[s] ?? 0) * orFor(classId, `care_setting.${s}`) * (s === 'picu' && recentSurgery ? 6 : 1));
+  const familyHistory = FAMILY_HISTORY.filter((f) =>
+    draw(rng, classId, `family_history.${f}`, base.family_history[f] ?? 0),
+  );
+  const medications = MEDICATIONS.filter(
+    (m) => (m !== 'stimulant' || ageYears >= 5) && draw(rng, classId, `medications.${m}`, base.medications[m] ?? 0),
+  );
+  const settingWeights = CARE_SETTINGS.map(
+    (s) => (base.care_setting[s] ?? 0) * orFor(classId, `care_setting.${s}`) * (s === 'picu' && recentSurgery ? 6 : 1),
+  );
   // Weight and height z-scores correlate (ρ ≈ 0.6 in children).
   const weightZ = rng.normal();
   return {
@@ -115,16 +130,25 @@ const LAB_DRAWN: Readonly<Record<CareSetting, number>> = { outpatient: 0.2, emer
  * antibodies are rarely recorded after infancy; plus 3 % missing completely at random per field.
  */
 export function clinicalContextFor(
-  classId: ClassId, h: ClinicalHistory, ageYears: number, sex: Sex, rng: Rng,
+  classId: ClassId,
+  h: ClinicalHistory,
+  ageYears: number,
+  sex: Sex,
+  rng: Rng,
 ): ClinicalContext {
   const base = odds().baseRates;
   const shifts = odds().labShifts[classId] ?? {};
-  const symptoms = SYMPTOMS.filter((s) => symptomPossible(s, ageYears) && draw(rng, classId, `symptoms.${s}`, base.symptoms[s] ?? 0));
+  const symptoms = SYMPTOMS.filter(
+    (s) => symptomPossible(s, ageYears) && draw(rng, classId, `symptoms.${s}`, base.symptoms[s] ?? 0),
+  );
   const neonate = ageYears < 1 / 12;
   const lognormal = (median: number, sd: number): number => median * Math.exp(rng.normal(0, sd));
   const round = (x: number, digits: number): number => Number(x.toFixed(digits));
   // Troponin: higher in neonates; raised ~30× in myocarditis and ~80× in the days after cardiac surgery (the larger applies).
-  const troponinMedian = (neonate ? 40 : ageYears < 1 ? 15 : 5) * Math.max(h.myocarditis ? 30 : 1, h.recentSurgery ? 80 : 1) * (shifts.troponin_ng_l ?? 1);
+  const troponinMedian =
+    (neonate ? 40 : ageYears < 1 ? 15 : 5) *
+    Math.max(h.myocarditis ? 30 : 1, h.recentSurgery ? 80 : 1) *
+    (shifts.troponin_ng_l ?? 1);
   const labs = {
     potassium_mmol_l: round(rng.normal(4.3 + (ageYears < 1 ? 0.3 : 0) + (shifts.potassium_mmol_l ?? 0), 0.35), 1),
     calcium_mmol_l: round(rng.normal((neonate ? 2.25 : 2.4) + (shifts.calcium_mmol_l ?? 0), 0.1), 2),
@@ -138,7 +162,9 @@ export function clinicalContextFor(
   const tshAsked = symptoms.includes('fatigue') || h.hypothyroidism || classId === 'sinus_brady' ? 1 : 0.4;
   const familyUnknown = 0.2 + (neonate ? 0.25 : 0) + (h.setting === 'emergency' ? 0.15 : 0);
   const ctx: ClinicalContext = {
-    weight_kg: rng.bernoulli(h.setting === 'emergency' ? 0.15 : 0.05) ? null : round(lmsValue('weightKg', sex, ageYears, h.weightZ), 2),
+    weight_kg: rng.bernoulli(h.setting === 'emergency' ? 0.15 : 0.05)
+      ? null
+      : round(lmsValue('weightKg', sex, ageYears, h.weightZ), 2),
     height_cm: rng.bernoulli(0.15) ? null : round(lmsValue('heightCm', sex, ageYears, h.heightZ), 1),
     care_setting: h.setting,
     symptoms: rng.bernoulli(0.08) ? null : symptoms,

@@ -33,13 +33,24 @@ function fieldValue(input: ClinicalInput, field: string): ClinicalValue {
  * likely, P(value | class) with add-½ smoothing. With equal class priors this is the Bayes rule for
  * balanced accuracy.
  */
-function singleFieldPredictions(rows: readonly LabelledContext[], field: string, y: readonly number[], classes: number, folds: readonly number[]): number[] {
+function singleFieldPredictions(
+  rows: readonly LabelledContext[],
+  field: string,
+  y: readonly number[],
+  classes: number,
+  folds: readonly number[],
+): number[] {
   const predicted = new Array<number>(rows.length).fill(0);
   const k = Math.max(...folds) + 1;
   for (let f = 0; f < k; f++) {
     const train = rows.flatMap((_, i) => (folds[i] === f ? [] : [i]));
-    const numbers = train.map((i) => fieldValue(rows[i]!.input, field)).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
-    const edges = numbers.length ? Array.from({ length: 9 }, (_, q) => numbers[Math.floor(((q + 1) * numbers.length) / 10)]!) : [];
+    const numbers = train
+      .map((i) => fieldValue(rows[i]!.input, field))
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
+    const edges = numbers.length
+      ? Array.from({ length: 9 }, (_, q) => numbers[Math.floor(((q + 1) * numbers.length) / 10)]!)
+      : [];
     const key = (v: ClinicalValue): string => {
       if (v === null) return 'missing';
       if (typeof v === 'number') return `bin${edges.filter((e) => v >= e).length}`;
@@ -62,7 +73,10 @@ function singleFieldPredictions(rows: readonly LabelledContext[], field: string,
       for (let cls = 0; cls < classes; cls++) {
         if (perClass[cls] === 0) continue;
         const likelihood = ((c?.[cls] ?? 0) + 0.5) / (perClass[cls]! + 0.5 * values);
-        if (likelihood > bestLikelihood) { bestLikelihood = likelihood; best = cls; }
+        if (likelihood > bestLikelihood) {
+          bestLikelihood = likelihood;
+          best = cls;
+        }
       }
       predicted[i] = best;
     });
@@ -71,16 +85,27 @@ function singleFieldPredictions(rows: readonly LabelledContext[], field: string,
 }
 
 /** Balanced accuracy of clinical-context-only classifiers, with `folds`-fold patient-grouped cross-validation. */
-export function clinicalSeparability(schema: ClinicalSchema, rows: readonly LabelledContext[], folds = 5, iterations = 300): ClinicalSeparability {
+export function clinicalSeparability(
+  schema: ClinicalSchema,
+  rows: readonly LabelledContext[],
+  folds = 5,
+  iterations = 300,
+): ClinicalSeparability {
   const labels = [...new Set(rows.map((r) => r.label))].sort();
   const y = rows.map((r) => labels.indexOf(r.label));
-  const fold = patientFolds(rows.map((r) => r.patientId), folds);
+  const fold = patientFolds(
+    rows.map((r) => r.patientId),
+    folds,
+  );
   const perField: Record<string, number> = {};
   for (const field of ['age_years', 'sex', ...schema.fields.map((f) => f.name)]) {
     perField[field] = meanRecall(y, singleFieldPredictions(rows, field, y, labels.length, fold));
   }
   const [field, balancedAccuracy] = Object.entries(perField).reduce((a, b) => (b[1] > a[1] ? b : a));
-  const encoder = ClinicalEncoder.fit(schema, rows.map((r) => r.input));
+  const encoder = ClinicalEncoder.fit(
+    schema,
+    rows.map((r) => r.input),
+  );
   const x = rows.map((r) => Float64Array.from(encoder.encode(r.input)));
   return {
     perField,

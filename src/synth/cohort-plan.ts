@@ -14,7 +14,9 @@ interface CompositionFile {
 let cached: CompositionFile | null = null;
 /** Prevalence, age mix and sex ratio per class (data/synth/cohort-composition.json, with its rationale). */
 export function cohortComposition(): CompositionFile {
-  cached ??= JSON.parse(readFileSync(new URL('../../data/synth/cohort-composition.json', import.meta.url), 'utf8')) as CompositionFile;
+  cached ??= JSON.parse(
+    readFileSync(new URL('../../data/synth/cohort-composition.json', import.meta.url), 'utf8'),
+  ) as CompositionFile;
   return cached;
 }
 

@@ -35,7 +35,13 @@ export interface CohortOptions {
  * at least 30 children per class, so 5-shot + 10-query episodes and a validation split fit.
  */
 export const DEFAULT_COHORT_OPTIONS: CohortOptions = {
-  patients: 1000, seed: 1, fs: 500, duration: 10, leads: STANDARD_12_LEADS, classes: CLASS_IDS, noise: 'mixed',
+  patients: 1000,
+  seed: 1,
+  fs: 500,
+  duration: 10,
+  leads: STANDARD_12_LEADS,
+  classes: CLASS_IDS,
+  noise: 'mixed',
 };
 
 /** One generated recording with everything the writers and the validation need. */
@@ -62,7 +68,8 @@ const MIXED_LEVELS: readonly NoiseLevel[] = ['low', 'medium', 'high'];
  * recordings are 1–30 days after the first.
  */
 export function* generateCohort(options: CohortOptions): Generator<CohortRecording> {
-  for (const planned of planCohort(options.patients, options.classes, options.seed)) yield* patientRecordings(planned, options);
+  for (const planned of planCohort(options.patients, options.classes, options.seed))
+    yield* patientRecordings(planned, options);
 }
 
 /** The recordings of one planned patient. */
@@ -73,9 +80,15 @@ export function* patientRecordings(planned: PlannedPatient, options: CohortOptio
   const mainsHz = rng.bernoulli(0.5) ? 50 : 60;
   for (let r = 0; r < planned.recordings; r++) {
     const recRng = rng.fork(10 + r);
-    const ageYears = r === 0 ? planned.ageYears : Number((planned.ageYears + recRng.uniform(1, 30) / 365.25).toFixed(4));
-    const noise = options.noise === 'mixed' ? (MIXED_LEVELS[recRng.weighted([0.5, 0.35, 0.15])] as NoiseLevel) : options.noise;
-    const { ecg, truth } = synthesizeRecording(physiology, { fs: options.fs, duration: options.duration, leads: options.leads, noise, mainsHz }, recRng);
+    const ageYears =
+      r === 0 ? planned.ageYears : Number((planned.ageYears + recRng.uniform(1, 30) / 365.25).toFixed(4));
+    const noise =
+      options.noise === 'mixed' ? (MIXED_LEVELS[recRng.weighted([0.5, 0.35, 0.15])] as NoiseLevel) : options.noise;
+    const { ecg, truth } = synthesizeRecording(
+      physiology,
+      { fs: options.fs, duration: options.duration, leads: options.leads, noise, mainsHz },
+      recRng,
+    );
     yield {
       record: `${planned.patientId}_${r + 1}`,
       patientId: planned.patientId,

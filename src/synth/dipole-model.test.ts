@@ -14,10 +14,14 @@ describe('renderDipole', () => {
   });
 
   it('sums overlapping kernels and ignores the parts outside the record', () => {
-    const d = renderDipole([
-      { centre: 0.0, sigmaBefore: 0.01, sigmaAfter: 0.01, amplitude: [1, 0, 0] },
-      { centre: 0.005, sigmaBefore: 0.01, sigmaAfter: 0.01, amplitude: [1, 0, 0] },
-    ], 1000, 10);
+    const d = renderDipole(
+      [
+        { centre: 0.0, sigmaBefore: 0.01, sigmaAfter: 0.01, amplitude: [1, 0, 0] },
+        { centre: 0.005, sigmaBefore: 0.01, sigmaAfter: 0.01, amplitude: [1, 0, 0] },
+      ],
+      1000,
+      10,
+    );
     expect(d.x[0]).toBeCloseTo(1 + Math.exp(-0.125), 12);
     expect(d.x.length).toBe(10);
   });

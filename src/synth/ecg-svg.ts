@@ -48,7 +48,9 @@ export function twelveLeadSvg(ecg: Ecg, title: string): string {
   const width = LEFT_MM + 4 * STRIP_S * MM_PER_S + 4;
   const height = TOP_MM + 4 * ROW_HEIGHT_MM + 4;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}mm" height="${height}mm" viewBox="0 0 ${width} ${height}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}mm" height="${height}mm" viewBox="0 0 ${width} ${height}">`,
+  );
   out.push(`<rect width="${width}" height="${height}" fill="#fff"/>`);
   const grid: string[] = [];
   for (let x = 0; x <= width - LEFT_MM; x += 1) grid.push(`M${LEFT_MM + x} ${TOP_MM}V${height}`);
@@ -59,11 +61,15 @@ export function twelveLeadSvg(ecg: Ecg, title: string): string {
   for (let y = 0; y <= height - TOP_MM; y += 5) major.push(`M${LEFT_MM} ${TOP_MM + y}H${width}`);
   out.push(`<path d="${major.join('')}" stroke="#e8918a" stroke-width="0.25"/>`);
   out.push(`<text x="${LEFT_MM}" y="8" font-family="sans-serif" font-size="4.5">${escapeXml(title)}</text>`);
-  out.push(`<text x="${width - 4}" y="8" font-family="sans-serif" font-size="3" text-anchor="end">25 mm/s · 10 mm/mV · ${ecg.fs} Hz</text>`);
+  out.push(
+    `<text x="${width - 4}" y="8" font-family="sans-serif" font-size="3" text-anchor="end">25 mm/s · 10 mm/mV · ${ecg.fs} Hz</text>`,
+  );
   const rows = [...LAYOUT, ['II']];
   rows.forEach((row, r) => {
     const baseline = TOP_MM + r * ROW_HEIGHT_MM + ROW_HEIGHT_MM * 0.6;
-    out.push(`<path d="M2 ${baseline}H4V${baseline - MM_PER_MV}H9V${baseline}H11" fill="none" stroke="#000" stroke-width="0.3"/>`);
+    out.push(
+      `<path d="M2 ${baseline}H4V${baseline - MM_PER_MV}H9V${baseline}H11" fill="none" stroke="#000" stroke-width="0.3"/>`,
+    );
     row.forEach((lead, c) => {
       const x0 = LEFT_MM + c * STRIP_S * MM_PER_S;
       const from = row.length === 1 ? 0 : c * stripSamples;

@@ -16,7 +16,8 @@ export interface ElectrodePotentials {
 
 function project(d: Dipole, v: Vec3, out: Float64Array): Float64Array {
   const [a, b, c] = v;
-  for (let i = 0; i < out.length; i++) out[i] = a * (d.x[i] as number) + b * (d.y[i] as number) + c * (d.z[i] as number);
+  for (let i = 0; i < out.length; i++)
+    out[i] = a * (d.x[i] as number) + b * (d.y[i] as number) + c * (d.z[i] as number);
   return out;
 }
 
@@ -68,12 +69,18 @@ export function leadsFromElectrodes(e: ElectrodePotentials, leads: readonly Lead
   };
   return leads.map((lead) => {
     switch (lead) {
-      case 'I': return leadI;
-      case 'II': return leadII;
-      case 'III': return derive((a, b) => b - a);
-      case 'aVR': return derive((a, b) => -(a + b) / 2);
-      case 'aVL': return derive((a, b) => a - b / 2);
-      case 'aVF': return derive((a, b) => b - a / 2);
+      case 'I':
+        return leadI;
+      case 'II':
+        return leadII;
+      case 'III':
+        return derive((a, b) => b - a);
+      case 'aVR':
+        return derive((a, b) => -(a + b) / 2);
+      case 'aVL':
+        return derive((a, b) => a - b / 2);
+      case 'aVF':
+        return derive((a, b) => b - a / 2);
       default: {
         const phi = e.chest.get(lead);
         if (!phi) throw new Error(`chest electrode ${lead} was not placed`);

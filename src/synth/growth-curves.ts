@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Sex } from './age-norms.js';
 
-interface LmsSeries { L: number[]; M: number[]; S: number[] }
+interface LmsSeries {
+  L: number[];
+  M: number[];
+  S: number[];
+}
 interface GrowthFile {
   ageMonths: number[];
   weightKg: Record<Sex, LmsSeries>;
@@ -11,7 +15,9 @@ interface GrowthFile {
 let cached: GrowthFile | null = null;
 
 function table(): GrowthFile {
-  cached ??= JSON.parse(readFileSync(new URL('../../data/growth/who2006-cdc2000-lms.json', import.meta.url), 'utf8')) as GrowthFile;
+  cached ??= JSON.parse(
+    readFileSync(new URL('../../data/growth/who2006-cdc2000-lms.json', import.meta.url), 'utf8'),
+  ) as GrowthFile;
   return cached;
 }
 

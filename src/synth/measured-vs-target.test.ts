@@ -4,22 +4,34 @@ import { generateCohort, type CohortOptions } from './cohort.js';
 import { STANDARD_12_LEADS } from './lead-projection.js';
 import { INTERVAL_CLASSES, measureRecording, mechanismChecks, type MeasuredRecording } from './measured-vs-target.js';
 
-const base: Omit<CohortOptions, 'classes' | 'patients'> = { seed: 21, fs: 500, duration: 10, leads: STANDARD_12_LEADS, noise: 'low' };
+const base: Omit<CohortOptions, 'classes' | 'patients'> = {
+  seed: 21,
+  fs: 500,
+  duration: 10,
+  leads: STANDARD_12_LEADS,
+  noise: 'low',
+};
 const measure = (options: Pick<CohortOptions, 'classes' | 'patients'>): MeasuredRecording[] =>
   [...generateCohort({ ...base, ...options })].map(measureRecording);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-describe('fewbeat\'s own measurements recover what the generator put in', () => {
+describe("fewbeat's own measurements recover what the generator put in", () => {
   const rows = measure({ classes: INTERVAL_CLASSES, patients: 40 });
 
   it('recovers the heart rate within 5 % in at least 90 % of recordings (the rest: tall T waves counted as beats)', () => {
-    expect(rows.filter((r) => Math.abs(r.measured.hr_bpm! / r.target.hrBpm! - 1) < 0.05).length).toBeGreaterThanOrEqual(0.9 * rows.length);
+    expect(rows.filter((r) => Math.abs(r.measured.hr_bpm! / r.target.hrBpm! - 1) < 0.05).length).toBeGreaterThanOrEqual(
+      0.9 * rows.length,
+    );
   });
 
   it('recovers QRS duration and QTc within a few milliseconds (median absolute error)', () => {
-    const qrs = rows.filter((r) => r.measured.qrs_ms !== null).map((r) => Math.abs(r.measured.qrs_ms! - r.target.qrsMs!));
+    const qrs = rows
+      .filter((r) => r.measured.qrs_ms !== null)
+      .map((r) => Math.abs(r.measured.qrs_ms! - r.target.qrsMs!));
     expect(median(qrs)).toBeLessThan(8);
-    const qtc = rows.filter((r) => r.measured.qtc_bazett_ms !== null).map((r) => Math.abs(r.measured.qtc_bazett_ms! - r.target.qtcMs!));
+    const qtc = rows
+      .filter((r) => r.measured.qtc_bazett_ms !== null)
+      .map((r) => Math.abs(r.measured.qtc_bazett_ms! - r.target.qtcMs!));
     expect(qtc.length).toBeGreaterThan(0.8 * rows.length);
     expect(median(qtc)).toBeLessThan(15);
   });

@@ -9,7 +9,16 @@ import type { CohortRecording } from './cohort.js';
 import { median } from '../util/median.js';
 
 /** Classes whose every beat is conducted from a visible P with one QRS shape: HR, PR, QRS and QTc are all defined. */
-export const INTERVAL_CLASSES: readonly ClassId[] = ['nsr', 'rsa', 'sinus_tachy', 'sinus_brady', 'avb1', 'lqts', 'brugada', 'eat'];
+export const INTERVAL_CLASSES: readonly ClassId[] = [
+  'nsr',
+  'rsa',
+  'sinus_tachy',
+  'sinus_brady',
+  'avb1',
+  'lqts',
+  'brugada',
+  'eat',
+];
 
 /** One recording measured by fewbeat's signal layer next to what the generator put in. */
 export interface MeasuredRecording {
@@ -27,20 +36,33 @@ export interface MeasuredRecording {
 export function measureRecording(r: CohortRecording): MeasuredRecording {
   const measured = measureEcg(r.ecg, { ageYears: r.ageYears, sex: r.sex, norms: defaultNormTable() });
   const peaks = detectQrsMultiLead(r.ecg.signals, r.ecg.fs);
-  const rr = Array.from(peaks).slice(1).map((p, i) => p - peaks[i]!);
+  const rr = Array.from(peaks)
+    .slice(1)
+    .map((p, i) => p - peaks[i]!);
   const short = [...rr].sort((a, b) => a - b)[Math.floor(0.1 * rr.length)] ?? 0;
   return {
-    record: r.record, classId: r.classId, ageYears: r.ageYears, sex: r.sex, target: r.truth, measured,
+    record: r.record,
+    classId: r.classId,
+    ageYears: r.ageYears,
+    sex: r.sex,
+    target: r.truth,
+    measured,
     pauses: rr.filter((x) => x > 1.4 * short).length,
   };
 }
 
 type Quantity = 'hr' | 'pr' | 'qrs' | 'qtc';
 const TARGET: Record<Quantity, (m: MeasuredRecording) => number | null> = {
-  hr: (m) => m.target.hrBpm, pr: (m) => m.target.prMs, qrs: (m) => m.target.qrsMs, qtc: (m) => m.target.qtcMs,
+  hr: (m) => m.target.hrBpm,
+  pr: (m) => m.target.prMs,
+  qrs: (m) => m.target.qrsMs,
+  qtc: (m) => m.target.qtcMs,
 };
 const MEASURED: Record<Quantity, (m: MeasuredRecording) => number | null> = {
-  hr: (m) => m.measured.hr_bpm, pr: (m) => m.measured.pr_ms, qrs: (m) => m.measured.qrs_ms, qtc: (m) => m.measured.qtc_bazett_ms,
+  hr: (m) => m.measured.hr_bpm,
+  pr: (m) => m.measured.pr_ms,
+  qrs: (m) => m.measured.qrs_ms,
+  qtc: (m) => m.measured.qtc_bazett_ms,
 };
 
 /**
@@ -62,7 +84,11 @@ export function agreementByAgeBand(rows: readonly MeasuredRecording[]): Map<stri
     const inBand = rows.filter((r) => INTERVAL_CLASSES.includes(r.classId) && ageBandOf(r.ageYears) === band.id);
     if (inBand.length === 0) continue;
     const cell = (q: Quantity): AgreementCell => {
-      const pairs = inBand.flatMap((r) => { const t = TARGET[q](r); const m = MEASURED[q](r); return t === null ? [] : [[t, m] as const]; });
+      const pairs = inBand.flatMap((r) => {
+        const t = TARGET[q](r);
+        const m = MEASURED[q](r);
+        return t === null ? [] : [[t, m] as const];
+      });
       const both = pairs.filter((p): p is readonly [number, number] => p[1] !== null);
       return {
         n: pairs.length,
@@ -80,9 +106,20 @@ export function agreementByAgeBand(rows: readonly MeasuredRecording[]): Map<stri
 /** The diagnostic checks of the issue, as shares of recordings (target = in the generator, measured = by fewbeat). */
 export interface MechanismChecks {
   /** WPW: PR below the age's 2nd percentile, in the target and as measured (of those with a measured PR), and the share with a measured PR. */
-  readonly wpwShortPr: { readonly n: number; readonly target: number; readonly measured: number; readonly measuredShare: number };
+  readonly wpwShortPr: {
+    readonly n: number;
+    readonly target: number;
+    readonly measured: number;
+    readonly measuredShare: number;
+  };
   /** Long QT: QTc above 470 ms (target; measured, of those with a measured QTc), the share with a measured QTc, and the false-positive share among normal sinus rhythm. */
-  readonly longQt: { readonly n: number; readonly target: number; readonly measured: number; readonly measuredShare: number; readonly nsrMeasured: number };
+  readonly longQt: {
+    readonly n: number;
+    readonly target: number;
+    readonly measured: number;
+    readonly measuredShare: number;
+    readonly nsrMeasured: number;
+  };
   /** SVT: HR within 220–300 bpm (infants) or 150–250 bpm (older), target and measured. */
   readonly svtRate: { readonly n: number; readonly target: number; readonly measured: number };
   /**
@@ -93,7 +130,8 @@ export interface MechanismChecks {
   readonly mobitz2Drops: { readonly n: number; readonly exact: number; readonly withinOne: number };
 }
 
-const share = <T>(xs: readonly T[], p: (x: T) => boolean): number => (xs.length ? xs.filter(p).length / xs.length : Number.NaN);
+const share = <T>(xs: readonly T[], p: (x: T) => boolean): number =>
+  xs.length ? xs.filter(p).length / xs.length : Number.NaN;
 
 function svtInRange(ageYears: number, hr: number | null): boolean {
   if (hr === null) return false;
@@ -114,7 +152,11 @@ export function mechanismChecks(rows: readonly MeasuredRecording[]): MechanismCh
   const svt = of('svt');
   const drops = (c: ClassId): { n: number; exact: number; withinOne: number } => {
     const xs = of(c).filter((r) => !r.target.conductionRatios.includes('2:1'));
-    return { n: xs.length, exact: share(xs, (r) => r.pauses === droppedBeats(r)), withinOne: share(xs, (r) => Math.abs(r.pauses - droppedBeats(r)) <= 1) };
+    return {
+      n: xs.length,
+      exact: share(xs, (r) => r.pauses === droppedBeats(r)),
+      withinOne: share(xs, (r) => Math.abs(r.pauses - droppedBeats(r)) <= 1),
+    };
   };
   return {
     wpwShortPr: {
@@ -126,11 +168,18 @@ export function mechanismChecks(rows: readonly MeasuredRecording[]): MechanismCh
     longQt: {
       n: lqts.length,
       target: share(lqts, (r) => (r.target.qtcMs ?? 0) > 470),
-      measured: share(lqts.filter((r) => r.measured.qtc_bazett_ms !== null), (r) => r.measured.qtc_bazett_ms! > 470),
+      measured: share(
+        lqts.filter((r) => r.measured.qtc_bazett_ms !== null),
+        (r) => r.measured.qtc_bazett_ms! > 470,
+      ),
       measuredShare: share(lqts, (r) => r.measured.qtc_bazett_ms !== null),
       nsrMeasured: share(of('nsr'), (r) => (r.measured.qtc_bazett_ms ?? 0) > 470),
     },
-    svtRate: { n: svt.length, target: share(svt, (r) => svtInRange(r.ageYears, r.target.hrBpm)), measured: share(svt, (r) => svtInRange(r.ageYears, r.measured.hr_bpm)) },
+    svtRate: {
+      n: svt.length,
+      target: share(svt, (r) => svtInRange(r.ageYears, r.target.hrBpm)),
+      measured: share(svt, (r) => svtInRange(r.ageYears, r.measured.hr_bpm)),
+    },
     mobitz1Drops: drops('avb2_mobitz1'),
     mobitz2Drops: drops('avb2_mobitz2'),
   };

@@ -8,7 +8,16 @@ import { addArtefacts } from './noise.js';
 const FS = 500;
 const N = 10 * FS;
 const CHEST: ChestLead[] = ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
-const heart = renderDipole(Array.from({ length: 12 }, (_, k) => ({ centre: 0.4 + 0.8 * k, sigmaBefore: 0.01, sigmaAfter: 0.01, amplitude: [1, 0.6, 0.3] as const })), FS, N);
+const heart = renderDipole(
+  Array.from({ length: 12 }, (_, k) => ({
+    centre: 0.4 + 0.8 * k,
+    sigmaBefore: 0.01,
+    sigmaAfter: 0.01,
+    amplitude: [1, 0.6, 0.3] as const,
+  })),
+  FS,
+  N,
+);
 
 /** Amplitude of the `hz` component of x (single-bin DFT). */
 function amplitudeAt(x: Float64Array, hz: number): number {
@@ -29,14 +38,20 @@ function artefactOnly(mainsHz: 50 | 60, seed: number): Float64Array[] {
 }
 
 describe('artefacts', () => {
-  it('puts mains interference at the site\'s frequency, 50 or 60 Hz, standing out of the broadband noise', () => {
+  it("puts mains interference at the site's frequency, 50 or 60 Hz, standing out of the broadband noise", () => {
     /** Median amplitude of the whole-Hz bins 41–69 Hz other than 50 and 60: the broadband floor. */
     const floor = (x: Float64Array): number => {
-      const bins = Array.from({ length: 29 }, (_, k) => 41 + k).filter((f) => f !== 50 && f !== 60).map((f) => amplitudeAt(x, f)).sort((p, q) => p - q);
+      const bins = Array.from({ length: 29 }, (_, k) => 41 + k)
+        .filter((f) => f !== 50 && f !== 60)
+        .map((f) => amplitudeAt(x, f))
+        .sort((p, q) => p - q);
       return bins[bins.length >> 1]!;
     };
     for (const seed of [1, 2, 3]) {
-      for (const [site, other] of [[60, 50], [50, 60]] as const) {
+      for (const [site, other] of [
+        [60, 50],
+        [50, 60],
+      ] as const) {
         const x = artefactOnly(site, seed)[0]!;
         expect(amplitudeAt(x, site)).toBeGreaterThan(5 * floor(x));
         expect(amplitudeAt(x, other)).toBeLessThan(3 * floor(x));
@@ -57,7 +72,10 @@ describe('artefacts', () => {
       for (const x of leadsFromElectrodes(e, CHEST)) {
         let run = 0;
         let longest = 0;
-        for (const v of x) { run = Math.abs(v) < 1e-12 ? run + 1 : 0; longest = Math.max(longest, run); }
+        for (const v of x) {
+          run = Math.abs(v) < 1e-12 ? run + 1 : 0;
+          longest = Math.max(longest, run);
+        }
         if (longest >= FS) found = true;
       }
     }

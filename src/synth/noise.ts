@@ -31,9 +31,33 @@ interface NoiseParams {
 
 const PARAMS: Readonly<Record<NoiseLevel, NoiseParams>> = {
   none: { wanderMv: 0, mainsMv: 0, emgMv: 0, motionPerMin: 0, motionMv: 0, leadOffProbability: 0, gainLogSd: 0 },
-  low: { wanderMv: 0.05, mainsMv: 0.005, emgMv: 0.006, motionPerMin: 0.5, motionMv: 0.1, leadOffProbability: 0.01, gainLogSd: 0.05 },
-  medium: { wanderMv: 0.15, mainsMv: 0.02, emgMv: 0.015, motionPerMin: 2, motionMv: 0.25, leadOffProbability: 0.03, gainLogSd: 0.1 },
-  high: { wanderMv: 0.35, mainsMv: 0.05, emgMv: 0.04, motionPerMin: 6, motionMv: 0.6, leadOffProbability: 0.08, gainLogSd: 0.15 },
+  low: {
+    wanderMv: 0.05,
+    mainsMv: 0.005,
+    emgMv: 0.006,
+    motionPerMin: 0.5,
+    motionMv: 0.1,
+    leadOffProbability: 0.01,
+    gainLogSd: 0.05,
+  },
+  medium: {
+    wanderMv: 0.15,
+    mainsMv: 0.02,
+    emgMv: 0.015,
+    motionPerMin: 2,
+    motionMv: 0.25,
+    leadOffProbability: 0.03,
+    gainLogSd: 0.1,
+  },
+  high: {
+    wanderMv: 0.35,
+    mainsMv: 0.05,
+    emgMv: 0.04,
+    motionPerMin: 6,
+    motionMv: 0.6,
+    leadOffProbability: 0.08,
+    gainLogSd: 0.15,
+  },
 };
 
 export interface NoiseOptions {
@@ -52,7 +76,11 @@ class Oscillator {
   private readonly cosW: number;
   private readonly sinW: number;
 
-  constructor(cyclesPerSample: number, phase: number, private readonly amplitude: number) {
+  constructor(
+    cyclesPerSample: number,
+    phase: number,
+    private readonly amplitude: number,
+  ) {
     this.s = Math.sin(phase);
     this.c = Math.cos(phase);
     this.cosW = Math.cos(2 * Math.PI * cyclesPerSample);
@@ -80,7 +108,12 @@ export function addArtefacts(e: ElectrodePotentials, options: NoiseOptions, rng:
   if (options.level === 'none') return;
   const { fs, mainsHz, respRateHz } = options;
   const n = e.RA.length;
-  const electrodes: Array<[string, Float64Array]> = [['RA', e.RA], ['LA', e.LA], ['LL', e.LL], ...[...e.chest.entries()]];
+  const electrodes: Array<[string, Float64Array]> = [
+    ['RA', e.RA],
+    ['LA', e.LA],
+    ['LL', e.LL],
+    ...[...e.chest.entries()],
+  ];
   const gain = Math.exp(rng.normal(0, p.gainLogSd));
   for (const [name, x] of electrodes) {
     const k = gain * (name.startsWith('V') ? Math.exp(rng.normal(0, p.gainLogSd / 2)) : 1);
@@ -103,7 +136,8 @@ export function addArtefacts(e: ElectrodePotentials, options: NoiseOptions, rng:
     let previous = 0;
     for (let i = 0; i < n; i++) {
       const white = (rng.next() + rng.next() + rng.next() - 1.5) * 2;
-      const emg = (white - previous) * p.emgMv * (1 + burstGain * Math.exp(-(((i / fs - burstCentre) / burstWidth) ** 2)));
+      const emg =
+        (white - previous) * p.emgMv * (1 + burstGain * Math.exp(-(((i / fs - burstCentre) / burstWidth) ** 2)));
       previous = white;
       let v = emg;
       for (const o of sinusoids) v += o.next();
@@ -111,7 +145,9 @@ export function addArtefacts(e: ElectrodePotentials, options: NoiseOptions, rng:
     }
   }
   const durationMin = n / fs / 60;
-  const motionEvents = Math.round(p.motionPerMin * durationMin + rng.normal(0, Math.sqrt(p.motionPerMin * durationMin)));
+  const motionEvents = Math.round(
+    p.motionPerMin * durationMin + rng.normal(0, Math.sqrt(p.motionPerMin * durationMin)),
+  );
   for (let m = 0; m < motionEvents; m++) {
     const [, x] = rng.pick(electrodes);
     const start = rng.int(0, n - 1);

@@ -51,22 +51,43 @@ export function drawPatientPhysiology(classId: ClassId, ageYears: number, sex: S
   let rsaFraction = normalRsa(ageYears, rng);
   // Long QT: relative bradycardia (sinus node involvement in LQT3, beta-blockers) is common.
   switch (classId) {
-    case 'sinus_tachy': hrBpm = Math.min(235, norms.hr.p98 * rng.uniform(1.05, 1.35)); break;
-    case 'sinus_brady': hrBpm = Math.max(35, norms.hr.p2 * rng.uniform(0.7, 0.95)); break;
-    case 'avb1': prMs = norms.pr.p98 * rng.uniform(1.1, 1.6); break;
-    case 'wpw': prMs = norms.pr.p2 * rng.uniform(0.6, 0.95); break;
-    case 'lqts': qtcMs = rng.uniform(475, 580); hrBpm *= rng.uniform(0.75, 0.95); break;
-    case 'rsa': rsaFraction = rng.uniform(0.1, 0.22); break;
-    case 'avb2_mobitz2': if (rng.bernoulli(0.4)) qrsMs *= rng.uniform(1.4, 1.7); break;
-    default: break;
+    case 'sinus_tachy':
+      hrBpm = Math.min(235, norms.hr.p98 * rng.uniform(1.05, 1.35));
+      break;
+    case 'sinus_brady':
+      hrBpm = Math.max(35, norms.hr.p2 * rng.uniform(0.7, 0.95));
+      break;
+    case 'avb1':
+      prMs = norms.pr.p98 * rng.uniform(1.1, 1.6);
+      break;
+    case 'wpw':
+      prMs = norms.pr.p2 * rng.uniform(0.6, 0.95);
+      break;
+    case 'lqts':
+      qtcMs = rng.uniform(475, 580);
+      hrBpm *= rng.uniform(0.75, 0.95);
+      break;
+    case 'rsa':
+      rsaFraction = rng.uniform(0.1, 0.22);
+      break;
+    case 'avb2_mobitz2':
+      if (rng.bernoulli(0.4)) qrsMs *= rng.uniform(1.4, 1.7);
+      break;
+    default:
+      break;
   }
   qtcMs = classId === 'lqts' ? qtcMs : Math.min(qtcMs, 462);
   const morphology = drawMorphology(ageYears, classId, rng);
   // Pre-excitation: the delta wave starts at the end of the P wave at the earliest, below the age's 2nd percentile.
   if (classId === 'wpw') prMs = Math.min(Math.max(prMs, 1000 * morphology.pDuration), norms.pr.p2 - 5);
   return {
-    classId, ageYears, sex,
-    hrBpm, pr: prMs / 1000, qrs: qrsMs / 1000, qtc: qtcMs / 1000,
+    classId,
+    ageYears,
+    sex,
+    hrBpm,
+    pr: prMs / 1000,
+    qrs: qrsMs / 1000,
+    qtc: qtcMs / 1000,
     respRateHz: (valueAtAge(RESPIRATORY_RATE_PER_MIN, ageYears) * rng.uniform(0.8, 1.2)) / 60,
     rsaFraction,
     lfFraction: rng.uniform(0.01, 0.03),

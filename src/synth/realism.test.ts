@@ -11,8 +11,20 @@ import { spread, summariseEcg } from './realism.js';
 const CHALLENGE = join(REPO_ROOT, 'test/fixtures/real/challenge2020');
 
 describe('synthetic recordings against real 12-lead ECGs (PhysioNet Challenge 2020 fixtures, adults)', () => {
-  const real = readdirSync(CHALLENGE).filter((f) => f.endsWith('.hea')).map((f) => summariseEcg(readEcg(join(CHALLENGE, f.slice(0, -4)))));
-  const synthetic = [...generateCohort({ patients: 60, seed: 5, fs: 500, duration: 10, leads: STANDARD_12_LEADS, classes: CLASS_IDS, noise: 'mixed' })]
+  const real = readdirSync(CHALLENGE)
+    .filter((f) => f.endsWith('.hea'))
+    .map((f) => summariseEcg(readEcg(join(CHALLENGE, f.slice(0, -4)))));
+  const synthetic = [
+    ...generateCohort({
+      patients: 60,
+      seed: 5,
+      fs: 500,
+      duration: 10,
+      leads: STANDARD_12_LEADS,
+      classes: CLASS_IDS,
+      noise: 'mixed',
+    }),
+  ]
     .filter((r) => r.ageYears >= 12)
     .map((r) => summariseEcg(r.ecg));
 
@@ -25,7 +37,8 @@ describe('synthetic recordings against real 12-lead ECGs (PhysioNet Challenge 20
 
   it('keeps lead amplitudes within a factor of two of real recordings', () => {
     for (const lead of ['I', 'II', 'V1', 'V2', 'V5']) {
-      const ratio = spread(synthetic.map((s) => s.amplitudeMv[lead])).median / spread(real.map((s) => s.amplitudeMv[lead])).median;
+      const ratio =
+        spread(synthetic.map((s) => s.amplitudeMv[lead])).median / spread(real.map((s) => s.amplitudeMv[lead])).median;
       expect(ratio, lead).toBeGreaterThan(0.5);
       expect(ratio, lead).toBeLessThan(2);
     }

@@ -7,7 +7,13 @@ import { measureEcg } from '../signal/measure-ecg.js';
 import { removeBaseline } from '../signal/remove-baseline.js';
 
 /** Frequency bands (Hz) of the power summary. */
-export const POWER_BANDS: ReadonlyArray<readonly [number, number]> = [[0.05, 0.5], [0.5, 5], [5, 15], [15, 40], [40, 100]];
+export const POWER_BANDS: ReadonlyArray<readonly [number, number]> = [
+  [0.05, 0.5],
+  [0.5, 5],
+  [5, 15],
+  [15, 40],
+  [40, 100],
+];
 
 /** Summary statistics of one ECG for comparing synthetic with real recordings. */
 export interface EcgSummary {
@@ -45,13 +51,22 @@ export function summariseEcg(ecg: Ecg): EcgSummary {
   const mean = x.reduce((a, b) => a + b, 0) / x.length;
   const centred = x.map((v) => v - mean);
   const power = (y: Float64Array): number => y.reduce((a, v) => a + v * v, 0) / y.length;
-  const bands = POWER_BANDS.map(([lo, hi]) => (hi < ecg.fs / 2 ? power(sosfiltfilt(butter({ order: 4, band: 'bandpass', cutoffHz: [lo, hi], fs: ecg.fs }), centred)) : 0));
+  const bands = POWER_BANDS.map(([lo, hi]) =>
+    hi < ecg.fs / 2
+      ? power(sosfiltfilt(butter({ order: 4, band: 'bandpass', cutoffHz: [lo, hi], fs: ecg.fs }), centred))
+      : 0,
+  );
   const total = bands.reduce((a, b) => a + b, 0) || 1;
   return { hrBpm, qrsMs, amplitudeMv, bandPower: bands.map((b) => b / total) };
 }
 
 /** Median and interquartile range. */
-export interface Spread { readonly n: number; readonly median: number; readonly q1: number; readonly q3: number }
+export interface Spread {
+  readonly n: number;
+  readonly median: number;
+  readonly q1: number;
+  readonly q3: number;
+}
 
 export function spread(values: readonly (number | null | undefined)[]): Spread {
   const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);

@@ -9,12 +9,19 @@ import { rhythmTruth } from './rhythm-truth.js';
 
 const DURATION = 10;
 
-function cases(classId: ClassId, ages: number[], perAge: number, seed: number): Array<{ p: PatientPhysiology; s: RhythmSchedule }> {
+function cases(
+  classId: ClassId,
+  ages: number[],
+  perAge: number,
+  seed: number,
+): Array<{ p: PatientPhysiology; s: RhythmSchedule }> {
   const rng = new Rng(seed);
-  return ages.flatMap((age) => Array.from({ length: perAge }, () => {
-    const p = drawPatientPhysiology(classId, age, rng.bernoulli(0.5) ? 'F' : 'M', rng);
-    return { p, s: scheduleRhythm(p, p.hrBpm, DURATION, rng) };
-  }));
+  return ages.flatMap((age) =>
+    Array.from({ length: perAge }, () => {
+      const p = drawPatientPhysiology(classId, age, rng.bernoulli(0.5) ? 'F' : 'M', rng);
+      return { p, s: scheduleRhythm(p, p.hrBpm, DURATION, rng) };
+    }),
+  );
 }
 
 const AGES = [0.05, 0.5, 2, 6, 10, 15];
@@ -33,7 +40,7 @@ describe('rhythm mechanisms', () => {
     }
   });
 
-  it('gives WPW a PR below the 2nd percentile for age and a wider QRS than the child\'s own', () => {
+  it("gives WPW a PR below the 2nd percentile for age and a wider QRS than the child's own", () => {
     for (const { p, s } of cases('wpw', AGES, 5, 2)) {
       const t = rhythmTruth(s, DURATION);
       expect(t.prMs!).toBeLessThan(normsFor(p.ageYears, p.sex).pr.p2);
@@ -65,7 +72,9 @@ describe('rhythm mechanisms', () => {
       expect(Math.max(...prs) - Math.min(...prs)).toBeLessThan(1e-9);
       const t = rhythmTruth(s, DURATION);
       for (const ratio of t.conductionRatios) expect(['2:1', '3:2', '4:3']).toContain(ratio);
-      expect(s.atrial.filter((a) => inside(a.onset)).length).toBeGreaterThan(s.ventricular.filter((v) => inside(v.onset)).length);
+      expect(s.atrial.filter((a) => inside(a.onset)).length).toBeGreaterThan(
+        s.ventricular.filter((v) => inside(v.onset)).length,
+      );
     }
   });
 
@@ -75,7 +84,9 @@ describe('rhythm mechanisms', () => {
       expect(t.prMs).toBeNull();
       expect(t.atrialRateBpm!).toBeGreaterThan(t.ventricularRateBpm!);
       // The P-to-QRS distance wanders: no fixed PR.
-      const lags = s.ventricular.filter((v) => inside(v.onset)).map((v) => v.onset - Math.max(...s.atrial.filter((a) => a.onset < v.onset).map((a) => a.onset)));
+      const lags = s.ventricular
+        .filter((v) => inside(v.onset))
+        .map((v) => v.onset - Math.max(...s.atrial.filter((a) => a.onset < v.onset).map((a) => a.onset)));
       expect(Math.max(...lags) - Math.min(...lags)).toBeGreaterThan(0.05);
     }
   });
@@ -104,7 +115,9 @@ describe('rhythm mechanisms', () => {
       const v = s.ventricular;
       for (let i = 1; i < v.length - 1; i++) {
         if (v[i]!.kind !== 'ventricular' || v[i - 1]!.kind !== 'normal' || v[i + 1]!.kind !== 'normal') continue;
-        const sinusCycles = s.atrial.filter((a) => a.onset > v[i - 1]!.onset - v[i - 1]!.pr! + 1e-9 && a.onset <= v[i + 1]!.onset - v[i + 1]!.pr! + 1e-9).length;
+        const sinusCycles = s.atrial.filter(
+          (a) => a.onset > v[i - 1]!.onset - v[i - 1]!.pr! + 1e-9 && a.onset <= v[i + 1]!.onset - v[i + 1]!.pr! + 1e-9,
+        ).length;
         expect(sinusCycles).toBe(2);
         checked++;
       }
@@ -128,8 +141,10 @@ describe('rhythm mechanisms', () => {
   });
 
   it('puts sinus tachycardia above and sinus bradycardia below the age-and-sex range', () => {
-    for (const { p } of cases('sinus_tachy', AGES, 4, 12)) expect(p.hrBpm).toBeGreaterThan(normsFor(p.ageYears, p.sex).hr.p98);
-    for (const { p } of cases('sinus_brady', AGES, 4, 13)) expect(p.hrBpm).toBeLessThan(normsFor(p.ageYears, p.sex).hr.p2);
+    for (const { p } of cases('sinus_tachy', AGES, 4, 12))
+      expect(p.hrBpm).toBeGreaterThan(normsFor(p.ageYears, p.sex).hr.p98);
+    for (const { p } of cases('sinus_brady', AGES, 4, 13))
+      expect(p.hrBpm).toBeLessThan(normsFor(p.ageYears, p.sex).hr.p2);
   });
 
   it('gives respiratory sinus arrhythmia a larger phasic RR variation than normal sinus rhythm', () => {
@@ -139,10 +154,12 @@ describe('rhythm mechanisms', () => {
       return Math.sqrt(rr.reduce((a, b) => a + (b - mean) ** 2, 0) / rr.length) / mean;
     };
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-    expect(median(cases('rsa', [6, 10], 10, 14).map((c) => cv(c.s)))).toBeGreaterThan(2 * median(cases('nsr', [6, 10], 10, 15).map((c) => cv(c.s))));
+    expect(median(cases('rsa', [6, 10], 10, 14).map((c) => cv(c.s)))).toBeGreaterThan(
+      2 * median(cases('nsr', [6, 10], 10, 15).map((c) => cv(c.s))),
+    );
   });
 
-  it('keeps a child\'s arrhythmia traits across recordings but changes the beat phases', () => {
+  it("keeps a child's arrhythmia traits across recordings but changes the beat phases", () => {
     const rng = new Rng(16);
     const p = drawPatientPhysiology('svt', 0.3, 'F', rng);
     const rate = (s: RhythmSchedule): number => rhythmTruth(s, DURATION).hrBpm!;

@@ -33,7 +33,11 @@ class ScheduleBuilder {
   readonly conductionRatios: string[] = [];
   private lastVentricular: number | null = null;
 
-  constructor(private readonly patient: PatientPhysiology, private readonly nominalRr: number, private readonly ventricularQrs: number) {}
+  constructor(
+    private readonly patient: PatientPhysiology,
+    private readonly nominalRr: number,
+    private readonly ventricularQrs: number,
+  ) {}
 
   p(onset: number, kind: AtrialKind, cycle = 0, weight = 1): void {
     this.atrial.push({ onset, kind, cycle, weight });
@@ -44,8 +48,12 @@ class ScheduleBuilder {
     const rr = this.lastVentricular === null ? this.nominalRr : Math.max(0.15, onset - this.lastVentricular);
     this.lastVentricular = onset;
     const p = this.patient;
-    const qrsDuration = kind === 'ventricular' ? this.ventricularQrs
-      : kind === 'preexcited' ? p.qrs + 0.6 * p.morphology.deltaDuration : p.qrs;
+    const qrsDuration =
+      kind === 'ventricular'
+        ? this.ventricularQrs
+        : kind === 'preexcited'
+          ? p.qrs + 0.6 * p.morphology.deltaDuration
+          : p.qrs;
     const qt = p.qtc * Math.sqrt(rr) * (kind === 'ventricular' ? 1.1 : 1);
     this.ventricular.push({ onset, kind, qrsDuration, qt: Math.max(qt, qrsDuration + 0.08), pr });
   }
@@ -63,7 +71,13 @@ class ScheduleBuilder {
 }
 
 function sinusDrive(p: PatientPhysiology, hr: number, rsaScale = 1): SinusDrive {
-  return { meanHr: hr, respRateHz: p.respRateHz, rsaFraction: p.rsaFraction * rsaScale, lfFraction: p.lfFraction, jitterFraction: p.jitterFraction };
+  return {
+    meanHr: hr,
+    respRateHz: p.respRateHz,
+    rsaFraction: p.rsaFraction * rsaScale,
+    lfFraction: p.lfFraction,
+    jitterFraction: p.jitterFraction,
+  };
 }
 
 /** A re-entrant or automatic focus: nearly fixed rate, no respiratory modulation. */
@@ -99,7 +113,8 @@ function conductedSinus(input: MechanismInput, kind: VentricularKind = 'normal')
  */
 function svt(input: MechanismInput): RhythmSchedule {
   const { patient, traits, rng, duration } = input;
-  const rate = patient.ageYears < 1 ? traits.uniform(220, 295) : traits.uniform(165, 245) - 2 * Math.min(patient.ageYears, 16);
+  const rate =
+    patient.ageYears < 1 ? traits.uniform(220, 295) : traits.uniform(165, 245) - 2 * Math.min(patient.ageYears, 16);
   const avrt = traits.bernoulli(0.65);
   const circuit = new Pacemaker(focusDrive(rate, 0.004), rng);
   const rp = Math.min(avrt ? traits.uniform(0.07, 0.11) : traits.uniform(0, 0.02), 0.4 * circuit.meanCycle);
@@ -182,7 +197,13 @@ function ectopicAtrialTachycardia(input: MechanismInput): RhythmSchedule {
  * independently (AV dissociation): junctional ectopic tachycardia, complete heart block with a
  * junctional or ventricular escape, ventricular tachycardia. Optionally 1:1 retrograde VA conduction.
  */
-function dissociated(input: MechanismInput, kind: VentricularKind, rate: number, atrialRate: number, retrograde: boolean): RhythmSchedule {
+function dissociated(
+  input: MechanismInput,
+  kind: VentricularKind,
+  rate: number,
+  atrialRate: number,
+  retrograde: boolean,
+): RhythmSchedule {
   const { patient, rng, duration } = input;
   const b = builder(input, rate);
   const ventricular = new Pacemaker(focusDrive(rate, 0.01), rng);
@@ -191,7 +212,8 @@ function dissociated(input: MechanismInput, kind: VentricularKind, rate: number,
     b.qrs(t, kind, null);
     if (retrograde) b.p(t + ventriculoAtrial, 'retrograde');
   }
-  if (!retrograde) for (const t of new Pacemaker(sinusDrive(patient, atrialRate), rng).beats(LEAD_IN, duration)) b.p(t, 'sinus');
+  if (!retrograde)
+    for (const t of new Pacemaker(sinusDrive(patient, atrialRate), rng).beats(LEAD_IN, duration)) b.p(t, 'sinus');
   return b.build();
 }
 
@@ -199,7 +221,13 @@ function dissociated(input: MechanismInput, kind: VentricularKind, rate: number,
 function jet(input: MechanismInput): RhythmSchedule {
   const { patient, traits } = input;
   const rate = patient.ageYears < 2 ? traits.uniform(175, 260) : traits.uniform(150, 210);
-  return dissociated(input, 'normal', rate, Math.min(input.sinusHr, rate * traits.uniform(0.6, 0.9)), traits.bernoulli(0.2));
+  return dissociated(
+    input,
+    'normal',
+    rate,
+    Math.min(input.sinusHr, rate * traits.uniform(0.6, 0.9)),
+    traits.bernoulli(0.2),
+  );
 }
 
 /** Congenital complete heart block: junctional escape (narrow, 50–80 bpm in infants) or ventricular escape (wide, 40–60 bpm in infants, 30–50 later). */
@@ -207,8 +235,20 @@ function completeHeartBlock(input: MechanismInput): RhythmSchedule {
   const { patient, traits } = input;
   const junctional = traits.bernoulli(0.75);
   const infant = patient.ageYears < 1;
-  const rate = junctional ? (infant ? traits.uniform(50, 80) : traits.uniform(40, 65)) : infant ? traits.uniform(40, 60) : traits.uniform(30, 50);
-  return dissociated(input, junctional ? 'normal' : 'ventricular', rate, input.sinusHr * traits.uniform(1.0, 1.15), false);
+  const rate = junctional
+    ? infant
+      ? traits.uniform(50, 80)
+      : traits.uniform(40, 65)
+    : infant
+      ? traits.uniform(40, 60)
+      : traits.uniform(30, 50);
+  return dissociated(
+    input,
+    junctional ? 'normal' : 'ventricular',
+    rate,
+    input.sinusHr * traits.uniform(1.0, 1.15),
+    false,
+  );
 }
 
 /** Monomorphic ventricular tachycardia, 150–230 bpm (200–280 in infants), AV dissociation; a quarter are non-sustained runs within sinus rhythm. */
@@ -224,9 +264,20 @@ function ventricularTachycardia(input: MechanismInput): RhythmSchedule {
   while (t < duration) {
     if (!inRun && t + patient.pr >= runStart) {
       const count = rng.int(4, 12);
-      let v = Math.max(runStart, b.ventricular.length ? (b.ventricular[b.ventricular.length - 1] as VentricularEvent).onset + 0.6 * sinus.meanCycle : runStart);
-      for (let i = 0; i < count; i++) { b.qrs(v, 'ventricular', null); v += 60 / rate; }
-      while (t < v) { b.p(t, 'sinus'); t += sinus.cycleAfter(t); }
+      let v = Math.max(
+        runStart,
+        b.ventricular.length
+          ? (b.ventricular[b.ventricular.length - 1] as VentricularEvent).onset + 0.6 * sinus.meanCycle
+          : runStart,
+      );
+      for (let i = 0; i < count; i++) {
+        b.qrs(v, 'ventricular', null);
+        v += 60 / rate;
+      }
+      while (t < v) {
+        b.p(t, 'sinus');
+        t += sinus.cycleAfter(t);
+      }
       inRun = true;
       continue;
     }
@@ -241,7 +292,9 @@ function ventricularTachycardia(input: MechanismInput): RhythmSchedule {
 type EctopyPattern = 'isolated' | 'bigeminy' | 'trigeminy' | 'couplets';
 
 function drawPattern(traits: Rng, ventricular: boolean): EctopyPattern {
-  const patterns: EctopyPattern[] = ventricular ? ['isolated', 'bigeminy', 'trigeminy', 'couplets'] : ['isolated', 'bigeminy', 'trigeminy'];
+  const patterns: EctopyPattern[] = ventricular
+    ? ['isolated', 'bigeminy', 'trigeminy', 'couplets']
+    : ['isolated', 'bigeminy', 'trigeminy'];
   return patterns[traits.weighted(ventricular ? [0.5, 0.25, 0.15, 0.1] : [0.65, 0.2, 0.15])] as EctopyPattern;
 }
 
@@ -290,10 +343,14 @@ function prematureVentricular(input: MechanismInput): RhythmSchedule {
   let skip = false;
   times.forEach((t, i) => {
     b.p(t, 'sinus');
-    if (skip) { skip = false; return; }
+    if (skip) {
+      skip = false;
+      return;
+    }
     b.qrs(t + patient.pr, 'normal', patient.pr);
     const next = times[i + 1];
-    if (next === undefined || !isPrematureHere(pattern === 'couplets' ? 'isolated' : pattern, i, phase, pIsolated, rng)) return;
+    if (next === undefined || !isPrematureHere(pattern === 'couplets' ? 'isolated' : pattern, i, phase, pIsolated, rng))
+      return;
     const rr = next - t;
     const tPvc = t + patient.pr + coupling * rr;
     b.qrs(tPvc, 'ventricular', null);
@@ -347,7 +404,11 @@ function atrialFibrillation(input: MechanismInput): RhythmSchedule {
     sign = -sign;
   }
   const sigma = Math.sqrt(Math.log(1 + cv * cv));
-  for (let t = LEAD_IN + rng.uniform(0, 0.5); t < duration; t += Math.max(0.24, (60 / meanHr) * Math.exp(rng.normal(-sigma * sigma / 2, sigma)))) {
+  for (
+    let t = LEAD_IN + rng.uniform(0, 0.5);
+    t < duration;
+    t += Math.max(0.24, (60 / meanHr) * Math.exp(rng.normal((-sigma * sigma) / 2, sigma)))
+  ) {
     b.qrs(t, 'normal', null);
   }
   return b.build();
@@ -377,6 +438,17 @@ export const MECHANISMS: Readonly<Record<ClassId, (input: MechanismInput) => Rhy
 };
 
 /** The rhythm of one recording of `patient`; `recordingRng` varies per recording, the traits do not. */
-export function scheduleRhythm(patient: PatientPhysiology, sinusHr: number, duration: number, recordingRng: Rng): RhythmSchedule {
-  return MECHANISMS[patient.classId]({ patient, sinusHr, duration, traits: new Rng(patient.traitSeed), rng: recordingRng });
+export function scheduleRhythm(
+  patient: PatientPhysiology,
+  sinusHr: number,
+  duration: number,
+  recordingRng: Rng,
+): RhythmSchedule {
+  return MECHANISMS[patient.classId]({
+    patient,
+    sinusHr,
+    duration,
+    traits: new Rng(patient.traitSeed),
+    rng: recordingRng,
+  });
 }

@@ -32,7 +32,10 @@ export class Pacemaker {
   private readonly lfHz: number;
   private readonly lfPhase: number;
 
-  constructor(private readonly drive: SinusDrive, private readonly rng: Rng) {
+  constructor(
+    private readonly drive: SinusDrive,
+    private readonly rng: Rng,
+  ) {
     this.respPhase = rng.uniform(0, 2 * Math.PI);
     this.respHz = drive.respRateHz;
     this.lfHz = rng.uniform(0.08, 0.12);
@@ -47,10 +50,15 @@ export class Pacemaker {
   /** The cycle length starting at time `t`, s. */
   cycleAfter(t: number): number {
     const d = this.drive;
-    const modulation = d.rsaFraction * Math.sin(this.respPhase) + d.lfFraction * Math.sin(2 * Math.PI * this.lfHz * t + this.lfPhase)
-      + d.jitterFraction * this.rng.normal();
+    const modulation =
+      d.rsaFraction * Math.sin(this.respPhase) +
+      d.lfFraction * Math.sin(2 * Math.PI * this.lfHz * t + this.lfPhase) +
+      d.jitterFraction * this.rng.normal();
     const rr = Math.max(0.3 * this.meanCycle, this.meanCycle * (1 + modulation));
-    this.respHz = Math.min(1.5 * d.respRateHz, Math.max(0.6 * d.respRateHz, this.respHz + this.rng.normal(0, 0.03 * d.respRateHz)));
+    this.respHz = Math.min(
+      1.5 * d.respRateHz,
+      Math.max(0.6 * d.respRateHz, this.respHz + this.rng.normal(0, 0.03 * d.respRateHz)),
+    );
     this.respPhase += 2 * Math.PI * this.respHz * rr;
     return rr;
   }

@@ -28,7 +28,12 @@ export interface SoftmaxModel {
 }
 
 /** Fit on rows `x` (each length d) with labels `y` in [0, classes). */
-export function fitSoftmax(x: readonly Float64Array[], y: readonly number[], classes: number, options: SoftmaxOptions = {}): SoftmaxModel {
+export function fitSoftmax(
+  x: readonly Float64Array[],
+  y: readonly number[],
+  classes: number,
+  options: SoftmaxOptions = {},
+): SoftmaxModel {
   const n = x.length;
   const d = x[0]?.length ?? 0;
   const mean = new Float64Array(d);
@@ -36,7 +41,12 @@ export function fitSoftmax(x: readonly Float64Array[], y: readonly number[], cla
   for (const row of x) for (let j = 0; j < d; j++) mean[j]! += row[j]! / n;
   for (const row of x) for (let j = 0; j < d; j++) sd[j]! += (row[j]! - mean[j]!) ** 2 / n;
   for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]!) || 1;
-  const xs = x.map((row) => { const z = new Float64Array(d + 1); for (let j = 0; j < d; j++) z[j] = (row[j]! - mean[j]!) / sd[j]!; z[d] = 1; return z; });
+  const xs = x.map((row) => {
+    const z = new Float64Array(d + 1);
+    for (let j = 0; j < d; j++) z[j] = (row[j]! - mean[j]!) / sd[j]!;
+    z[d] = 1;
+    return z;
+  });
   const counts = new Float64Array(classes);
   for (const k of y) counts[k]! += 1;
   const w = y.map((k) => 1 / counts[k]!);
@@ -75,7 +85,10 @@ function softmaxInto(z: Float64Array, weights: Float64Array, classes: number, ou
   let max = -Infinity;
   for (let k = 0; k < classes; k++) max = Math.max(max, out[k]!);
   let sum = 0;
-  for (let k = 0; k < classes; k++) { out[k] = Math.exp(out[k]! - max); sum += out[k]!; }
+  for (let k = 0; k < classes; k++) {
+    out[k] = Math.exp(out[k]! - max);
+    sum += out[k]!;
+  }
   for (let k = 0; k < classes; k++) out[k]! /= sum;
 }
 
@@ -114,13 +127,26 @@ export function patientFolds(patientIds: readonly string[], folds: number): numb
 }
 
 /** Cross-validated balanced accuracy of softmax regression on `x`, `y` with the given folds. */
-export function crossValidatedSoftmax(x: readonly Float64Array[], y: readonly number[], classes: number, folds: readonly number[], options: SoftmaxOptions = {}): number {
+export function crossValidatedSoftmax(
+  x: readonly Float64Array[],
+  y: readonly number[],
+  classes: number,
+  folds: readonly number[],
+  options: SoftmaxOptions = {},
+): number {
   const predicted = new Array<number>(y.length).fill(-1);
   const k = Math.max(...folds) + 1;
   for (let f = 0; f < k; f++) {
     const train = folds.flatMap((g, i) => (g === f ? [] : [i]));
-    const model = fitSoftmax(train.map((i) => x[i]!), train.map((i) => y[i]!), classes, options);
-    folds.forEach((g, i) => { if (g === f) predicted[i] = predictSoftmax(model, x[i]!); });
+    const model = fitSoftmax(
+      train.map((i) => x[i]!),
+      train.map((i) => y[i]!),
+      classes,
+      options,
+    );
+    folds.forEach((g, i) => {
+      if (g === f) predicted[i] = predictSoftmax(model, x[i]!);
+    });
   }
   return meanRecall(y, predicted);
 }

@@ -7,14 +7,21 @@ import { synthesizeRecording, type RecordingConditions } from './synthesize-reco
 
 const patient = drawPatientPhysiology('nsr', 4, 'F', new Rng(1));
 const conditions = (over: Partial<RecordingConditions> = {}): RecordingConditions => ({
-  fs: 500, duration: 10, leads: STANDARD_12_LEADS, noise: 'medium', mainsHz: 50, ...over,
+  fs: 500,
+  duration: 10,
+  leads: STANDARD_12_LEADS,
+  noise: 'medium',
+  mainsHz: 50,
+  ...over,
 });
 
 describe('synthesizeRecording', () => {
   it('is reproducible: the same seed gives the same samples', () => {
     const a = synthesizeRecording(patient, conditions(), new Rng(7));
     const b = synthesizeRecording(patient, conditions(), new Rng(7));
-    a.ecg.signals.forEach((x, i) => expect(Buffer.from(x.buffer).equals(Buffer.from(b.ecg.signals[i]!.buffer))).toBe(true));
+    a.ecg.signals.forEach((x, i) =>
+      expect(Buffer.from(x.buffer).equals(Buffer.from(b.ecg.signals[i]!.buffer))).toBe(true),
+    );
     const c = synthesizeRecording(patient, conditions(), new Rng(8));
     expect(c.ecg.signals[1]![1000]).not.toBe(a.ecg.signals[1]![1000]);
   });

@@ -39,7 +39,11 @@ const LIMB_LEADS = new Set<LeadName>(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
  * potentials (+ artefacts) → leads. The sinus rate differs between recordings of a child by a
  * state shift of about ±5 % (asleep, calm, upset).
  */
-export function synthesizeRecording(patient: PatientPhysiology, conditions: RecordingConditions, rng: Rng): SyntheticRecording {
+export function synthesizeRecording(
+  patient: PatientPhysiology,
+  conditions: RecordingConditions,
+  rng: Rng,
+): SyntheticRecording {
   const { fs, duration, leads } = conditions;
   const sinusHr = patient.hrBpm * Math.exp(rng.normal(0, 0.05));
   const schedule = scheduleRhythm(patient, sinusHr, duration, rng);
@@ -47,7 +51,11 @@ export function synthesizeRecording(patient: PatientPhysiology, conditions: Reco
   const dipole = renderDipole(kernelsForSchedule(schedule, patient.morphology), fs, n);
   const chest = leads.filter((l): l is ChestLead => !LIMB_LEADS.has(l));
   const electrodes = electrodesFromDipole(dipole, chest);
-  addArtefacts(electrodes, { level: conditions.noise, fs, mainsHz: conditions.mainsHz, respRateHz: patient.respRateHz }, rng);
+  addArtefacts(
+    electrodes,
+    { level: conditions.noise, fs, mainsHz: conditions.mainsHz, respRateHz: patient.respRateHz },
+    rng,
+  );
   const signals = leadsFromElectrodes(electrodes, leads);
   return {
     ecg: { fs, leads: [...leads], signals, units: leads.map(() => 'mV') },

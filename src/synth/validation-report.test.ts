@@ -6,13 +6,28 @@ import { ValidationCollector, validationReport } from './validation-report.js';
 
 describe('validationReport', () => {
   const collector = new ValidationCollector();
-  const recordings = [...generateCohort({ patients: 38, seed: 2, fs: 250, duration: 8, leads: STANDARD_12_LEADS, classes: CLASS_IDS, noise: 'low' })];
+  const recordings = [
+    ...generateCohort({
+      patients: 38,
+      seed: 2,
+      fs: 250,
+      duration: 8,
+      leads: STANDARD_12_LEADS,
+      classes: CLASS_IDS,
+      noise: 'low',
+    }),
+  ];
   for (const r of recordings) collector.add(r);
-  const report = validationReport(collector, [{ name: 'real: same as synthetic', summaries: collector.summaries.map((s) => s.summary) }], 40);
+  const report = validationReport(
+    collector,
+    [{ name: 'real: same as synthetic', summaries: collector.summaries.map((s) => s.summary) }],
+    40,
+  );
 
   it('measures every recording and reports each section', () => {
     expect(collector.measured.length + collector.unmeasurable).toBe(recordings.length);
-    for (const heading of ['Measured vs target per age band', 'Mechanism checks', 'clinical context alone', 'Realism']) expect(report).toContain(heading);
+    for (const heading of ['Measured vs target per age band', 'Mechanism checks', 'clinical context alone', 'Realism'])
+      expect(report).toContain(heading);
     expect(report).toMatch(/\| real: same as synthetic \| \d+ \|/);
   });
 

@@ -16,7 +16,11 @@ export const RECORDS_DIR = 'records';
  * `manifest.csv` and `clinical-schema.json` (src/io/manifest), and the `COHORT.md` card.
  * `onRecord` is called after each record is written (progress, pictures).
  */
-export function writeSyntheticCohort(dir: string, options: CohortOptions, onRecord?: (recording: CohortRecording, done: number) => void): CohortTally {
+export function writeSyntheticCohort(
+  dir: string,
+  options: CohortOptions,
+  onRecord?: (recording: CohortRecording, done: number) => void,
+): CohortTally {
   mkdirSync(join(dir, RECORDS_DIR), { recursive: true });
   const tally = new CohortTally();
   const rows: CohortRowInput[] = [];
@@ -30,7 +34,14 @@ export function writeSyntheticCohort(dir: string, options: CohortOptions, onReco
       fmt: '16',
       comments: [`Age: ${r.ageYears}`, `Sex: ${r.sex}`, `Generator: ${GENERATOR_VERSION}, seed ${options.seed}`],
     });
-    rows.push({ record, patientId: r.patientId, labels: [r.classId], ageYears: r.ageYears, sex: r.sex, clinical: r.clinical });
+    rows.push({
+      record,
+      patientId: r.patientId,
+      labels: [r.classId],
+      ageYears: r.ageYears,
+      sex: r.sex,
+      clinical: r.clinical,
+    });
     tally.add(r);
     onRecord?.(r, tally.recordings);
   }

@@ -1,7 +1,11 @@
 import { calibrateThreshold } from '../fewshot/prototype-bank.js';
 import type { PrototypeSpace } from '../fewshot/prototype-space.js';
 import { fitContextGate, withContext, type ContextGate } from '../fewshot/context-gate.js';
-import { episodeContextDecision, NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../fewshot/support-augmentation.js';
+import {
+  episodeContextDecision,
+  NO_SUPPORT_AUGMENTATION,
+  type SupportAugmentation,
+} from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import { fitTemperature } from '../fewshot/temperature-scaling.js';
 import type { EpisodicModel } from './episodic-model.js';
@@ -20,7 +24,9 @@ export function calibrationEpisodes(training: Pick<TrainConfig, 'calibrationEpis
 }
 
 /** The context gate a training config asks calibration for (none when its share κ is 0). */
-export function contextGateChoice(t: Pick<TrainConfig, 'contextShare' | 'contextMargin'>): CalibrationChoice['contextGate'] {
+export function contextGateChoice(
+  t: Pick<TrainConfig, 'contextShare' | 'contextMargin'>,
+): CalibrationChoice['contextGate'] {
   return t.contextShare > 0 ? { share: t.contextShare, margin: t.contextMargin } : undefined;
 }
 
@@ -68,20 +74,39 @@ export interface CalibrationChoice {
  * than one fitted on 1). Training runs it on its best model; `fewbeat recalibrate` reruns it on a saved model
  * (e.g. after new measurements).
  */
-export function calibrateOnValidation(validator: Validator, model: EpisodicModel, choice: CalibrationChoice): Calibration {
+export function calibrateOnValidation(
+  validator: Validator,
+  model: EpisodicModel,
+  choice: CalibrationChoice,
+): Calibration {
   const chosen = validator.choosePrototypeSpace(model);
   // One embedding of the validation pool in the chosen space serves the gate's fit and, without
   // augmented views, every per-shot calibration below.
   const plain = validator.vectorsInSpace(model, chosen.space);
-  const clinical = choice.contextGate && validator.clinicalInput === 'use' && validator.episodes.length > 0 ? validator.clinicalVectors() : null;
-  const gate = choice.contextGate && clinical ? fitContextGate(plain.vectors, clinical, choice.contextGate.share, choice.contextGate.margin) : null;
-  const augmented = choice.augmentationSeed !== undefined
-    ? validator.chooseSupportAugmentation(model, chosen.space, choice.classifier, choice.augmentationSeed, undefined, gate)
-    : { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
+  const clinical =
+    choice.contextGate && validator.clinicalInput === 'use' && validator.episodes.length > 0
+      ? validator.clinicalVectors()
+      : null;
+  const gate =
+    choice.contextGate && clinical
+      ? fitContextGate(plain.vectors, clinical, choice.contextGate.share, choice.contextGate.margin)
+      : null;
+  const augmented =
+    choice.augmentationSeed !== undefined
+      ? validator.chooseSupportAugmentation(
+          model,
+          chosen.space,
+          choice.classifier,
+          choice.augmentationSeed,
+          undefined,
+          gate,
+        )
+      : { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
   const thresholds: Record<string, number> = {};
   const temperatures: Record<string, number> = {};
   const contextUse: Record<string, { used: number; episodes: number }> = {};
-  const embedded = augmented.augmentation.views === 0 ? plain : validator.vectorsInSpace(model, chosen.space, augmented.augmentation);
+  const embedded =
+    augmented.augmentation.views === 0 ? plain : validator.vectorsInSpace(model, chosen.space, augmented.augmentation);
   const vectors = withContext(embedded, () => clinical ?? [], gate);
   for (const shots of CALIBRATED_SHOTS) {
     const episodes = validator.episodesAt(shots);
@@ -89,7 +114,11 @@ export function calibrateOnValidation(validator: Validator, model: EpisodicModel
     if (distances.length > 0) thresholds[String(shots)] = calibrateThreshold(distances, ABSTENTION_QUANTILE);
     const queries = validator.queryProbabilities(vectors, choice.classifier, augmented.augmentation.testTime, episodes);
     if (queries.labels.length > 0) temperatures[String(shots)] = fitTemperature(queries.probabilities, queries.labels);
-    if (gate) contextUse[String(shots)] = { used: episodes.filter((e) => episodeContextDecision(e, vectors)?.used).length, episodes: episodes.length };
+    if (gate)
+      contextUse[String(shots)] = {
+        used: episodes.filter((e) => episodeContextDecision(e, vectors)?.used).length,
+        episodes: episodes.length,
+      };
   }
   return {
     prototypeSpace: chosen.space,

@@ -24,7 +24,13 @@ interface OptimizerIndex {
  * also carries the trainer state and names the optimiser file. config.json is written last, so a
  * run killed mid-write leaves the previous checkpoint loadable.
  */
-export async function saveCheckpoint(dir: string, model: FewbeatModel, optimizer: tf.Optimizer, state: TrainerState, extra: Record<string, unknown>): Promise<void> {
+export async function saveCheckpoint(
+  dir: string,
+  model: FewbeatModel,
+  optimizer: tf.Optimizer,
+  state: TrainerState,
+  extra: Record<string, unknown>,
+): Promise<void> {
   const named = await optimizer.getWeights();
   const total = named.reduce((n, w) => n + w.tensor.size, 0);
   const values = new Float32Array(total);
@@ -42,7 +48,8 @@ export async function saveCheckpoint(dir: string, model: FewbeatModel, optimizer
   writeFileAtomic(join(dir, `${stem}.bin`), bytes);
   writeFileAtomic(join(dir, `${stem}.json`), `${JSON.stringify(index)}\n`);
   saveModel(dir, model, { ...extra, trainer: state, optimizer: `${stem}.json` });
-  for (const f of readdirSync(dir)) if (STALE_OPTIMIZER.test(f) && !f.startsWith(`${stem}.`)) rmSync(join(dir, f), { force: true });
+  for (const f of readdirSync(dir))
+    if (STALE_OPTIMIZER.test(f) && !f.startsWith(`${stem}.`)) rmSync(join(dir, f), { force: true });
 }
 
 /** What {@link loadCheckpoint} restores. */
@@ -70,7 +77,10 @@ export async function loadCheckpoint(dir: string, optimizer: tf.Optimizer): Prom
   const index = JSON.parse(readFileSync(indexPath, 'utf8')) as OptimizerIndex;
   const bytes = readFileSync(binPath);
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  const named = index.entries.map((e) => ({ name: e.name, tensor: tf.tensor(values.subarray(e.offset, e.offset + e.size), e.shape, 'float32') }));
+  const named = index.entries.map((e) => ({
+    name: e.name,
+    tensor: tf.tensor(values.subarray(e.offset, e.offset + e.size), e.shape, 'float32'),
+  }));
   await optimizer.setWeights(named);
   tf.dispose(named.map((w) => w.tensor));
   return { model, state: trainer, extra: rest };

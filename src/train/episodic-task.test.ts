@@ -15,7 +15,13 @@ const D = 4;
 /** A tiny in-test model: mean-pooled ECG and clinical features through linear maps. */
 function fakeModel(seed: number): EpisodicModel {
   const rng = new Rng(seed);
-  const w = (r: number, c: number): tf.Variable => tf.variable(tf.tensor2d(Array.from({ length: r * c }, () => rng.normal(0, 0.5)), [r, c]));
+  const w = (r: number, c: number): tf.Variable =>
+    tf.variable(
+      tf.tensor2d(
+        Array.from({ length: r * c }, () => rng.normal(0, 0.5)),
+        [r, c],
+      ),
+    );
   const we = w(L, D);
   const wc = w(F, D);
   const scale = tf.variable(tf.scalar(Math.log(10)));
@@ -26,7 +32,14 @@ function fakeModel(seed: number): EpisodicModel {
         const h = tf.matMul(tf.mean(x.ecg, 1) as tf.Tensor2D, we) as tf.Tensor2D; // [B, D]
         const g = tf.matMul(x.clinical, wc) as tf.Tensor2D; // [B, D]
         const unit = (t: tf.Tensor2D): tf.Tensor2D => tf.div(t, tf.add(tf.norm(t, 'euclidean', 1, true), 1e-6));
-        return { ecgEmbedding: h, clinicalEmbedding: g, fused: tf.add(h, g) as tf.Tensor2D, ecgProj: unit(h), clinProj: unit(g), logitScale: tf.exp(scale) as tf.Scalar };
+        return {
+          ecgEmbedding: h,
+          clinicalEmbedding: g,
+          fused: tf.add(h, g) as tf.Tensor2D,
+          ecgProj: unit(h),
+          clinProj: unit(g),
+          logitScale: tf.exp(scale) as tf.Scalar,
+        };
       });
     },
   };
@@ -41,24 +54,39 @@ function episode(seed: number): TrainingEpisode {
     const ecg = new Float32Array(n * T * L);
     const clinical = new Float32Array(n * F);
     labels.forEach((k, b) => {
-      for (let t = 0; t < T; t++) for (let l = 0; l < L; l++) ecg[(b * T + t) * L + l] = (k === l ? 1 : k === 2 ? -1 : 0) + rng.normal(0, noise);
+      for (let t = 0; t < T; t++)
+        for (let l = 0; l < L; l++) ecg[(b * T + t) * L + l] = (k === l ? 1 : k === 2 ? -1 : 0) + rng.normal(0, noise);
       for (let f = 0; f < F; f++) clinical[b * F + f] = (f === k ? 1 : 0) + rng.normal(0, noise);
     });
     return { size: n, samples: T, leads: L, features: F, ecg, leadMask: new Float32Array(n * L).fill(1), clinical };
   };
   return {
-    ways: 3, clean: batch(0.3), nSupport: 6, nQuery: 6,
-    supportLabels: labels.slice(0, 6), queryLabels: labels.slice(6),
-    patientIds: labels.map((_, i) => i), labels, ageBands: labels.map((_, i) => i % 2),
-    viewA: null, viewB: null,
+    ways: 3,
+    clean: batch(0.3),
+    nSupport: 6,
+    nQuery: 6,
+    supportLabels: labels.slice(0, 6),
+    queryLabels: labels.slice(6),
+    patientIds: labels.map((_, i) => i),
+    labels,
+    ageBands: labels.map((_, i) => i % 2),
+    viewA: null,
+    viewB: null,
   };
 }
 
 function withViews(e: TrainingEpisode): TrainingEpisode {
   const view = (offset: number): Batch => {
     const q = e.clean;
-    const rows = (a: Float32Array, width: number): Float32Array => a.slice(e.nSupport * width, (e.nSupport + e.nQuery) * width).map((v) => v + offset);
-    return { ...q, size: e.nQuery, ecg: rows(q.ecg, T * L), leadMask: rows(q.leadMask, L).fill(1), clinical: rows(q.clinical, F) };
+    const rows = (a: Float32Array, width: number): Float32Array =>
+      a.slice(e.nSupport * width, (e.nSupport + e.nQuery) * width).map((v) => v + offset);
+    return {
+      ...q,
+      size: e.nQuery,
+      ecg: rows(q.ecg, T * L),
+      leadMask: rows(q.leadMask, L).fill(1),
+      clinical: rows(q.clinical, F),
+    };
   };
   return { ...e, viewA: view(0.05), viewB: view(-0.05) };
 }
@@ -131,7 +159,10 @@ describe('EpisodicTask', () => {
     const first = await task.trainStep(withViews(episode(0)));
     expect(first.parts.global).toBeCloseTo(Math.log(3), 4); // zero-initialised head: uniform over 3 classes
     // total = contrastive + λ1·class + λ2·consistency + λ3·global
-    expect(first.loss).toBeCloseTo(first.parts.contrastive + first.parts.class + 0.5 * first.parts.consistency + 0.5 * first.parts.global, 4);
+    expect(first.loss).toBeCloseTo(
+      first.parts.contrastive + first.parts.class + 0.5 * first.parts.consistency + 0.5 * first.parts.global,
+      4,
+    );
     const before = tf.memory().numTensors;
     let last = first;
     for (let s = 1; s < 30; s++) last = await task.trainStep(withViews(episode(s)));

@@ -7,7 +7,13 @@ import { prototypeLogProbs, classPrototypes } from '../losses/prototypes.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
 import { totalLoss } from '../losses/total.js';
 import type { EpisodicModel, ModelOutputs } from './episodic-model.js';
-import { InProcessRunner, lossInProcess, type ForwardStep, type StepLoss, type StepRunner } from './parallel/forward-step.js';
+import {
+  InProcessRunner,
+  lossInProcess,
+  type ForwardStep,
+  type StepLoss,
+  type StepRunner,
+} from './parallel/forward-step.js';
 import type { TrainConfig } from './train-config.js';
 
 export { batchTensors } from './parallel/forward-step.js';
@@ -83,10 +89,15 @@ export class EpisodicTask {
     runner?: StepRunner,
   ) {
     const needsHead = config.objective === 'supervised' || config.lambda3 > 0;
-    this.head = needsHead && headShape
-      ? { w: tf.variable(tf.zeros([headShape.dim, headShape.classes])), b: tf.variable(tf.zeros([headShape.classes])) }
-      : null;
-    if (needsHead && !this.head) throw new Error('EpisodicTask: the supervised objective and λ3 > 0 need the head shape');
+    this.head =
+      needsHead && headShape
+        ? {
+            w: tf.variable(tf.zeros([headShape.dim, headShape.classes])),
+            b: tf.variable(tf.zeros([headShape.classes])),
+          }
+        : null;
+    if (needsHead && !this.head)
+      throw new Error('EpisodicTask: the supervised objective and λ3 > 0 need the head shape');
     this.runner = runner ?? new InProcessRunner(model);
   }
 
@@ -100,7 +111,10 @@ export class EpisodicTask {
    * episodic) view A and view B.
    */
   forwardStep(episode: TrainingEpisode): ForwardStep {
-    const views = this.config.objective === 'episodic' && this.config.lambda2 > 0 && episode.viewA && episode.viewB ? [episode.viewA, episode.viewB] : [];
+    const views =
+      this.config.objective === 'episodic' && this.config.lambda2 > 0 && episode.viewA && episode.viewB
+        ? [episode.viewA, episode.viewB]
+        : [];
     return { batches: [episode.clean, ...views], loss: (outputs) => this.lossFromOutputs(episode, outputs) };
   }
 
@@ -115,7 +129,8 @@ export class EpisodicTask {
     const c = this.config;
     const head = this.head;
     const out = outputs[0] as ModelOutputs;
-    const headLoss = (x: tf.Tensor2D): tf.Scalar => globalClassificationLoss(x, head?.w as tf.Tensor2D, head?.b as tf.Tensor1D, episode.labels);
+    const headLoss = (x: tf.Tensor2D): tf.Scalar =>
+      globalClassificationLoss(x, head?.w as tf.Tensor2D, head?.b as tf.Tensor1D, episode.labels);
     if (c.objective === 'supervised') {
       return tf.tidy(() => {
         const total = headLoss(out.fused);
@@ -129,25 +144,39 @@ export class EpisodicTask {
       const support = tf.slice(embedding(out), [0, 0], [ns, -1]) as tf.Tensor2D; // [ns, D]
       const query = tf.slice(embedding(out), [ns, 0], [nq, -1]) as tf.Tensor2D; // [nq, D]
       const classPart = prototypicalLoss(support, episode.supportLabels, query, episode.queryLabels, episode.ways).loss;
-      const contrastivePart = c.contrastiveWeight > 0
-        ? tf.mul(c.contrastiveWeight, contrastiveLoss(out.ecgProj, out.clinProj, out.logitScale, {
-          patientIds: episode.patientIds, labels: episode.labels, ageBands: episode.ageBands, beta: c.beta, gamma: c.gamma,
-        })) as tf.Scalar
-        : tf.scalar(0);
+      const contrastivePart =
+        c.contrastiveWeight > 0
+          ? (tf.mul(
+              c.contrastiveWeight,
+              contrastiveLoss(out.ecgProj, out.clinProj, out.logitScale, {
+                patientIds: episode.patientIds,
+                labels: episode.labels,
+                ageBands: episode.ageBands,
+                beta: c.beta,
+                gamma: c.gamma,
+              }),
+            ) as tf.Scalar)
+          : tf.scalar(0);
       let consistencyPart: tf.Scalar = tf.scalar(0);
       const [a, b] = [outputs[1], outputs[2]];
       if (a && b) {
         const prototypes = classPrototypes(support, episode.supportLabels, episode.ways); // [N, D], from the clean support
-        consistencyPart = consistencyLoss({
-          queryLogProbsA: prototypeLogProbs(embedding(a), prototypes),
-          queryLogProbsB: prototypeLogProbs(embedding(b), prototypes),
-          ecgEmbeddingA: a.ecgEmbedding,
-          ecgEmbeddingB: b.ecgEmbedding,
-        }, c.eta);
+        consistencyPart = consistencyLoss(
+          {
+            queryLogProbsA: prototypeLogProbs(embedding(a), prototypes),
+            queryLogProbsB: prototypeLogProbs(embedding(b), prototypes),
+            ecgEmbeddingA: a.ecgEmbedding,
+            ecgEmbeddingB: b.ecgEmbedding,
+          },
+          c.eta,
+        );
       }
       const globalPart = c.lambda3 > 0 ? headLoss(out.ecgEmbedding) : tf.scalar(0);
       const total = tf.add(
-        totalLoss({ contrastive: contrastivePart, class: classPart, consistency: consistencyPart }, { lambda1: c.lambda1, lambda2: c.lambda2 }),
+        totalLoss(
+          { contrastive: contrastivePart, class: classPart, consistency: consistencyPart },
+          { lambda1: c.lambda1, lambda2: c.lambda2 },
+        ),
         tf.mul(c.lambda3, globalPart),
       ) as tf.Scalar;
       return { total, parts: tf.stack([contrastivePart, classPart, consistencyPart, globalPart]) as tf.Tensor1D };
@@ -165,8 +194,16 @@ export class EpisodicTask {
    * calling (building the next episode) overlaps them.
    */
   async trainStep(episode: TrainingEpisode): Promise<TrainStepResult> {
-    const r = await this.runner.step(this.forwardStep(episode), this.optimizer, this.head ? [this.head.w, this.head.b] : []);
+    const r = await this.runner.step(
+      this.forwardStep(episode),
+      this.optimizer,
+      this.head ? [this.head.w, this.head.b] : [],
+    );
     const [contrastive, classPart, consistency, globalPart] = r.parts as [number, number, number, number];
-    return { loss: r.loss, parts: { contrastive, class: classPart, consistency, global: globalPart }, mainBusyMs: r.mainBusyMs };
+    return {
+      loss: r.loss,
+      parts: { contrastive, class: classPart, consistency, global: globalPart },
+      mainBusyMs: r.mainBusyMs,
+    };
   }
 }

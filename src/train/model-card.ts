@@ -18,7 +18,8 @@ const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 /** MODEL_CARD.md of a trained model (Mitchell et al., "Model Cards for Model Reporting", FAT* 2019). */
 export function modelCard(input: ModelCardInput): string {
   const { prepared, extra, state, byAgeBand } = input;
-  const count = (xs: readonly { patientId: string }[]): string => `${xs.length} recordings, ${new Set(xs.map((x) => x.patientId)).size} patients`;
+  const count = (xs: readonly { patientId: string }[]): string =>
+    `${xs.length} recordings, ${new Set(xs.map((x) => x.patientId)).size} patients`;
   const t = extra.training;
   const lines = [
     '# fewbeat model card',

@@ -73,7 +73,10 @@ export function readModelDir(dir: string): TrainedModelDir {
   if (!parsed.success) {
     model.dispose();
     const issue = parsed.error.issues[0];
-    throw new FewbeatError(`${issue?.path.join('.') ?? 'config'}: ${issue?.message ?? 'invalid'} (not a model trained by fewbeat train?)`, { file: join(dir, 'config.json') });
+    throw new FewbeatError(
+      `${issue?.path.join('.') ?? 'config'}: ${issue?.message ?? 'invalid'} (not a model trained by fewbeat train?)`,
+      { file: join(dir, 'config.json') },
+    );
   }
   const e = extra as unknown as ModelDirExtra;
   const full: ModelDirExtra = { ...e, training: trainConfigSchema.parse(e.training ?? {}) };
@@ -84,12 +87,18 @@ export function readModelDir(dir: string): TrainedModelDir {
 function atNearestShots(byShots: Record<string, number>, shots: number): { value: number; shots: number } | null {
   const entries = Object.entries(byShots).map(([k, v]) => [Number(k), v] as const);
   if (entries.length === 0) return null;
-  const [k, value] = entries.sort((a, b) => Math.abs(a[0] - shots) - Math.abs(b[0] - shots))[0] as readonly [number, number];
+  const [k, value] = entries.sort((a, b) => Math.abs(a[0] - shots) - Math.abs(b[0] - shots))[0] as readonly [
+    number,
+    number,
+  ];
   return { value, shots: k };
 }
 
 /** The abstention threshold for a bank of `shots` examples per class: the calibrated one with the nearest shot count. */
-export function abstentionThreshold(extra: ModelDirExtra, shots: number): { threshold: number; quantile: number; shots: number } | null {
+export function abstentionThreshold(
+  extra: ModelDirExtra,
+  shots: number,
+): { threshold: number; quantile: number; shots: number } | null {
   if (!extra.abstention) return null;
   const nearest = atNearestShots(extra.abstention.thresholds, shots);
   return nearest ? { threshold: nearest.value, quantile: extra.abstention.quantile, shots: nearest.shots } : null;
@@ -102,6 +111,8 @@ export function probabilityTemperature(extra: ModelDirExtra, shots: number): num
 
 /** The vectors a trained model's prototypes are built from, for these recordings (its prototype space). */
 export function prototypeVectors(trained: TrainedModelDir, items: readonly BatchSource[]): Float32Array[] {
-  const embeddings = embedAll(trained.model, items, trained.encoder, { clinicalInput: trained.extra.training.clinicalInput });
+  const embeddings = embedAll(trained.model, items, trained.encoder, {
+    clinicalInput: trained.extra.training.clinicalInput,
+  });
   return inSpace(embeddings, trained.extra.prototypeSpace ?? { kind: 'fused' });
 }

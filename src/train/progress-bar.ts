@@ -5,7 +5,10 @@ import type { StepRecord, TrainerState } from './trainer.js';
  * A terminal progress bar for training (cli-progress, on stderr): episode, loss and its parts,
  * episodes per second, ETA and the best validation accuracy so far.
  */
-export function trainingProgressBar(total: number, label = 'train'): { update(record: StepRecord, state: TrainerState): void; stop(): void } {
+export function trainingProgressBar(
+  total: number,
+  label = 'train',
+): { update(record: StepRecord, state: TrainerState): void; stop(): void } {
   if (!process.stderr.isTTY) return progressLines(total, label);
   const bar = new cliProgress.SingleBar(
     {
@@ -52,7 +55,10 @@ export function trainingProgressBar(total: number, label = 'train'): { update(re
  * Without a terminal (CI logs, `2> file`) a redrawn bar shows nothing while the training loop keeps
  * the event loop busy, so print one plain line every 5 % of the episodes instead.
  */
-function progressLines(total: number, label: string): { update(record: StepRecord, state: TrainerState): void; stop(): void } {
+function progressLines(
+  total: number,
+  label: string,
+): { update(record: StepRecord, state: TrainerState): void; stop(): void } {
   const every = Math.max(1, Math.floor(total / 20));
   let t0 = 0;
   let first = -1;
@@ -67,7 +73,9 @@ function progressLines(total: number, label: string): { update(record: StepRecor
       const speed = (record.episode - first) / Math.max(1e-3, seconds);
       const eta = (total - record.episode) / Math.max(1e-9, speed);
       const val = Number.isFinite(state.best.accuracy) ? state.best.accuracy.toFixed(3) : '-';
-      process.stderr.write(`${label} ${record.episode}/${total} | loss ${record.loss.toFixed(3)} (con ${record.contrastive.toFixed(3)} cls ${record.class.toFixed(3)} cns ${record.consistency.toFixed(3)}${record.global > 0 ? ` glb ${record.global.toFixed(3)}` : ''}) | ${speed.toFixed(2)} ep/s | ETA ${eta.toFixed(0)} s | val ${val}\n`);
+      process.stderr.write(
+        `${label} ${record.episode}/${total} | loss ${record.loss.toFixed(3)} (con ${record.contrastive.toFixed(3)} cls ${record.class.toFixed(3)} cns ${record.consistency.toFixed(3)}${record.global > 0 ? ` glb ${record.global.toFixed(3)}` : ''}) | ${speed.toFixed(2)} ep/s | ETA ${eta.toFixed(0)} s | val ${val}\n`,
+      );
     },
     stop() {},
   };

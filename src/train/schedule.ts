@@ -7,8 +7,16 @@ import type { TrainConfig } from './train-config.js';
  * - step: η_e = η_0 · factor^⌊e / every⌋;
  * - constant: η_0.
  */
-export function learningRateAt(e: number, total: number, c: Pick<TrainConfig, 'schedule' | 'learningRate' | 'minLearningRate' | 'stepEvery' | 'stepFactor'>): number {
-  if (c.schedule === 'cosine') return c.minLearningRate + 0.5 * (c.learningRate - c.minLearningRate) * (1 + Math.cos((Math.PI * Math.min(e, total)) / total));
+export function learningRateAt(
+  e: number,
+  total: number,
+  c: Pick<TrainConfig, 'schedule' | 'learningRate' | 'minLearningRate' | 'stepEvery' | 'stepFactor'>,
+): number {
+  if (c.schedule === 'cosine')
+    return (
+      c.minLearningRate +
+      0.5 * (c.learningRate - c.minLearningRate) * (1 + Math.cos((Math.PI * Math.min(e, total)) / total))
+    );
   if (c.schedule === 'step') return c.learningRate * c.stepFactor ** Math.floor(e / c.stepEvery);
   return c.learningRate;
 }

@@ -7,11 +7,12 @@ import { InProcessRunner } from './parallel/forward-step.js';
 import { WorkerPool } from './parallel/worker-pool.js';
 import { createStepRunner } from './step-runner.js';
 
-const tiny = (fusion: 'late' | 'early') => loadPreset('bench', {
-  fusion,
-  ecg: { samples: 64, leads: 2, stemChannels: 4, blocks: [{ out: 4, stride: 2, kernel: 3 }], embedDim: 8 },
-  clinical: { inputDim: 24, hidden: [4], embedDim: 8 },
-});
+const tiny = (fusion: 'late' | 'early') =>
+  loadPreset('bench', {
+    fusion,
+    ecg: { samples: 64, leads: 2, stemChannels: 4, blocks: [{ out: 4, stride: 2, kernel: 3 }], embedDim: 8 },
+    clinical: { inputDim: 24, hidden: [4], embedDim: 8 },
+  });
 
 describe('the step runner a training configuration asks for', () => {
   const models: FewbeatModel[] = [];

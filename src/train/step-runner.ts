@@ -11,7 +11,11 @@ import type { TrainConfig } from './train-config.js';
  * - otherwise tfjs: the forward calls on a `WorkerPool` of `workers` threads, or in process for 0.
  * The caller disposes it.
  */
-export async function createStepRunner(model: FewbeatModel, training: Pick<TrainConfig, 'engine' | 'workers'>): Promise<StepRunner> {
-  if (training.engine === 'onnx' && OnnxTrunkRunner.supports(model)) return OnnxTrunkRunner.create(model, { workers: training.workers });
+export async function createStepRunner(
+  model: FewbeatModel,
+  training: Pick<TrainConfig, 'engine' | 'workers'>,
+): Promise<StepRunner> {
+  if (training.engine === 'onnx' && OnnxTrunkRunner.supports(model))
+    return OnnxTrunkRunner.create(model, { workers: training.workers });
   return training.workers > 0 ? WorkerPool.create(model, training.workers) : new InProcessRunner(model);
 }

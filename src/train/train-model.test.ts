@@ -24,7 +24,15 @@ describe('trainModel (episodic meta-training end to end)', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const run = async (outDir: string, extra: Partial<Parameters<typeof trainModel>[0]> = {}) => {
-    const result = await trainModel({ prepared, outDir, preset: 'default', seed: 5, training, modelOverrides: tiny, ...extra });
+    const result = await trainModel({
+      prepared,
+      outDir,
+      preset: 'default',
+      seed: 5,
+      training,
+      modelOverrides: tiny,
+      ...extra,
+    });
     result.model.dispose();
     return result;
   };
@@ -60,7 +68,13 @@ describe('trainModel (episodic meta-training end to end)', () => {
   it('resumes a killed run from its checkpoint and ends exactly where an uninterrupted run ends', async () => {
     const uninterrupted = await run(join(root, 'r0'));
     const dir = join(root, 'r1');
-    await expect(run(dir, { onStep: (r) => { if (r.episode === 5) throw new Error('killed'); } })).rejects.toThrow('killed');
+    await expect(
+      run(dir, {
+        onStep: (r) => {
+          if (r.episode === 5) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
     expect(existsSync(join(dir, CHECKPOINT_DIR, 'config.json'))).toBe(true);
     const resumed = await run(dir, { resume: true });
     expect(resumed.state.history).toEqual(uninterrupted.state.history);

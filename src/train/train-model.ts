@@ -20,7 +20,6 @@ import type { TrainConfig } from './train-config.js';
 import { trainEpisodes, type LoopTiming, type TrainerHooks, type TrainerState } from './trainer.js';
 import { feasibleShape, Validator } from './validate.js';
 
-
 export interface TrainModelOptions {
   prepared: PreparedCohort;
   outDir: string;
@@ -73,10 +72,16 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   }
 
   const train = feasibleShape(prepared.parts.train, training);
-  if (!train) throw new FewbeatError(`no two base classes have ${training.shots + training.queries} training patients each for ${training.shots}-shot ${training.queries}-query episodes`);
+  if (!train)
+    throw new FewbeatError(
+      `no two base classes have ${training.shots + training.queries} training patients each for ${training.shots}-shot ${training.queries}-query episodes`,
+    );
   const sampler = new EpisodeSampler(prepared.parts.train, {
-    ways: Math.min(training.ways, train.classes.length), shots: training.shots, queries: training.queries,
-    classes: prepared.classes.base.filter((c) => train.classes.includes(c)), seed,
+    ways: Math.min(training.ways, train.classes.length),
+    shots: training.shots,
+    queries: training.queries,
+    classes: prepared.classes.base.filter((c) => train.classes.includes(c)),
+    seed,
   });
   const validator = Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed);
   const classIndex = new Map([...prepared.classes.base, ...prepared.classes.novel].map((c, i) => [c, i]));
@@ -90,12 +95,25 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     preset: options.preset,
   };
   const runner = await createStepRunner(model, training);
-  const task = new EpisodicTask(model, training, optimizer, { dim: config.ecg.embedDim, classes: classIndex.size }, runner);
+  const task = new EpisodicTask(
+    model,
+    training,
+    optimizer,
+    { dim: config.ecg.embedDim, classes: classIndex.size },
+    runner,
+  );
   const timing = {} as LoopTiming;
   let state: TrainerState;
   try {
     state = await trainEpisodes({
-      task, sampler, pool: prepared.parts.train, encoder: prepared.encoder, classIndex, validator, seed, timing,
+      task,
+      sampler,
+      pool: prepared.parts.train,
+      encoder: prepared.encoder,
+      classIndex,
+      validator,
+      seed,
+      timing,
       ...(resumeFrom ? { resumeFrom } : {}),
       hooks: {
         ...(options.onStep ? { onStep: options.onStep } : {}),
@@ -112,11 +130,15 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
 
   // The best model (by validation accuracy) is what the directory holds; calibrate it.
   const best = loadModel(outDir).model;
-  const calibrator = calibrationEpisodes(training) === training.validationEpisodes
-    ? validator
-    : Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed, calibrationEpisodes(training));
+  const calibrator =
+    calibrationEpisodes(training) === training.validationEpisodes
+      ? validator
+      : Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed, calibrationEpisodes(training));
   const gate = contextGateChoice(training);
-  const calibration = calibrateOnValidation(calibrator, best, { classifier: classifierOf(training), ...(gate ? { contextGate: gate } : {}) });
+  const calibration = calibrateOnValidation(calibrator, best, {
+    classifier: classifierOf(training),
+    ...(gate ? { contextGate: gate } : {}),
+  });
   extra.prototypeSpace = calibration.prototypeSpace;
   extra.abstention = calibration.abstention;
   extra.probabilityTemperatures = calibration.probabilityTemperatures;
@@ -141,8 +163,23 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     loop_timing: timing,
     history: state.history,
   };
-  writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`);
-  writeFileAtomic(join(outDir, 'MODEL_CARD.md'), modelCard({ prepared, extra, state, byAgeBand, trainingClasses: [...sampler.classes], seconds, preset: options.preset, seed }));
+  writeFileAtomic(
+    join(outDir, 'metrics.json'),
+    `${JSON.stringify(metrics, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`,
+  );
+  writeFileAtomic(
+    join(outDir, 'MODEL_CARD.md'),
+    modelCard({
+      prepared,
+      extra,
+      state,
+      byAgeBand,
+      trainingClasses: [...sampler.classes],
+      seconds,
+      preset: options.preset,
+      seed,
+    }),
+  );
   if (state.episode >= training.episodes || state.stoppedEarly) rmSync(checkpointDir, { recursive: true, force: true });
   return { model: best, state, extra, seconds };
 }

@@ -68,7 +68,14 @@ export interface TrainerOptions {
 }
 
 export function initialTrainerState(): TrainerState {
-  return { episode: 0, history: [], validation: [], best: { episode: 0, accuracy: -Infinity }, sinceImprovement: 0, stoppedEarly: false };
+  return {
+    episode: 0,
+    history: [],
+    validation: [],
+    best: { episode: 0, accuracy: -Infinity },
+    sinceImprovement: 0,
+    stoppedEarly: false,
+  };
 }
 
 /**
@@ -128,7 +135,11 @@ export async function trainEpisodes(options: TrainerOptions): Promise<TrainerSta
   if (timing) {
     const workers = task.runner.workers;
     Object.assign(timing, {
-      episodes: stepsTimed, wallMs: loopMs, inputMs, stallMs, workers,
+      episodes: stepsTimed,
+      wallMs: loopMs,
+      inputMs,
+      stallMs,
+      workers,
       inputLostFraction: loopMs > 0 ? (workers > 0 ? stallMs : inputMs) / loopMs : 0,
     } satisfies LoopTiming);
   }

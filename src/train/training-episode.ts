@@ -40,13 +40,16 @@ export function buildTrainingEpisode(
       others.set(e.patientId, list);
     }
     const cap = Math.ceil(rows.length / 2);
-    for (const patient of rng.shuffle([...others.keys()].sort()).slice(0, cap)) rows.push(rng.pick(others.get(patient) as Example[]));
+    for (const patient of rng.shuffle([...others.keys()].sort()).slice(0, cap))
+      rows.push(rng.pick(others.get(patient) as Example[]));
   }
   const patientIndex = new Map<string, number>();
   for (const e of rows) if (!patientIndex.has(e.patientId)) patientIndex.set(e.patientId, patientIndex.size);
   const queries = episode.query.map((i) => pool[i] as Example);
   const view = (): TrainingEpisode['viewA'] =>
-    config.lambda2 > 0 ? makeBatch(asInput(queries), encoder, { augment: config.augment, metadataDropout: config.metadataDropout, rng }) : null;
+    config.lambda2 > 0
+      ? makeBatch(asInput(queries), encoder, { augment: config.augment, metadataDropout: config.metadataDropout, rng })
+      : null;
   return {
     ways: episode.classes.length,
     clean: makeBatch(asInput(rows), encoder),

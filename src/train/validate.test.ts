@@ -5,7 +5,8 @@ import { feasibleShape, validationShape } from './validate.js';
 /** A pool with `patients[c]` children (one recording each) of class c. */
 function pool(patients: Record<string, number>): Example[] {
   return Object.entries(patients).flatMap(([label, n]) =>
-    Array.from({ length: n }, (_, i) => ({ label, patientId: `${label}-${i}` }) as unknown as Example));
+    Array.from({ length: n }, (_, i) => ({ label, patientId: `${label}-${i}` }) as unknown as Example),
+  );
 }
 
 describe('validationShape', () => {
@@ -20,7 +21,11 @@ describe('validationShape', () => {
   });
 
   it('keeps the largest Q among shapes with the same number of classes', () => {
-    expect(validationShape(pool({ a: 12, b: 12, c: 12 }), { ways: 3, shots: 5, queries: 5 })?.shape).toEqual({ ways: 3, shots: 5, queries: 5 });
+    expect(validationShape(pool({ a: 12, b: 12, c: 12 }), { ways: 3, shots: 5, queries: 5 })?.shape).toEqual({
+      ways: 3,
+      shots: 5,
+      queries: 5,
+    });
   });
 
   it('is null when no two classes have two children', () => {

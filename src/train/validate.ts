@@ -4,9 +4,23 @@ import type { Example } from '../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
 import { classifyEpisode } from '../fewshot/classify-episode.js';
 import { embedAll } from '../fewshot/embed.js';
-import { inSpace, MEASUREMENT_ALPHAS, measurementSpace, PROTOTYPE_SPACE_CANDIDATES, type PrototypeSpace } from '../fewshot/prototype-space.js';
+import {
+  inSpace,
+  MEASUREMENT_ALPHAS,
+  measurementSpace,
+  PROTOTYPE_SPACE_CANDIDATES,
+  type PrototypeSpace,
+} from '../fewshot/prototype-space.js';
 import { argmax } from '../fewshot/prototypes.js';
-import { augmentedEpisodeProbabilities, embedWithViews, NO_SUPPORT_AUGMENTATION, SUPPORT_AUGMENTATION_CANDIDATES, withViews, type AugmentedVectors, type SupportAugmentation } from '../fewshot/support-augmentation.js';
+import {
+  augmentedEpisodeProbabilities,
+  embedWithViews,
+  NO_SUPPORT_AUGMENTATION,
+  SUPPORT_AUGMENTATION_CANDIDATES,
+  withViews,
+  type AugmentedVectors,
+  type SupportAugmentation,
+} from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import { withContext, type ContextGate } from '../fewshot/context-gate.js';
 import type { EpisodicModel } from './episodic-model.js';
@@ -17,13 +31,17 @@ import type { TrainConfig } from './train-config.js';
  * K + Q patients take part; Q shrinks (down to 1), then K, until at least two classes qualify.
  * Returns null when even 2-way 1-shot 1-query is impossible.
  */
-export function feasibleShape(pool: readonly Example[], wanted: EpisodeShape): { shape: EpisodeShape; classes: string[] } | null {
+export function feasibleShape(
+  pool: readonly Example[],
+  wanted: EpisodeShape,
+): { shape: EpisodeShape; classes: string[] } | null {
   const patients = new Map<string, Set<string>>();
   for (const e of pool) patients.set(e.label, (patients.get(e.label) ?? new Set()).add(e.patientId));
   for (let shots = wanted.shots; shots >= 1; shots--) {
     for (let queries = wanted.queries; queries >= 1; queries--) {
       const classes = [...patients.keys()].filter((c) => (patients.get(c)?.size ?? 0) >= shots + queries).sort();
-      if (classes.length >= 2) return { shape: { ways: Math.min(wanted.ways, classes.length), shots, queries }, classes };
+      if (classes.length >= 2)
+        return { shape: { ways: Math.min(wanted.ways, classes.length), shots, queries }, classes };
     }
   }
   return null;
@@ -36,7 +54,10 @@ export function feasibleShape(pool: readonly Example[], wanted: EpisodeShape): {
  * and model selection then rewards the wrong thing. Q shrinks as long as it brings more classes in
  * (ties keep the larger Q); K shrinks only when fewer than two classes qualify.
  */
-export function validationShape(pool: readonly Example[], wanted: EpisodeShape): { shape: EpisodeShape; classes: string[] } | null {
+export function validationShape(
+  pool: readonly Example[],
+  wanted: EpisodeShape,
+): { shape: EpisodeShape; classes: string[] } | null {
   const first = feasibleShape(pool, wanted);
   if (!first) return null;
   let best = first;
@@ -67,7 +88,9 @@ export class Validator {
   ) {
     const feasible = validationShape(pool, wanted);
     this.shape = feasible?.shape ?? wanted;
-    this.episodes = feasible ? new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed }).episodes(count) : [];
+    this.episodes = feasible
+      ? new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed }).episodes(count)
+      : [];
   }
 
   /**
@@ -76,7 +99,13 @@ export class Validator {
    * final calibration, `fewbeat recalibrate` and evaluation all draw the same episodes.
    * @param episodes how many (default: `training.validationEpisodes`)
    */
-  static ofTraining(pool: readonly Example[], encoder: ClinicalEncoder, training: TrainConfig, modelSeed: number, episodes = training.validationEpisodes): Validator {
+  static ofTraining(
+    pool: readonly Example[],
+    encoder: ClinicalEncoder,
+    training: TrainConfig,
+    modelSeed: number,
+    episodes = training.validationEpisodes,
+  ): Validator {
     return new Validator(pool, encoder, training, episodes, modelSeed ^ 0x7a11d, training.clinicalInput);
   }
 
@@ -96,14 +125,20 @@ export class Validator {
    * activity: flutter is a novel class); when the choice was offered, the two sets scored within
    * 0.002–0.007 of each other and the winner flipped between seeds.
    */
-  choosePrototypeSpace(model: EpisodicModel): { space: PrototypeSpace; accuracies: Array<{ space: PrototypeSpace; accuracy: number }> } {
+  choosePrototypeSpace(model: EpisodicModel): {
+    space: PrototypeSpace;
+    accuracies: Array<{ space: PrototypeSpace; accuracy: number }>;
+  } {
     if (this.episodes.length === 0) return { space: { kind: 'fused' }, accuracies: [] };
     const embeddings = embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput });
     const measured = MEASUREMENT_ALPHAS.map((alpha) => measurementSpace(embeddings, alpha));
     const candidates = [...PROTOTYPE_SPACE_CANDIDATES, ...measured.filter((s): s is PrototypeSpace => s !== null)];
     const accuracies = candidates.map((space) => {
       const vectors = inSpace(embeddings, space);
-      return { space, accuracy: this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length };
+      return {
+        space,
+        accuracy: this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length,
+      };
     });
     const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
     return { space: best.space, accuracies };
@@ -124,19 +159,24 @@ export class Validator {
     candidates: ReadonlyArray<Pick<SupportAugmentation, 'views' | 'testTime'>> = SUPPORT_AUGMENTATION_CANDIDATES,
     gate: ContextGate | null = null,
   ): { augmentation: SupportAugmentation; accuracies: Array<{ views: number; testTime: boolean; accuracy: number }> } {
-    if (this.episodes.length === 0 || candidates.length === 0) return { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
+    if (this.episodes.length === 0 || candidates.length === 0)
+      return { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
     const most = Math.max(...candidates.map((c) => c.views));
     const all = this.vectorsInSpace(model, space, { views: most, seed }, gate);
     const accuracies = candidates.map(({ views, testTime }) => {
       const vectors = withViews(all, views);
-      const accuracy = this.episodes.reduce((sum, e) => {
-        const p = augmentedEpisodeProbabilities(e, vectors, classifier, testTime);
-        return sum + p.filter((q, k) => argmax(q) === e.queryLabels[k]).length / e.query.length;
-      }, 0) / this.episodes.length;
+      const accuracy =
+        this.episodes.reduce((sum, e) => {
+          const p = augmentedEpisodeProbabilities(e, vectors, classifier, testTime);
+          return sum + p.filter((q, k) => argmax(q) === e.queryLabels[k]).length / e.query.length;
+        }, 0) / this.episodes.length;
       return { views, testTime, accuracy };
     });
     const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
-    return { augmentation: best.views === 0 ? NO_SUPPORT_AUGMENTATION : { views: best.views, testTime: best.testTime, seed }, accuracies };
+    return {
+      augmentation: best.views === 0 ? NO_SUPPORT_AUGMENTATION : { views: best.views, testTime: best.testTime, seed },
+      accuracies,
+    };
   }
 
   /** The validation children's encoded clinical vectors, as the model sees them (blank when trained without clinical input). */
@@ -149,8 +189,15 @@ export class Validator {
    * the clinical context of `gate` (when given): one embedding pass that every per-shot calibration
    * ({@link ownClassDistances}, {@link queryProbabilities}) then reads.
    */
-  vectorsInSpace(model: EpisodicModel, space: PrototypeSpace, augmentation: Pick<SupportAugmentation, 'views' | 'seed'> = NO_SUPPORT_AUGMENTATION, gate: ContextGate | null = null): AugmentedVectors {
-    const vectors = embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), { clinicalInput: this.clinicalInput });
+  vectorsInSpace(
+    model: EpisodicModel,
+    space: PrototypeSpace,
+    augmentation: Pick<SupportAugmentation, 'views' | 'seed'> = NO_SUPPORT_AUGMENTATION,
+    gate: ContextGate | null = null,
+  ): AugmentedVectors {
+    const vectors = embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), {
+      clinicalInput: this.clinicalInput,
+    });
     return withContext(vectors, () => this.clinicalVectors(), gate);
   }
 
@@ -159,7 +206,12 @@ export class Validator {
    * from the pool's `vectors` (and their views, for the support set and, with `testTime`, the
    * queries), episode after episode: [queries][N] and each query's episode label.
    */
-  queryProbabilities(vectors: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean, episodes: readonly Episode[]): { probabilities: number[][]; labels: number[] } {
+  queryProbabilities(
+    vectors: AugmentedVectors,
+    classifier: FewShotClassifier,
+    testTime: boolean,
+    episodes: readonly Episode[],
+  ): { probabilities: number[][]; labels: number[] } {
     const probabilities: number[][] = [];
     const labels: number[] = [];
     for (const e of episodes) {
@@ -170,7 +222,10 @@ export class Validator {
   }
 
   /** Query accuracy of the validation episodes per age band of the query child. */
-  accuracyByAgeBand(model: EpisodicModel, space: PrototypeSpace = { kind: 'fused' }): Record<string, { accuracy: number; support: number }> {
+  accuracyByAgeBand(
+    model: EpisodicModel,
+    space: PrototypeSpace = { kind: 'fused' },
+  ): Record<string, { accuracy: number; support: number }> {
     const fused = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
     const tally = new Map<string, { right: number; n: number }>();
     for (const e of this.episodes) {
@@ -202,6 +257,10 @@ export class Validator {
   episodesAt(shots: number): Episode[] {
     const feasible = feasibleShape(this.pool, { ...this.shape, shots });
     if (!feasible || this.episodes.length === 0) return [];
-    return new EpisodeSampler(this.pool, { ...feasible.shape, classes: feasible.classes, seed: 0x5eed + shots }).episodes(this.episodes.length);
+    return new EpisodeSampler(this.pool, {
+      ...feasible.shape,
+      classes: feasible.classes,
+      seed: 0x5eed + shots,
+    }).episodes(this.episodes.length);
   }
 }

@@ -26,7 +26,11 @@ describe('fewbeat cohort', () => {
   it('summary --json gives counts per class, patient and age band', async () => {
     const r = await run(['cohort', 'summary', join(FIXTURES, 'small'), '--json']);
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout) as { rows: number; classes: Record<string, { rows: number }>; ageBands: Record<string, number> };
+    const s = JSON.parse(r.stdout) as {
+      rows: number;
+      classes: Record<string, { rows: number }>;
+      ageBands: Record<string, number>;
+    };
     expect(s.rows).toBe(4);
     expect(s.classes.nsr!.rows).toBe(1);
     expect(s.ageBands.neonate).toBe(1);

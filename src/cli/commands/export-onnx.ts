@@ -20,7 +20,9 @@ export interface ExportOnnxResult {
 export function register(program: Command): void {
   program
     .command('export-onnx')
-    .description('export a trained model (any fusion variant; eval mode, BatchNorm folded) as an ONNX file for onnxruntime in Python, C++ or the browser')
+    .description(
+      'export a trained model (any fusion variant; eval mode, BatchNorm folded) as an ONNX file for onnxruntime in Python, C++ or the browser',
+    )
     .requiredOption('--model <dir>', 'model directory (config.json + weights)')
     .requiredOption('--out <file>', 'ONNX file to write')
     .option('--json', 'print one JSON document')
@@ -34,13 +36,18 @@ export function register(program: Command): void {
         } catch (e) {
           throw new FewbeatError(`cannot write the ONNX file: ${(e as Error).message}`, { file: opts.out, cause: e });
         }
-        emit<ExportOnnxResult>({
-          out: opts.out,
-          bytes: bytes.length,
-          fusion: model.config.fusion,
-          inputs: onnxInputs(model.config).map((v) => `${v.name} [${v.shape.join(', ')}]`),
-          outputs: [...ONNX_OUTPUTS],
-        }, opts, (r) => `wrote ${r.out} (${r.bytes} bytes, ${r.fusion} fusion)\ninputs:  ${r.inputs.join(', ')}\noutputs: ${r.outputs.join(', ')}`);
+        emit<ExportOnnxResult>(
+          {
+            out: opts.out,
+            bytes: bytes.length,
+            fusion: model.config.fusion,
+            inputs: onnxInputs(model.config).map((v) => `${v.name} [${v.shape.join(', ')}]`),
+            outputs: [...ONNX_OUTPUTS],
+          },
+          opts,
+          (r) =>
+            `wrote ${r.out} (${r.bytes} bytes, ${r.fusion} fusion)\ninputs:  ${r.inputs.join(', ')}\noutputs: ${r.outputs.join(', ')}`,
+        );
       } finally {
         model.dispose();
       }

@@ -8,7 +8,6 @@ import { runCli as run } from '../../test-utils/run-cli.js';
 const tmp = mkdtempSync(join(tmpdir(), 'fewbeat-import-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-
 describe('fewbeat import', () => {
   it.each([
     ['ptbxl', join(REPO_ROOT, 'test/fixtures/ptbxl'), 5],

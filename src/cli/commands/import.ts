@@ -6,13 +6,26 @@ import { formatProblem, validateCohort } from '../../io/manifest/index.js';
 import { emit, parseNumberOption } from '../output.js';
 
 interface ImportCliOptions {
-  out: string; copy?: boolean; json?: boolean; maxAge?: string; window?: string; mixed?: string; maxNoise?: string;
-  annotator?: string; minLikelihood?: string; sampling?: string; labels?: string; schema?: string;
+  out: string;
+  copy?: boolean;
+  json?: boolean;
+  maxAge?: string;
+  window?: string;
+  mixed?: string;
+  maxNoise?: string;
+  annotator?: string;
+  minLikelihood?: string;
+  sampling?: string;
+  labels?: string;
+  schema?: string;
 }
 
 export function register(program: Command): void {
-  program.command('import')
-    .description('turn a dataset in a standard layout into a fewbeat cohort (manifest.csv + clinical-schema.json) pointing at its records')
+  program
+    .command('import')
+    .description(
+      'turn a dataset in a standard layout into a fewbeat cohort (manifest.csv + clinical-schema.json) pointing at its records',
+    )
     .argument('<format>', `dataset layout: ${IMPORT_FORMATS.join(', ')}`)
     .argument('<src>', 'the dataset folder')
     .requiredOption('--out <dir>', 'cohort folder to write')
@@ -22,16 +35,23 @@ export function register(program: Command): void {
     .option('--mixed <mode>', 'mitdb: windows spanning a rhythm change: drop | majority', 'drop')
     .option('--max-noise <fraction>', 'mitdb: drop windows noisier than this fraction', '0.5')
     .option('--annotator <ext>', 'mitdb: annotation file extension', 'atr')
-    .option('--min-likelihood <percent>', 'ptbxl: keep SCP statements of at least this likelihood (unstated, written 0, always count)', '50')
+    .option(
+      '--min-likelihood <percent>',
+      'ptbxl: keep SCP statements of at least this likelihood (unstated, written 0, always count)',
+      '50',
+    )
     .option('--sampling <hz>', 'ptbxl: 100 or 500 Hz records', '500')
     .option('--labels <csv>', 'wfdb-dir: CSV of labels and clinical fields keyed by record')
     .option('--schema <json>', 'wfdb-dir: clinical-schema.json for the CSV columns (default: inferred)')
     .option('--json', 'machine-readable output')
     .action((format: string, src: string, o: ImportCliOptions) => {
-      if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}', expected one of ${IMPORT_FORMATS.join(', ')}`);
-      if (o.mixed !== 'drop' && o.mixed !== 'majority') throw new UsageError(`option --mixed: expected drop or majority, got '${o.mixed}'`);
+      if (!(IMPORT_FORMATS as readonly string[]).includes(format))
+        throw new UsageError(`unknown format '${format}', expected one of ${IMPORT_FORMATS.join(', ')}`);
+      if (o.mixed !== 'drop' && o.mixed !== 'majority')
+        throw new UsageError(`option --mixed: expected drop or majority, got '${o.mixed}'`);
       const sampling = parseNumberOption('--sampling', o.sampling ?? '500', { integer: true });
-      if (sampling !== 100 && sampling !== 500) throw new UsageError(`option --sampling: expected 100 or 500, got '${o.sampling}'`);
+      if (sampling !== 100 && sampling !== 500)
+        throw new UsageError(`option --sampling: expected 100 or 500, got '${o.sampling}'`);
       const cohort = importDataset(format as ImportFormat, src, {
         maxAge: o.maxAge === undefined ? undefined : parseNumberOption('--max-age', o.maxAge, { min: 0 }),
         windowS: parseNumberOption('--window', o.window ?? '10', { min: 0.1 }),
@@ -45,11 +65,24 @@ export function register(program: Command): void {
       });
       const written = writeImportedCohort(o.out, cohort, { copy: o.copy });
       const problems = validateCohort(o.out);
-      emit({ format, src, out: o.out, rows: written.rows, copiedFiles: written.copiedFiles, warnings: cohort.warnings, problems }, o, (r) => [
-        `${r.format}: wrote ${r.rows} rows to ${r.out}/manifest.csv${r.copiedFiles > 0 ? ` (${r.copiedFiles} files copied)` : ''}`,
-        ...r.warnings.map((w) => `note: ${w}`),
-        ...r.problems.map(formatProblem),
-        `next: fewbeat cohort summary ${r.out}`,
-      ].join('\n'));
+      emit(
+        {
+          format,
+          src,
+          out: o.out,
+          rows: written.rows,
+          copiedFiles: written.copiedFiles,
+          warnings: cohort.warnings,
+          problems,
+        },
+        o,
+        (r) =>
+          [
+            `${r.format}: wrote ${r.rows} rows to ${r.out}/manifest.csv${r.copiedFiles > 0 ? ` (${r.copiedFiles} files copied)` : ''}`,
+            ...r.warnings.map((w) => `note: ${w}`),
+            ...r.problems.map(formatProblem),
+            `next: fewbeat cohort summary ${r.out}`,
+          ].join('\n'),
+      );
     });
 }

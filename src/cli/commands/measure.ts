@@ -32,8 +32,10 @@ export function register(program: Command): void {
     .option('--norms <file>', 'norm table JSON (default: data/norms/rijnbeek2001.json)')
     .option('--json', 'print JSON')
     .action((record: string, opts: { ageYears?: string; sex?: string; norms?: string; json?: boolean }) => {
-      const ageYears = opts.ageYears === undefined ? undefined : parseNumberOption('--age-years', opts.ageYears, { min: 0, max: 130 });
-      if (opts.sex !== undefined && opts.sex !== 'M' && opts.sex !== 'F') throw new UsageError(`option --sex: expected M or F, got '${opts.sex}'`);
+      const ageYears =
+        opts.ageYears === undefined ? undefined : parseNumberOption('--age-years', opts.ageYears, { min: 0, max: 130 });
+      if (opts.sex !== undefined && opts.sex !== 'M' && opts.sex !== 'F')
+        throw new UsageError(`option --sex: expected M or F, got '${opts.sex}'`);
       const norms = opts.norms === undefined ? defaultNormTable() : readNormTable(opts.norms);
       const ecg = readEcg(recordPathOf(record));
       const m = measureEcg(ecg, { ageYears, sex: opts.sex as 'M' | 'F' | undefined, norms });

@@ -5,7 +5,6 @@ import { hasSharedReal, realPath, SHARED_REAL } from '../../test-utils/real-data
 import { evaluateQrs } from './qrs.js';
 import { runCli as run } from '../../test-utils/run-cli.js';
 
-
 const record100 = realPath('wfdb-python-sample/100.hea')!.replace(/\.hea$/, '');
 const record200Dir = join(realPath('mitdb/200.hea')!, '..');
 
@@ -39,13 +38,16 @@ describe('fewbeat qrs', () => {
   });
 });
 
-describe.skipIf(!hasSharedReal || !existsSync(join(SHARED_REAL, 'mitdb')))('EC57 on every shared MIT-BIH record', () => {
-  it('reaches gross sensitivity and positive predictivity of at least 99.5 % (Pan & Tompkins: 99.76 / 99.56)', async () => {
-    const { code, stdout } = await run(['qrs', '--evaluate', join(SHARED_REAL, 'mitdb'), '--json']);
-    expect(code).toBe(0);
-    const { records, gross } = JSON.parse(stdout) as ReturnType<typeof evaluateQrs>;
-    expect(records).toHaveLength(29);
-    expect(gross.se).toBeGreaterThanOrEqual(99.5);
-    expect(gross.ppv).toBeGreaterThanOrEqual(99.5);
-  });
-});
+describe.skipIf(!hasSharedReal || !existsSync(join(SHARED_REAL, 'mitdb')))(
+  'EC57 on every shared MIT-BIH record',
+  () => {
+    it('reaches gross sensitivity and positive predictivity of at least 99.5 % (Pan & Tompkins: 99.76 / 99.56)', async () => {
+      const { code, stdout } = await run(['qrs', '--evaluate', join(SHARED_REAL, 'mitdb'), '--json']);
+      expect(code).toBe(0);
+      const { records, gross } = JSON.parse(stdout) as ReturnType<typeof evaluateQrs>;
+      expect(records).toHaveLength(29);
+      expect(gross.se).toBeGreaterThanOrEqual(99.5);
+      expect(gross.ppv).toBeGreaterThanOrEqual(99.5);
+    });
+  },
+);

@@ -45,20 +45,29 @@ export function selectLeads(ecg: Ecg, channel: string | undefined): number[] {
   }
   if (/^\d+$/.test(channel)) {
     const i = Number(channel);
-    if (i >= ecg.leads.length) throw new UsageError(`option --channel: the record has ${ecg.leads.length} channels (0-${ecg.leads.length - 1}), got ${i}`);
+    if (i >= ecg.leads.length)
+      throw new UsageError(
+        `option --channel: the record has ${ecg.leads.length} channels (0-${ecg.leads.length - 1}), got ${i}`,
+      );
     return [i];
   }
   let i = ecg.leads.indexOf(channel);
-  if (i < 0) i = ecg.leads.findIndex((name) => canonicalLead(name) !== null && canonicalLead(name) === canonicalLead(channel));
-  if (i < 0) throw new UsageError(`option --channel: no channel named '${channel}' (channels: ${ecg.leads.join(', ')})`);
+  if (i < 0)
+    i = ecg.leads.findIndex((name) => canonicalLead(name) !== null && canonicalLead(name) === canonicalLead(channel));
+  if (i < 0)
+    throw new UsageError(`option --channel: no channel named '${channel}' (channels: ${ecg.leads.join(', ')})`);
   return [i];
 }
 
 /** Detect R peaks in the selected leads of a record (NaN gaps interpolated first). */
 export function detectInRecord(ecg: Ecg, leads: number[]): Int32Array {
-  const signals = leads.map((i) => fillInvalidSamples(ecg.signals[i]!, `${ecg.source ?? 'record'}: channel ${ecg.leads[i]}`));
+  const signals = leads.map((i) =>
+    fillInvalidSamples(ecg.signals[i]!, `${ecg.source ?? 'record'}: channel ${ecg.leads[i]}`),
+  );
   const origin = { file: ecg.source };
-  return signals.length === 1 ? detectQrs(signals[0]!, ecg.fs, { origin }) : detectQrsMultiLead(signals, ecg.fs, { origin });
+  return signals.length === 1
+    ? detectQrs(signals[0]!, ecg.fs, { origin })
+    : detectQrsMultiLead(signals, ecg.fs, { origin });
 }
 
 /** Run the detector on one record and print fs, channel, R peaks and median heart rate. */
@@ -66,7 +75,12 @@ export function qrsOfRecord(recordArg: string, channel: string | undefined): Qrs
   const ecg = readEcg(recordPathOf(recordArg));
   const leads = selectLeads(ecg, channel);
   const samples = detectInRecord(ecg, leads);
-  return { fs: ecg.fs, channel: leads.map((i) => ecg.leads[i]).join('+'), samples, hr_bpm: medianHeartRate(samples, ecg.fs) };
+  return {
+    fs: ecg.fs,
+    channel: leads.map((i) => ecg.leads[i]).join('+'),
+    samples,
+    hr_bpm: medianHeartRate(samples, ecg.fs),
+  };
 }
 
 function annotatedRecords(dir: string, annotator: string): string[] {
@@ -95,18 +109,28 @@ export function evaluateQrs(dir: string, annotator = 'atr'): { records: Ec57Row[
     const ann = readAnnotations(path, annotator);
     const n = ecg.signals[0]?.length ?? 0;
     const scale = ann.fs && ann.fs !== ecg.fs ? ecg.fs / ann.fs : 1;
-    const ref = beatReference(ann.annotations.map((a) => ({ sample: Math.round(a.sample * scale), symbol: a.symbol })), n);
-    const m = matchBeats(ref.beats, detectInRecord(ecg, selectLeads(ecg, undefined)), ecg.fs, { excluded: ref.excluded });
+    const ref = beatReference(
+      ann.annotations.map((a) => ({ sample: Math.round(a.sample * scale), symbol: a.symbol })),
+      n,
+    );
+    const m = matchBeats(ref.beats, detectInRecord(ecg, selectLeads(ecg, undefined)), ecg.fs, {
+      excluded: ref.excluded,
+    });
     return { record: relative(dir, path), ...m, ...sePlusP(m) };
   });
   if (records.length === 0) throw new FewbeatError(`no WFDB record with .${annotator} annotations`, { file: dir });
-  const total = records.reduce<BeatMatch>((acc, r) => ({ tp: acc.tp + r.tp, fn: acc.fn + r.fn, fp: acc.fp + r.fp }), { tp: 0, fn: 0, fp: 0 });
+  const total = records.reduce<BeatMatch>((acc, r) => ({ tp: acc.tp + r.tp, fn: acc.fn + r.fn, fp: acc.fp + r.fp }), {
+    tp: 0,
+    fn: 0,
+    fp: 0,
+  });
   return { records, gross: { record: 'gross', ...total, ...sePlusP(total) } };
 }
 
 /** The EC57 table as Markdown. */
 export function formatEc57(result: { records: Ec57Row[]; gross: Ec57Row }): string {
-  const row = (r: Ec57Row): string => `| ${r.record} | ${r.tp} | ${r.fn} | ${r.fp} | ${r.se.toFixed(2)} | ${r.ppv.toFixed(2)} |`;
+  const row = (r: Ec57Row): string =>
+    `| ${r.record} | ${r.tp} | ${r.fn} | ${r.fp} | ${r.se.toFixed(2)} | ${r.ppv.toFixed(2)} |`;
   return [
     '| record | TP | FN | FP | Se % | +P % |',
     '|---|---:|---:|---:|---:|---:|',
@@ -118,20 +142,31 @@ export function formatEc57(result: { records: Ec57Row[]; gross: Ec57Row }): stri
 export function register(program: Command): void {
   program
     .command('qrs')
-    .description('detect QRS complexes (R peaks) in a WFDB record, or evaluate the detector (EC57) on annotated records')
+    .description(
+      'detect QRS complexes (R peaks) in a WFDB record, or evaluate the detector (EC57) on annotated records',
+    )
     .argument('[record]', 'WFDB record path (with or without .hea)')
     .option('--channel <n|name>', 'detect on one channel (index or lead name); default: all ECG leads together')
     .option('--evaluate <dir>', 'EC57 beat-by-beat evaluation on every annotated record under DIR')
     .option('--annotator <ext>', 'reference annotation extension for --evaluate', 'atr')
     .option('--json', 'print JSON')
-    .action((record: string | undefined, opts: { channel?: string; evaluate?: string; annotator: string; json?: boolean }) => {
-      if (opts.evaluate !== undefined) {
-        if (record !== undefined) throw new UsageError('give either a RECORD or --evaluate DIR, not both');
-        emit(evaluateQrs(opts.evaluate, opts.annotator), opts, formatEc57);
-        return;
-      }
-      if (record === undefined) throw new UsageError('missing RECORD (or --evaluate DIR)');
-      emit(qrsOfRecord(record, opts.channel), opts, (r) =>
-        `${r.samples.length} beats on ${r.channel} at ${r.fs} Hz, median heart rate ${Number.isFinite(r.hr_bpm) ? r.hr_bpm.toFixed(1) : 'n/a'} bpm`);
-    });
+    .action(
+      (
+        record: string | undefined,
+        opts: { channel?: string; evaluate?: string; annotator: string; json?: boolean },
+      ) => {
+        if (opts.evaluate !== undefined) {
+          if (record !== undefined) throw new UsageError('give either a RECORD or --evaluate DIR, not both');
+          emit(evaluateQrs(opts.evaluate, opts.annotator), opts, formatEc57);
+          return;
+        }
+        if (record === undefined) throw new UsageError('missing RECORD (or --evaluate DIR)');
+        emit(
+          qrsOfRecord(record, opts.channel),
+          opts,
+          (r) =>
+            `${r.samples.length} beats on ${r.channel} at ${r.fs} Hz, median heart rate ${Number.isFinite(r.hr_bpm) ? r.hr_bpm.toFixed(1) : 'n/a'} bpm`,
+        );
+      },
+    );
 }

@@ -33,7 +33,6 @@ interface RecalibrationResult {
   contextUse: Record<string, { used: number; episodes: number }>;
 }
 
-
 /** A space without its long vectors (centre, mean, sd), for reports. */
 function summary(space: PrototypeSpace): { space: string; alpha: number | null; features: string[] | null } {
   return {
@@ -44,66 +43,123 @@ function summary(space: PrototypeSpace): { space: string; alpha: number | null; 
 }
 
 export function register(program: Command): void {
-  program.command('recalibrate')
-    .description('re-choose a trained model\'s prototype space (α and the measurements\' standardisation), abstention thresholds, probability temperatures and clinical-context gate on validation episodes, as training does at its end, and a support-set augmentation; rewrites DIR/config.json')
-    .requiredOption('--model <dir>', 'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)')
-    .requiredOption('--manifest <dir>', 'the cohort folder the model was trained on (its validation children are used; never novel classes)')
-    .option('--validation-episodes <n>', 'validation episodes to compare spaces on (default: the model\'s calibration setting, so training\'s choice is reproduced)')
-    .option('--no-support-augmentation', 'do not choose a support-set augmentation (training\'s own calibration does not): the support set stays as it is')
+  program
+    .command('recalibrate')
+    .description(
+      "re-choose a trained model's prototype space (α and the measurements' standardisation), abstention thresholds, probability temperatures and clinical-context gate on validation episodes, as training does at its end, and a support-set augmentation; rewrites DIR/config.json",
+    )
+    .requiredOption(
+      '--model <dir>',
+      'model directory written by fewbeat train (updated in place: copy it first to keep the old calibration)',
+    )
+    .requiredOption(
+      '--manifest <dir>',
+      'the cohort folder the model was trained on (its validation children are used; never novel classes)',
+    )
+    .option(
+      '--validation-episodes <n>',
+      "validation episodes to compare spaces on (default: the model's calibration setting, so training's choice is reproduced)",
+    )
+    .option(
+      '--no-support-augmentation',
+      "do not choose a support-set augmentation (training's own calibration does not): the support set stays as it is",
+    )
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { model: string; manifest: string; validationEpisodes?: string; supportAugmentation: boolean; json?: boolean }) => {
-      const episodes = opts.validationEpisodes === undefined ? undefined : parseNumberOption('--validation-episodes', opts.validationEpisodes, { integer: true, min: 1 });
-      await initBackend();
-      const trained = readModelDir(opts.model);
-      try {
-        const present = new Set(readCohort(opts.manifest).rows.flatMap((r) => r.labels));
-        const prepared = loadPrepared(opts.manifest, trained.spec, {
-          base: trained.extra.classes.base.filter((c) => present.has(c)),
-          novel: trained.extra.classes.novel.filter((c) => present.has(c)),
-          seed: trained.model.seed,
-          minBase: 0,
-        });
-        const t = trained.extra.training;
-        // Training's calibration episodes: same pool, shape and seed (see trainModel); by default the same count.
-        const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, episodes ?? calibrationEpisodes(t));
-        const gate = contextGateChoice(t);
-        const calibration = calibrateOnValidation(validator, trained.model, {
-          classifier: classifierOf(t),
-          ...(opts.supportAugmentation ? { augmentationSeed: viewSeed(trained.model.seed) } : {}),
-          ...(gate ? { contextGate: gate } : {}),
-        });
-        const previous = trained.extra.prototypeSpace ?? null;
-        saveModel(opts.model, trained.model, { ...trained.extra, prototypeSpace: calibration.prototypeSpace, abstention: calibration.abstention, supportAugmentation: calibration.supportAugmentation, probabilityTemperatures: calibration.probabilityTemperatures, contextGate: calibration.contextGate });
-        const result: RecalibrationResult = {
-          model: opts.model,
-          previous,
-          chosen: calibration.prototypeSpace,
-          abstention: calibration.abstention,
-          episodes: validator.episodes.length,
-          validation: calibration.accuracies.map((a) => ({ ...summary(a.space), accuracy: a.accuracy })),
-          supportAugmentation: calibration.supportAugmentation,
-          augmentationValidation: calibration.augmentationAccuracies,
-          probabilityTemperatures: calibration.probabilityTemperatures,
-          contextGate: calibration.contextGate,
-          contextUse: calibration.contextUse,
-        };
-        writeFileAtomic(join(opts.model, 'calibration.json'), `${JSON.stringify({ ...result, created_at: new Date().toISOString(), manifest: opts.manifest }, null, 1)}\n`);
-        emit(result, opts, (r) => [
-          `validation accuracy over ${r.episodes} episodes (${validator.shape.ways}-way ${validator.shape.shots}-shot):`,
-          ...r.validation.map((v) => `  ${v.accuracy.toFixed(4)}  ${v.space}${v.alpha === null ? '' : ` α=${v.alpha}`}${v.features ? ` [${v.features.length} measurements]` : ''}`),
-          `previous: ${previous ? describeSpace(previous) : 'none'}`,
-          `chosen:   ${describeSpace(r.chosen)}`,
-          `support-set augmentation (${classifierOf(t)} classifier in the chosen space):`,
-          ...r.augmentationValidation.map((a) => `  ${a.accuracy.toFixed(4)}  ${a.views} views${a.testTime ? ' + test-time averaging' : ''}`),
-          `chosen:   ${describeAugmentation(r.supportAugmentation)}`,
-          `probability temperature (fitted on the validation queries): ${Object.entries(r.probabilityTemperatures).map(([k, t]) => `${t.toFixed(3)} at ${k} shot${k === '1' ? '' : 's'}`).join(', ') || 'none'}`,
-          r.contextGate
-            ? `clinical context: joins the classifier when the support set shows it separates the classes (share κ = ${r.contextGate.share}, β = ${r.contextGate.weight.toFixed(3)}, margin ${r.contextGate.margin} nats); opened on ${Object.entries(r.contextUse).map(([k, u]) => `${u.used}/${u.episodes} validation episodes at ${k} shot${k === '1' ? '' : 's'}`).join(', ')}`
-            : 'clinical context: never joins the classifier (no gate)',
-          `written to ${opts.model}/config.json and ${opts.model}/calibration.json`,
-        ].join('\n'));
-      } finally {
-        trained.model.dispose();
-      }
-    });
+    .action(
+      async (opts: {
+        model: string;
+        manifest: string;
+        validationEpisodes?: string;
+        supportAugmentation: boolean;
+        json?: boolean;
+      }) => {
+        const episodes =
+          opts.validationEpisodes === undefined
+            ? undefined
+            : parseNumberOption('--validation-episodes', opts.validationEpisodes, { integer: true, min: 1 });
+        await initBackend();
+        const trained = readModelDir(opts.model);
+        try {
+          const present = new Set(readCohort(opts.manifest).rows.flatMap((r) => r.labels));
+          const prepared = loadPrepared(opts.manifest, trained.spec, {
+            base: trained.extra.classes.base.filter((c) => present.has(c)),
+            novel: trained.extra.classes.novel.filter((c) => present.has(c)),
+            seed: trained.model.seed,
+            minBase: 0,
+          });
+          const t = trained.extra.training;
+          // Training's calibration episodes: same pool, shape and seed (see trainModel); by default the same count.
+          const validator = Validator.ofTraining(
+            prepared.parts.val,
+            trained.encoder,
+            t,
+            trained.model.seed,
+            episodes ?? calibrationEpisodes(t),
+          );
+          const gate = contextGateChoice(t);
+          const calibration = calibrateOnValidation(validator, trained.model, {
+            classifier: classifierOf(t),
+            ...(opts.supportAugmentation ? { augmentationSeed: viewSeed(trained.model.seed) } : {}),
+            ...(gate ? { contextGate: gate } : {}),
+          });
+          const previous = trained.extra.prototypeSpace ?? null;
+          saveModel(opts.model, trained.model, {
+            ...trained.extra,
+            prototypeSpace: calibration.prototypeSpace,
+            abstention: calibration.abstention,
+            supportAugmentation: calibration.supportAugmentation,
+            probabilityTemperatures: calibration.probabilityTemperatures,
+            contextGate: calibration.contextGate,
+          });
+          const result: RecalibrationResult = {
+            model: opts.model,
+            previous,
+            chosen: calibration.prototypeSpace,
+            abstention: calibration.abstention,
+            episodes: validator.episodes.length,
+            validation: calibration.accuracies.map((a) => ({ ...summary(a.space), accuracy: a.accuracy })),
+            supportAugmentation: calibration.supportAugmentation,
+            augmentationValidation: calibration.augmentationAccuracies,
+            probabilityTemperatures: calibration.probabilityTemperatures,
+            contextGate: calibration.contextGate,
+            contextUse: calibration.contextUse,
+          };
+          writeFileAtomic(
+            join(opts.model, 'calibration.json'),
+            `${JSON.stringify({ ...result, created_at: new Date().toISOString(), manifest: opts.manifest }, null, 1)}\n`,
+          );
+          emit(result, opts, (r) =>
+            [
+              `validation accuracy over ${r.episodes} episodes (${validator.shape.ways}-way ${validator.shape.shots}-shot):`,
+              ...r.validation.map(
+                (v) =>
+                  `  ${v.accuracy.toFixed(4)}  ${v.space}${v.alpha === null ? '' : ` α=${v.alpha}`}${v.features ? ` [${v.features.length} measurements]` : ''}`,
+              ),
+              `previous: ${previous ? describeSpace(previous) : 'none'}`,
+              `chosen:   ${describeSpace(r.chosen)}`,
+              `support-set augmentation (${classifierOf(t)} classifier in the chosen space):`,
+              ...r.augmentationValidation.map(
+                (a) => `  ${a.accuracy.toFixed(4)}  ${a.views} views${a.testTime ? ' + test-time averaging' : ''}`,
+              ),
+              `chosen:   ${describeAugmentation(r.supportAugmentation)}`,
+              `probability temperature (fitted on the validation queries): ${
+                Object.entries(r.probabilityTemperatures)
+                  .map(([k, t]) => `${t.toFixed(3)} at ${k} shot${k === '1' ? '' : 's'}`)
+                  .join(', ') || 'none'
+              }`,
+              r.contextGate
+                ? `clinical context: joins the classifier when the support set shows it separates the classes (share κ = ${r.contextGate.share}, β = ${r.contextGate.weight.toFixed(3)}, margin ${r.contextGate.margin} nats); opened on ${Object.entries(
+                    r.contextUse,
+                  )
+                    .map(([k, u]) => `${u.used}/${u.episodes} validation episodes at ${k} shot${k === '1' ? '' : 's'}`)
+                    .join(', ')}`
+                : 'clinical context: never joins the classifier (no gate)',
+              `written to ${opts.model}/config.json and ${opts.model}/calibration.json`,
+            ].join('\n'),
+          );
+        } finally {
+          trained.model.dispose();
+        }
+      },
+    );
 }

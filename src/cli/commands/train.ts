@@ -11,7 +11,12 @@ import { emit, parseNumberOption } from '../output.js';
 
 /** `a,b,c` -> ['a', 'b', 'c'] (undefined stays undefined). */
 export function parseClassList(raw: string | undefined): string[] | undefined {
-  return raw === undefined ? undefined : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return raw === undefined
+    ? undefined
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
 }
 
 /** Load and preprocess a cohort for a run, with a line on stderr while it loads. */
@@ -30,7 +35,11 @@ export function loadPrepared(
     onRow: (done, total) => {
       if (done === total || done - last >= 200) {
         // A terminal redraws one line; a log file gets one line per update.
-        process.stderr.write(process.stderr.isTTY ? `\rpreprocessing ${done}/${total} recordings` : `preprocessing ${done}/${total} recordings\n`);
+        process.stderr.write(
+          process.stderr.isTTY
+            ? `\rpreprocessing ${done}/${total} recordings`
+            : `preprocessing ${done}/${total} recordings\n`,
+        );
         last = done;
       }
       if (done === total && process.stderr.isTTY) process.stderr.write('\n');
@@ -45,7 +54,8 @@ export function parseWorkers(raw: string | undefined): number | undefined {
 }
 
 /** Help text of `--workers`. */
-export const WORKERS_HELP = 'worker threads for training steps, 0 = in process (default 2 on a machine with at least 2 cores)';
+export const WORKERS_HELP =
+  'worker threads for training steps, 0 = in process (default 2 on a machine with at least 2 cores)';
 
 /** `--engine onnx|tfjs` (undefined when the flag is absent). */
 export function parseEngine(raw: string | undefined): TrainConfig['engine'] | undefined {
@@ -54,7 +64,8 @@ export function parseEngine(raw: string | undefined): TrainConfig['engine'] | un
 }
 
 /** Help text of `--engine`. */
-export const ENGINE_HELP = 'what computes a training step: onnx (the ECG trunk on ONNX Runtime, default) or tfjs (everything on the tfjs wasm backend)';
+export const ENGINE_HELP =
+  'what computes a training step: onnx (the ECG trunk on ONNX Runtime, default) or tfjs (everything on the tfjs wasm backend)';
 
 /** Episode-shape and budget flags shared by train, demo and ablate. */
 export interface TrainFlags {
@@ -73,14 +84,19 @@ export function trainConfigFromFlags(flags: TrainFlags, base: Partial<TrainConfi
   const workers = parseWorkers(flags.workers);
   const engine = parseEngine(flags.engine);
   return trainConfigSchema.parse({
-    ...base, ...n('episodes', flags.episodes), ...n('ways', flags.ways), ...n('shots', flags.shots), ...n('queries', flags.queries),
+    ...base,
+    ...n('episodes', flags.episodes),
+    ...n('ways', flags.ways),
+    ...n('shots', flags.shots),
+    ...n('queries', flags.queries),
     ...(workers === undefined ? {} : { workers }),
     ...(engine === undefined ? {} : { engine }),
   });
 }
 
 export function register(program: Command): void {
-  program.command('train')
+  program
+    .command('train')
     .description('meta-train a model on the base classes of a cohort and write a model directory')
     .requiredOption('--manifest <dir>', 'cohort folder (manifest.csv + clinical-schema.json)')
     .requiredOption('--out <dir>', 'model directory to write')
@@ -90,41 +106,74 @@ export function register(program: Command): void {
     .option('--shots <n>', 'support examples per class (default 5)')
     .option('--queries <n>', 'query examples per class (default 5)')
     .option('--base <classes>', 'comma-separated base classes (default: every class that is not novel)')
-    .option('--novel <classes>', 'comma-separated novel classes held out of training (default: jet,avb2_mobitz2,aflutter,vt,brugada)')
+    .option(
+      '--novel <classes>',
+      'comma-separated novel classes held out of training (default: jet,avb2_mobitz2,aflutter,vt,brugada)',
+    )
     .option('--seed <n>', 'random seed', '1')
     .option('--workers <n>', WORKERS_HELP)
     .option('--engine <name>', ENGINE_HELP)
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--json', 'machine-readable summary')
-    .action(async (opts: TrainFlags & { manifest: string; out: string; preset: string; base?: string; novel?: string; seed: string; resume?: boolean; json?: boolean }) => {
-      const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
-      const training = trainConfigFromFlags(opts);
-      await initBackend();
-      const prepared = loadPrepared(opts.manifest, DEFAULT_PREPROCESS, { base: parseClassList(opts.base), novel: parseClassList(opts.novel), seed });
-      const bar = trainingProgressBar(training.episodes);
-      let result;
-      try {
-        result = await trainModel({ prepared, outDir: opts.out, preset: opts.preset, seed, training, resume: !!opts.resume, onStep: (r, s) => bar.update(r, s) });
-      } finally {
-        bar.stop();
-      }
-      result.model.dispose();
-      emit({
-        model: opts.out,
-        episodes: result.state.episode,
-        stopped_early: result.state.stoppedEarly,
-        best_validation_accuracy: result.state.best.accuracy,
-        best_episode: result.state.best.episode,
-        base: result.extra.classes.base,
-        novel: result.extra.classes.novel,
-        seconds: result.seconds,
-        workers: training.workers,
-        engine: training.engine,
-      }, opts, (r) => [
-        `model written to ${r.model}`,
-        `${r.episodes} episodes${r.stopped_early ? ' (stopped early)' : ''} in ${r.seconds.toFixed(0)} s; best validation accuracy ${r.best_validation_accuracy.toFixed(3)} at episode ${r.best_episode}`,
-        `base classes: ${r.base.join(', ')}`,
-        `novel classes (held out): ${r.novel.join(', ')}`,
-      ].join('\n'));
-    });
+    .action(
+      async (
+        opts: TrainFlags & {
+          manifest: string;
+          out: string;
+          preset: string;
+          base?: string;
+          novel?: string;
+          seed: string;
+          resume?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
+        const training = trainConfigFromFlags(opts);
+        await initBackend();
+        const prepared = loadPrepared(opts.manifest, DEFAULT_PREPROCESS, {
+          base: parseClassList(opts.base),
+          novel: parseClassList(opts.novel),
+          seed,
+        });
+        const bar = trainingProgressBar(training.episodes);
+        let result;
+        try {
+          result = await trainModel({
+            prepared,
+            outDir: opts.out,
+            preset: opts.preset,
+            seed,
+            training,
+            resume: !!opts.resume,
+            onStep: (r, s) => bar.update(r, s),
+          });
+        } finally {
+          bar.stop();
+        }
+        result.model.dispose();
+        emit(
+          {
+            model: opts.out,
+            episodes: result.state.episode,
+            stopped_early: result.state.stoppedEarly,
+            best_validation_accuracy: result.state.best.accuracy,
+            best_episode: result.state.best.episode,
+            base: result.extra.classes.base,
+            novel: result.extra.classes.novel,
+            seconds: result.seconds,
+            workers: training.workers,
+            engine: training.engine,
+          },
+          opts,
+          (r) =>
+            [
+              `model written to ${r.model}`,
+              `${r.episodes} episodes${r.stopped_early ? ' (stopped early)' : ''} in ${r.seconds.toFixed(0)} s; best validation accuracy ${r.best_validation_accuracy.toFixed(3)} at episode ${r.best_episode}`,
+              `base classes: ${r.base.join(', ')}`,
+              `novel classes (held out): ${r.novel.join(', ')}`,
+            ].join('\n'),
+        );
+      },
+    );
 }

@@ -35,14 +35,25 @@ describe('aurocOfTieGroups with weights', () => {
     const isPositive = scores.map((s) => rng.bernoulli(0.3 + 0.4 * s));
     const counts = scores.map(() => rng.int(0, 3));
     const expanded = counts.flatMap((c, i) => new Array<number>(c).fill(i));
-    const direct = binaryAuroc(expanded.map((i) => isPositive[i] as boolean), expanded.map((i) => scores[i] as number));
+    const direct = binaryAuroc(
+      expanded.map((i) => isPositive[i] as boolean),
+      expanded.map((i) => scores[i] as number),
+    );
     expect(aurocOfTieGroups(tieGroups(scores), isPositive, counts).value).toBeCloseTo(direct.value as number, 14);
   });
 });
 
 describe('oneVsRestAuroc', () => {
   const yTrue = [0, 1, 2, 0, 1, 2, 1];
-  const scores = [[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.2, 0.6], [0.4, 0.5, 0.1], [0.1, 0.8, 0.1], [0.5, 0.1, 0.4], [0.3, 0.3, 0.4]];
+  const scores = [
+    [0.7, 0.2, 0.1],
+    [0.3, 0.4, 0.3],
+    [0.2, 0.2, 0.6],
+    [0.4, 0.5, 0.1],
+    [0.1, 0.8, 0.1],
+    [0.5, 0.1, 0.4],
+    [0.3, 0.3, 0.4],
+  ];
 
   it('does not depend on the order of the classes', () => {
     const perm = [2, 0, 1]; // new class j is old class perm[j]
@@ -55,7 +66,16 @@ describe('oneVsRestAuroc', () => {
   });
 
   it('leaves a class without queries out of the macro mean and says why', () => {
-    const r = oneVsRestAuroc([0, 0, 1, 1], [[0.9, 0.1, 0], [0.6, 0.4, 0], [0.3, 0.7, 0], [0.2, 0.8, 0]], 3);
+    const r = oneVsRestAuroc(
+      [0, 0, 1, 1],
+      [
+        [0.9, 0.1, 0],
+        [0.6, 0.4, 0],
+        [0.3, 0.7, 0],
+        [0.2, 0.8, 0],
+      ],
+      3,
+    );
     expect(r.perClass[2]).toEqual({ value: null, reason: 'no positive samples' });
     expect(r.macro).toBe(1);
   });

@@ -26,7 +26,11 @@ export function binaryAuroc(isPositive: readonly boolean[], scores: readonly num
  *
  *     AUROC = Σ_g n_g · (P⁺ + p_g / 2) / (P · N),   P, N = total positive and negative weight.
  */
-export function aurocOfTieGroups(groups: readonly (readonly number[])[], isPositive: readonly boolean[], weights?: ArrayLike<number>): AurocResult {
+export function aurocOfTieGroups(
+  groups: readonly (readonly number[])[],
+  isPositive: readonly boolean[],
+  weights?: ArrayLike<number>,
+): AurocResult {
   let passedPositive = 0;
   let area = 0;
   let negative = 0;
@@ -63,10 +67,19 @@ export interface OneVsRestAuroc {
  * @param yTrue N true class indices
  * @param scores N×K class scores (probabilities), column k for class k
  */
-export function oneVsRestAuroc(yTrue: readonly number[], scores: readonly (readonly number[])[], classCount: number): OneVsRestAuroc {
+export function oneVsRestAuroc(
+  yTrue: readonly number[],
+  scores: readonly (readonly number[])[],
+  classCount: number,
+): OneVsRestAuroc {
   assertSameLength('yTrue', yTrue.length, 'scores', scores.length);
   yTrue.forEach((t, i) => checkedClassIndex(t, classCount, `yTrue[${i}]`));
-  const perClass = Array.from({ length: classCount }, (_, k) => binaryAuroc(yTrue.map((t) => t === k), scores.map((row) => row[k] ?? Number.NaN)));
+  const perClass = Array.from({ length: classCount }, (_, k) =>
+    binaryAuroc(
+      yTrue.map((t) => t === k),
+      scores.map((row) => row[k] ?? Number.NaN),
+    ),
+  );
   return { perClass, macro: meanOfDefined(perClass.map((r) => r.value)) };
 }
 

@@ -27,9 +27,11 @@ export function balancedAccuracy(confusion: readonly (readonly number[])[]): num
 export function accuracy(confusion: readonly (readonly number[])[]): number {
   let correct = 0;
   let total = 0;
-  confusion.forEach((row, i) => row.forEach((c, j) => {
-    total += c;
-    if (i === j) correct += c;
-  }));
+  confusion.forEach((row, i) =>
+    row.forEach((c, j) => {
+      total += c;
+      if (i === j) correct += c;
+    }),
+  );
   return total === 0 ? Number.NaN : correct / total;
 }

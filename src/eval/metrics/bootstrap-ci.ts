@@ -36,7 +36,11 @@ export interface BootstrapOptions {
  * @param itemCount N, the number of items (queries)
  * @param statistic evaluates the statistic on a list of item indices (with repeats); return NaN or null when undefined
  */
-export function bootstrapCi(itemCount: number, statistic: (indices: readonly number[]) => number | null, options: BootstrapOptions): BootstrapCi {
+export function bootstrapCi(
+  itemCount: number,
+  statistic: (indices: readonly number[]) => number | null,
+  options: BootstrapOptions,
+): BootstrapCi {
   if (itemCount < 1) throw new FewbeatError('cannot bootstrap zero items', { location: 'bootstrapCi' });
   const resamples = options.resamples ?? 1000;
   const level = options.level ?? 0.95;
@@ -51,15 +55,22 @@ export function bootstrapCi(itemCount: number, statistic: (indices: readonly num
     const s = statistic(indices);
     if (s !== null && Number.isFinite(s)) stats.push(s);
   }
-  if (stats.length === 0) throw new FewbeatError('the statistic is undefined on every bootstrap resample', { location: 'bootstrapCi' });
+  if (stats.length === 0)
+    throw new FewbeatError('the statistic is undefined on every bootstrap resample', { location: 'bootstrapCi' });
   stats.sort((a, b) => a - b);
-  return { value, ci: [quantile(stats, (1 - level) / 2), quantile(stats, (1 + level) / 2)], level, resamples: stats.length };
+  return {
+    value,
+    ci: [quantile(stats, (1 - level) / 2), quantile(stats, (1 + level) / 2)],
+    level,
+    resamples: stats.length,
+  };
 }
 
 /** Item indices per group; each item its own group when no group ids are given. */
 function groupMembers(itemCount: number, groupIds: readonly number[] | undefined): number[][] {
   if (groupIds === undefined) return Array.from({ length: itemCount }, (_, i) => [i]);
-  if (groupIds.length !== itemCount) throw new FewbeatError(`groups has ${groupIds.length} ids for ${itemCount} items`, { location: 'bootstrapCi' });
+  if (groupIds.length !== itemCount)
+    throw new FewbeatError(`groups has ${groupIds.length} ids for ${itemCount} items`, { location: 'bootstrapCi' });
   const byGroup = new Map<number, number[]>();
   groupIds.forEach((g, i) => {
     const members = byGroup.get(g);

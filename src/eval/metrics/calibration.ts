@@ -49,15 +49,21 @@ export interface CalibrationOptions {
  * @param confidences N confidences in [0, 1]
  * @param correct N flags: was the prediction right
  */
-export function calibration(confidences: readonly number[], correct: readonly boolean[], options: CalibrationOptions = {}): Calibration {
+export function calibration(
+  confidences: readonly number[],
+  correct: readonly boolean[],
+  options: CalibrationOptions = {},
+): Calibration {
   assertSameLength('confidences', confidences.length, 'correct', correct.length);
   const m = options.binCount ?? 15;
-  if (!Number.isInteger(m) || m < 1) throw new FewbeatError(`bin count ${m} is not a positive integer`, { location: 'calibration' });
+  if (!Number.isInteger(m) || m < 1)
+    throw new FewbeatError(`bin count ${m} is not a positive integer`, { location: 'calibration' });
   const counts = new Array<number>(m).fill(0);
   const hits = new Array<number>(m).fill(0);
   const confSums = new Array<number>(m).fill(0);
   confidences.forEach((c, i) => {
-    if (!Number.isFinite(c) || c < 0 || c > 1 + FLOAT32_SLACK) throw new FewbeatError(`confidence ${c} is not in [0, 1]`, { location: `confidences[${i}]` });
+    if (!Number.isFinite(c) || c < 0 || c > 1 + FLOAT32_SLACK)
+      throw new FewbeatError(`confidence ${c} is not in [0, 1]`, { location: `confidences[${i}]` });
     const bin = Math.min(m - 1, Math.max(0, Math.ceil(c * m) - 1));
     counts[bin] = (counts[bin] as number) + 1;
     confSums[bin] = (confSums[bin] as number) + c;

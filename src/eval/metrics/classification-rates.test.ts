@@ -18,7 +18,11 @@ describe('confusion-matrix based rates', () => {
   it('computes sensitivity, specificity and support by hand', () => {
     // truth 0 0 0 1 1 2 ; pred 0 0 1 1 2 2
     const cm = confusionMatrix([0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], 3);
-    expect(cm).toEqual([[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    expect(cm).toEqual([
+      [2, 1, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
     const s = sensitivitySpecificity(cm);
     expect(s[0]).toEqual({ sensitivity: 2 / 3, specificity: 1, support: 3 });
     expect(s[1]).toEqual({ sensitivity: 1 / 2, specificity: 3 / 4, support: 2 });

@@ -11,7 +11,11 @@ import { meanCiJson, type SettingDescription } from './setting-entry.js';
  * pooled metrics plus the paired difference of episode accuracy, full minus variant,
  * mean(d) ± 1.96·sd(d)/√E with d_e = acc_full,e − acc_variant,e (sd with ddof = 1).
  */
-function compareWithFull(variant: readonly QueryPrediction[], full: readonly QueryPrediction[], setting: SettingDescription) {
+function compareWithFull(
+  variant: readonly QueryPrediction[],
+  full: readonly QueryPrediction[],
+  setting: SettingDescription,
+) {
   const pooled = poolPredictions(variant, setting.classes);
   const metrics = pooledMetrics(pooled);
   const variantAcc = episodeAccuracies(pooled);
@@ -39,7 +43,13 @@ export interface ComparisonOptions {
  * The `baselines[]` entry of metrics.json: a baseline's predictions on the same episodes as the
  * full model's `full` predictions (used for `difference_vs_full`, full minus baseline).
  */
-export function baselineEntry(name: string, baseline: readonly QueryPrediction[], full: readonly QueryPrediction[], setting: SettingDescription, options: ComparisonOptions = {}): BaselineJson {
+export function baselineEntry(
+  name: string,
+  baseline: readonly QueryPrediction[],
+  full: readonly QueryPrediction[],
+  setting: SettingDescription,
+  options: ComparisonOptions = {},
+): BaselineJson {
   return BaselineSchema.parse({ name, ...options, ...compareWithFull(baseline, full, setting) });
 }
 
@@ -48,6 +58,12 @@ export function baselineEntry(name: string, baseline: readonly QueryPrediction[]
  * as the full model; `difference_vs_full` is full minus ablated, paired over episodes, so a CI
  * above zero means the removed part helps.
  */
-export function ablationEntry(name: string, ablated: readonly QueryPrediction[], full: readonly QueryPrediction[], setting: SettingDescription, options: ComparisonOptions = {}): AblationJson {
+export function ablationEntry(
+  name: string,
+  ablated: readonly QueryPrediction[],
+  full: readonly QueryPrediction[],
+  setting: SettingDescription,
+  options: ComparisonOptions = {},
+): AblationJson {
   return AblationSchema.parse({ name, ...options, ...compareWithFull(ablated, full, setting) });
 }

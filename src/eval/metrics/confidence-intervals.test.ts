@@ -21,8 +21,16 @@ describe('meanCi95', () => {
 
 describe('pairedDifferenceCi95', () => {
   it('takes the CI of the per-episode differences, full minus ablated', () => {
-    const full = new Map([[0, 0.9], [1, 0.7], [2, 0.8]]);
-    const ablated = new Map([[2, 0.6], [0, 0.8], [1, 0.7]]); // differences 0.1, 0, 0.2
+    const full = new Map([
+      [0, 0.9],
+      [1, 0.7],
+      [2, 0.8],
+    ]);
+    const ablated = new Map([
+      [2, 0.6],
+      [0, 0.8],
+      [1, 0.7],
+    ]); // differences 0.1, 0, 0.2
     const r = pairedDifferenceCi95(full, ablated);
     expect(r.mean).toBeCloseTo(0.1, 15);
     expect(r.sd).toBeCloseTo(0.1, 15);
@@ -44,8 +52,27 @@ describe('pairedDifferenceCi95', () => {
   });
 
   it('refuses variants evaluated on different episodes', () => {
-    expect(() => pairedDifferenceCi95(new Map([[0, 1], [1, 1]]), new Map([[0, 1], [2, 1]]))).toThrow(/episode 1 has a full-model result but no ablated one/);
-    expect(() => pairedDifferenceCi95(new Map([[0, 1]]), new Map([[0, 1], [2, 1]]))).toThrow(/episode 2 has an ablated result/);
+    expect(() =>
+      pairedDifferenceCi95(
+        new Map([
+          [0, 1],
+          [1, 1],
+        ]),
+        new Map([
+          [0, 1],
+          [2, 1],
+        ]),
+      ),
+    ).toThrow(/episode 1 has a full-model result but no ablated one/);
+    expect(() =>
+      pairedDifferenceCi95(
+        new Map([[0, 1]]),
+        new Map([
+          [0, 1],
+          [2, 1],
+        ]),
+      ),
+    ).toThrow(/episode 2 has an ablated result/);
   });
 });
 

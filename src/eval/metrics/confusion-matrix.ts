@@ -11,13 +11,19 @@ import { FewbeatError } from '../../errors.js';
  * @param weights optional weight per sample (scikit-learn's `sample_weight`), e.g. bootstrap counts
  * @returns K×K counts (sums of weights)
  */
-export function confusionMatrix(yTrue: readonly number[], yPred: readonly number[], classCount: number, weights?: ArrayLike<number>): number[][] {
+export function confusionMatrix(
+  yTrue: readonly number[],
+  yPred: readonly number[],
+  classCount: number,
+  weights?: ArrayLike<number>,
+): number[][] {
   assertSameLength('yTrue', yTrue.length, 'yPred', yPred.length);
   const matrix = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
   for (let i = 0; i < yTrue.length; i++) {
     const t = checkedClassIndex(yTrue[i], classCount, `yTrue[${i}]`);
     const p = checkedClassIndex(yPred[i], classCount, `yPred[${i}]`);
-    (matrix[t] as number[])[p] = ((matrix[t] as number[])[p] as number) + (weights === undefined ? 1 : (weights[i] as number));
+    (matrix[t] as number[])[p] =
+      ((matrix[t] as number[])[p] as number) + (weights === undefined ? 1 : (weights[i] as number));
   }
   return matrix;
 }

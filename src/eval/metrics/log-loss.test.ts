@@ -4,7 +4,16 @@ import { logLoss } from './log-loss.js';
 
 describe('logLoss', () => {
   it('is log K for a uniform guess over K classes', () => {
-    expect(logLoss([0, 2, 1], [[0.25, 0.25, 0.25, 0.25], [0.25, 0.25, 0.25, 0.25], [0.25, 0.25, 0.25, 0.25]])).toBeCloseTo(Math.log(4), 15);
+    expect(
+      logLoss(
+        [0, 2, 1],
+        [
+          [0.25, 0.25, 0.25, 0.25],
+          [0.25, 0.25, 0.25, 0.25],
+          [0.25, 0.25, 0.25, 0.25],
+        ],
+      ),
+    ).toBeCloseTo(Math.log(4), 15);
   });
 
   it('stays finite when the true class has probability 0, clipping at 2⁻⁵² like scikit-learn', () => {
@@ -13,7 +22,15 @@ describe('logLoss', () => {
   });
 
   it('accepts episodes of different sizes and names a malformed row', () => {
-    expect(logLoss([0, 1], [[0.5, 0.5], [0.2, 0.6, 0.2]])).toBeCloseTo((Math.log(2) - Math.log(0.6)) / 2, 15);
+    expect(
+      logLoss(
+        [0, 1],
+        [
+          [0.5, 0.5],
+          [0.2, 0.6, 0.2],
+        ],
+      ),
+    ).toBeCloseTo((Math.log(2) - Math.log(0.6)) / 2, 15);
     expect(() => logLoss([0], [[0.5, 0.2]])).toThrow(/probabilities row 0: probabilities sum to 0.7/);
   });
 });

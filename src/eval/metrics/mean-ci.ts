@@ -28,7 +28,8 @@ export function meanCi95(values: readonly number[]): MeanCi {
   const n = values.length;
   if (n === 0) throw new FewbeatError('cannot take the mean of zero episodes', { location: 'meanCi95' });
   const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new FewbeatError(`value ${values[bad]} is not a finite number`, { location: `meanCi95 values[${bad}]` });
+  if (bad >= 0)
+    throw new FewbeatError(`value ${values[bad]} is not a finite number`, { location: `meanCi95 values[${bad}]` });
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const sd = n === 1 ? 0 : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
   const half = (Z_95 * sd) / Math.sqrt(n);

@@ -76,12 +76,14 @@ export const SettingSchema = z.looseObject({
   reliability: z.looseObject({ bins: z.array(ReliabilityBinSchema), ece: z.number(), mce: z.number() }).optional(),
   roc: z.record(z.string(), RocPointsSchema).optional(),
   /** percentile-bootstrap 95 % CIs of pooled metrics, resampling whole episodes */
-  bootstrap_ci95: z.looseObject({
-    balanced_accuracy: z.tuple([z.number(), z.number()]),
-    auroc_macro: z.tuple([z.number(), z.number()]),
-    resamples: z.number().int(),
-    unit: z.literal('episode'),
-  }).optional(),
+  bootstrap_ci95: z
+    .looseObject({
+      balanced_accuracy: z.tuple([z.number(), z.number()]),
+      auroc_macro: z.tuple([z.number(), z.number()]),
+      resamples: z.number().int(),
+      unit: z.literal('episode'),
+    })
+    .optional(),
 });
 
 /** A baseline evaluated on the same episodes as the full model. */

@@ -17,12 +17,19 @@ export function pairedDifferenceCi95(full: ReadonlyMap<number, number>, ablated:
   const differences: number[] = [];
   for (const [episode, value] of full) {
     const other = ablated.get(episode);
-    if (other === undefined) throw new FewbeatError(`episode ${episode} has a full-model result but no ablated one; pairs need the same episodes`, { location: 'pairedDifferenceCi95' });
+    if (other === undefined)
+      throw new FewbeatError(
+        `episode ${episode} has a full-model result but no ablated one; pairs need the same episodes`,
+        { location: 'pairedDifferenceCi95' },
+      );
     differences.push(value - other);
   }
   if (ablated.size !== full.size) {
     const extra = [...ablated.keys()].find((e) => !full.has(e));
-    throw new FewbeatError(`episode ${String(extra)} has an ablated result but no full-model one; pairs need the same episodes`, { location: 'pairedDifferenceCi95' });
+    throw new FewbeatError(
+      `episode ${String(extra)} has an ablated result but no full-model one; pairs need the same episodes`,
+      { location: 'pairedDifferenceCi95' },
+    );
   }
   return meanCi95(differences);
 }

@@ -29,7 +29,11 @@ export interface PooledBootstrapCis {
  * one resample O(N·K) instead of O(K·N log N).
  */
 export function pooledBootstrapCis(pooled: PooledPredictions, options: PooledBootstrapOptions): PooledBootstrapCis {
-  const common = { seed: options.seed, groups: pooled.episodes, ...(options.resamples === undefined ? {} : { resamples: options.resamples }) };
+  const common = {
+    seed: options.seed,
+    groups: pooled.episodes,
+    ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
+  };
   const n = pooled.yTrue.length;
   const k = pooled.classes.length;
   const counts = new Float64Array(n);
@@ -42,12 +46,19 @@ export function pooledBootstrapCis(pooled: PooledPredictions, options: PooledBoo
   const populations = pooled.classes.map((_, c) => {
     const members = pooled.inEpisode.flatMap((m, i) => (m[c] ? [i] : []));
     const local = tieGroups(members.map((i) => (pooled.scores[i] as number[])[c] as number));
-    return { groups: local.map((g) => g.map((j) => members[j] as number)), isPositive: pooled.yTrue.map((t) => t === c) };
+    return {
+      groups: local.map((g) => g.map((j) => members[j] as number)),
+      isPositive: pooled.yTrue.map((t) => t === c),
+    };
   });
-  const balancedAccuracyOf = (indices: readonly number[]): number => balancedAccuracy(confusionMatrix(pooled.yTrue, pooled.yPred, k, countsOf(indices)));
+  const balancedAccuracyOf = (indices: readonly number[]): number =>
+    balancedAccuracy(confusionMatrix(pooled.yTrue, pooled.yPred, k, countsOf(indices)));
   const aurocMacro = (indices: readonly number[]): number | null => {
     const w = countsOf(indices);
     return meanOfDefined(populations.map((p) => aurocOfTieGroups(p.groups, p.isPositive, w).value));
   };
-  return { balancedAccuracy: bootstrapCi(n, balancedAccuracyOf, common), aurocMacro: bootstrapCi(n, aurocMacro, common) };
+  return {
+    balancedAccuracy: bootstrapCi(n, balancedAccuracyOf, common),
+    aurocMacro: bootstrapCi(n, aurocMacro, common),
+  };
 }

@@ -93,7 +93,11 @@ export function pooledMetrics(pooled: PooledPredictions, options: PooledMetricsO
     aurocMacro: meanOfDefined(perClass.map((m) => m.auroc.value)),
     logLoss: logLoss(pooled.localTrue, pooled.localRows),
     brier: brierScore(pooled.localTrue, pooled.localRows),
-    calibration: calibration(pooled.confidence, correct, options.calibrationBins === undefined ? {} : { binCount: options.calibrationBins }),
+    calibration: calibration(
+      pooled.confidence,
+      correct,
+      options.calibrationBins === undefined ? {} : { binCount: options.calibrationBins },
+    ),
     confusion,
     perClass,
   };
@@ -103,11 +107,14 @@ export function pooledMetrics(pooled: PooledPredictions, options: PooledMetricsO
  * One-vs-rest AUROC of global class `c` over the queries whose episode contained it, score
  * p(c | query), positives = queries of class c; with the population it was computed on.
  */
-export function pooledClassAuroc(pooled: PooledPredictions, c: number): { auroc: AurocResult; isPositive: boolean[]; scores: number[] } {
+export function pooledClassAuroc(
+  pooled: PooledPredictions,
+  c: number,
+): { auroc: AurocResult; isPositive: boolean[]; scores: number[] } {
   const population = pooled.inEpisode.flatMap((member, i) => (member[c] ? [i] : []));
   const isPositive = population.map((i) => pooled.yTrue[i] === c);
   const scores = population.map((i) => (pooled.scores[i] as number[])[c] as number);
-  const auroc: AurocResult = population.length === 0 ? { value: null, reason: 'the class was in no episode' } : binaryAuroc(isPositive, scores);
+  const auroc: AurocResult =
+    population.length === 0 ? { value: null, reason: 'the class was in no episode' } : binaryAuroc(isPositive, scores);
   return { auroc, isPositive, scores };
 }
-

@@ -50,19 +50,36 @@ export const UNKNOWN_AGE_BAND = 'unknown';
  * class is not among its episode's classes, a class is missing from `classes`, or probabilities
  * are malformed.
  */
-export function poolPredictions(predictions: readonly QueryPrediction[], classes?: readonly string[]): PooledPredictions {
+export function poolPredictions(
+  predictions: readonly QueryPrediction[],
+  classes?: readonly string[],
+): PooledPredictions {
   const globalClasses = classes ? [...classes] : classesInOrderOfAppearance(predictions);
   const index = new Map(globalClasses.map((c, k) => [c, k]));
-  if (index.size !== globalClasses.length) throw new FewbeatError('the class list names a class twice', { location: 'poolPredictions' });
+  if (index.size !== globalClasses.length)
+    throw new FewbeatError('the class list names a class twice', { location: 'poolPredictions' });
   const k = globalClasses.length;
   const pooled: PooledPredictions = {
-    classes: globalClasses, yTrue: [], yPred: [], confidence: [], scores: [], inEpisode: [], localRows: [], localTrue: [], episodes: [], ageBands: [],
+    classes: globalClasses,
+    yTrue: [],
+    yPred: [],
+    confidence: [],
+    scores: [],
+    inEpisode: [],
+    localRows: [],
+    localTrue: [],
+    episodes: [],
+    ageBands: [],
   };
   predictions.forEach((q, i) => {
     const where = `query ${i} (episode ${q.episode})`;
-    if (!Number.isInteger(q.episode) || q.episode < 0) throw new FewbeatError(`episode index ${q.episode} is not a non-negative integer`, { location: where });
+    if (!Number.isInteger(q.episode) || q.episode < 0)
+      throw new FewbeatError(`episode index ${q.episode} is not a non-negative integer`, { location: where });
     if (q.probabilities.length !== q.episodeClasses.length) {
-      throw new FewbeatError(`has ${q.probabilities.length} probabilities for ${q.episodeClasses.length} episode classes`, { location: where });
+      throw new FewbeatError(
+        `has ${q.probabilities.length} probabilities for ${q.episodeClasses.length} episode classes`,
+        { location: where },
+      );
     }
     try {
       assertProbabilityRows([q.probabilities]);
@@ -70,13 +87,20 @@ export function poolPredictions(predictions: readonly QueryPrediction[], classes
       throw new FewbeatError(e instanceof FewbeatError ? e.reason : String(e), { location: where });
     }
     const localTrue = q.episodeClasses.indexOf(q.trueClass);
-    if (localTrue < 0) throw new FewbeatError(`true class '${q.trueClass}' is not one of the episode's classes (${q.episodeClasses.join(', ')})`, { location: where });
+    if (localTrue < 0)
+      throw new FewbeatError(
+        `true class '${q.trueClass}' is not one of the episode's classes (${q.episodeClasses.join(', ')})`,
+        { location: where },
+      );
     const row = new Array<number>(k).fill(0);
     const member = new Array<boolean>(k).fill(false);
     let best = 0;
     q.episodeClasses.forEach((c, j) => {
       const g = index.get(c);
-      if (g === undefined) throw new FewbeatError(`episode class '${c}' is not in the class list (${globalClasses.join(', ')})`, { location: where });
+      if (g === undefined)
+        throw new FewbeatError(`episode class '${c}' is not in the class list (${globalClasses.join(', ')})`, {
+          location: where,
+        });
       if (member[g]) throw new FewbeatError(`episode names class '${c}' twice`, { location: where });
       row[g] = q.probabilities[j] as number;
       member[g] = true;

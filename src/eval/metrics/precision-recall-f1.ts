@@ -30,7 +30,15 @@ export function precisionRecallF1(confusion: readonly (readonly number[])[]): Pr
   const f1 = counts.map((c) => ratioOrZero(2 * c.tp, 2 * c.tp + c.fp + c.fn));
   const averaged = counts.map((c) => c.tp + c.fp + c.fn > 0);
   const macro = (values: number[]): number => meanWhere(values, averaged);
-  return { precision, recall, f1, averaged, precisionMacro: macro(precision), recallMacro: macro(recall), f1Macro: macro(f1) };
+  return {
+    precision,
+    recall,
+    f1,
+    averaged,
+    precisionMacro: macro(precision),
+    recallMacro: macro(recall),
+    f1Macro: macro(f1),
+  };
 }
 
 /** Mean of `values[k]` over the k where `include[k]`; NaN when none is included. */

@@ -39,7 +39,11 @@ export interface RocCurveOptions {
  * @param scores N scores, higher = more positive
  * @returns the curve, or `null` when the positives or the negatives are empty (rates undefined)
  */
-export function rocCurve(isPositive: readonly boolean[], scores: readonly number[], options: RocCurveOptions = {}): RocCurve | null {
+export function rocCurve(
+  isPositive: readonly boolean[],
+  scores: readonly number[],
+  options: RocCurveOptions = {},
+): RocCurve | null {
   assertSameLength('isPositive', isPositive.length, 'scores', scores.length);
   // Cumulative true/false positives after each group of equal scores, in decreasing score order.
   const tps: number[] = [0];
@@ -57,7 +61,7 @@ export function rocCurve(isPositive: readonly boolean[], scores: readonly number
     thresholds.push(scores[group[0] as number] as number);
   }
   if (tp === 0 || fp === 0) return null;
-  const corners = options.dropIntermediate ?? true ? cornerIndices(fps, tps) : fps.map((_, i) => i);
+  const corners = (options.dropIntermediate ?? true) ? cornerIndices(fps, tps) : fps.map((_, i) => i);
   const keep = thinned(corners, fps, tps, fp, tp, options.minStep ?? 0);
   return {
     fpr: keep.map((i) => (fps[i] as number) / fp),
@@ -79,13 +83,24 @@ function cornerIndices(fps: readonly number[], tps: readonly number[]): number[]
 }
 
 /** The indices whose (fpr, tpr) is at least `minStep` from the last kept point in fpr or tpr; ends kept. */
-function thinned(indices: readonly number[], fps: readonly number[], tps: readonly number[], fp: number, tp: number, minStep: number): number[] {
+function thinned(
+  indices: readonly number[],
+  fps: readonly number[],
+  tps: readonly number[],
+  fp: number,
+  tp: number,
+  minStep: number,
+): number[] {
   if (minStep <= 0) return [...indices];
   const keep = [indices[0] as number];
   for (let j = 1; j < indices.length - 1; j++) {
     const i = indices[j] as number;
     const last = keep[keep.length - 1] as number;
-    if (((fps[i] as number) - (fps[last] as number)) / fp >= minStep || ((tps[i] as number) - (tps[last] as number)) / tp >= minStep) keep.push(i);
+    if (
+      ((fps[i] as number) - (fps[last] as number)) / fp >= minStep ||
+      ((tps[i] as number) - (tps[last] as number)) / tp >= minStep
+    )
+      keep.push(i);
   }
   keep.push(indices[indices.length - 1] as number);
   return keep;

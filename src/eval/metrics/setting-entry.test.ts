@@ -12,7 +12,13 @@ const CLASSES = ['svt', 'wpw', 'chb', 'lqts', 'vt', 'avb1', 'pvc'];
 const BANDS = ['neonate', '1-3y', '8-12y'];
 
 /** Seeded fake episodes: `ways` classes drawn from CLASSES, `queries` per class, noisy softmax scores. */
-function fakePredictions(seed: number, episodes: number, ways: number, queries: number, skill: number): QueryPrediction[] {
+function fakePredictions(
+  seed: number,
+  episodes: number,
+  ways: number,
+  queries: number,
+  skill: number,
+): QueryPrediction[] {
   const rng = new Rng(seed);
   const out: QueryPrediction[] = [];
   for (let e = 0; e < episodes; e++) {
@@ -23,7 +29,13 @@ function fakePredictions(seed: number, episodes: number, ways: number, queries: 
         const max = Math.max(...logits);
         const exps = logits.map((l) => Math.exp(l - max));
         const sum = exps.reduce((a, b) => a + b, 0);
-        out.push({ episode: e, trueClass, episodeClasses, probabilities: exps.map((x) => x / sum), ageBand: rng.pick(BANDS) });
+        out.push({
+          episode: e,
+          trueClass,
+          episodeClasses,
+          probabilities: exps.map((x) => x / sum),
+          ageBand: rng.pick(BANDS),
+        });
       }
     }
   }
@@ -52,17 +64,26 @@ describe('settingEntry', () => {
     const sizes = new Map<number, number>();
     for (const q of svt) sizes.set(q.episode, 0);
     // Mann–Whitney by brute force over the same population
-    const pos = svt.filter((q) => q.trueClass === 'svt').map((q) => q.probabilities[q.episodeClasses.indexOf('svt')] as number);
-    const neg = svt.filter((q) => q.trueClass !== 'svt').map((q) => q.probabilities[q.episodeClasses.indexOf('svt')] as number);
+    const pos = svt
+      .filter((q) => q.trueClass === 'svt')
+      .map((q) => q.probabilities[q.episodeClasses.indexOf('svt')] as number);
+    const neg = svt
+      .filter((q) => q.trueClass !== 'svt')
+      .map((q) => q.probabilities[q.episodeClasses.indexOf('svt')] as number);
     let wins = 0;
     for (const p of pos) for (const n of neg) wins += p > n ? 1 : p === n ? 0.5 : 0;
     expect(entry.per_class.svt?.auroc).toBeCloseTo(wins / (pos.length * neg.length), 12);
   });
 
   it('gives 1.0 everywhere for perfect predictions', () => {
-    const perfect = predictions.map((q) => ({ ...q, probabilities: q.episodeClasses.map((c) => (c === q.trueClass ? 1 : 0)) }));
+    const perfect = predictions.map((q) => ({
+      ...q,
+      probabilities: q.episodeClasses.map((c) => (c === q.trueClass ? 1 : 0)),
+    }));
     const p = settingEntry(perfect, setting);
-    expect([p.balanced_accuracy, p.auroc_macro, p.f1_macro, p.accuracy, p.episode_accuracy.mean]).toEqual([1, 1, 1, 1, 1]);
+    expect([p.balanced_accuracy, p.auroc_macro, p.f1_macro, p.accuracy, p.episode_accuracy.mean]).toEqual([
+      1, 1, 1, 1, 1,
+    ]);
     expect(p.ece).toBeCloseTo(0, 12);
     expect(p.episode_accuracy.ci95).toEqual([1, 1]);
   });
@@ -71,7 +92,11 @@ describe('settingEntry', () => {
     const rng = new Rng(4);
     const permuted = predictions.map((q) => {
       const order = rng.shuffle(q.episodeClasses.map((_, j) => j));
-      return { ...q, episodeClasses: order.map((j) => q.episodeClasses[j] as string), probabilities: order.map((j) => q.probabilities[j] as number) };
+      return {
+        ...q,
+        episodeClasses: order.map((j) => q.episodeClasses[j] as string),
+        probabilities: order.map((j) => q.probabilities[j] as number),
+      };
     });
     const p = settingEntry(permuted, { ...setting, classes: entry.classes });
     expect(p.balanced_accuracy).toBe(entry.balanced_accuracy);
@@ -82,7 +107,12 @@ describe('settingEntry', () => {
 
   it('reports AUROC as null with a reason, not NaN, for a class never queried', () => {
     const p = settingEntry(predictions, { ...setting, classes: [...CLASSES, 'brugada'] });
-    expect(p.per_class.brugada).toMatchObject({ auroc: null, auroc_reason: 'the class was in no episode', support: 0, sensitivity: null });
+    expect(p.per_class.brugada).toMatchObject({
+      auroc: null,
+      auroc_reason: 'the class was in no episode',
+      support: 0,
+      sensitivity: null,
+    });
     expect(p.auroc_macro).toBeCloseTo(entry.auroc_macro as number, 14);
   });
 
@@ -92,7 +122,9 @@ describe('settingEntry', () => {
 
   it('names the query when its true class is not among its episode classes', () => {
     const bad = [...predictions.slice(0, 3), { ...(predictions[3] as QueryPrediction), trueClass: 'afib' }];
-    expect(() => settingEntry(bad, setting)).toThrow(/query 3 \(episode 0\): true class 'afib' is not one of the episode's classes/);
+    expect(() => settingEntry(bad, setting)).toThrow(
+      /query 3 \(episode 0\): true class 'afib' is not one of the episode's classes/,
+    );
     const nan = [{ ...(predictions[0] as QueryPrediction), probabilities: [Number.NaN, 0.5, 0.5, 0, 0] }];
     expect(() => settingEntry(nan, setting)).toThrow(/query 0 \(episode 0\): probability NaN/);
   });
@@ -115,7 +147,15 @@ describe('settingEntry with bootstrap intervals', () => {
 
 describe('settingEntry on a scikit-learn reference case', () => {
   const reference = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/reference/metrics.json'), 'utf8')) as {
-    cases: { n_classes: number; y_true: number[]; y_score: number[][]; balanced_accuracy: number; f1_macro: number; auroc_ovr_macro?: number; log_loss: number }[];
+    cases: {
+      n_classes: number;
+      y_true: number[];
+      y_score: number[][];
+      balanced_accuracy: number;
+      f1_macro: number;
+      auroc_ovr_macro?: number;
+      log_loss: number;
+    }[];
   };
 
   it('matches balanced accuracy, macro F1, macro AUROC and log loss when every query shares one episode', () => {
@@ -124,7 +164,12 @@ describe('settingEntry on a scikit-learn reference case', () => {
       const preds: QueryPrediction[] = c.y_true.map((t, i) => {
         const row = c.y_score[i] as number[];
         const sum = row.reduce((a, b) => a + b, 0);
-        return { episode: 0, trueClass: names[t] as string, episodeClasses: names, probabilities: row.map((p) => p / sum) };
+        return {
+          episode: 0,
+          trueClass: names[t] as string,
+          episodeClasses: names,
+          probabilities: row.map((p) => p / sum),
+        };
       });
       const e = settingEntry(preds, { split: 'novel', ways: c.n_classes, shots: 1, queries: 1, classes: names });
       expect(e.balanced_accuracy).toBeCloseTo(c.balanced_accuracy, 12);
@@ -150,6 +195,13 @@ describe('baselineEntry and ablationEntry', () => {
   });
 
   it('refuses a variant run on other episodes', () => {
-    expect(() => ablationEntry('no-consistency', weaker.filter((q) => q.episode !== 7), full, setting)).toThrow(/episode 7/);
+    expect(() =>
+      ablationEntry(
+        'no-consistency',
+        weaker.filter((q) => q.episode !== 7),
+        full,
+        setting,
+      ),
+    ).toThrow(/episode 7/);
   });
 });

@@ -2,7 +2,13 @@ import { AGE_BAND_IDS } from '../../clinical/age-bands.js';
 import { FewbeatError } from '../../errors.js';
 import { episodeAccuracies } from './episode-accuracy.js';
 import { meanCi95, type MeanCi } from './mean-ci.js';
-import { SettingSchema, type AgeBandMetricsJson, type MeanCi95Json, type PerClassJson, type SettingJson } from './metrics-schema.js';
+import {
+  SettingSchema,
+  type AgeBandMetricsJson,
+  type MeanCi95Json,
+  type PerClassJson,
+  type SettingJson,
+} from './metrics-schema.js';
 import { pooledBootstrapCis, type PooledBootstrapOptions } from './pooled-bootstrap.js';
 import { pooledMetrics, type PooledMetricsOptions } from './pooled-metrics.js';
 import { poolPredictions, subsetPooled, type QueryPrediction } from './pooled-predictions.js';
@@ -43,8 +49,16 @@ export interface SettingEntryOptions extends PooledMetricsOptions {
  * @example
  *   const entry = settingEntry(predictions, { split: 'novel', ways: 5, shots: 5, queries: 10 });
  */
-export function settingEntry(predictions: readonly QueryPrediction[], setting: SettingDescription, options: SettingEntryOptions = {}): SettingJson {
-  if (predictions.length === 0) throw new FewbeatError(`setting ${setting.split} ${setting.ways}-way ${setting.shots}-shot has no query predictions`, { location: 'settingEntry' });
+export function settingEntry(
+  predictions: readonly QueryPrediction[],
+  setting: SettingDescription,
+  options: SettingEntryOptions = {},
+): SettingJson {
+  if (predictions.length === 0)
+    throw new FewbeatError(
+      `setting ${setting.split} ${setting.ways}-way ${setting.shots}-shot has no query predictions`,
+      { location: 'settingEntry' },
+    );
   const pooled = poolPredictions(predictions, setting.classes);
   const metrics = pooledMetrics(pooled, options);
   const perEpisode = episodeAccuracies(pooled);
@@ -65,7 +79,14 @@ export function settingEntry(predictions: readonly QueryPrediction[], setting: S
   for (const band of bandsInDisplayOrder(pooled.ageBands)) {
     const indices = pooled.ageBands.flatMap((b, i) => (b === band ? [i] : []));
     const m = pooledMetrics(subsetPooled(pooled, indices), options);
-    by_age_band[band] = { balanced_accuracy: m.balancedAccuracy, support: indices.length, accuracy: m.accuracy, auroc_macro: m.aurocMacro, f1_macro: m.f1Macro, ece: m.calibration.ece };
+    by_age_band[band] = {
+      balanced_accuracy: m.balancedAccuracy,
+      support: indices.length,
+      accuracy: m.accuracy,
+      auroc_macro: m.aurocMacro,
+      f1_macro: m.f1Macro,
+      ece: m.calibration.ece,
+    };
   }
   const roc: Record<string, { fpr: number[]; tpr: number[] }> = {};
   pooled.classes.forEach((c, k) => {

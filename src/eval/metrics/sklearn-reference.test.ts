@@ -48,10 +48,11 @@ it('covers the cases this test expects (zero_division = 0, scikit-learn 1.2.1)',
 });
 
 /** Rows divided by their sums, as the reference did before its multi-class AUROC. */
-const renormalised = (rows: number[][]): number[][] => rows.map((r) => {
-  const s = r.reduce((a, b) => a + b, 0);
-  return r.map((p) => p / s);
-});
+const renormalised = (rows: number[][]): number[][] =>
+  rows.map((r) => {
+    const s = r.reduce((a, b) => a + b, 0);
+    return r.map((p) => p / s);
+  });
 
 describe.each(reference.cases.map((c, i) => [i, c] as const))('scikit-learn reference case %i', (_i, c) => {
   const cm = confusionMatrix(c.y_true, c.y_pred, c.n_classes);
@@ -83,7 +84,12 @@ describe.each(reference.cases.map((c, i) => [i, c] as const))('scikit-learn refe
     auroc.perClass.forEach((r, k) => expect(r.value).toBeCloseTo(c.auroc_per_class[k] as number, 9));
     if (c.auroc_ovr_macro !== undefined) expect(auroc.macro).toBeCloseTo(c.auroc_ovr_macro, 12);
     if (c.auroc_binary !== undefined) {
-      expect(binaryAuroc(c.y_true.map((t) => t === 1), c.y_score.map((r) => r[1] as number)).value).toBeCloseTo(c.auroc_binary, 12);
+      expect(
+        binaryAuroc(
+          c.y_true.map((t) => t === 1),
+          c.y_score.map((r) => r[1] as number),
+        ).value,
+      ).toBeCloseTo(c.auroc_binary, 12);
     }
   });
 

@@ -6,7 +6,8 @@ import { FewbeatError } from '../../errors.js';
  */
 export function tieGroups(scores: readonly number[]): number[][] {
   const bad = scores.findIndex((s) => !Number.isFinite(s));
-  if (bad >= 0) throw new FewbeatError(`score ${String(scores[bad])} is not a finite number`, { location: `scores[${bad}]` });
+  if (bad >= 0)
+    throw new FewbeatError(`score ${String(scores[bad])} is not a finite number`, { location: `scores[${bad}]` });
   const order = scores.map((_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number));
   const groups: number[][] = [];
   let previous = Number.NaN;

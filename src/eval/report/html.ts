@@ -2,7 +2,10 @@
 
 /** Escapes the five characters that are special in HTML text and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string,
+  );
 }
 
 /** A number with `digits` decimals, or an em dash for null/undefined/non-finite. */
@@ -17,7 +20,11 @@ export function formatMeanCi(m: { mean: number; ci95: readonly [number, number] 
 }
 
 /** A table with a header row; cells are HTML (escape text first). `numeric` columns are right-aligned. */
-export function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[], options: { numeric?: readonly number[]; caption?: string } = {}): string {
+export function htmlTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { numeric?: readonly number[]; caption?: string } = {},
+): string {
   const numeric = new Set(options.numeric ?? []);
   const cls = (j: number): string => (numeric.has(j) ? ' class="num"' : '');
   const head = headers.map((h, j) => `<th${cls(j)}>${h}</th>`).join('');

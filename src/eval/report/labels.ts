@@ -16,7 +16,11 @@ export function canonicalClassNames(): Record<string, string> {
   }
   const classes = (parsed as { classes?: { id?: unknown; name?: unknown }[] }).classes;
   if (!Array.isArray(classes)) throw new FewbeatError('has no "classes" array', { file: CLASSES_JSON });
-  return Object.fromEntries(classes.filter((c) => typeof c.id === 'string' && typeof c.name === 'string').map((c) => [c.id as string, c.name as string]));
+  return Object.fromEntries(
+    classes
+      .filter((c) => typeof c.id === 'string' && typeof c.name === 'string')
+      .map((c) => [c.id as string, c.name as string]),
+  );
 }
 
 /**

@@ -96,5 +96,7 @@ export function parseReportData(input: ReportData): ParsedReportData {
   const result = ReportDataSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new FewbeatError(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, { location: 'report data' });
+  throw new FewbeatError(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, {
+    location: 'report data',
+  });
 }

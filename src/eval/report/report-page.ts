@@ -11,7 +11,14 @@ import { escapeHtml, formatNumber, htmlTable } from './html.js';
 import { ageBandLabel, canonicalClassNames, classLabel } from './labels.js';
 import { parseReportData, type ParsedReportData, type ReportData } from './report-data.js';
 import { PROJECT_TARGETS, targetChecks } from './project-targets.js';
-import { ablationsTable, ageBandTable, baselinesTable, perClassTable, settingsTable, settingTitle } from './results-tables.js';
+import {
+  ablationsTable,
+  ageBandTable,
+  baselinesTable,
+  perClassTable,
+  settingsTable,
+  settingTitle,
+} from './results-tables.js';
 import { umapProjection } from './umap-projection.js';
 
 const STYLE = `
@@ -47,11 +54,19 @@ export async function renderReportHtml(input: ReportData): Promise<string> {
   const nameOf = (id: string): string => classLabel(id, names).name;
   const shortOf = (id: string): string => classLabel(id, names).short;
   const { settings, baselines, ablations } = data.metrics;
-  const allClasses = [...new Set([...settings.flatMap((s) => s.classes), ...(data.embeddings?.points.map((p) => p.label) ?? [])])];
+  const allClasses = [
+    ...new Set([...settings.flatMap((s) => s.classes), ...(data.embeddings?.points.map((p) => p.label) ?? [])]),
+  ];
 
   const settingSections = await Promise.all(settings.map((s, i) => settingSection(s, i, allClasses, nameOf, shortOf)));
-  const learning = data.history && data.history.steps.length > 0 ? figure('learning-curves', await renderVegaLite(learningCurvesChart(data.history), 'learning-')) : missing('Training history');
-  const embedding = data.embeddings && data.embeddings.points.length >= 3 ? await embeddingSection(data.embeddings, allClasses, nameOf) : missing('Embeddings');
+  const learning =
+    data.history && data.history.steps.length > 0
+      ? figure('learning-curves', await renderVegaLite(learningCurvesChart(data.history), 'learning-'))
+      : missing('Training history');
+  const embedding =
+    data.embeddings && data.embeddings.points.length >= 3
+      ? await embeddingSection(data.embeddings, allClasses, nameOf)
+      : missing('Embeddings');
 
   const run = data.run;
   const facts: [string, string][] = [
@@ -59,7 +74,9 @@ export async function renderReportHtml(input: ReportData): Promise<string> {
     ...(run.command ? [['Command', `<code>${escapeHtml(run.command)}</code>`] as [string, string]] : []),
     ...(run.cohort ? [['Cohort', escapeHtml(run.cohort)] as [string, string]] : []),
     ...(run.seed !== undefined ? [['Seed', String(run.seed)] as [string, string]] : []),
-    ...(run.durationSeconds !== undefined ? [['Run time', `${(run.durationSeconds / 60).toFixed(1)} min`] as [string, string]] : []),
+    ...(run.durationSeconds !== undefined
+      ? [['Run time', `${(run.durationSeconds / 60).toFixed(1)} min`] as [string, string]]
+      : []),
     ...Object.entries(run.details).map(([k, v]): [string, string] => [escapeHtml(k), detailValue(v)]),
   ];
   return `<!DOCTYPE html>
@@ -75,8 +92,18 @@ ${settings.length > 0 ? settingsTable(settings) : missing('Evaluation settings')
 <p class="note">Episode accuracy is the mean over episodes with its 95 % confidence interval (mean ± 1.96·sd/√E, sd with ddof = 1). The other columns pool every query of every episode; where balanced accuracy and macro AUROC carry an interval, it is a percentile bootstrap over episodes.</p>
 
 <h3>Project targets (novel classes, ${PROJECT_TARGETS.setting.ways}-way ${PROJECT_TARGETS.setting.shots}-shot)</h3>
-${htmlTable(['Target', 'Measured', 'Status'], targetChecks(data.metrics).map((c) => [escapeHtml(c.target), escapeHtml(c.measured),
-    c.met === null ? '<span class="neutral">not evaluated</span>' : c.met ? '<span class="good">met</span>' : '<span class="bad">not met</span>']))}
+${htmlTable(
+  ['Target', 'Measured', 'Status'],
+  targetChecks(data.metrics).map((c) => [
+    escapeHtml(c.target),
+    escapeHtml(c.measured),
+    c.met === null
+      ? '<span class="neutral">not evaluated</span>'
+      : c.met
+        ? '<span class="good">met</span>'
+        : '<span class="bad">not met</span>',
+  ]),
+)}
 
 <div id="settings">${settingSections.join('\n')}</div>
 
@@ -103,7 +130,13 @@ ${readingNotes()}
 `;
 }
 
-async function settingSection(s: SettingJson, index: number, allClasses: readonly string[], nameOf: (id: string) => string, shortOf: (id: string) => string): Promise<string> {
+async function settingSection(
+  s: SettingJson,
+  index: number,
+  allClasses: readonly string[],
+  nameOf: (id: string) => string,
+  shortOf: (id: string) => string,
+): Promise<string> {
   const title = settingTitle(s);
   const [roc, confusion, reliability] = await Promise.all([
     renderVegaLite(rocChart(s, allClasses, shortOf, 'ROC curves (one-vs-rest)'), `roc-${index}-`),
@@ -122,16 +155,45 @@ ${ageBandTable(s, ageBandLabel)}</div></div>
 </section>`;
 }
 
-async function embeddingSection(embeddings: NonNullable<ParsedReportData['embeddings']>, allClasses: readonly string[], nameOf: (id: string) => string): Promise<string> {
+async function embeddingSection(
+  embeddings: NonNullable<ParsedReportData['embeddings']>,
+  allClasses: readonly string[],
+  nameOf: (id: string) => string,
+): Promise<string> {
   const all = embeddings.points;
-  const mapped = all.length <= embeddings.maxPoints ? all
-    : new Rng(embeddings.seed).shuffle(all.map((_, i) => i)).slice(0, embeddings.maxPoints).sort((a, b) => a - b).map((i) => all[i] as (typeof all)[number]);
-  const xy = umapProjection(mapped.map((p) => p.vector), { seed: embeddings.seed });
-  const points = mapped.map((p, i) => ({ x: xy[i]?.[0] ?? 0, y: xy[i]?.[1] ?? 0, cls: nameOf(p.label), band: ageBandLabel(p.ageBand) }));
+  const mapped =
+    all.length <= embeddings.maxPoints
+      ? all
+      : new Rng(embeddings.seed)
+          .shuffle(all.map((_, i) => i))
+          .slice(0, embeddings.maxPoints)
+          .sort((a, b) => a - b)
+          .map((i) => all[i] as (typeof all)[number]);
+  const xy = umapProjection(
+    mapped.map((p) => p.vector),
+    { seed: embeddings.seed },
+  );
+  const points = mapped.map((p, i) => ({
+    x: xy[i]?.[0] ?? 0,
+    y: xy[i]?.[1] ?? 0,
+    cls: nameOf(p.label),
+    band: ageBandLabel(p.ageBand),
+  }));
   const shown = allClasses.filter((c) => mapped.some((p) => p.label === c));
-  const count = mapped.length === all.length ? `${all.length} points` : `a random ${mapped.length} of ${all.length} points`;
-  const svg = await renderVegaLite(embeddingChart(points, classColors(shown, allClasses, nameOf), ageBandColors(mapped.map((p) => p.ageBand), ageBandLabel),
-    `${embeddings.description}; ${count}, UMAP seed ${embeddings.seed}`), 'embedding-');
+  const count =
+    mapped.length === all.length ? `${all.length} points` : `a random ${mapped.length} of ${all.length} points`;
+  const svg = await renderVegaLite(
+    embeddingChart(
+      points,
+      classColors(shown, allClasses, nameOf),
+      ageBandColors(
+        mapped.map((p) => p.ageBand),
+        ageBandLabel,
+      ),
+      `${embeddings.description}; ${count}, UMAP seed ${embeddings.seed}`,
+    ),
+    'embedding-',
+  );
   return `${figure('embedding-map', svg)}
 <p class="note">UMAP keeps neighbourhoods, not distances: tight, separate clusters per class suggest the space separates the rhythms; clusters that follow age band rather than class would mean the model leans on age.</p>`;
 }
@@ -142,19 +204,40 @@ function detailValue(v: unknown): string {
   const compact = JSON.stringify(v) ?? 'null';
   if (compact.length <= 100) return `<code>${escapeHtml(compact)}</code>`;
   // Pretty-printed, but arrays of scalars kept on one line.
-  const pretty = JSON.stringify(v, null, 2).replace(/\[\s*([^[\]{}]*?)\s*\]/g, (_m, items: string) => `[${items.split(/,\s*/).join(', ')}]`);
+  const pretty = JSON.stringify(v, null, 2).replace(
+    /\[\s*([^[\]{}]*?)\s*\]/g,
+    (_m, items: string) => `[${items.split(/,\s*/).join(', ')}]`,
+  );
   return `<pre>${escapeHtml(pretty)}</pre>`;
 }
 
 function readingNotes(): string {
   const rows = [
-    ['Episode accuracy', 'Share of an episode’s queries labelled correctly, averaged over episodes; 95 % CI = mean ± 1.96·sd/√E (sd with ddof = 1).'],
+    [
+      'Episode accuracy',
+      'Share of an episode’s queries labelled correctly, averaged over episodes; 95 % CI = mean ± 1.96·sd/√E (sd with ddof = 1).',
+    ],
     ['Balanced accuracy', 'Mean sensitivity over the classes; not inflated by frequent classes.'],
-    ['Sensitivity / specificity', 'Of the children with the rhythm, the share recognised / of those without it, the share not labelled with it (one-vs-rest).'],
-    ['AUROC', 'Probability that a query of the class scores higher for it than a query of another class (ties count one half); computed only over queries whose episode offered the class. Macro = mean over classes.'],
-    ['F1', 'Harmonic mean of precision and sensitivity; 0 when a class is never predicted (scikit-learn’s zero_division = 0).'],
-    ['ECE', 'Expected calibration error: the query-weighted mean gap between confidence and accuracy over equal-width confidence bins. 0 is perfectly calibrated.'],
-    ['Paired difference', 'Full model minus variant, per episode, over the same episodes; 95 % CI of the mean difference.'],
+    [
+      'Sensitivity / specificity',
+      'Of the children with the rhythm, the share recognised / of those without it, the share not labelled with it (one-vs-rest).',
+    ],
+    [
+      'AUROC',
+      'Probability that a query of the class scores higher for it than a query of another class (ties count one half); computed only over queries whose episode offered the class. Macro = mean over classes.',
+    ],
+    [
+      'F1',
+      'Harmonic mean of precision and sensitivity; 0 when a class is never predicted (scikit-learn’s zero_division = 0).',
+    ],
+    [
+      'ECE',
+      'Expected calibration error: the query-weighted mean gap between confidence and accuracy over equal-width confidence bins. 0 is perfectly calibrated.',
+    ],
+    [
+      'Paired difference',
+      'Full model minus variant, per episode, over the same episodes; 95 % CI of the mean difference.',
+    ],
   ].map(([k, v]) => [`<strong>${escapeHtml(k as string)}</strong>`, escapeHtml(v as string)]);
   return htmlTable(['Metric', 'Meaning'], rows);
 }

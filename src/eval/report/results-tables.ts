@@ -3,7 +3,13 @@ import { escapeHtml, formatMeanCi, formatNumber, htmlTable } from './html.js';
 
 /** "Novel classes, 5-way 5-shot": how a setting is named throughout the report. */
 export function settingTitle(s: { split: string; ways: number; shots: number }): string {
-  const split = { novel: 'Novel classes', base: 'Base classes', generalised: 'Base + novel classes (generalised)', generalized: 'Base + novel classes (generalised)' }[s.split] ?? `Split “${s.split}”`;
+  const split =
+    {
+      novel: 'Novel classes',
+      base: 'Base classes',
+      generalised: 'Base + novel classes (generalised)',
+      generalized: 'Base + novel classes (generalised)',
+    }[s.split] ?? `Split “${s.split}”`;
   return `${split}, ${s.ways}-way ${s.shots}-shot`;
 }
 
@@ -19,7 +25,20 @@ export function settingsTable(settings: readonly SettingJson[]): string {
     formatNumber(s.f1_macro),
     formatNumber(s.ece),
   ]);
-  return htmlTable(['Setting', 'Queries / class', 'Episodes', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Macro AUROC', 'Macro F1', 'ECE'], rows, { numeric: [1, 2, 3, 4, 5, 6, 7] });
+  return htmlTable(
+    [
+      'Setting',
+      'Queries / class',
+      'Episodes',
+      'Episode accuracy (95 % CI)',
+      'Balanced accuracy',
+      'Macro AUROC',
+      'Macro F1',
+      'ECE',
+    ],
+    rows,
+    { numeric: [1, 2, 3, 4, 5, 6, 7] },
+  );
 }
 
 /** A value, followed by its CI when there is one. */
@@ -31,10 +50,23 @@ function withCi(value: number | null, ci: readonly [number, number] | undefined)
 export function perClassTable(s: SettingJson, nameOf: (id: string) => string): string {
   const rows = s.classes.map((c) => {
     const m = s.per_class[c];
-    const auroc = m?.auroc === null ? `<span title="${escapeHtml(m.auroc_reason ?? 'undefined')}">n/a</span>` : formatNumber(m?.auroc);
-    return [`${escapeHtml(nameOf(c))} <code>${escapeHtml(c)}</code>`, formatNumber(m?.sensitivity), formatNumber(m?.specificity), formatNumber(m?.precision), formatNumber(m?.f1), auroc, String(m?.support ?? 0)];
+    const auroc =
+      m?.auroc === null
+        ? `<span title="${escapeHtml(m.auroc_reason ?? 'undefined')}">n/a</span>`
+        : formatNumber(m?.auroc);
+    return [
+      `${escapeHtml(nameOf(c))} <code>${escapeHtml(c)}</code>`,
+      formatNumber(m?.sensitivity),
+      formatNumber(m?.specificity),
+      formatNumber(m?.precision),
+      formatNumber(m?.f1),
+      auroc,
+      String(m?.support ?? 0),
+    ];
   });
-  return htmlTable(['Class', 'Sensitivity', 'Specificity', 'Precision', 'F1', 'AUROC', 'Support (queries)'], rows, { numeric: [1, 2, 3, 4, 5, 6] });
+  return htmlTable(['Class', 'Sensitivity', 'Specificity', 'Precision', 'F1', 'AUROC', 'Support (queries)'], rows, {
+    numeric: [1, 2, 3, 4, 5, 6],
+  });
 }
 
 /** Age-band table of one setting. */
@@ -47,19 +79,28 @@ export function ageBandTable(s: SettingJson, bandLabelOf: (id: string) => string
     formatNumber(m.ece),
     String(m.support),
   ]);
-  return htmlTable(['Age band', 'Balanced accuracy', 'Macro AUROC', 'Macro F1', 'ECE', 'Queries'], rows, { numeric: [1, 2, 3, 4, 5] });
+  return htmlTable(['Age band', 'Balanced accuracy', 'Macro AUROC', 'Macro F1', 'ECE', 'Queries'], rows, {
+    numeric: [1, 2, 3, 4, 5],
+  });
 }
 
 /** A paired difference (full minus variant) with a plain-words reading of its CI. */
 function differenceCells(d: MeanCi95Json | undefined, other: 'baseline' | 'variant'): string[] {
   if (!d) return ['—', ''];
-  const verdict = d.ci95[0] > 0 ? '<span class="good">full model better</span>' : d.ci95[1] < 0 ? `<span class="bad">${other} better</span>` : '<span class="neutral">no clear difference (CI includes 0)</span>';
+  const verdict =
+    d.ci95[0] > 0
+      ? '<span class="good">full model better</span>'
+      : d.ci95[1] < 0
+        ? `<span class="bad">${other} better</span>`
+        : '<span class="neutral">no clear difference (CI includes 0)</span>';
   return [formatMeanCi(d), verdict];
 }
 
 /** A variant's name, with the question it answers below when there is one. */
 function nameCell(v: { name: string; question?: string | undefined }): string {
-  return v.question ? `${escapeHtml(v.name)}<br><span class="question">${escapeHtml(v.question)}</span>` : escapeHtml(v.name);
+  return v.question
+    ? `${escapeHtml(v.name)}<br><span class="question">${escapeHtml(v.question)}</span>`
+    : escapeHtml(v.name);
 }
 
 /** Entries grouped by setting (split, ways, shots), in order of first appearance. */
@@ -74,24 +115,67 @@ function bySetting<T extends { split: string; ways: number; shots: number }>(ent
 
 /** Baselines next to the full model of the same setting, one table per setting. */
 export function baselinesTable(baselines: readonly BaselineJson[], settings: readonly SettingJson[]): string {
-  return bySetting(baselines).map((group) => {
-    const first = group[0] as BaselineJson;
-    const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
-    const rows = group.map((b) => [nameCell(b), formatMeanCi(b.episode_accuracy), formatNumber(b.balanced_accuracy), formatNumber(b.auroc_macro), ...differenceCells(b.difference_vs_full, 'baseline')]);
-    if (full) rows.unshift(['<strong>fewbeat (full model)</strong>', formatMeanCi(full.episode_accuracy), formatNumber(full.balanced_accuracy), formatNumber(full.auroc_macro), '—', '']);
-    return htmlTable(['Method', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Macro AUROC', 'Full − baseline, paired (95 % CI)', 'Reading'], rows,
-      { numeric: [1, 2, 3, 4], caption: escapeHtml(settingTitle(first)) });
-  }).join('\n');
+  return bySetting(baselines)
+    .map((group) => {
+      const first = group[0] as BaselineJson;
+      const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
+      const rows = group.map((b) => [
+        nameCell(b),
+        formatMeanCi(b.episode_accuracy),
+        formatNumber(b.balanced_accuracy),
+        formatNumber(b.auroc_macro),
+        ...differenceCells(b.difference_vs_full, 'baseline'),
+      ]);
+      if (full)
+        rows.unshift([
+          '<strong>fewbeat (full model)</strong>',
+          formatMeanCi(full.episode_accuracy),
+          formatNumber(full.balanced_accuracy),
+          formatNumber(full.auroc_macro),
+          '—',
+          '',
+        ]);
+      return htmlTable(
+        [
+          'Method',
+          'Episode accuracy (95 % CI)',
+          'Balanced accuracy',
+          'Macro AUROC',
+          'Full − baseline, paired (95 % CI)',
+          'Reading',
+        ],
+        rows,
+        { numeric: [1, 2, 3, 4], caption: escapeHtml(settingTitle(first)) },
+      );
+    })
+    .join('\n');
 }
 
 /** Ablations with the paired difference full − ablated, one table per setting. */
 export function ablationsTable(ablations: readonly AblationJson[], settings: readonly SettingJson[]): string {
-  return bySetting(ablations).map((group) => {
-    const first = group[0] as AblationJson;
-    const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
-    const rows = group.map((a) => [nameCell(a), formatMeanCi(a.episode_accuracy), formatNumber(a.balanced_accuracy), ...differenceCells(a.difference_vs_full, 'variant')]);
-    if (full) rows.unshift(['<strong>full model</strong>', formatMeanCi(full.episode_accuracy), formatNumber(full.balanced_accuracy), '—', '']);
-    return htmlTable(['Variant', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Full − variant, paired (95 % CI)', 'Reading'], rows,
-      { numeric: [1, 2, 3], caption: escapeHtml(settingTitle(first)) });
-  }).join('\n');
+  return bySetting(ablations)
+    .map((group) => {
+      const first = group[0] as AblationJson;
+      const full = settings.find((s) => s.split === first.split && s.ways === first.ways && s.shots === first.shots);
+      const rows = group.map((a) => [
+        nameCell(a),
+        formatMeanCi(a.episode_accuracy),
+        formatNumber(a.balanced_accuracy),
+        ...differenceCells(a.difference_vs_full, 'variant'),
+      ]);
+      if (full)
+        rows.unshift([
+          '<strong>full model</strong>',
+          formatMeanCi(full.episode_accuracy),
+          formatNumber(full.balanced_accuracy),
+          '—',
+          '',
+        ]);
+      return htmlTable(
+        ['Variant', 'Episode accuracy (95 % CI)', 'Balanced accuracy', 'Full − variant, paired (95 % CI)', 'Reading'],
+        rows,
+        { numeric: [1, 2, 3], caption: escapeHtml(settingTitle(first)) },
+      );
+    })
+    .join('\n');
 }

@@ -20,12 +20,25 @@ describe('umapProjection', () => {
     };
     // each point is nearer its own cluster's centroid than any other
     const cs = [0, 1, 2].map(centroid);
-    const nearest = xy.map((p) => cs.map((c) => Math.hypot(p[0] - c[0], p[1] - c[1])).reduce((best, d, j, all) => (d < (all[best] as number) ? j : best), 0));
+    const nearest = xy.map((p) =>
+      cs
+        .map((c) => Math.hypot(p[0] - c[0], p[1] - c[1]))
+        .reduce((best, d, j, all) => (d < (all[best] as number) ? j : best), 0),
+    );
     expect(nearest).toEqual(labels);
   });
 
   it('refuses ragged or non-finite embeddings with the index of the bad one', () => {
     expect(() => umapProjection([[1, 2], [3, 4], [5]], { seed: 0 })).toThrow(/embedding 2 has 1 dimensions/);
-    expect(() => umapProjection([[1, 2], [3, Number.NaN], [5, 6]], { seed: 0 })).toThrow(/embedding 1 holds a non-finite value/);
+    expect(() =>
+      umapProjection(
+        [
+          [1, 2],
+          [3, Number.NaN],
+          [5, 6],
+        ],
+        { seed: 0 },
+      ),
+    ).toThrow(/embedding 1 holds a non-finite value/);
   });
 });

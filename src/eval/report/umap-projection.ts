@@ -24,8 +24,12 @@ export function umapProjection(vectors: readonly (readonly number[])[], options:
   if (n < 3) throw new FewbeatError(`needs at least 3 embeddings to map, got ${n}`, { location: 'umapProjection' });
   const dim = vectors[0]?.length ?? 0;
   vectors.forEach((v, i) => {
-    if (v.length !== dim) throw new FewbeatError(`embedding ${i} has ${v.length} dimensions, the first has ${dim}`, { location: 'umapProjection' });
-    if (v.some((x) => !Number.isFinite(x))) throw new FewbeatError(`embedding ${i} holds a non-finite value`, { location: 'umapProjection' });
+    if (v.length !== dim)
+      throw new FewbeatError(`embedding ${i} has ${v.length} dimensions, the first has ${dim}`, {
+        location: 'umapProjection',
+      });
+    if (v.some((x) => !Number.isFinite(x)))
+      throw new FewbeatError(`embedding ${i} holds a non-finite value`, { location: 'umapProjection' });
   });
   const rng = new Rng(options.seed);
   const umap = new UMAP({

@@ -20,7 +20,13 @@ const BANDS = AGE_BANDS.slice(0, 10).map((b) => b.id);
  * difficulty, so the per-class numbers differ. The same seed gives the same episodes, classes and
  * age bands whatever the skill, so variants are paired on the same episodes.
  */
-function fakeEpisodes(seed: number, pool: readonly string[], s: SettingDescription, episodes: number, skill: number): QueryPrediction[] {
+function fakeEpisodes(
+  seed: number,
+  pool: readonly string[],
+  s: SettingDescription,
+  episodes: number,
+  skill: number,
+): QueryPrediction[] {
   const rng = new Rng(seed);
   const out: QueryPrediction[] = [];
   for (let e = 0; e < episodes; e++) {
@@ -28,11 +34,19 @@ function fakeEpisodes(seed: number, pool: readonly string[], s: SettingDescripti
     for (const trueClass of episodeClasses) {
       const difficulty = 0.6 + 0.15 * pool.indexOf(trueClass);
       for (let q = 0; q < s.queries; q++) {
-        const logits = episodeClasses.map((c) => (c === trueClass ? (skill * (1 + 0.3 * Math.log(s.shots))) / difficulty : 0) + 1.2 * rng.normal());
+        const logits = episodeClasses.map(
+          (c) => (c === trueClass ? (skill * (1 + 0.3 * Math.log(s.shots))) / difficulty : 0) + 1.2 * rng.normal(),
+        );
         const max = Math.max(...logits);
         const exps = logits.map((l) => Math.exp(l - max));
         const sum = exps.reduce((a, b) => a + b, 0);
-        out.push({ episode: e, trueClass, episodeClasses, probabilities: exps.map((x) => x / sum), ageBand: rng.pick(BANDS) });
+        out.push({
+          episode: e,
+          trueClass,
+          episodeClasses,
+          probabilities: exps.map((x) => x / sum),
+          ageBand: rng.pick(BANDS),
+        });
       }
     }
   }
@@ -49,18 +63,48 @@ function fakeReportData(): ReportData {
     settingEntry(full5, fiveShot, { bootstrap: { seed: 1, resamples: 100 } }),
     settingEntry(fakeEpisodes(8, [...BASE, ...NOVEL], mixed, 120, 2.6), mixed),
   ];
-  const baselines = [['ecg-only-protonet', 2.0], ['clinical-only', 0.9], ['handcrafted-features', 1.4], ['supervised-finetune', 1.8]].map(([name, skill]) =>
-    baselineEntry(name as string, fakeEpisodes(7, NOVEL, fiveShot, 120, skill as number), full5, fiveShot));
-  const ablations = [['no-contrastive', 2.2], ['no-consistency', 2.5], ['no-label-aware-negatives', 2.45], ['fusion-early', 2.55], ['fusion-cross-attention', 2.65]].map(([name, skill]) =>
-    ablationEntry(name as string, fakeEpisodes(7, NOVEL, fiveShot, 120, skill as number), full5, fiveShot, name === 'no-contrastive' ? { question: 'does the cross-modal contrastive term help?' } : {}));
+  const baselines = [
+    ['ecg-only-protonet', 2.0],
+    ['clinical-only', 0.9],
+    ['handcrafted-features', 1.4],
+    ['supervised-finetune', 1.8],
+  ].map(([name, skill]) =>
+    baselineEntry(name as string, fakeEpisodes(7, NOVEL, fiveShot, 120, skill as number), full5, fiveShot),
+  );
+  const ablations = [
+    ['no-contrastive', 2.2],
+    ['no-consistency', 2.5],
+    ['no-label-aware-negatives', 2.45],
+    ['fusion-early', 2.55],
+    ['fusion-cross-attention', 2.65],
+  ].map(([name, skill]) =>
+    ablationEntry(
+      name as string,
+      fakeEpisodes(7, NOVEL, fiveShot, 120, skill as number),
+      full5,
+      fiveShot,
+      name === 'no-contrastive' ? { question: 'does the cross-modal contrastive term help?' } : {},
+    ),
+  );
 
   const rng = new Rng(42);
   const steps = Array.from({ length: 100 }, (_, i) => {
     const episode = (i + 1) * 20;
     const decay = Math.exp(-episode / 600);
-    return { episode, losses: { total: 1.2 + 2.5 * decay + 0.08 * rng.normal(), contrastive: 0.9 + 1.3 * decay + 0.05 * rng.normal(), class: 0.2 + 1.0 * decay + 0.05 * rng.normal(), consistency: 0.1 + 0.2 * decay + 0.02 * rng.normal() } };
+    return {
+      episode,
+      losses: {
+        total: 1.2 + 2.5 * decay + 0.08 * rng.normal(),
+        contrastive: 0.9 + 1.3 * decay + 0.05 * rng.normal(),
+        class: 0.2 + 1.0 * decay + 0.05 * rng.normal(),
+        consistency: 0.1 + 0.2 * decay + 0.02 * rng.normal(),
+      },
+    };
   });
-  const validation = Array.from({ length: 20 }, (_, i) => ({ episode: (i + 1) * 100, accuracy: 0.9 - 0.55 * Math.exp(-(i + 1) / 5) + 0.01 * rng.normal() }));
+  const validation = Array.from({ length: 20 }, (_, i) => ({
+    episode: (i + 1) * 100,
+    accuracy: 0.9 - 0.55 * Math.exp(-(i + 1) / 5) + 0.01 * rng.normal(),
+  }));
   const centres = new Map([...NOVEL, ...BASE].map((c) => [c, Array.from({ length: 32 }, () => 0.9 * rng.normal())]));
   const points = Array.from({ length: 300 }, (_, i) => {
     const label = [...NOVEL, ...BASE][i % 10] as string;
@@ -76,7 +120,19 @@ function fakeReportData(): ReportData {
       seed: 7,
       cohort: 'synthetic default cohort (fake data for the report test)',
       durationSeconds: 512,
-      details: { backend: 'wasm', fusion: 'late', embedding_dim: 64, loss: { lambda1: 1, lambda2: 0.5, beta: 0.5, gamma: 2 }, preprocessing: { fs: 250, seconds: 10, leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], bandpass: [0.5, 40], notch: 50 } },
+      details: {
+        backend: 'wasm',
+        fusion: 'late',
+        embedding_dim: 64,
+        loss: { lambda1: 1, lambda2: 0.5, beta: 0.5, gamma: 2 },
+        preprocessing: {
+          fs: 250,
+          seconds: 10,
+          leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'],
+          bandpass: [0.5, 40],
+          notch: 50,
+        },
+      },
     },
     history: { steps, validation },
     embeddings: { description: 'query embeddings of 30 novel- and base-class examples each', points, seed: 3 },
@@ -121,7 +177,8 @@ describe('writeReport', () => {
     expect(plots.filter((p) => p === 'reliability')).toHaveLength(3);
     expect(plots).toContain('learning-curves');
     expect(plots).toContain('embedding-map');
-    for (const figure of html.match(/<figure[^>]*>[\s\S]*?<\/figure>/g) ?? []) expect(figure).toMatch(/<svg[\s\S]*<path|<svg[\s\S]*<text/);
+    for (const figure of html.match(/<figure[^>]*>[\s\S]*?<\/figure>/g) ?? [])
+      expect(figure).toMatch(/<svg[\s\S]*<path|<svg[\s\S]*<text/);
     expect(html).toContain('Supraventricular tachycardia');
     expect(html).toContain('Complete (third-degree) AV block');
     expect(html).toContain('no-label-aware-negatives');
@@ -138,13 +195,20 @@ describe('writeReport', () => {
   });
 
   it('renders a minimal run (one setting, no history, embeddings, baselines or ablations) and says what is missing', async () => {
-    const minimal = await writeReport({ metrics: { settings: data.metrics.settings.slice(0, 1) }, run: { createdAt: '2026-11-25T18:00:00Z' } }, scratchDir());
+    const minimal = await writeReport(
+      { metrics: { settings: data.metrics.settings.slice(0, 1) }, run: { createdAt: '2026-11-25T18:00:00Z' } },
+      scratchDir(),
+    );
     const html = readFileSync(minimal.html, 'utf8');
     expect(html).toMatch(/Training history not available in this run/);
     expect(html).toMatch(/Embeddings not available in this run/);
     expect(html).toMatch(/Baselines not available in this run/);
     expect(html).toMatch(/not evaluated/);
-    expect([...html.matchAll(/data-plot="([^"]+)"/g)].map((m) => m[1])).toEqual(['roc', 'reliability', 'confusion-matrix']);
+    expect([...html.matchAll(/data-plot="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'roc',
+      'reliability',
+      'confusion-matrix',
+    ]);
   });
 
   it('refuses a NaN in the input with the path of the field, and writes nothing', async () => {

@@ -78,10 +78,18 @@ function ensureCohort(o: DemoOptions): void {
   }
   const started = performance.now();
   const tally = writeSyntheticCohort(dir, { ...DEFAULT_COHORT_OPTIONS, ...o.budget.cohort, seed: o.seed });
-  o.log(`cohort: ${tally.recordings} synthetic recordings of ${o.budget.cohort.patients} children in ${((performance.now() - started) / 1000).toFixed(0)} s -> ${dir}`);
+  o.log(
+    `cohort: ${tally.recordings} synthetic recordings of ${o.budget.cohort.patients} children in ${((performance.now() - started) / 1000).toFixed(0)} s -> ${dir}`,
+  );
 }
 
-async function trainVariant(o: DemoOptions, prepared: PreparedCohort, dir: string, variant: Variant | null, base: TrainConfig): Promise<TrainedModelDir> {
+async function trainVariant(
+  o: DemoOptions,
+  prepared: PreparedCohort,
+  dir: string,
+  variant: Variant | null,
+  base: TrainConfig,
+): Promise<TrainedModelDir> {
   const name = variant?.name ?? 'full model';
   if (o.reuse && existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'metrics.json'))) {
     o.log(`${name}: reusing ${dir}`);
@@ -92,7 +100,12 @@ async function trainVariant(o: DemoOptions, prepared: PreparedCohort, dir: strin
   let result;
   try {
     result = await trainModel({
-      prepared, outDir: dir, preset: 'default', seed: o.seed, training, resume: o.reuse,
+      prepared,
+      outDir: dir,
+      preset: 'default',
+      seed: o.seed,
+      training,
+      resume: o.reuse,
       ...(variant?.model ? { modelOverrides: variant.model } : {}),
       ...(bar ? { onStep: bar.onStep } : {}),
     });
@@ -100,7 +113,9 @@ async function trainVariant(o: DemoOptions, prepared: PreparedCohort, dir: strin
     bar?.stop();
   }
   result.model.dispose();
-  o.log(`${name}: ${result.state.episode} episodes in ${result.seconds.toFixed(0)} s, best validation accuracy ${result.state.best.accuracy.toFixed(3)}`);
+  o.log(
+    `${name}: ${result.state.episode} episodes in ${result.seconds.toFixed(0)} s, best validation accuracy ${result.state.best.accuracy.toFixed(3)}`,
+  );
   return readModelDir(dir);
 }
 
@@ -115,8 +130,14 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
   const paths = demoPaths(o.out);
   ensureCohort(o);
   const prepared = prepareCohort(readCohort(paths.cohort), DEFAULT_PREPROCESS, { seed: o.seed });
-  o.log(`data: ${prepared.dataset.examples.length} recordings preprocessed; base ${prepared.classes.base.length} classes, novel ${prepared.classes.novel.join(', ')}`);
-  const training = trainConfigSchema.parse({ ...o.budget.training, ...(o.workers === undefined ? {} : { workers: o.workers }), ...(o.engine === undefined ? {} : { engine: o.engine }) });
+  o.log(
+    `data: ${prepared.dataset.examples.length} recordings preprocessed; base ${prepared.classes.base.length} classes, novel ${prepared.classes.novel.join(', ')}`,
+  );
+  const training = trainConfigSchema.parse({
+    ...o.budget.training,
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+    ...(o.engine === undefined ? {} : { engine: o.engine }),
+  });
   const models: TrainedModelDir[] = [];
   try {
     const full = await trainVariant(o, prepared, paths.model, null, training);
@@ -131,7 +152,11 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
     for (const v of ABLATIONS) {
       const dir = join(paths.ablations, v.name);
       const asked = o.ablations && (!o.ablationNames || o.ablationNames.includes(v.name));
-      const wanted = asked || (existsSync(paths.ablations) && readdirSync(paths.ablations).includes(v.name) && existsSync(join(dir, 'metrics.json')));
+      const wanted =
+        asked ||
+        (existsSync(paths.ablations) &&
+          readdirSync(paths.ablations).includes(v.name) &&
+          existsSync(join(dir, 'metrics.json')));
       if (!wanted) continue;
       const m = await trainVariant(o, prepared, dir, v, training);
       models.push(m);
@@ -140,12 +165,23 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
     const e = o.budget.evaluation;
     const evalStarted = performance.now();
     const result = runEvaluation(full, prepared, {
-      ways: e.ways, shots: e.shots, queries: e.queries, episodes: e.episodes, seed: o.seed + 6,
-      baselineModels, ablationModels, skipHandcrafted: !e.handcrafted,
+      ways: e.ways,
+      shots: e.shots,
+      queries: e.queries,
+      episodes: e.episodes,
+      seed: o.seed + 6,
+      baselineModels,
+      ablationModels,
+      skipHandcrafted: !e.handcrafted,
     });
     const seconds = (performance.now() - started) / 1000;
-    await writeReport(reportData(full, result, { command: o.command, seconds, seed: o.seed, cohort: paths.cohort }), paths.report);
-    o.log(`evaluation: ${e.episodes} episodes per setting in ${((performance.now() - evalStarted) / 1000).toFixed(0)} s -> ${paths.report}`);
+    await writeReport(
+      reportData(full, result, { command: o.command, seconds, seed: o.seed, cohort: paths.cohort }),
+      paths.report,
+    );
+    o.log(
+      `evaluation: ${e.episodes} episodes per setting in ${((performance.now() - evalStarted) / 1000).toFixed(0)} s -> ${paths.report}`,
+    );
     return { metrics: result.metrics, seconds };
   } finally {
     for (const m of models) m.model.dispose();

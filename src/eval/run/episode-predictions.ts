@@ -10,12 +10,22 @@ import type { QueryPrediction } from '../metrics/pooled-predictions.js';
  * `probabilitiesOf(e)` gives for episode `e` ([nq][N], in query order); `pool` holds the items the
  * episodes index.
  */
-export function queryPredictions(episodes: readonly Episode[], pool: readonly Example[], probabilitiesOf: (e: Episode) => readonly (readonly number[])[]): QueryPrediction[] {
+export function queryPredictions(
+  episodes: readonly Episode[],
+  pool: readonly Example[],
+  probabilitiesOf: (e: Episode) => readonly (readonly number[])[],
+): QueryPrediction[] {
   const out: QueryPrediction[] = [];
   for (const e of episodes) {
     const probabilities = probabilitiesOf(e);
     e.query.forEach((i, k) => {
-      out.push({ episode: e.index, trueClass: e.classes[e.queryLabels[k] as number] as string, episodeClasses: e.classes, probabilities: probabilities[k] as number[], ageBand: (pool[i] as Example).ageBand });
+      out.push({
+        episode: e.index,
+        trueClass: e.classes[e.queryLabels[k] as number] as string,
+        episodeClasses: e.classes,
+        probabilities: probabilities[k] as number[],
+        ageBand: (pool[i] as Example).ageBand,
+      });
     });
   }
   return out;
@@ -26,7 +36,11 @@ export function queryPredictions(episodes: readonly Episode[], pool: readonly Ex
  * embedding, a baseline's features, ...): p(c | q) = softmax_c(−‖e_q − μ_c‖²), μ_c the mean
  * support embedding. `embeddings[i]` belongs to `pool[i]`, the items the episodes index.
  */
-export function episodePredictions(episodes: readonly Episode[], pool: readonly Example[], embeddings: readonly Float32Array[]): QueryPrediction[] {
+export function episodePredictions(
+  episodes: readonly Episode[],
+  pool: readonly Example[],
+  embeddings: readonly Float32Array[],
+): QueryPrediction[] {
   return queryPredictions(episodes, pool, (e) => classifyEpisode(e, embeddings).probabilities);
 }
 
@@ -36,6 +50,12 @@ export function episodePredictions(episodes: readonly Episode[], pool: readonly 
  * `pool[i]` and its views. With no views this is nearest-prototype or support-softmax
  * classification of the plain vectors.
  */
-export function augmentedEpisodePredictions(episodes: readonly Episode[], pool: readonly Example[], a: AugmentedVectors, classifier: FewShotClassifier, testTime: boolean): QueryPrediction[] {
+export function augmentedEpisodePredictions(
+  episodes: readonly Episode[],
+  pool: readonly Example[],
+  a: AugmentedVectors,
+  classifier: FewShotClassifier,
+  testTime: boolean,
+): QueryPrediction[] {
   return queryPredictions(episodes, pool, (e) => augmentedEpisodeProbabilities(e, a, classifier, testTime));
 }

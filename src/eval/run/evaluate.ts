@@ -20,7 +20,11 @@ export interface EvaluationMethod {
 export function embeddingMethod(
   name: string,
   embed: (pool: readonly Example[]) => Float32Array[],
-  classify: (episodes: readonly Episode[], pool: readonly Example[], embeddings: readonly Float32Array[]) => QueryPrediction[] = episodePredictions,
+  classify: (
+    episodes: readonly Episode[],
+    pool: readonly Example[],
+    embeddings: readonly Float32Array[],
+  ) => QueryPrediction[] = episodePredictions,
 ): EvaluationMethod {
   const cache = new Map<readonly Example[], Float32Array[]>();
   return {
@@ -49,7 +53,12 @@ export interface RunMetrics extends MetricsJson {
  * build metrics.json: `settings` from the full model's pooled predictions, and for each baseline
  * and ablation its metrics plus the paired episode-accuracy difference, full minus variant.
  */
-export function evaluateMethods(settings: readonly EvaluationSetting[], full: EvaluationMethod, baselines: readonly EvaluationMethod[], ablations: readonly EvaluationMethod[]): RunMetrics {
+export function evaluateMethods(
+  settings: readonly EvaluationSetting[],
+  full: EvaluationMethod,
+  baselines: readonly EvaluationMethod[],
+  ablations: readonly EvaluationMethod[],
+): RunMetrics {
   const out: RunMetrics = { settings: [], baselines: [], ablations: [] };
   for (const s of settings) {
     const description = describeSetting(s);

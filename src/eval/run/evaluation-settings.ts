@@ -39,11 +39,26 @@ export function evaluationSettings(prepared: PreparedCohort, o: SettingsOptions)
   const wanted = o.classes ? new Set(o.classes) : null;
   const novelPool = prepared.parts.novel.filter((e) => !wanted || wanted.has(e.label));
   const novelClasses = [...new Set(novelPool.map((e) => e.label))].sort();
-  if (novelClasses.length < 2) throw new FewbeatError(`few-shot evaluation needs at least 2 novel classes, the cohort gives ${novelClasses.length} (${novelClasses.join(', ') || 'none'})`);
+  if (novelClasses.length < 2)
+    throw new FewbeatError(
+      `few-shot evaluation needs at least 2 novel classes, the cohort gives ${novelClasses.length} (${novelClasses.join(', ') || 'none'})`,
+    );
   const ways = Math.min(o.ways, novelClasses.length);
   const settings: EvaluationSetting[] = o.shots.map((shots, k) => {
-    const sampler = new EpisodeSampler(novelPool, { ways, shots, queries: o.queries, classes: novelClasses, seed: o.seed + 1000 * (k + 1) });
-    return { split: 'novel', shape: sampler.shape, classes: novelClasses, pool: novelPool, episodes: sampler.episodes(o.episodes) };
+    const sampler = new EpisodeSampler(novelPool, {
+      ways,
+      shots,
+      queries: o.queries,
+      classes: novelClasses,
+      seed: o.seed + 1000 * (k + 1),
+    });
+    return {
+      split: 'novel',
+      shape: sampler.shape,
+      classes: novelClasses,
+      pool: novelPool,
+      episodes: sampler.episodes(o.episodes),
+    };
   });
   if (o.generalised ?? true) {
     // Base test patients are few per class: lower Q until at least two base classes can take part.
@@ -55,7 +70,13 @@ export function evaluationSettings(prepared: PreparedCohort, o: SettingsOptions)
       if (!feasible || feasible.shape.shots !== shots || feasible.shape.queries !== queries) continue;
       if (feasible.classes.filter((c) => base.has(c)).length < 2 && queries > 1) continue;
       const sampler = new EpisodeSampler(pool, { ...feasible.shape, classes: feasible.classes, seed: o.seed + 99_000 });
-      settings.push({ split: 'generalised', shape: sampler.shape, classes: feasible.classes, pool, episodes: sampler.episodes(o.episodes) });
+      settings.push({
+        split: 'generalised',
+        shape: sampler.shape,
+        classes: feasible.classes,
+        pool,
+        episodes: sampler.episodes(o.episodes),
+      });
       break;
     }
   }

@@ -18,7 +18,10 @@ export const HANDCRAFTED_FEATURES = MEASUREMENT_FEATURES;
  *
  * @param load reads the raw recording of an example (default: from its record path and window).
  */
-export function handcraftedEmbeddings(pool: readonly Example[], load: (e: Example) => Ecg = loadCohortEcg): Float32Array[] {
+export function handcraftedEmbeddings(
+  pool: readonly Example[],
+  load: (e: Example) => Ecg = loadCohortEcg,
+): Float32Array[] {
   const rows = pool.map((e) => e.measurements ?? measureRecording(load(e), e));
   const F = HANDCRAFTED_FEATURES.length;
   const stats = Array.from({ length: F }, (_, f) => {

@@ -15,14 +15,26 @@ import type { Example } from '../../data/dataset.js';
 import { modelMethod, runEvaluation } from './run-evaluation.js';
 import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
 import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
-import { episodeContextDecision, NO_SUPPORT_AUGMENTATION, type SupportAugmentation } from '../../fewshot/support-augmentation.js';
+import {
+  episodeContextDecision,
+  NO_SUPPORT_AUGMENTATION,
+  type SupportAugmentation,
+} from '../../fewshot/support-augmentation.js';
 import { Validator } from '../../train/validate.js';
 import { twoPassTotalVariance } from '../../test-utils/two-pass-variance.js';
 
 /** A softmax classifier fitted on each episode's support vectors alone (the reference for the model's classifier). */
-function fineTunePredictions(episodes: readonly Episode[], pool: readonly Example[], vectors: readonly Float32Array[]): ReturnType<typeof queryPredictions> {
+function fineTunePredictions(
+  episodes: readonly Episode[],
+  pool: readonly Example[],
+  vectors: readonly Float32Array[],
+): ReturnType<typeof queryPredictions> {
   return queryPredictions(episodes, pool, (e) => {
-    const classify = fitSupportClassifier(e.support.map((i) => vectors[i] as Float32Array), e.supportLabels, e.classes.length);
+    const classify = fitSupportClassifier(
+      e.support.map((i) => vectors[i] as Float32Array),
+      e.supportLabels,
+      e.classes.length,
+    );
     return e.query.map((i) => classify(vectors[i] as Float32Array));
   });
 }
@@ -35,7 +47,16 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
   beforeAll(async () => {
     await initBackend('wasm');
     ({ root, prepared } = tinyCohort());
-    (await trainModel({ prepared, outDir: join(root, 'model'), preset: 'default', seed: 5, training: TINY_TRAINING, modelOverrides: TINY_MODEL })).model.dispose();
+    (
+      await trainModel({
+        prepared,
+        outDir: join(root, 'model'),
+        preset: 'default',
+        seed: 5,
+        training: TINY_TRAINING,
+        modelOverrides: TINY_MODEL,
+      })
+    ).model.dispose();
     trained = readModelDir(join(root, 'model'));
   });
   afterAll(() => {
@@ -45,7 +66,14 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
 
   it('draws novel-class episodes only from children meta-training never saw, support and query disjoint', () => {
     const trainPatients = new Set(prepared.parts.train.map((e) => e.patientId));
-    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [1], queries: 2, episodes: 20, seed: 1, generalised: false });
+    const [setting] = evaluationSettings(prepared, {
+      ways: 2,
+      shots: [1],
+      queries: 2,
+      episodes: 20,
+      seed: 1,
+      generalised: false,
+    });
     expect(setting?.classes).toEqual(['jet', 'vt']);
     for (const e of setting?.episodes ?? []) {
       const support = e.support.map((i) => setting?.pool[i]?.patientId as string);
@@ -56,18 +84,39 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
   });
 
   it('answers with a softmax classifier fitted on each support set by default, and by nearest prototype when the config says so', () => {
-    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
+    const [setting] = evaluationSettings(prepared, {
+      ways: 2,
+      shots: [2],
+      queries: 2,
+      episodes: 10,
+      seed: 3,
+      generalised: false,
+    });
     if (!setting) throw new Error('expected a setting');
     const vectors = prototypeVectors(trained, setting.pool);
     const untempered = { ...trained, extra: { ...trained.extra, probabilityTemperatures: {}, contextGate: null } };
     expect(trained.extra.training.fewShotClassifier).toBe('support-softmax');
-    expect(modelMethod('full', untempered).predict(setting)).toEqual(fineTunePredictions(setting.episodes, setting.pool, vectors));
-    const prototypeModel = { ...untempered, extra: { ...untempered.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } } };
-    expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(episodePredictions(setting.episodes, setting.pool, vectors));
+    expect(modelMethod('full', untempered).predict(setting)).toEqual(
+      fineTunePredictions(setting.episodes, setting.pool, vectors),
+    );
+    const prototypeModel = {
+      ...untempered,
+      extra: { ...untempered.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } },
+    };
+    expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(
+      episodePredictions(setting.episodes, setting.pool, vectors),
+    );
   });
 
   it('reports probabilities at the temperature training fitted on validation queries of the nearest support size, predicting the same classes', () => {
-    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [2], queries: 2, episodes: 10, seed: 3, generalised: false });
+    const [setting] = evaluationSettings(prepared, {
+      ways: 2,
+      shots: [2],
+      queries: 2,
+      episodes: 10,
+      seed: 3,
+      generalised: false,
+    });
     if (!setting) throw new Error('expected a setting');
     expect(Object.keys(trained.extra.probabilityTemperatures ?? {})).toEqual(['1', '5']);
     const temperature = probabilityTemperature(trained.extra, 2);
@@ -84,11 +133,23 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
   });
 
   it('fits on support sets grown by augmented views when the config asks for it: deterministic, different, leak-free; views 0 is the plain classifier', () => {
-    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [1], queries: 2, episodes: 8, seed: 4, generalised: false });
+    const [setting] = evaluationSettings(prepared, {
+      ways: 2,
+      shots: [1],
+      queries: 2,
+      episodes: 8,
+      seed: 4,
+      generalised: false,
+    });
     if (!setting) throw new Error('expected a setting');
-    const withAugmentation = (supportAugmentation: SupportAugmentation): TrainedModelDir => ({ ...trained, extra: { ...trained.extra, supportAugmentation } as TrainedModelDir['extra'] });
+    const withAugmentation = (supportAugmentation: SupportAugmentation): TrainedModelDir => ({
+      ...trained,
+      extra: { ...trained.extra, supportAugmentation } as TrainedModelDir['extra'],
+    });
     const plain = modelMethod('full', trained).predict(setting);
-    expect(modelMethod('full', withAugmentation({ views: 0, testTime: true, seed: 1 })).predict(setting)).toEqual(plain);
+    expect(modelMethod('full', withAugmentation({ views: 0, testTime: true, seed: 1 })).predict(setting)).toEqual(
+      plain,
+    );
     const augmented = withAugmentation({ views: 2, testTime: true, seed: 1 });
     modelMethod('full', augmented).predict(setting); // warm-up
     const before = tf.memory().numTensors;
@@ -109,7 +170,7 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     }
   });
 
-  it('has a clinical-context gate whose weight gives the clinical vectors the share κ of the validation children\'s variance', () => {
+  it("has a clinical-context gate whose weight gives the clinical vectors the share κ of the validation children's variance", () => {
     const gate = trained.extra.contextGate;
     if (!gate) throw new Error('expected a context gate');
     expect(gate.share).toBe(trained.extra.training.contextShare);
@@ -120,7 +181,14 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
   });
 
   it('lets the clinical context into the classifier on the episodes whose support set opens the gate, and nowhere else', () => {
-    const [setting] = evaluationSettings(prepared, { ways: 2, shots: [3], queries: 2, episodes: 30, seed: 8, generalised: false });
+    const [setting] = evaluationSettings(prepared, {
+      ways: 2,
+      shots: [3],
+      queries: 2,
+      episodes: 30,
+      seed: 8,
+      generalised: false,
+    });
     if (!setting) throw new Error('expected a setting');
     const gate = trained.extra.contextGate;
     if (!gate) throw new Error('expected a context gate');
@@ -133,7 +201,8 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     const withGate = modelMethod('full', open).predict(setting);
     const without = modelMethod('full', closed).predict(setting);
     setting.episodes.forEach((e, k) => {
-      const rows = (p: typeof withGate): Array<readonly number[]> => p.filter((q) => q.episode === e.index).map((q) => q.probabilities);
+      const rows = (p: typeof withGate): Array<readonly number[]> =>
+        p.filter((q) => q.episode === e.index).map((q) => q.probabilities);
       if (opened[k]) expect(rows(withGate)).not.toEqual(rows(without));
       else expect(rows(withGate)).toEqual(rows(without));
     });
@@ -141,15 +210,42 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
 
   it('chooses the support-set augmentation on validation episodes of base-class children, views 0 scoring like the plain classifier', () => {
     const t = trained.extra.training;
-    const validator = new Validator(prepared.parts.val, trained.encoder, { ways: 2, shots: 1, queries: 1 }, 6, 3, t.clinicalInput);
+    const validator = new Validator(
+      prepared.parts.val,
+      trained.encoder,
+      { ways: 2, shots: 1, queries: 1 },
+      6,
+      3,
+      t.clinicalInput,
+    );
     const space = trained.extra.prototypeSpace ?? { kind: 'fused' as const };
-    const { augmentation, accuracies } = validator.chooseSupportAugmentation(trained.model, space, 'support-softmax', 7, [{ views: 0, testTime: false }, { views: 2, testTime: false }, { views: 2, testTime: true }]);
-    expect(accuracies.map((a) => [a.views, a.testTime])).toEqual([[0, false], [2, false], [2, true]]);
+    const { augmentation, accuracies } = validator.chooseSupportAugmentation(
+      trained.model,
+      space,
+      'support-softmax',
+      7,
+      [
+        { views: 0, testTime: false },
+        { views: 2, testTime: false },
+        { views: 2, testTime: true },
+      ],
+    );
+    expect(accuracies.map((a) => [a.views, a.testTime])).toEqual([
+      [0, false],
+      [2, false],
+      [2, true],
+    ]);
     const vectors = prototypeVectors(trained, validator.pool);
-    const plain = validator.episodes.reduce((s, e) => {
-      const p = fineTunePredictions([e], validator.pool, vectors);
-      return s + p.filter((q) => q.episodeClasses[q.probabilities.indexOf(Math.max(...q.probabilities))] === q.trueClass).length / p.length;
-    }, 0) / validator.episodes.length;
+    const plain =
+      validator.episodes.reduce((s, e) => {
+        const p = fineTunePredictions([e], validator.pool, vectors);
+        return (
+          s +
+          p.filter((q) => q.episodeClasses[q.probabilities.indexOf(Math.max(...q.probabilities))] === q.trueClass)
+            .length /
+            p.length
+        );
+      }, 0) / validator.episodes.length;
     expect(accuracies[0]?.accuracy).toBeCloseTo(plain, 12);
     const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
     expect(augmentation.views).toBe(best.views);
@@ -171,7 +267,9 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
       expect(s.episode_accuracy.mean).toBeLessThanOrEqual(1);
       expect(Object.keys(s.per_class).sort()).toEqual(['jet', 'vt']);
     }
-    expect(metrics.baselines.map((b) => `${b.name}/${b.shots}`)).toEqual(expect.arrayContaining(['clinical-only/1', 'handcrafted-features/3']));
+    expect(metrics.baselines.map((b) => `${b.name}/${b.shots}`)).toEqual(
+      expect.arrayContaining(['clinical-only/1', 'handcrafted-features/3']),
+    );
     expect(embeddings.points.length).toBe(prepared.parts.novel.length);
     // The same seed gives the same episodes, hence the same numbers.
     expect(runEvaluation(trained, prepared, options).metrics).toEqual(metrics);

@@ -60,7 +60,9 @@ function withTemperature(method: EvaluationMethod, temperatureAt: (shots: number
     predict(setting) {
       const temperature = temperatureAt(setting.shape.shots);
       const predictions = method.predict(setting);
-      return temperature === 1 ? predictions : predictions.map((q) => ({ ...q, probabilities: scaleProbabilities(q.probabilities, temperature) }));
+      return temperature === 1
+        ? predictions
+        : predictions.map((q) => ({ ...q, probabilities: scaleProbabilities(q.probabilities, temperature) }));
     },
   };
 }
@@ -78,18 +80,31 @@ function withTemperature(method: EvaluationMethod, temperatureAt: (shots: number
 export function ensurePrototypeSpace(trained: TrainedModelDir, prepared: PreparedCohort): void {
   if (trained.extra.prototypeSpace) return;
   const t = trained.extra.training;
-  const validator = Validator.ofTraining(prepared.parts.val, trained.encoder, t, trained.model.seed, calibrationEpisodes(t));
-  trained.extra.prototypeSpace = t.objective === 'supervised' ? { kind: 'fused' } : validator.choosePrototypeSpace(trained.model).space;
+  const validator = Validator.ofTraining(
+    prepared.parts.val,
+    trained.encoder,
+    t,
+    trained.model.seed,
+    calibrationEpisodes(t),
+  );
+  trained.extra.prototypeSpace =
+    t.objective === 'supervised' ? { kind: 'fused' } : validator.choosePrototypeSpace(trained.model).space;
 }
 
-export function runEvaluation(trained: TrainedModelDir, prepared: PreparedCohort, options: RunEvaluationOptions): { metrics: RunMetrics; embeddings: EmbeddingSet } {
-  for (const m of [trained, ...(options.baselineModels?.values() ?? []), ...(options.ablationModels?.values() ?? [])]) ensurePrototypeSpace(m, prepared);
+export function runEvaluation(
+  trained: TrainedModelDir,
+  prepared: PreparedCohort,
+  options: RunEvaluationOptions,
+): { metrics: RunMetrics; embeddings: EmbeddingSet } {
+  for (const m of [trained, ...(options.baselineModels?.values() ?? []), ...(options.ablationModels?.values() ?? [])])
+    ensurePrototypeSpace(m, prepared);
   const settings = evaluationSettings(prepared, options);
   const full = modelMethod('full', trained);
   const baselines: EvaluationMethod[] = [];
   for (const [name, model] of options.baselineModels ?? []) baselines.push(modelMethod(name, model));
   baselines.push(embeddingMethod('clinical-only', (pool) => pool.map((e) => trained.encoder.encode(e))));
-  if (!options.skipHandcrafted) baselines.push(embeddingMethod('handcrafted-features', (pool) => handcraftedEmbeddings(pool)));
+  if (!options.skipHandcrafted)
+    baselines.push(embeddingMethod('handcrafted-features', (pool) => handcraftedEmbeddings(pool)));
   const ablations = [...(options.ablationModels ?? [])].map(([name, model]) => modelMethod(name, model));
   const metrics = evaluateMethods(settings, full, baselines, ablations);
   // The embedding map: every novel-class recording, coloured by class and age band in the report.
@@ -97,7 +112,11 @@ export function runEvaluation(trained: TrainedModelDir, prepared: PreparedCohort
   const fused = prototypeVectors(trained, novelPool);
   const embeddings: EmbeddingSet = {
     description: `${describeSpace(trained.extra.prototypeSpace ?? { kind: 'fused' })} of the ${novelPool.length} novel-class recordings`,
-    points: novelPool.map((e, i) => ({ vector: Array.from(fused[i] as Float32Array), label: e.label, ageBand: e.ageBand })),
+    points: novelPool.map((e, i) => ({
+      vector: Array.from(fused[i] as Float32Array),
+      label: e.label,
+      ageBand: e.ageBand,
+    })),
     seed: options.seed,
   };
   return { metrics, embeddings };
@@ -107,15 +126,28 @@ export function runEvaluation(trained: TrainedModelDir, prepared: PreparedCohort
 export function trainingHistory(modelDir: string): TrainingHistory | undefined {
   const file = join(modelDir, 'metrics.json');
   if (!existsSync(file)) return undefined;
-  const m = JSON.parse(readFileSync(file, 'utf8')) as { history?: StepRecord[]; validation?: Array<{ episode: number; accuracy: number | null }> };
+  const m = JSON.parse(readFileSync(file, 'utf8')) as {
+    history?: StepRecord[];
+    validation?: Array<{ episode: number; accuracy: number | null }>;
+  };
   return {
-    steps: (m.history ?? []).map((s) => ({ episode: s.episode, losses: { total: s.loss, contrastive: s.contrastive, class: s.class, consistency: s.consistency }, learningRate: s.learningRate })),
-    validation: (m.validation ?? []).filter((v): v is { episode: number; accuracy: number } => typeof v.accuracy === 'number'),
+    steps: (m.history ?? []).map((s) => ({
+      episode: s.episode,
+      losses: { total: s.loss, contrastive: s.contrastive, class: s.class, consistency: s.consistency },
+      learningRate: s.learningRate,
+    })),
+    validation: (m.validation ?? []).filter(
+      (v): v is { episode: number; accuracy: number } => typeof v.accuracy === 'number',
+    ),
   };
 }
 
 /** Everything `writeReport` needs for one evaluation run. */
-export function reportData(trained: TrainedModelDir, result: { metrics: RunMetrics; embeddings: EmbeddingSet }, run: { command: string; seconds: number; seed: number; cohort: string }): ReportData {
+export function reportData(
+  trained: TrainedModelDir,
+  result: { metrics: RunMetrics; embeddings: EmbeddingSet },
+  run: { command: string; seconds: number; seed: number; cohort: string },
+): ReportData {
   const history = trainingHistory(trained.dir);
   return {
     metrics: result.metrics,

@@ -18,8 +18,16 @@ export interface Variant {
  * episode's support set (Chen et al. 2019).
  */
 export const TRAINED_BASELINES: readonly Variant[] = [
-  { name: 'ecg-only-protonet', question: 'what the clinical context adds', training: { clinicalInput: 'blank', contrastiveWeight: 0, lambda2: 0, fewShotClassifier: 'prototype' } },
-  { name: 'supervised-finetune', question: 'what episodic meta-training adds over supervised pretraining + fine-tuning on the support set', training: { objective: 'supervised', contrastiveWeight: 0, lambda2: 0 } },
+  {
+    name: 'ecg-only-protonet',
+    question: 'what the clinical context adds',
+    training: { clinicalInput: 'blank', contrastiveWeight: 0, lambda2: 0, fewShotClassifier: 'prototype' },
+  },
+  {
+    name: 'supervised-finetune',
+    question: 'what episodic meta-training adds over supervised pretraining + fine-tuning on the support set',
+    training: { objective: 'supervised', contrastiveWeight: 0, lambda2: 0 },
+  },
 ];
 
 /**
@@ -28,11 +36,31 @@ export const TRAINED_BASELINES: readonly Variant[] = [
  * and the other two fusion variants are compared with it.
  */
 export const ABLATIONS: readonly Variant[] = [
-  { name: 'no-contrastive', question: 'does the cross-modal contrastive term help?', training: { contrastiveWeight: 0 } },
+  {
+    name: 'no-contrastive',
+    question: 'does the cross-modal contrastive term help?',
+    training: { contrastiveWeight: 0 },
+  },
   { name: 'no-consistency', question: 'does the two-view consistency term help?', training: { lambda2: 0 } },
-  { name: 'no-label-aware-negatives', question: 'do β < 1 and γ > 1 help over plain InfoNCE (β = γ = 1)?', training: { beta: 1, gamma: 1 } },
-  { name: 'no-false-negative-weighting', question: 'does down-weighting same-class negatives of other patients (β < 1) help?', training: { beta: 1 } },
-  { name: 'no-hard-negatives', question: 'does up-weighting same-age-band negatives of other classes (γ > 1) help?', training: { gamma: 1 } },
+  {
+    name: 'no-label-aware-negatives',
+    question: 'do β < 1 and γ > 1 help over plain InfoNCE (β = γ = 1)?',
+    training: { beta: 1, gamma: 1 },
+  },
+  {
+    name: 'no-false-negative-weighting',
+    question: 'does down-weighting same-class negatives of other patients (β < 1) help?',
+    training: { beta: 1 },
+  },
+  {
+    name: 'no-hard-negatives',
+    question: 'does up-weighting same-age-band negatives of other classes (γ > 1) help?',
+    training: { gamma: 1 },
+  },
   { name: 'fusion-early', question: 'FiLM conditioning instead of late fusion', model: { fusion: 'early' } },
-  { name: 'fusion-cross-attention', question: 'cross-attention fusion instead of late fusion', model: { fusion: 'cross-attention' } },
+  {
+    name: 'fusion-cross-attention',
+    question: 'cross-attention fusion instead of late fusion',
+    model: { fusion: 'cross-attention' },
+  },
 ];

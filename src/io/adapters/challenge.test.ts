@@ -5,9 +5,11 @@ import { FIXTURE_REAL } from '../../test-utils/real-data.js';
 import { importChallenge } from './challenge.js';
 
 /** wfdb-python's reading of each record's #Age/#Sex/#Dx comments (test/fixtures/real/expected.json). */
-const expected = (JSON.parse(readFileSync(join(FIXTURE_REAL, 'expected.json'), 'utf8')) as {
-  records: Array<{ path: string; demographics?: { age: number | null; sex: string; dx_snomed: string[] } }>;
-}).records.filter((r) => r.path.startsWith('challenge2020/'));
+const expected = (
+  JSON.parse(readFileSync(join(FIXTURE_REAL, 'expected.json'), 'utf8')) as {
+    records: Array<{ path: string; demographics?: { age: number | null; sex: string; dx_snomed: string[] } }>;
+  }
+).records.filter((r) => r.path.startsWith('challenge2020/'));
 
 describe('importChallenge on the 28 Challenge 2020 records', () => {
   const c = importChallenge(join(FIXTURE_REAL, 'challenge2020'));
@@ -38,12 +40,21 @@ describe('importChallenge on the 28 Challenge 2020 records', () => {
   });
 
   it('records the sub-database from the record-name prefix', () => {
-    expect([row('Q0001'), row('E00009'), row('HR00599')].map((r) => r.clinical.source_database)).toEqual(['CPSC-Extra', 'Georgia', 'PTB-XL']);
-    expect(c.schema.fields[0]).toMatchObject({ name: 'source_database', categories: ['CPSC-Extra', 'Georgia', 'PTB-XL'] });
+    expect([row('Q0001'), row('E00009'), row('HR00599')].map((r) => r.clinical.source_database)).toEqual([
+      'CPSC-Extra',
+      'Georgia',
+      'PTB-XL',
+    ]);
+    expect(c.schema.fields[0]).toMatchObject({
+      name: 'source_database',
+      categories: ['CPSC-Extra', 'Georgia', 'PTB-XL'],
+    });
   });
 
   it('keeps only the pediatric rows with --max-age 18 (none among these adults)', () => {
     const ages = c.rows.map((r) => r.ageYears).filter((a): a is number => a !== null);
-    expect(importChallenge(join(FIXTURE_REAL, 'challenge2020'), { maxAge: 18 }).rows).toHaveLength(ages.filter((a) => a < 18).length);
+    expect(importChallenge(join(FIXTURE_REAL, 'challenge2020'), { maxAge: 18 }).rows).toHaveLength(
+      ages.filter((a) => a < 18).length,
+    );
   });
 });

@@ -21,7 +21,13 @@ import { LabelMap, readLabelTable } from './label-map.js';
  *   hold repeat patients: splits by record may leak between them).
  */
 export const CHALLENGE_SOURCES: ReadonlyArray<[string, string]> = [
-  ['HR', 'PTB-XL'], ['JS', 'Chapman-Shaoxing/Ningbo'], ['A', 'CPSC'], ['Q', 'CPSC-Extra'], ['I', 'INCART'], ['S', 'PTB'], ['E', 'Georgia'],
+  ['HR', 'PTB-XL'],
+  ['JS', 'Chapman-Shaoxing/Ningbo'],
+  ['A', 'CPSC'],
+  ['Q', 'CPSC-Extra'],
+  ['I', 'INCART'],
+  ['S', 'PTB'],
+  ['E', 'Georgia'],
 ];
 
 function sourceOf(name: string): string {
@@ -51,8 +57,12 @@ export function importChallenge(src: string, opts: CommonImportOptions = {}): Im
   if (records.length === 0) throw new FewbeatError('no .hea records', { file: src });
   const snomed = new LabelMap('snomed-ct.csv', 'code');
   const sameAs = new Map(readLabelTable('challenge2020-equivalent-codes.csv').map((r) => [r.code!, r.same_as!]));
-  const abbreviation = new Map([...readLabelTable('challenge2020/dx_mapping_scored.csv'), ...readLabelTable('challenge2020/dx_mapping_unscored.csv')]
-    .map((r) => [r['SNOMED CT Code']!, r.Abbreviation!]));
+  const abbreviation = new Map(
+    [
+      ...readLabelTable('challenge2020/dx_mapping_scored.csv'),
+      ...readLabelTable('challenge2020/dx_mapping_unscored.csv'),
+    ].map((r) => [r['SNOMED CT Code']!, r.Abbreviation!]),
+  );
   const rows: ImportedRow[] = [];
   const warnings: string[] = [];
   let badAges = 0;
@@ -62,23 +72,49 @@ export function importChallenge(src: string, opts: CommonImportOptions = {}): Im
     const name = basename(recordPath);
     const codes = splitCodes(f.get('dx')).map((c) => sameAs.get(c) ?? c);
     const labels = [...new Set(codes.map((c) => snomed.label(c, 'snomed', abbreviation.get(c) ?? c)))];
-    if (labels.length === 0) { warnings.push(`${name}: no #Dx codes, skipped`); continue; }
+    if (labels.length === 0) {
+      warnings.push(`${name}: no #Dx codes, skipped`);
+      continue;
+    }
     const ageText = f.get('age') ?? '';
     let ageYears: number | null = /^\d+(\.\d+)?$/.test(ageText) ? Number(ageText) : null;
-    if (ageYears !== null && ageYears > 120) { ageYears = null; badAges++; }
+    if (ageYears !== null && ageYears > 120) {
+      ageYears = null;
+      badAges++;
+    }
     const sexText = (f.get('sex') ?? '').toLowerCase();
     const sex = sexText === 'male' || sexText === 'm' ? 'M' : sexText === 'female' || sexText === 'f' ? 'F' : null;
     rows.push({
-      recordPath, patientId: name, labels, ageYears, sex, split: null, window: null,
-      clinical: { source_database: sourceOf(name), medications: freeList(f.get('rx')), history: freeList(f.get('hx')), symptoms: freeList(f.get('sx')) },
+      recordPath,
+      patientId: name,
+      labels,
+      ageYears,
+      sex,
+      split: null,
+      window: null,
+      clinical: {
+        source_database: sourceOf(name),
+        medications: freeList(f.get('rx')),
+        history: freeList(f.get('hx')),
+        symptoms: freeList(f.get('sx')),
+      },
     });
   }
   if (badAges > 0) warnings.push(`${badAges} records with an age above 120 y read as unknown`);
   warnings.push('the Challenge gives no patient ids: each record is its own patient');
   const fields: ClinicalField[] = [
-    { name: 'source_database', type: 'categorical', categories: [...new Set(rows.map((r) => r.clinical.source_database as string))].sort(), description: 'Challenge sub-database, from the record-name prefix' },
+    {
+      name: 'source_database',
+      type: 'categorical',
+      categories: [...new Set(rows.map((r) => r.clinical.source_database as string))].sort(),
+      description: 'Challenge sub-database, from the record-name prefix',
+    },
   ];
-  for (const [name, what] of [['medications', '#Rx'], ['history', '#Hx'], ['symptoms', '#Sx']] as const) {
+  for (const [name, what] of [
+    ['medications', '#Rx'],
+    ['history', '#Hx'],
+    ['symptoms', '#Sx'],
+  ] as const) {
     const labels = [...new Set(rows.flatMap((r) => (r.clinical[name] as string[] | null) ?? []))].sort();
     if (labels.length > 0) fields.push({ name, type: 'multi-label', labels, description: `${what} header comment` });
     else for (const r of rows) delete r.clinical[name];

@@ -7,7 +7,8 @@ import { FewbeatError } from '../../errors.js';
  * as absolute paths without that extension, sorted by path so that imports are reproducible.
  */
 export function findRecords(dir: string, ext = 'hea'): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FewbeatError('dataset folder not found', { file: dir });
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new FewbeatError('dataset folder not found', { file: dir });
   const found: string[] = [];
   const walk = (d: string): void => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
@@ -22,5 +23,8 @@ export function findRecords(dir: string, ext = 'hea'): string[] {
 
 /** Split a list cell on `;`, `,` or `|` into trimmed non-empty items. */
 export function splitCodes(cell: string | undefined): string[] {
-  return (cell ?? '').split(/[;,|]/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return (cell ?? '')
+    .split(/[;,|]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

@@ -32,13 +32,24 @@ describe('writeImportedCohort', () => {
 
 describe('label maps', () => {
   it('map only to class ids of data/classes.json (checked when each table loads)', () => {
-    const maps = [new LabelMap('mitdb-rhythm.csv', 'source'), new LabelMap('snomed-ct.csv', 'code'), new LabelMap('scp-ecg.csv', 'code'), new LabelMap('icd10.csv', 'code'), new LabelMap('aha-statements.csv', 'statement', true)];
+    const maps = [
+      new LabelMap('mitdb-rhythm.csv', 'source'),
+      new LabelMap('snomed-ct.csv', 'code'),
+      new LabelMap('scp-ecg.csv', 'code'),
+      new LabelMap('icd10.csv', 'code'),
+      new LabelMap('aha-statements.csv', 'statement', true),
+    ];
     expect(maps.every((m) => m.entries().length > 0)).toBe(true);
     expect(LABELMAPS_DIR).toMatch(/data\/labelmaps\/$/);
   });
 
   it('keeps MIT-BIH (BII and (NOD unmapped, as documented', () => {
     const m = new LabelMap('mitdb-rhythm.csv', 'source');
-    expect([m.label('(AFIB', 'source'), m.label('(BII', 'source'), m.label('(NOD', 'source'), m.label('(B', 'source')]).toEqual(['afib', 'source:(BII', 'source:(NOD', 'pvc']);
+    expect([
+      m.label('(AFIB', 'source'),
+      m.label('(BII', 'source'),
+      m.label('(NOD', 'source'),
+      m.label('(B', 'source'),
+    ]).toEqual(['afib', 'source:(BII', 'source:(NOD', 'pvc']);
   });
 });

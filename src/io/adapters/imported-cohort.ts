@@ -34,7 +34,10 @@ export function applyMaxAge(cohort: ImportedCohort, maxAge: number | undefined):
   return {
     ...cohort,
     rows: kept,
-    warnings: [...cohort.warnings, `--max-age ${maxAge}: kept ${kept.length} rows younger than ${maxAge} y, dropped ${older} older and ${unknown} of unknown age`],
+    warnings: [
+      ...cohort.warnings,
+      `--max-age ${maxAge}: kept ${kept.length} rows younger than ${maxAge} y, dropped ${older} older and ${unknown} of unknown age`,
+    ],
   };
 }
 
@@ -42,7 +45,9 @@ export function applyMaxAge(cohort: ImportedCohort, maxAge: number | undefined):
 function recordFiles(recordPath: string): string[] {
   const dir = dirname(recordPath);
   const name = basename(recordPath);
-  return readdirSync(dir).filter((f) => f === name || f.startsWith(`${name}.`)).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f === name || f.startsWith(`${name}.`))
+    .map((f) => join(dir, f));
 }
 
 /**
@@ -50,7 +55,11 @@ function recordFiles(recordPath: string): string[] {
  * where they are and the manifest points at them by relative path; with `copy`, every file of
  * each record is copied to `out/records/<path relative to src>` first.
  */
-export function writeImportedCohort(out: string, cohort: ImportedCohort, opts: { copy?: boolean } = {}): { rows: number; copiedFiles: number } {
+export function writeImportedCohort(
+  out: string,
+  cohort: ImportedCohort,
+  opts: { copy?: boolean } = {},
+): { rows: number; copiedFiles: number } {
   const outDir = resolve(out);
   const srcDir = resolve(cohort.src);
   let copiedFiles = 0;
@@ -58,16 +67,22 @@ export function writeImportedCohort(out: string, cohort: ImportedCohort, opts: {
   if (opts.copy) {
     for (const recordPath of new Set(cohort.rows.map((r) => r.recordPath))) {
       const rel = relative(srcDir, recordPath);
-      if (rel.startsWith('..') || isAbsolute(rel)) throw new FewbeatError(`record ${recordPath} lies outside the dataset folder`, { file: srcDir });
+      if (rel.startsWith('..') || isAbsolute(rel))
+        throw new FewbeatError(`record ${recordPath} lies outside the dataset folder`, { file: srcDir });
       const dest = join(outDir, 'records', rel);
       mkdirSync(dirname(dest), { recursive: true });
-      for (const f of recordFiles(recordPath)) { copyFileSync(f, join(dirname(dest), basename(f))); copiedFiles++; }
+      for (const f of recordFiles(recordPath)) {
+        copyFileSync(f, join(dirname(dest), basename(f)));
+        copiedFiles++;
+      }
       target.set(recordPath, dest);
     }
   }
   const rows: CohortRowInput[] = cohort.rows.map(({ recordPath, ...rest }) => ({
     ...rest,
-    record: relative(outDir, target.get(recordPath) ?? recordPath).split(sep).join('/'),
+    record: relative(outDir, target.get(recordPath) ?? recordPath)
+      .split(sep)
+      .join('/'),
   }));
   writeCohort(outDir, cohort.schema, rows);
   return { rows: rows.length, copiedFiles };

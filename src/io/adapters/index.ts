@@ -14,10 +14,15 @@ export type ImportOptions = MitdbImportOptions & PtbxlImportOptions & WfdbDirImp
 
 export function importDataset(format: ImportFormat, src: string, opts: ImportOptions = {}): ImportedCohort {
   switch (format) {
-    case 'ptbxl': return importPtbxl(src, opts);
-    case 'challenge': return importChallenge(src, opts);
-    case 'zzu': return importZzu(src, opts);
-    case 'mitdb': return importMitdb(src, opts);
-    case 'wfdb-dir': return importWfdbDir(src, opts);
+    case 'ptbxl':
+      return importPtbxl(src, opts);
+    case 'challenge':
+      return importChallenge(src, opts);
+    case 'zzu':
+      return importZzu(src, opts);
+    case 'mitdb':
+      return importMitdb(src, opts);
+    case 'wfdb-dir':
+      return importWfdbDir(src, opts);
   }
 }

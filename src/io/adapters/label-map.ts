@@ -10,7 +10,12 @@ export const LABELMAPS_DIR = fileURLToPath(new URL('../../../data/labelmaps/', i
 /** Rows of a CSV table in data/labelmaps/ as objects keyed by the header. */
 export function readLabelTable(name: string): Array<Record<string, string>> {
   const file = `${LABELMAPS_DIR}${name}`;
-  return parseCsv(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Array<Record<string, string>>;
+  return parseCsv(readFileSync(file, 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+  }) as Array<Record<string, string>>;
 }
 
 /**
@@ -20,13 +25,21 @@ export function readLabelTable(name: string): Array<Record<string, string>> {
 export class LabelMap {
   private readonly map = new Map<string, string>();
 
-  constructor(readonly name: string, keyColumn: string, private readonly caseInsensitive = false) {
+  constructor(
+    readonly name: string,
+    keyColumn: string,
+    private readonly caseInsensitive = false,
+  ) {
     const known = knownClassIds();
     readLabelTable(name).forEach((row, i) => {
       const key = row[keyColumn];
       const cls = row.class;
-      if (!key || !cls) throw new FewbeatError(`row ${i + 1} lacks '${keyColumn}' or 'class'`, { file: `${LABELMAPS_DIR}${name}` });
-      if (!known.has(cls)) throw new FewbeatError(`row ${i + 1}: '${cls}' is not a class id of data/classes.json`, { file: `${LABELMAPS_DIR}${name}` });
+      if (!key || !cls)
+        throw new FewbeatError(`row ${i + 1} lacks '${keyColumn}' or 'class'`, { file: `${LABELMAPS_DIR}${name}` });
+      if (!known.has(cls))
+        throw new FewbeatError(`row ${i + 1}: '${cls}' is not a class id of data/classes.json`, {
+          file: `${LABELMAPS_DIR}${name}`,
+        });
       this.map.set(this.norm(key), cls);
     });
   }

@@ -16,12 +16,19 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function mitAnnotations(items: Array<{ sample: number; code: number; aux?: string; sub?: number }>): Buffer {
   const words: number[] = [];
   const bytes: number[] = [];
-  const word = (w: number): void => { bytes.push(w & 0xff, (w >> 8) & 0xff); words.push(w); };
+  const word = (w: number): void => {
+    bytes.push(w & 0xff, (w >> 8) & 0xff);
+    words.push(w);
+  };
   let last = 0;
   for (const it of items) {
     const gap = it.sample - last;
-    if (gap > 1023) { word(59 << 10); word((gap >>> 16) & 0xffff); word(gap & 0xffff); word(it.code << 10); }
-    else word((it.code << 10) | gap);
+    if (gap > 1023) {
+      word(59 << 10);
+      word((gap >>> 16) & 0xffff);
+      word(gap & 0xffff);
+      word(it.code << 10);
+    } else word((it.code << 10) | gap);
     last = it.sample;
     if (it.sub !== undefined) word((61 << 10) | (it.sub & 0xff));
     if (it.aux !== undefined) {
@@ -45,12 +52,21 @@ const NORMAL = 1;
  */
 function handRecord(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'r1.hea'), 'r1 1 100 6000\nr1.dat 16 200 16 0 0 0 0 MLII\n# 5 F 1234 x1\n# Digoxin, Propranolol\n');
+  writeFileSync(
+    join(dir, 'r1.hea'),
+    'r1 1 100 6000\nr1.dat 16 200 16 0 0 0 0 MLII\n# 5 F 1234 x1\n# Digoxin, Propranolol\n',
+  );
   writeFileSync(join(dir, 'r1.dat'), Buffer.alloc(12000));
-  writeFileSync(join(dir, 'r1.atr'), mitAnnotations([
-    { sample: 0, code: RHYTHM, aux: '(N' }, { sample: 50, code: NORMAL }, { sample: 2700, code: RHYTHM, aux: '(AFIB' },
-    { sample: 4000, code: NOISE, sub: 1 }, { sample: 4800, code: NOISE, sub: 0 },
-  ]));
+  writeFileSync(
+    join(dir, 'r1.atr'),
+    mitAnnotations([
+      { sample: 0, code: RHYTHM, aux: '(N' },
+      { sample: 50, code: NORMAL },
+      { sample: 2700, code: RHYTHM, aux: '(AFIB' },
+      { sample: 4000, code: NOISE, sub: 1 },
+      { sample: 4800, code: NOISE, sub: 0 },
+    ]),
+  );
 }
 
 describe('importMitdb on a hand-built record', () => {
@@ -59,24 +75,48 @@ describe('importMitdb on a hand-built record', () => {
 
   it('keeps single-rhythm windows and drops mixed and noisy ones (--mixed drop)', () => {
     const c = importMitdb(dir);
-    expect(c.rows.map((r) => [r.window!.startS, r.window!.endS, r.labels[0]])).toEqual([[0, 10, 'nsr'], [10, 20, 'nsr'], [30, 40, 'afib'], [50, 60, 'afib']]);
-    expect(c.warnings[0]).toMatch(/6 windows of 10 s: kept 4, dropped 1 spanning a rhythm change .* 1 more than 50% noise/);
+    expect(c.rows.map((r) => [r.window!.startS, r.window!.endS, r.labels[0]])).toEqual([
+      [0, 10, 'nsr'],
+      [10, 20, 'nsr'],
+      [30, 40, 'afib'],
+      [50, 60, 'afib'],
+    ]);
+    expect(c.warnings[0]).toMatch(
+      /6 windows of 10 s: kept 4, dropped 1 spanning a rhythm change .* 1 more than 50% noise/,
+    );
   });
 
   it('labels a mixed window by its majority rhythm (--mixed majority)', () => {
-    expect(importMitdb(dir, { mixed: 'majority' }).rows.map((r) => [r.window!.startS, r.labels[0]])).toEqual([[0, 'nsr'], [10, 'nsr'], [20, 'nsr'], [30, 'afib'], [50, 'afib']]);
+    expect(importMitdb(dir, { mixed: 'majority' }).rows.map((r) => [r.window!.startS, r.labels[0]])).toEqual([
+      [0, 'nsr'],
+      [10, 'nsr'],
+      [20, 'nsr'],
+      [30, 'afib'],
+      [50, 'afib'],
+    ]);
   });
 
   it('keeps a noisy window when the noise limit allows it, and cuts other window lengths', () => {
     expect(importMitdb(dir, { maxNoise: 0.9 }).rows.some((r) => r.window!.startS === 40)).toBe(true);
-    expect(importMitdb(dir, { windowS: 30, mixed: 'majority', maxNoise: 1 }).rows.map((r) => r.labels[0])).toEqual(['nsr', 'afib']);
+    expect(importMitdb(dir, { windowS: 30, mixed: 'majority', maxNoise: 1 }).rows.map((r) => r.labels[0])).toEqual([
+      'nsr',
+      'afib',
+    ]);
   });
 
   it('reads age, sex and medications from the header comments, the patient from the record name', () => {
     const c = importMitdb(dir);
-    expect(c.rows[0]).toMatchObject({ patientId: 'r1', ageYears: 5, sex: 'F', clinical: { medications: ['beta_blocker', 'digoxin'], medication_names: ['digoxin', 'propranolol'] } });
+    expect(c.rows[0]).toMatchObject({
+      patientId: 'r1',
+      ageYears: 5,
+      sex: 'F',
+      clinical: { medications: ['beta_blocker', 'digoxin'], medication_names: ['digoxin', 'propranolol'] },
+    });
     expect(c.schema.fields).toEqual([
-      expect.objectContaining({ name: 'medications', labels: ['antiarrhythmic', 'beta_blocker', 'digoxin', 'qt_prolonging'] }),
+      expect.objectContaining({
+        name: 'medications',
+        labels: ['antiarrhythmic', 'beta_blocker', 'digoxin', 'qt_prolonging'],
+      }),
       expect.objectContaining({ name: 'medication_names', labels: ['digoxin', 'propranolol'] }),
     ]);
   });
@@ -90,14 +130,18 @@ describe('importMitdb on a hand-built record', () => {
 describe('importMitdb on MIT-BIH record 200', () => {
   const dir = join(tmp, 'mitdb200');
   mkdirSync(dir);
-  for (const ext of ['hea', 'dat', 'atr']) copyFileSync(join(FIXTURE_REAL, `mitdb/200.${ext}`), join(dir, `200.${ext}`));
+  for (const ext of ['hea', 'dat', 'atr'])
+    copyFileSync(join(FIXTURE_REAL, `mitdb/200.${ext}`), join(dir, `200.${ext}`));
   const c = importMitdb(dir);
 
   it('cuts 180 windows of 10 s and keeps those of one rhythm, mapped to classes', () => {
     expect(c.warnings[0]).toMatch(/^1 records, 180 windows of 10 s/);
     expect(new Set(c.rows.flatMap((r) => r.labels))).toEqual(new Set(['nsr', 'pvc']));
     expect(c.rows.every((r) => r.patientId === '200' && r.ageYears === 64 && r.sex === 'M')).toBe(true);
-    expect(c.rows[0]!.clinical).toEqual({ medications: ['antiarrhythmic', 'digoxin', 'qt_prolonging'], medication_names: ['digoxin', 'quinidine'] });
+    expect(c.rows[0]!.clinical).toEqual({
+      medications: ['antiarrhythmic', 'digoxin', 'qt_prolonging'],
+      medication_names: ['digoxin', 'quinidine'],
+    });
   });
 });
 

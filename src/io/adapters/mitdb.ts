@@ -35,7 +35,11 @@ export interface MitdbImportOptions extends CommonImportOptions {
   annotator?: string | undefined;
 }
 
-interface Span { start: number; end: number; value: string | null }
+interface Span {
+  start: number;
+  end: number;
+  value: string | null;
+}
 
 /** Piecewise-constant state from change annotations: [start, end) spans in seconds covering [0, duration). */
 function spans(changes: Array<{ t: number; value: string | null }>, duration: number): Span[] {
@@ -76,7 +80,14 @@ function medications(comment: string | undefined): string[] | null {
   const text = (comment ?? '').trim();
   if (text === '' || /^\?+$/.test(text) || /^n\/a$/i.test(text)) return null;
   if (/^none$/i.test(text)) return [];
-  return [...new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0 && /^[a-z0-9][a-z0-9 .-]*$/.test(s)))].sort();
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s.length > 0 && /^[a-z0-9][a-z0-9 .-]*$/.test(s)),
+    ),
+  ].sort();
 }
 
 /** `23–89 y` over the rows of known age, or `unknown`. */
@@ -109,8 +120,18 @@ export function importMitdb(src: string, opts: MitdbImportOptions = {}): Importe
     const ann = readAnnotations(recordPath, annotator);
     const tfs = ann.fs ?? header.fs;
     const at = (a: Annotation): number => a.sample / tfs;
-    const rhythm = spans(ann.annotations.filter((a) => a.symbol === '+' && a.auxNote.startsWith('(')).map((a) => ({ t: at(a), value: a.auxNote.replace(/\0/g, '').trim() })), duration);
-    const noise = spans(ann.annotations.filter((a) => a.symbol === '~').map((a) => ({ t: at(a), value: a.subtype === 0 ? null : 'noisy' })), duration);
+    const rhythm = spans(
+      ann.annotations
+        .filter((a) => a.symbol === '+' && a.auxNote.startsWith('('))
+        .map((a) => ({ t: at(a), value: a.auxNote.replace(/\0/g, '').trim() })),
+      duration,
+    );
+    const noise = spans(
+      ann.annotations
+        .filter((a) => a.symbol === '~')
+        .map((a) => ({ t: at(a), value: a.subtype === 0 ? null : 'noisy' })),
+      duration,
+    );
     const { ageYears, sex } = demographics(header.comments[0]);
     const meds = medications(header.comments[1]);
     medsByRecord.set(recordPath, meds);
@@ -120,20 +141,36 @@ export function importMitdb(src: string, opts: MitdbImportOptions = {}): Importe
       windowsSeen++;
       const a = k * windowS;
       const b = (k + 1) * windowS;
-      if ((coverage(noise, a, b).get('noisy') ?? 0) > maxNoise * windowS) { dropped.noise++; continue; }
+      if ((coverage(noise, a, b).get('noisy') ?? 0) > maxNoise * windowS) {
+        dropped.noise++;
+        continue;
+      }
       const cover = [...coverage(rhythm, a, b)].sort((x, y) => y[1] - x[1]);
-      if (mixed === 'drop' && cover.length > 1) { dropped.mixed++; continue; }
+      if (mixed === 'drop' && cover.length > 1) {
+        dropped.mixed++;
+        continue;
+      }
       const [top] = cover;
-      if (!top || top[0] === null) { dropped.unlabelled++; continue; }
+      if (!top || top[0] === null) {
+        dropped.unlabelled++;
+        continue;
+      }
       rows.push({
-        recordPath, patientId, labels: [rhythmMap.label(top[0], 'source')], ageYears, sex, split: null,
-        window: { startS: a, endS: b }, clinical: { medication_names: meds },
+        recordPath,
+        patientId,
+        labels: [rhythmMap.label(top[0], 'source')],
+        ageYears,
+        sex,
+        split: null,
+        window: { startS: a, endS: b },
+        clinical: { medication_names: meds },
       });
     }
   }
   const drugTable = readLabelTable('drug-classes.csv');
   const drugClasses = [...new Set(drugTable.map((r) => r.class!))].sort();
-  const classesOf = (names: string[] | null): string[] | null => (names === null ? null : [...new Set(drugTable.filter((r) => names.includes(r.drug!)).map((r) => r.class!))].sort());
+  const classesOf = (names: string[] | null): string[] | null =>
+    names === null ? null : [...new Set(drugTable.filter((r) => names.includes(r.drug!)).map((r) => r.class!))].sort();
   const nameLabels = [...new Set([...medsByRecord.values()].flatMap((m) => m ?? []))].sort();
   for (const row of rows) {
     const names = row.clinical.medication_names as string[] | null;
@@ -141,12 +178,23 @@ export function importMitdb(src: string, opts: MitdbImportOptions = {}): Importe
   }
   const schema: ClinicalSchema = {
     version: 1,
-    fields: nameLabels.length > 0
-      ? [
-          { name: 'medications', type: 'multi-label', labels: drugClasses, description: 'medication classes (data/labelmaps/drug-classes.csv) of the MIT-BIH header comments' },
-          { name: 'medication_names', type: 'multi-label', labels: nameLabels, description: 'medications as written in the MIT-BIH header comments' },
-        ]
-      : [],
+    fields:
+      nameLabels.length > 0
+        ? [
+            {
+              name: 'medications',
+              type: 'multi-label',
+              labels: drugClasses,
+              description: 'medication classes (data/labelmaps/drug-classes.csv) of the MIT-BIH header comments',
+            },
+            {
+              name: 'medication_names',
+              type: 'multi-label',
+              labels: nameLabels,
+              description: 'medications as written in the MIT-BIH header comments',
+            },
+          ]
+        : [],
   };
   const warnings = [
     `${records.length} records, ${windowsSeen} windows of ${windowS} s: kept ${rows.length}, dropped ${dropped.mixed} spanning a rhythm change (--mixed ${mixed}), ${dropped.noise} more than ${maxNoise * 100}% noise, ${dropped.unlabelled} without a rhythm`,

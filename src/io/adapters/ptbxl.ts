@@ -31,10 +31,21 @@ function scpCodes(text: string): Array<[string, number]> {
 export function importPtbxl(src: string, opts: PtbxlImportOptions = {}): ImportedCohort {
   const minLikelihood = opts.minLikelihood ?? 50;
   const sampling = opts.sampling ?? 500;
-  if (sampling !== 100 && sampling !== 500) throw new FewbeatError(`sampling ${sampling} Hz: PTB-XL has 100 and 500 Hz records`);
+  if (sampling !== 100 && sampling !== 500)
+    throw new FewbeatError(`sampling ${sampling} Hz: PTB-XL has 100 and 500 Hz records`);
   const fileColumn = sampling === 500 ? 'filename_hr' : 'filename_lr';
   const dbFile = join(src, 'ptbxl_database.csv');
-  const db = readTable(dbFile, ['ecg_id', 'patient_id', 'age', 'sex', 'height', 'weight', 'scp_codes', 'strat_fold', fileColumn]);
+  const db = readTable(dbFile, [
+    'ecg_id',
+    'patient_id',
+    'age',
+    'sex',
+    'height',
+    'weight',
+    'scp_codes',
+    'strat_fold',
+    fileColumn,
+  ]);
   const statements = new Map(readTable(join(src, 'scp_statements.csv')).map((r) => [r[''] ?? Object.values(r)[0]!, r]));
   const scp = new LabelMap('scp-ecg.csv', 'code');
   const rows: ImportedRow[] = [];
@@ -47,19 +58,32 @@ export function importPtbxl(src: string, opts: PtbxlImportOptions = {}): Importe
       const cls = scp.classOf(code);
       if (cls) labels.add(cls);
       else if (st?.rhythm === '1.0' || st?.rhythm === '1') labels.add(`scp:${code}`);
-      if ((st?.diagnostic === '1.0' || st?.diagnostic === '1') && st.diagnostic_class) labels.add(`ptbxl:${st.diagnostic_class}`);
+      if ((st?.diagnostic === '1.0' || st?.diagnostic === '1') && st.diagnostic_class)
+        labels.add(`ptbxl:${st.diagnostic_class}`);
     }
-    if (labels.size === 0) { skipped.noLabel++; return; }
+    if (labels.size === 0) {
+      skipped.noLabel++;
+      return;
+    }
     const recordPath = join(src, r[fileColumn]!);
-    if (resolveRecord(recordPath) === null) { skipped.noRecord++; return; }
+    if (resolveRecord(recordPath) === null) {
+      skipped.noRecord++;
+      return;
+    }
     const age = numberCell(r.age);
     const sex = r.sex === '0' ? 'M' : r.sex === '1' ? 'F' : null;
     const height = numberCell(r.height);
     const weight = numberCell(r.weight);
-    if (r.patient_id === undefined || r.patient_id.trim() === '') throw new FewbeatError('empty patient_id', { file: dbFile, location: `line ${i + 2}` });
+    if (r.patient_id === undefined || r.patient_id.trim() === '')
+      throw new FewbeatError('empty patient_id', { file: dbFile, location: `line ${i + 2}` });
     rows.push({
-      recordPath, patientId: r.patient_id.replace(/\.0$/, ''), labels: [...labels].sort(),
-      ageYears: age === null ? null : age >= 300 ? 90 : age, sex, split: r.strat_fold || null, window: null,
+      recordPath,
+      patientId: r.patient_id.replace(/\.0$/, ''),
+      labels: [...labels].sort(),
+      ageYears: age === null ? null : age >= 300 ? 90 : age,
+      sex,
+      split: r.strat_fold || null,
+      window: null,
       clinical: {
         height_cm: height !== null && height >= 30 && height <= 250 ? height : null,
         weight_kg: weight !== null && weight >= 0.5 && weight <= 300 ? weight : null,
@@ -73,6 +97,8 @@ export function importPtbxl(src: string, opts: PtbxlImportOptions = {}): Importe
       { name: 'weight_kg', type: 'numeric', unit: 'kg', range: [0.5, 300] },
     ],
   };
-  const warnings = [`${db.length} ECGs: kept ${rows.length}, skipped ${skipped.noLabel} without a statement at likelihood ≥ ${minLikelihood} and ${skipped.noRecord} whose ${sampling} Hz record is missing`];
+  const warnings = [
+    `${db.length} ECGs: kept ${rows.length}, skipped ${skipped.noLabel} without a statement at likelihood ≥ ${minLikelihood} and ${skipped.noRecord} whose ${sampling} Hz record is missing`,
+  ];
   return applyMaxAge({ format: 'ptbxl', src, schema, rows, warnings }, opts.maxAge);
 }

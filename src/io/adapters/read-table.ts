@@ -7,13 +7,20 @@ export function readTable(file: string, required: readonly string[] = []): Array
   if (!existsSync(file)) throw new FewbeatError('file not found', { file });
   let rows: Array<Record<string, string>>;
   try {
-    rows = parseCsv(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false }) as Array<Record<string, string>>;
+    rows = parseCsv(readFileSync(file, 'utf8'), {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+    }) as Array<Record<string, string>>;
   } catch (e) {
     throw new FewbeatError(`not valid CSV (${(e as Error).message})`, { file });
   }
   const header = rows[0] ? Object.keys(rows[0]) : [];
   const missing = required.filter((c) => rows.length > 0 && !header.includes(c));
-  if (missing.length > 0) throw new FewbeatError(`missing column(s) ${missing.join(', ')}`, { file, location: 'line 1' });
+  if (missing.length > 0)
+    throw new FewbeatError(`missing column(s) ${missing.join(', ')}`, { file, location: 'line 1' });
   return rows;
 }
 

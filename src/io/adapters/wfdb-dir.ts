@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { clinicalSchemaSchema, type ClinicalField, type ClinicalSchema, type ClinicalValue } from '../../clinical/schema.js';
+import {
+  clinicalSchemaSchema,
+  type ClinicalField,
+  type ClinicalSchema,
+  type ClinicalValue,
+} from '../../clinical/schema.js';
 import { FewbeatError } from '../../errors.js';
 import { parseClinicalCell, parseDecimal, splitList } from '../manifest/cells.js';
 import { resolveRecord } from '../manifest/record-format.js';
@@ -29,7 +34,13 @@ function inferField(name: string, values: string[]): ClinicalField {
   const numbers = present.map(parseDecimal);
   if (present.length > 0 && numbers.every((n) => n !== null)) {
     const ns = numbers as number[];
-    return { name, type: 'numeric', unit: '1', range: [Math.min(...ns), Math.max(...ns)], description: 'inferred by fewbeat import: set the unit and a plausible range' };
+    return {
+      name,
+      type: 'numeric',
+      unit: '1',
+      range: [Math.min(...ns), Math.max(...ns)],
+      description: 'inferred by fewbeat import: set the unit and a plausible range',
+    };
   }
   return { name, type: 'categorical', categories: present.length > 0 ? [...new Set(present)].sort() : ['unknown'] };
 }
@@ -45,29 +56,58 @@ export function importWfdbDir(src: string, opts: WfdbDirImportOptions = {}): Imp
     try {
       json = JSON.parse(readFileSync(opts.schema, 'utf8'));
     } catch (e) {
-      throw new FewbeatError(`cannot read the clinical schema (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: opts.schema });
+      throw new FewbeatError(
+        `cannot read the clinical schema (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        { file: opts.schema },
+      );
     }
     const parsed = clinicalSchemaSchema.safeParse(json);
-    if (!parsed.success) throw new FewbeatError(`invalid clinical schema: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`, { file: opts.schema });
+    if (!parsed.success)
+      throw new FewbeatError(
+        `invalid clinical schema: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+        { file: opts.schema },
+      );
     schema = parsed.data;
-    const missing = schema.fields.filter((f) => !columns.includes(f.name) && f.name !== 'age_years' && f.name !== 'sex');
-    if (missing.length > 0) throw new FewbeatError(`schema field(s) ${missing.map((f) => f.name).join(', ')} are not columns of the labels CSV`, { file: labelsFile });
+    const missing = schema.fields.filter(
+      (f) => !columns.includes(f.name) && f.name !== 'age_years' && f.name !== 'sex',
+    );
+    if (missing.length > 0)
+      throw new FewbeatError(
+        `schema field(s) ${missing.map((f) => f.name).join(', ')} are not columns of the labels CSV`,
+        { file: labelsFile },
+      );
   } else {
-    schema = { version: 1, fields: columns.map((c) => inferField(c, table.map((r) => (r[c] ?? '').trim()))) };
+    schema = {
+      version: 1,
+      fields: columns.map((c) =>
+        inferField(
+          c,
+          table.map((r) => (r[c] ?? '').trim()),
+        ),
+      ),
+    };
   }
   const rows: ImportedRow[] = [];
   const warnings: string[] = [];
   table.forEach((r, i) => {
-    const where = (column: string): { file: string; location: string } => ({ file: labelsFile, location: `line ${i + 2}, column ${column}` });
+    const where = (column: string): { file: string; location: string } => ({
+      file: labelsFile,
+      location: `line ${i + 2}, column ${column}`,
+    });
     const recordPath = join(src, r.record!);
-    if (resolveRecord(recordPath) === null) { warnings.push(`${labelsFile} line ${i + 2}: record ${r.record} not found in ${src}, skipped`); return; }
+    if (resolveRecord(recordPath) === null) {
+      warnings.push(`${labelsFile} line ${i + 2}: record ${r.record} not found in ${src}, skipped`);
+      return;
+    }
     const labels = splitList(r.label ?? '');
     if (labels.length === 0) throw new FewbeatError('no label', where('label'));
     const ageText = (r.age_years ?? '').trim();
     const age = ageText === '' ? null : parseDecimal(ageText);
-    if (ageText !== '' && (age === null || age < 0 || age > 120)) throw new FewbeatError(`impossible age '${ageText}'`, where('age_years'));
+    if (ageText !== '' && (age === null || age < 0 || age > 120))
+      throw new FewbeatError(`impossible age '${ageText}'`, where('age_years'));
     const sexText = (r.sex ?? '').trim();
-    if (sexText !== '' && sexText !== 'M' && sexText !== 'F') throw new FewbeatError(`unknown sex code '${sexText}', expected M, F or empty`, where('sex'));
+    if (sexText !== '' && sexText !== 'M' && sexText !== 'F')
+      throw new FewbeatError(`unknown sex code '${sexText}', expected M, F or empty`, where('sex'));
     const clinical: Record<string, ClinicalValue> = {};
     for (const f of schema.fields) {
       if (f.name === 'age_years' || f.name === 'sex') continue;
@@ -76,10 +116,19 @@ export function importWfdbDir(src: string, opts: WfdbDirImportOptions = {}): Imp
       clinical[f.name] = cell.value;
     }
     rows.push({
-      recordPath, patientId: (r.patient_id ?? '').trim() || r.record!, labels, ageYears: age,
-      sex: sexText === '' ? null : (sexText as 'M' | 'F'), split: (r.split ?? '').trim() || null, window: null, clinical,
+      recordPath,
+      patientId: (r.patient_id ?? '').trim() || r.record!,
+      labels,
+      ageYears: age,
+      sex: sexText === '' ? null : (sexText as 'M' | 'F'),
+      split: (r.split ?? '').trim() || null,
+      window: null,
+      clinical,
     });
   });
-  if (!opts.schema && columns.length > 0) warnings.push(`clinical field types inferred from the CSV (${schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ')}); pass --schema to set units and ranges`);
+  if (!opts.schema && columns.length > 0)
+    warnings.push(
+      `clinical field types inferred from the CSV (${schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ')}); pass --schema to set units and ranges`,
+    );
   return applyMaxAge({ format: 'wfdb-dir', src, schema, rows, warnings }, opts.maxAge);
 }

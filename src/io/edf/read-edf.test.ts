@@ -10,8 +10,18 @@ import { edfToEcg, readEdf } from './read-edf.js';
 /** Written and read back by EDFlib (libedf-dev 1.23), see test/fixtures/edf/make-fixtures.c. */
 const DIR = join(REPO_ROOT, 'test/fixtures/edf');
 interface Expected {
-  filetype: number; datarecords: number; datarecord_duration_s: number;
-  signals: Array<{ label: string; units: string; samples: number; per_record: number; first: number[]; last: number; sum: number }>;
+  filetype: number;
+  datarecords: number;
+  datarecord_duration_s: number;
+  signals: Array<{
+    label: string;
+    units: string;
+    samples: number;
+    per_record: number;
+    first: number[];
+    last: number;
+    sum: number;
+  }>;
   annotations: Array<{ onset_s: number; duration_s: number | null; text: string }>;
 }
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, Expected>;
@@ -42,7 +52,9 @@ describe.each(Object.keys(expected))('readEdf on %s (written by EDFlib)', (name)
   });
 
   it('reads the EDF+ annotations (onset, duration, UTF-8 text)', () => {
-    expect(rec.annotations).toEqual(want.annotations.map((a) => ({ onsetS: a.onset_s, durationS: a.duration_s, text: a.text })));
+    expect(rec.annotations).toEqual(
+      want.annotations.map((a) => ({ onsetS: a.onset_s, durationS: a.duration_s, text: a.text })),
+    );
   });
 });
 
@@ -60,16 +72,39 @@ describe('edfToEcg', () => {
  */
 function classicEdf(opts: { records?: string; samples?: number[] } = {}): Buffer {
   const pad = (s: string, n: number): string => s.padEnd(n, ' ').slice(0, n);
-  const fixed = pad('0', 8) + pad('patient x', 80) + pad('rec y', 80) + pad('01.02.03', 8) + pad('04.05.06', 8)
-    + pad('512', 8) + pad('', 44) + pad(opts.records ?? '2', 8) + pad('1', 8) + pad('1', 4);
-  const sig = pad('ECG', 16) + pad('', 80) + pad('mV', 8) + pad('-1', 8) + pad('1', 8) + pad('-2048', 8) + pad('2047', 8) + pad('', 80) + pad('4', 8) + pad('', 32);
+  const fixed =
+    pad('0', 8) +
+    pad('patient x', 80) +
+    pad('rec y', 80) +
+    pad('01.02.03', 8) +
+    pad('04.05.06', 8) +
+    pad('512', 8) +
+    pad('', 44) +
+    pad(opts.records ?? '2', 8) +
+    pad('1', 8) +
+    pad('1', 4);
+  const sig =
+    pad('ECG', 16) +
+    pad('', 80) +
+    pad('mV', 8) +
+    pad('-1', 8) +
+    pad('1', 8) +
+    pad('-2048', 8) +
+    pad('2047', 8) +
+    pad('', 80) +
+    pad('4', 8) +
+    pad('', 32);
   const data = Buffer.alloc(16);
   (opts.samples ?? [-2048, 2047, 0, -1, 100, -100, 1000, -1000]).forEach((d, i) => data.writeInt16LE(d, i * 2));
   return Buffer.concat([Buffer.from(fixed + sig, 'latin1'), data]);
 }
 
 describe('readEdf on classic EDF and on bad input', () => {
-  const write = (name: string, bytes: Uint8Array): string => { const p = join(tmp, name); writeFileSync(p, bytes); return p; };
+  const write = (name: string, bytes: Uint8Array): string => {
+    const p = join(tmp, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
 
   it('reads a hand-built classic EDF with hand-computed physical values', () => {
     const rec = readEdf(write('classic.edf', classicEdf()));
@@ -104,13 +139,17 @@ describe('readEdf on classic EDF and on bad input', () => {
   it('names the file and the byte for a truncated file', () => {
     const p = write('truncated.edf', classicEdf().subarray(0, 520));
     expect(() => readEdf(p)).toThrow(FewbeatError);
-    expect(() => readEdf(p)).toThrow(/truncated\.edf: header byte 236: truncated: header declares 2 data records of 8 bytes, the file holds 1 complete/);
+    expect(() => readEdf(p)).toThrow(
+      /truncated\.edf: header byte 236: truncated: header declares 2 data records of 8 bytes, the file holds 1 complete/,
+    );
   });
 
   it('rejects a non-numeric header field, a file that is not EDF and a missing file', () => {
     const bad = classicEdf();
     bad.write('abc     ', 244, 'latin1');
-    expect(() => readEdf(write('nonnumeric.edf', bad))).toThrow(/header byte 244: data record duration: expected a number, got 'abc'/);
+    expect(() => readEdf(write('nonnumeric.edf', bad))).toThrow(
+      /header byte 244: data record duration: expected a number, got 'abc'/,
+    );
     expect(() => readEdf(write('text.edf', Buffer.from('hello'.repeat(100))))).toThrow(/not an EDF or BDF file/);
     expect(() => readEdf(join(tmp, 'absent.edf'))).toThrow(/absent\.edf: cannot read file \(ENOENT\)/);
   });
@@ -122,7 +161,8 @@ describe('readEdf on classic EDF and on bad input', () => {
       const src = sources[trial % sources.length]!;
       const bytes = Buffer.from(src);
       const edits = rng.int(1, 4);
-      for (let e = 0; e < edits; e++) bytes[rng.int(0, (trial % 3 === 0 ? Math.min(bytes.length, 1200) : bytes.length) - 1)] = rng.int(0, 255);
+      for (let e = 0; e < edits; e++)
+        bytes[rng.int(0, (trial % 3 === 0 ? Math.min(bytes.length, 1200) : bytes.length) - 1)] = rng.int(0, 255);
       const cut = trial % 5 === 0 ? bytes.subarray(0, rng.int(0, bytes.length - 1)) : bytes;
       const p = write('fuzz.edf', cut);
       try {

@@ -29,7 +29,9 @@ function readFile(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new FewbeatError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path });
+    throw new FewbeatError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      file: path,
+    });
   }
 }
 
@@ -43,13 +45,20 @@ export function readEdf(path: string): EdfRecording {
   const w = header.sampleBytes;
   const signalOffset: number[] = [];
   let recordBytes = 0;
-  for (const s of header.signals) { signalOffset.push(recordBytes); recordBytes += s.samplesPerRecord * w; }
+  for (const s of header.signals) {
+    signalOffset.push(recordBytes);
+    recordBytes += s.samplesPerRecord * w;
+  }
   const recordBase = (r: number): number => header.headerBytes + r * recordBytes;
 
   const annotations: EdfAnnotation[] = [];
   const starts: number[] = [];
   const talSignals = header.signals.map((s, k) => ({ s, k })).filter(({ s }) => s.isAnnotation);
-  if (header.discontinuous && talSignals.length === 0) throw new FewbeatError('EDF+D file without an annotation signal to time its records', { file: path, location: 'header byte 192' });
+  if (header.discontinuous && talSignals.length === 0)
+    throw new FewbeatError('EDF+D file without an annotation signal to time its records', {
+      file: path,
+      location: 'header byte 192',
+    });
   for (let r = 0; r < header.records; r++) {
     talSignals.forEach(({ s, k }, j) => {
       const from = recordBase(r) + signalOffset[k]!;
@@ -63,25 +72,34 @@ export function readEdf(path: string): EdfRecording {
   if (header.discontinuous) {
     for (let r = 1; r < header.records; r++) {
       if (!(startOf(r) >= startOf(r - 1) + header.recordDuration - 1e-9)) {
-        throw new FewbeatError(`EDF+D data record ${r + 1} starts at ${starts[r]} s, before the previous record ends`, { file: path, location: `byte ${recordBase(r)}` });
+        throw new FewbeatError(`EDF+D data record ${r + 1} starts at ${starts[r]} s, before the previous record ends`, {
+          file: path,
+          location: `byte ${recordBase(r)}`,
+        });
       }
     }
   }
   const totalS = header.records === 0 ? 0 : startOf(header.records - 1) + header.recordDuration;
-  if (totalS > MAX_SPAN_S) throw new FewbeatError(`recording spans ${totalS} s, more than ${MAX_SPAN_S} s`, { file: path });
+  if (totalS > MAX_SPAN_S)
+    throw new FewbeatError(`recording spans ${totalS} s, more than ${MAX_SPAN_S} s`, { file: path });
 
   const signals: EdfSignal[] = [];
   header.signals.forEach((s, k) => {
     if (s.isAnnotation) return;
     const fs = s.samplesPerRecord / header.recordDuration;
     const at = Array.from({ length: header.records }, (_, r) => Math.round(startOf(r) * fs));
-    const physical = new Float64Array(header.records === 0 ? 0 : at[header.records - 1]! + s.samplesPerRecord).fill(NaN);
+    const physical = new Float64Array(header.records === 0 ? 0 : at[header.records - 1]! + s.samplesPerRecord).fill(
+      NaN,
+    );
     const scale = (s.physicalMax - s.physicalMin) / (s.digitalMax - s.digitalMin);
     for (let r = 0; r < header.records; r++) {
       const from = recordBase(r) + signalOffset[k]!;
       for (let i = 0; i < s.samplesPerRecord; i++) {
         const p = from + i * w;
-        const digital = w === 2 ? (bytes[p]! | (bytes[p + 1]! << 24 >> 16)) : (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 24 >> 8));
+        const digital =
+          w === 2
+            ? bytes[p]! | ((bytes[p + 1]! << 24) >> 16)
+            : bytes[p]! | (bytes[p + 1]! << 8) | ((bytes[p + 2]! << 24) >> 8);
         physical[at[r]! + i] = s.physicalMin + (digital - s.digitalMin) * scale;
       }
     }
@@ -96,8 +114,15 @@ export function readEdf(path: string): EdfRecording {
  * SpO2, ...) out; `ecgSignals` names what was kept.
  */
 export function edfToEcg(rec: EdfRecording): Ecg {
-  if (rec.signals.length === 0) throw new FewbeatError('EDF file has no ordinary signals (only annotations)', { file: rec.file });
+  if (rec.signals.length === 0)
+    throw new FewbeatError('EDF file has no ordinary signals (only annotations)', { file: rec.file });
   const fs = Math.max(...rec.signals.map((s) => s.fs));
   const kept = rec.signals.filter((s) => s.fs === fs);
-  return { fs, leads: kept.map((s) => s.label), signals: kept.map((s) => s.physical), units: kept.map((s) => s.units), source: rec.file };
+  return {
+    fs,
+    leads: kept.map((s) => s.label),
+    signals: kept.map((s) => s.physical),
+    units: kept.map((s) => s.units),
+    source: rec.file,
+  };
 }

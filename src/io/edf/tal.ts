@@ -19,12 +19,19 @@ const TIME = /^[+-]\d+(\.\d*)?$/;
  * start time (the time-keeping TAL). Returns that start and the record's annotations (one per
  * non-empty text, UTF-8). `offset` is the byte offset of `bytes` in the file, for error messages.
  */
-export function parseTals(bytes: Uint8Array, file: string, offset: number): { recordStartS: number | null; annotations: EdfAnnotation[] } {
+export function parseTals(
+  bytes: Uint8Array,
+  file: string,
+  offset: number,
+): { recordStartS: number | null; annotations: EdfAnnotation[] } {
   const annotations: EdfAnnotation[] = [];
   let recordStartS: number | null = null;
   let i = 0;
-  const fail = (at: number, reason: string): never => { throw new FewbeatError(`EDF+ annotation: ${reason}`, { file, location: `byte ${offset + at}` }); };
-  const text = (from: number, to: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8');
+  const fail = (at: number, reason: string): never => {
+    throw new FewbeatError(`EDF+ annotation: ${reason}`, { file, location: `byte ${offset + at}` });
+  };
+  const text = (from: number, to: number): string =>
+    Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8');
   while (i < bytes.length && bytes[i] !== TAL_END) {
     const start = i;
     while (i < bytes.length && bytes[i] !== ONSET_END) {
@@ -34,7 +41,11 @@ export function parseTals(bytes: Uint8Array, file: string, offset: number): { re
     if (i >= bytes.length) fail(start, 'TAL runs past the end of the annotation signal');
     const stamp = text(start, i);
     const [onsetText, durationText, ...extra] = stamp.split(String.fromCharCode(DURATION_START));
-    if (extra.length > 0 || !TIME.test(onsetText ?? '') || (durationText !== undefined && !/^\d+(\.\d*)?$/.test(durationText))) {
+    if (
+      extra.length > 0 ||
+      !TIME.test(onsetText ?? '') ||
+      (durationText !== undefined && !/^\d+(\.\d*)?$/.test(durationText))
+    ) {
       fail(start, `malformed onset/duration '${stamp.split(String.fromCharCode(DURATION_START)).join('\\x15')}'`);
     }
     const onsetS = Number(onsetText);

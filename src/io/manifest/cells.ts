@@ -22,7 +22,10 @@ export function parseDecimal(text: string): number | null {
 
 /** Split a `;`-separated list cell into trimmed, non-empty items. */
 export function splitList(text: string): string[] {
-  return text.split(';').map((s) => s.trim()).filter((s) => s.length > 0);
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 export function parseClinicalCell(field: ClinicalField, raw: string): CellResult {
@@ -33,7 +36,8 @@ export function parseClinicalCell(field: ClinicalField, raw: string): CellResult
       const v = parseDecimal(text);
       if (v === null) return { ok: false, reason: `not a number: '${raw}'` };
       const [lo, hi] = field.range;
-      if (v < lo || v > hi) return { ok: false, reason: `impossible value ${v} ${field.unit}, expected within [${lo}, ${hi}]` };
+      if (v < lo || v > hi)
+        return { ok: false, reason: `impossible value ${v} ${field.unit}, expected within [${lo}, ${hi}]` };
       return { ok: true, value: v };
     }
     case 'boolean': {
@@ -49,14 +53,21 @@ export function parseClinicalCell(field: ClinicalField, raw: string): CellResult
       if (text === 'none') return { ok: true, value: [] };
       const items = splitList(text);
       const unknown = items.filter((i) => !field.labels.includes(i));
-      if (unknown.length > 0) return { ok: false, reason: `unknown label(s) ${unknown.map((u) => `'${u}'`).join(', ')}, expected some of ${field.labels.join(', ')}` };
+      if (unknown.length > 0)
+        return {
+          ok: false,
+          reason: `unknown label(s) ${unknown.map((u) => `'${u}'`).join(', ')}, expected some of ${field.labels.join(', ')}`,
+        };
       return { ok: true, value: items };
     }
   }
 }
 
 /** The cell text of a value: the inverse of `parseClinicalCell`, or the reason the value does not fit the field. */
-export function formatClinicalCell(field: ClinicalField, value: ClinicalValue): { ok: true; text: string } | { ok: false; reason: string } {
+export function formatClinicalCell(
+  field: ClinicalField,
+  value: ClinicalValue,
+): { ok: true; text: string } | { ok: false; reason: string } {
   if (value === null) return { ok: true, text: '' };
   const text = cellText(field, value);
   if (text === null) return { ok: false, reason: `value ${JSON.stringify(value)} does not fit a ${field.type} field` };
@@ -66,9 +77,12 @@ export function formatClinicalCell(field: ClinicalField, value: ClinicalValue): 
 
 function cellText(field: ClinicalField, value: Exclude<ClinicalValue, null>): string | null {
   switch (field.type) {
-    case 'numeric': return typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
-    case 'boolean': return typeof value === 'boolean' ? (value ? '1' : '0') : null;
-    case 'categorical': return typeof value === 'string' ? value : null;
+    case 'numeric':
+      return typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
+    case 'boolean':
+      return typeof value === 'boolean' ? (value ? '1' : '0') : null;
+    case 'categorical':
+      return typeof value === 'string' ? value : null;
     case 'multi-label':
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.includes(';'))) return null;
       return value.length === 0 ? 'none' : value.join(';');

@@ -8,7 +8,16 @@ export const SCHEMA_FILE = 'clinical-schema.json';
  * Columns of `manifest.csv` that are not clinical fields. `start_s`/`end_s` are optional and
  * make a row a *window* of a longer recording (seconds from the record start, `start_s < end_s`).
  */
-export const RESERVED_COLUMNS = ['record', 'patient_id', 'label', 'age_years', 'sex', 'split', 'start_s', 'end_s'] as const;
+export const RESERVED_COLUMNS = [
+  'record',
+  'patient_id',
+  'label',
+  'age_years',
+  'sex',
+  'split',
+  'start_s',
+  'end_s',
+] as const;
 /** Columns every manifest must have. */
 export const REQUIRED_COLUMNS = ['record', 'patient_id', 'label', 'age_years', 'sex'] as const;
 

@@ -5,8 +5,13 @@ import type { z } from 'zod';
 import { clinicalSchemaSchema, type ClinicalContext, type ClinicalSchema } from '../../clinical/schema.js';
 import { splitList } from './cells.js';
 import {
-  MANIFEST_FILE, RESERVED_COLUMNS, REQUIRED_COLUMNS, SCHEMA_FILE,
-  type Cohort, type CohortRow, type ManifestProblem,
+  MANIFEST_FILE,
+  RESERVED_COLUMNS,
+  REQUIRED_COLUMNS,
+  SCHEMA_FILE,
+  type Cohort,
+  type CohortRow,
+  type ManifestProblem,
 } from './cohort.js';
 import { clinicalCellsSchema, manifestRowSchema, windowCellsSchema } from './row-schema.js';
 import { isRecognisedLabel } from './known-classes.js';
@@ -34,9 +39,18 @@ export function cohortDirOf(path: string): string {
 export function inspectCohort(dir: string): { cohort: Cohort | null; problems: ManifestProblem[] } {
   const absDir = cohortDirOf(dir);
   const problems: ManifestProblem[] = [];
-  const reporter = (file: string): Report => (p) => problems.push({ file, severity: 'error', ...p });
+  const reporter =
+    (file: string): Report =>
+    (p) =>
+      problems.push({ file, severity: 'error', ...p });
   if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
-    problems.push({ file: dir, line: 0, column: '', reason: `not a cohort folder or its ${MANIFEST_FILE} (no such directory)`, severity: 'error' });
+    problems.push({
+      file: dir,
+      line: 0,
+      column: '',
+      reason: `not a cohort folder or its ${MANIFEST_FILE} (no such directory)`,
+      severity: 'error',
+    });
     return { cohort: null, problems };
   }
   const schema = readSchema(absDir, reporter(SCHEMA_FILE));
@@ -75,12 +89,17 @@ function schemaProblemCount(schema: ClinicalSchema, report: Report): number {
   const seen = new Set<string>();
   schema.fields.forEach((f, i) => {
     const column = `fields.${i}`;
-    const fail = (reason: string): void => { count++; report({ line: 0, column, reason }); };
+    const fail = (reason: string): void => {
+      count++;
+      report({ line: 0, column, reason });
+    };
     if (seen.has(f.name)) fail(`duplicate field name '${f.name}'`);
     seen.add(f.name);
-    if ((RESERVED_COLUMNS as readonly string[]).includes(f.name) && !IMPLIED_FIELDS.has(f.name)) fail(`field name '${f.name}' is a reserved manifest column`);
+    if ((RESERVED_COLUMNS as readonly string[]).includes(f.name) && !IMPLIED_FIELDS.has(f.name))
+      fail(`field name '${f.name}' is a reserved manifest column`);
     if (f.name === 'age_years' && f.type !== 'numeric') fail(`field 'age_years' must be numeric`);
-    if (f.name === 'sex' && (f.type !== 'categorical' || f.categories.some((c) => c !== 'M' && c !== 'F'))) fail(`field 'sex' must be categorical over M, F`);
+    if (f.name === 'sex' && (f.type !== 'categorical' || f.categories.some((c) => c !== 'M' && c !== 'F')))
+      fail(`field 'sex' must be categorical over M, F`);
     if (f.type === 'numeric' && !(f.range[0] <= f.range[1])) fail(`range [${f.range[0]}, ${f.range[1]}] is empty`);
   });
   return count;
@@ -99,7 +118,12 @@ function readManifest(dir: string, schema: ClinicalSchema | null, report: Report
   }
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parseCsv(readFileSync(path, 'utf8'), { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
+    records = parseCsv(readFileSync(path, 'utf8'), {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (e) {
     const line = typeof (e as { lines?: unknown }).lines === 'number' ? (e as { lines: number }).lines : 0;
     report({ line, column: '', reason: `not valid CSV (${(e as Error).message})` });
@@ -123,11 +147,17 @@ function readManifest(dir: string, schema: ClinicalSchema | null, report: Report
     }
     const { row, ok, identity } = readRow(dir, line, cells, header, schemas, report, resolved);
     const first = identity === null ? undefined : firstLineOf.get(identity);
-    if (first !== undefined) report({ line, column: 'record', reason: `duplicate of line ${first} (same record${row.window ? ' and window' : ''})` });
+    if (first !== undefined)
+      report({
+        line,
+        column: 'record',
+        reason: `duplicate of line ${first} (same record${row.window ? ' and window' : ''})`,
+      });
     else if (identity !== null) firstLineOf.set(identity, line);
     if (ok) rows.push(row);
   }
-  if (rows.length === 0 && records.length === 1) report({ line: 1, column: '', reason: 'manifest has a header but no rows' });
+  if (rows.length === 0 && records.length === 1)
+    report({ line: 1, column: '', reason: 'manifest has a header but no rows' });
   return rows;
 }
 
@@ -136,17 +166,43 @@ function readHeader(names: string[], schema: ClinicalSchema | null, report: Repo
   let ok = true;
   names.forEach((raw, i) => {
     const name = raw.trim();
-    if (index.has(name)) { ok = false; report({ line: 1, column: name, reason: 'duplicate column' }); }
+    if (index.has(name)) {
+      ok = false;
+      report({ line: 1, column: name, reason: 'duplicate column' });
+    }
     index.set(name, i);
-    const known = (RESERVED_COLUMNS as readonly string[]).includes(name) || schema === null || schema.fields.some((f) => f.name === name);
-    if (!known) { ok = false; report({ line: 1, column: name, reason: `unknown column: not a manifest column and not a field of ${SCHEMA_FILE}` }); }
+    const known =
+      (RESERVED_COLUMNS as readonly string[]).includes(name) ||
+      schema === null ||
+      schema.fields.some((f) => f.name === name);
+    if (!known) {
+      ok = false;
+      report({
+        line: 1,
+        column: name,
+        reason: `unknown column: not a manifest column and not a field of ${SCHEMA_FILE}`,
+      });
+    }
   });
   for (const name of REQUIRED_COLUMNS) {
-    if (!index.has(name)) { ok = false; report({ line: 1, column: name, reason: 'required column is missing' }); }
+    if (!index.has(name)) {
+      ok = false;
+      report({ line: 1, column: name, reason: 'required column is missing' });
+    }
   }
-  if (index.has('start_s') !== index.has('end_s')) { ok = false; report({ line: 1, column: index.has('start_s') ? 'end_s' : 'start_s', reason: 'window columns come in pairs: start_s and end_s' }); }
+  if (index.has('start_s') !== index.has('end_s')) {
+    ok = false;
+    report({
+      line: 1,
+      column: index.has('start_s') ? 'end_s' : 'start_s',
+      reason: 'window columns come in pairs: start_s and end_s',
+    });
+  }
   for (const f of schema?.fields ?? []) {
-    if (!index.has(f.name)) { ok = false; report({ line: 1, column: f.name, reason: `column of ${SCHEMA_FILE} field is missing` }); }
+    if (!index.has(f.name)) {
+      ok = false;
+      report({ line: 1, column: f.name, reason: `column of ${SCHEMA_FILE} field is missing` });
+    }
   }
   return ok ? { index, width: names.length } : null;
 }
@@ -157,7 +213,13 @@ function reportIssues(error: z.ZodError, line: number, report: Report): void {
 }
 
 function readRow(
-  dir: string, line: number, cells: string[], header: Header, schemas: RowSchemas, report: Report, resolved: Map<string, boolean>,
+  dir: string,
+  line: number,
+  cells: string[],
+  header: Header,
+  schemas: RowSchemas,
+  report: Report,
+  resolved: Map<string, boolean>,
 ): { row: CohortRow; ok: boolean; identity: string | null } {
   const byColumn: Record<string, string> = {};
   for (const name of new Set([...RESERVED_COLUMNS, ...header.index.keys()])) {
@@ -174,22 +236,47 @@ function readRow(
   const recordPath = resolve(dir, record);
   if (record !== '') {
     let exists = resolved.get(recordPath);
-    if (exists === undefined) { exists = resolveRecord(recordPath) !== null; resolved.set(recordPath, exists); }
-    if (!exists) { ok = false; report({ line, column: 'record', reason: `record not found: no ${record}.hea, .edf, .bdf or .csv` }); }
+    if (exists === undefined) {
+      exists = resolveRecord(recordPath) !== null;
+      resolved.set(recordPath, exists);
+    }
+    if (!exists) {
+      ok = false;
+      report({ line, column: 'record', reason: `record not found: no ${record}.hea, .edf, .bdf or .csv` });
+    }
   }
   const labels = splitList(byColumn.label!);
   for (const label of labels) {
-    if (!isRecognisedLabel(label)) report({ line, column: 'label', severity: 'warning', reason: `label '${label}' is not a class id of data/classes.json (write unmapped source labels as source:${label})` });
+    if (!isRecognisedLabel(label))
+      report({
+        line,
+        column: 'label',
+        severity: 'warning',
+        reason: `label '${label}' is not a class id of data/classes.json (write unmapped source labels as source:${label})`,
+      });
   }
   const win = window.success ? window.data : null;
   /** What makes two rows duplicates: the same record file and window (null when either is unreadable). */
-  const identity = record === '' || !window.success ? null : `${recordPath}\u0000${win ? `${win.startS}-${win.endS}` : ''}`;
+  const identity =
+    record === '' || !window.success ? null : `${recordPath}\u0000${win ? `${win.startS}-${win.endS}` : ''}`;
   const v = own.success ? own.data : { patient_id: '', label: labels, age_years: null, sex: null, split: null };
   const context: ClinicalContext = clinical.success ? { ...clinical.data } : {};
   for (const f of schemas.implied) context[f] = f === 'age_years' ? v.age_years : v.sex;
   return {
-    row: { line, record, recordPath, patientId: v.patient_id, labels: v.label, ageYears: v.age_years, sex: v.sex, split: v.split, window: win, clinical: orderLike(schemas.fieldNames, context) },
-    ok, identity,
+    row: {
+      line,
+      record,
+      recordPath,
+      patientId: v.patient_id,
+      labels: v.label,
+      ageYears: v.age_years,
+      sex: v.sex,
+      split: v.split,
+      window: win,
+      clinical: orderLike(schemas.fieldNames, context),
+    },
+    ok,
+    identity,
   };
 }
 
@@ -206,8 +293,11 @@ interface RowSchemas {
 function rowSchemas(schema: ClinicalSchema | null): RowSchemas {
   const names = schema?.fields.map((f) => f.name) ?? [];
   return {
-    row: manifestRowSchema(schema), window: windowCellsSchema, clinical: clinicalCellsSchema(schema),
-    implied: names.filter((n): n is 'age_years' | 'sex' => n === 'age_years' || n === 'sex'), fieldNames: names,
+    row: manifestRowSchema(schema),
+    window: windowCellsSchema,
+    clinical: clinicalCellsSchema(schema),
+    implied: names.filter((n): n is 'age_years' | 'sex' => n === 'age_years' || n === 'sex'),
+    fieldNames: names,
   };
 }
 

@@ -30,7 +30,17 @@ describe('readCohort', () => {
     const cohort = readCohort(SMALL);
     expect(cohort.rows).toHaveLength(4);
     const [a, b, c, d] = cohort.rows;
-    expect(a).toMatchObject({ line: 2, record: '../../real/challenge2020/Q0001', recordPath: Q0001, patientId: 'p1', labels: ['nsr'], ageYears: 0.027, sex: 'M', split: 'train', window: null });
+    expect(a).toMatchObject({
+      line: 2,
+      record: '../../real/challenge2020/Q0001',
+      recordPath: Q0001,
+      patientId: 'p1',
+      labels: ['nsr'],
+      ageYears: 0.027,
+      sex: 'M',
+      split: 'train',
+      window: null,
+    });
     expect(a!.clinical).toEqual({ weight_kg: 3.4, post_op_chd: false, setting: 'picu', medications: [] });
     expect(b!.labels).toEqual(['svt', 'pac']);
     expect(b!.clinical.medications).toEqual(['digoxin', 'amiodarone']);
@@ -56,7 +66,11 @@ describe('readCohort', () => {
 
   it('throws one FewbeatError line naming the manifest and the first problems', () => {
     let caught: unknown;
-    try { readCohort(BROKEN); } catch (e) { caught = e; }
+    try {
+      readCohort(BROKEN);
+    } catch (e) {
+      caught = e;
+    }
     expect(caught).toBeInstanceOf(FewbeatError);
     const msg = (caught as Error).message;
     expect(msg).not.toContain('\n');
@@ -66,27 +80,42 @@ describe('readCohort', () => {
   });
 
   it('reads window rows with start_s and end_s', () => {
-    const dir = cohortWith('windows', `record,patient_id,label,age_years,sex,start_s,end_s\n${Q0001},p1,nsr,3,F,0,5\n${Q0001},p1,nsr,3,F,5,10\n`, '{"version":1,"fields":[]}');
+    const dir = cohortWith(
+      'windows',
+      `record,patient_id,label,age_years,sex,start_s,end_s\n${Q0001},p1,nsr,3,F,0,5\n${Q0001},p1,nsr,3,F,5,10\n`,
+      '{"version":1,"fields":[]}',
+    );
     const rows = readCohort(dir).rows;
-    expect(rows.map((r) => r.window)).toEqual([{ startS: 0, endS: 5 }, { startS: 5, endS: 10 }]);
+    expect(rows.map((r) => r.window)).toEqual([
+      { startS: 0, endS: 5 },
+      { startS: 5, endS: 10 },
+    ]);
   });
 
   it('accepts CRLF line endings, a BOM and quoted cells', () => {
-    const dir = cohortWith('crlf', `\uFEFFrecord,patient_id,label,age_years,sex\r\n"${Q0001}","p, 1","nsr;pvc",4,M\r\n`, '{"version":1,"fields":[]}');
+    const dir = cohortWith(
+      'crlf',
+      `\uFEFFrecord,patient_id,label,age_years,sex\r\n"${Q0001}","p, 1","nsr;pvc",4,M\r\n`,
+      '{"version":1,"fields":[]}',
+    );
     expect(readCohort(dir).rows[0]).toMatchObject({ patientId: 'p, 1', labels: ['nsr', 'pvc'], ageYears: 4 });
   });
 });
 
 describe('validateCohort', () => {
   const problems = validateCohort(BROKEN);
-  const at = (line: number, column: string): string[] => problems.filter((p) => p.line === line && p.column === column).map((p) => p.reason);
+  const at = (line: number, column: string): string[] =>
+    problems.filter((p) => p.line === line && p.column === column).map((p) => p.reason);
 
-  it('reports a negative age', () => expect(at(2, 'age_years')).toEqual(['impossible age -3 years, expected within [0, 120]']));
-  it('reports an unknown sex code', () => expect(at(3, 'sex')).toEqual(["unknown sex code 'X', expected M, F or empty"]));
+  it('reports a negative age', () =>
+    expect(at(2, 'age_years')).toEqual(['impossible age -3 years, expected within [0, 120]']));
+  it('reports an unknown sex code', () =>
+    expect(at(3, 'sex')).toEqual(["unknown sex code 'X', expected M, F or empty"]));
   it('reports a non-numeric numeric field', () => expect(at(4, 'weight_kg')[0]).toMatch(/not a number: 'heavy'/));
   it('reports a non-boolean boolean field', () => expect(at(4, 'post_op_chd')[0]).toMatch(/not a boolean: 'maybe'/));
   it('reports an unknown category', () => expect(at(4, 'setting')[0]).toMatch(/unknown category 'home'/));
-  it('reports an unknown multi-label item', () => expect(at(4, 'medications')[0]).toMatch(/unknown label\(s\) 'aspirin'/));
+  it('reports an unknown multi-label item', () =>
+    expect(at(4, 'medications')[0]).toMatch(/unknown label\(s\) 'aspirin'/));
   it('reports a missing record file', () => expect(at(5, 'record')[0]).toMatch(/record not found/));
   it('reports a duplicate record row', () => expect(at(6, 'record')).toEqual(['duplicate of line 2 (same record)']));
   it('reports an empty patient id and an absurd age', () => {
@@ -98,13 +127,20 @@ describe('validateCohort', () => {
   });
   it('reports a row with too few cells', () => expect(at(8, '')).toEqual(['has 6 cells, the header has 10']));
   it('prints each problem as "manifest.csv line N, column C: reason"', () => {
-    expect(formatProblem(problems.find((p) => p.line === 3)!)).toBe("manifest.csv line 3, column sex: unknown sex code 'X', expected M, F or empty");
+    expect(formatProblem(problems.find((p) => p.line === 3)!)).toBe(
+      "manifest.csv line 3, column sex: unknown sex code 'X', expected M, F or empty",
+    );
   });
 
   it('applies the schema range to age_years when the schema declares it', () => {
-    const schema = JSON.stringify({ version: 1, fields: [{ name: 'age_years', type: 'numeric', unit: 'years', range: [0, 18] }] });
+    const schema = JSON.stringify({
+      version: 1,
+      fields: [{ name: 'age_years', type: 'numeric', unit: 'years', range: [0, 18] }],
+    });
     const dir = cohortWith('pediatric-range', `record,patient_id,label,age_years,sex\n${Q0001},p1,nsr,40,M\n`, schema);
-    expect(validateCohort(dir)).toMatchObject([{ line: 2, column: 'age_years', reason: "age 40 years is outside the schema's range [0, 18]" }]);
+    expect(validateCohort(dir)).toMatchObject([
+      { line: 2, column: 'age_years', reason: "age 40 years is outside the schema's range [0, 18]" },
+    ]);
   });
 
   it('reports unknown and missing columns on line 1', () => {
@@ -114,22 +150,42 @@ describe('validateCohort', () => {
   });
 
   it('reports an invalid clinical-schema.json field by its JSON path', () => {
-    const dir = cohortWith('bad-schema', `${HEADER}\n`, '{"version":1,"fields":[{"name":"x","type":"numeric","unit":"kg"}]}');
-    expect(validateCohort(dir)).toContainEqual(expect.objectContaining({ file: 'clinical-schema.json', column: 'fields.0.range' }));
+    const dir = cohortWith(
+      'bad-schema',
+      `${HEADER}\n`,
+      '{"version":1,"fields":[{"name":"x","type":"numeric","unit":"kg"}]}',
+    );
+    expect(validateCohort(dir)).toContainEqual(
+      expect.objectContaining({ file: 'clinical-schema.json', column: 'fields.0.range' }),
+    );
   });
 
   it('reports malformed JSON', () => {
     const dir = cohortWith('json', `${HEADER}\n`, '{\n "version": 1,\n "fields": [,]\n}');
-    expect(validateCohort(dir)[0]).toMatchObject({ file: 'clinical-schema.json', reason: expect.stringMatching(/^not valid JSON/) });
+    expect(validateCohort(dir)[0]).toMatchObject({
+      file: 'clinical-schema.json',
+      reason: expect.stringMatching(/^not valid JSON/),
+    });
   });
 
   it('reports an unclosed quote in the CSV', () => {
-    const dir = cohortWith('quote', `record,patient_id,label,age_years,sex\n"${Q0001},p1,nsr,4,M\n`, '{"version":1,"fields":[]}');
-    expect(validateCohort(dir)[0]).toMatchObject({ file: 'manifest.csv', reason: expect.stringMatching(/not valid CSV/) });
+    const dir = cohortWith(
+      'quote',
+      `record,patient_id,label,age_years,sex\n"${Q0001},p1,nsr,4,M\n`,
+      '{"version":1,"fields":[]}',
+    );
+    expect(validateCohort(dir)[0]).toMatchObject({
+      file: 'manifest.csv',
+      reason: expect.stringMatching(/not valid CSV/),
+    });
   });
 
   it('reports window cells that are missing, reversed or not numbers', () => {
-    const dir = cohortWith('bad-windows', `record,patient_id,label,age_years,sex,start_s,end_s\n${Q0001},p1,nsr,3,F,5,\n${Q0001},p1,nsr,3,F,5,2\n${Q0001},p1,nsr,3,F,x,2\n`, '{"version":1,"fields":[]}');
+    const dir = cohortWith(
+      'bad-windows',
+      `record,patient_id,label,age_years,sex,start_s,end_s\n${Q0001},p1,nsr,3,F,5,\n${Q0001},p1,nsr,3,F,5,2\n${Q0001},p1,nsr,3,F,x,2\n`,
+      '{"version":1,"fields":[]}',
+    );
     expect(validateCohort(dir).map((p) => `${p.line}:${p.column}`)).toEqual(['2:end_s', '3:end_s', '4:start_s']);
   });
 

@@ -20,6 +20,11 @@ export function readCohort(dir: string): Cohort {
   if (cohort !== null) return cohort;
   const errors = problems.filter((p) => p.severity === 'error');
   const shown = errors.slice(0, PROBLEMS_IN_MESSAGE).map(formatProblem).join('; ');
-  const more = errors.length > PROBLEMS_IN_MESSAGE ? `; and ${errors.length - PROBLEMS_IN_MESSAGE} more (run fewbeat cohort validate)` : '';
-  throw new FewbeatError(`invalid cohort, ${errors.length} problem${errors.length === 1 ? '' : 's'}: ${shown}${more}`, { file: join(cohortDirOf(dir), MANIFEST_FILE) });
+  const more =
+    errors.length > PROBLEMS_IN_MESSAGE
+      ? `; and ${errors.length - PROBLEMS_IN_MESSAGE} more (run fewbeat cohort validate)`
+      : '';
+  throw new FewbeatError(`invalid cohort, ${errors.length} problem${errors.length === 1 ? '' : 's'}: ${shown}${more}`, {
+    file: join(cohortDirOf(dir), MANIFEST_FILE),
+  });
 }

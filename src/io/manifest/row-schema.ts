@@ -32,7 +32,8 @@ function age(schema: ClinicalSchema | null) {
     if (a === null) return fail(`not a number: '${t}' (decimal years expected)`);
     const [lo, hi] = AGE_LIMITS_YEARS;
     if (a < lo || a > hi) return fail(`impossible age ${a} years, expected within [${lo}, ${hi}]`);
-    if (field?.type === 'numeric' && (a < field.range[0] || a > field.range[1])) return fail(`age ${a} years is outside the schema's range [${field.range[0]}, ${field.range[1]}]`);
+    if (field?.type === 'numeric' && (a < field.range[0] || a > field.range[1]))
+      return fail(`age ${a} years is outside the schema's range [${field.range[0]}, ${field.range[1]}]`);
     return ok(a);
   });
 }
@@ -48,23 +49,33 @@ export function manifestRowSchema(schema: ClinicalSchema | null) {
   return z.object({
     record: cell((t) => (t === '' ? fail('empty record path') : ok(t))),
     patient_id: cell((t) => (t === '' ? fail('empty patient id') : ok(t))),
-    label: cell((t) => { const labels = splitList(t); return labels.length > 0 ? ok(labels) : fail('no label'); }),
+    label: cell((t) => {
+      const labels = splitList(t);
+      return labels.length > 0 ? ok(labels) : fail('no label');
+    }),
     age_years: age(schema),
-    sex: cell((t): Parsed<'M' | 'F' | null> => (t === '' ? ok(null) : t === 'M' || t === 'F' ? ok(t) : fail(`unknown sex code '${t}', expected M, F or empty`))),
+    sex: cell((t): Parsed<'M' | 'F' | null> =>
+      t === '' ? ok(null) : t === 'M' || t === 'F' ? ok(t) : fail(`unknown sex code '${t}', expected M, F or empty`),
+    ),
     split: cell((t) => ok(t === '' ? null : t)),
   });
 }
 
 /** `start_s`/`end_s`: both empty (whole record) or a window with 0 ≤ start < end. */
-export const windowCellsSchema = z.object({ start_s: seconds, end_s: seconds }).transform((v, ctx): CohortWindow | null => {
-  if (v.start_s === null && v.end_s === null) return null;
-  const issue = (column: 'start_s' | 'end_s', message: string): typeof z.NEVER => { ctx.addIssue({ code: 'custom', path: [column], message }); return z.NEVER; };
-  if (v.start_s === null) return issue('start_s', 'window start missing (start_s and end_s go together)');
-  if (v.end_s === null) return issue('end_s', 'window end missing (start_s and end_s go together)');
-  if (v.start_s < 0) return issue('start_s', `negative window start ${v.start_s} s`);
-  if (!(v.end_s > v.start_s)) return issue('end_s', `window end ${v.end_s} s is not after its start ${v.start_s} s`);
-  return { startS: v.start_s, endS: v.end_s };
-});
+export const windowCellsSchema = z
+  .object({ start_s: seconds, end_s: seconds })
+  .transform((v, ctx): CohortWindow | null => {
+    if (v.start_s === null && v.end_s === null) return null;
+    const issue = (column: 'start_s' | 'end_s', message: string): typeof z.NEVER => {
+      ctx.addIssue({ code: 'custom', path: [column], message });
+      return z.NEVER;
+    };
+    if (v.start_s === null) return issue('start_s', 'window start missing (start_s and end_s go together)');
+    if (v.end_s === null) return issue('end_s', 'window end missing (start_s and end_s go together)');
+    if (v.start_s < 0) return issue('start_s', `negative window start ${v.start_s} s`);
+    if (!(v.end_s > v.start_s)) return issue('end_s', `window end ${v.end_s} s is not after its start ${v.start_s} s`);
+    return { startS: v.start_s, endS: v.end_s };
+  });
 
 /** The clinical columns: one cell parser per schema field (age_years and sex are read as row columns). */
 export function clinicalCellsSchema(schema: ClinicalSchema | null): z.ZodType<ClinicalContext, Record<string, string>> {

@@ -12,8 +12,11 @@ describe('summariseCohort', () => {
     expect(s.rows).toBe(4);
     expect(s.patients).toBe(3);
     expect(s.classes).toEqual({
-      afib: { rows: 1, patients: 1 }, nsr: { rows: 1, patients: 1 }, pac: { rows: 1, patients: 1 },
-      'source:(BII': { rows: 1, patients: 1 }, svt: { rows: 1, patients: 1 },
+      afib: { rows: 1, patients: 1 },
+      nsr: { rows: 1, patients: 1 },
+      pac: { rows: 1, patients: 1 },
+      'source:(BII': { rows: 1, patients: 1 },
+      svt: { rows: 1, patients: 1 },
     });
   });
 
@@ -23,7 +26,18 @@ describe('summariseCohort', () => {
 
   it('puts 10 days in the neonate band, 6 months in 6-12 mo, 17.5 y in 16-18 y and no age in unknown', () => {
     expect(s.ageBands).toEqual({
-      neonate: 1, '1-3mo': 0, '3-6mo': 0, '6-12mo': 1, '1-3y': 0, '3-5y': 0, '5-8y': 0, '8-12y': 0, '12-16y': 0, '16-18y': 1, adult: 0, unknown: 1,
+      neonate: 1,
+      '1-3mo': 0,
+      '3-6mo': 0,
+      '6-12mo': 1,
+      '1-3y': 0,
+      '3-5y': 0,
+      '5-8y': 0,
+      '8-12y': 0,
+      '12-16y': 0,
+      '16-18y': 1,
+      adult: 0,
+      unknown: 1,
     });
   });
 

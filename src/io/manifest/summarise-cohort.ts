@@ -51,8 +51,15 @@ export function summariseCohort(c: Cohort): CohortSummary {
     dir: c.dir,
     rows: c.rows.length,
     patients: perPatient.size,
-    classes: sortedRecord([...classRows].map(([label, rows]) => [label, { rows, patients: classPatients.get(label)!.size }])),
-    perPatient: { min: counts[0] ?? 0, median: counts.length ? median(counts) : 0, max: counts.at(-1) ?? 0, rows: sortedRecord(perPatient) },
+    classes: sortedRecord(
+      [...classRows].map(([label, rows]) => [label, { rows, patients: classPatients.get(label)!.size }]),
+    ),
+    perPatient: {
+      min: counts[0] ?? 0,
+      median: counts.length ? median(counts) : 0,
+      max: counts.at(-1) ?? 0,
+      rows: sortedRecord(perPatient),
+    },
     ageBands,
     sex,
     splits: sortedRecord(splits),

@@ -28,11 +28,17 @@ export function writeCohort(dir: string, schema: ClinicalSchema, rows: readonly 
 
   const table: string[][] = [header];
   rows.forEach((row, i) => {
-    const where = (column: string): { file: string; location: string } => ({ file: manifestPath, location: `row ${i + 1} (line ${i + 2}), column ${column}` });
+    const where = (column: string): { file: string; location: string } => ({
+      file: manifestPath,
+      location: `row ${i + 1} (line ${i + 2}), column ${column}`,
+    });
     if (row.record.trim() === '') throw new FewbeatError('empty record path', where('record'));
     if (row.patientId.trim() === '') throw new FewbeatError('empty patient id', where('patient_id'));
     if (row.labels.length === 0 || row.labels.some((l) => l.trim() === '' || l.includes(';'))) {
-      throw new FewbeatError(`labels ${JSON.stringify(row.labels)}: need at least one, none empty or containing ';'`, where('label'));
+      throw new FewbeatError(
+        `labels ${JSON.stringify(row.labels)}: need at least one, none empty or containing ';'`,
+        where('label'),
+      );
     }
     const age = row.ageYears;
     if (age !== null && !(Number.isFinite(age) && age >= AGE_LIMITS_YEARS[0] && age <= AGE_LIMITS_YEARS[1])) {
@@ -42,12 +48,17 @@ export function writeCohort(dir: string, schema: ClinicalSchema, rows: readonly 
     if (withSplit) cells.push(row.split ?? '');
     if (withWindow) {
       const w = row.window ?? null;
-      if (w !== null && !(w.startS >= 0 && w.endS > w.startS)) throw new FewbeatError(`bad window [${w.startS}, ${w.endS}) s`, where('start_s'));
+      if (w !== null && !(w.startS >= 0 && w.endS > w.startS))
+        throw new FewbeatError(`bad window [${w.startS}, ${w.endS}) s`, where('start_s'));
       cells.push(w === null ? '' : String(w.startS), w === null ? '' : String(w.endS));
     }
     for (const field of clinicalFields) {
       const value = row.clinical[field.name];
-      if (value === undefined) throw new FewbeatError('value missing from the clinical context (use null for a missing value)', where(field.name));
+      if (value === undefined)
+        throw new FewbeatError(
+          'value missing from the clinical context (use null for a missing value)',
+          where(field.name),
+        );
       const cell = formatClinicalCell(field, value);
       if (!cell.ok) throw new FewbeatError(cell.reason, where(field.name));
       cells.push(cell.text);

@@ -12,16 +12,29 @@ const aux = (text: string): number[] => {
 describe('MIT annotation files', () => {
   it('decodes SKIP, NUM, SUB, CHN and AUX fields as annot(5) specifies', () => {
     const bytes = Uint8Array.from([
-      ...word(22, 0), ...aux('## time resolution: 1000'), // file definition at sample 0
-      ...word(28, 18), ...aux('(AFIB\0'), //                '+' at 18 with rhythm (AFIB and a NUL inside its length
-      ...word(1, 100), ...word(61, 0xff), //                'N' at 118, subtype -1
-      ...word(62, 2), ...word(60, 5), //                    chan 2, num 5 (apply to it and later ones)
-      ...word(59, 0), 0x01, 0x00, 0x02, 0x00, //            SKIP 0x00010002 = 65538 samples
+      ...word(22, 0),
+      ...aux('## time resolution: 1000'), // file definition at sample 0
+      ...word(28, 18),
+      ...aux('(AFIB\0'), //                '+' at 18 with rhythm (AFIB and a NUL inside its length
+      ...word(1, 100),
+      ...word(61, 0xff), //                'N' at 118, subtype -1
+      ...word(62, 2),
+      ...word(60, 5), //                    chan 2, num 5 (apply to it and later ones)
+      ...word(59, 0),
+      0x01,
+      0x00,
+      0x02,
+      0x00, //            SKIP 0x00010002 = 65538 samples
       ...word(5, 10), //                                    'V' at 118 + 65538 + 10
-      ...word(59, 0), 0xff, 0xff, 0xfe, 0xff, //            SKIP -2
+      ...word(59, 0),
+      0xff,
+      0xff,
+      0xfe,
+      0xff, //            SKIP -2
       ...word(0, 7), //                                     NOTQRS at +7: dropped, time still advances
       ...word(8, 1), //                                     'A' at 65666 - 2 + 7 + 1
-      0, 0,
+      0,
+      0,
     ]);
     const { fs, annotations, notes } = parseAnnotations(bytes, 'hand.atr');
     expect(fs).toBe(1000);

@@ -42,8 +42,48 @@ export interface AnnotationFile {
 
 /** Annotation symbols by MIT code (WFDB ecgcodes.h); undefined codes print as `[code]`. */
 const SYMBOLS: readonly string[] = [
-  ' ', 'N', 'L', 'R', 'a', 'V', 'F', 'J', 'A', 'S', 'E', 'j', '/', 'Q', '~', '[15]', '|', '[17]', 's', 'T', '*', 'D', '"', '=',
-  'p', 'B', '^', 't', '+', 'u', '?', '!', '[', ']', 'e', 'n', '@', 'x', 'f', '(', ')', 'r',
+  ' ',
+  'N',
+  'L',
+  'R',
+  'a',
+  'V',
+  'F',
+  'J',
+  'A',
+  'S',
+  'E',
+  'j',
+  '/',
+  'Q',
+  '~',
+  '[15]',
+  '|',
+  '[17]',
+  's',
+  'T',
+  '*',
+  'D',
+  '"',
+  '=',
+  'p',
+  'B',
+  '^',
+  't',
+  '+',
+  'u',
+  '?',
+  '!',
+  '[',
+  ']',
+  'e',
+  'n',
+  '@',
+  'x',
+  'f',
+  '(',
+  ')',
+  'r',
 ];
 const NOTE = 22;
 const SKIP = 59;
@@ -73,11 +113,15 @@ export function readAnnotations(recordPath: string, extension: string): Annotati
   const file = `${recordPath}.${extension}`;
   let bytes: Buffer;
   try {
-    if (statSync(file).size > MAX_ANNOTATION_BYTES) throw new FewbeatError('annotation file is larger than 1 GiB', { file });
+    if (statSync(file).size > MAX_ANNOTATION_BYTES)
+      throw new FewbeatError('annotation file is larger than 1 GiB', { file });
     bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof FewbeatError) throw e;
-    throw new FewbeatError(`cannot read annotation file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, cause: e });
+    throw new FewbeatError(`cannot read annotation file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      file,
+      cause: e,
+    });
   }
   const parsed = parseAnnotations(bytes, file);
   if (parsed.fs === null && existsSync(`${recordPath}.hea`)) parsed.fs = readHeader(recordPath).fs;
@@ -100,7 +144,12 @@ export function parseAnnotations(bytes: Uint8Array, file: string): AnnotationFil
   const all: Array<Annotation & { code: number }> = [];
   for (;;) {
     if (pos + 2 > n) {
-      fail(Math.min(pos, n), pos >= n ? 'annotation file ends without its end-of-file word (truncated?)' : 'annotation file ends in the middle of a 16-bit word');
+      fail(
+        Math.min(pos, n),
+        pos >= n
+          ? 'annotation file ends without its end-of-file word (truncated?)'
+          : 'annotation file ends in the middle of a 16-bit word',
+      );
     }
     const word = bytes[pos] | (bytes[pos + 1] << 8);
     const a = word >> 10;
@@ -112,7 +161,7 @@ export function parseAnnotations(bytes: Uint8Array, file: string): AnnotationFil
       if (pos + 4 > n) fail(at, 'annotation file ends inside a SKIP interval');
       const hi = bytes[pos] | (bytes[pos + 1] << 8);
       const lo = bytes[pos + 2] | (bytes[pos + 3] << 8);
-      time += ((hi << 16) | lo) | 0;
+      time += (hi << 16) | lo | 0;
       pos += 4;
     } else if (a === NUM || a === SUB || a === CHN) {
       const signedByte = ((i & 0xff) << 24) >> 24;
@@ -130,7 +179,9 @@ export function parseAnnotations(bytes: Uint8Array, file: string): AnnotationFil
     } else if (a === AUX) {
       if (pos + i > n) fail(at, `annotation file ends inside a ${i}-byte AUX string`);
       if (!current) fail(at, 'AUX field before any annotation');
-      (current as Annotation).auxNote = Buffer.from(bytes.subarray(pos, pos + i)).toString('latin1').replace(/\0+$/, '');
+      (current as Annotation).auxNote = Buffer.from(bytes.subarray(pos, pos + i))
+        .toString('latin1')
+        .replace(/\0+$/, '');
       pos += i + (i & 1);
     } else {
       time += i;

@@ -64,10 +64,14 @@ export async function decodeFlacSignalFile(path: string, signals: WfdbSignalSpec
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new FewbeatError(`cannot read signal file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path, cause: e });
+    throw new FewbeatError(`cannot read signal file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      file: path,
+      cause: e,
+    });
   }
   if (bytes.length > MAX_FLAC_BYTES) throw new FewbeatError('FLAC file is larger than 1 GiB', { file: path });
-  if (bytes.length < 4 || bytes.toString('latin1', 0, 4) !== 'fLaC') throw new FewbeatError("not a FLAC stream (no 'fLaC' marker)", { file: path, location: 'byte 0' });
+  if (bytes.length < 4 || bytes.toString('latin1', 0, 4) !== 'fLaC')
+    throw new FewbeatError("not a FLAC stream (no 'fLaC' marker)", { file: path, location: 'byte 0' });
   const spf = (signals[0] as WfdbSignalSpec).sampsPerFrame;
   if (signals.some((s) => s.sampsPerFrame !== spf)) {
     throw new FewbeatError('signals of one FLAC file must have the same samples per frame', { file: path });
@@ -77,17 +81,28 @@ export async function decodeFlacSignalFile(path: string, signals: WfdbSignalSpec
   try {
     decoded = await withDecoder((decoder) => decoder.decodeFile(bytes));
   } catch (e) {
-    throw new FewbeatError(`FLAC stream cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });
+    throw new FewbeatError(`FLAC stream cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, {
+      file: path,
+      cause: e,
+    });
   }
   if (decoded.errors.length > 0) {
     const first = decoded.errors[0];
-    throw new FewbeatError(`FLAC stream is corrupt: ${first?.message ?? 'decode error'}`, { file: path, location: `frame ${first?.frameNumber ?? '?'}` });
+    throw new FewbeatError(`FLAC stream is corrupt: ${first?.message ?? 'decode error'}`, {
+      file: path,
+      location: `frame ${first?.frameNumber ?? '?'}`,
+    });
   }
   if (decoded.channelData.length !== signals.length) {
-    throw new FewbeatError(`FLAC stream has ${decoded.channelData.length} channels, the header gives the file ${signals.length} signals`, { file: path });
+    throw new FewbeatError(
+      `FLAC stream has ${decoded.channelData.length} channels, the header gives the file ${signals.length} signals`,
+      { file: path },
+    );
   }
   if (decoded.bitDepth !== bits) {
-    throw new FewbeatError(`FLAC stream has ${decoded.bitDepth}-bit samples, format ${fmt} needs ${bits}`, { file: path });
+    throw new FewbeatError(`FLAC stream has ${decoded.bitDepth}-bit samples, format ${fmt} needs ${bits}`, {
+      file: path,
+    });
   }
   const scale = 2 ** (bits - 1) - 1;
   return decoded.channelData.map((f) => {

@@ -22,7 +22,7 @@ describe('WFDB sample formats', () => {
     expect(samplesIn(fmt('212'), 5)).toBe(3);
   });
 
-  it('decodes format 310: bits 1-10 of each word, the third sample from both words\' top 5 bits', () => {
+  it("decodes format 310: bits 1-10 of each word, the third sample from both words' top 5 bits", () => {
     // s0 = 5, s1 = -3 (0x3FD), s2 = 0x2A5 = 677 - 1024 = -347 -> low 5 bits 0x05 in w0, high 5 bits 0x15 in w1
     const w0 = (5 << 1) | (0x05 << 11);
     const w1 = (0x3fd << 1) | (0x15 << 11);

@@ -42,15 +42,40 @@ export interface SampleFormat {
   decode(bytes: Uint8Array, n: number, out: Int32Array): void;
 }
 
-function simple(code: string, bytesPerSample: number, invalid: number | null, min: number, max: number,
-  decode: (bytes: Uint8Array, n: number, out: Int32Array) => void, differences = false): SampleFormat {
-  return { code, groupSamples: 1, groupBytes: bytesPerSample, partialBytes: [], invalid, min, max, differences, decode };
+function simple(
+  code: string,
+  bytesPerSample: number,
+  invalid: number | null,
+  min: number,
+  max: number,
+  decode: (bytes: Uint8Array, n: number, out: Int32Array) => void,
+  differences = false,
+): SampleFormat {
+  return {
+    code,
+    groupSamples: 1,
+    groupBytes: bytesPerSample,
+    partialBytes: [],
+    invalid,
+    min,
+    max,
+    differences,
+    decode,
+  };
 }
 
 const FORMATS: Record<string, SampleFormat> = {
-  '8': simple('8', 1, null, -128, 127, (b, n, out) => {
-    for (let i = 0; i < n; i++) out[i] = (b[i] << 24) >> 24;
-  }, true),
+  '8': simple(
+    '8',
+    1,
+    null,
+    -128,
+    127,
+    (b, n, out) => {
+      for (let i = 0; i < n; i++) out[i] = (b[i] << 24) >> 24;
+    },
+    true,
+  ),
   '16': simple('16', 2, -32768, -32768, 32767, (b, n, out) => {
     for (let i = 0, j = 0; i < n; i++, j += 2) out[i] = ((b[j] | (b[j + 1] << 8)) << 16) >> 16;
   }),
@@ -70,7 +95,14 @@ const FORMATS: Record<string, SampleFormat> = {
     for (let i = 0, j = 0; i < n; i++, j += 4) out[i] = b[j] | (b[j + 1] << 8) | (b[j + 2] << 16) | (b[j + 3] << 24);
   }),
   '212': {
-    code: '212', groupSamples: 2, groupBytes: 3, partialBytes: [0, 2], invalid: -2048, min: -2048, max: 2047, differences: false,
+    code: '212',
+    groupSamples: 2,
+    groupBytes: 3,
+    partialBytes: [0, 2],
+    invalid: -2048,
+    min: -2048,
+    max: 2047,
+    differences: false,
     decode(b, n, out) {
       const pairs = n >> 1;
       let j = 0;
@@ -83,7 +115,14 @@ const FORMATS: Record<string, SampleFormat> = {
     },
   },
   '310': {
-    code: '310', groupSamples: 3, groupBytes: 4, partialBytes: [0, 2, 4], invalid: -512, min: -512, max: 511, differences: false,
+    code: '310',
+    groupSamples: 3,
+    groupBytes: 4,
+    partialBytes: [0, 2, 4],
+    invalid: -512,
+    min: -512,
+    max: 511,
+    differences: false,
     decode(b, n, out) {
       for (let i = 0, j = 0; i < n; i += 3, j += 4) {
         const w0 = b[j] | (b[j + 1] << 8);
@@ -97,7 +136,14 @@ const FORMATS: Record<string, SampleFormat> = {
     },
   },
   '311': {
-    code: '311', groupSamples: 3, groupBytes: 4, partialBytes: [0, 2, 3], invalid: -512, min: -512, max: 511, differences: false,
+    code: '311',
+    groupSamples: 3,
+    groupBytes: 4,
+    partialBytes: [0, 2, 3],
+    invalid: -512,
+    min: -512,
+    max: 511,
+    differences: false,
     decode(b, n, out) {
       for (let i = 0, j = 0; i < n; i += 3, j += 4) {
         // Bytes past a partial final word are absent: `?? 0` keeps the arithmetic on numbers.
@@ -114,12 +160,32 @@ const FORMATS: Record<string, SampleFormat> = {
  * FLAC-compressed formats (WFDB 10.7): their sample ranges and invalid values. Their bytes are not
  * packed samples; `flac.ts` decodes whole files (asynchronously, see `readRecordAsync`).
  */
-const FLAC: Record<string, SampleFormat> = Object.fromEntries(([['508', 8], ['516', 16], ['524', 24]] as const).map(([code, bits]) => [code, {
-  code, groupSamples: 1, groupBytes: 1, partialBytes: [], invalid: -(2 ** (bits - 1)), min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1, differences: false,
-  decode() {
-    throw new FewbeatError(`format ${code} (FLAC) is decoded as a whole file by readRecordAsync, not as packed samples`);
-  },
-}]));
+const FLAC: Record<string, SampleFormat> = Object.fromEntries(
+  (
+    [
+      ['508', 8],
+      ['516', 16],
+      ['524', 24],
+    ] as const
+  ).map(([code, bits]) => [
+    code,
+    {
+      code,
+      groupSamples: 1,
+      groupBytes: 1,
+      partialBytes: [],
+      invalid: -(2 ** (bits - 1)),
+      min: -(2 ** (bits - 1)),
+      max: 2 ** (bits - 1) - 1,
+      differences: false,
+      decode() {
+        throw new FewbeatError(
+          `format ${code} (FLAC) is decoded as a whole file by readRecordAsync, not as packed samples`,
+        );
+      },
+    },
+  ]),
+);
 
 /** The FLAC format with this code, or undefined. */
 export function flacFormat(code: string): SampleFormat | undefined {

@@ -1,4 +1,15 @@
-import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,10 +28,27 @@ const dir = mkdtempSync(join(tmpdir(), 'fewbeat-wfdb-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FILES = [
-  '100_3chan.hea', '100_3chan.dat', '03700181.hea', '03700181.dat', '03700181.gqrsh', '100.hea', '100.atr', '100.qrs',
-  'binformats.hea', ...Array.from({ length: 10 }, (_, i) => `binformats.d${i}`), '310derive_3.hea', '310derive_3.dat', '311derive_3.hea', '311derive_3.dat',
-  'a103l.hea', 'a103l.mat', 'multi-segment/041s/041s.hea', 'multi-segment/041s/041s01.hea', 'multi-segment/041s/041s01.dat',
-  'multi-segment/041s/041s02.hea', 'multi-segment/041s/041s02.dat',
+  '100_3chan.hea',
+  '100_3chan.dat',
+  '03700181.hea',
+  '03700181.dat',
+  '03700181.gqrsh',
+  '100.hea',
+  '100.atr',
+  '100.qrs',
+  'binformats.hea',
+  ...Array.from({ length: 10 }, (_, i) => `binformats.d${i}`),
+  '310derive_3.hea',
+  '310derive_3.dat',
+  '311derive_3.hea',
+  '311derive_3.dat',
+  'a103l.hea',
+  'a103l.mat',
+  'multi-segment/041s/041s.hea',
+  'multi-segment/041s/041s01.hea',
+  'multi-segment/041s/041s01.dat',
+  'multi-segment/041s/041s02.hea',
+  'multi-segment/041s/041s02.dat',
 ];
 /** Which reader each mutated file goes through: a record (header or data) or an annotation file. */
 const TARGETS: Array<{ file: string; read: () => unknown }> = [];
@@ -38,7 +66,11 @@ for (const f of FILES) {
   writeFileSync(to, original.get(f) as Buffer);
 }
 /** Long records are read in a range (the streaming path); short ones whole. */
-const RANGES: Record<string, { from: number; to: number }> = { '100': { from: 100_000, to: 101_000 }, '03700181': { from: 1000, to: 3000 }, a103l: { from: 0, to: 2000 } };
+const RANGES: Record<string, { from: number; to: number }> = {
+  '100': { from: 100_000, to: 101_000 },
+  '03700181': { from: 1000, to: 3000 },
+  a103l: { from: 0, to: 2000 },
+};
 const rec = (name: string) => (): unknown => readRecord(join(dir, name), RANGES[name] ?? {});
 const ann = (name: string, ext: string) => (): unknown => readAnnotations(join(dir, name), ext);
 for (const f of FILES) {
@@ -84,19 +116,42 @@ function mutate(bytes: Buffer, rng: Rng): { bytes: Buffer; how: string } {
     }
     case 1: {
       const out = Buffer.from(bytes);
-      out[at] = rng.pick([0x30 + rng.int(0, 9), 0x20, 0x0a, 0x2d, 0x2b, 0x78, 0x3a, 0x2f, 0x28, 0x7e, 0x23, 0x00, 0xff]);
+      out[at] = rng.pick([
+        0x30 + rng.int(0, 9),
+        0x20,
+        0x0a,
+        0x2d,
+        0x2b,
+        0x78,
+        0x3a,
+        0x2f,
+        0x28,
+        0x7e,
+        0x23,
+        0x00,
+        0xff,
+      ]);
       return { bytes: out, how: `set byte ${at} to ${out[at]}` };
     }
     case 2:
-      return { bytes: Buffer.concat([bytes.subarray(0, at), Buffer.from([rng.int(0, 255)]), bytes.subarray(at)]), how: `insert at ${at}` };
+      return {
+        bytes: Buffer.concat([bytes.subarray(0, at), Buffer.from([rng.int(0, 255)]), bytes.subarray(at)]),
+        how: `insert at ${at}`,
+      };
     case 3:
-      return { bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + rng.int(1, 8))]), how: `delete at ${at}` };
+      return {
+        bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + rng.int(1, 8))]),
+        how: `delete at ${at}`,
+      };
     case 4:
       return { bytes: bytes.subarray(0, at), how: `truncate to ${at}` };
     default: {
       const len = rng.int(1, 16);
       const from = rng.int(0, Math.max(0, n - len));
-      return { bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(from, from + len), bytes.subarray(at)]), how: `splice ${len} bytes from ${from} at ${at}` };
+      return {
+        bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(from, from + len), bytes.subarray(at)]),
+        how: `splice ${len} bytes from ${from} at ${at}`,
+      };
     }
   }
 }
@@ -121,7 +176,8 @@ describe('fuzzing the WFDB readers', () => {
         if (isFewbeatError(e)) errors++;
         else failures.push(`${target.file} (${how}): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       }
-      if (performance.now() - t0 > 5000) failures.push(`${target.file} (${how}): took ${Math.round(performance.now() - t0)} ms`);
+      if (performance.now() - t0 > 5000)
+        failures.push(`${target.file} (${how}): took ${Math.round(performance.now() - t0)} ms`);
     }
     if (dirty !== null) overwrite(join(dir, dirty), original.get(dirty) as Buffer);
     expect(failures).toEqual([]);
@@ -133,13 +189,16 @@ describe('fuzzing the WFDB readers', () => {
     const failures: string[] = [];
     await expect(readRecordAsync(join(dir, 'flac1'))).resolves.toBeDefined();
     for (let i = 0; i < 300; i++) {
-      const [name, bytes] = rng.bernoulli(0.2) ? ['flac1.hea', FLAC_HEADER] as const : ['flac1.dat', FLAC_DATA] as const;
+      const [name, bytes] = rng.bernoulli(0.2)
+        ? (['flac1.hea', FLAC_HEADER] as const)
+        : (['flac1.dat', FLAC_DATA] as const);
       const { bytes: mutated, how } = mutate(bytes, rng);
       overwrite(join(dir, name), mutated);
       try {
         await readRecordAsync(join(dir, 'flac1'));
       } catch (e) {
-        if (!isFewbeatError(e)) failures.push(`${name} (${how}): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        if (!isFewbeatError(e))
+          failures.push(`${name} (${how}): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       }
       overwrite(join(dir, name), bytes);
     }

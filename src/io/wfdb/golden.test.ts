@@ -14,32 +14,79 @@ import { frameAverage, readRecord, readRecordAsync } from './record.js';
  */
 type Num = number | null;
 interface ExpectedChannel {
-  index: number; sig_name: string; units: string; n_samples: number;
-  digital_first20?: number[]; digital_last5?: number[]; digital_sum?: number; checksum16_header?: number;
-  physical_first20: Num[]; physical_last5: Num[]; physical_n_nan: number;
+  index: number;
+  sig_name: string;
+  units: string;
+  n_samples: number;
+  digital_first20?: number[];
+  digital_last5?: number[];
+  digital_sum?: number;
+  checksum16_header?: number;
+  physical_first20: Num[];
+  physical_last5: Num[];
+  physical_n_nan: number;
   frame_averaged_physical_first20?: Num[];
-  first_valid_index?: number | null; first_valid20?: Num[]; physical_nansum?: number;
+  first_valid_index?: number | null;
+  first_valid20?: Num[];
+  physical_nansum?: number;
 }
 interface ExpectedRecord {
-  path: string; kind: 'single-segment' | 'multi-segment'; record_name: string; n_sig: number; fs: number;
-  counter_freq: number | null; base_counter: number | null; sig_len: number; base_time: string | null; base_date: string | null; comments: string[];
+  path: string;
+  kind: 'single-segment' | 'multi-segment';
+  record_name: string;
+  n_sig: number;
+  fs: number;
+  counter_freq: number | null;
+  base_counter: number | null;
+  sig_len: number;
+  base_time: string | null;
+  base_date: string | null;
+  comments: string[];
   record_line_nonstandard_tokens?: string[];
-  file_name?: string[]; fmt?: string[]; samps_per_frame: number[]; skew?: Num[]; byte_offset?: Num[]; adc_gain?: number[];
-  baseline?: number[]; units: string[]; adc_res?: number[]; adc_zero?: number[]; init_value?: number[]; checksum?: number[];
-  block_size?: number[]; sig_name: string[]; files_sha256?: Record<string, string>;
-  seg_name?: string[]; seg_len?: number[]; layout?: string;
+  file_name?: string[];
+  fmt?: string[];
+  samps_per_frame: number[];
+  skew?: Num[];
+  byte_offset?: Num[];
+  adc_gain?: number[];
+  baseline?: number[];
+  units: string[];
+  adc_res?: number[];
+  adc_zero?: number[];
+  init_value?: number[];
+  checksum?: number[];
+  block_size?: number[];
+  sig_name: string[];
+  files_sha256?: Record<string, string>;
+  seg_name?: string[];
+  seg_len?: number[];
+  layout?: string;
   channels: ExpectedChannel[];
 }
 interface ExpectedAnnotations {
-  record: string; extension: string; file: string; fs: number; count: number;
-  first20: Array<[number, string]>; first20_aux_note: string[]; last5: Array<[number, string]>;
-  symbol_histogram: Record<string, number>; rhythm_histogram: Record<string, number>; aux_note_histogram: Record<string, number>;
-  max_sample: number; nonzero_subtype: number; nonzero_chan: number; nonzero_num: number;
+  record: string;
+  extension: string;
+  file: string;
+  fs: number;
+  count: number;
+  first20: Array<[number, string]>;
+  first20_aux_note: string[];
+  last5: Array<[number, string]>;
+  symbol_histogram: Record<string, number>;
+  rhythm_histogram: Record<string, number>;
+  aux_note_histogram: Record<string, number>;
+  max_sample: number;
+  nonzero_subtype: number;
+  nonzero_chan: number;
+  nonzero_num: number;
 }
 
 const expectedPath = realPath('expected.json');
 const expected = expectedPath
-  ? (JSON.parse(readFileSync(expectedPath, 'utf8')) as { records: ExpectedRecord[]; annotations: ExpectedAnnotations[] })
+  ? (JSON.parse(readFileSync(expectedPath, 'utf8')) as {
+      records: ExpectedRecord[];
+      annotations: ExpectedAnnotations[];
+    })
   : { records: [], annotations: [] };
 
 /** Where a record's files all are: the repository's fixtures, else the shared set, else null. */
@@ -89,7 +136,9 @@ describe('WFDB reader against wfdb-python (expected.json)', () => {
       expect(h.comments).toEqual(rec.comments);
       if (!rec.record_line_nonstandard_tokens) {
         expect(h.baseDate).toBe(rec.base_date);
-        expect(h.baseTime === null ? null : h.baseTime.replace(/\.(\d+)$/, (_, f: string) => `.${f.padEnd(6, '0')}`)).toBe(rec.base_time);
+        expect(
+          h.baseTime === null ? null : h.baseTime.replace(/\.(\d+)$/, (_, f: string) => `.${f.padEnd(6, '0')}`),
+        ).toBe(rec.base_time);
       }
       if (rec.kind === 'single-segment') {
         const s = h.signals;
@@ -114,7 +163,9 @@ describe('WFDB reader against wfdb-python (expected.json)', () => {
 
       const flac = rec.fmt?.some((f) => FLAC.has(f)) ?? false;
       if (flac) {
-        expect(() => readRecord(recordPath)).toThrow(/unsupported format 5(08|16|24) \(FLAC\) in the synchronous reader: read this record with readRecordAsync/);
+        expect(() => readRecord(recordPath)).toThrow(
+          /unsupported format 5(08|16|24) \(FLAC\) in the synchronous reader: read this record with readRecordAsync/,
+        );
         expect(() => readRecord(recordPath)).toThrow(FewbeatError);
       }
       const r = flac ? await readRecordAsync(recordPath) : readRecord(recordPath);
@@ -128,17 +179,28 @@ describe('WFDB reader against wfdb-python (expected.json)', () => {
         const what = `${rec.path} channel ${want.index}`;
         expect(c.physical.length, what).toBe(want.n_samples);
         expectClose(c.physical.subarray(0, 20), want.physical_first20, `${what} physical_first20`);
-        expectClose(c.physical.subarray(Math.max(0, c.physical.length - 5)), want.physical_last5, `${what} physical_last5`);
+        expectClose(
+          c.physical.subarray(Math.max(0, c.physical.length - 5)),
+          want.physical_last5,
+          `${what} physical_last5`,
+        );
         expect(countNaN(c.physical), `${what} NaN count`).toBe(want.physical_n_nan);
         if (want.digital_sum !== undefined) {
           const d = c.digital as Int32Array;
           expect(Array.from(d.subarray(0, 20)), what).toEqual(want.digital_first20);
           expect(Array.from(d.subarray(Math.max(0, d.length - 5))), what).toEqual(want.digital_last5);
-          expect(d.reduce((a, v) => a + v, 0), `${what} digital sum`).toBe(want.digital_sum);
+          expect(
+            d.reduce((a, v) => a + v, 0),
+            `${what} digital sum`,
+          ).toBe(want.digital_sum);
           expect(checksumsAgree(checksum16(d), want.checksum16_header as number), `${what} checksum`).toBe(true);
         }
         if (want.frame_averaged_physical_first20) {
-          expectClose(frameAverage(c.physical, c.sampsPerFrame, c.adcGain, c.baseline).subarray(0, 20), want.frame_averaged_physical_first20, `${what} frame-averaged`);
+          expectClose(
+            frameAverage(c.physical, c.sampsPerFrame, c.adcGain, c.baseline).subarray(0, 20),
+            want.frame_averaged_physical_first20,
+            `${what} frame-averaged`,
+          );
         }
         if (want.first_valid20) {
           const first = c.physical.findIndex((v) => !Number.isNaN(v));

@@ -7,8 +7,26 @@ const record = (rel: string): string => (realPath(`${rel}.hea`) as string).repla
 describe('WFDB headers', () => {
   it('parses a CRLF MIT-BIH header with its comments', () => {
     const h = readHeader(record('mitdb/200'));
-    expect(h).toMatchObject({ recordName: '200', nSig: 2, fs: 360, sigLen: 650000, segments: null, baseTime: null, baseDate: null });
-    expect(h.signals[0]).toMatchObject({ fileName: '200.dat', fmt: '212', adcGain: 200, baseline: 1024, adcRes: 11, adcZero: 1024, initValue: 1094, checksum: 12838, description: 'MLII' });
+    expect(h).toMatchObject({
+      recordName: '200',
+      nSig: 2,
+      fs: 360,
+      sigLen: 650000,
+      segments: null,
+      baseTime: null,
+      baseDate: null,
+    });
+    expect(h.signals[0]).toMatchObject({
+      fileName: '200.dat',
+      fmt: '212',
+      adcGain: 200,
+      baseline: 1024,
+      adcRes: 11,
+      adcZero: 1024,
+      initValue: 1094,
+      checksum: 12838,
+      description: 'MLII',
+    });
     expect(h.comments[0]).toBe('64 M 1953 3655 x1');
   });
 
@@ -17,19 +35,50 @@ describe('WFDB headers', () => {
     expect(h.recordName).toBe('E00009');
     expect(h.baseDate).toBe('2020-05-05');
     expect(h.baseTime).toBe('14:50:55');
-    expect(h.signals[0]).toMatchObject({ fileName: 'E00009.mat', fmt: '16', byteOffset: 24, adcGain: 4880, units: 'mV' });
+    expect(h.signals[0]).toMatchObject({
+      fileName: 'E00009.mat',
+      fmt: '16',
+      byteOffset: 24,
+      adcGain: 4880,
+      units: 'mV',
+    });
     expect(h.comments).toContain('Dx: 428750005,39732003,427084000');
   });
 
   it('reads samples per frame, skew and byte offset from the format field', () => {
     const h = parseHeader('r 2 125 10\nr.dat 212x4:3+512 2963.77(-5)/mV\nr.dat 212\n', 'r.hea');
-    expect(h.signals[0]).toMatchObject({ fmt: '212', sampsPerFrame: 4, skew: 3, byteOffset: 512, adcGain: 2963.77, baseline: -5, units: 'mV' });
-    expect(h.signals[1]).toMatchObject({ sampsPerFrame: 1, skew: 0, byteOffset: 0, adcGain: 200, baseline: 0, units: 'mV', adcRes: 12, checksum: null, description: '' });
+    expect(h.signals[0]).toMatchObject({
+      fmt: '212',
+      sampsPerFrame: 4,
+      skew: 3,
+      byteOffset: 512,
+      adcGain: 2963.77,
+      baseline: -5,
+      units: 'mV',
+    });
+    expect(h.signals[1]).toMatchObject({
+      sampsPerFrame: 1,
+      skew: 0,
+      byteOffset: 0,
+      adcGain: 200,
+      baseline: 0,
+      units: 'mV',
+      adcRes: 12,
+      checksum: null,
+      description: '',
+    });
   });
 
   it('reads a counter frequency with base counter, a base time with milliseconds and a WFDB date', () => {
     const h = parseHeader('n 1 0.0166666666667/125(3) 72 10:44:18.529 04/05/2704\nn.dat 16\n', 'n.hea');
-    expect(h).toMatchObject({ fs: 0.0166666666667, counterFreq: 125, baseCounter: 3, sigLen: 72, baseTime: '10:44:18.529', baseDate: '2704-05-04' });
+    expect(h).toMatchObject({
+      fs: 0.0166666666667,
+      counterFreq: 125,
+      baseCounter: 3,
+      sigLen: 72,
+      baseTime: '10:44:18.529',
+      baseDate: '2704-05-04',
+    });
   });
 
   it('uses the WFDB defaults when the record line stops after the signal count', () => {
@@ -38,11 +87,17 @@ describe('WFDB headers', () => {
 
   it('reads a variable-layout multi-segment header with a gap', () => {
     const h = readHeader(record('wfdb-python-sample/multi-segment/s25047/s25047-2704-05-04-10-44'));
-    expect(h.segments?.slice(0, 3)).toEqual([{ name: '3234460_layout', length: 0 }, { name: '~', length: 25740 }, { name: '3234460_0001', length: 28637 }]);
+    expect(h.segments?.slice(0, 3)).toEqual([
+      { name: '3234460_layout', length: 0 },
+      { name: '~', length: 25740 },
+      { name: '3234460_0001', length: 28637 },
+    ]);
     expect(h.signals).toEqual([]);
   });
 
   it('keeps blanks inside a signal description', () => {
-    expect(parseHeader('b 1\nb.d0 8 200/mV 12 0 -2047 -31143 0 sig 0, fmt 8\n', 'b.hea').signals[0]?.description).toBe('sig 0, fmt 8');
+    expect(parseHeader('b 1\nb.d0 8 200/mV 12 0 -2047 -31143 0 sig 0, fmt 8\n', 'b.hea').signals[0]?.description).toBe(
+      'sig 0, fmt 8',
+    );
   });
 });

@@ -144,12 +144,16 @@ export function readHeader(recordPath: string): WfdbHeader {
   } catch (e) {
     throw new FewbeatError(`cannot read header: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, cause: e });
   }
-  if (bytes.length > MAX_HEADER_BYTES) throw new FewbeatError(`header is ${bytes.length} bytes, more than a WFDB header can be`, { file });
+  if (bytes.length > MAX_HEADER_BYTES)
+    throw new FewbeatError(`header is ${bytes.length} bytes, more than a WFDB header can be`, { file });
   return parseHeader(bytes.toString('latin1'), file);
 }
 
 /** The fields of the record line (the header's first line). */
-interface RecordLine extends Pick<WfdbHeader, 'nSig' | 'fs' | 'counterFreq' | 'baseCounter' | 'sigLen' | 'baseTime' | 'baseDate'> {
+interface RecordLine extends Pick<
+  WfdbHeader,
+  'nSig' | 'fs' | 'counterFreq' | 'baseCounter' | 'sigLen' | 'baseTime' | 'baseDate'
+> {
   name: string;
   nSeg: number | null;
 }
@@ -182,16 +186,32 @@ function parseRecordLine(text: string, fail: (reason: string) => never): RecordL
     if (bc !== undefined) baseCounter = parseNumber(bc, 'base counter value', fail);
   }
   const sigLen = sigLenTok === undefined ? null : parseCount(sigLenTok, 'signal length', fail, Number.MAX_SAFE_INTEGER);
-  const { baseTime, baseDate } = parseBaseTimeAndDate(timeTokens.filter((t): t is string => t !== undefined), fail);
+  const { baseTime, baseDate } = parseBaseTimeAndDate(
+    timeTokens.filter((t): t is string => t !== undefined),
+    fail,
+  );
   // Challenge 2020 headers name the data file (`E00009.mat`) instead of the record on this line.
-  return { name: name.replace(/\.(mat|hea)$/i, ''), nSeg, nSig, fs, counterFreq, baseCounter, sigLen, baseTime, baseDate };
+  return {
+    name: name.replace(/\.(mat|hea)$/i, ''),
+    nSeg,
+    nSig,
+    fs,
+    counterFreq,
+    baseCounter,
+    sigLen,
+    baseTime,
+    baseDate,
+  };
 }
 
 /**
  * Base time `HH:MM:SS[.sss]` (or `MM:SS`) and base date `DD/MM/YYYY`, in WFDB order. Also accepts
  * the Challenge 2020 form `05-May-2020 14:50:55` (date first, month name), which real headers carry.
  */
-function parseBaseTimeAndDate(tokens: string[], fail: (reason: string) => never): { baseTime: string | null; baseDate: string | null } {
+function parseBaseTimeAndDate(
+  tokens: string[],
+  fail: (reason: string) => never,
+): { baseTime: string | null; baseDate: string | null } {
   let baseTime: string | null = null;
   let baseDate: string | null = null;
   for (const tok of tokens) {
@@ -205,7 +225,9 @@ function parseBaseTimeAndDate(tokens: string[], fail: (reason: string) => never)
       baseTime = `${pad2(h)}:${pad2(m)}:${pad2(Number(whole))}${frac ? `.${frac}` : ''}`;
     } else if ((wfdbDate || namedDate) && baseDate === null) {
       const day = Number((wfdbDate ?? namedDate)?.[1]);
-      const month = wfdbDate ? Number(wfdbDate[2]) : MONTHS.indexOf((namedDate as RegExpExecArray)[2]!.toLowerCase()) + 1;
+      const month = wfdbDate
+        ? Number(wfdbDate[2])
+        : MONTHS.indexOf((namedDate as RegExpExecArray)[2]!.toLowerCase()) + 1;
       const year = Number((wfdbDate ?? namedDate)?.[3]);
       if (month < 1 || month > 12 || day < 1 || day > 31) fail(`base date '${tok}' is not a date`);
       baseDate = `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
@@ -233,7 +255,10 @@ function parseSignalLine(text: string, line: number, fail: (reason: string) => n
     fields.push(m[1] as string);
     rest = rest.slice(m[0].length);
   }
-  const [fileName, fmtTok, gainTok, resTok, zeroTok, initTok, sumTok, blockTok] = fields as [string, ...Array<string | undefined>];
+  const [fileName, fmtTok, gainTok, resTok, zeroTok, initTok, sumTok, blockTok] = fields as [
+    string,
+    ...Array<string | undefined>,
+  ];
   if (fmtTok === undefined) fail('signal line has no format field');
   const fm = /^(\d+)(?:x(\d+))?(?::(\d+))?(?:\+(\d+))?$/.exec(fmtTok as string);
   if (!fm) fail(`format field '${fmtTok}' is not 'fmt[xspf][:skew][+offset]'`);
@@ -261,20 +286,42 @@ function parseSignalLine(text: string, line: number, fail: (reason: string) => n
   const checksum = sumTok === undefined ? null : parseInteger(sumTok, 'checksum', fail);
   const blockSize = blockTok === undefined ? 0 : parseInteger(blockTok, 'block size', fail);
   return {
-    fileName, fmt, sampsPerFrame, skew, byteOffset, adcGain, baseline, units, adcRes, adcZero, initValue, checksum, blockSize,
-    description: rest.trim(), line,
+    fileName,
+    fmt,
+    sampsPerFrame,
+    skew,
+    byteOffset,
+    adcGain,
+    baseline,
+    units,
+    adcRes,
+    adcZero,
+    initValue,
+    checksum,
+    blockSize,
+    description: rest.trim(),
+    line,
   };
 }
 
 /** WFDB's default ADC resolution (bits) for a format, used when the field is absent. */
 function defaultAdcRes(fmt: string): number {
   switch (fmt) {
-    case '212': return 12;
-    case '310': case '311': return 10;
-    case '80': case '508': return 8;
-    case '24': case '524': return 24;
-    case '32': return 32;
-    default: return 16;
+    case '212':
+      return 12;
+    case '310':
+    case '311':
+      return 10;
+    case '80':
+    case '508':
+      return 8;
+    case '24':
+    case '524':
+      return 24;
+    case '32':
+      return 32;
+    default:
+      return 16;
   }
 }
 

@@ -31,20 +31,40 @@ const FORMAT_OF_PRECISION: Record<number, string> = { 2: '32', 3: '16' };
 
 /** Parse the 20-byte MAT v4 matrix header plus its name at the start of `bytes`. */
 export function parseMatV4Header(bytes: Uint8Array, file: string): MatV4MatrixHeader {
-  if (bytes.length < 20) throw new FewbeatError(`MAT v4 header needs 20 bytes, the file has ${bytes.length}`, { file, location: 'byte 0' });
+  if (bytes.length < 20)
+    throw new FewbeatError(`MAT v4 header needs 20 bytes, the file has ${bytes.length}`, { file, location: 'byte 0' });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = view.getInt32(0, true);
-  const [rows, cols, imagf, namlen] = [4, 8, 12, 16].map((o) => view.getInt32(o, true)) as [number, number, number, number];
+  const [rows, cols, imagf, namlen] = [4, 8, 12, 16].map((o) => view.getInt32(o, true)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const machine = Math.floor(type / 1000);
   if (type < 0 || type > 4052 || machine !== 0) {
     throw new FewbeatError(`MAT v4 type ${type} is not a little-endian numeric matrix`, { file, location: 'byte 0' });
   }
   if (rows < 0 || cols < 0 || namlen < 1 || namlen > 64 || (imagf !== 0 && imagf !== 1)) {
-    throw new FewbeatError(`MAT v4 header is corrupt (rows ${rows}, cols ${cols}, imagf ${imagf}, namlen ${namlen})`, { file, location: 'byte 4' });
+    throw new FewbeatError(`MAT v4 header is corrupt (rows ${rows}, cols ${cols}, imagf ${imagf}, namlen ${namlen})`, {
+      file,
+      location: 'byte 4',
+    });
   }
-  if (bytes.length < 20 + namlen) throw new FewbeatError('MAT v4 matrix name is cut off', { file, location: 'byte 20' });
-  const name = Buffer.from(bytes.subarray(20, 20 + namlen)).toString('latin1').replace(/\0+$/, '');
-  return { machine, precision: Math.floor(type / 10) % 10, rows, cols, imaginary: imagf === 1, name, dataOffset: 20 + namlen };
+  if (bytes.length < 20 + namlen)
+    throw new FewbeatError('MAT v4 matrix name is cut off', { file, location: 'byte 20' });
+  const name = Buffer.from(bytes.subarray(20, 20 + namlen))
+    .toString('latin1')
+    .replace(/\0+$/, '');
+  return {
+    machine,
+    precision: Math.floor(type / 10) % 10,
+    rows,
+    cols,
+    imaginary: imagf === 1,
+    name,
+    dataOffset: 20 + namlen,
+  };
 }
 
 /** Check that a `.mat` signal file holds the matrix its WFDB header describes. */
@@ -54,7 +74,10 @@ export function checkMatV4Container(file: SignalFile, sigLen: number): void {
   try {
     fd = openSync(file.path, 'r');
   } catch (e) {
-    throw new FewbeatError(`cannot open signal file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: file.path, cause: e });
+    throw new FewbeatError(`cannot open signal file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      file: file.path,
+      cause: e,
+    });
   }
   let n: number;
   try {
@@ -66,12 +89,21 @@ export function checkMatV4Container(file: SignalFile, sigLen: number): void {
   const where = { file: file.path, location: 'byte 0' };
   const expectedFormat = FORMAT_OF_PRECISION[mat.precision];
   if (expectedFormat !== file.format.code) {
-    throw new FewbeatError(`MAT v4 precision code ${mat.precision} does not match WFDB format ${file.format.code}`, where);
+    throw new FewbeatError(
+      `MAT v4 precision code ${mat.precision} does not match WFDB format ${file.format.code}`,
+      where,
+    );
   }
   if (mat.dataOffset !== file.byteOffset) {
-    throw new FewbeatError(`matrix data starts at byte ${mat.dataOffset} but the header's byte offset is ${file.byteOffset}`, where);
+    throw new FewbeatError(
+      `matrix data starts at byte ${mat.dataOffset} but the header's byte offset is ${file.byteOffset}`,
+      where,
+    );
   }
   if (mat.rows !== file.frameSize || mat.cols < sigLen) {
-    throw new FewbeatError(`matrix '${mat.name}' is ${mat.rows} x ${mat.cols}, the header needs ${file.frameSize} x ${sigLen}`, where);
+    throw new FewbeatError(
+      `matrix '${mat.name}' is ${mat.rows} x ${mat.cols}, the header needs ${file.frameSize} x ${sigLen}`,
+      where,
+    );
   }
 }

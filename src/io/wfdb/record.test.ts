@@ -18,7 +18,9 @@ describe('reading a WFDB record', () => {
     expect(part.from).toBe(12345);
     part.channels.forEach((c, k) => {
       const whole = full.channels[k];
-      expect(Array.from(c.digital as Int32Array)).toEqual(Array.from((whole?.digital as Int32Array).subarray(12345, 20001)));
+      expect(Array.from(c.digital as Int32Array)).toEqual(
+        Array.from((whole?.digital as Int32Array).subarray(12345, 20001)),
+      );
       expect(Array.from(c.physical)).toEqual(Array.from(whole?.physical.subarray(12345, 20001) ?? []));
     });
   });
@@ -26,7 +28,9 @@ describe('reading a WFDB record', () => {
   it('reads only the requested channels', () => {
     const part = readRecord(rec200, { from: 0, to: 10, channels: [1] });
     expect(part.channels.map((c) => c.name)).toEqual(['V1']);
-    expect(Array.from(part.channels[0]?.digital ?? [])).toEqual(Array.from(full.channels[1]?.digital?.subarray(0, 10) ?? []));
+    expect(Array.from(part.channels[0]?.digital ?? [])).toEqual(
+      Array.from(full.channels[1]?.digital?.subarray(0, 10) ?? []),
+    );
   });
 
   it('reads a range without the rest of the file: the first minute of a copy cut after it still reads', () => {
@@ -53,7 +57,7 @@ describe('reading a WFDB record', () => {
     expect(r.channels.map((c) => c.physical.length)).toEqual([40, 10, 10]);
   });
 
-  it('reads an ECG at the channels\' own rate when uniform, else as WFDB frame averages at the frame rate', () => {
+  it("reads an ECG at the channels' own rate when uniform, else as WFDB frame averages at the frame rate", () => {
     const ecg = readEcg(rec200, { to: 3600 });
     expect(ecg.fs).toBe(360);
     expect(ecg.leads).toEqual(['MLII', 'V1']);

@@ -123,7 +123,9 @@ export function ecgFromRecord(rec: WfdbRecord): Ecg {
     fs: uniform ? rec.fs * (spf[0] as number) : rec.fs,
     leads: rec.channels.map((c) => c.name),
     units: rec.channels.map((c) => c.units),
-    signals: rec.channels.map((c) => (uniform ? c.physical : frameAverage(c.physical, c.sampsPerFrame, c.adcGain, c.baseline))),
+    signals: rec.channels.map((c) =>
+      uniform ? c.physical : frameAverage(c.physical, c.sampsPerFrame, c.adcGain, c.baseline),
+    ),
     source: rec.recordPath,
   };
 }

@@ -25,18 +25,33 @@ export interface SignalFile {
  * Resolve a group of signal specs sharing one data file to its format, checking what can be
  * checked without reading. `decoded` holds the file's samples when it was decoded beforehand (FLAC).
  */
-export function signalFile(path: string, signals: WfdbSignalSpec[], headerFile: string, decoded: Int32Array[] | null = null): SignalFile {
+export function signalFile(
+  path: string,
+  signals: WfdbSignalSpec[],
+  headerFile: string,
+  decoded: Int32Array[] | null = null,
+): SignalFile {
   const first = signals[0] as WfdbSignalSpec;
   const where = { file: headerFile, location: `header line ${first.line}` };
   const flac = flacFormat(first.fmt);
   if (flac && !decoded) {
-    throw new FewbeatError(`unsupported format ${first.fmt} (FLAC) in the synchronous reader: read this record with readRecordAsync`, where);
+    throw new FewbeatError(
+      `unsupported format ${first.fmt} (FLAC) in the synchronous reader: read this record with readRecordAsync`,
+      where,
+    );
   }
   const format = flac ?? sampleFormat(first.fmt);
-  if (!format) throw new FewbeatError(`unknown signal format ${first.fmt}; supported: ${SUPPORTED_FORMATS.join(', ')}, 508, 516, 524 (FLAC)`, where);
+  if (!format)
+    throw new FewbeatError(
+      `unknown signal format ${first.fmt}; supported: ${SUPPORTED_FORMATS.join(', ')}, 508, 516, 524 (FLAC)`,
+      where,
+    );
   for (const s of signals) {
     if (s.fmt !== first.fmt) {
-      throw new FewbeatError(`signals in ${first.fileName} mix formats ${first.fmt} and ${s.fmt}`, { file: headerFile, location: `header line ${s.line}` });
+      throw new FewbeatError(`signals in ${first.fileName} mix formats ${first.fmt} and ${s.fmt}`, {
+        file: headerFile,
+        location: `header line ${s.line}`,
+      });
     }
   }
   const frameSize = signals.reduce((n, s) => n + s.sampsPerFrame, 0);
@@ -45,7 +60,8 @@ export function signalFile(path: string, signals: WfdbSignalSpec[], headerFile: 
 
 /** Whole frames the file holds after its byte offset (the signal length of a header that omits it). */
 export function framesInFile(file: SignalFile): number {
-  if (file.decoded) return Math.floor((file.decoded[0]?.length ?? 0) / ((file.signals[0] as WfdbSignalSpec).sampsPerFrame));
+  if (file.decoded)
+    return Math.floor((file.decoded[0]?.length ?? 0) / (file.signals[0] as WfdbSignalSpec).sampsPerFrame);
   const size = withFile(file.path, (fd) => fstatSync(fd).size);
   return Math.floor(samplesIn(file.format, Math.max(0, size - file.byteOffset)) / file.frameSize);
 }
@@ -82,7 +98,8 @@ export function readFrames(file: SignalFile, from: number, to: number): Int32Arr
   }
   const spfOf = Int32Array.from(signals, (s) => s.sampsPerFrame);
   const running = Float64Array.from(signals, (s) => s.initValue); // format 8 only
-  const chunk = Math.max(1, Math.floor(CHUNK_SAMPLES / (frameSize * format.groupSamples))) * frameSize * format.groupSamples;
+  const chunk =
+    Math.max(1, Math.floor(CHUNK_SAMPLES / (frameSize * format.groupSamples))) * frameSize * format.groupSamples;
   const samples = new Int32Array(Math.min(chunk, s1 - s0));
   const bytes = Buffer.allocUnsafe(bytesFor(format, samples.length));
   const base = from * frameSize;
@@ -91,8 +108,10 @@ export function readFrames(file: SignalFile, from: number, to: number): Int32Arr
     const size = fstatSync(fd).size;
     if (size < byteEnd) {
       const whole = Math.floor(samplesIn(format, Math.max(0, size - file.byteOffset)) / frameSize);
-      throw new FewbeatError(`file is truncated: frame ${to - 1} needs ${byteEnd} bytes but the file has ${size} (${whole} whole frames)`,
-        { file: file.path, location: `byte ${size}` });
+      throw new FewbeatError(
+        `file is truncated: frame ${to - 1} needs ${byteEnd} bytes but the file has ${size} (${whole} whole frames)`,
+        { file: file.path, location: `byte ${size}` },
+      );
     }
     for (let pos = s0; pos < s1;) {
       const n = Math.min(chunk, s1 - pos);
@@ -100,7 +119,8 @@ export function readFrames(file: SignalFile, from: number, to: number): Int32Arr
       const byteCount = file.byteOffset + bytesFor(format, pos + n) - byteStart;
       for (let got = 0; got < byteCount;) {
         const r = readSync(fd, bytes, got, byteCount - got, byteStart + got);
-        if (r === 0) throw new FewbeatError('file ended while reading', { file: file.path, location: `byte ${byteStart + got}` });
+        if (r === 0)
+          throw new FewbeatError('file ended while reading', { file: file.path, location: `byte ${byteStart + got}` });
         got += r;
       }
       format.decode(bytes, n, samples);
@@ -149,7 +169,10 @@ function sliceDecoded(file: SignalFile, decoded: Int32Array[], from: number, to:
   return file.signals.map((s, k) => {
     const all = decoded[k] as Int32Array;
     if (all.length < to * s.sampsPerFrame) {
-      throw new FewbeatError(`file is truncated: it holds ${Math.floor(all.length / s.sampsPerFrame)} frames, frame ${to - 1} was asked for`, { file: file.path });
+      throw new FewbeatError(
+        `file is truncated: it holds ${Math.floor(all.length / s.sampsPerFrame)} frames, frame ${to - 1} was asked for`,
+        { file: file.path },
+      );
     }
     return all.subarray(from * s.sampsPerFrame, to * s.sampsPerFrame);
   });
@@ -160,7 +183,10 @@ function withFile<T>(path: string, use: (fd: number) => T): T {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new FewbeatError(`cannot open signal file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path, cause: e });
+    throw new FewbeatError(`cannot open signal file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      file: path,
+      cause: e,
+    });
   }
   try {
     return use(fd);

@@ -15,7 +15,9 @@ export const MAX_SAMPLES_PER_READ = 2 ** 27;
 /** Read a single-segment record whose header is already parsed (see `readRecord`). */
 export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: ReadOptions = {}): WfdbRecord {
   const folder = dirname(recordPath);
-  const files = fileGroups(header, folder).map((g) => signalFile(g.path, g.signals, header.file, opts.decoded?.get(g.path) ?? null));
+  const files = fileGroups(header, folder).map((g) =>
+    signalFile(g.path, g.signals, header.file, opts.decoded?.get(g.path) ?? null),
+  );
   const sigLen = header.sigLen ?? (files[0] ? framesInFile(files[0]) : 0);
   const { from, to, channels } = resolveRange(header, sigLen, opts);
 
@@ -49,7 +51,14 @@ export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: 
       skew: spec.skew,
       fs: header.fs * spec.sampsPerFrame,
       digital: stored.subarray(0, n),
-      physical: toPhysical(stored, spec.skew * spec.sampsPerFrame, n, spec.adcGain || DEFAULT_GAIN, spec.baseline, format),
+      physical: toPhysical(
+        stored,
+        spec.skew * spec.sampsPerFrame,
+        n,
+        spec.adcGain || DEFAULT_GAIN,
+        spec.baseline,
+        format,
+      ),
     };
   });
   return { header, recordPath, fs: header.fs, sigLen, from, to, channels: out };
@@ -61,8 +70,10 @@ function verifyChecksums(path: string, signals: WfdbSignalSpec[], stored: Int32A
     if (s.checksum === null) return;
     const sum = checksum16(stored[k] as Int32Array);
     if (!checksumsAgree(sum, s.checksum)) {
-      throw new FewbeatError(`checksum mismatch for signal ${s.description || k}: the header (line ${s.line}) says ${s.checksum}, the samples sum to ${sum} (mod 65536); the data file is corrupt or belongs to another record`,
-        { file: path });
+      throw new FewbeatError(
+        `checksum mismatch for signal ${s.description || k}: the header (line ${s.line}) says ${s.checksum}, the samples sum to ${sum} (mod 65536); the data file is corrupt or belongs to another record`,
+        { file: path },
+      );
     }
   });
 }
@@ -76,7 +87,14 @@ function verifyChecksums(path: string, signals: WfdbSignalSpec[], stored: Int32A
  * samples), the quotient is computed once per possible value and looked up: the same numbers,
  * without a division per sample.
  */
-export function toPhysical(stored: Int32Array, offset: number, n: number, gain: number, baseline: number, format: SampleFormat): Float64Array {
+export function toPhysical(
+  stored: Int32Array,
+  offset: number,
+  n: number,
+  gain: number,
+  baseline: number,
+  format: SampleFormat,
+): Float64Array {
   const out = new Float64Array(n);
   const avail = Math.max(0, Math.min(n, stored.length - offset));
   const range = format.max - format.min + 1;
@@ -106,7 +124,8 @@ export function fileGroups(header: WfdbHeader, folder: string): Array<{ path: st
     const name = (run[0] as WfdbSignalSpec).fileName;
     if (name === '~') {
       throw new FewbeatError('signal has no data file (~): only a multi-segment layout header may say so', {
-        file: header.file, location: `header line ${(run[0] as WfdbSignalSpec).line}`,
+        file: header.file,
+        location: `header line ${(run[0] as WfdbSignalSpec).line}`,
       });
     }
     groups.push({ path: join(folder, name), signals: run });
@@ -121,20 +140,31 @@ export function fileGroups(header: WfdbHeader, folder: string): Array<{ path: st
 }
 
 /** Check and default the frame range and channel list of a read. */
-export function resolveRange(header: WfdbHeader, sigLen: number, opts: ReadOptions): { from: number; to: number; channels: number[] } {
+export function resolveRange(
+  header: WfdbHeader,
+  sigLen: number,
+  opts: ReadOptions,
+): { from: number; to: number; channels: number[] } {
   const from = opts.from ?? 0;
   const to = opts.to ?? sigLen;
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > sigLen || from > to) {
-    throw new FewbeatError(`sample range [${from}, ${to}) is not inside the record's ${sigLen} frames`, { file: header.file });
+    throw new FewbeatError(`sample range [${from}, ${to}) is not inside the record's ${sigLen} frames`, {
+      file: header.file,
+    });
   }
   const channels = opts.channels ?? header.signals.map((_, i) => i);
   for (const c of channels) {
     if (!Number.isInteger(c) || c < 0 || c >= header.nSig) {
-      throw new FewbeatError(`channel ${c} does not exist (the record has ${header.nSig} signals)`, { file: header.file });
+      throw new FewbeatError(`channel ${c} does not exist (the record has ${header.nSig} signals)`, {
+        file: header.file,
+      });
     }
     const n = (to - from) * (header.signals[c] as WfdbSignalSpec).sampsPerFrame;
     if (n > MAX_SAMPLES_PER_READ) {
-      throw new FewbeatError(`reading ${n} samples of signal ${c} at once is more than ${MAX_SAMPLES_PER_READ}; read a sample range`, { file: header.file });
+      throw new FewbeatError(
+        `reading ${n} samples of signal ${c} at once is more than ${MAX_SAMPLES_PER_READ}; read a sample range`,
+        { file: header.file },
+      );
     }
   }
   return { from, to, channels };

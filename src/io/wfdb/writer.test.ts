@@ -22,7 +22,14 @@ describe('the WFDB writer', () => {
       const signals = randomSignals(fmt === '16' ? 1 : 2, 3, fmt === '212' ? 1001 : 1000, 1.5);
       (signals[1] as Float64Array)[10] = Number.NaN;
       const path = join(dir, `rt${fmt}`);
-      writeRecord(path, { fs: 500, signals, names: ['I', 'II', 'V 1'], units: ['mV', 'mV', 'uV'], fmt, comments: ['Age: 7', 'Sex: F'] });
+      writeRecord(path, {
+        fs: 500,
+        signals,
+        names: ['I', 'II', 'V 1'],
+        units: ['mV', 'mV', 'uV'],
+        fmt,
+        comments: ['Age: 7', 'Sex: F'],
+      });
       const rec = readRecord(path);
       const h = readHeader(path);
       expect(rec.fs).toBe(500);
@@ -46,11 +53,20 @@ describe('the WFDB writer', () => {
 
   it('writes format 16 little-endian and interleaved, with the header the WFDB manual describes', () => {
     const path = join(dir, 'tiny');
-    writeRecord(path, { fs: 250, signals: [Float64Array.of(0.001, -0.002), Float64Array.of(1, 0)], names: ['a', 'b'], units: ['mV', 'mV'], fmt: '16', adcGain: [1000, 1000] });
+    writeRecord(path, {
+      fs: 250,
+      signals: [Float64Array.of(0.001, -0.002), Float64Array.of(1, 0)],
+      names: ['a', 'b'],
+      units: ['mV', 'mV'],
+      fmt: '16',
+      adcGain: [1000, 1000],
+    });
     expect(Array.from(readFileSync(`${path}.dat`))).toEqual([1, 0, 0xe8, 0x03, 0xfe, 0xff, 0, 0]);
-    expect(readFileSync(`${path}.hea`, 'utf8')).toBe([
-      'tiny 2 250 2', 'tiny.dat 16 1000(0)/mV 16 0 1 -1 0 a', 'tiny.dat 16 1000(0)/mV 16 0 1000 1000 0 b', '',
-    ].join('\n'));
+    expect(readFileSync(`${path}.hea`, 'utf8')).toBe(
+      ['tiny 2 250 2', 'tiny.dat 16 1000(0)/mV 16 0 1 -1 0 a', 'tiny.dat 16 1000(0)/mV 16 0 1000 1000 0 b', ''].join(
+        '\n',
+      ),
+    );
   });
 
   it('lowers the default gain when a signal would not fit the format', () => {
@@ -63,13 +79,25 @@ describe('the WFDB writer', () => {
   });
 
   it('refuses values that overflow an explicit gain, naming the signal and sample', () => {
-    expect(() => writeRecord(join(dir, 'over'), { fs: 100, signals: [Float64Array.of(0, 100)], names: ['x'], units: ['mV'], fmt: '212', adcGain: [200] }))
-      .toThrow(/signal 0 sample 1: value 100 does not fit format 212/);
+    expect(() =>
+      writeRecord(join(dir, 'over'), {
+        fs: 100,
+        signals: [Float64Array.of(0, 100)],
+        names: ['x'],
+        units: ['mV'],
+        fmt: '212',
+        adcGain: [200],
+      }),
+    ).toThrow(/signal 0 sample 1: value 100 does not fit format 212/);
   });
 
   it('refuses mismatched lengths and a non-positive sampling rate', () => {
     const base = { names: ['a', 'b'], units: ['mV', 'mV'], fmt: '16' as const };
-    expect(() => writeRecord(join(dir, 'bad'), { ...base, fs: 100, signals: [new Float64Array(3), new Float64Array(4)] })).toThrow(/signal 1 has 4 samples/);
-    expect(() => writeRecord(join(dir, 'bad'), { ...base, fs: -1, signals: [new Float64Array(3), new Float64Array(3)] })).toThrow(/sampling frequency -1/);
+    expect(() =>
+      writeRecord(join(dir, 'bad'), { ...base, fs: 100, signals: [new Float64Array(3), new Float64Array(4)] }),
+    ).toThrow(/signal 1 has 4 samples/);
+    expect(() =>
+      writeRecord(join(dir, 'bad'), { ...base, fs: -1, signals: [new Float64Array(3), new Float64Array(3)] }),
+    ).toThrow(/sampling frequency -1/);
   });
 });

@@ -39,13 +39,15 @@ export function writeRecord(recordPath: string, rec: RecordToWrite): void {
   const format = sampleFormat(rec.fmt) as SampleFormat;
   const nSig = rec.signals.length;
   if (!(rec.fs > 0) || !Number.isFinite(rec.fs)) fail(`sampling frequency ${rec.fs} is not a positive number`);
-  if (rec.names.length !== nSig || rec.units.length !== nSig) fail(`${nSig} signals but ${rec.names.length} names and ${rec.units.length} units`);
+  if (rec.names.length !== nSig || rec.units.length !== nSig)
+    fail(`${nSig} signals but ${rec.names.length} names and ${rec.units.length} units`);
   const sigLen = nSig === 0 ? 0 : (rec.signals[0] as Float64Array).length;
   rec.signals.forEach((s, k) => {
     if (s.length !== sigLen) fail(`signal ${k} has ${s.length} samples, signal 0 has ${sigLen}`);
   });
   rec.units.forEach((u, k) => {
-    if (!/^[^\s()/]+$/.test(u)) fail(`units '${u}' of signal ${k} must be non-empty without blanks, '/' or parentheses`);
+    if (!/^[^\s()/]+$/.test(u))
+      fail(`units '${u}' of signal ${k} must be non-empty without blanks, '/' or parentheses`);
   });
   rec.names.forEach((n, k) => {
     if (/[\r\n]/.test(n)) fail(`name of signal ${k} contains a line break`);
@@ -57,17 +59,37 @@ export function writeRecord(recordPath: string, rec: RecordToWrite): void {
     const baseline = rec.baseline?.[k] ?? 0;
     const gain = rec.adcGain?.[k] ?? fittingGain(p, baseline, format, DEFAULT_GAIN[rec.fmt]);
     if (!(gain > 0) || !Number.isFinite(gain)) fail(`ADC gain ${gain} of signal ${k} is not a positive number`);
-    return { gain, baseline, values: digitize(p, gain, baseline, format, (i) => fail(`signal ${k} sample ${i}: value ${p[i]} does not fit format ${rec.fmt} with gain ${gain} and baseline ${baseline}`)) };
+    return {
+      gain,
+      baseline,
+      values: digitize(p, gain, baseline, format, (i) =>
+        fail(
+          `signal ${k} sample ${i}: value ${p[i]} does not fit format ${rec.fmt} with gain ${gain} and baseline ${baseline}`,
+        ),
+      ),
+    };
   });
 
   const data = Buffer.alloc(bytesFor(format, sigLen * nSig));
-  if (rec.fmt === '16') encode16(digital.map((d) => d.values), sigLen, data);
-  else encode212(digital.map((d) => d.values), sigLen, data);
+  if (rec.fmt === '16')
+    encode16(
+      digital.map((d) => d.values),
+      sigLen,
+      data,
+    );
+  else
+    encode212(
+      digital.map((d) => d.values),
+      sigLen,
+      data,
+    );
 
   const lines = [`${name} ${nSig} ${formatNumber(rec.fs)} ${sigLen}`];
   digital.forEach((d, k) => {
     const init = sigLen > 0 ? d.values[0] : 0;
-    lines.push(`${name}.dat ${rec.fmt} ${formatNumber(d.gain)}(${d.baseline})/${rec.units[k]} ${ADC_RES[rec.fmt]} 0 ${init} ${checksum16(d.values)} 0 ${rec.names[k]}`.trimEnd());
+    lines.push(
+      `${name}.dat ${rec.fmt} ${formatNumber(d.gain)}(${d.baseline})/${rec.units[k]} ${ADC_RES[rec.fmt]} 0 ${init} ${checksum16(d.values)} 0 ${rec.names[k]}`.trimEnd(),
+    );
   });
   for (const c of rec.comments ?? []) {
     for (const line of c.split(/\r?\n/)) lines.push(`# ${line}`);
@@ -95,7 +117,13 @@ function fittingGain(p: Float64Array, baseline: number, format: SampleFormat, de
 }
 
 /** d[i] = round(p[i]·gain + baseline); NaN → the invalid-sample value. The invalid value itself is never produced otherwise. */
-function digitize(p: Float64Array, gain: number, baseline: number, format: SampleFormat, overflow: (i: number) => never): Int32Array {
+function digitize(
+  p: Float64Array,
+  gain: number,
+  baseline: number,
+  format: SampleFormat,
+  overflow: (i: number) => never,
+): Int32Array {
   const out = new Int32Array(p.length);
   const lo = format.min + 1;
   const hi = format.max;

@@ -28,14 +28,20 @@ export class FilmFusion implements Fusion {
     private readonly encoder: EcgEncoder,
     clinicalDim: number,
   ) {
-    this.generators = encoder.blockChannels.map((c, i) => new Dense(store, `fusion.film${i + 1}`, clinicalDim, 2 * c, constant(0)));
+    this.generators = encoder.blockChannels.map(
+      (c, i) => new Dense(store, `fusion.film${i + 1}`, clinicalDim, 2 * c, constant(0)),
+    );
   }
 
   fuse({ stem, clinicalEmbedding, training }: FusionInputs): tf.Tensor2D {
-    if (!stem) throw new Error('FiLM fusion re-runs the residual blocks from the stem, which this forward pass did not compute');
+    if (!stem)
+      throw new Error('FiLM fusion re-runs the residual blocks from the stem, which this forward pass did not compute');
     const modulations: Modulation[] = this.generators.map((generator, i) => {
       const channels = this.encoder.blockChannels[i] as number;
-      const [scale, shift] = tf.split(generator.apply(clinicalEmbedding), [channels, channels], 1) as [tf.Tensor2D, tf.Tensor2D]; // [B, C], [B, C]
+      const [scale, shift] = tf.split(generator.apply(clinicalEmbedding), [channels, channels], 1) as [
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ]; // [B, C], [B, C]
       return { scale, shift };
     });
     return this.encoder.embed(this.encoder.blocks(stem, training, { stream: FILM_STREAM, modulations }));

@@ -7,7 +7,13 @@ import { expectNoLeakedTensors, numericalGradient, randomArray, relativeError } 
 const EPS = 1e-3;
 
 /** Float64 loops: Σ_{n,c} R[n,c]·(γ_c (x[n,c] − μ_c)/√(σ²_c + ε) + β_c). */
-function referenceLoss(x: Float64Array, gamma: Float64Array, beta: Float64Array, r: Float64Array, channels: number): number {
+function referenceLoss(
+  x: Float64Array,
+  gamma: Float64Array,
+  beta: Float64Array,
+  r: Float64Array,
+  channels: number,
+): number {
   const n = x.length / channels;
   let loss = 0;
   for (let c = 0; c < channels; c++) {
@@ -17,7 +23,9 @@ function referenceLoss(x: Float64Array, gamma: Float64Array, beta: Float64Array,
     let variance = 0;
     for (let i = 0; i < n; i++) variance += (x[i * channels + c]! - mean) ** 2;
     variance /= n;
-    for (let i = 0; i < n; i++) loss += r[i * channels + c]! * (gamma[c]! * (x[i * channels + c]! - mean) / Math.sqrt(variance + EPS) + beta[c]!);
+    for (let i = 0; i < n; i++)
+      loss +=
+        r[i * channels + c]! * ((gamma[c]! * (x[i * channels + c]! - mean)) / Math.sqrt(variance + EPS) + beta[c]!);
   }
   return loss;
 }
@@ -37,7 +45,9 @@ function run(norm: Norm, shape: number[], x: Float64Array, g: Float64Array, b: F
     const bt = tf.tensor1d(Float32Array.from(b));
     const rt = tf.tensor(Float32Array.from(r), shape);
     const y = norm(xt, gt, bt);
-    const [dx, dg, db] = tf.grads((a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => tf.sum(tf.mul(norm(a, s as tf.Tensor1D, o as tf.Tensor1D), rt)))([xt, gt, bt]);
+    const [dx, dg, db] = tf.grads((a: tf.Tensor, s: tf.Tensor, o: tf.Tensor) =>
+      tf.sum(tf.mul(norm(a, s as tf.Tensor1D, o as tf.Tensor1D), rt)),
+    )([xt, gt, bt]);
     expect(dg!.shape).toEqual([c]);
     return { y: y.dataSync(), dx: dx!.dataSync(), dg: dg!.dataSync(), db: db!.dataSync() };
   });
@@ -80,10 +90,29 @@ describe('batchNormTraining on wasm', () => {
     await initBackend('wasm');
     const seen: number[][][] = [];
     tf.tidy(() => {
-      batchNormTraining(tf.tensor3d([[[1, 10], [3, 10]], [[5, 10], [7, 14]]]), tf.ones([2]), tf.zeros([2]), 1e-5, (mean, variance) =>
-        seen.push([Array.from(mean.dataSync()), Array.from(variance.dataSync())]));
+      batchNormTraining(
+        tf.tensor3d([
+          [
+            [1, 10],
+            [3, 10],
+          ],
+          [
+            [5, 10],
+            [7, 14],
+          ],
+        ]),
+        tf.ones([2]),
+        tf.zeros([2]),
+        1e-5,
+        (mean, variance) => seen.push([Array.from(mean.dataSync()), Array.from(variance.dataSync())]),
+      );
     });
-    expect(seen).toEqual([[[4, 11], [5, 3]]]);
+    expect(seen).toEqual([
+      [
+        [4, 11],
+        [5, 3],
+      ],
+    ]);
   });
 
   it('leaves no tensor behind in forward and backward', async () => {
@@ -92,7 +121,11 @@ describe('batchNormTraining on wasm', () => {
     const g = tf.variable(tf.ones([3]));
     const b = tf.variable(tf.zeros([3]));
     const step = (): void => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(batchNormTraining(x, g as unknown as tf.Tensor1D, b as unknown as tf.Tensor1D, 1e-5))).asScalar());
+      const { value, grads } = tf.variableGrads(() =>
+        tf
+          .sum(tf.square(batchNormTraining(x, g as unknown as tf.Tensor1D, b as unknown as tf.Tensor1D, 1e-5)))
+          .asScalar(),
+      );
       value.dispose();
       tf.dispose(grads);
     };

@@ -25,7 +25,9 @@ import * as tf from '@tensorflow/tfjs';
  */
 function channelMeans(x2d: tf.Tensor2D): tf.Tensor2D {
   const [n, channels] = x2d.shape;
-  return tf.avgPool(x2d.reshape<tf.Tensor4D>([1, n, 1, channels]), [n, 1], 1, 'valid').reshape<tf.Tensor2D>([1, channels]);
+  return tf
+    .avgPool(x2d.reshape<tf.Tensor4D>([1, n, 1, channels]), [n, 1], 1, 'valid')
+    .reshape<tf.Tensor2D>([1, channels]);
 }
 
 /**
@@ -47,7 +49,9 @@ export function batchNormTraining<T extends tf.Tensor>(
 ): T {
   const channels = x.shape[x.rank - 1]!;
   if (gamma.shape[0] !== channels || beta.shape[0] !== channels) {
-    throw new Error(`batchNormTraining: input has ${channels} channels but gamma has ${gamma.shape[0]} and beta ${beta.shape[0]}`);
+    throw new Error(
+      `batchNormTraining: input has ${channels} channels but gamma has ${gamma.shape[0]} and beta ${beta.shape[0]}`,
+    );
   }
   const shape = x.shape;
   const op = tf.customGrad((input, scale, offset, save) => {

@@ -5,31 +5,58 @@ import { conv1d, conv1dGeometry, type Conv1dPadding } from './conv1d.js';
 import { expectNoLeakedTensors, numericalGradient, randomArray, relativeError } from './test-utils/parity.js';
 
 /** Plain float64 loops: y[b,t,o] = Σ_{j,c} xp[b, t·s + j, c] w[j,c,o], TensorFlow padding. */
-function referenceConv1d(x: Float64Array, xs: number[], w: Float64Array, ws: number[], stride: number, pad: Conv1dPadding): Float64Array {
+function referenceConv1d(
+  x: Float64Array,
+  xs: number[],
+  w: Float64Array,
+  ws: number[],
+  stride: number,
+  pad: Conv1dPadding,
+): Float64Array {
   const [B, L, C] = xs as [number, number, number];
   const [K, , O] = ws as [number, number, number];
   const { outLength: T, padLeft } = conv1dGeometry(L, K, stride, pad);
   const y = new Float64Array(B * T * O);
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let o = 0; o < O; o++) {
-    let acc = 0;
-    for (let j = 0; j < K; j++) {
-      const i = t * stride + j - padLeft;
-      if (i < 0 || i >= L) continue;
-      for (let c = 0; c < C; c++) acc += x[(b * L + i) * C + c]! * w[(j * C + c) * O + o]!;
-    }
-    y[(b * T + t) * O + o] = acc;
-  }
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++)
+      for (let o = 0; o < O; o++) {
+        let acc = 0;
+        for (let j = 0; j < K; j++) {
+          const i = t * stride + j - padLeft;
+          if (i < 0 || i >= L) continue;
+          for (let c = 0; c < C; c++) acc += x[(b * L + i) * C + c]! * w[(j * C + c) * O + o]!;
+        }
+        y[(b * T + t) * O + o] = acc;
+      }
   return y;
 }
 
 const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
-interface Case { name: string; B: number; L: number; C: number; O: number; K: number; stride: number; pad: Conv1dPadding }
+interface Case {
+  name: string;
+  B: number;
+  L: number;
+  C: number;
+  O: number;
+  K: number;
+  stride: number;
+  pad: Conv1dPadding;
+}
 const cases: Case[] = [
   { name: 'k=5, stride 2, same, even length', B: 3, L: 16, C: 3, O: 4, K: 5, stride: 2, pad: 'same' },
   { name: 'k=7, stride 2, same, odd length', B: 2, L: 15, C: 2, O: 3, K: 7, stride: 2, pad: 'same' },
   { name: 'k=5, stride 1, same', B: 2, L: 11, C: 3, O: 2, K: 5, stride: 1, pad: 'same' },
-  { name: 'k=1, stride 2, same, odd length (a 1×1 strided shortcut)', B: 2, L: 9, C: 3, O: 4, K: 1, stride: 2, pad: 'same' },
+  {
+    name: 'k=1, stride 2, same, odd length (a 1×1 strided shortcut)',
+    B: 2,
+    L: 9,
+    C: 3,
+    O: 4,
+    K: 1,
+    stride: 2,
+    pad: 'same',
+  },
   { name: 'k=1, stride 2, same, even length', B: 3, L: 10, C: 2, O: 3, K: 1, stride: 2, pad: 'same' },
   { name: 'k=1, stride 1, valid', B: 2, L: 7, C: 3, O: 2, K: 1, stride: 1, pad: 'valid' },
   { name: 'k=4, stride 3, valid, leftover samples', B: 2, L: 14, C: 2, O: 3, K: 4, stride: 3, pad: 'valid' },
@@ -37,20 +64,32 @@ const cases: Case[] = [
 ];
 
 /** Values and gradients of Σ y·R on the backend that is active now, through `conv`. */
-function run(conv: (x: tf.Tensor3D, w: tf.Tensor3D) => tf.Tensor3D, c: Case, x: Float64Array, w: Float64Array, r: Float64Array) {
+function run(
+  conv: (x: tf.Tensor3D, w: tf.Tensor3D) => tf.Tensor3D,
+  c: Case,
+  x: Float64Array,
+  w: Float64Array,
+  r: Float64Array,
+) {
   return tf.tidy(() => {
     const xt = tf.tensor3d(Float32Array.from(x), [c.B, c.L, c.C]);
     const wt = tf.tensor3d(Float32Array.from(w), [c.K, c.C, c.O]);
     const y = conv(xt, wt);
     const rt = tf.tensor(Float32Array.from(r), y.shape);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor3D, b as tf.Tensor3D), rt)))([xt, wt]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(conv(a as tf.Tensor3D, b as tf.Tensor3D), rt)),
+    )([xt, wt]);
     return { y: y.dataSync(), dx: dx!.dataSync(), dw: dw!.dataSync() };
   });
 }
 
 describe('conv1d on wasm', () => {
-  beforeAll(async () => { await initBackend('wasm'); });
-  afterAll(async () => { await initBackend('wasm'); });
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    await initBackend('wasm');
+  });
 
   for (const c of cases) {
     it(`matches float64 loops and their numerical gradients (${c.name})`, async () => {
@@ -108,9 +147,17 @@ describe('conv1d on wasm', () => {
       const xt = tf.tensor3d(Float32Array.from(x), [c.B, c.L, c.C]);
       const wt = tf.tensor3d(Float32Array.from(w), [c.K, c.C, c.O]);
       const rt = tf.tensor(Float32Array.from(r), [c.B, T, c.O]);
-      const dataConv = (b: tf.Tensor): tf.Tensor3D => conv1d(xt, b as tf.Tensor3D, c.stride, c.pad, { inputGradient: false });
-      expect(() => tf.grad((a: tf.Tensor) => tf.sum(conv1d(a as tf.Tensor3D, wt, c.stride, c.pad, { inputGradient: false })))(xt)).toThrow();
-      return [dataConv(wt).dataSync(), tf.grad((b: tf.Tensor) => tf.sum(tf.mul(dataConv(b), rt)))(wt).dataSync()];
+      const dataConv = (b: tf.Tensor): tf.Tensor3D =>
+        conv1d(xt, b as tf.Tensor3D, c.stride, c.pad, { inputGradient: false });
+      expect(() =>
+        tf.grad((a: tf.Tensor) => tf.sum(conv1d(a as tf.Tensor3D, wt, c.stride, c.pad, { inputGradient: false })))(xt),
+      ).toThrow();
+      return [
+        dataConv(wt).dataSync(),
+        tf
+          .grad((b: tf.Tensor) => tf.sum(tf.mul(dataConv(b), rt)))(wt)
+          .dataSync(),
+      ];
     });
     expect(Array.from(y!)).toEqual(Array.from(full.y));
     expect(Array.from(dw!)).toEqual(Array.from(full.dw));
@@ -122,7 +169,9 @@ describe('conv1d on wasm', () => {
       const x = tf.randomNormal([2, 20, 3], 0, 1, 'float32', 1) as tf.Tensor3D;
       const w = tf.variable(tf.randomNormal([5, 3, 4], 0, 1, 'float32', 2));
       const step = (): void => {
-        const { value, grads } = tf.variableGrads(() => tf.sum(conv1d(x, w as unknown as tf.Tensor3D, 2, 'same', { inputGradient })).asScalar());
+        const { value, grads } = tf.variableGrads(() =>
+          tf.sum(conv1d(x, w as unknown as tf.Tensor3D, 2, 'same', { inputGradient })).asScalar(),
+        );
         value.dispose();
         tf.dispose(grads);
       };

@@ -43,7 +43,8 @@ export interface Conv1dGeometry {
  */
 export function conv1dGeometry(length: number, kernelSize: number, stride: number, pad: Conv1dPadding): Conv1dGeometry {
   if (pad === 'valid') {
-    if (length < kernelSize) throw new Error(`conv1d: input length ${length} is shorter than the kernel (${kernelSize}) with 'valid' padding`);
+    if (length < kernelSize)
+      throw new Error(`conv1d: input length ${length} is shorter than the kernel (${kernelSize}) with 'valid' padding`);
     return { outLength: Math.floor((length - kernelSize) / stride) + 1, padLeft: 0, padRight: 0 };
   }
   const outLength = Math.ceil(length / stride);
@@ -58,7 +59,13 @@ export function conv1dGeometry(length: number, kernelSize: number, stride: numbe
  * @param dy [B, T, Cout]
  * @returns  [k, Cin, Cout]
  */
-export function conv1dFilterGradient(x: tf.Tensor3D, dy: tf.Tensor3D, kernelSize: number, stride: number, pad: Conv1dPadding): tf.Tensor3D {
+export function conv1dFilterGradient(
+  x: tf.Tensor3D,
+  dy: tf.Tensor3D,
+  kernelSize: number,
+  stride: number,
+  pad: Conv1dPadding,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, length, inChannels] = x.shape;
     const [, outLength, outChannels] = dy.shape;
@@ -67,8 +74,21 @@ export function conv1dFilterGradient(x: tf.Tensor3D, dy: tf.Tensor3D, kernelSize
     const padRight = Math.max(0, (outLength - 1) * stride + kernelSize - length - padLeft);
     const xAsImages = tf.transpose(x, [2, 1, 0]).reshape<tf.Tensor4D>([inChannels, 1, length, batch]); // [Cin, 1, L, B]
     const dyAsFilter = tf.transpose(dy, [1, 0, 2]).reshape<tf.Tensor4D>([1, outLength, batch, outChannels]); // [1, T, B, Cout]
-    const full = tf.conv2d(xAsImages, dyAsFilter, 1, [[0, 0], [0, 0], [padLeft, padRight], [0, 0]], 'NHWC', [1, stride]); // [Cin, 1, W, Cout], W ≥ k
-    const taps = full.shape[2] === kernelSize ? full : tf.slice(full, [0, 0, 0, 0], [inChannels, 1, kernelSize, outChannels]);
+    const full = tf.conv2d(
+      xAsImages,
+      dyAsFilter,
+      1,
+      [
+        [0, 0],
+        [0, 0],
+        [padLeft, padRight],
+        [0, 0],
+      ],
+      'NHWC',
+      [1, stride],
+    ); // [Cin, 1, W, Cout], W ≥ k
+    const taps =
+      full.shape[2] === kernelSize ? full : tf.slice(full, [0, 0, 0, 0], [inChannels, 1, kernelSize, outChannels]);
     return tf.transpose(taps.reshape<tf.Tensor3D>([inChannels, kernelSize, outChannels]), [1, 0, 2]); // [k, Cin, Cout]
   });
 }
@@ -77,7 +97,11 @@ export function conv1dFilterGradient(x: tf.Tensor3D, dy: tf.Tensor3D, kernelSize
  * Which tap of `w` feeds each (row offset q, phase r) of the polyphase filter, or `k` for none:
  * tap[q][r] = r + padLeft + (A − q)·s when it lies in [0, k). See {@link conv1dInputGradient}.
  */
-export function polyphaseTaps(kernelSize: number, stride: number, padLeft: number): { lead: number; rows: number; taps: number[] } {
+export function polyphaseTaps(
+  kernelSize: number,
+  stride: number,
+  padLeft: number,
+): { lead: number; rows: number; taps: number[] } {
   const lead = Math.floor((kernelSize - 1 - padLeft) / stride); // A = max_r d_max(r)
   const lag = Math.ceil(-(stride - 1 + padLeft) / stride); // min_r d_min(r) ≤ 0
   const rows = lead - lag + 1; // Q
@@ -102,7 +126,13 @@ export function polyphaseTaps(kernelSize: number, stride: number, padLeft: numbe
  * @param w  [k, Cin, Cout]
  * @returns  [B, L, Cin]
  */
-export function conv1dInputGradient(dy: tf.Tensor3D, w: tf.Tensor3D, length: number, stride: number, pad: Conv1dPadding): tf.Tensor3D {
+export function conv1dInputGradient(
+  dy: tf.Tensor3D,
+  w: tf.Tensor3D,
+  length: number,
+  stride: number,
+  pad: Conv1dPadding,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, outLength, outChannels] = dy.shape;
     const [kernelSize, inChannels] = w.shape;
@@ -111,10 +141,16 @@ export function conv1dInputGradient(dy: tf.Tensor3D, w: tf.Tensor3D, length: num
     const outRows = Math.ceil(length / stride); // M
     const withZeroTap = tf.concat([w, tf.zeros([1, inChannels, outChannels])], 0); // [k+1, Cin, Cout]
     const gathered = tf.gather(withZeroTap, tf.tensor1d(taps, 'int32'), 0); // [Q·s, Cin, Cout]
-    const filter = tf.transpose(gathered.reshape([filterRows, stride, inChannels, outChannels]), [0, 3, 1, 2])
+    const filter = tf
+      .transpose(gathered.reshape([filterRows, stride, inChannels, outChannels]), [0, 3, 1, 2])
       .reshape<tf.Tensor4D>([1, filterRows, outChannels, stride * inChannels]); // [1, Q, Cout, s·Cin]
     const right = outRows - outLength + filterRows - 1 - lead;
-    const phases = tf.conv2d(dy.reshape<tf.Tensor4D>([batch, 1, outLength, outChannels]), filter, 1, [[0, 0], [0, 0], [lead, right], [0, 0]]); // [B, 1, M, s·Cin]
+    const phases = tf.conv2d(dy.reshape<tf.Tensor4D>([batch, 1, outLength, outChannels]), filter, 1, [
+      [0, 0],
+      [0, 0],
+      [lead, right],
+      [0, 0],
+    ]); // [B, 1, M, s·Cin]
     const interleaved = phases.reshape<tf.Tensor3D>([batch, outRows * stride, inChannels]);
     return outRows * stride === length ? interleaved : tf.slice(interleaved, [0, 0, 0], [batch, length, inChannels]);
   });
@@ -131,9 +167,17 @@ export function conv1dInputGradient(dy: tf.Tensor3D, w: tf.Tensor3D, length: num
  *        for ∂L/∂x anyway fails in tfjs's gradient code ("not a function of x"), never silently.
  * @returns      [B, T, Cout]
  */
-export function conv1d(x: tf.Tensor3D, w: tf.Tensor3D, stride: number, pad: Conv1dPadding, opts: { inputGradient?: boolean } = {}): tf.Tensor3D {
-  if (x.shape[2] !== w.shape[1]) throw new Error(`conv1d: input has ${x.shape[2]} channels but the kernel expects ${w.shape[1]}`);
-  if (!Number.isInteger(stride) || stride < 1) throw new Error(`conv1d: stride must be a positive integer, got ${stride}`);
+export function conv1d(
+  x: tf.Tensor3D,
+  w: tf.Tensor3D,
+  stride: number,
+  pad: Conv1dPadding,
+  opts: { inputGradient?: boolean } = {},
+): tf.Tensor3D {
+  if (x.shape[2] !== w.shape[1])
+    throw new Error(`conv1d: input has ${x.shape[2]} channels but the kernel expects ${w.shape[1]}`);
+  if (!Number.isInteger(stride) || stride < 1)
+    throw new Error(`conv1d: stride must be a positive integer, got ${stride}`);
   const length = x.shape[1];
   const kernelSize = w.shape[0];
   const { outLength, padLeft, padRight } = conv1dGeometry(length, kernelSize, stride, pad);
@@ -141,14 +185,28 @@ export function conv1d(x: tf.Tensor3D, w: tf.Tensor3D, stride: number, pad: Conv
   const forward = (xs: tf.Tensor3D, ws: tf.Tensor3D): tf.Tensor3D => {
     const x4 = xs.reshape<tf.Tensor4D>([xs.shape[0], 1, length, xs.shape[2]]);
     const w4 = ws.reshape<tf.Tensor4D>([1, kernelSize, ws.shape[1], ws.shape[2]]);
-    const y = tf.conv2d(x4, w4, [1, stride], [[0, 0], [0, 0], [padLeft, padRight], [0, 0]]);
+    const y = tf.conv2d(
+      x4,
+      w4,
+      [1, stride],
+      [
+        [0, 0],
+        [0, 0],
+        [padLeft, padRight],
+        [0, 0],
+      ],
+    );
     return y.reshape<tf.Tensor3D>([xs.shape[0], outLength, ws.shape[2]]);
   };
-  const filterGradient = (xs: tf.Tensor3D, dy: tf.Tensor3D): tf.Tensor3D => conv1dFilterGradient(xs, dy, kernelSize, stride, pad);
+  const filterGradient = (xs: tf.Tensor3D, dy: tf.Tensor3D): tf.Tensor3D =>
+    conv1dFilterGradient(xs, dy, kernelSize, stride, pad);
   if (opts.inputGradient === false) {
     const op = tf.customGrad((filter, save) => {
       (save as tf.GradSaveFunc)([x]);
-      return { value: forward(x, filter as tf.Tensor3D), gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => [filterGradient(saved[0] as tf.Tensor3D, dy)] };
+      return {
+        value: forward(x, filter as tf.Tensor3D),
+        gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => [filterGradient(saved[0] as tf.Tensor3D, dy)],
+      };
     });
     return op(w) as tf.Tensor3D;
   }

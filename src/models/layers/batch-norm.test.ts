@@ -28,7 +28,13 @@ describe('BatchNorm', () => {
     const { mean, variance } = channelStats();
     const [ours, reference] = tf.tidy(() => {
       const x = tf.tensor3d(values, [b, t, c]);
-      return [bn.apply(x, true).dataSync().slice(), tf.batchNorm(x, tf.tensor1d(mean), tf.tensor1d(variance), tf.zeros([c]), tf.ones([c]), 1e-5).dataSync().slice()];
+      return [
+        bn.apply(x, true).dataSync().slice(),
+        tf
+          .batchNorm(x, tf.tensor1d(mean), tf.tensor1d(variance), tf.zeros([c]), tf.ones([c]), 1e-5)
+          .dataSync()
+          .slice(),
+      ];
     });
     for (let i = 0; i < ours!.length; i++) expect(ours![i]).toBeCloseTo(reference![i]!, 4);
     store.dispose();
@@ -47,8 +53,15 @@ describe('BatchNorm', () => {
       expect(runningMean[k]).toBeCloseTo(0.1 * mean[k]!, 5);
       expect(runningVar[k]).toBeCloseTo(0.9 + (0.1 * variance[k]! * n) / (n - 1), 5);
     }
-    const evalOut = tf.tidy(() => bn.apply(tf.tensor3d(values, [b, t, c]), false).dataSync().slice());
-    evalOut.forEach((y, i) => expect(y).toBeCloseTo((values[i]! - runningMean[i % c]!) / Math.sqrt(runningVar[i % c]! + 1e-5), 4));
+    const evalOut = tf.tidy(() =>
+      bn
+        .apply(tf.tensor3d(values, [b, t, c]), false)
+        .dataSync()
+        .slice(),
+    );
+    evalOut.forEach((y, i) =>
+      expect(y).toBeCloseTo((values[i]! - runningMean[i % c]!) / Math.sqrt(runningVar[i % c]! + 1e-5), 4),
+    );
     store.dispose();
   });
 
@@ -83,10 +96,14 @@ describe('BatchNorm', () => {
     };
     await initBackend('cpu');
     const [g, b] = [tf.variable(tf.tensor1d(gamma)), tf.variable(tf.tensor1d(beta))];
-    const reference = evaluate((xs) => {
-      const { mean, variance } = tf.moments(xs, [0, 1]);
-      return tf.batchNorm(xs, mean, variance, b, g, 1e-5);
-    }, g, b);
+    const reference = evaluate(
+      (xs) => {
+        const { mean, variance } = tf.moments(xs, [0, 1]);
+        return tf.batchNorm(xs, mean, variance, b, g, 1e-5);
+      },
+      g,
+      b,
+    );
     tf.dispose([g, b]);
     await initBackend('wasm');
     const store = new ParameterStore(1);

@@ -59,7 +59,8 @@ export class BatchNorm {
     if (training) {
       const count = x.shape[0] * x.shape[1];
       return batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon, (mean, variance) =>
-        updateRunningStatistics(running, mean, variance, count, this.momentum));
+        updateRunningStatistics(running, mean, variance, count, this.momentum),
+      );
     }
     const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(running.variance, this.epsilon))); // [C]
     const shift = tf.sub(this.beta, tf.mul(running.mean, scale)); // [C]
@@ -72,7 +73,13 @@ export class BatchNorm {
  * from the batch statistics of N = B·T values per channel. Used by {@link BatchNorm} and by
  * trainers that compute the batch statistics elsewhere (the ONNX Runtime trunk).
  */
-export function updateRunningStatistics(running: RunningStats, mean: tf.Tensor1D, variance: tf.Tensor1D, count: number, momentum: number): void {
+export function updateRunningStatistics(
+  running: RunningStats,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  count: number,
+  momentum: number,
+): void {
   const unbiased = count > 1 ? count / (count - 1) : 1;
   tf.tidy(() => {
     running.mean.assign(tf.add(tf.mul(running.mean, 1 - momentum), tf.mul(mean, momentum)));

@@ -35,6 +35,10 @@ export class ConvBn {
 
   /** @param x [B, T, Cin] @returns [B, ⌈T/stride⌉, Cout] */
   apply(x: tf.Tensor3D, training: boolean, stream?: string): tf.Tensor3D {
-    return this.norm.apply(conv1d(x, this.weight as tf.Tensor3D, this.stride, 'same', { inputGradient: this.inputGradient }), training, stream);
+    return this.norm.apply(
+      conv1d(x, this.weight as tf.Tensor3D, this.stride, 'same', { inputGradient: this.inputGradient }),
+      training,
+      stream,
+    );
   }
 }

@@ -52,7 +52,9 @@ export class EcgEncoderGraph {
   /** @param ecg [B, T, L] @param mask [B, L] @returns s [B, C0, 1, T0] */
   stem(ecg: string, mask: string): FeatureMap {
     const g = this.layers.g;
-    const channelsFirst = g.node('Transpose', [leadMaskedGraph(this.layers.g, ecg, mask, this.config)], { perm: [0, 2, 1] }); // [B, C, T]
+    const channelsFirst = g.node('Transpose', [leadMaskedGraph(this.layers.g, ecg, mask, this.config)], {
+      perm: [0, 2, 1],
+    }); // [B, C, T]
     const x = g.node('Unsqueeze', [channelsFirst, g.ints([2])]); // [B, C, 1, T]
     const s = this.layers.convBn({ name: x, length: this.config.ecg.samples }, 'ecg.stem', this.config.ecg.stemStride);
     return { name: g.node('Relu', [s.name]), length: s.length };
@@ -64,9 +66,16 @@ export class EcgEncoderGraph {
     return this.config.ecg.blocks.reduce((x, block, i) => {
       const name = `ecg.block${i + 1}`;
       const first = this.layers.convBn(x, `${name}.conv1`, block.stride, pass?.stream);
-      const main = this.layers.convBn({ name: g.node('Relu', [first.name]), length: first.length }, `${name}.conv2`, 1, pass?.stream);
+      const main = this.layers.convBn(
+        { name: g.node('Relu', [first.name]), length: first.length },
+        `${name}.conv2`,
+        1,
+        pass?.stream,
+      );
       const modulation = pass?.modulations[i];
-      const modulated = modulation ? g.node('Add', [g.node('Mul', [main.name, modulation.gain]), modulation.shift]) : main.name;
+      const modulated = modulation
+        ? g.node('Add', [g.node('Mul', [main.name, modulation.gain]), modulation.shift])
+        : main.name;
       const shortcut = this.layers.convBn(x, `${name}.shortcut`, block.stride, pass?.stream);
       return { name: g.node('Relu', [g.node('Add', [modulated, shortcut.name])]), length: main.length };
     }, stem);

@@ -25,10 +25,18 @@ const expectAllBelow = (errors: Record<string, number>, bound: number): void => 
 };
 
 /** ONNX Runtime's loading with shape inference that fails on any mismatch with the declared shapes. */
-const STRICT_LOADING: ort.InferenceSession.SessionOptions = { extra: { session: { strict_shape_type_inference: '1' } } };
+const STRICT_LOADING: ort.InferenceSession.SessionOptions = {
+  extra: { session: { strict_shape_type_inference: '1' } },
+};
 
 /** A small encoder with odd lengths, a stride of 3 and an even kernel. */
-const oddEncoder = { samples: 123, blocks: [{ out: 16, stride: 2, kernel: 5 }, { out: 24, stride: 3, kernel: 4 }] };
+const oddEncoder = {
+  samples: 123,
+  blocks: [
+    { out: 16, stride: 2, kernel: 5 },
+    { out: 24, stride: 3, kernel: 4 },
+  ],
+};
 
 describe('ONNX export', () => {
   beforeAll(async () => {
@@ -48,7 +56,13 @@ describe('ONNX export', () => {
   });
 
   it('gives the same outputs for early fusion with odd lengths, lead-mask channels and a deeper clinical MLP', async () => {
-    expectAllBelow(await onnxErrors({ ecg: { ...oddEncoder, leadMask: 'channels' }, clinical: { hidden: [32, 16], embedDim: 40 }, fusion: 'early' }, 6), 1e-4);
+    expectAllBelow(
+      await onnxErrors(
+        { ecg: { ...oddEncoder, leadMask: 'channels' }, clinical: { hidden: [32, 16], embedDim: 40 }, fusion: 'early' },
+        6,
+      ),
+      1e-4,
+    );
   });
 
   it('gives the same outputs for cross-attention fusion, to 1e-4 (bench architecture, 200 samples)', async () => {
@@ -56,7 +70,10 @@ describe('ONNX export', () => {
   });
 
   it('gives the same outputs for cross-attention fusion with odd lengths, 9 clinical slots and a 12-wide attention', async () => {
-    expectAllBelow(await onnxErrors({ ecg: oddEncoder, clinical: { inputDim: 9 }, fusion: 'cross-attention', attentionDim: 12 }, 8), 1e-4);
+    expectAllBelow(
+      await onnxErrors({ ecg: oddEncoder, clinical: { inputDim: 9 }, fusion: 'cross-attention', attentionDim: 12 }, 8),
+      1e-4,
+    );
   });
 
   it('reads the FiLM pass its own BatchNorm statistics: with the plain ones instead, z would be off by more than 1 %', async () => {
@@ -64,7 +81,9 @@ describe('ONNX export', () => {
     const x = randomInput(model.config, 9);
     const got = await exportedForward(model, x);
     const weights = model.getWeights();
-    const plainStatistics = new Map([...weights].map(([name, w]) => [name, weights.get(name.replace('.film.running_', '.running_')) ?? w]));
+    const plainStatistics = new Map(
+      [...weights].map(([name, w]) => [name, weights.get(name.replace('.film.running_', '.running_')) ?? w]),
+    );
     model.setWeights(plainStatistics);
     const withPlainStatistics = tfjsForward(model, x);
     model.dispose();
@@ -80,23 +99,32 @@ describe('ONNX export', () => {
     const session = await OnnxModelSession.create(exportOnnx(model), { samples, leads, features });
     const all = await session.run(x);
     const row = <T extends Float32Array>(values: T, width: number): T => values.subarray(3 * width, 4 * width) as T; // the recording with 5 leads absent
-    const alone = await session.run({ batch: 1, ecg: row(x.ecg, samples * leads), leadMask: row(x.leadMask, leads), clinical: row(x.clinical, features) });
+    const alone = await session.run({
+      batch: 1,
+      ecg: row(x.ecg, samples * leads),
+      leadMask: row(x.leadMask, leads),
+      clinical: row(x.clinical, features),
+    });
     await session.dispose();
-    for (const name of ONNX_OUTPUTS) expect(relativeError(alone[name], row(all[name], alone[name].length)), name).toBeLessThan(1e-5);
+    for (const name of ONNX_OUTPUTS)
+      expect(relativeError(alone[name], row(all[name], alone[name].length)), name).toBeLessThan(1e-5);
     model.dispose();
   });
 
-  it.each(['late', 'early', 'cross-attention'] as const)('writes a %s-fusion graph that passes ONNX Runtime\'s strict shape and type checks, with the documented inputs and outputs', async (fusion) => {
-    const model = randomModel({ ecg: oddEncoder, fusion }, 11);
-    const before = tf.memory().numTensors;
-    const bytes = exportOnnx(model);
-    expect(tf.memory().numTensors).toBe(before);
-    model.dispose();
-    const session = await ort.InferenceSession.create(bytes, STRICT_LOADING);
-    expect([...session.inputNames]).toEqual([...ONNX_INPUTS]);
-    expect([...session.outputNames]).toEqual([...ONNX_OUTPUTS]);
-    await session.release();
-  });
+  it.each(['late', 'early', 'cross-attention'] as const)(
+    "writes a %s-fusion graph that passes ONNX Runtime's strict shape and type checks, with the documented inputs and outputs",
+    async (fusion) => {
+      const model = randomModel({ ecg: oddEncoder, fusion }, 11);
+      const before = tf.memory().numTensors;
+      const bytes = exportOnnx(model);
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+      const session = await ort.InferenceSession.create(bytes, STRICT_LOADING);
+      expect([...session.inputNames]).toEqual([...ONNX_INPUTS]);
+      expect([...session.outputNames]).toEqual([...ONNX_OUTPUTS]);
+      await session.release();
+    },
+  );
 
   it('strict loading refuses a graph whose declared output shape is wrong (so the check above has teeth)', async () => {
     const g = new OnnxGraphBuilder();
@@ -116,9 +144,13 @@ describe('ONNX export', () => {
   it('refuses to export a parameter holding NaN, naming it and the index', async () => {
     const model = randomModel({ ecg: { samples: 64 }, fusion: 'early' }, 13);
     const weights = new Map(model.getWeights());
-    const broken = tf.tensor1d(Float32Array.from(weights.get('fusion.film2.b')!.dataSync(), (v, i) => (i === 7 ? NaN : v)));
+    const broken = tf.tensor1d(
+      Float32Array.from(weights.get('fusion.film2.b')!.dataSync(), (v, i) => (i === 7 ? NaN : v)),
+    );
     weights.set('fusion.film2.b', broken);
-    expect(() => exportOnnx({ config: model.config, getWeights: () => weights })).toThrow(/parameter 'fusion\.film2\.b' holds NaN at index 7/);
+    expect(() => exportOnnx({ config: model.config, getWeights: () => weights })).toThrow(
+      /parameter 'fusion\.film2\.b' holds NaN at index 7/,
+    );
     broken.dispose();
     model.dispose();
   });
@@ -127,9 +159,15 @@ describe('ONNX export', () => {
     const model = randomModel({ ecg: { samples: 64 } }, 14);
     const x = randomInput(model.config, 14);
     const { samples, leads } = model.config.ecg;
-    const session = await OnnxModelSession.create(exportOnnx(model), { samples, leads, features: model.config.clinical.inputDim });
+    const session = await OnnxModelSession.create(exportOnnx(model), {
+      samples,
+      leads,
+      features: model.config.clinical.inputDim,
+    });
     model.dispose();
-    await expect(session.run({ ...x, clinical: x.clinical.subarray(1) })).rejects.toThrow(/clinical has 143 values, expected batch 6 × 24/);
+    await expect(session.run({ ...x, clinical: x.clinical.subarray(1) })).rejects.toThrow(
+      /clinical has 143 values, expected batch 6 × 24/,
+    );
     await expect(session.run({ ...x, batch: 5 })).rejects.toThrow(/ecg has 4608 values, expected batch 5 × 768/);
     await session.dispose();
   });

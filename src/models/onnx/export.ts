@@ -44,8 +44,19 @@ export function exportOnnx(model: Pick<FewbeatModel, 'config' | 'getWeights'>): 
   const stem = encoder.stem('ecg', 'lead_mask');
   const features = encoder.blocks(stem);
   const ecgEmbedding = g.node('Identity', [encoder.embed(features)], {}, 'ecg_embedding');
-  const clinicalEmbedding = g.node('Identity', [layers.mlp('clinical', 'clinical', c.clinical.hidden.length + 1)], {}, 'clinical_embedding');
-  const fused = fusionGraph(layers, encoder, c, { stem, features, ecgEmbedding, clinicalEmbedding, clinical: 'clinical' });
+  const clinicalEmbedding = g.node(
+    'Identity',
+    [layers.mlp('clinical', 'clinical', c.clinical.hidden.length + 1)],
+    {},
+    'clinical_embedding',
+  );
+  const fused = fusionGraph(layers, encoder, c, {
+    stem,
+    features,
+    ecgEmbedding,
+    clinicalEmbedding,
+    clinical: 'clinical',
+  });
   g.node('Identity', [fused], {}, 'fused');
   layers.projection(ecgEmbedding, 'proj.ecg', 'ecg_proj');
   layers.projection(clinicalEmbedding, 'proj.clinical', 'clin_proj');
@@ -56,5 +67,10 @@ export function exportOnnx(model: Pick<FewbeatModel, 'config' | 'getWeights'>): 
     { name: 'ecg_proj', shape: ['batch', c.projDim] },
     { name: 'clin_proj', shape: ['batch', c.projDim] },
   ];
-  return g.build('fewbeat', onnxInputs(c), outputs, `fewbeat model, eval mode, ${c.fusion} fusion; config ${JSON.stringify(c)}`);
+  return g.build(
+    'fewbeat',
+    onnxInputs(c),
+    outputs,
+    `fewbeat model, eval mode, ${c.fusion} fusion; config ${JSON.stringify(c)}`,
+  );
 }

@@ -56,7 +56,12 @@ function filmFusion(layers: OnnxLayers, encoder: EcgEncoderGraph, config: ModelC
  *     Uᵀ  = W_oᵀ (Vᵀ Aᵀ)                       [B, C, T']   (= ((A V) W_o)ᵀ)
  *     z   = embed(F + Uᵀ)
  */
-function crossAttentionFusion(layers: OnnxLayers, encoder: EcgEncoderGraph, config: ModelConfig, x: FusionGraphInputs): string {
+function crossAttentionFusion(
+  layers: OnnxLayers,
+  encoder: EcgEncoderGraph,
+  config: ModelConfig,
+  x: FusionGraphInputs,
+): string {
   const g = layers.g;
   const a = config.attentionDim;
   const param = (name: string) => layers.values(`fusion.${name}`);
@@ -64,11 +69,17 @@ function crossAttentionFusion(layers: OnnxLayers, encoder: EcgEncoderGraph, conf
   const query = param('query'); // [C, a]
   const output = param('output'); // [a, C]
   const [channels] = query.shape as [number, number];
-  const tokens = g.node('Add', [g.node('Mul', [g.node('Unsqueeze', [x.clinical, g.ints([2])]), weight('field_scale')]), weight('field_bias')]); // [B, n_f, a]
+  const tokens = g.node('Add', [
+    g.node('Mul', [g.node('Unsqueeze', [x.clinical, g.ints([2])]), weight('field_scale')]),
+    weight('field_bias'),
+  ]); // [B, n_f, a]
   const keys = g.node('MatMul', [tokens, weight('key')]); // [B, n_f, a]
   const valuesT = g.node('Transpose', [g.node('MatMul', [tokens, weight('value')])], { perm: [0, 2, 1] }); // [B, a, n_f]
   const features = g.node('Squeeze', [x.features.name, g.ints([2])]); // [B, C, T']
-  const queryT = layers.constant('fusion.query_scaled_t', transposed(query.data, channels, a, 1 / Math.sqrt(a)), [a, channels]);
+  const queryT = layers.constant('fusion.query_scaled_t', transposed(query.data, channels, a, 1 / Math.sqrt(a)), [
+    a,
+    channels,
+  ]);
   const queriesT = g.node('MatMul', [queryT, features]); // [B, a, T']
   const attentionT = g.node('Softmax', [g.node('MatMul', [keys, queriesT])], { axis: 1 }); // [B, n_f, T']
   const outputT = layers.constant('fusion.output_t', transposed(output.data, a, channels), [channels, a]);
@@ -78,7 +89,12 @@ function crossAttentionFusion(layers: OnnxLayers, encoder: EcgEncoderGraph, conf
 }
 
 /** z [B, D] for the model's `fusion` setting. */
-export function fusionGraph(layers: OnnxLayers, encoder: EcgEncoderGraph, config: ModelConfig, inputs: FusionGraphInputs): string {
+export function fusionGraph(
+  layers: OnnxLayers,
+  encoder: EcgEncoderGraph,
+  config: ModelConfig,
+  inputs: FusionGraphInputs,
+): string {
   switch (config.fusion) {
     case 'late':
       return lateFusion(layers, config, inputs);

@@ -46,7 +46,12 @@ export class OnnxGraphBuilder {
     const key = `float ${value}`;
     const known = this.sharedConstants.get(key);
     if (known) return known;
-    const name = this.addInitializer(`scalar_${this.sharedConstants.size}`, onnx.TensorProto.DataType.FLOAT, [], Float32Array.of(value));
+    const name = this.addInitializer(
+      `scalar_${this.sharedConstants.size}`,
+      onnx.TensorProto.DataType.FLOAT,
+      [],
+      Float32Array.of(value),
+    );
     this.sharedConstants.set(key, name);
     return name;
   }
@@ -57,20 +62,33 @@ export class OnnxGraphBuilder {
     const known = this.sharedConstants.get(key);
     if (known) return known;
     const raw = new BigInt64Array(values.map((v) => BigInt(v)));
-    const name = this.addInitializer(`ints_${this.sharedConstants.size}`, onnx.TensorProto.DataType.INT64, [values.length], raw);
+    const name = this.addInitializer(
+      `ints_${this.sharedConstants.size}`,
+      onnx.TensorProto.DataType.INT64,
+      [values.length],
+      raw,
+    );
     this.sharedConstants.set(key, name);
     return name;
   }
 
   /** Append `op(inputs) → output` with attributes; returns the output name (generated unless given). */
-  node(op: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, output?: string): string {
+  node(
+    op: string,
+    inputs: readonly string[],
+    attributes: Record<string, AttributeValue> = {},
+    output?: string,
+  ): string {
     const out = output ?? `${op.toLowerCase()}_${this.counter++}`;
     const attribute = Object.entries(attributes).map(([name, v]) => {
       const A = onnx.AttributeProto.AttributeType;
-      if (typeof v === 'string') return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(v) });
+      if (typeof v === 'string')
+        return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(v) });
       if (Array.isArray(v)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: v });
       if (typeof v === 'object') return onnx.AttributeProto.create({ name, type: A.FLOAT, f: v.float });
-      return Number.isInteger(v) ? onnx.AttributeProto.create({ name, type: A.INT, i: v }) : onnx.AttributeProto.create({ name, type: A.FLOAT, f: v });
+      return Number.isInteger(v)
+        ? onnx.AttributeProto.create({ name, type: A.INT, i: v })
+        : onnx.AttributeProto.create({ name, type: A.FLOAT, f: v });
     });
     this.nodes.push(onnx.NodeProto.create({ opType: op, input: [...inputs], output: [out], attribute, name: out }));
     return out;
@@ -78,15 +96,16 @@ export class OnnxGraphBuilder {
 
   /** Serialise the graph as an ONNX model file. */
   build(name: string, inputs: readonly GraphValue[], outputs: readonly GraphValue[], docString: string): Uint8Array {
-    const valueInfo = (v: GraphValue) => onnx.ValueInfoProto.create({
-      name: v.name,
-      type: {
-        tensorType: {
-          elemType: onnx.TensorProto.DataType.FLOAT,
-          shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+    const valueInfo = (v: GraphValue) =>
+      onnx.ValueInfoProto.create({
+        name: v.name,
+        type: {
+          tensorType: {
+            elemType: onnx.TensorProto.DataType.FLOAT,
+            shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+          },
         },
-      },
-    });
+      });
     const graph = onnx.GraphProto.create({
       name,
       node: this.nodes,

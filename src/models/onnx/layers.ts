@@ -50,7 +50,10 @@ export class OnnxLayers {
     if (!t) throw new FewbeatError(`ONNX export: the model has no parameter '${name}'`);
     const data = t.dataSync() as Float32Array;
     const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new FewbeatError(`ONNX export: parameter '${name}' holds ${data[bad]} at index ${bad} (a diverged or corrupt model)`);
+    if (bad >= 0)
+      throw new FewbeatError(
+        `ONNX export: parameter '${name}' holds ${data[bad]} at index ${bad} (a diverged or corrupt model)`,
+      );
     return { data, shape: t.shape };
   }
 
@@ -95,13 +98,20 @@ export class OnnxLayers {
     for (let o = 0; o < cout; o++) {
       const scale = gamma[o]! / Math.sqrt(variance[o]! + this.batchNormEpsilon);
       bias[o] = beta[o]! - mean[o]! * scale;
-      for (let c = 0; c < cin; c++) for (let j = 0; j < k; j++) folded[(o * cin + c) * k + j] = w.data[(j * cin + c) * cout + o]! * scale;
+      for (let c = 0; c < cin; c++)
+        for (let j = 0; j < k; j++) folded[(o * cin + c) * k + j] = w.data[(j * cin + c) * cout + o]! * scale;
     }
     const { outLength, padLeft, padRight } = conv1dGeometry(x.length, k, stride, 'same');
     const name = stream ? `${prefix}.${stream}` : prefix;
-    const out = this.g.node('Conv', [x.name, this.constant(`${name}.w`, folded, [cout, cin, 1, k]), this.constant(`${name}.b`, bias, [cout])], {
-      kernel_shape: [1, k], strides: [1, stride], pads: [0, padLeft, 0, padRight],
-    });
+    const out = this.g.node(
+      'Conv',
+      [x.name, this.constant(`${name}.w`, folded, [cout, cin, 1, k]), this.constant(`${name}.b`, bias, [cout])],
+      {
+        kernel_shape: [1, k],
+        strides: [1, stride],
+        pads: [0, padLeft, 0, padRight],
+      },
+    );
     return { name: out, length: outLength };
   }
 
@@ -117,7 +127,11 @@ export class OnnxLayers {
     const slice = new Float32Array(rows * (to - from));
     for (let r = 0; r < rows; r++) slice.set(w.data.subarray(r * cols + from, r * cols + to), r * (to - from));
     const name = columns ? `${prefix}[${from}:${to}]` : prefix;
-    return this.g.node('Gemm', [x, this.constant(`${name}.w`, slice, [rows, to - from]), this.constant(`${name}.b`, b.data.slice(from, to), [to - from])]);
+    return this.g.node('Gemm', [
+      x,
+      this.constant(`${name}.w`, slice, [rows, to - from]),
+      this.constant(`${name}.b`, b.data.slice(from, to), [to - from]),
+    ]);
   }
 
   /** Dense→ReLU for each of the `layers − 1` hidden layers, then a linear Dense (the model's `Mlp`). */

@@ -33,7 +33,11 @@ export class OnnxModelSession {
   ) {}
 
   /** Open `onnxBytes` (from `exportOnnx`) for the given input sizes. */
-  static async create(onnxBytes: Uint8Array, dims: { samples: number; leads: number; features: number }, options: OnnxSessionOptions = {}): Promise<OnnxModelSession> {
+  static async create(
+    onnxBytes: Uint8Array,
+    dims: { samples: number; leads: number; features: number },
+    options: OnnxSessionOptions = {},
+  ): Promise<OnnxModelSession> {
     const threads = options.threads ?? 1;
     const session = await ort.InferenceSession.create(onnxBytes, {
       intraOpNumThreads: threads,
@@ -47,10 +51,16 @@ export class OnnxModelSession {
   /** Run one batch; returns every output. */
   async run(x: OnnxInput): Promise<OnnxOutput> {
     const { samples, leads, features } = this.dims;
-    const sizes = { ecg: [x.ecg, samples * leads], leadMask: [x.leadMask, leads], clinical: [x.clinical, features] } as const;
+    const sizes = {
+      ecg: [x.ecg, samples * leads],
+      leadMask: [x.leadMask, leads],
+      clinical: [x.clinical, features],
+    } as const;
     for (const [name, [values, perRow]] of Object.entries(sizes)) {
       if (!Number.isInteger(x.batch) || x.batch < 1 || values.length !== x.batch * perRow) {
-        throw new FewbeatError(`ONNX model input: ${name} has ${values.length} values, expected batch ${x.batch} × ${perRow}`);
+        throw new FewbeatError(
+          `ONNX model input: ${name} has ${values.length} values, expected batch ${x.batch} × ${perRow}`,
+        );
       }
     }
     const feeds = {

@@ -1,7 +1,15 @@
 import { FewbeatError } from '../../errors.js';
 import { polyFromRoots } from './poly.js';
 import type { Sos, TransferFunction } from './sos.js';
-import { type Zpk, bilinear, butterworthPrototype, lowpassToBandpass, lowpassToBandstop, lowpassToHighpass, lowpassToLowpass } from './zpk.js';
+import {
+  type Zpk,
+  bilinear,
+  butterworthPrototype,
+  lowpassToBandpass,
+  lowpassToBandstop,
+  lowpassToHighpass,
+  lowpassToLowpass,
+} from './zpk.js';
 import { zpkToSos } from './zpk-to-sos.js';
 
 /** Which band a Butterworth filter passes. */
@@ -24,16 +32,20 @@ export interface ButterOptions {
  */
 export function butterZpk(opts: ButterOptions): Zpk {
   const { order, band, fs } = opts;
-  if (!Number.isInteger(order) || order < 1) throw new FewbeatError(`butter: order must be a positive integer, got ${order}`);
+  if (!Number.isInteger(order) || order < 1)
+    throw new FewbeatError(`butter: order must be a positive integer, got ${order}`);
   if (!(fs > 0) || !Number.isFinite(fs)) throw new FewbeatError(`butter: sampling rate must be positive, got ${fs}`);
   const cutoffs = typeof opts.cutoffHz === 'number' ? [opts.cutoffHz] : [...opts.cutoffHz];
   const wanted = band === 'lowpass' || band === 'highpass' ? 1 : 2;
-  if (cutoffs.length !== wanted) throw new FewbeatError(`butter: a ${band} filter needs ${wanted} cutoff frequencies, got ${cutoffs.length}`);
+  if (cutoffs.length !== wanted)
+    throw new FewbeatError(`butter: a ${band} filter needs ${wanted} cutoff frequencies, got ${cutoffs.length}`);
   for (const f of cutoffs) {
-    if (!(f > 0 && f < fs / 2)) throw new FewbeatError(`butter: cutoff ${f} Hz must lie strictly between 0 and Nyquist (${fs / 2} Hz)`);
+    if (!(f > 0 && f < fs / 2))
+      throw new FewbeatError(`butter: cutoff ${f} Hz must lie strictly between 0 and Nyquist (${fs / 2} Hz)`);
   }
-  if (wanted === 2 && !(cutoffs[0]! < cutoffs[1]!)) throw new FewbeatError(`butter: band edges must be increasing, got ${cutoffs.join(', ')}`);
-  const warped = cutoffs.map((f) => 4 * Math.tan((Math.PI * (2 * f / fs)) / 2));
+  if (wanted === 2 && !(cutoffs[0]! < cutoffs[1]!))
+    throw new FewbeatError(`butter: band edges must be increasing, got ${cutoffs.join(', ')}`);
+  const warped = cutoffs.map((f) => 4 * Math.tan((Math.PI * ((2 * f) / fs)) / 2));
   const prototype = butterworthPrototype(order);
   let analog: Zpk;
   if (band === 'lowpass') analog = lowpassToLowpass(prototype, warped[0]!);

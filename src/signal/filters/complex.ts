@@ -10,7 +10,10 @@ export interface Complex {
 export const complex = (re: number, im = 0): Complex => ({ re, im });
 export const cAdd = (a: Complex, b: Complex): Complex => ({ re: a.re + b.re, im: a.im + b.im });
 export const cSub = (a: Complex, b: Complex): Complex => ({ re: a.re - b.re, im: a.im - b.im });
-export const cMul = (a: Complex, b: Complex): Complex => ({ re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re });
+export const cMul = (a: Complex, b: Complex): Complex => ({
+  re: a.re * b.re - a.im * b.im,
+  im: a.re * b.im + a.im * b.re,
+});
 export const cScale = (a: Complex, s: number): Complex => ({ re: a.re * s, im: a.im * s });
 export const cConj = (a: Complex): Complex => ({ re: a.re, im: -a.im });
 export const cAbs = (a: Complex): number => Math.hypot(a.re, a.im);

@@ -16,8 +16,17 @@ import { sosfiltfilt } from './sosfiltfilt.js';
 interface Reference {
   x: number[];
   butter: Array<{
-    order: number; low_hz: number | null; high_hz: number | null; btype: FilterBand; fs: number;
-    b: number[]; a: number[]; sos: number[][]; lfilter: number[]; sosfiltfilt: number[]; filtfilt_ba_default_padding: number[];
+    order: number;
+    low_hz: number | null;
+    high_hz: number | null;
+    btype: FilterBand;
+    fs: number;
+    b: number[];
+    a: number[];
+    sos: number[][];
+    lfilter: number[];
+    sosfiltfilt: number[];
+    filtfilt_ba_default_padding: number[];
   }>;
   iirnotch: { f0: number; Q: number; fs: number; b: number[]; a: number[]; filtfilt: number[] };
   resample: Array<{ up: number; down: number; resample_poly: number[] }>;
@@ -34,8 +43,12 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe.each(ref.butter)('Butterworth $btype order $order ($low_hz–$high_hz Hz)', (c) => {
-  const cutoffHz: number | [number, number] = c.btype === 'bandpass' || c.btype === 'bandstop'
-    ? [c.low_hz!, c.high_hz!] : c.btype === 'highpass' ? c.low_hz! : c.high_hz!;
+  const cutoffHz: number | [number, number] =
+    c.btype === 'bandpass' || c.btype === 'bandstop'
+      ? [c.low_hz!, c.high_hz!]
+      : c.btype === 'highpass'
+        ? c.low_hz!
+        : c.high_hz!;
   const opts = { order: c.order, cutoffHz, band: c.btype, fs: c.fs };
   const sos = butter(opts);
 
@@ -71,10 +84,49 @@ describe('Butterworth designs beyond the reference file', () => {
   //   for o, c, t in [(3, [45, 55], 'bandstop'), (5, 40, 'lowpass'), (6, 0.5, 'highpass'), (3, [1, 30], 'bandpass')]:
   //       butter(o, c, t, fs=500, output='sos').tolist()
   const scipySos: Array<{ order: number; cutoffHz: number | [number, number]; band: FilterBand; sos: number[][] }> = [
-    { order: 3, cutoffHz: [45, 55], band: 'bandstop', sos: [[0.8818381985744145, -1.4296652957565847, 0.881838198574414, 1.0, -1.5252711924368991, 0.8816185923631896], [1.0, -1.6212331219806435, 0.9999999999999996, 1.0, -1.5017873376864512, 0.9347547531033521], [1.0, -1.6212331219806435, 0.9999999999999996, 1.0, -1.6330429832402649, 0.9436248404806067]] },
-    { order: 5, cutoffHz: 40, band: 'lowpass', sos: [[0.0004894360861346697, 0.0009788721722693394, 0.0004894360861346697, 1.0, -0.5913983513994712, 0.0], [1.0, 2.0, 1.0, 1.0, -1.261102541886747, 0.4391109535118714], [1.0, 1.0, 0.0, 1.0, -1.5255105013106502, 0.7408408905821541]] },
-    { order: 6, cutoffHz: 0.5, band: 'highpass', sos: [[0.9879351636380608, -1.9758703272761216, 0.9879351636380608, 1.0, -1.9878958801798439, 0.9879351203171739], [1.0, -2.0, 1.0, 1.0, -1.9911142922016536, 0.9911535958689355], [1.0, -2.0, 1.0, 1.0, -1.9967134716131187, 0.9967528858055902]] },
-    { order: 3, cutoffHz: [1, 30], band: 'bandpass', sos: [[0.004336097326869777, 0.008672194653739553, 0.004336097326869777, 1.0, -1.5896357666370244, 0.7059965546994565], [1.0, 0.0, -1.0, 1.0, -1.6847803228185254, 0.688823916333552], [1.0, -2.0, 1.0, 1.0, -1.9877978824303792, 0.9879596526986113]] },
+    {
+      order: 3,
+      cutoffHz: [45, 55],
+      band: 'bandstop',
+      sos: [
+        [0.8818381985744145, -1.4296652957565847, 0.881838198574414, 1.0, -1.5252711924368991, 0.8816185923631896],
+        [1.0, -1.6212331219806435, 0.9999999999999996, 1.0, -1.5017873376864512, 0.9347547531033521],
+        [1.0, -1.6212331219806435, 0.9999999999999996, 1.0, -1.6330429832402649, 0.9436248404806067],
+      ],
+    },
+    {
+      order: 5,
+      cutoffHz: 40,
+      band: 'lowpass',
+      sos: [
+        [0.0004894360861346697, 0.0009788721722693394, 0.0004894360861346697, 1.0, -0.5913983513994712, 0.0],
+        [1.0, 2.0, 1.0, 1.0, -1.261102541886747, 0.4391109535118714],
+        [1.0, 1.0, 0.0, 1.0, -1.5255105013106502, 0.7408408905821541],
+      ],
+    },
+    {
+      order: 6,
+      cutoffHz: 0.5,
+      band: 'highpass',
+      sos: [
+        [0.9879351636380608, -1.9758703272761216, 0.9879351636380608, 1.0, -1.9878958801798439, 0.9879351203171739],
+        [1.0, -2.0, 1.0, 1.0, -1.9911142922016536, 0.9911535958689355],
+        [1.0, -2.0, 1.0, 1.0, -1.9967134716131187, 0.9967528858055902],
+      ],
+    },
+    {
+      order: 3,
+      cutoffHz: [1, 30],
+      band: 'bandpass',
+      sos: [
+        [
+          0.004336097326869777, 0.008672194653739553, 0.004336097326869777, 1.0, -1.5896357666370244,
+          0.7059965546994565,
+        ],
+        [1.0, 0.0, -1.0, 1.0, -1.6847803228185254, 0.688823916333552],
+        [1.0, -2.0, 1.0, 1.0, -1.9877978824303792, 0.9879596526986113],
+      ],
+    },
   ];
   it.each(scipySos)('matches scipy for order $order $band at $cutoffHz Hz to 1e-10', (c) => {
     const sos = butter({ order: c.order, cutoffHz: c.cutoffHz, band: c.band, fs: 500 });
@@ -87,8 +139,12 @@ describe('Butterworth designs beyond the reference file', () => {
     const gainAt = (f: number): number => {
       const w = (2 * Math.PI * f) / fs;
       const evaluate = (c: Float64Array): number => {
-        let re = 0, im = 0;
-        c.forEach((v, k) => { re += v * Math.cos(w * k); im -= v * Math.sin(w * k); });
+        let re = 0,
+          im = 0;
+        c.forEach((v, k) => {
+          re += v * Math.cos(w * k);
+          im -= v * Math.sin(w * k);
+        });
         return Math.hypot(re, im);
       };
       return evaluate(b) / evaluate(a);
@@ -123,7 +179,10 @@ describe('median filter', () => {
     const data = Float64Array.from({ length: 300 }, (_, i) => Math.round(Math.sin(i * 12.9898) * 43758.5453) % 7);
     const k = 9;
     const slow = data.map((_, i) => {
-      const w = Array.from({ length: k }, (_, j) => { const t = i + j - 4; return t >= 0 && t < data.length ? data[t]! : data[t < 0 ? 0 : data.length - 1]!; });
+      const w = Array.from({ length: k }, (_, j) => {
+        const t = i + j - 4;
+        return t >= 0 && t < data.length ? data[t]! : data[t < 0 ? 0 : data.length - 1]!;
+      });
       return w.sort((p, q) => p - q)[4]!;
     });
     expect(maxAbsDiff(medianFilter(data, { kernelSize: k, edge: 'nearest' }), slow)).toBe(0);

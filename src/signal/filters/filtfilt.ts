@@ -10,12 +10,23 @@ import type { TransferFunction } from './sos.js';
  */
 export function filtfilt(tf: TransferFunction, x: Float64Array): Float64Array {
   const padlen = 3 * Math.max(tf.a.length, tf.b.length);
-  if (x.length <= padlen) throw new FewbeatError(`filtfilt: the signal has ${x.length} samples; it needs more than ${padlen} (3 × filter length)`);
+  if (x.length <= padlen)
+    throw new FewbeatError(
+      `filtfilt: the signal has ${x.length} samples; it needs more than ${padlen} (3 × filter length)`,
+    );
   const ext = oddExtension(x, padlen);
   const zi = lfilterZi(tf);
-  const forward = lfilter(tf, ext, zi.map((v) => v * ext[0]!));
+  const forward = lfilter(
+    tf,
+    ext,
+    zi.map((v) => v * ext[0]!),
+  );
   forward.reverse();
-  const backward = lfilter(tf, forward, zi.map((v) => v * forward[0]!));
+  const backward = lfilter(
+    tf,
+    forward,
+    zi.map((v) => v * forward[0]!),
+  );
   backward.reverse();
   return backward.slice(padlen, padlen + x.length);
 }

@@ -19,7 +19,8 @@ export function iirnotch(opts: NotchOptions): TransferFunction {
   const { f0, fs } = opts;
   const q = opts.q ?? 30;
   if (!(fs > 0)) throw new FewbeatError(`iirnotch: sampling rate must be positive, got ${fs}`);
-  if (!(f0 > 0 && f0 < fs / 2)) throw new FewbeatError(`iirnotch: frequency ${f0} Hz must lie strictly between 0 and Nyquist (${fs / 2} Hz)`);
+  if (!(f0 > 0 && f0 < fs / 2))
+    throw new FewbeatError(`iirnotch: frequency ${f0} Hz must lie strictly between 0 and Nyquist (${fs / 2} Hz)`);
   if (!(q > 0)) throw new FewbeatError(`iirnotch: quality factor must be positive, got ${q}`);
   const w0 = (2 * f0) / fs;
   const bw = (w0 / q) * Math.PI;

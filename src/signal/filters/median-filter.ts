@@ -17,7 +17,8 @@ export interface MedianFilterOptions {
  */
 export function medianFilter(x: Float64Array, opts: MedianFilterOptions): Float64Array {
   const k = opts.kernelSize;
-  if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new FewbeatError(`medianFilter: kernel size must be a positive odd integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k % 2 === 0)
+    throw new FewbeatError(`medianFilter: kernel size must be a positive odd integer, got ${k}`);
   const n = x.length;
   const out = new Float64Array(n);
   if (n === 0) return out;

@@ -20,7 +20,11 @@ export function sosfiltInPlace(sos: Sos, y: Float64Array, zi?: Float64Array, bac
   // per section); an odd last section gets its own sweep.
   for (let s = 0; s < sos.length; s += 2) {
     const r1 = sos[s]!;
-    const b10 = r1[0]! / r1[3]!, b11 = r1[1]! / r1[3]!, b12 = r1[2]! / r1[3]!, a11 = r1[4]! / r1[3]!, a12 = r1[5]! / r1[3]!;
+    const b10 = r1[0]! / r1[3]!,
+      b11 = r1[1]! / r1[3]!,
+      b12 = r1[2]! / r1[3]!,
+      a11 = r1[4]! / r1[3]!,
+      a12 = r1[5]! / r1[3]!;
     let z10 = zi ? zi[2 * s]! : 0;
     let z11 = zi ? zi[2 * s + 1]! : 0;
     if (s + 1 === sos.length) {
@@ -34,7 +38,11 @@ export function sosfiltInPlace(sos: Sos, y: Float64Array, zi?: Float64Array, bac
       break;
     }
     const r2 = sos[s + 1]!;
-    const b20 = r2[0]! / r2[3]!, b21 = r2[1]! / r2[3]!, b22 = r2[2]! / r2[3]!, a21 = r2[4]! / r2[3]!, a22 = r2[5]! / r2[3]!;
+    const b20 = r2[0]! / r2[3]!,
+      b21 = r2[1]! / r2[3]!,
+      b22 = r2[2]! / r2[3]!,
+      a21 = r2[4]! / r2[3]!,
+      a22 = r2[5]! / r2[3]!;
     let z20 = zi ? zi[2 * s + 2]! : 0;
     let z21 = zi ? zi[2 * s + 3]! : 0;
     for (let k = 0, t = start; k < n; k++, t += step) {

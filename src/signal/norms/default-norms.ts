@@ -9,7 +9,10 @@ export function readNormTable(path: string): NormTable {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new FewbeatError(`cannot read norm table: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path, cause: e });
+    throw new FewbeatError(`cannot read norm table: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      file: path,
+      cause: e,
+    });
   }
   let json: unknown;
   try {

@@ -7,7 +7,17 @@ describe('norm tables', () => {
   it('loads Rijnbeek 2001 with its nine age bands and source', () => {
     expect(table.name).toBe('Rijnbeek 2001');
     expect(table.source).toMatch(/Eur Heart J 2001;22\(8\):702/);
-    expect(table.bands.map((b) => b.label)).toEqual(['0–1 mo', '1–3 mo', '3–6 mo', '6–12 mo', '1–3 y', '3–5 y', '5–8 y', '8–12 y', '12–16 y']);
+    expect(table.bands.map((b) => b.label)).toEqual([
+      '0–1 mo',
+      '1–3 mo',
+      '3–6 mo',
+      '6–12 mo',
+      '1–3 y',
+      '3–5 y',
+      '5–8 y',
+      '8–12 y',
+      '12–16 y',
+    ]);
   });
   it('finds the band of an age, as in PEDIATRIC.md (girl of 7 months: HR 134, 106–187)', () => {
     expect(normBandFor(table, 7 / 12)?.F.hr).toEqual({ median: 134, p2: 106, p98: 187 });
@@ -24,7 +34,13 @@ describe('norm tables', () => {
     expect(normZScore(100, cell)).toBe(0);
   });
   it('rejects a table whose percentiles are out of order, naming the field', () => {
-    const bad = { name: 'x', source: 'y', bands: [{ label: 'a', min_age_years: 0, max_age_years: 1, M: { pr: { median: 1, p2: 2, p98: 3 } }, F: {} }] };
-    expect(() => parseNormTable(bad, 'bad.json')).toThrow(/^bad\.json: not a norm table: bands\.0\.M\.pr: needs p2 < median < p98$/);
+    const bad = {
+      name: 'x',
+      source: 'y',
+      bands: [{ label: 'a', min_age_years: 0, max_age_years: 1, M: { pr: { median: 1, p2: 2, p98: 3 } }, F: {} }],
+    };
+    expect(() => parseNormTable(bad, 'bad.json')).toThrow(
+      /^bad\.json: not a norm table: bands\.0\.M\.pr: needs p2 < median < p98$/,
+    );
   });
 });

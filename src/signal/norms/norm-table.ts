@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { FewbeatError } from '../../errors.js';
 
-const percentiles = z.object({ median: z.number(), p2: z.number(), p98: z.number() })
+const percentiles = z
+  .object({ median: z.number(), p2: z.number(), p98: z.number() })
   .refine((c) => c.p2 < c.median && c.median < c.p98, { message: 'needs p2 < median < p98' });
 const bySex = z.object({ hr: percentiles, pr: percentiles, qrs: percentiles, qtc: percentiles }).partial();
 
@@ -15,13 +16,17 @@ export const normTableSchema = z.object({
   source: z.string().min(1),
   notes: z.string().optional(),
   qtc_correction: z.enum(['bazett', 'fridericia']).default('bazett'),
-  bands: z.array(z.object({
-    label: z.string(),
-    min_age_years: z.number().min(0),
-    max_age_years: z.number().positive(),
-    M: bySex,
-    F: bySex,
-  })).min(1),
+  bands: z
+    .array(
+      z.object({
+        label: z.string(),
+        min_age_years: z.number().min(0),
+        max_age_years: z.number().positive(),
+        M: bySex,
+        F: bySex,
+      }),
+    )
+    .min(1),
 });
 
 export type NormTable = z.infer<typeof normTableSchema>;

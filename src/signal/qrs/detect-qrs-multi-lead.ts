@@ -46,7 +46,8 @@ export function detectQrsMultiLead(signals: readonly Float64Array[], fs: number,
   if (signals.length === 0) throw new FewbeatError('QRS detection: no leads given', opts.origin ?? {});
   const n = signals[0]!.length;
   signals.forEach((x, i) => {
-    if (x.length !== n) throw new FewbeatError(`QRS detection: lead ${i} has ${x.length} samples, lead 0 has ${n}`, opts.origin ?? {});
+    if (x.length !== n)
+      throw new FewbeatError(`QRS detection: lead ${i} has ${x.length} samples, lead 0 has ${n}`, opts.origin ?? {});
     validateSignal(x, fs, { file: opts.origin?.file, location: opts.origin?.location ?? `lead ${i}` }, 'QRS detection');
   });
   checkQrsRate(fs, opts.origin);

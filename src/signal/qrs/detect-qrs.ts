@@ -29,7 +29,11 @@ export const MIN_QRS_FS = 25;
 
 /** Throw a `FewbeatError` when fs is too low for QRS detection. */
 export function checkQrsRate(fs: number, origin: SignalOrigin = {}): void {
-  if (fs < MIN_QRS_FS) throw new FewbeatError(`QRS detection needs a sampling rate of at least ${MIN_QRS_FS} Hz, got ${fs}`, { file: origin.file, location: origin.location });
+  if (fs < MIN_QRS_FS)
+    throw new FewbeatError(`QRS detection needs a sampling rate of at least ${MIN_QRS_FS} Hz, got ${fs}`, {
+      file: origin.file,
+      location: origin.location,
+    });
 }
 
 /** True when every sample equals the first (a disconnected or zero-filled lead). */

@@ -44,7 +44,23 @@ export function matchBeats(
 }
 
 /** Annotation symbols EC57 counts as beats (MIT-BIH: N L R e j A a J S V E F / f Q). */
-export const BEAT_SYMBOLS: ReadonlySet<string> = new Set(['N', 'L', 'R', 'e', 'j', 'A', 'a', 'J', 'S', 'V', 'E', 'F', '/', 'f', 'Q']);
+export const BEAT_SYMBOLS: ReadonlySet<string> = new Set([
+  'N',
+  'L',
+  'R',
+  'e',
+  'j',
+  'A',
+  'a',
+  'J',
+  'S',
+  'V',
+  'E',
+  'F',
+  '/',
+  'f',
+  'Q',
+]);
 
 /** Sensitivity TP/(TP+FN) and positive predictivity TP/(TP+FP), in percent. */
 export function sePlusP(m: BeatMatch): { se: number; ppv: number } {

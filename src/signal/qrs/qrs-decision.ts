@@ -42,7 +42,11 @@ const HISTORY = 8;
  *
  * Returns the sample indices of the integrated-feature peaks of the QRS complexes.
  */
-export function decideQrs(feature: Pick<QrsFeature, 'slope' | 'integrated'>, fs: number, opts: QrsDecisionOptions = {}): Int32Array {
+export function decideQrs(
+  feature: Pick<QrsFeature, 'slope' | 'integrated'>,
+  fs: number,
+  opts: QrsDecisionOptions = {},
+): Int32Array {
   const f = feature.integrated;
   const n = f.length;
   const th = opts.threshold ?? 0.3125;
@@ -115,7 +119,8 @@ export function decideQrs(feature: Pick<QrsFeature, 'slope' | 'integrated'>, fs:
       let best = -1;
       const minSlope = searchbackSlope * med(slopes);
       for (const p of pendingNoise) {
-        if (p - lastQrs > refractory() && f[p]! > dt2 && slopeAt(p) >= minSlope && (best < 0 || f[p]! > f[best]!)) best = p;
+        if (p - lastQrs > refractory() && f[p]! > dt2 && slopeAt(p) >= minSlope && (best < 0 || f[p]! > f[best]!))
+          best = p;
       }
       if (best < 0) break;
       accept(best);

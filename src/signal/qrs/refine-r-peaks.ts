@@ -4,7 +4,12 @@
  * detections (beats 200 ms apart at 300 bpm stay apart), take the lead whose peak-to-peak range is
  * largest there, and in it the sample farthest from the window mean. Result sorted and unique.
  */
-export function refineToRPeaks(leads: readonly Float64Array[], detections: Int32Array, fs: number, halfWindowSeconds = 0.1): Int32Array {
+export function refineToRPeaks(
+  leads: readonly Float64Array[],
+  detections: Int32Array,
+  fs: number,
+  halfWindowSeconds = 0.1,
+): Int32Array {
   const w = Math.max(1, Math.round(halfWindowSeconds * fs));
   const out: number[] = [];
   detections.forEach((d, k) => {
@@ -15,7 +20,8 @@ export function refineToRPeaks(leads: readonly Float64Array[], detections: Int32
     let bestLead: Float64Array | null = null;
     let bestRange = -1;
     for (const x of leads) {
-      let mn = Infinity, mx = -Infinity;
+      let mn = Infinity,
+        mx = -Infinity;
       for (let i = lo; i <= hi; i++) {
         const v = x[i]!;
         if (v < mn) mn = v;

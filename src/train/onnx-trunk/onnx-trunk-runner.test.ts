@@ -10,11 +10,21 @@ import { OnnxTrunkRunner, type OnnxTrunkRunnerOptions } from './onnx-trunk-runne
 import { TrunkPool } from './trunk-pool.js';
 
 /** A trunk small enough that float32 sums stay exact to ~1e-6, so two implementations can be compared tightly. */
-const small = (fusion: 'late' | 'cross-attention' | 'early' = 'late') => loadPreset('bench', {
-  fusion,
-  ecg: { samples: 128, leads: 3, stemChannels: 8, blocks: [{ out: 8, stride: 2, kernel: 5 }, { out: 12, stride: 2, kernel: 3 }], embedDim: 16 },
-  clinical: { inputDim: 24, hidden: [8], embedDim: 16 },
-});
+const small = (fusion: 'late' | 'cross-attention' | 'early' = 'late') =>
+  loadPreset('bench', {
+    fusion,
+    ecg: {
+      samples: 128,
+      leads: 3,
+      stemChannels: 8,
+      blocks: [
+        { out: 8, stride: 2, kernel: 5 },
+        { out: 12, stride: 2, kernel: 3 },
+      ],
+      embedDim: 16,
+    },
+    clinical: { inputDim: 24, hidden: [8], embedDim: 16 },
+  });
 
 /** An optimiser that only records the gradients it is given (by variable name). */
 class GradientRecorder {
@@ -68,7 +78,11 @@ function worstRelativeError(a: Map<string, Float32Array>, b: Map<string, Float32
 const benchStep = (w: BenchWorkload): ForwardStep => w.forwardStep();
 
 /** Gradients of one bench step of a fresh model (`config`, `seed`): tfjs autodiff in process, or the trunk runner. */
-async function stepGradients(config: ModelConfig, seed: number, runnerOptions?: OnnxTrunkRunnerOptions): Promise<Map<string, Float32Array>> {
+async function stepGradients(
+  config: ModelConfig,
+  seed: number,
+  runnerOptions?: OnnxTrunkRunnerOptions,
+): Promise<Map<string, Float32Array>> {
   const workload = new BenchWorkload(seed, config);
   const recorder = new GradientRecorder();
   if (!runnerOptions) {
@@ -93,15 +107,29 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
 
   it('gives the gradients of tfjs autodiff, for every parameter, to 1e-5', async () => {
     const reference = await stepGradients(small(), 0);
-    for (const workers of [0, 2]) expect(worstRelativeError(await stepGradients(small(), 0, { workers }), reference)).toBeLessThan(1e-5);
+    for (const workers of [0, 2])
+      expect(worstRelativeError(await stepGradients(small(), 0, { workers }), reference)).toBeLessThan(1e-5);
   }, 60_000);
 
   it('handles channel lead masks, stride-1 blocks and odd lengths (gradients to 1e-5)', async () => {
     const odd = loadPreset('bench', {
-      ecg: { samples: 125, leads: 3, leadMask: 'channels', stemChannels: 6, stemKernel: 5, blocks: [{ out: 6, stride: 1, kernel: 3 }, { out: 10, stride: 3, kernel: 4 }], embedDim: 16 },
+      ecg: {
+        samples: 125,
+        leads: 3,
+        leadMask: 'channels',
+        stemChannels: 6,
+        stemKernel: 5,
+        blocks: [
+          { out: 6, stride: 1, kernel: 3 },
+          { out: 10, stride: 3, kernel: 4 },
+        ],
+        embedDim: 16,
+      },
       clinical: { inputDim: 24, hidden: [8], embedDim: 16 },
     });
-    expect(worstRelativeError(await stepGradients(odd, 5, { workers: 0 }), await stepGradients(odd, 5))).toBeLessThan(1e-5);
+    expect(worstRelativeError(await stepGradients(odd, 5, { workers: 0 }), await stepGradients(odd, 5))).toBeLessThan(
+      1e-5,
+    );
   }, 60_000);
 
   it('reports the in-process loss and leaves the same BatchNorm running statistics', async () => {
@@ -121,18 +149,24 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
     }
   }, 60_000);
 
-  it('trains cross-attention fusion, which attends over the trunk\'s feature map', async () => {
+  it("trains cross-attention fusion, which attends over the trunk's feature map", async () => {
     const config = small('cross-attention');
-    expect(worstRelativeError(await stepGradients(config, 2, { workers: 0 }), await stepGradients(config, 2))).toBeLessThan(1e-5);
+    expect(
+      worstRelativeError(await stepGradients(config, 2, { workers: 0 }), await stepGradients(config, 2)),
+    ).toBeLessThan(1e-5);
   }, 60_000);
 
   it('gives a forward call the loss does not use no trunk gradient, instead of failing', async () => {
     const workload = new BenchWorkload(6, small());
     const both = benchStep(workload);
-    const firstViewOnly: ForwardStep = { batches: both.batches, loss: (outputs) => tf.tidy(() => {
-      const total = tf.sum(tf.square((outputs[0] as { ecgEmbedding: tf.Tensor2D }).ecgEmbedding)) as tf.Scalar;
-      return { total, parts: tf.stack([total]) as tf.Tensor1D };
-    }) };
+    const firstViewOnly: ForwardStep = {
+      batches: both.batches,
+      loss: (outputs) =>
+        tf.tidy(() => {
+          const total = tf.sum(tf.square((outputs[0] as { ecgEmbedding: tf.Tensor2D }).ecgEmbedding)) as tf.Scalar;
+          return { total, parts: tf.stack([total]) as tf.Tensor1D };
+        }),
+    };
     const recorder = new GradientRecorder();
     const runner = await OnnxTrunkRunner.create(workload.model, { workers: 2 });
     await runner.step(firstViewOnly, recorder.asOptimizer());
@@ -189,7 +223,9 @@ describe('the trunk pool', () => {
   it('turns a failure inside a worker into an Error naming the worker, and keeps working afterwards', async () => {
     const graphs = buildTrunkGraphs(small());
     const pool = await TrunkPool.create(graphs, 1, 1);
-    const parameters = new Float32Array(graphs.parameters.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0)).fill(0.1);
+    const parameters = new Float32Array(
+      graphs.parameters.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0),
+    ).fill(0.1);
     const bad = { size: 2, ecg: new Float32Array(7), leadMask: new Float32Array(6).fill(1) };
     await expect(pool.forward([bad], parameters)).rejects.toThrow(/trunk worker 0: trunk call: 7 ECG values/);
     const good = { size: 2, ecg: new Float32Array(2 * 128 * 3).fill(0.5), leadMask: new Float32Array(6).fill(1) };

@@ -65,9 +65,10 @@ export class OnnxTrunkRunner implements StepRunner {
   static async create(model: FewbeatModel, options: OnnxTrunkRunnerOptions = {}): Promise<OnnxTrunkRunner> {
     const graphs = buildTrunkGraphs(model.config);
     const workers = options.workers ?? 2;
-    const trunk = workers > 0
-      ? await TrunkPool.create(graphs, workers, options.threads ?? 1)
-      : await LocalTrunk.create(graphs, options.threads ?? 2);
+    const trunk =
+      workers > 0
+        ? await TrunkPool.create(graphs, workers, options.threads ?? 1)
+        : await LocalTrunk.create(graphs, options.threads ?? 2);
     return new OnnxTrunkRunner(model, graphs, trunk, workers);
   }
 
@@ -83,7 +84,10 @@ export class OnnxTrunkRunner implements StepRunner {
     const momentum = this.model.config.batchNormMomentum;
     let at = 0;
     for (const { name, length } of this.graphs.batchNorms) {
-      const running = { mean: weights.get(`${name}.running_mean`) as tf.Variable, variance: weights.get(`${name}.running_var`) as tf.Variable };
+      const running = {
+        mean: weights.get(`${name}.running_mean`) as tf.Variable,
+        variance: weights.get(`${name}.running_var`) as tf.Variable,
+      };
       const channels = running.mean.size;
       tf.tidy(() => {
         const mean = tf.tensor1d(statistics.subarray(at, at + channels));
@@ -94,7 +98,11 @@ export class OnnxTrunkRunner implements StepRunner {
     }
   }
 
-  async step(step: ForwardStep, optimizer: tf.Optimizer, extraVariables: readonly tf.Variable[] = []): Promise<StepResult> {
+  async step(
+    step: ForwardStep,
+    optimizer: tf.Optimizer,
+    extraVariables: readonly tf.Variable[] = [],
+  ): Promise<StepResult> {
     const [steps, channels] = this.graphs.featureShape;
     const calls = step.batches.map((b) => ({ size: b.size, ecg: b.ecg, leadMask: b.leadMask }));
     let features: tf.Variable[] = [];
@@ -102,22 +110,41 @@ export class OnnxTrunkRunner implements StepRunner {
     try {
       const { results: forwarded, waitedMs } = await this.trunk.forward(calls, this.readParameters());
       forwarded.forEach((f, k) => this.recordBatchStatistics(f.statistics, (calls[k] as { size: number }).size));
-      features = forwarded.map((f, k) => tf.tidy(() => tf.variable(tf.tensor3d(f.features, [(calls[k] as { size: number }).size, steps, channels]), true, `onnx-trunk-${this.id}-features-${k}`)));
+      features = forwarded.map((f, k) =>
+        tf.tidy(() =>
+          tf.variable(
+            tf.tensor3d(f.features, [(calls[k] as { size: number }).size, steps, channels]),
+            true,
+            `onnx-trunk-${this.id}-features-${k}`,
+          ),
+        ),
+      );
 
       let parts: tf.Tensor1D | null = null;
-      const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
-        const outputs = step.batches.map((b, k) => this.model.forwardFromFeatures(batchTensors(b), features[k] as unknown as tf.Tensor3D, { training: true }));
-        const l = step.loss(outputs);
-        parts = tf.keep(l.parts);
-        return l.total;
-      }), [...this.otherVariables, ...extraVariables, ...features]);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          tf.tidy(() => {
+            const outputs = step.batches.map((b, k) =>
+              this.model.forwardFromFeatures(batchTensors(b), features[k] as unknown as tf.Tensor3D, {
+                training: true,
+              }),
+            );
+            const l = step.loss(outputs);
+            parts = tf.keep(l.parts);
+            return l.total;
+          }),
+        [...this.otherVariables, ...extraVariables, ...features],
+      );
       // A call whose features the loss does not reach gets ∂L/∂F = 0 (its trunk gradient is then 0).
-      const dFeatures = features.map((f) => (grads[f.name] ? Float32Array.from((grads[f.name] as tf.Tensor).dataSync()) : new Float32Array(f.size)));
+      const dFeatures = features.map((f) =>
+        grads[f.name] ? Float32Array.from((grads[f.name] as tf.Tensor).dataSync()) : new Float32Array(f.size),
+      );
       const trunkGradient = await this.trunk.vjp(dFeatures);
       completed = true;
 
       const update: tf.NamedTensorMap = {};
-      for (const v of [...this.otherVariables, ...extraVariables]) if (grads[v.name]) update[v.name] = grads[v.name] as tf.Tensor;
+      for (const v of [...this.otherVariables, ...extraVariables])
+        if (grads[v.name]) update[v.name] = grads[v.name] as tf.Tensor;
       const trunkTensors = this.graphs.parameters.map((p, i) => {
         const at = this.offsets[i] as number;
         const t = tf.tensor(trunkGradient.subarray(at, at + p.shape.reduce((a, b) => a * b, 1)), p.shape, 'float32');

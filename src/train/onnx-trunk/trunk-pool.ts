@@ -12,7 +12,13 @@ import { assignCalls } from '../parallel/worker-pool.js';
 import { workerEntryUrl } from '../parallel/worker-entry-url.js';
 import { WorkerHandle } from '../parallel/worker-handle.js';
 import type { FromTrunkWorker, ToTrunkWorker } from './trunk-protocol.js';
-import { parameterOffsets, TrunkSession, type TrunkCall, type TrunkForward, type TrunkSessionSpec } from './trunk-session.js';
+import {
+  parameterOffsets,
+  TrunkSession,
+  type TrunkCall,
+  type TrunkForward,
+  type TrunkSessionSpec,
+} from './trunk-session.js';
 
 export interface TrunkExecutor {
   /**
@@ -20,7 +26,10 @@ export interface TrunkExecutor {
    * `waitedMs`: how long finished results waited for this thread to take them (it was busy, e.g.
    * building the next episode): compute time lost to input work. 0 in this thread.
    */
-  forward(calls: readonly TrunkCall[], parameters: Float32Array): Promise<{ results: TrunkForward[]; waitedMs: number }>;
+  forward(
+    calls: readonly TrunkCall[],
+    parameters: Float32Array,
+  ): Promise<{ results: TrunkForward[]; waitedMs: number }>;
   /** Σ_k ∂L/∂θ of the pending calls, from ∂L/∂F_k in call order (flat, `parameters` order). */
   vjp(dFeatures: readonly Float32Array[]): Promise<Float32Array>;
   /** Drop pending calls after a failed step. */
@@ -36,7 +45,10 @@ export class LocalTrunk implements TrunkExecutor {
     return new LocalTrunk(await TrunkSession.create(spec, threads));
   }
 
-  async forward(calls: readonly TrunkCall[], parameters: Float32Array): Promise<{ results: TrunkForward[]; waitedMs: number }> {
+  async forward(
+    calls: readonly TrunkCall[],
+    parameters: Float32Array,
+  ): Promise<{ results: TrunkForward[]; waitedMs: number }> {
     const results: TrunkForward[] = [];
     for (const [k, call] of calls.entries()) results.push(await this.session.forward(k, call, parameters));
     return { results, waitedMs: 0 };
@@ -71,10 +83,19 @@ export class TrunkPool implements TrunkExecutor {
     this.parameterSize = parameterOffsets(spec).size;
   }
 
-  static async create(spec: TrunkSessionSpec, workers: number, threads: number, timeoutMs = 300_000): Promise<TrunkPool> {
-    if (!Number.isInteger(workers) || workers < 1) throw new Error(`TrunkPool: workers must be a positive integer, got ${workers}`);
+  static async create(
+    spec: TrunkSessionSpec,
+    workers: number,
+    threads: number,
+    timeoutMs = 300_000,
+  ): Promise<TrunkPool> {
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new Error(`TrunkPool: workers must be a positive integer, got ${workers}`);
     const entry = await workerEntryUrl(import.meta.url, 'trunk-worker');
-    const handles = Array.from({ length: workers }, (_, i) => new WorkerHandle<ToTrunkWorker, FromTrunkWorker>('trunk worker', i, new Worker(entry)));
+    const handles = Array.from(
+      { length: workers },
+      (_, i) => new WorkerHandle<ToTrunkWorker, FromTrunkWorker>('trunk worker', i, new Worker(entry)),
+    );
     const pool = new TrunkPool(handles, spec, timeoutMs);
     try {
       for (const h of handles) h.post({ type: 'init', spec, threads });
@@ -92,29 +113,53 @@ export class TrunkPool implements TrunkExecutor {
     for (const h of this.handles) h.worker.unref();
   }
 
-  async forward(calls: readonly TrunkCall[], parameters: Float32Array): Promise<{ results: TrunkForward[]; waitedMs: number }> {
+  async forward(
+    calls: readonly TrunkCall[],
+    parameters: Float32Array,
+  ): Promise<{ results: TrunkForward[]; waitedMs: number }> {
     const id = ++this.nextId;
-    this.assignment = assignCalls(calls.map((c) => c.size), this.handles.length);
+    this.assignment = assignCalls(
+      calls.map((c) => c.size),
+      this.handles.length,
+    );
     const active = this.handles.filter((h) => (this.assignment[h.index] as number[]).length > 0);
     for (const h of active) {
       h.worker.ref();
-      h.post({ type: 'forward', id, parameters, calls: (this.assignment[h.index] as number[]).map((key) => ({ key, call: calls[key] as TrunkCall })) });
+      h.post({
+        type: 'forward',
+        id,
+        parameters,
+        calls: (this.assignment[h.index] as number[]).map((key) => ({ key, call: calls[key] as TrunkCall })),
+      });
     }
     const replies = await Promise.all(active.map((h) => h.expect('forwarded', this.timeoutMs)));
     const waitedMs = Math.max(0, sharedClock() - Math.max(...replies.map((r) => r.postedAt)));
     const results = new Array<TrunkForward>(calls.length);
-    active.forEach((h, i) => (this.assignment[h.index] as number[]).forEach((key, j) => { results[key] = (replies[i] as { results: TrunkForward[] }).results[j] as TrunkForward; }));
+    active.forEach((h, i) =>
+      (this.assignment[h.index] as number[]).forEach((key, j) => {
+        results[key] = (replies[i] as { results: TrunkForward[] }).results[j] as TrunkForward;
+      }),
+    );
     return { results, waitedMs };
   }
 
   async vjp(dFeatures: readonly Float32Array[]): Promise<Float32Array> {
     const id = ++this.nextId;
     const active = this.handles.filter((h) => (this.assignment[h.index] as number[]).length > 0);
-    for (const h of active) h.post({ type: 'vjp', id, calls: (this.assignment[h.index] as number[]).map((key) => ({ key, dFeatures: dFeatures[key] as Float32Array })) });
+    for (const h of active)
+      h.post({
+        type: 'vjp',
+        id,
+        calls: (this.assignment[h.index] as number[]).map((key) => ({
+          key,
+          dFeatures: dFeatures[key] as Float32Array,
+        })),
+      });
     try {
       const replies = await Promise.all(active.map((h) => h.expect('gradients', this.timeoutMs)));
       const total = new Float32Array(this.parameterSize);
-      for (const r of replies) for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (r.values[i] as number); // worker order: deterministic
+      for (const r of replies)
+        for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (r.values[i] as number); // worker order: deterministic
       return total;
     } finally {
       this.idle();

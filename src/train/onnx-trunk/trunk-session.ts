@@ -61,7 +61,10 @@ export class TrunkSession {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     };
-    const [forward, vjp] = await Promise.all([ort.InferenceSession.create(spec.forward, options), ort.InferenceSession.create(spec.vjp, options)]);
+    const [forward, vjp] = await Promise.all([
+      ort.InferenceSession.create(spec.forward, options),
+      ort.InferenceSession.create(spec.vjp, options),
+    ]);
     return new TrunkSession(spec, forward, vjp);
   }
 
@@ -79,7 +82,9 @@ export class TrunkSession {
     const result = await this.forwardSession.run(feeds);
     for (const name of this.spec.saved) feeds[name] = result[name] as ort.Tensor;
     this.pending.set(key, feeds);
-    const statistics = new Float32Array(this.spec.batchNorms.reduce((n, bn) => n + 2 * (result[`${bn.name}.batch_mean`] as ort.Tensor).size, 0));
+    const statistics = new Float32Array(
+      this.spec.batchNorms.reduce((n, bn) => n + 2 * (result[`${bn.name}.batch_mean`] as ort.Tensor).size, 0),
+    );
     let at = 0;
     for (const bn of this.spec.batchNorms) {
       for (const which of ['batch_mean', 'batch_var']) {
@@ -94,7 +99,10 @@ export class TrunkSession {
   private dims(call: TrunkCall): { samples: number; leads: number } {
     const leads = call.leadMask.length / call.size;
     const samples = call.ecg.length / (call.size * leads);
-    if (!Number.isInteger(leads) || !Number.isInteger(samples)) throw new Error(`trunk call: ${call.ecg.length} ECG values and ${call.leadMask.length} mask values do not fit ${call.size} rows`);
+    if (!Number.isInteger(leads) || !Number.isInteger(samples))
+      throw new Error(
+        `trunk call: ${call.ecg.length} ECG values and ${call.leadMask.length} mask values do not fit ${call.size} rows`,
+      );
     return { samples, leads };
   }
 

@@ -24,7 +24,10 @@ async function handle(message: ToTrunkWorker): Promise<void> {
       const s = ready();
       const results = [];
       for (const { key, call } of message.calls) results.push(await s.forward(key, call, message.parameters));
-      post({ type: 'forwarded', id: message.id, results, postedAt: sharedClock() }, results.flatMap((r) => [r.features.buffer as ArrayBuffer, r.statistics.buffer as ArrayBuffer]));
+      post(
+        { type: 'forwarded', id: message.id, results, postedAt: sharedClock() },
+        results.flatMap((r) => [r.features.buffer as ArrayBuffer, r.statistics.buffer as ArrayBuffer]),
+      );
       return;
     }
     case 'vjp': {
@@ -45,8 +48,10 @@ function ready(): TrunkSession {
 }
 
 port.on('message', (message: ToTrunkWorker) => {
-  queue = queue.then(() => handle(message)).catch((e: unknown) => {
-    session?.clear();
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-  });
+  queue = queue
+    .then(() => handle(message))
+    .catch((e: unknown) => {
+      session?.clear();
+      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    });
 });

@@ -67,7 +67,12 @@ export function lossInProcess(model: EpisodicModel, step: ForwardStep): StepLoss
  * The reference step, in this thread: L = loss(forward(b_1), …, forward(b_K)) inside
  * `tf.variableGrads`, then `optimizer.applyGradients`. Every tensor it makes is released.
  */
-export function runInProcess(model: EpisodicModel, step: ForwardStep, optimizer: tf.Optimizer, extraVariables: readonly tf.Variable[] = []): StepResult {
+export function runInProcess(
+  model: EpisodicModel,
+  step: ForwardStep,
+  optimizer: tf.Optimizer,
+  extraVariables: readonly tf.Variable[] = [],
+): StepResult {
   let parts: tf.Tensor1D | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const l = lossInProcess(model, step);

@@ -10,7 +10,14 @@ import type { ModelOutputs } from '../episodic-model.js';
  */
 
 /** The outputs of a forward call, in this order on the wire. */
-export const OUTPUT_KEYS = ['ecgEmbedding', 'clinicalEmbedding', 'fused', 'ecgProj', 'clinProj', 'logitScale'] as const satisfies ReadonlyArray<keyof ModelOutputs>;
+export const OUTPUT_KEYS = [
+  'ecgEmbedding',
+  'clinicalEmbedding',
+  'fused',
+  'ecgProj',
+  'clinProj',
+  'logitScale',
+] as const satisfies ReadonlyArray<keyof ModelOutputs>;
 
 /** One tensor as values and shape. */
 export interface WireTensor {

@@ -60,7 +60,9 @@ export class WeightLayout {
 
   /** Set every parameter of the model from `buffer`. */
   read(buffer: Float32Array): void {
-    const weights = new Map(this.slots.map((s) => [s.name, tf.tensor(buffer.slice(s.offset, s.offset + s.size), s.shape, 'float32')]));
+    const weights = new Map(
+      this.slots.map((s) => [s.name, tf.tensor(buffer.slice(s.offset, s.offset + s.size), s.shape, 'float32')]),
+    );
     try {
       this.model.setWeights(weights, 'synced weights');
     } finally {
@@ -105,7 +107,11 @@ export class WeightLayout {
  *
  * @param start r₀, @param afterEach a_k per call in list order, @param momentum m.
  */
-export function replayRunningUpdates(start: Float32Array, afterEach: readonly Float32Array[], momentum: number): Float32Array {
+export function replayRunningUpdates(
+  start: Float32Array,
+  afterEach: readonly Float32Array[],
+  momentum: number,
+): Float32Array {
   const r = Float32Array.from(start);
   const keep = 1 - momentum;
   for (const a of afterEach) {

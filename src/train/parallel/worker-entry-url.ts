@@ -31,7 +31,16 @@ function bundledSourceEntry(entry: string, name: string): Promise<URL> {
   if (known) return known;
   const url = (async () => {
     const esbuild = await import('esbuild');
-    const result = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    const result = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      logLevel: 'silent',
+    });
     const code = (result.outputFiles[0] as { text: string }).text;
     const dir = join(packageRoot(entry), 'node_modules', '.cache', 'fewbeat');
     const file = join(dir, `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);

@@ -12,7 +12,17 @@ import * as tf from '@tensorflow/tfjs';
 import { FewbeatModel } from '../../models/model.js';
 import { initBackend } from '../../runtime/backend.js';
 import { batchTensors } from './forward-step.js';
-import { OUTPUT_KEYS, sharedClock, wasmHeapBytes, type FromWorker, type InitMessage, type StepMessage, type ToWorker, type UpstreamMessage, type WireTensor } from './protocol.js';
+import {
+  OUTPUT_KEYS,
+  sharedClock,
+  wasmHeapBytes,
+  type FromWorker,
+  type InitMessage,
+  type StepMessage,
+  type ToWorker,
+  type UpstreamMessage,
+  type WireTensor,
+} from './protocol.js';
 import { WeightLayout } from './weight-layout.js';
 
 interface WorkerState {
@@ -56,14 +66,18 @@ function runStep(s: WorkerState, msg: StepMessage): void {
       running.push(layout.readRunning());
       return out;
     });
-    const wire: WireTensor[][] = outputs.map((o) => OUTPUT_KEYS.map((key) => ({ values: o[key].dataSync() as Float32Array, shape: [...o[key].shape] })));
+    const wire: WireTensor[][] = outputs.map((o) =>
+      OUTPUT_KEYS.map((key) => ({ values: o[key].dataSync() as Float32Array, shape: [...o[key].shape] })),
+    );
     post({ type: 'outputs', id: msg.id, outputs: wire, running, postedAt: sharedClock() });
     const upstream = awaitUpstream(s, msg.id);
     const terms: tf.Scalar[] = [];
-    outputs.forEach((o, k) => OUTPUT_KEYS.forEach((key, j) => {
-      const g = upstream.gradients?.[k]?.[j];
-      if (g) terms.push(tf.sum(tf.mul(o[key], tf.tensor(g, o[key].shape, 'float32'))));
-    }));
+    outputs.forEach((o, k) =>
+      OUTPUT_KEYS.forEach((key, j) => {
+        const g = upstream.gradients?.[k]?.[j];
+        if (g) terms.push(tf.sum(tf.mul(o[key], tf.tensor(g, o[key].shape, 'float32'))));
+      }),
+    );
     return (terms.length > 0 ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
   }, model.trainableVariables());
   const values = new Float32Array(layout.trainableSize);
@@ -75,7 +89,10 @@ function runStep(s: WorkerState, msg: StepMessage): void {
     present[i] = 1;
   });
   tf.dispose([value, ...Object.values(grads)]);
-  post({ type: 'gradients', id: msg.id, values, present, numTensors: tf.memory().numTensors, heapBytes: wasmHeapBytes() }, [values.buffer as ArrayBuffer, present.buffer as ArrayBuffer]);
+  post(
+    { type: 'gradients', id: msg.id, values, present, numTensors: tf.memory().numTensors, heapBytes: wasmHeapBytes() },
+    [values.buffer as ArrayBuffer, present.buffer as ArrayBuffer],
+  );
 }
 
 let state: WorkerState | null = null;
@@ -87,7 +104,13 @@ port.on('message', (msg: ToWorker) => {
         await initBackend(msg.backend);
         const model = new FewbeatModel(msg.config, msg.seed);
         const layout = new WeightLayout(model);
-        state = { init: msg, model, layout, weights: new Float32Array(msg.weights), signal: new Int32Array(msg.signal) };
+        state = {
+          init: msg,
+          model,
+          layout,
+          weights: new Float32Array(msg.weights),
+          signal: new Int32Array(msg.signal),
+        };
         post({ type: 'ready', names: layout.names() });
       } else {
         if (!state) throw new Error('step before init');

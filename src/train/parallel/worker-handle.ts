@@ -15,7 +15,11 @@ export class WorkerHandle<ToWorker, FromWorker extends TypedMessage> {
   private waiter: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
 
-  constructor(private readonly role: string, readonly index: number, readonly worker: Worker) {
+  constructor(
+    private readonly role: string,
+    readonly index: number,
+    readonly worker: Worker,
+  ) {
     worker.on('message', (m: FromWorker) => {
       if (this.waiter) {
         const w = this.waiter;
@@ -37,21 +41,30 @@ export class WorkerHandle<ToWorker, FromWorker extends TypedMessage> {
   /** The next message, which must be of `type` (a worker error becomes an Error here). */
   async expect<T extends FromWorker['type']>(type: T, timeoutMs: number): Promise<Extract<FromWorker, { type: T }>> {
     const next = this.inbox.shift();
-    const message = next ?? await new Promise<FromWorker>((resolve, reject) => {
-      if (this.failure) {
-        reject(this.failure);
-        return;
-      }
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new Error(`${this.role} ${this.index}: no '${type}' message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiter = {
-        resolve: (m) => { clearTimeout(timer); resolve(m); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      };
-    });
-    if (message.type === 'error') throw new Error(`${this.role} ${this.index}: ${(message as unknown as { message: string }).message}`);
+    const message =
+      next ??
+      (await new Promise<FromWorker>((resolve, reject) => {
+        if (this.failure) {
+          reject(this.failure);
+          return;
+        }
+        const timer = setTimeout(() => {
+          this.waiter = null;
+          reject(new Error(`${this.role} ${this.index}: no '${type}' message within ${timeoutMs} ms`));
+        }, timeoutMs);
+        this.waiter = {
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        };
+      }));
+    if (message.type === 'error')
+      throw new Error(`${this.role} ${this.index}: ${(message as unknown as { message: string }).message}`);
     if (message.type !== type) throw new Error(`${this.role} ${this.index}: expected '${type}', got '${message.type}'`);
     return message as Extract<FromWorker, { type: T }>;
   }

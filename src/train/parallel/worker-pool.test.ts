@@ -21,7 +21,11 @@ function snapshot(model: FewbeatModel): Map<string, Float32Array> {
 }
 
 /** max over parameters of ‖a − b‖ / ‖b − start‖: the difference between two updates, relative to the update. */
-function updateDifference(a: Map<string, Float32Array>, b: Map<string, Float32Array>, start: Map<string, Float32Array>): number {
+function updateDifference(
+  a: Map<string, Float32Array>,
+  b: Map<string, Float32Array>,
+  start: Map<string, Float32Array>,
+): number {
   let worst = 0;
   for (const [name, bv] of b) {
     const av = a.get(name) as Float32Array;
@@ -73,7 +77,9 @@ describe('WorkerPool', () => {
     const after = snapshot(parallel.model);
     const expected = snapshot(reference.model);
     expect(updateDifference(after, expected, start)).toBeLessThan(1e-4);
-    const running = [...expected.keys()].filter((name) => name.endsWith('running_mean') || name.endsWith('running_var'));
+    const running = [...expected.keys()].filter(
+      (name) => name.endsWith('running_mean') || name.endsWith('running_var'),
+    );
     expect(running.length).toBeGreaterThan(10);
     for (const name of running) {
       const e = expected.get(name) as Float32Array;
@@ -113,7 +119,12 @@ describe('WorkerPool', () => {
     const w = workload(6);
     const p = await pool(w, 2);
     const step = w.forwardStep();
-    const broken: ForwardStep = { batches: step.batches, loss: () => { throw new Error('loss exploded'); } };
+    const broken: ForwardStep = {
+      batches: step.batches,
+      loss: () => {
+        throw new Error('loss exploded');
+      },
+    };
     await expect(p.step(broken, tf.train.sgd(0.1))).rejects.toThrow('loss exploded');
     await expect(w.trainStepOn(p)).rejects.toThrow('closed');
   });
@@ -122,8 +133,14 @@ describe('WorkerPool', () => {
     const w = workload(8);
     const p = await pool(w, 1);
     const step = w.forwardStep();
-    const bad = { ...step.batches[0]!, samples: 50, ecg: step.batches[0]!.ecg.subarray(0, step.batches[0]!.size * 50 * 12) };
-    await expect(p.step({ batches: [bad], loss: step.loss }, tf.train.sgd(0.1))).rejects.toThrow(/training worker 0: .*ecg has shape/);
+    const bad = {
+      ...step.batches[0]!,
+      samples: 50,
+      ecg: step.batches[0]!.ecg.subarray(0, step.batches[0]!.size * 50 * 12),
+    };
+    await expect(p.step({ batches: [bad], loss: step.loss }, tf.train.sgd(0.1))).rejects.toThrow(
+      /training worker 0: .*ecg has shape/,
+    );
   });
 });
 
@@ -133,15 +150,27 @@ function randomEpisode(seed: number): TrainingEpisode {
   const { samples, leads } = small.ecg;
   const features = small.clinical.inputDim;
   const batch = (size: number): Batch => ({
-    size, samples, leads, features,
+    size,
+    samples,
+    leads,
+    features,
     ecg: Float32Array.from({ length: size * samples * leads }, () => rng.normal()),
     leadMask: new Float32Array(size * leads).fill(1),
     clinical: Float32Array.from({ length: size * features }, () => rng.normal()),
   });
   const labels = [0, 0, 1, 1, 0, 0, 1, 1];
   return {
-    ways: 2, clean: batch(8), nSupport: 4, nQuery: 4, supportLabels: labels.slice(0, 4), queryLabels: labels.slice(4),
-    patientIds: labels.map((_, i) => i), labels, ageBands: labels.map(() => 0), viewA: batch(4), viewB: batch(4),
+    ways: 2,
+    clean: batch(8),
+    nSupport: 4,
+    nQuery: 4,
+    supportLabels: labels.slice(0, 4),
+    queryLabels: labels.slice(4),
+    patientIds: labels.map((_, i) => i),
+    labels,
+    ageBands: labels.map(() => 0),
+    viewA: batch(4),
+    viewB: batch(4),
   };
 }
 
@@ -152,7 +181,10 @@ describe('EpisodicTask on a WorkerPool', () => {
 
   for (const objective of ['episodic', 'supervised'] as const) {
     it(`takes the same ${objective} step as in process (${objective === 'episodic' ? 'clean, view A and view B calls' : 'with the main-thread head variables'})`, async () => {
-      const config = trainConfigSchema.parse({ objective, ...(objective === 'supervised' ? { contrastiveWeight: 0, lambda2: 0 } : {}) });
+      const config = trainConfigSchema.parse({
+        objective,
+        ...(objective === 'supervised' ? { contrastiveWeight: 0, lambda2: 0 } : {}),
+      });
       const head = { dim: small.ecg.embedDim, classes: 2 };
       const reference = new Model(small, 11);
       const parallel = new Model(small, 11);
@@ -193,7 +225,11 @@ describe('replayRunningUpdates', () => {
   it('equals sequential BatchNorm updates r ← (1 − m)·r + m·s from what each call did alone', () => {
     const m = 0.1;
     const start = Float32Array.from([1, 0.5]);
-    const stats = [[2, 4], [3, -1], [0.25, 8]];
+    const stats = [
+      [2, 4],
+      [3, -1],
+      [0.25, 8],
+    ];
     const alone = stats.map((s) => Float32Array.from(s.map((v, i) => (1 - m) * (start[i] as number) + m * v)));
     let r = [1, 0.5];
     for (const s of stats) r = r.map((v, i) => (1 - m) * v + m * (s[i] as number));

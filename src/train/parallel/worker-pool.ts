@@ -4,7 +4,15 @@ import type { FewbeatModel } from '../../models/model.js';
 import { activeBackend } from '../../runtime/backend.js';
 import type { ModelOutputs } from '../episodic-model.js';
 import type { ForwardStep, StepResult, StepRunner } from './forward-step.js';
-import { OUTPUT_KEYS, sharedClock, type FromWorker, type GradientsMessage, type OutputsMessage, type ToWorker, type UpstreamMessage } from './protocol.js';
+import {
+  OUTPUT_KEYS,
+  sharedClock,
+  type FromWorker,
+  type GradientsMessage,
+  type OutputsMessage,
+  type ToWorker,
+  type UpstreamMessage,
+} from './protocol.js';
 import { workerEntryUrl } from './worker-entry-url.js';
 import { WorkerHandle } from './worker-handle.js';
 import { replayRunningUpdates, WeightLayout } from './weight-layout.js';
@@ -34,7 +42,11 @@ class TrainingWorker extends WorkerHandle<ToWorker, FromWorker> {
   /** Bytes of the worker's WebAssembly heap after its last step. */
   heapBytes = 0;
 
-  constructor(index: number, worker: Worker, readonly gradientPort: MessagePort) {
+  constructor(
+    index: number,
+    worker: Worker,
+    readonly gradientPort: MessagePort,
+  ) {
     super('training worker', index, worker);
   }
 }
@@ -90,7 +102,8 @@ export class WorkerPool implements StepRunner {
 
   /** Start `workers` (≥ 1) threads with copies of `model` and wait until they are ready. */
   static async create(model: FewbeatModel, workers: number, options: WorkerPoolOptions = {}): Promise<WorkerPool> {
-    if (!Number.isInteger(workers) || workers < 1) throw new Error(`WorkerPool: workers must be a positive integer, got ${workers}`);
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new Error(`WorkerPool: workers must be a positive integer, got ${workers}`);
     const timeoutMs = options.timeoutMs ?? 300_000;
     const layout = new WeightLayout(model);
     const shared = {
@@ -102,7 +115,20 @@ export class WorkerPool implements StepRunner {
     const handles = Array.from({ length: workers }, (_, slot) => {
       const channel = new MessageChannel();
       const handle = new TrainingWorker(slot, new Worker(entry), channel.port1);
-      handle.post({ type: 'init', config: model.config, seed: model.seed, backend, weights: shared.weights, signal: shared.signal, slot, gradientPort: channel.port2, timeoutMs }, [channel.port2]);
+      handle.post(
+        {
+          type: 'init',
+          config: model.config,
+          seed: model.seed,
+          backend,
+          weights: shared.weights,
+          signal: shared.signal,
+          slot,
+          gradientPort: channel.port2,
+          timeoutMs,
+        },
+        [channel.port2],
+      );
       return handle;
     });
     const pool = new WorkerPool(model, handles, shared, timeoutMs);
@@ -110,7 +136,8 @@ export class WorkerPool implements StepRunner {
       const expected = layout.names().join(',');
       for (const h of handles) {
         const ready = await h.expect('ready', timeoutMs);
-        if (ready.names.join(',') !== expected) throw new Error(`training worker ${h.index} built a model with different parameters`);
+        if (ready.names.join(',') !== expected)
+          throw new Error(`training worker ${h.index} built a model with different parameters`);
       }
     } catch (e) {
       await pool.dispose();
@@ -138,15 +165,26 @@ export class WorkerPool implements StepRunner {
     }
   }
 
-  async step(step: ForwardStep, optimizer: tf.Optimizer, extraVariables: readonly tf.Variable[] = []): Promise<StepResult> {
+  async step(
+    step: ForwardStep,
+    optimizer: tf.Optimizer,
+    extraVariables: readonly tf.Variable[] = [],
+  ): Promise<StepResult> {
     if (this.closed) throw new Error('WorkerPool: the pool is closed');
     const id = ++this.nextId;
     this.layout.write(this.weights);
-    const assignment = assignCalls(step.batches.map((b) => b.size), this.handles.length);
+    const assignment = assignCalls(
+      step.batches.map((b) => b.size),
+      this.handles.length,
+    );
     const active = this.handles.filter((h) => (assignment[h.index] as number[]).length > 0);
     for (const h of active) {
       h.worker.ref();
-      h.post({ type: 'step', id, batches: (assignment[h.index] as number[]).map((k) => step.batches[k] as ForwardStep['batches'][number]) });
+      h.post({
+        type: 'step',
+        id,
+        batches: (assignment[h.index] as number[]).map((k) => step.batches[k] as ForwardStep['batches'][number]),
+      });
     }
     try {
       const outputs = await Promise.all(active.map((h) => h.expect('outputs', this.timeoutMs)));
@@ -172,17 +210,28 @@ export class WorkerPool implements StepRunner {
    * Step 3: the loss and its gradients w.r.t. every output (posted to the workers) and the extra
    * variables (returned, to be applied with the model's).
    */
-  private upstream(id: number, step: ForwardStep, active: TrainingWorker[], assignment: number[][], outputs: OutputsMessage[], extraVariables: readonly tf.Variable[]): { loss: number; parts: number[]; extraGrads: tf.NamedTensorMap } {
+  private upstream(
+    id: number,
+    step: ForwardStep,
+    active: TrainingWorker[],
+    assignment: number[][],
+    outputs: OutputsMessage[],
+    extraVariables: readonly tf.Variable[],
+  ): { loss: number; parts: number[]; extraGrads: tf.NamedTensorMap } {
     const byCall: tf.Variable[][] = new Array<tf.Variable[]>(step.batches.length);
-    active.forEach((h, i) => (assignment[h.index] as number[]).forEach((k, j) => {
-      const wire = (outputs[i] as OutputsMessage).outputs[j] as OutputsMessage['outputs'][number];
-      byCall[k] = wire.map((t) => tf.tidy(() => tf.variable(tf.tensor(t.values, t.shape, 'float32'))));
-    }));
+    active.forEach((h, i) =>
+      (assignment[h.index] as number[]).forEach((k, j) => {
+        const wire = (outputs[i] as OutputsMessage).outputs[j] as OutputsMessage['outputs'][number];
+        byCall[k] = wire.map((t) => tf.tidy(() => tf.variable(tf.tensor(t.values, t.shape, 'float32'))));
+      }),
+    );
     const outputVariables = byCall.flat();
     let parts: tf.Tensor1D | null = null;
     try {
       const { value, grads } = tf.variableGrads(() => {
-        const asOutputs = byCall.map((vars) => Object.fromEntries(OUTPUT_KEYS.map((key, j) => [key, vars[j]])) as unknown as ModelOutputs);
+        const asOutputs = byCall.map(
+          (vars) => Object.fromEntries(OUTPUT_KEYS.map((key, j) => [key, vars[j]])) as unknown as ModelOutputs,
+        );
         const l = step.loss(asOutputs);
         parts = tf.keep(l.parts);
         return l.total;
@@ -190,10 +239,12 @@ export class WorkerPool implements StepRunner {
       for (const h of active) {
         const message: UpstreamMessage = {
           id,
-          gradients: (assignment[h.index] as number[]).map((k) => (byCall[k] as tf.Variable[]).map((v) => {
-            const g = grads[v.name];
-            return g ? Float32Array.from(g.dataSync()) : null;
-          })),
+          gradients: (assignment[h.index] as number[]).map((k) =>
+            (byCall[k] as tf.Variable[]).map((v) => {
+              const g = grads[v.name];
+              return g ? Float32Array.from(g.dataSync()) : null;
+            }),
+          ),
         };
         h.gradientPort.postMessage(message);
         Atomics.store(this.signal, h.index, id);
@@ -206,7 +257,12 @@ export class WorkerPool implements StepRunner {
       }
       const loss = value.dataSync()[0] as number;
       const partValues = Array.from((parts as unknown as tf.Tensor1D).dataSync());
-      tf.dispose([value, ...Object.entries(grads).filter(([name]) => !(name in extraGrads)).map(([, g]) => g)]);
+      tf.dispose([
+        value,
+        ...Object.entries(grads)
+          .filter(([name]) => !(name in extraGrads))
+          .map(([, g]) => g),
+      ]);
       return { loss, parts: partValues, extraGrads };
     } catch (e) {
       for (const h of active) {
@@ -226,7 +282,9 @@ export class WorkerPool implements StepRunner {
     const present = new Uint8Array(this.layout.trainable.length);
     for (const g of gradients) {
       for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (g.values[i] as number);
-      g.present.forEach((p, i) => { present[i] = (present[i] as number) | p; });
+      g.present.forEach((p, i) => {
+        present[i] = (present[i] as number) | p;
+      });
     }
     const named: tf.NamedTensorMap = { ...extraGrads };
     this.model.trainableVariables().forEach((v, i) => {
@@ -243,10 +301,19 @@ export class WorkerPool implements StepRunner {
   }
 
   /** BatchNorm running statistics as after the calls in list order. */
-  private replayRunning(assignment: number[][], active: TrainingWorker[], outputs: OutputsMessage[], calls: number): void {
+  private replayRunning(
+    assignment: number[][],
+    active: TrainingWorker[],
+    outputs: OutputsMessage[],
+    calls: number,
+  ): void {
     if (this.layout.running.length === 0) return;
     const afterEach = new Array<Float32Array>(calls);
-    active.forEach((h, i) => (assignment[h.index] as number[]).forEach((k, j) => { afterEach[k] = (outputs[i] as OutputsMessage).running[j] as Float32Array; }));
+    active.forEach((h, i) =>
+      (assignment[h.index] as number[]).forEach((k, j) => {
+        afterEach[k] = (outputs[i] as OutputsMessage).running[j] as Float32Array;
+      }),
+    );
     const start = this.layout.readRunning();
     this.layout.writeRunning(replayRunningUpdates(start, afterEach, this.model.config.batchNormMomentum));
   }
@@ -255,9 +322,11 @@ export class WorkerPool implements StepRunner {
   async dispose(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.handles.map(async (h) => {
-      h.gradientPort.close();
-      await h.worker.terminate();
-    }));
+    await Promise.all(
+      this.handles.map(async (h) => {
+        h.gradientPort.close();
+        await h.worker.terminate();
+      }),
+    );
   }
 }

@@ -13,7 +13,13 @@ import { trainConfigSchema } from '../train-config.js';
  * A small but real training set-up for tests: a 60-child synthetic cohort of 6 classes (novel:
  * jet, vt), 5 s at 50 Hz on 4 leads, a narrow model and a 6-episode budget (seconds on wasm).
  */
-export const TINY_SPEC: PreprocessSpec = { fs: 50, samples: 250, leads: ['I', 'II', 'V1', 'V5'], bandpassHz: [0.5, 20], filterOrder: 2 };
+export const TINY_SPEC: PreprocessSpec = {
+  fs: 50,
+  samples: 250,
+  leads: ['I', 'II', 'V1', 'V5'],
+  bandpassHz: [0.5, 20],
+  filterOrder: 2,
+};
 
 export const TINY_MODEL: ModelConfigInput = {
   ecg: { stemChannels: 8, blocks: [{ out: 8, stride: 4, kernel: 5 }], embedDim: 16 },
@@ -21,12 +27,30 @@ export const TINY_MODEL: ModelConfigInput = {
   projDim: 8,
 };
 
-export const TINY_TRAINING = trainConfigSchema.parse({ episodes: 6, ways: 3, shots: 2, queries: 2, validateEvery: 3, validationEpisodes: 4, patience: 5 });
+export const TINY_TRAINING = trainConfigSchema.parse({
+  episodes: 6,
+  ways: 3,
+  shots: 2,
+  queries: 2,
+  validateEvery: 3,
+  validationEpisodes: 4,
+  patience: 5,
+});
 
 /** Write the tiny cohort into a new temporary folder and prepare it. */
 export function tinyCohort(): { root: string; cohortDir: string; prepared: PreparedCohort } {
   const root = mkdtempSync(join(tmpdir(), 'fewbeat-tiny-'));
   const cohortDir = join(root, 'cohort');
-  writeSyntheticCohort(cohortDir, { ...DEFAULT_COHORT_OPTIONS, patients: 60, fs: 100, duration: 6, classes: ['nsr', 'svt', 'chb', 'lqts', 'jet', 'vt'] });
-  return { root, cohortDir, prepared: prepareCohort(readCohort(cohortDir), TINY_SPEC, { novel: ['jet', 'vt'], seed: 3 }) };
+  writeSyntheticCohort(cohortDir, {
+    ...DEFAULT_COHORT_OPTIONS,
+    patients: 60,
+    fs: 100,
+    duration: 6,
+    classes: ['nsr', 'svt', 'chb', 'lqts', 'jet', 'vt'],
+  });
+  return {
+    root,
+    cohortDir,
+    prepared: prepareCohort(readCohort(cohortDir), TINY_SPEC, { novel: ['jet', 'vt'], seed: 3 }),
+  };
 }

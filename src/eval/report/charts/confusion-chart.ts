@@ -11,11 +11,22 @@ export function confusionChart(setting: SettingJson, shortNameOf: (id: string) =
   const labels = setting.classes.map(shortNameOf);
   const values = matrix.flatMap((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
-    return row.map((count, j) => ({ truth: labels[i], predicted: labels[j], count, share: total === 0 ? 0 : count / total }));
+    return row.map((count, j) => ({
+      truth: labels[i],
+      predicted: labels[j],
+      count,
+      share: total === 0 ? 0 : count / total,
+    }));
   });
   const side = Math.max(220, 46 * labels.length);
   return {
-    title: { text: title, subtitle: ['rows: true class; columns: predicted class', 'colour: share of the true class’s queries; number: count'] },
+    title: {
+      text: title,
+      subtitle: [
+        'rows: true class; columns: predicted class',
+        'colour: share of the true class’s queries; number: count',
+      ],
+    },
     width: side,
     height: side,
     data: { values },
@@ -26,7 +37,15 @@ export function confusionChart(setting: SettingJson, shortNameOf: (id: string) =
     layer: [
       {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-        encoding: { color: { field: 'share', type: 'quantitative', title: 'Row share', scale: { scheme: 'blues', domain: [0, 1] }, legend: { format: '.0%' } } },
+        encoding: {
+          color: {
+            field: 'share',
+            type: 'quantitative',
+            title: 'Row share',
+            scale: { scheme: 'blues', domain: [0, 1] },
+            legend: { format: '.0%' },
+          },
+        },
       },
       {
         mark: { type: 'text', fontSize: 12 },

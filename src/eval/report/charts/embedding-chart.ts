@@ -15,7 +15,12 @@ export interface MappedPoint {
  * The 2-D map of the embedding space twice side by side: coloured by class (left) and by age band
  * (right). Axes carry no units (UMAP coordinates), so they are unlabelled.
  */
-export function embeddingChart(points: readonly MappedPoint[], classScale: ColorScale, bandScale: ColorScale, subtitle: string): TopLevelSpec {
+export function embeddingChart(
+  points: readonly MappedPoint[],
+  classScale: ColorScale,
+  bandScale: ColorScale,
+  subtitle: string,
+): TopLevelSpec {
   const axis = { title: null, labels: false, ticks: false, grid: false, domain: true };
   const panel = (field: 'cls' | 'band', title: string, scale: ColorScale, legendTitle: string) => ({
     title,
@@ -25,13 +30,22 @@ export function embeddingChart(points: readonly MappedPoint[], classScale: Color
     encoding: {
       x: { field: 'x', type: 'quantitative' as const, axis, scale: { zero: false } },
       y: { field: 'y', type: 'quantitative' as const, axis, scale: { zero: false } },
-      color: { field, type: 'nominal' as const, title: legendTitle, scale, legend: { orient: 'bottom' as const, columns: 2 } },
+      color: {
+        field,
+        type: 'nominal' as const,
+        title: legendTitle,
+        scale,
+        legend: { orient: 'bottom' as const, columns: 2 },
+      },
     },
   });
   return {
     title: { text: 'Embedding space (UMAP)', subtitle },
     data: { values: [...points] },
-    hconcat: [panel('cls', 'Coloured by class', classScale, 'Class'), panel('band', 'Coloured by age band', bandScale, 'Age band')],
+    hconcat: [
+      panel('cls', 'Coloured by class', classScale, 'Class'),
+      panel('band', 'Coloured by age band', bandScale, 'Age band'),
+    ],
     resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
   };
 }

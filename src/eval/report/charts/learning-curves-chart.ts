@@ -6,12 +6,20 @@ import type { TrainingHistory } from '../report-data.js';
  * on held-out base-class patients against the episode (right).
  */
 export function learningCurvesChart(history: TrainingHistory): TopLevelSpec {
-  const losses = history.steps.flatMap((s) => Object.entries(s.losses).map(([part, value]) => ({ episode: s.episode, part, value })));
+  const losses = history.steps.flatMap((s) =>
+    Object.entries(s.losses).map(([part, value]) => ({ episode: s.episode, part, value })),
+  );
   const validation = (history.validation ?? []).map((v) => ({ episode: v.episode, accuracy: v.accuracy }));
   // One episode axis for both panels, from 0, with integer ticks (a lone validation point would
   // otherwise get a one-value domain labelled "20.000000").
   const lastEpisode = Math.max(1, ...history.steps.map((s) => s.episode), ...validation.map((v) => v.episode));
-  const episode = { field: 'episode', type: 'quantitative' as const, title: 'Training episode', scale: { domain: [0, lastEpisode] }, axis: { format: 'd', tickMinStep: 1 } };
+  const episode = {
+    field: 'episode',
+    type: 'quantitative' as const,
+    title: 'Training episode',
+    scale: { domain: [0, lastEpisode] },
+    axis: { format: 'd', tickMinStep: 1 },
+  };
   return {
     hconcat: [
       {
@@ -23,7 +31,13 @@ export function learningCurvesChart(history: TrainingHistory): TopLevelSpec {
         encoding: {
           x: episode,
           y: { field: 'value', type: 'quantitative', title: 'Loss' },
-          color: { field: 'part', type: 'nominal', title: 'Loss part', scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', direction: 'horizontal' } },
+          color: {
+            field: 'part',
+            type: 'nominal',
+            title: 'Loss part',
+            scale: { scheme: 'tableau10' },
+            legend: { orient: 'bottom', direction: 'horizontal' },
+          },
         },
       },
       {

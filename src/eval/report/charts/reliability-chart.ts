@@ -8,8 +8,19 @@ import type { SettingJson } from '../../metrics/metrics-schema.js';
  */
 export function reliabilityChart(setting: SettingJson, title: string): TopLevelSpec {
   const bins = setting.reliability?.bins ?? [];
-  const values = bins.map((b) => ({ lower: b.lower, upper: b.upper, accuracy: b.accuracy, confidence: b.confidence, count: b.count }));
-  const x = { field: 'lower', type: 'quantitative' as const, title: 'Confidence (probability of the predicted class)', scale: { domain: [0, 1] } };
+  const values = bins.map((b) => ({
+    lower: b.lower,
+    upper: b.upper,
+    accuracy: b.accuracy,
+    confidence: b.confidence,
+    count: b.count,
+  }));
+  const x = {
+    field: 'lower',
+    type: 'quantitative' as const,
+    title: 'Confidence (probability of the predicted class)',
+    scale: { domain: [0, 1] },
+  };
   return {
     title: { text: title, subtitle: `ECE ${setting.ece.toFixed(3)} (${bins.length} equal-width bins)` },
     data: { values },
@@ -19,7 +30,12 @@ export function reliabilityChart(setting: SettingJson, title: string): TopLevelS
         height: 250,
         layer: [
           {
-            data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+            data: {
+              values: [
+                { x: 0, y: 0 },
+                { x: 1, y: 1 },
+              ],
+            },
             mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
             encoding: { x: { field: 'x', type: 'quantitative', title: null }, y: { field: 'y', type: 'quantitative' } },
           },

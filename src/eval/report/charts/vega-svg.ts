@@ -37,7 +37,8 @@ export async function renderVegaLite(spec: TopLevelSpec, idPrefix: string): Prom
 /** Renames every `id="x"` of an SVG, and its `url(#x)` and `href="#x"` references, to `<prefix><n>`. */
 function renameIds(svg: string, prefix: string): string {
   const ids = new Map<string, string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) if (!ids.has(m[1] as string)) ids.set(m[1] as string, `${prefix}${ids.size}`);
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g))
+    if (!ids.has(m[1] as string)) ids.set(m[1] as string, `${prefix}${ids.size}`);
   if (ids.size === 0) return svg;
   return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (whole, lead: string, id: string) => {
     const renamed = ids.get(id);

@@ -11,7 +11,11 @@ import { exportOnnx, ONNX_OUTPUTS } from '../export.js';
 import { OnnxModelSession, type OnnxInput, type OnnxOutput } from '../session.js';
 
 const outputOf = {
-  fused: 'fused', ecg_embedding: 'ecgEmbedding', clinical_embedding: 'clinicalEmbedding', ecg_proj: 'ecgProj', clin_proj: 'clinProj',
+  fused: 'fused',
+  ecg_embedding: 'ecgEmbedding',
+  clinical_embedding: 'clinicalEmbedding',
+  ecg_proj: 'ecgProj',
+  clin_proj: 'clinProj',
 } as const satisfies Record<(typeof ONNX_OUTPUTS)[number], keyof ModelOutput>;
 
 /**
@@ -61,14 +65,24 @@ export function tfjsForward(model: FewbeatModel, x: OnnxInput): OnnxOutput {
     clinical: tf.tensor2d(x.clinical, [x.batch, model.config.clinical.inputDim]),
   };
   const out = model.forward(input, { training: false });
-  const result = Object.fromEntries(ONNX_OUTPUTS.map((name) => [name, out[outputOf[name]].dataSync() as Float32Array])) as OnnxOutput;
+  const result = Object.fromEntries(
+    ONNX_OUTPUTS.map((name) => [name, out[outputOf[name]].dataSync() as Float32Array]),
+  ) as OnnxOutput;
   tf.dispose([...Object.values(out), ...Object.values(input)]);
   return result;
 }
 
 /** Every output of an exported model (`onnxBytes`) on ONNX Runtime, one thread. */
-export async function onnxForward(onnxBytes: Uint8Array, config: FewbeatModel['config'], x: OnnxInput): Promise<OnnxOutput> {
-  const session = await OnnxModelSession.create(onnxBytes, { samples: config.ecg.samples, leads: config.ecg.leads, features: config.clinical.inputDim });
+export async function onnxForward(
+  onnxBytes: Uint8Array,
+  config: FewbeatModel['config'],
+  x: OnnxInput,
+): Promise<OnnxOutput> {
+  const session = await OnnxModelSession.create(onnxBytes, {
+    samples: config.ecg.samples,
+    leads: config.ecg.leads,
+    features: config.clinical.inputDim,
+  });
   try {
     return await session.run(x);
   } finally {

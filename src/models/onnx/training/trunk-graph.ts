@@ -58,7 +58,14 @@ interface TrunkPlan {
 
 function trunkPlan(config: ModelConfig): TrunkPlan {
   const { ecg } = config;
-  const layer = (prefix: string, cin: number, cout: number, k: number, stride: number, inLength: number): ConvBnLayer => {
+  const layer = (
+    prefix: string,
+    cin: number,
+    cout: number,
+    k: number,
+    stride: number,
+    inLength: number,
+  ): ConvBnLayer => {
     const { outLength, padLeft, padRight } = conv1dGeometry(inLength, k, stride, 'same');
     return { prefix, cin, cout, k, stride, inLength, outLength, padLeft, padRight };
   };
@@ -70,7 +77,11 @@ function trunkPlan(config: ModelConfig): TrunkPlan {
   ecg.blocks.forEach((block, i) => {
     const name = `ecg.block${i + 1}`;
     const conv1 = layer(`${name}.conv1`, channels, block.out, block.kernel, block.stride, length);
-    layers.push(conv1, layer(`${name}.conv2`, block.out, block.out, block.kernel, 1, conv1.outLength), layer(`${name}.shortcut`, channels, block.out, 1, block.stride, length));
+    layers.push(
+      conv1,
+      layer(`${name}.conv2`, block.out, block.out, block.kernel, 1, conv1.outLength),
+      layer(`${name}.shortcut`, channels, block.out, 1, block.stride, length),
+    );
     length = conv1.outLength;
     channels = block.out;
   });
@@ -108,7 +119,8 @@ export function trunkGraphSupports(config: ModelConfig): boolean {
 const CHANNEL_AXES = [0, 2, 3];
 const xhatName = (l: ConvBnLayer) => `saved:${l.prefix}.xhat`;
 const invStdName = (l: ConvBnLayer) => `saved:${l.prefix}.inv_std`;
-const reluName = (block: number, which: 'inner' | 'out') => (block === 0 ? 'saved:ecg.stem.relu' : `saved:ecg.block${block}.${which}`);
+const reluName = (block: number, which: 'inner' | 'out') =>
+  block === 0 ? 'saved:ecg.stem.relu' : `saved:ecg.block${block}.${which}`;
 
 function parametersOf(plan: TrunkPlan): TrunkParameter[] {
   return plan.layers.flatMap((l) => [
@@ -122,7 +134,10 @@ function parametersOf(plan: TrunkPlan): TrunkParameter[] {
 class TrunkGraphBuilder {
   readonly g = new OnnxGraphBuilder();
 
-  constructor(readonly config: ModelConfig, readonly plan: TrunkPlan) {}
+  constructor(
+    readonly config: ModelConfig,
+    readonly plan: TrunkPlan,
+  ) {}
 
   /** [C] → [1, C, 1, 1]. */
   perChannel(v: string): string {
@@ -131,19 +146,27 @@ class TrunkGraphBuilder {
 
   /** Conv weight [k, Cin, Cout] → ONNX kernel [Cout, Cin, 1, k]. */
   kernel(l: ConvBnLayer): string {
-    return this.g.node('Unsqueeze', [this.g.node('Transpose', [`${l.prefix}.conv.w`], { perm: [2, 1, 0] }), this.g.ints([2])]);
+    return this.g.node('Unsqueeze', [
+      this.g.node('Transpose', [`${l.prefix}.conv.w`], { perm: [2, 1, 0] }),
+      this.g.ints([2]),
+    ]);
   }
 
   /** a·x + b per channel in one pass (ONNX BatchNormalization with mean 0, variance 1, ε 0). @param x [B, C, 1, T] @param a, b [C] */
   affine(x: string, a: string, b: string): string {
     const zero = this.g.node('Mul', [a, this.g.scalar(0)]);
-    return this.g.node('BatchNormalization', [x, a, b, zero, this.g.node('Add', [zero, this.g.scalar(1)])], { epsilon: { float: 0 } });
+    return this.g.node('BatchNormalization', [x, a, b, zero, this.g.node('Add', [zero, this.g.scalar(1)])], {
+      epsilon: { float: 0 },
+    });
   }
 
   /** The lead-masked ECG, channels last [B, T, L'] and channels first [B, L', 1, T]. */
   maskedInput(): { last: string; first: string } {
     const last = leadMaskedGraph(this.g, 'ecg', 'lead_mask', this.config);
-    return { last, first: this.g.node('Unsqueeze', [this.g.node('Transpose', [last], { perm: [0, 2, 1] }), this.g.ints([2])]) };
+    return {
+      last,
+      first: this.g.node('Unsqueeze', [this.g.node('Transpose', [last], { perm: [0, 2, 1] }), this.g.ints([2])]),
+    };
   }
 
   inputs(parameters: readonly TrunkParameter[]): GraphValue[] {
@@ -164,11 +187,17 @@ function buildForward(b: TrunkGraphBuilder, saved: GraphValue[]): Uint8Array {
     return name;
   };
   const convBn = (x: string, l: ConvBnLayer): string => {
-    const y = g.node('Conv', [x, b.kernel(l)], { kernel_shape: [1, l.k], strides: [1, l.stride], pads: [0, l.padLeft, 0, l.padRight] });
+    const y = g.node('Conv', [x, b.kernel(l)], {
+      kernel_shape: [1, l.k],
+      strides: [1, l.stride],
+      pads: [0, l.padLeft, 0, l.padRight],
+    });
     const mean = g.node('ReduceMean', [y], { axes: CHANNEL_AXES, keepdims: 1 }); // [1, C, 1, 1]
     const centred = g.node('Sub', [y, mean]);
     const variance = g.node('ReduceMean', [g.node('Mul', [centred, centred])], { axes: CHANNEL_AXES, keepdims: 1 });
-    const invStd = g.node('Reciprocal', [g.node('Sqrt', [g.node('Add', [variance, g.scalar(b.config.batchNormEpsilon)])])]);
+    const invStd = g.node('Reciprocal', [
+      g.node('Sqrt', [g.node('Add', [variance, g.scalar(b.config.batchNormEpsilon)])]),
+    ]);
     const xhat = save(g.node('Mul', [centred, invStd], {}, xhatName(l)), ['batch', l.cout, 1, l.outLength]);
     save(g.node('Reshape', [invStd, g.ints([l.cout])], {}, invStdName(l)), [l.cout]);
     g.node('Reshape', [mean, g.ints([l.cout])], {}, `${l.prefix}.bn.batch_mean`);
@@ -187,25 +216,44 @@ function buildForward(b: TrunkGraphBuilder, saved: GraphValue[]): Uint8Array {
   }
   g.node('Transpose', [g.node('Squeeze', [current, g.ints([2])])], { perm: [0, 2, 1] }, 'features'); // [B, T', C]
   const [steps, channels] = plan.featureShape;
-  return g.build('fewbeat-trunk-forward', b.inputs(parametersOf(plan)), [
-    { name: 'features', shape: ['batch', steps, channels] },
-    ...plan.layers.flatMap((l) => [{ name: `${l.prefix}.bn.batch_mean`, shape: [l.cout] }, { name: `${l.prefix}.bn.batch_var`, shape: [l.cout] }]),
-    ...saved,
-  ], 'fewbeat ECG trunk, training-mode forward');
+  return g.build(
+    'fewbeat-trunk-forward',
+    b.inputs(parametersOf(plan)),
+    [
+      { name: 'features', shape: ['batch', steps, channels] },
+      ...plan.layers.flatMap((l) => [
+        { name: `${l.prefix}.bn.batch_mean`, shape: [l.cout] },
+        { name: `${l.prefix}.bn.batch_var`, shape: [l.cout] },
+      ]),
+      ...saved,
+    ],
+    'fewbeat ECG trunk, training-mode forward',
+  );
 }
 
 /** The vector-Jacobian product graph. */
 function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Array {
   const { g, plan } = b;
-  const channelsLast = (v: string) => g.node('Squeeze', [g.node('Transpose', [v], { perm: [0, 2, 3, 1] }), g.ints([1])]); // [B, T, C]
+  const channelsLast = (v: string) =>
+    g.node('Squeeze', [g.node('Transpose', [v], { perm: [0, 2, 3, 1] }), g.ints([1])]); // [B, T, C]
 
   /** ∂W as one [1, Cin, Cout] GEMM per tap, concatenated to [k, Cin, Cout]. @param xLast input [B, T, Cin] */
   const filterGradient = (l: ConvBnLayer, xLast: string, dy: string): void => {
-    const padded = l.padLeft + l.padRight > 0 ? g.node('Pad', [xLast, g.ints([0, l.padLeft, 0, 0, l.padRight, 0])]) : xLast; // [B, Tp, Cin]
+    const padded =
+      l.padLeft + l.padRight > 0 ? g.node('Pad', [xLast, g.ints([0, l.padLeft, 0, 0, l.padRight, 0])]) : xLast; // [B, Tp, Cin]
     const dyRows = g.node('Reshape', [channelsLast(dy), g.ints([-1, l.cout])]); // [B·T', Cout]
     const taps = Array.from({ length: l.k }, (_, j) => {
-      const rows = g.node('Slice', [padded, g.ints([j]), g.ints([j + l.stride * (l.outLength - 1) + 1]), g.ints([1]), g.ints([l.stride])]); // [B, T', Cin]
-      return g.node('Unsqueeze', [g.node('Gemm', [g.node('Reshape', [rows, g.ints([-1, l.cin])]), dyRows], { transA: 1 }), g.ints([0])]);
+      const rows = g.node('Slice', [
+        padded,
+        g.ints([j]),
+        g.ints([j + l.stride * (l.outLength - 1) + 1]),
+        g.ints([1]),
+        g.ints([l.stride]),
+      ]); // [B, T', Cin]
+      return g.node('Unsqueeze', [
+        g.node('Gemm', [g.node('Reshape', [rows, g.ints([-1, l.cin])]), dyRows], { transA: 1 }),
+        g.ints([0]),
+      ]);
     });
     g.node('Concat', taps, { axis: 0 }, gradientOutput(`${l.prefix}.conv.w`));
   };
@@ -213,15 +261,29 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
   /** Backward of conv + BatchNorm from ∂z; parameter gradients become graph outputs. @returns ∂x, or null without `inputGradient` */
   const convBnBackward = (l: ConvBnLayer, xLast: string, dz: string, inputGradient: boolean): string | null => {
     const xhat = xhatName(l);
-    const dBeta = g.node('ReduceSum', [dz, g.ints(CHANNEL_AXES)], { keepdims: 0 }, gradientOutput(`${l.prefix}.bn.beta`)); // [C]
-    const dGamma = g.node('ReduceSum', [g.node('Mul', [dz, xhat]), g.ints(CHANNEL_AXES)], { keepdims: 0 }, gradientOutput(`${l.prefix}.bn.gamma`));
+    const dBeta = g.node(
+      'ReduceSum',
+      [dz, g.ints(CHANNEL_AXES)],
+      { keepdims: 0 },
+      gradientOutput(`${l.prefix}.bn.beta`),
+    ); // [C]
+    const dGamma = g.node(
+      'ReduceSum',
+      [g.node('Mul', [dz, xhat]), g.ints(CHANNEL_AXES)],
+      { keepdims: 0 },
+      gradientOutput(`${l.prefix}.bn.gamma`),
+    );
     // N = B·T' at run time (the batch is symbolic): numel(∂z) / C.
     const count = g.node('Cast', [g.node('Div', [g.node('Size', [dz]), g.node('Size', [dBeta])])], { to: 1 });
     const gammaInvStd = g.node('Mul', [`${l.prefix}.bn.gamma`, invStdName(l)]); // γr [C]
     const perCount = g.node('Div', [gammaInvStd, count]);
     const dy = g.node('Add', [
       g.node('Mul', [dz, b.perChannel(gammaInvStd)]),
-      b.affine(xhat, g.node('Neg', [g.node('Mul', [perCount, dGamma])]), g.node('Neg', [g.node('Mul', [perCount, dBeta])])),
+      b.affine(
+        xhat,
+        g.node('Neg', [g.node('Mul', [perCount, dGamma])]),
+        g.node('Neg', [g.node('Mul', [perCount, dBeta])]),
+      ),
     ]);
     filterGradient(l, xLast, dy);
     if (!inputGradient) return null;
@@ -229,17 +291,28 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
       // ∂x = ∂y ⋆ W̃, W̃[c, o, j] = W[k−1−j, c, o] (the flipped, transposed kernel), pads k−1−pₗ, k−1−pᵣ:
       // a plain Conv, which ONNX Runtime runs faster than ConvTranspose (bench trunk, one thread: input-gradient
       // kernels 37.8 → 32.4 ms per 75-row vjp).
-      const flipped = g.node('Slice', [g.node('Transpose', [`${l.prefix}.conv.w`], { perm: [1, 2, 0] }), g.ints([-1]), g.ints([-l.k - 1]), g.ints([2]), g.ints([-1])]); // [Cin, Cout, k]
+      const flipped = g.node('Slice', [
+        g.node('Transpose', [`${l.prefix}.conv.w`], { perm: [1, 2, 0] }),
+        g.ints([-1]),
+        g.ints([-l.k - 1]),
+        g.ints([2]),
+        g.ints([-1]),
+      ]); // [Cin, Cout, k]
       return g.node('Conv', [dy, g.node('Unsqueeze', [flipped, g.ints([2])])], {
-        kernel_shape: [1, l.k], pads: [0, l.k - 1 - l.padLeft, 0, l.k - 1 - l.padRight],
+        kernel_shape: [1, l.k],
+        pads: [0, l.k - 1 - l.padLeft, 0, l.k - 1 - l.padRight],
       });
     }
     const produced = l.stride * (l.outLength - 1) + l.k - l.padLeft - l.padRight;
     return g.node('ConvTranspose', [dy, b.kernel(l)], {
-      kernel_shape: [1, l.k], strides: [1, l.stride], pads: [0, l.padLeft, 0, l.padRight], output_padding: [0, l.inLength - produced],
+      kernel_shape: [1, l.k],
+      strides: [1, l.stride],
+      pads: [0, l.padLeft, 0, l.padRight],
+      output_padding: [0, l.inLength - produced],
     });
   };
-  const reluBackward = (y: string, dy: string) => g.node('Where', [g.node('Greater', [y, g.scalar(0)]), dy, g.scalar(0)]);
+  const reluBackward = (y: string, dy: string) =>
+    g.node('Where', [g.node('Greater', [y, g.scalar(0)]), dy, g.scalar(0)]);
 
   const [stem, ...rest] = plan.layers as [ConvBnLayer, ...ConvBnLayer[]];
   let dOut = g.node('Unsqueeze', [g.node('Transpose', ['d_features'], { perm: [0, 2, 1] }), g.ints([2])]); // [B, C, 1, T']
@@ -255,16 +328,18 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
   convBnBackward(stem, b.maskedInput().last, reluBackward(reluName(0, 'out'), dOut), false);
   const [steps, channels] = plan.featureShape;
   const parameters = parametersOf(plan);
-  return g.build('fewbeat-trunk-vjp', [
-    ...b.inputs(parameters),
-    ...saved,
-    { name: 'd_features', shape: ['batch', steps, channels] },
-  ], parameters.map((p) => ({ name: gradientOutput(p.name), shape: p.shape })), 'fewbeat ECG trunk, vector-Jacobian product');
+  return g.build(
+    'fewbeat-trunk-vjp',
+    [...b.inputs(parameters), ...saved, { name: 'd_features', shape: ['batch', steps, channels] }],
+    parameters.map((p) => ({ name: gradientOutput(p.name), shape: p.shape })),
+    'fewbeat ECG trunk, vector-Jacobian product',
+  );
 }
 
 /** Build the forward and vjp graphs of the trunk of a model with `config`. */
 export function buildTrunkGraphs(config: ModelConfig): TrunkGraphs {
-  if (!trunkGraphSupports(config)) throw new Error(`trunk graphs: ${config.fusion} fusion modulates the trunk; train it with the tfjs engine`);
+  if (!trunkGraphSupports(config))
+    throw new Error(`trunk graphs: ${config.fusion} fusion modulates the trunk; train it with the tfjs engine`);
   const plan = trunkPlan(config);
   const saved: GraphValue[] = [];
   const forward = buildForward(new TrunkGraphBuilder(config, plan), saved);
