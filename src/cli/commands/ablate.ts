@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .option('--seed <n>', "seed (the demo's)", '1')
     .option('--workers <n>', WORKERS_HELP)
     .option('--engine <name>', ENGINE_HELP)
+    .option('--targets', "check the run against fewbeat's own targets in the report (default cohort, novel 5-shot)")
     .option('--json', 'print metrics.json instead of the table')
     .action(
       async (opts: {
@@ -29,6 +30,7 @@ export function register(program: Command): void {
         seed: string;
         workers?: string;
         engine?: string;
+        targets?: boolean;
         json?: boolean;
       }) => {
         const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
@@ -50,6 +52,7 @@ export function register(program: Command): void {
           ...(ablationNames ? { ablationNames } : {}),
           ...(workers === undefined ? {} : { workers }),
           ...(engine === undefined ? {} : { engine }),
+          targets: !!opts.targets,
           command: `fewbeat ${process.argv.slice(2).join(' ')}`.trim(),
           log: (line) => process.stderr.write(`${line}\n`),
           progress: progressBars,

@@ -17,7 +17,7 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     expect(r.stdout).toContain('ecg-only-protonet');
     expect(r.stdout).toContain('supervised-finetune');
     expect(existsSync(join(dir, 'model', 'config.json'))).toBe(true);
-    expect(existsSync(join(dir, 'report', 'report.html'))).toBe(true);
+    expect(readFileSync(join(dir, 'report', 'report.html'), 'utf8')).not.toContain('Project targets');
     const metrics = JSON.parse(readFileSync(join(dir, 'report', 'metrics.json'), 'utf8')) as {
       settings: Array<{ split: string; shots: number }>;
       baselines: Array<{ name: string }>;
@@ -26,6 +26,15 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     expect(new Set(metrics.baselines.map((b) => b.name))).toEqual(
       new Set(['ecg-only-protonet', 'supervised-finetune', 'clinical-only']),
     );
+  });
+
+  it('adds the project targets to the report with --targets (reusing the cohort and models)', async () => {
+    const r = await cli(['demo', '--quick', '--reuse', '--targets', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('full model: reusing');
+    const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+    expect(html).toContain('Project targets (novel classes, 5-way 5-shot)');
+    expect(html).toMatch(/Balanced accuracy ≥ 0\.85<\/td><td>\d\.\d{3}<\/td>/);
   });
 
   it('enrols a 3-shot bank of the novel classes and predicts a recording with probabilities and nearest examples', async () => {

@@ -28,6 +28,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of cohort, training and episodes', '1')
     .option('--workers <n>', WORKERS_HELP)
     .option('--engine <name>', ENGINE_HELP)
+    .option('--targets', "check the run against fewbeat's own targets in the report (default cohort, novel 5-shot)")
     .option('--json', 'print metrics.json instead of the table')
     .action(
       async (opts: {
@@ -38,6 +39,7 @@ export function register(program: Command): void {
         seed: string;
         workers?: string;
         engine?: string;
+        targets?: boolean;
         json?: boolean;
       }) => {
         const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
@@ -52,6 +54,7 @@ export function register(program: Command): void {
           reuse: !!opts.reuse,
           ...(workers === undefined ? {} : { workers }),
           ...(engine === undefined ? {} : { engine }),
+          targets: !!opts.targets,
           command: `fewbeat ${process.argv.slice(2).join(' ')}`.trim(),
           log: (line) => process.stderr.write(`${line}\n`),
           progress: progressBars,

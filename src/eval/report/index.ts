@@ -4,7 +4,7 @@
  * `ReportData` says what to supply: metrics.json content, run metadata, and optionally the
  * training history (learning curves) and embeddings (UMAP map).
  */
-export { renderReportHtml } from './report-page.js';
+export { renderReportHtml, type ReportOptions } from './report-page.js';
 export * from './report-data.js';
 export { umapProjection, type UmapOptions } from './umap-projection.js';
 export { writeReport, type WrittenReport } from './write-report.js';

@@ -188,9 +188,20 @@ describe('writeReport', () => {
     expect((html.match(/class="ci"/g) ?? []).length).toBeGreaterThan(10);
   });
 
-  it('shows the project targets, with the misses as plainly as the hits', async () => {
+  it("leaves the project's own targets out of the report unless asked", async () => {
     const html = readFileSync((await written).html, 'utf8');
-    expect(html).toMatch(/Project targets/);
+    expect(html).not.toMatch(/Project targets|Contrastive term helps|Balanced accuracy ≥/);
+  });
+
+  it('adds the project targets when asked, with the misses as plainly as the hits', async () => {
+    const withTargets = await writeReport(data, scratchDir(), { targets: true });
+    const html = readFileSync(withTargets.html, 'utf8');
+    expect(html).toMatch(/<h3 id="targets">Project targets \(novel classes, 5-way 5-shot\)<\/h3>/);
+    // The fake run's 5-shot balanced accuracy, as targetChecks measures it, and its verdict against 0.85.
+    const fiveShot = data.metrics.settings.find((s) => s.split === 'novel' && s.shots === 5);
+    const accuracy = fiveShot?.balanced_accuracy as number;
+    expect(html).toContain(`<td>Balanced accuracy ≥ 0.85</td><td>${accuracy.toFixed(3)}</td>`);
+    expect(html).toContain(accuracy >= 0.85 ? 'class="good">met' : 'class="bad">not met');
     expect(html).toMatch(/Contrastive term helps/);
   });
 
@@ -203,7 +214,6 @@ describe('writeReport', () => {
     expect(html).toMatch(/Training history not available in this run/);
     expect(html).toMatch(/Embeddings not available in this run/);
     expect(html).toMatch(/Baselines not available in this run/);
-    expect(html).toMatch(/not evaluated/);
     expect([...html.matchAll(/data-plot="([^"]+)"/g)].map((m) => m[1])).toEqual([
       'roc',
       'reliability',

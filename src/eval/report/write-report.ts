@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { parseReportData, type ReportData } from './report-data.js';
-import { renderReportHtml } from './report-page.js';
+import { renderReportHtml, type ReportOptions } from './report-page.js';
 
 /** Where {@link writeReport} put its files. */
 export interface WrittenReport {
@@ -12,14 +12,19 @@ export interface WrittenReport {
 /**
  * Writes `outDir/report.html` (the self-contained page of {@link renderReportHtml}) and
  * `outDir/metrics.json` (`data.metrics`, validated against the metrics.json schema), each
- * atomically: a reader sees the old file or the new one, never half of one.
+ * atomically: a reader sees the old file or the new one, never half of one. `options.targets` adds
+ * the section that checks the run against the project's own targets (off by default).
  *
  * @example
  *   await writeReport({ metrics, run: { createdAt: new Date().toISOString(), command }, history, embeddings }, 'out/report');
  */
-export async function writeReport(data: ReportData, outDir: string): Promise<WrittenReport> {
+export async function writeReport(
+  data: ReportData,
+  outDir: string,
+  options: ReportOptions = {},
+): Promise<WrittenReport> {
   const { metrics } = parseReportData(data);
-  const html = await renderReportHtml(data);
+  const html = await renderReportHtml(data, options);
   const paths = { html: join(outDir, 'report.html'), metrics: join(outDir, 'metrics.json') };
   writeFileAtomic(paths.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
   writeFileAtomic(paths.html, html);

@@ -23,10 +23,10 @@ export interface DemoBudget {
 
 /**
  * `fewbeat demo`: the default cohort (1,000 children) and the default training budget: up to 1,200
- * episodes with early stopping (patience 4 checks of 50 episodes). Session 6 raised it from 600, at
- * which training ran to the end of its cosine schedule without stopping early (best validation
- * accuracy 0.855 at episode 450); with 1,200 the same seed stops early at 900 with its best
- * validation accuracy 0.877 at 700. The budget was chosen on that base-class validation curve.
+ * episodes with early stopping (patience 4 checks of 50 episodes). At 600 episodes training ran to
+ * the end of its cosine schedule without stopping early (best validation accuracy 0.855 at episode
+ * 450); with 1,200 the same seed stops early at 900 with its best validation accuracy 0.877 at 700.
+ * The budget was chosen on that base-class validation curve.
  */
 export const FULL_DEMO: DemoBudget = {
   cohort: { patients: DEFAULT_COHORT_OPTIONS.patients },
@@ -66,6 +66,8 @@ export interface DemoOptions {
   workers?: number;
   /** Training step engine (TrainConfig `engine`; default: its default). */
   engine?: TrainConfig['engine'];
+  /** Add the project-targets section to the report (`--targets`). */
+  targets?: boolean;
   /** Progress bar factory per training run. */
   progress?: (label: string, total: number) => { onStep: NonNullable<TrainerHooks['onStep']>; stop(): void };
 }
@@ -178,6 +180,7 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
     await writeReport(
       reportData(full, result, { command: o.command, seconds, seed: o.seed, cohort: paths.cohort }),
       paths.report,
+      { targets: !!o.targets },
     );
     o.log(
       `evaluation: ${e.episodes} episodes per setting in ${((performance.now() - evalStarted) / 1000).toFixed(0)} s -> ${paths.report}`,
