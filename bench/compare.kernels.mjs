@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Kernel-level before/after of issue 6 on tfjs-wasm: each fewbeat kernel against the path tfjs
+// Kernel-level before/after on tfjs-wasm: each fewbeat kernel against the path tfjs
 // (or the obvious formulation) gives, on one layer of the lead's size (B=100, L=500, 32→64, k=5,
 // stride 2), and a BatchNorm of the bench's size. Medians of wall-clock and
 // CPU milliseconds, and the fast path's relative error against the slow one.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:compare`: run `fewbeat bench --json` and its PyTorch twin (bench/torch_twin.py)
-// alternately in the same session, then print both frameworks' medians and the ratios against
-// issue 6's targets. Usage: node bench/compare.mjs [--repeat 3] [--runs 10] [--json]
+// alternately in one run, then print both frameworks' medians and the ratios against the speed
+// targets (docs/performance.md). Usage: node bench/compare.mjs [--repeat 3] [--runs 10] [--json]
 // The twin needs PyTorch (Debian: apt-get install python3-torch); set FEWBEAT_TORCH_PYTHON to
 // choose the interpreter (default: /usr/bin/python3 when it imports torch, else python3).
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch twin of fewbeat's "bench" workload (issue 6): the measuring stick, not a dependency.
+"""PyTorch twin of fewbeat's "bench" workload: the measuring stick, not a dependency.
 
 Same network, loss, optimiser and data shapes as `fewbeat bench` (src/bench/model.ts):
 

@@ -5,7 +5,7 @@ import { initBackend } from '../runtime/backend.js';
 import { BENCH_SHAPE, BenchWorkload, benchConfig, runBench, runTrainingMemory, timeRuns } from './model.js';
 
 describe('the bench workload', () => {
-  it('builds the bench model of issue 6 with 424,577 trainable parameters', async () => {
+  it('builds the bench model with 424,577 trainable parameters', async () => {
     await initBackend('wasm');
     const workload = new BenchWorkload(0);
     expect(workload.params()).toBe(424_577);

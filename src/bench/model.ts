@@ -1,5 +1,5 @@
 /**
- * The benchmark workload of issue 6, fixed so that any framework can reproduce it (its PyTorch
+ * The model's benchmark workload, fixed so that any framework can reproduce it (its PyTorch
  * twin is `bench/torch_twin.py`). The network is fewbeat's own {@link FewbeatModel} built from the
  * "bench" preset (`data/presets/bench.json`: 424,577 trainable parameters), not a copy.
  *
@@ -291,7 +291,7 @@ export async function runBench(workload: BenchWorkload, opts: BenchOptions): Pro
   };
 }
 
-/** Memory of a long bench training run (issue 6: peak RSS ≤ 1.5 GB, tensor count flat). */
+/** Memory of a long bench training run (target: peak RSS ≤ 1.5 GB, tensor count flat). */
 export interface TrainingMemory {
   episodes: number;
   engine: string;

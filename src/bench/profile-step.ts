@@ -1,5 +1,5 @@
 /**
- * Where one bench train step spends its time, per tfjs kernel and per phase (issue 6).
+ * Where one bench train step spends its time, per tfjs kernel and per phase.
  *
  * `tf.profile` records every kernel the engine dispatches with its wall-clock time (the wasm
  * backend times each kernel synchronously). The profiled step is the bench train step — the

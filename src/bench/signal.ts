@@ -8,7 +8,7 @@ import { detectQrsMultiLead } from '../signal/qrs/detect-qrs-multi-lead.js';
 import { median, timeRuns } from './timing.js';
 
 /**
- * Benchmark of issue 3's speed target: the whole 30-min, 2-lead, 360 Hz MIT-BIH record 200
+ * Benchmark of the signal layer's speed target: the whole 30-min, 2-lead, 360 Hz MIT-BIH record 200
  * (650 000 frames) through zero-phase band-pass filtering (Butterworth 0.5–40 Hz, order 2, per
  * lead), polyphase resampling to 250 Hz (25/36) and multi-lead QRS detection at 250 Hz. Target:
  * < 90 ms (≥ 20 000× real time) on one core. Medians over `runs` timed runs after `warmup`

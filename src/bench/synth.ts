@@ -9,7 +9,7 @@ import { writeSyntheticCohort } from '../synth/write-synthetic-cohort.js';
 import { median } from './timing.js';
 
 /**
- * Benchmark of issue 4's speed target: ≥ 100 ten-second 12-lead 500 Hz synthetic records per second
+ * Benchmark of the synthetic cohort's speed target: ≥ 100 ten-second 12-lead 500 Hz synthetic records per second
  * on one core. Each timed run generates a fresh 50-child cohort (≈ 68 recordings, all 19 classes,
  * mixed noise) in memory, clinical context included; a second measurement also writes it as WFDB
  * format 16 + manifest + card to a temporary folder. Medians of `runs` timed runs after `warmup`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * `clinical-schema.json`: the description of a cohort's clinical-context columns in
- * `manifest.csv` (see docs/ARCHITECTURE.md in the design notes and README "Data formats").
+ * `manifest.csv` (see docs/data-formats.md).
  *
  * Cell encodings in manifest.csv (an empty cell is always a missing value):
  * - numeric: a decimal number in `unit`; outside `range` is an error ("impossible value").

@@ -21,7 +21,7 @@ function logSoftmaxRows(flat: Float64Array, rows: number, cols: number): Float64
   return out;
 }
 
-/** METHOD.md's L_consistency as float64 loops, from logits (so the inputs stay valid distributions). */
+/** docs/method.md's L_consistency as float64 loops, from logits (so the inputs stay valid distributions). */
 function referenceConsistency(
   logitsA: Float64Array,
   logitsB: Float64Array,
@@ -105,7 +105,7 @@ describe('consistencyLoss', () => {
       eta,
     );
 
-  it('equals the symmetric KL plus η times the cosine disagreement, as written in METHOD.md', () => {
+  it('equals the symmetric KL plus η times the cosine disagreement, as written in docs/method.md', () => {
     const got = value(() => lossFrom(t2(logitsA, nq, c), t2(logitsB, nq, c), t2(ha, 6, d), t2(hb, 6, d), 0.5));
     expect(got).toBeCloseTo(referenceConsistency(logitsA, logitsB, ha, hb, nq, c, d, 0.5), 5);
   });

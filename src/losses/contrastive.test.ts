@@ -16,7 +16,7 @@ function normalizeRows(flat: Float64Array, n: number, d: number): Float64Array {
   return out;
 }
 
-/** METHOD.md's formula written as plain float64 loops, term by term (a second implementation). */
+/** docs/method.md's formula written as plain float64 loops, term by term (a second implementation). */
 function referenceLoss(
   u: Float64Array,
   v: Float64Array,

@@ -21,7 +21,7 @@ const LOG_ZERO = -1e9;
 
 /**
  * fewbeat's cross-modal contrastive loss: symmetric, patient-level InfoNCE with label- and
- * age-aware negative weights (docs: README "Losses"; design notes: METHOD.md).
+ * age-aware negative weights (docs/method.md, "The losses").
  *
  * With ℓ_ik = exp(s)·u_i·v_k (the logits), P(i) = { j : p(j) = p(i) } the recordings of the same
  * patient (CLOCS, Kiyasseh et al. 2021), and w_ik from {@link pairWeights}:

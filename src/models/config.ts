@@ -12,7 +12,7 @@ export const residualBlockConfigSchema = z.object({
 
 /**
  * Architecture of a {@link FewbeatModel}. Every field has a documented default; the defaults
- * together are the "bench" workload of issue 6 (424,577 trainable parameters with late fusion).
+ * together are the "bench" workload (424,577 trainable parameters with late fusion).
  * Named presets live in `data/presets/<name>.json` (see `presets.ts`).
  */
 export const modelConfigSchema = z.object({

@@ -88,7 +88,7 @@ describe('FewbeatModel', () => {
     await initBackend();
   });
 
-  it('builds the bench preset of issue 6 with exactly 424,577 trainable parameters', () => {
+  it('builds the bench preset with exactly 424,577 trainable parameters', () => {
     // By hand (all convs bias-free; each BatchNorm has γ and β; Dense layers have biases):
     //   stem      7·12·32 + 2·32                                              =   2,752
     //   block 1   5·32·64 + 5·64·64 + 1·32·64 + 3·(2·64)                      =  33,152

@@ -6,7 +6,7 @@ import type { Vec3 } from './lead-projection.js';
  * The dipole directions and widths of one patient's waves. Persistent per patient (drawn once from
  * the patient's trait stream), so that several recordings of a child look like the same child.
  *
- * Age dependence (design notes PEDIATRIC.md; Rijnbeek et al. 2001; Davignon et al. 1979/80; Schwartz
+ * Age dependence (docs/synthetic-cohort.md; Rijnbeek et al. 2001; Davignon et al. 1979/80; Schwartz
  * et al., Eur Heart J 2002 for neonates):
  * - frontal QRS axis: right axis (≈ +120°) in neonates moving to ≈ +60° by childhood;
  * - right-ventricular dominance: the main QRS force points anteriorly (−z) in infants, giving a tall

@@ -6,7 +6,7 @@ import { Pacemaker, type SinusDrive } from './rr-process.js';
 
 /**
  * Rhythm mechanisms: for each class, where atrial and ventricular depolarisations come from and how
- * they are coupled, with age-dependent rates (design notes PEDIATRIC.md; Park MK, Park's Pediatric
+ * they are coupled, with age-dependent rates (docs/synthetic-cohort.md; Park MK, Park's Pediatric
  * Cardiology for Practitioners, 6th ed., ch. 24–25; Walsh EP, Saul JP, Triedman JK, Cardiac
  * Arrhythmias in Children and Young Adults with Congenital Heart Disease, 2001).
  *

@@ -8,8 +8,8 @@ export function defaultWorkerCount(): number {
 }
 
 /**
- * Episodic training settings (the `training` part of a model's config.json). Defaults follow the
- * design notes (METHOD.md): λ1 = 1, λ2 = 0.5, β = 0.5, γ = 2, η = 0.5, ρ = 0.3.
+ * Episodic training settings (the `training` part of a model's config.json). Defaults
+ * (docs/method.md): λ1 = 1, λ2 = 0.5, β = 0.5, γ = 2, η = 0.5, ρ = 0.3.
  */
 export const trainConfigSchema = z.object({
   /** Training episodes (optimiser steps). */
@@ -72,7 +72,7 @@ export const trainConfigSchema = z.object({
   clinicalInput: z.enum(['use', 'blank']).default('use'),
   /**
    * The embedding L_class and the consistency term's class distributions are computed on:
-   * `fused` z = fuse(h, g) (METHOD.md), or `ecg` h, so that the clinical context shapes the ECG
+   * `fused` z = fuse(h, g) (docs/method.md), or `ecg` h, so that the clinical context shapes the ECG
    * encoder only through L_contrastive (privileged information at training time) and prototypes of
    * novel classes are not built on clinical-to-class associations learnt on base classes.
    */

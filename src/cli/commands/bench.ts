@@ -47,7 +47,7 @@ function ortVersion(): string {
   return (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
 }
 
-/** `fewbeat bench [--json] [--runs N] [--warmup N] [--backend wasm|cpu] [--workers N] [--engine onnx|tfjs]`: issue 6's speed benchmark. */
+/** `fewbeat bench [--json] [--runs N] [--warmup N] [--backend wasm|cpu] [--workers N] [--engine onnx|tfjs]`: the model's speed benchmark. */
 export function register(program: Command): void {
   program
     .command('bench')

@@ -104,7 +104,7 @@ function formatAge(years: number): string {
   return `${Math.floor(years)} years`;
 }
 
-/** `fewbeat synth --out DIR [...]`: write the synthetic pediatric cohort (issue 4). */
+/** `fewbeat synth --out DIR [...]`: write the synthetic pediatric cohort (docs/synthetic-cohort.md). */
 export function register(program: Command): void {
   const d = DEFAULT_COHORT_OPTIONS;
   program

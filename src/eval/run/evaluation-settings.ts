@@ -28,7 +28,7 @@ export interface SettingsOptions {
 }
 
 /**
- * The evaluation settings of a run (Snell et al. 2017 protocol; ≥ 600 episodes, METHOD.md):
+ * The evaluation settings of a run (Snell et al. 2017 protocol; ≥ 600 episodes, docs/method.md):
  * N-way K-shot Q-query episodes over the novel classes for each K, and a generalised setting
  * whose pool mixes the base-class *test* patients with the novel-class children (at the largest K,
  * with Q lowered until at least two base classes have K + Q test patients). Support and

@@ -31,7 +31,7 @@ export const TRAINED_BASELINES: readonly Variant[] = [
 ];
 
 /**
- * The ablations of `fewbeat ablate`: each removes one design element of the method (METHOD.md).
+ * The ablations of `fewbeat ablate`: each removes one design element of the method (docs/method.md).
  * The full model uses late fusion (the default preset), so `fusion-late` is the full model itself
  * and the other two fusion variants are compared with it.
  */

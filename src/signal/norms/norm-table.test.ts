@@ -19,7 +19,7 @@ describe('norm tables', () => {
       '12–16 y',
     ]);
   });
-  it('finds the band of an age, as in PEDIATRIC.md (girl of 7 months: HR 134, 106–187)', () => {
+  it('finds the band of an age, as in the Rijnbeek 2001 table (girl of 7 months: HR 134, 106–187)', () => {
     expect(normBandFor(table, 7 / 12)?.F.hr).toEqual({ median: 134, p2: 106, p98: 187 });
     expect(normBandFor(table, 3)?.label).toBe('3–5 y');
     expect(normBandFor(table, 5 / 365.25)).toBeNull();

@@ -10,7 +10,7 @@
  *     optimiser.applyGradients(∂L/∂θ_rest ∪ ∂L/∂θ_trunk)              tfjs
  *
  * The trunk's gradient is the closed-form backward pass of `trunk-graph.ts`, checked against
- * tfjs's own autodiff of the same model (onnx-trunk-runner.test.ts). This is issue 6's "native
+ * tfjs's own autodiff of the same model (onnx-trunk-runner.test.ts). This is the "native
  * kernels where the wasm backend is slow" lever: the wasm backend runs one thread with 128-bit
  * SIMD; ONNX Runtime uses the machine's vector width, and the calls of a step run on
  * worker threads in parallel (see trunk-pool.ts).
