@@ -2,7 +2,7 @@ import { FewbeatError } from '../errors.js';
 
 /**
  * fewbeat's default novel classes: the five rhythms held out of meta-training and learnt from a
- * handful of examples. Rationale (clinical; see README "Base and novel classes"):
+ * handful of examples. Rationale (clinical; see docs/method.md, "Base and novel classes"):
  *
  * - `jet` (junctional ectopic tachycardia): almost only in the days after congenital heart surgery;
  *   a general paediatric service sees a few a year, a clinician is typically shown a handful of

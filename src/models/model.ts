@@ -40,7 +40,7 @@ export type ModelOutput = {
 /**
  * fewbeat's multimodal encoder: ECG encoder, clinical encoder, fusion, two projection heads and
  * a learnable log-temperature, written functionally over named variables (no tf.layers), so that
- * custom kernels, checkpoints and export see plain tensors. See README "Model".
+ * custom kernels, checkpoints and export see plain tensors. See docs/method.md, "The model".
  *
  *     h = f_ecg(x, m)   g = f_clin(c)   z = fuse(h, g)   u = P_e(h)/‖·‖   v = P_c(g)/‖·‖   exp(min(s, s_max))
  *

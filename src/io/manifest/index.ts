@@ -1,4 +1,4 @@
-/** The cohort manifest: `manifest.csv` + `clinical-schema.json` (README "Data formats"). */
+/** The cohort manifest: `manifest.csv` + `clinical-schema.json` (docs/data-formats.md). */
 export * from './cohort.js';
 export { validateCohort, readCohort } from './read-cohort.js';
 export { writeCohort } from './write-cohort.js';
