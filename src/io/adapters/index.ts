@@ -1,4 +1,4 @@
-/** Dataset adapters: each turns a standard layout into an `ImportedCohort` (docs/data-formats.md, "Importing"). */
+/** Dataset adapters: each turns a standard layout into an `ImportedCohort` (see docs/data-formats.md). */
 import { importChallenge } from './challenge.js';
 import type { ImportedCohort } from './imported-cohort.js';
 import { importMitdb, type MitdbImportOptions } from './mitdb.js';
