@@ -55,9 +55,10 @@ export function wavesOfLead(annotations: ReadonlyArray<{ sample: number; symbol:
  * mark it,
  *
  * - QRS onset = the earliest QRS onset, QRS offset = the latest QRS offset;
- * - P onset = the earliest onset of the P waves that lie between the previous beat's QRS and this
- *   beat's QRS on the same lead (null when no lead marks one);
- * - T offset = the latest offset of the T waves that lie between this beat's QRS and the next one.
+ * - P onset = the earliest onset of the P waves (on any lead) whose peak lies between the previous
+ *   beat's QRS peak and this beat's QRS onset (null when no lead marks one);
+ * - T offset = the latest offset of the T waves whose peak lies between this beat's QRS offset and
+ *   the next beat's QRS peak.
  *
  * Beats are the QRS complexes of all leads grouped by peak time (peaks within `groupSeconds` of the
  * group's first peak belong to one beat). Only beats whose QRS is marked on at least `minLeads`
@@ -75,33 +76,33 @@ export function globalBeats(
     .flatMap((waves, lead) => waves.map((w, k) => ({ w, lead, k })))
     .filter((x) => x.w.kind === 'N')
     .sort((a, b) => a.w.peak - b.w.peak);
-  const beats: GlobalBeat[] = [];
+  const groups: Array<typeof qrs> = [];
   for (let i = 0; i < qrs.length; ) {
     let j = i;
     while (j < qrs.length && qrs[j]!.w.peak - qrs[i]!.w.peak <= group) j++;
-    const members = qrs.slice(i, j);
+    groups.push(qrs.slice(i, j));
     i = j;
+  }
+  const all = leads.flat();
+  const peakOf = (g: typeof qrs): number => median(g.map((m) => m.w.peak));
+  const beats: GlobalBeat[] = [];
+  groups.forEach((members, gi) => {
     const leadsMarked = new Set(members.map((m) => m.lead)).size;
-    if (leadsMarked < minLeads) continue;
-    let pOnset: number | null = null;
-    let tOffset: number | null = null;
-    for (const { lead, k } of members) {
-      const waves = leads[lead]!;
-      for (let b = k - 1; b >= 0 && waves[b]!.kind !== 'N'; b--) {
-        if (waves[b]!.kind === 'p') pOnset = Math.min(pOnset ?? Infinity, waves[b]!.onset);
-      }
-      for (let a = k + 1; a < waves.length && waves[a]!.kind !== 'N'; a++) {
-        if (waves[a]!.kind === 't') tOffset = Math.max(tOffset ?? -Infinity, waves[a]!.offset);
-      }
-    }
+    if (leadsMarked < minLeads) return;
+    const qrsOnset = Math.min(...members.map((m) => m.w.onset));
+    const qrsOffset = Math.max(...members.map((m) => m.w.offset));
+    const previous = gi > 0 ? peakOf(groups[gi - 1]!) : -Infinity;
+    const next = gi + 1 < groups.length ? peakOf(groups[gi + 1]!) : Infinity;
+    const p = all.filter((w) => w.kind === 'p' && w.peak > previous && w.peak < qrsOnset);
+    const t = all.filter((w) => w.kind === 't' && w.peak > qrsOffset && w.peak < next);
     beats.push({
-      pOnset,
-      qrsOnset: Math.min(...members.map((m) => m.w.onset)),
-      qrsOffset: Math.max(...members.map((m) => m.w.offset)),
-      tOffset,
+      pOnset: p.length ? Math.min(...p.map((w) => w.onset)) : null,
+      qrsOnset,
+      qrsOffset,
+      tOffset: t.length ? Math.max(...t.map((w) => w.offset)) : null,
       leads: leadsMarked,
     });
-  }
+  });
   return beats;
 }
 
