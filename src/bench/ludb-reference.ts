@@ -77,7 +77,7 @@ export function globalBeats(
     .filter((x) => x.w.kind === 'N')
     .sort((a, b) => a.w.peak - b.w.peak);
   const groups: Array<typeof qrs> = [];
-  for (let i = 0; i < qrs.length; ) {
+  for (let i = 0; i < qrs.length;) {
     let j = i;
     while (j < qrs.length && qrs[j]!.w.peak - qrs[i]!.w.peak <= group) j++;
     groups.push(qrs.slice(i, j));
