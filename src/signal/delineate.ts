@@ -14,10 +14,14 @@ export interface Delineation {
 export interface DelineationOptions {
   /** Median RR interval in seconds (bounds the P and T search windows). */
   rrSeconds: number;
-  /** QRS boundary: composite slope below this fraction of its QRS maximum… @default 0.02 */
+  /** QRS boundary: composite slope below this fraction of its QRS maximum… @default 0.05 */
   qrsSlopeFraction?: number;
   /** …for at least this long (so the slope pause at an R apex is not taken for the end). @default 0.008 */
   qrsQuietSeconds?: number;
+  /** …then on outwards to the flattest point of the slope within this many seconds. @default 0.015 */
+  qrsFlattestSeconds?: number;
+  /** T end: leads whose T wave is at least this fraction of the largest lead's T take part. @default 0.1 */
+  minTLeadRatio?: number;
   /** P onset and T end: spatial amplitude above its noise floor below this fraction of the wave's peak (1 %: ≈ 3σ from the centre of a Gaussian wave). @default 0.01 */
   waveAmplitudeFraction?: number;
   /** A P wave must reach this fraction of the QRS spatial amplitude to count as present. @default 0.04 */
@@ -30,23 +34,28 @@ export interface DelineationOptions {
  * composite signals as in the CSE measurement studies). The beats are first low-passed at 60 Hz
  * (zero-phase), then:
  *
- * - composite slope S(t) = Σ_l |m_l(t+1) − m_l(t−1)| / 2 over leads l; the QRS is where S is large:
- *   from the steepest point before (after) the R peak, walk outwards until S stays below
- *   floor + `qrsSlopeFraction`·(max S − floor) for `qrsQuietSeconds` → QRS onset (offset), where
- *   the floor is the quietest 20 ms of S (the residual noise);
+ * - composite slope S(t) (see `compositeSlope`); the QRS is where S is large: from the steepest
+ *   point before (after) the R peak, walk outwards until S stays below
+ *   floor + `qrsSlopeFraction`·(max S − floor) for `qrsQuietSeconds`, then on outwards to the
+ *   flattest point of S within `qrsFlattestSeconds` (where the first or last deflection starts;
+ *   not past the floor + 1 % level) → QRS onset (offset), where the floor is the quietest 20 ms of
+ *   S (the residual noise);
  * - each lead is referred to its isoelectric level, the mean of the 12 ms before QRS onset, and the
  *   spatial amplitude A(t) = √(Σ_l m_l(t)²) is formed, smoothed over 10 ms, with its own 20-ms
  *   noise floor;
  * - P: the largest interior peak of A in [QRS onset − min(0.3 s, 0.5·RR), QRS onset − 10 ms];
  *   absent when its height is below `minPRatio` of the QRS amplitude;
  * - T: the largest interior peak of A in [QRS offset + 40 ms, R + 0.75·RR];
- * - P onset (walking left) and T end (walking right) are where A falls to
- *   floor + `waveAmplitudeFraction`·(peak − floor), or where A stops falling below 50 % (P) or
- *   30 % (T) of the peak height (the wave has sunk into the noise, or meets the neighbouring
- *   beat's wave or a baseline step; P waves are small, so their threshold is looser).
+ * - P onset (walking left) is where A falls to floor + `waveAmplitudeFraction`·(peak − floor), or
+ *   where A stops falling below 50 % of the peak height (the wave has sunk into the noise, or meets
+ *   the neighbouring beat's wave or a baseline step);
+ * - T end: the latest of the leads' tangent T ends (see `latestTangentTEnd`), moved on to where A
+ *   falls to the same level as for P (or stops falling below 30 % of the T peak) when that is at
+ *   most 40 ms later; the level's end alone when no lead has a tangent.
  *
  * A boundary not found inside its window is null with a reason. For a wave made of Gaussians of
- * width σ these rules put the boundaries about 3σ from the wave centre (the 1 % level).
+ * width σ these rules put the boundaries about 3σ from the wave centre (the 1 % level); on the LUDB
+ * cardiologists' marks see `docs/signal-processing-delineation.md`.
  */
 export function delineate(
   beats: readonly Float64Array[],
@@ -67,10 +76,7 @@ export function delineate(
   const ms = (s: number): number => Math.max(1, Math.round(s * fs));
 
   const smooth = beats.map((m) => lowpassForDelineation(m, fs));
-  const slope = new Float64Array(len);
-  for (const m of smooth) for (let t = 1; t < len - 1; t++) slope[t]! += Math.abs(m[t + 1]! - m[t - 1]!) / 2;
-  slope[0] = slope[1]!;
-  slope[len - 1] = slope[len - 2]!;
+  const slope = compositeSlope(beats, fs);
   const qrsHalf = ms(0.08);
   /** The largest interior local maximum of a in [lo, hi] (a wave's peak, not a neighbour's tail at the edge); −1 if none. */
   const peakIn = (a: Float64Array, lo: number, hi: number): number => {
@@ -90,13 +96,24 @@ export function delineate(
   const smax = Math.max(slope[before]!, slope[after]!);
   const slopeFloor = noiseFloor(slope, ms(0.02));
   if (!(smax > slopeFloor)) return fail('flat median beat');
-  const thr = slopeFloor + (opts.qrsSlopeFraction ?? 0.02) * (smax - slopeFloor);
+  const thr = slopeFloor + (opts.qrsSlopeFraction ?? 0.035) * (smax - slopeFloor);
   const quiet = ms(opts.qrsQuietSeconds ?? 0.008);
+  const flattest = ms(opts.qrsFlattestSeconds ?? 0.015);
+  const quietLevel = slopeFloor + 0.01 * (smax - slopeFloor);
   const walk = (from: number, step: 1 | -1): number | null => {
     let run = 0;
     for (let t = from; t > 0 && t < len - 1; t += step) {
       run = slope[t]! < thr ? run + 1 : 0;
-      if (run >= quiet) return t - step * (quiet - 1);
+      if (run < quiet) continue;
+      // below the threshold: go on outwards to the flattest point, where the deflection starts,
+      // unless the slope is already down at the 1 % level
+      const quietStart = t - step * (quiet - 1);
+      let edge = quietStart;
+      for (let u = quietStart; Math.abs(u - quietStart) <= flattest && u > 0 && u < len - 1; u += step) {
+        if (slope[edge]! <= quietLevel) break;
+        if (slope[u]! < slope[edge]!) edge = u;
+      }
+      return edge;
     }
     return null;
   };
@@ -172,10 +189,89 @@ export function delineate(
   if (tHi <= tLo) reasons.tEnd = 'no room for a T wave after the QRS';
   else {
     const tPeak = peakIn(amp, tLo, tHi);
-    tEnd = tPeak < 0 ? null : waveEdge(tPeak, tHi, 1, 0.3);
+    if (tPeak >= 0) {
+      const leads = smooth.map((m, l) => m.map((v) => v - iso[l]!));
+      const tangentEnd = latestTangentTEnd(leads, tPeak, tLo, tHi, fs, opts.minTLeadRatio ?? 0.1);
+      const levelEnd = waveEdge(tPeak, tHi, 1, 0.3);
+      // the tangent meets the baseline before the wave has quite returned to it (≈ 2σ after the centre of
+      // a Gaussian T, against 3σ for the 1 % level): take the level's end when it is at most 40 ms later
+      if (tangentEnd === null) tEnd = levelEnd;
+      else if (levelEnd === null) tEnd = tangentEnd;
+      else tEnd = Math.max(tangentEnd, Math.min(levelEnd, tangentEnd + ms(0.04)));
+    }
     if (tEnd === null) reasons.tEnd = 'T end not found before the next beat';
   }
   return { pOnset, qrsOnset, qrsOffset, tEnd, reasons };
+}
+
+/**
+ * Composite slope of the beats for the QRS boundaries: S(t) = Σ_l |y_l(t + k) − y_l(t − k)| / 2k with
+ * y_l the beat low-passed at 45 Hz (zero-phase Butterworth order 2; at most 0.45·fs) and k = 2 ms
+ * (at least one sample): a low-pass differentiator as in Laguna et al. 1994, so that noise in the PR
+ * and ST segments stays below the QRS threshold. The first and last k samples repeat their neighbours.
+ */
+function compositeSlope(beats: readonly Float64Array[], fs: number): Float64Array {
+  const len = beats[0]!.length;
+  const k = Math.max(1, Math.round(0.002 * fs));
+  const slope = new Float64Array(len);
+  if (len <= 2 * k) return slope;
+  const cutoffHz = Math.min(45, 0.45 * fs);
+  for (const m of beats) {
+    const y = fs > 2 * cutoffHz && len > 9 ? sosfiltfilt(butter({ order: 2, cutoffHz, band: 'lowpass', fs }), m) : m;
+    for (let t = k; t < len - k; t++) slope[t]! += Math.abs(y[t + k]! - y[t - k]!) / (2 * k);
+  }
+  for (let t = 0; t < k; t++) {
+    slope[t] = slope[k]!;
+    slope[len - 1 - t] = slope[len - 1 - k]!;
+  }
+  return slope;
+}
+
+/**
+ * Global T end by the tangent method on each lead (Lepeschkin and Surawicz, "The measurement of the
+ * Q-T interval of the electrocardiogram", Circulation 6:378, 1952; compared with the area methods in
+ * Vázquez-Seisdedos et al., Biomed Eng Online 10:77, 2011): on each lead y_l (referred to its isoelectric
+ * level), the T peak is the largest |y_l| within ±60 ms of the spatial T peak; the tangent at the
+ * steepest point of the descending limb (within 100 ms after the peak, central difference over ±8 ms)
+ * meets the isoelectric line at the lead's T end, at most 60 ms after that point (a shallow limb
+ * would push the crossing into the next wave). Leads whose T peak is under `minRatio` of the largest
+ * take no part (their T end is noise); the global T end is the latest of the others, as the CSE
+ * global offset is the latest over leads. Null when no lead has a descending limb.
+ */
+function latestTangentTEnd(
+  leads: readonly Float64Array[],
+  spatialPeak: number,
+  lo: number,
+  hi: number,
+  fs: number,
+  minRatio: number,
+): number | null {
+  const ms = (s: number): number => Math.max(1, Math.round(s * fs));
+  const d = ms(0.008);
+  const ends: Array<{ height: number; end: number }> = [];
+  for (const y of leads) {
+    let peak = spatialPeak;
+    for (let t = Math.max(lo, spatialPeak - ms(0.06)); t <= Math.min(hi, spatialPeak + ms(0.06)); t++)
+      if (Math.abs(y[t]!) > Math.abs(y[peak]!)) peak = t;
+    const sign = Math.sign(y[peak]!);
+    const height = Math.abs(y[peak]!);
+    let steepest = -1;
+    let descent = 0;
+    for (let t = peak + d; t + d <= Math.min(hi, peak + ms(0.1)); t++) {
+      const g = (sign * (y[t - d]! - y[t + d]!)) / (2 * d);
+      if (g > descent) {
+        descent = g;
+        steepest = t;
+      }
+      if (sign * y[t]! < 0.1 * height) break;
+    }
+    if (steepest < 0) continue;
+    const cross = steepest + Math.min(Math.round((sign * y[steepest]!) / descent), ms(0.06));
+    ends.push({ height, end: Math.min(y.length - 2, cross) });
+  }
+  const tallest = Math.max(0, ...ends.map((e) => e.height));
+  const used = ends.filter((e) => e.height >= minRatio * tallest && e.height > 0);
+  return used.length > 0 ? Math.max(...used.map((e) => e.end)) : null;
 }
 
 /** Zero-phase 60 Hz low-pass (Butterworth order 2; at most 0.45·fs) so that noise does not hide the wave edges. */

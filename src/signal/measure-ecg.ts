@@ -1,5 +1,6 @@
 import { FewbeatError } from '../errors.js';
 import type { Ecg } from '../io/ecg.js';
+import { alignBeats } from './align-beats.js';
 import { assessQuality } from './assess-quality.js';
 import { delineate } from './delineate.js';
 import { fillInvalidSamples } from './fill-invalid-samples.js';
@@ -72,7 +73,7 @@ function ageText(years: number, sex: 'M' | 'F' | null): string {
 /**
  * Measure an ECG: heart rate and RR features from R peaks detected on all ECG leads together,
  * PR, QRS and QT from the delineation of median beats of all leads (dominant beats only: both
- * neighbouring RR intervals within 20 % of the median), QTc by Bazett (QT/√RR) and Fridericia
+ * neighbouring RR intervals within 20 % of the median, aligned on their whole QRS by `alignBeats`), QTc by Bazett (QT/√RR) and Fridericia
  * (QT/∛RR) with RR the median RR in seconds, then z-scores and flags against the age band and sex
  * of a norm table. Leads are baseline-corrected first (zero-phase 0.5 Hz high-pass: a median baseline
  * would follow broad T waves at infant rates and bend the ST-T segment); NaN gaps are
@@ -140,7 +141,8 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
   }
   const use = dominant.length >= 3 ? dominant : Array.from(beats.keys());
   const window = { preSeconds: Math.min(0.5, 0.6 * rrSeconds), postSeconds: Math.min(0.8, 0.8 * rrSeconds), use };
-  const medians = signals.map((x) => medianBeat(x, beats, fs, window));
+  const aligned = alignBeats(signals, beats, fs, use);
+  const medians = signals.map((x) => medianBeat(x, aligned, fs, window));
   const d = delineate(
     medians.map((m) => m.beat),
     medians[0]!.rIndex,
