@@ -32,10 +32,15 @@ export const i16 = (b: Uint8Array, i: number): number => (u16(b, i) << 16) >> 16
 export const u32 = (b: Uint8Array, i: number): number => (u16(b, i) + u16(b, i + 2) * 0x10000) >>> 0;
 
 /**
- * True when the bytes look like an SCP-ECG file: the declared length fits the file, section 0's header follows at
- * byte 6 with id 0, and the file CRC matches. Cheap enough for format detection.
+ * True when the bytes look like an SCP-ECG file: section 0's header follows the record header at byte 6 with id 0
+ * and carries the `SCPECG` mark in its reserved bytes (EN 1064 §5.3.2); or, for writers that leave the mark out,
+ * the declared length fits the file, section 0 has id 0 and the file CRC matches. A damaged file with the mark is
+ * still recognised, so that the reader can say what is wrong with it.
  */
 export function looksLikeScpEcg(bytes: Uint8Array): boolean {
+  if (bytes.length < RECORD_HEADER_BYTES + SECTION_HEADER_BYTES) return false;
+  const marked = String.fromCharCode(...bytes.subarray(RECORD_HEADER_BYTES + 10, RECORD_HEADER_BYTES + 16));
+  if (u16(bytes, RECORD_HEADER_BYTES + 2) === 0 && marked === 'SCPECG') return true;
   if (bytes.length < MIN_FILE_BYTES) return false;
   const length = u32(bytes, 2);
   if (length < MIN_FILE_BYTES || length > bytes.length) return false;
