@@ -30,7 +30,18 @@ import { scpLeadName } from '../scp-ecg/lead-codes.js';
  * groups.
  */
 export function readDicomEcg(bytes: Uint8Array, file: string): Ecg {
-  const ds = parse(bytes, file);
+  try {
+    return readParsed(parse(bytes, file), file);
+  } catch (e) {
+    // dicom-parser's accessors throw strings (or Errors naming dicomParser) on values past the end of the data
+    const parserMessage =
+      typeof e === 'string' ? e : e instanceof Error && /^dicomParser/.test(e.message) ? e.message : null;
+    if (parserMessage === null) throw e;
+    throw new FewbeatError(`corrupt DICOM data (${parserMessage.replace(/^dicomParser\.\w+: /, '')})`, { file });
+  }
+}
+
+function readParsed(ds: DataSet, file: string): Ecg {
   const sopClass = text(ds, 'x00080016');
   if (sopClass !== undefined && !ECG_SOP_CLASSES.has(sopClass))
     throw new FewbeatError(`DICOM SOP class ${sopClass} is not an ECG waveform (12-lead, general or ambulatory ECG)`, {
