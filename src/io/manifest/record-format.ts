@@ -17,21 +17,29 @@ function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }
 
-/** The format of an existing file from its content, or null when no reader recognises it. */
+/**
+ * The format of an existing file from its content, or null when no reader recognises it. The first
+ * {@link SNIFF_BYTES} decide for every format but an SCP-ECG file without its `SCPECG` mark, which needs the whole
+ * file's CRC (read only then, for files up to 16 MB).
+ */
 export function sniffFile(path: string): RecordFormat | null {
   let fd: number | null = null;
   try {
     const size = statSync(path).size;
-    const n = size <= WHOLE_FILE_SNIFF_BYTES ? size : SNIFF_BYTES;
-    const bytes = new Uint8Array(n);
     fd = openSync(path, 'r');
-    let got = 0;
-    while (got < n) {
-      const r = readSync(fd, bytes, got, n - got, got);
-      if (r === 0) break;
-      got += r;
-    }
-    return detectFormat(bytes.subarray(0, got));
+    const read = (n: number): Uint8Array => {
+      const bytes = new Uint8Array(n);
+      let got = 0;
+      while (got < n) {
+        const r = readSync(fd!, bytes, got, n - got, got);
+        if (r === 0) break;
+        got += r;
+      }
+      return bytes.subarray(0, got);
+    };
+    const head = detectFormat(read(Math.min(size, SNIFF_BYTES)));
+    if (head !== null || size <= SNIFF_BYTES || size > WHOLE_FILE_SNIFF_BYTES) return head;
+    return detectFormat(read(size));
   } catch {
     return null;
   } finally {
