@@ -192,4 +192,66 @@ describe('readScpEcg with other encodings of the same data', () => {
     expect(ecg.signals.map(units)).toEqual(rhythm);
     expect(residual[0]).not.toEqual(rhythm[0]);
   });
+
+  it('expands bimodal compression: protected QRS areas exact, the rest close to the full-rate original', () => {
+    const rhythm = reference.signals.map(units);
+    const median = reference.meta!.groups![0]!.ecg.signals.map(units);
+    const rate = 2;
+    // protected areas aligned to the decimation blocks, as an encoder makes them: [k·rate + 1, m·rate]
+    const areas = [500, 1500, 2500, 3500, 4500].map((f) => ({ start: f - 40 + 1, end: f + 60 }));
+    const inArea = (s: number): boolean => areas.some((a) => a.start <= s && s <= a.end);
+    // encode as a bimodal writer does: protected samples as such, else the mean of `rate` samples (truncated)
+    const decimated = rhythm.map((x) => {
+      const out: number[] = [];
+      for (let t = 0; t < x.length;) {
+        if (inArea(t + 1)) out.push(x[t++]!);
+        else {
+          out.push(Math.trunc(x.slice(t, t + rate).reduce((a, v) => a + v, 0) / rate));
+          t += rate;
+        }
+      }
+      return out;
+    });
+    const bodies = sectionBodies(bytes);
+    bodies.set(2, new Uint8Array(2));
+    const s4 = new Uint8Array(6 + 22 * areas.length);
+    const v4 = new DataView(s4.buffer);
+    v4.setUint16(0, 1198, true);
+    v4.setUint16(4, areas.length, true);
+    areas.forEach((a, i) => {
+      v4.setUint16(6 + 14 * i, 1, true); // beat type 1: no reference-beat subtraction
+      v4.setUint32(8 + 14 * i, a.start, true);
+      v4.setUint32(12 + 14 * i, a.start + 40, true);
+      v4.setUint32(16 + 14 * i, a.end, true);
+      v4.setUint32(6 + 14 * areas.length + 8 * i, a.start, true);
+      v4.setUint32(10 + 14 * areas.length + 8 * i, a.end, true);
+    });
+    bodies.set(4, s4);
+    const raw = (leads: number[][], interval: number, flag: number): Uint8Array => {
+      const out = new Uint8Array(6 + 2 * leads.length + 2 * leads.reduce((a, x) => a + x.length, 0));
+      const dv = new DataView(out.buffer);
+      dv.setUint16(0, 2500, true);
+      dv.setUint16(2, interval, true);
+      out[5] = flag;
+      let p = 6 + 2 * leads.length;
+      leads.forEach((x, k) => {
+        dv.setUint16(6 + 2 * k, 2 * x.length, true);
+        for (const v of x) (dv.setInt16(p, v, true), (p += 2));
+      });
+      return out;
+    };
+    bodies.set(5, raw(median, 2000, 0));
+    bodies.set(6, raw(decimated, 2000 * rate, 1));
+    const ecg = readScpEcg(buildScp(bodies), 'bimodal.scp');
+    expect(ecg.fs).toBe(500);
+    ecg.signals.forEach((s, k) => {
+      expect(s.length).toBe(5000);
+      const got = s.map((v) => v / MV_PER_UNIT);
+      for (const a of areas) for (let t = a.start - 1; t < a.end; t++) expect(got[t]).toBeCloseTo(rhythm[k]![t]!, 9);
+      // elsewhere: a 250 Hz rendering of the 500 Hz signal, within a few units of 2.5 µV on average
+      let sq = 0;
+      for (let t = 0; t < 5000; t++) sq += (got[t]! - rhythm[k]![t]!) ** 2;
+      expect(Math.sqrt(sq / 5000)).toBeLessThan(4);
+    });
+  });
 });

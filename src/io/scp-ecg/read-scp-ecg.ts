@@ -1,5 +1,6 @@
 import { FewbeatError } from '../../errors.js';
 import type { Ecg, EcgMetadata } from '../ecg.js';
+import { bimodalStoredCount, expandBimodal, type ProtectedArea } from './bimodal.js';
 import { DEFAULT_TABLE_MARK, decodeLead, type HuffmanCode, type HuffmanTables } from './huffman.js';
 import { scpLeadName } from './lead-codes.js';
 import { readGlobalMeasurements, readPatient, readStatements } from './patient.js';
@@ -14,8 +15,9 @@ import { readSections, type ScpSection, u16, u32 } from './sections.js';
  * the `median beat` group), section 6 (rhythm: first or second differences; reference-beat subtraction undone by
  * adding the reference beat back at each QRS of type 0, §5.8.1), section 7 (global measurements), section 8
  * (interpretive statements). Values are samples × AVM (nV per unit, sections 5/6) × 10⁻⁶ mV.
- * Not read: bimodal compression (rhythm decimated outside the protected QRS areas, §5.8.2) is refused with a clear
- * error; sections 9-11 (manufacturer data, lead measurements, universal statement codes) are skipped.
+ * Bimodal compression (rhythm decimated outside the protected QRS areas, §5.8.2) is expanded to the reference
+ * beat's rate (see `bimodal.ts`). Not read: sections 9-11 (manufacturer data, lead measurements, universal
+ * statement codes) are skipped.
  */
 export function readScpEcg(bytes: Uint8Array, file: string): Ecg {
   const sections = readSections(bytes, file);
@@ -30,15 +32,34 @@ export function readScpEcg(bytes: Uint8Array, file: string): Ecg {
   const rhythm = readDataSection(bytes, s6, leads.length, where(6));
   if (rhythm.interval === 0) throw new FewbeatError('sample interval is 0', where(6, ', byte 2'));
   if (rhythm.avm === 0) throw new FewbeatError('amplitude value multiplier (AVM) is 0', where(6, ', byte 0'));
-  if (rhythm.bimodal !== 0)
-    throw new FewbeatError('bimodal compression (decimated rhythm data) is not supported', where(6, ', byte 5'));
+  if (rhythm.bimodal > 1)
+    throw new FewbeatError(`bimodal compression flag ${rhythm.bimodal} is not 0 or 1`, where(6, ', byte 5'));
 
   const s4 = sections.get(4);
   const beats = s4 ? readBeats(bytes, s4, where(4)) : null;
   const s5 = sections.get(5);
+  const medianSection = s5 ? readDataSection(bytes, s5, leads.length, where(5)) : null;
+  // bimodal compression: the full rate is the reference beat's; `rate` full-rate samples per decimated one
+  let rate = 1;
+  let interval = rhythm.interval;
+  if (rhythm.bimodal === 1) {
+    if (!medianSection || medianSection.interval === 0 || !beats || beats.areas.length === 0)
+      throw new FewbeatError(
+        'bimodal compression needs the reference beat (section 5) and the protected areas (section 4)',
+        where(6, ', byte 5'),
+      );
+    rate = rhythm.interval / medianSection.interval;
+    if (!Number.isInteger(rate) || rate < 1 || rate > 4)
+      throw new FewbeatError(
+        `bimodal compression: rhythm interval ${rhythm.interval} µs is not 1-4 × the reference beat's ` +
+          `${medianSection.interval} µs`,
+        where(6, ', byte 2'),
+      );
+    interval = medianSection.interval;
+  }
   let median: { values: Int32Array[]; avm: number; interval: number } | null = null;
-  if (s5 && beats && beats.medianMs > 0) {
-    const m = readDataSection(bytes, s5, leads.length, where(5));
+  if (medianSection && beats && beats.medianMs > 0) {
+    const m = medianSection;
     if (m.interval > 0 && m.avm > 0) {
       const length = Math.floor((beats.medianMs * 1000) / m.interval);
       const values = leads.map((lead, k) =>
@@ -53,11 +74,20 @@ export function readScpEcg(bytes: Uint8Array, file: string): Ecg {
   const span = last - first + 1;
   const signals = leads.map((lead, k) => {
     const n = lead.end - lead.start + 1;
-    const stored = decodeFully(tables, bytes, rhythm.data[k]!, n, rhythm.difference, where(6, `, lead ${lead.name}`));
+    const count = rate === 1 ? n : bimodalStoredCount(lead.start, n, rate, beats!.areas);
+    const stored = decodeFully(
+      tables,
+      bytes,
+      rhythm.data[k]!,
+      count,
+      rhythm.difference,
+      where(6, `, lead ${lead.name}`),
+    );
+    const values = rate === 1 ? stored : expandBimodal(stored, lead.start, n, rate, beats!.areas);
     const out = new Float64Array(span).fill(Number.NaN);
     const off = lead.start - first;
     const scale = rhythm.avm * 1e-6;
-    for (let i = 0; i < n; i++) out[off + i] = stored[i]! * scale;
+    for (let i = 0; i < n; i++) out[off + i] = values[i]! * scale;
     return out;
   });
 
@@ -66,9 +96,9 @@ export function readScpEcg(bytes: Uint8Array, file: string): Ecg {
       throw new FewbeatError('reference beat subtraction is used but the reference beat (section 5) is missing', {
         file,
       });
-    if (median.interval !== rhythm.interval)
+    if (median.interval !== interval)
       throw new FewbeatError(
-        `reference beat subtraction with different sample intervals (${median.interval} µs vs ${rhythm.interval} µs)` +
+        `reference beat subtraction with different sample intervals (${median.interval} µs vs ${interval} µs)` +
           ' is not supported',
         where(5),
       );
@@ -107,7 +137,7 @@ export function readScpEcg(bytes: Uint8Array, file: string): Ecg {
       },
     ];
   }
-  return { fs: 1e6 / rhythm.interval, leads: names, units: names.map(() => 'mV'), signals, source: file, meta };
+  return { fs: 1e6 / interval, leads: names, units: names.map(() => 'mV'), signals, source: file, meta };
 }
 
 interface LeadRange {
@@ -248,7 +278,12 @@ function readBeats(
   bytes: Uint8Array,
   s4: ScpSection,
   where: { file: string; location: string },
-): { medianMs: number; fiducial: number; qrs: Array<{ type: number; start: number; fiducial: number; end: number }> } {
+): {
+  medianMs: number;
+  fiducial: number;
+  qrs: Array<{ type: number; start: number; fiducial: number; end: number }>;
+  areas: ProtectedArea[];
+} {
   if (s4.body + 6 > s4.end) throw new FewbeatError('section too short', where);
   const n = u16(bytes, s4.body + 4);
   if (s4.body + 6 + 14 * n > s4.end) throw new FewbeatError(`${n} QRS complexes do not fit the section`, where);
@@ -257,5 +292,14 @@ function readBeats(
     const o = s4.body + 6 + 14 * i;
     qrs.push({ type: u16(bytes, o), start: u32(bytes, o + 2), fiducial: u32(bytes, o + 6), end: u32(bytes, o + 10) });
   }
-  return { medianMs: u16(bytes, s4.body), fiducial: u16(bytes, s4.body + 2), qrs };
+  // the protected areas (start, end per QRS) follow when the section holds them
+  const areas: ProtectedArea[] = [];
+  const a0 = s4.body + 6 + 14 * n;
+  if (a0 + 8 * n <= s4.end)
+    for (let i = 0; i < n; i++) {
+      const start = u32(bytes, a0 + 8 * i);
+      const end = u32(bytes, a0 + 8 * i + 4);
+      if (start >= 1 && end >= start) areas.push({ start, end });
+    }
+  return { medianMs: u16(bytes, s4.body), fiducial: u16(bytes, s4.body + 2), qrs, areas };
 }
