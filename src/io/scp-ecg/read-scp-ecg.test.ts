@@ -236,7 +236,10 @@ describe('readScpEcg with other encodings of the same data', () => {
       let p = 6 + 2 * leads.length;
       leads.forEach((x, k) => {
         dv.setUint16(6 + 2 * k, 2 * x.length, true);
-        for (const v of x) (dv.setInt16(p, v, true), (p += 2));
+        for (const v of x) {
+          dv.setInt16(p, v, true);
+          p += 2;
+        }
       });
       return out;
     };
