@@ -68,4 +68,20 @@ describe('readDicomEcg', () => {
     expect(ecg.meta?.ageYears).toBeUndefined();
     expect(ecg.meta?.device).toBe('ELI250');
   });
+
+  it('reads the general ECG SOP class and refuses a waveform that is not an ECG', () => {
+    const withSopClass = (uid: string): Uint8Array => {
+      const bytes = clinicalBytes('dicom/waveform_ecg.dcm').slice();
+      const from = new TextEncoder().encode('1.2.840.10008.5.1.4.1.1.9.1.1');
+      const to = new TextEncoder().encode(uid);
+      for (let i = 0; i + from.length <= bytes.length; i++)
+        if (from.every((b, k) => bytes[i + k] === b)) bytes.set(to, i);
+      return bytes;
+    };
+    expect(readDicomEcg(withSopClass('1.2.840.10008.5.1.4.1.1.9.1.2'), 'general.dcm').signals).toHaveLength(12);
+    // hemodynamic waveform (PS3.4 B.5): same layout, not an ECG
+    expect(() => readDicomEcg(withSopClass('1.2.840.10008.5.1.4.1.1.9.2.1'), 'hemo.dcm')).toThrow(
+      /^hemo\.dcm: \(0008,0016\): DICOM SOP class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.9\.2\.1 is not an ECG waveform/,
+    );
+  });
 });
