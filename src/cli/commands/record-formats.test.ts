@@ -34,6 +34,15 @@ describe('commands that take a record read every format', () => {
       ['II', 'mV'],
       ['V1', 'uV'],
     ]);
+    const samples = JSON.parse((await run(['inspect', CSV, '--from', '1', '--to', '3', '--json'])).stdout) as {
+      samples: { physical: number[][] };
+    };
+    // rows 2 and 3 of the file: 0.005,0.01,-0.02,10 and the next
+    expect(samples.samples.physical[0]![0]).toBe(0.01);
+    expect(samples.samples.physical[2]![0]).toBe(10);
+    const annotations = await run(['inspect', CSV, '--annotations', 'atr']);
+    expect(annotations.code).toBe(2);
+    expect(annotations.stderr).toMatch(/--annotations reads WFDB annotation files; .* is csv/);
   });
 
   it("inspects a DICOM file with the patient, the device's statements and the median-beat group", async () => {
