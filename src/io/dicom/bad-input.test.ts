@@ -76,4 +76,23 @@ describe('readDicomEcg on hostile input', () => {
       /^x\.dcm: not a readable DICOM file/,
     );
   });
+
+  it('refuses sequences nested 50,000 deep and files over 32 MB with one line', () => {
+    const pre = new Uint8Array(132);
+    pre.set([0x44, 0x49, 0x43, 0x4d], 128);
+    const ts = new TextEncoder().encode('1.2.840.10008.1.2.1\0');
+    const meta = Uint8Array.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49, ts.length, 0, ...ts]);
+    // (0040,A730) SQ of undefined length holding an item of undefined length, again and again
+    const level = [
+      0x40, 0x00, 0x30, 0xa7, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff,
+    ];
+    const deep = new Uint8Array(132 + meta.length + 50_000 * level.length);
+    deep.set(pre);
+    deep.set(meta, 132);
+    for (let i = 0; i < 50_000; i++) deep.set(level, 132 + meta.length + i * level.length);
+    expect(outcome(deep, 'deep.dcm')).toBe('error');
+    expect(() => readDicomEcg(new Uint8Array(33 * 1024 * 1024), 'big.dcm')).toThrow(
+      /^big\.dcm: DICOM file of 34603008 bytes is larger than the 33554432 accepted/,
+    );
+  });
 });

@@ -26,10 +26,15 @@ import { scpLeadName } from '../scp-ecg/lead-codes.js';
  * Patient's Age (0010,1010, `nnnD/W/M/Y`), Sex (0010,0040), Acquisition DateTime (0008,002A), Manufacturer and model
  * (0008,0070, 0008,1090), and from the Waveform Annotation Sequence (0040,B020) the unformatted text statements
  * (0070,0006) and the numeric measurements (concept name 0040,A043 with value 0040,A30A).
- * Not read: annotations tied to sample positions (wave onsets), Channel Sample Skew, filter settings, and the private
- * groups.
+ * Not read: annotations tied to sample positions (wave onsets), Channel Sample Skew, filter settings, the private
+ * groups, and files over 32 MB (or inflating to more).
  */
 export function readDicomEcg(bytes: Uint8Array, file: string): Ecg {
+  if (bytes.length > MAX_DICOM_BYTES)
+    throw new FewbeatError(
+      `DICOM file of ${bytes.length} bytes is larger than the ${MAX_DICOM_BYTES} accepted (a resting ECG takes < 1 MB)`,
+      { file },
+    );
   try {
     return readParsed(parse(bytes, file), file);
   } catch (e) {
@@ -72,8 +77,14 @@ const ECG_SOP_CLASSES = new Set([
   '1.2.840.10008.5.1.4.1.1.9.1.3',
 ]);
 
+/**
+ * Largest DICOM file accepted: parsing time and memory grow with the number of elements, and a crafted file of
+ * tiny elements takes about 0.5 s per MB; 32 MB holds hours of a few-channel ambulatory ECG.
+ */
+const MAX_DICOM_BYTES = 32 * 1024 * 1024;
+
 /** Largest inflated size accepted for a deflated data set: far above any ECG, far below a decompression bomb. */
-const MAX_INFLATED_BYTES = 256 * 1024 * 1024;
+const MAX_INFLATED_BYTES = MAX_DICOM_BYTES;
 
 const text = (ds: DataSet, tag: string): string | undefined => {
   const v = ds.string(tag);
