@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ecg } from '../io/ecg.js';
 import type { Cohort, CohortRow } from '../io/manifest/cohort.js';
 import { FewbeatError } from '../errors.js';
+import { ageBandOf } from '../clinical/age-bands.js';
 import { loadDataset } from './dataset.js';
 import type { PreprocessSpec } from './preprocess.js';
 
@@ -29,5 +30,15 @@ describe('loadDataset', () => {
     const broken = (): Ecg => { throw new RangeError('offset out of bounds'); };
     expect(() => loadDataset(cohort, spec, { loadRecord: broken })).toThrow('/c/r2: manifest line 2: offset out of bounds');
     expect(() => loadDataset(cohort, spec, { loadRecord: broken })).toThrow(FewbeatError);
+  });
+
+  it("fills a row's empty age and sex from the recording's file, and keeps those the manifest gives", () => {
+    const rows = [{ ...row(2, ['nsr'], 'a'), ageYears: null, sex: null }, row(3, ['nsr'], 'b')];
+    const fromFile = (): Ecg => ({ ...ecg(), meta: { format: 'dicom', ageYears: 8, sex: 'M' } });
+    const d = loadDataset({ ...cohort, rows }, spec, { loadRecord: fromFile, measure: false });
+    expect(d.examples.map((e) => [e.ageYears, e.sex, e.ageBand])).toEqual([
+      [8, 'M', ageBandOf(8)],
+      [2, 'F', ageBandOf(2)],
+    ]);
   });
 });

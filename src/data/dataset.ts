@@ -1,5 +1,6 @@
 import { ageBandOf, type AgeBandId } from '../clinical/age-bands.js';
 import type { Ecg } from '../io/ecg.js';
+import { withFileDemographics } from '../io/file-demographics.js';
 import { loadCohortEcg } from '../io/load-ecg.js';
 import type { Cohort, CohortRow, CohortWindow } from '../io/manifest/cohort.js';
 import { FewbeatError, isFewbeatError } from '../errors.js';
@@ -57,10 +58,13 @@ export function loadDataset(cohort: Cohort, spec: PreprocessSpec, options: LoadD
   rows.forEach((row, i) => {
     let processed;
     let measurements;
+    // a manifest's empty age/sex cells take the recording file's own (hospital exports carry them)
+    let demographics: { ageYears: number | null; sex: 'M' | 'F' | null } = row;
     try {
       const ecg = load(row);
+      demographics = withFileDemographics({ ageYears: row.ageYears, sex: row.sex }, ecg.meta);
       processed = preprocessEcg(ecg, spec, row.recordPath);
-      if (options.measure ?? true) measurements = measureRecording(ecg, row);
+      if (options.measure ?? true) measurements = measureRecording(ecg, demographics);
     } catch (e) {
       if (isFewbeatError(e) && e.file) throw e;
       const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
@@ -76,9 +80,9 @@ export function loadDataset(cohort: Cohort, spec: PreprocessSpec, options: LoadD
       patientId: row.patientId,
       label,
       labels: row.labels,
-      ageYears: row.ageYears,
-      ageBand: ageBandOf(row.ageYears),
-      sex: row.sex,
+      ageYears: demographics.ageYears,
+      ageBand: ageBandOf(demographics.ageYears),
+      sex: demographics.sex,
       clinical: row.clinical,
       manifestSplit: row.split,
       signal: processed.signal,

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FewbeatError } from '../errors.js';
+import { FIXTURE_CLINICAL } from '../test-utils/clinical-format-files.js';
 import { FIXTURE_REAL, REPO_ROOT } from '../test-utils/real-data.js';
 import { loadCohortEcg, loadEcg } from './load-ecg.js';
 
@@ -69,5 +70,32 @@ describe('loadEcg', () => {
     expect(() =>
       loadEcg(join(REPO_ROOT, 'test/fixtures/edf/ecg-3lead-edfplus'), { window: { startS: 3, endS: 5 } }),
     ).toThrow(/not inside the recording's 4 s/);
+  });
+
+  it('finds DICOM and SCP-ECG from their content, named with, without or with a wrong extension', () => {
+    const dicom = loadEcg(join(FIXTURE_CLINICAL, 'dicom/waveform_ecg'));
+    expect(dicom).toMatchObject({ fs: 1000, meta: { format: 'dicom', ageYears: 42, sex: 'F' } });
+    const scp = loadEcg(join(FIXTURE_CLINICAL, 'scp-ecg/ecgtoolkit-Example'), { window: { startS: 1, endS: 2 } });
+    expect(scp).toMatchObject({ fs: 500, meta: { format: 'scp-ecg', sex: 'M' } });
+    expect(scp.signals[0]!.length).toBe(500);
+    const misnamed = join(tmp, 'ecg.edf');
+    copyFileSync(join(FIXTURE_CLINICAL, 'scp-ecg/ecgtoolkit-Example.scp'), misnamed);
+    expect(loadEcg(misnamed).meta?.format).toBe('scp-ecg');
+  });
+
+  it('reads a WFDB record named by its .hea or its data file, and marks every result with its format', () => {
+    const byHeader = loadEcg(join(FIXTURE_REAL, 'challenge2020/Q0001.hea'));
+    expect(byHeader.meta?.format).toBe('wfdb');
+    expect(loadEcg(join(FIXTURE_REAL, 'challenge2020/Q0001.mat')).signals[0]).toEqual(byHeader.signals[0]);
+    expect(loadEcg(join(REPO_ROOT, 'test/fixtures/csv/three-leads-200hz')).meta?.format).toBe('csv');
+  });
+
+  it('says a file of no known format is not an ECG file, and routes XML to one clear line', () => {
+    const junk = join(tmp, 'notes');
+    writeFileSync(junk, 'not an ecg\n');
+    expect(() => loadEcg(junk)).toThrow(/notes: not a recognised ECG file/);
+    const xml = join(tmp, 'muse.xml');
+    writeFileSync(xml, '<?xml version="1.0"?><RestingECG/>');
+    expect(() => loadEcg(xml)).toThrow(/muse\.xml: unsupported format: XML ECG files/);
   });
 });

@@ -1,9 +1,11 @@
+import { readFileSync, statSync } from 'node:fs';
 import { FewbeatError } from '../errors.js';
 import { readCsvWaveform } from './csv-waveform.js';
 import type { Ecg } from './ecg.js';
+import { WHOLE_FILE_READERS } from './ecg-file-readers.js';
 import { edfToEcg, readEdf } from './edf/read-edf.js';
 import type { CohortRow, CohortWindow } from './manifest/cohort.js';
-import { resolveRecord } from './manifest/record-format.js';
+import { resolveRecord, sniffFile } from './manifest/record-format.js';
 import { readHeader } from './wfdb/header.js';
 import { readEcg } from './wfdb/record.js';
 
@@ -14,29 +16,70 @@ export interface LoadEcgOptions {
   fs?: number | undefined;
 }
 
+/** Largest hospital export read whole (DICOM, SCP-ECG, XML): far above a 12-lead ECG of minutes. */
+const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
+
 /**
- * Load any supported recording as an `Ecg`, dispatching on what exists on disk (see
- * `resolveRecord`): a WFDB record `<path>.hea` (including Challenge `.hea` + `.mat`), an EDF/EDF+/BDF
- * file, or a CSV waveform. A window selects samples ⌊startS·fs⌉ to ⌊endS·fs⌉ (rounded to the
- * nearest sample, end exclusive); for WFDB only those bytes are read.
+ * Load any supported recording as an `Ecg`, the format found from the file's content (see `resolveRecord`): a WFDB
+ * record (`<path>.hea`, including Challenge `.hea` + `.mat`), EDF/EDF+/BDF, CSV, DICOM waveform, SCP-ECG or an XML
+ * ECG export; the path may be given with or without its extension. A window selects samples ⌊startS·fs⌉ to
+ * ⌊endS·fs⌉ (rounded to the nearest sample, end exclusive); for WFDB only those bytes are read.
  */
 export function loadEcg(recordPath: string, opts: LoadEcgOptions = {}): Ecg {
   const found = resolveRecord(recordPath);
-  if (found === null)
-    throw new FewbeatError('record not found (looked for .hea, .edf, .bdf and .csv)', { file: recordPath });
+  if (found === null) {
+    let exists = false;
+    try {
+      exists = statSync(recordPath).isFile();
+    } catch {
+      // not there: the message below says what was looked for
+    }
+    throw new FewbeatError(
+      exists && sniffFile(recordPath) === null
+        ? 'not a recognised ECG file (WFDB header, EDF/BDF, CSV, DICOM waveform, SCP-ECG or XML)'
+        : 'record not found (looked for the path itself, .hea, .edf, .bdf, .csv, .dcm, .scp and .xml)',
+      { file: recordPath },
+    );
+  }
   const window = opts.window ?? null;
   if (found.format === 'wfdb') {
-    if (window === null) return readEcg(found.file);
+    if (window === null) return withFormat(readEcg(found.file), 'wfdb');
     const fs = readHeader(found.file).fs;
-    return readEcg(found.file, { from: Math.round(window.startS * fs), to: Math.round(window.endS * fs) });
+    return withFormat(
+      readEcg(found.file, { from: Math.round(window.startS * fs), to: Math.round(window.endS * fs) }),
+      'wfdb',
+    );
   }
-  const ecg = found.format === 'edf' ? edfToEcg(readEdf(found.file)) : readCsvWaveform(found.file, { fs: opts.fs });
+  let ecg: Ecg;
+  if (found.format === 'edf') ecg = withFormat(edfToEcg(readEdf(found.file)), 'edf');
+  else if (found.format === 'csv') ecg = withFormat(readCsvWaveform(found.file, { fs: opts.fs }), 'csv');
+  else ecg = WHOLE_FILE_READERS[found.format](readWholeFile(found.file), found.file);
   return window === null ? ecg : cutWindow(ecg, window);
 }
 
 /** The ECG of one manifest row: its record, cut to the row's window when it has one. */
 export function loadCohortEcg(row: Pick<CohortRow, 'recordPath' | 'window'>): Ecg {
   return loadEcg(row.recordPath, { window: row.window });
+}
+
+function withFormat(ecg: Ecg, format: string): Ecg {
+  return { ...ecg, meta: { ...ecg.meta, format: ecg.meta?.format ?? format } };
+}
+
+function readWholeFile(path: string): Uint8Array {
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_WHOLE_FILE_BYTES)
+      throw new FewbeatError(`file of ${size} bytes is larger than the ${MAX_WHOLE_FILE_BYTES} bytes accepted`, {
+        file: path,
+      });
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    if (e instanceof FewbeatError) throw e;
+    throw new FewbeatError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+      file: path,
+    });
+  }
 }
 
 function cutWindow(ecg: Ecg, window: CohortWindow): Ecg {

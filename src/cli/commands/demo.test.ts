@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURE_CLINICAL } from '../../test-utils/clinical-format-files.js';
 import { runCli as cli } from '../../test-utils/run-cli.js';
 
 /** Run the CLI in-process and capture what it prints. */
@@ -116,6 +117,22 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     expect(withContext.contextUsed).toBe(saved.contextGate?.used);
     expect((JSON.parse(p.stdout) as { contextUsed: boolean }).contextUsed).toBe(false);
     expect(text.stdout).toMatch(/clinical context: (used|not used|the bank would use it)/);
+  });
+
+  it('predicts a DICOM export, its age and sex joining the context unless --clinical gives them', async () => {
+    const bank = join(dir, 'bank.json');
+    const dicom = join(FIXTURE_CLINICAL, 'dicom/waveform_ecg.dcm');
+    const args = ['predict', '--model', join(dir, 'model'), '--bank', bank, '--record', dicom, '--json'];
+    const p = await cli(args);
+    expect(p.code, p.stderr).toBe(0);
+    const out = JSON.parse(p.stdout) as { contextFromFile: string[]; contextUsed: boolean };
+    expect(out.contextFromFile).toEqual(['age_years', 'sex']);
+    const saved = JSON.parse(readFileSync(bank, 'utf8')) as { contextGate?: { used: boolean } };
+    expect(out.contextUsed).toBe(saved.contextGate?.used);
+    const child = join(dir, 'age-only.json');
+    writeFileSync(child, JSON.stringify({ age_years: 3 }));
+    const given = JSON.parse((await cli([...args, '--clinical', child])).stdout) as { contextFromFile: string[] };
+    expect(given.contextFromFile).toEqual(['sex']);
   });
 
   it('names the file when a bank is not a bank', async () => {

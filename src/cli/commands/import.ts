@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { IMPORT_FORMATS, importDataset, type ImportFormat } from '../../io/adapters/index.js';
 import { writeImportedCohort } from '../../io/adapters/imported-cohort.js';
+import { splitList } from '../../io/manifest/cells.js';
 import { formatProblem, validateCohort } from '../../io/manifest/index.js';
 import { emit, parseNumberOption } from '../output.js';
 
@@ -18,13 +19,14 @@ interface ImportCliOptions {
   sampling?: string;
   labels?: string;
   schema?: string;
+  label?: string;
 }
 
 export function register(program: Command): void {
   program
     .command('import')
     .description(
-      'turn a dataset in a standard layout into a fewbeat cohort (manifest.csv + clinical-schema.json) pointing at its records',
+      'turn a dataset in a standard layout, or a folder of mixed-format ECG exports (folder), into a fewbeat cohort (manifest.csv + clinical-schema.json) pointing at its records',
     )
     .argument('<format>', `dataset layout: ${IMPORT_FORMATS.join(', ')}`)
     .argument('<src>', 'the dataset folder')
@@ -43,6 +45,10 @@ export function register(program: Command): void {
     .option('--sampling <hz>', 'ptbxl: 100 or 500 Hz records', '500')
     .option('--labels <csv>', 'wfdb-dir: CSV of labels and clinical fields keyed by record')
     .option('--schema <json>', 'wfdb-dir: clinical-schema.json for the CSV columns (default: inferred)')
+    .option(
+      '--label <classes>',
+      'folder: class ids (;-separated) given to every recording (default: source:unlabelled, to edit before training)',
+    )
     .option('--json', 'machine-readable output')
     .action((format: string, src: string, o: ImportCliOptions) => {
       if (!(IMPORT_FORMATS as readonly string[]).includes(format))
@@ -62,6 +68,7 @@ export function register(program: Command): void {
         sampling,
         labels: o.labels,
         schema: o.schema,
+        label: o.label === undefined ? undefined : splitList(o.label),
       });
       const written = writeImportedCohort(o.out, cohort, { copy: o.copy });
       const problems = validateCohort(o.out);

@@ -93,7 +93,9 @@ describe('fewbeat inspect', () => {
   it('exits 1 with one line naming the file for a missing record, and 2 for a bad option', async () => {
     const missing = await run(['inspect', '/nonexistent/rec']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('error: /nonexistent/rec.hea: cannot read header: ENOENT\n');
+    expect(missing.stderr).toBe(
+      'error: /nonexistent/rec: record not found (looked for the path itself, .hea, .edf, .bdf, .csv, .dcm, .scp and .xml)\n',
+    );
     const bad = await run(['inspect', recordPath('mitdb/200'), '--from', '-3']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/option --from/);

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { readEcg } from '../../io/wfdb/record.js';
+import { loadEcg } from '../../io/load-ecg.js';
 import { type Measurement, measureEcg } from '../../signal/measure-ecg.js';
 import { defaultNormTable, readNormTable } from '../../signal/norms/default-norms.js';
 import { emit, parseNumberOption } from '../output.js';
-import { recordPathOf } from './qrs.js';
 
 const fmt = (v: number | null, unit: string): string => (v === null ? 'n/a' : `${v} ${unit}`);
 
@@ -25,10 +24,12 @@ export function formatMeasurement(m: Measurement): string {
 export function register(program: Command): void {
   program
     .command('measure')
-    .description('measure HR, PR, QRS, QT and QTc of a WFDB record, with age-normalised z-scores and flags')
-    .argument('<record>', 'WFDB record path (with or without .hea)')
-    .option('--age-years <years>', 'age in decimal years (enables the age norms)')
-    .option('--sex <M|F>', 'sex for the norms')
+    .description(
+      'measure HR, PR, QRS, QT and QTc of a recording (WFDB, EDF, CSV, DICOM, SCP-ECG), with age-normalised z-scores and flags',
+    )
+    .argument('<record>', 'recording of any format, or a WFDB record path with or without .hea')
+    .option('--age-years <years>', "age in decimal years (enables the age norms; default: the file's own age)")
+    .option('--sex <M|F>', "sex for the norms (default: the file's own sex)")
     .option('--norms <file>', 'norm table JSON (default: data/norms/rijnbeek2001.json)')
     .option('--json', 'print JSON')
     .action((record: string, opts: { ageYears?: string; sex?: string; norms?: string; json?: boolean }) => {
@@ -37,8 +38,13 @@ export function register(program: Command): void {
       if (opts.sex !== undefined && opts.sex !== 'M' && opts.sex !== 'F')
         throw new UsageError(`option --sex: expected M or F, got '${opts.sex}'`);
       const norms = opts.norms === undefined ? defaultNormTable() : readNormTable(opts.norms);
-      const ecg = readEcg(recordPathOf(record));
-      const m = measureEcg(ecg, { ageYears, sex: opts.sex as 'M' | 'F' | undefined, norms });
+      const ecg = loadEcg(record);
+      // the file's own age and sex (hospital exports carry them) unless given on the command line
+      const m = measureEcg(ecg, {
+        ageYears: ageYears ?? ecg.meta?.ageYears,
+        sex: (opts.sex as 'M' | 'F' | undefined) ?? ecg.meta?.sex,
+        norms,
+      });
       emit(m, opts, formatMeasurement);
     });
 }

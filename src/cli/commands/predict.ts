@@ -12,6 +12,7 @@ import {
   type BankPrediction,
 } from '../../fewshot/prototype-bank.js';
 import { NO_SUPPORT_AUGMENTATION } from '../../fewshot/support-augmentation.js';
+import { withFileDemographics } from '../../io/file-demographics.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { estimateAtrialActivity } from '../../signal/atrial-activity.js';
@@ -87,6 +88,8 @@ interface PredictResult extends BankPrediction {
   ageNormFlags: MeasurementFlag[];
   /** Why measurements could not be made, when they could not. */
   measurementNote: string | null;
+  /** Clinical fields taken from the recording's file because the user did not give them (`age_years`, `sex`). */
+  contextFromFile: Array<'age_years' | 'sex'>;
   /**
    * Atrial activity behind the atrial measurements (rates per minute; null where not measured, with
    * `reason`): the dominant atrial rate after QRST cancellation and its ratio to the ventricular
@@ -123,8 +126,11 @@ export function register(program: Command): void {
     )
     .requiredOption('--model <dir>', 'model directory written by fewbeat train')
     .requiredOption('--bank <file>', 'bank written by fewbeat enroll')
-    .requiredOption('--record <path>', 'recording (WFDB path without extension, EDF or CSV)')
-    .option('--clinical <file>', "JSON object with the child's context (age_years, sex, schema fields)")
+    .requiredOption('--record <path>', 'recording of any format (WFDB, EDF, CSV, DICOM, SCP-ECG)')
+    .option(
+      '--clinical <file>',
+      "JSON object with the child's context (age_years, sex, schema fields); age and sex default to the file's own",
+    )
     .option('--nearest <k>', 'nearest support examples to list', '3')
     .option('--json', 'machine-readable output')
     .action(
@@ -142,9 +148,13 @@ export function register(program: Command): void {
         await initBackend();
         const trained = readModelDir(opts.model);
         try {
-          const context = opts.clinical
-            ? parseClinicalJson(readJsonFile(opts.clinical), trained.encoder.state.schema, opts.clinical)
-            : { ageYears: null, sex: null, clinical: {} };
+          // age and sex from --clinical, else from the recording's file (hospital exports carry them)
+          const { fromFile, ...context } = withFileDemographics(
+            opts.clinical
+              ? parseClinicalJson(readJsonFile(opts.clinical), trained.encoder.state.schema, opts.clinical)
+              : { ageYears: null, sex: null, clinical: {} },
+            ecg.meta,
+          );
           // One measurement serves both the prototype space (age/sex-normalised values) and the flags.
           let measurement: Measurement | null = null;
           let measurementNote: string | null = null;
@@ -173,7 +183,7 @@ export function register(program: Command): void {
             seed: augmentation.seed,
           });
           // The child's clinical context joins the classifier only when given and the bank's gate is open.
-          const queryContext = opts.clinical ? (vectors.context?.vectors[0] ?? null) : null;
+          const queryContext = opts.clinical || fromFile.length > 0 ? (vectors.context?.vectors[0] ?? null) : null;
           const prediction = classifyWithBank(
             bank,
             vectors.vectors[0] as Float32Array,
@@ -204,6 +214,7 @@ export function register(program: Command): void {
             ageNormFlags,
             measurementNote,
             atrialActivity,
+            contextFromFile: fromFile,
           };
           emit(result, opts, (r) =>
             [
@@ -228,6 +239,7 @@ export function register(program: Command): void {
               bank.contextGate?.used && !r.contextUsed
                 ? 'clinical context: the bank would use it, but none was given (--clinical): classified on the ECG alone'
                 : describeContextDecision(bank.contextGate ?? null),
+              ...(r.contextFromFile.length ? [`from the file: ${r.contextFromFile.join(', ')}`] : []),
               ...(r.measurementNote ? [`note: ${r.measurementNote}`] : []),
             ].join('\n'),
           );

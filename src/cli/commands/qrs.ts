@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { FewbeatError, UsageError } from '../../errors.js';
 import type { Ecg } from '../../io/ecg.js';
 import { readAnnotations } from '../../io/wfdb/annotations.js';
+import { loadEcg } from '../../io/load-ecg.js';
 import { readEcg } from '../../io/wfdb/record.js';
 import { fillInvalidSamples } from '../../signal/fill-invalid-samples.js';
 import { medianHeartRate } from '../../signal/heart-rate.js';
@@ -70,9 +71,9 @@ export function detectInRecord(ecg: Ecg, leads: number[]): Int32Array {
     : detectQrsMultiLead(signals, ecg.fs, { origin });
 }
 
-/** Run the detector on one record and print fs, channel, R peaks and median heart rate. */
+/** Run the detector on one recording of any format and print fs, channel, R peaks and median heart rate. */
 export function qrsOfRecord(recordArg: string, channel: string | undefined): QrsResult {
-  const ecg = readEcg(recordPathOf(recordArg));
+  const ecg = loadEcg(recordArg);
   const leads = selectLeads(ecg, channel);
   const samples = detectInRecord(ecg, leads);
   return {
@@ -143,9 +144,9 @@ export function register(program: Command): void {
   program
     .command('qrs')
     .description(
-      'detect QRS complexes (R peaks) in a WFDB record, or evaluate the detector (EC57) on annotated records',
+      'detect QRS complexes (R peaks) in a recording (WFDB, EDF, CSV, DICOM, SCP-ECG), or evaluate the detector (EC57) on annotated WFDB records',
     )
-    .argument('[record]', 'WFDB record path (with or without .hea)')
+    .argument('[record]', 'recording of any format, or a WFDB record path with or without .hea')
     .option('--channel <n|name>', 'detect on one channel (index or lead name); default: all ECG leads together')
     .option('--evaluate <dir>', 'EC57 beat-by-beat evaluation on every annotated record under DIR')
     .option('--annotator <ext>', 'reference annotation extension for --evaluate', 'atr')
