@@ -1,0 +1,143 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { FewbeatError } from '../../errors.js';
+
+/**
+ * One XML element as fast-xml-parser gives it with the options below: child elements by local name (namespace
+ * prefixes removed), always as arrays in document order; attributes as `@_name` strings; the element's own text
+ * (trimmed, the five predefined entities and character references decoded) as `#text`.
+ */
+export interface XmlElement {
+  [key: string]: XmlElement[] | string | undefined;
+}
+
+/** A parsed document: its root element's local name and the element itself. */
+export interface XmlDocument {
+  rootName: string;
+  root: XmlElement;
+}
+
+/**
+ * Parse XML text safely and return its root element.
+ *
+ * Hostile documents are refused before parsing: a DOCTYPE with an internal subset (`<!DOCTYPE x [ ... ]>`, where
+ * entity declarations live: "billion laughs" expansion, external entities reading local files) and any
+ * `<!ENTITY` declaration. A DOCTYPE that only names an external DTD (GE MUSE writes
+ * `<!DOCTYPE RestingECG SYSTEM "restecg.dtd">`) is accepted and never fetched. The text must be well-formed
+ * (fast-xml-parser's validator: matching tags, one root) and end with the root's closing tag, so a truncated file
+ * is named as such.
+ *
+ * `rawTextElements` (local names, e.g. `digits`) keep their content as raw text without parsing it for child
+ * elements: the large waveform payloads of ECG files, which parse several times faster that way.
+ */
+export function parseXml(text: string, file: string, rawTextElements: readonly string[] = []): XmlDocument {
+  refuseEntityDeclarations(text, file);
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    const e = valid.err;
+    throw new FewbeatError(`not well-formed XML: ${firstLine(e.msg)}`, { file, location: `line ${e.line}` });
+  }
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    alwaysCreateTextNode: true,
+    isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
+    stopNodes: rawTextElements.map((name) => `*.${name}`),
+  });
+  let parsed: XmlElement;
+  try {
+    parsed = parser.parse(text) as XmlElement;
+  } catch (e) {
+    throw new FewbeatError(`not well-formed XML: ${firstLine(e instanceof Error ? e.message : String(e))}`, { file });
+  }
+  const roots = Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('#') && !k.startsWith('@_'));
+  const rootName = roots[0];
+  const rootArray = rootName === undefined ? undefined : parsed[rootName];
+  if (rootName === undefined || !Array.isArray(rootArray) || rootArray[0] === undefined) {
+    throw new FewbeatError('no root element (not an XML document)', { file });
+  }
+  if (!endsWithClosingTag(text, rootName)) {
+    throw new FewbeatError(`truncated: the document does not end with </${rootName}>`, { file });
+  }
+  return { rootName, root: rootArray[0] };
+}
+
+/** Refuse a DOCTYPE internal subset and entity declarations (see `parseXml`). */
+function refuseEntityDeclarations(text: string, file: string): void {
+  const doctype = text.indexOf('<!DOCTYPE');
+  if (doctype >= 0) {
+    const close = text.indexOf('>', doctype);
+    const bracket = text.indexOf('[', doctype);
+    if (bracket >= 0 && (close < 0 || bracket < close)) {
+      throw new FewbeatError('refused: the DOCTYPE has an internal subset (entity declarations are not accepted)', {
+        file,
+      });
+    }
+  }
+  if (text.includes('<!ENTITY')) {
+    throw new FewbeatError('refused: the document declares entities (<!ENTITY), which are not accepted', { file });
+  }
+}
+
+/** True when the text ends (after trailing whitespace, comments and processing instructions) with `</root>`. */
+function endsWithClosingTag(text: string, rootLocalName: string): boolean {
+  let end = text.length;
+  for (;;) {
+    while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+    if (text.endsWith('-->', end)) {
+      const open = text.lastIndexOf('<!--', end - 3);
+      if (open < 0) return false;
+      end = open;
+    } else if (text.endsWith('?>', end)) {
+      const open = text.lastIndexOf('<?', end - 2);
+      if (open < 0) return false;
+      end = open;
+    } else break;
+  }
+  const open = text.lastIndexOf('</', end);
+  if (open < 0) return false;
+  const name = text.slice(open + 2, end - 1).trim();
+  return text[end - 1] === '>' && (name === rootLocalName || name.endsWith(`:${rootLocalName}`));
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+/** Child elements named `name` (local name), in document order. */
+export function children(el: XmlElement | undefined, name: string): XmlElement[] {
+  const v = el?.[name];
+  return Array.isArray(v) ? v : [];
+}
+
+/** The first child element named `name`, if any. */
+export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
+  return children(el, name)[0];
+}
+
+/** The first element along a path of child names (`path(root, 'a', 'b')` = first `b` in first `a`). */
+export function path(el: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+  let cur = el;
+  for (const n of names) cur = child(cur, n);
+  return cur;
+}
+
+/** An element's own text, trimmed ('' when it has none). */
+export function text(el: XmlElement | undefined): string {
+  const t = el?.['#text'];
+  return typeof t === 'string' ? t : '';
+}
+
+/** An attribute's value, if present. */
+export function attr(el: XmlElement | undefined, name: string): string | undefined {
+  const v = el?.[`@_${name}`];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** All child element names of an element (attributes and text left out), in first-seen order. */
+export function childNames(el: XmlElement): string[] {
+  return Object.keys(el).filter((k) => !k.startsWith('@_') && k !== '#text');
+}
