@@ -37,7 +37,9 @@ export function decodeMuseWaveform(wave: XmlElement, file: string): MuseWaveform
   const fs = base * 10 ** exponent;
   if (!(fs > 0 && fs <= 100_000)) throw new FewbeatError(`${type} sampling rate ${fs} Hz is out of range`, { file });
   const leads: string[] = [];
+  /** Raw int16 values until the end, then physical. */
   const signals: Float64Array[] = [];
+  const scales: Array<{ perBit: number; perMv: number }> = [];
   for (const lead of children(wave, 'LeadData')) {
     const id = text(child(lead, 'LeadID')) || `Channel ${leads.length + 1}`;
     const location = `${type} lead ${id}`;
@@ -77,16 +79,17 @@ export function decodeMuseWaveform(wave: XmlElement, file: string): MuseWaveform
     }
     const perBit = parseNumber(field('LeadAmplitudeUnitsPerBit'), `${location} LeadAmplitudeUnitsPerBit`, file);
     const units = field('LeadAmplitudeUnits').toUpperCase();
-    const toMv = units === 'MICROVOLTS' || units === '' ? perBit / 1000 : units === 'MILLIVOLTS' ? perBit : NaN;
-    if (!(toMv > 0)) {
+    // mV = (raw · units per bit) / (units per mV): one product and one division, as the aECG writer assumes.
+    const perMv = units === 'MICROVOLTS' || units === '' ? 1000 : units === 'MILLIVOLTS' ? 1 : NaN;
+    if (!(perBit > 0 && perMv > 0)) {
       throw new FewbeatError(`LeadAmplitudeUnits "${units}" with ${perBit} per bit is not supported`, {
         file,
         location,
       });
     }
-    const raw = int16LE(bytes);
     leads.push(id);
-    signals.push(Float64Array.from(raw, (v) => v * toMv));
+    signals.push(Float64Array.from(int16LE(bytes)));
+    scales.push({ perBit, perMv });
   }
   if (signals.length === 0) throw new FewbeatError(`${type} waveform has no LeadData`, { file });
   const n = signals[0]!.length;
@@ -99,36 +102,39 @@ export function decodeMuseWaveform(wave: XmlElement, file: string): MuseWaveform
       },
     );
   }
-  return { type, fs, ...withDerivedLimbLeads(leads, signals) };
+  return { type, fs, ...withDerivedLimbLeads(leads, signals, scales) };
 }
 
-/** Add III, aVR, aVL, aVF from I and II when the file lacks them; standard order first, other leads after. */
-function withDerivedLimbLeads(leads: string[], signals: Float64Array[]): { leads: string[]; signals: Float64Array[] } {
-  const byName = new Map(leads.map((l, i) => [l, signals[i]!]));
-  const i1 = byName.get('I');
-  const i2 = byName.get('II');
-  if (i1 !== undefined && i2 !== undefined) {
-    const derive = (f: (a: number, b: number) => number): Float64Array => i1.map((a, k) => f(a, i2[k]!));
-    if (!byName.has('III'))
-      byName.set(
-        'III',
-        derive((a, b) => b - a),
-      );
-    if (!byName.has('aVR'))
-      byName.set(
-        'aVR',
-        derive((a, b) => -(a + b) / 2),
-      );
-    if (!byName.has('aVL'))
-      byName.set(
-        'aVL',
-        derive((a, b) => a - b / 2),
-      );
-    if (!byName.has('aVF'))
-      byName.set(
-        'aVF',
-        derive((a, b) => b - a / 2),
-      );
+/**
+ * Scale raw values to mV and add III, aVR, aVL, aVF from I and II when the file lacks them; standard order
+ * first, other leads after. When I and II share one scale the derived leads are computed on the raw values and
+ * scaled like stored leads (so every lead is (raw · units per bit) / units per mV), else from the mV values.
+ */
+function withDerivedLimbLeads(
+  leads: string[],
+  raw: Float64Array[],
+  scales: Array<{ perBit: number; perMv: number }>,
+): { leads: string[]; signals: Float64Array[] } {
+  const toMv = (x: Float64Array, k: { perBit: number; perMv: number }): Float64Array =>
+    x.map((v) => (v * k.perBit) / k.perMv);
+  const byName = new Map(leads.map((l, i) => [l, toMv(raw[i]!, scales[i]!)]));
+  const iI = leads.indexOf('I');
+  const iII = leads.indexOf('II');
+  if (iI >= 0 && iII >= 0) {
+    const shared = scales[iI]!.perBit === scales[iII]!.perBit && scales[iI]!.perMv === scales[iII]!.perMv;
+    const a = shared ? raw[iI]! : byName.get('I')!;
+    const b = shared ? raw[iII]! : byName.get('II')!;
+    const derive = (f: (x: number, y: number) => number): Float64Array => {
+      const d = a.map((x, k) => f(x, b[k]!));
+      return shared ? toMv(d, scales[iI]!) : d;
+    };
+    const formulas: Array<[string, (x: number, y: number) => number]> = [
+      ['III', (x, y) => y - x],
+      ['aVR', (x, y) => -(x + y) / 2],
+      ['aVL', (x, y) => x - y / 2],
+      ['aVF', (x, y) => y - x / 2],
+    ];
+    for (const [name, f] of formulas) if (!byName.has(name)) byName.set(name, derive(f));
   }
   const order = [...LIMB_AND_CHEST.filter((l) => byName.has(l)), ...leads.filter((l) => !LIMB_AND_CHEST.includes(l))];
   return { leads: order, signals: order.map((l) => byName.get(l)!) };

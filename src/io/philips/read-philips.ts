@@ -137,12 +137,11 @@ function leadLabels(signal: XmlElement, waves: XmlElement, file: string): string
  */
 export function readPhilipsXml(root: XmlElement, file: string): Ecg {
   const w = decodePhilipsWaveforms(root, file);
-  const k = w.resolutionUv / 1000;
   const meta: EcgMetadata = { format: 'philips', ...philipsMetadata(root, w, file) };
   return {
     fs: w.fs,
     leads: w.labels,
-    signals: w.samples.map((s) => Float64Array.from(s, (v) => v * k)),
+    signals: w.samples.map((s) => Float64Array.from(s, (v) => (v * w.resolutionUv) / 1000)),
     units: w.labels.map(() => 'mV'),
     source: file,
     meta,
