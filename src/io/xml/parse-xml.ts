@@ -31,6 +31,11 @@ export interface XmlDocument {
  */
 export function parseXml(text: string, file: string, rawTextElements: readonly string[] = []): XmlDocument {
   refuseEntityDeclarations(text, file);
+  const declaredRoot = rootElementName(text);
+  if (declaredRoot === undefined) throw new FewbeatError('no root element (not an XML document)', { file });
+  if (!endsWithClosingTag(text, declaredRoot)) {
+    throw new FewbeatError(`truncated: the document does not end with </${declaredRoot}>`, { file });
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const e = valid.err;
@@ -59,10 +64,36 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   if (rootName === undefined || !Array.isArray(rootArray) || rootArray[0] === undefined) {
     throw new FewbeatError('no root element (not an XML document)', { file });
   }
-  if (!endsWithClosingTag(text, rootName)) {
-    throw new FewbeatError(`truncated: the document does not end with </${rootName}>`, { file });
-  }
   return { rootName, root: rootArray[0] };
+}
+
+/**
+ * The local name of the first element of an XML text, skipping the declaration, comments, processing
+ * instructions and a DOCTYPE; undefined when there is none. Cheap: the whole document is parsed only once the
+ * format is known.
+ */
+export function rootElementName(text: string): string | undefined {
+  let i = 0;
+  for (;;) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) return undefined;
+    const close = text.startsWith('<?', lt)
+      ? '?>'
+      : text.startsWith('<!--', lt)
+        ? '-->'
+        : text.startsWith('<!', lt)
+          ? '>'
+          : '';
+    if (close === '') {
+      const m = /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(lt, lt + 256));
+      if (m === null) return undefined;
+      const name = m[1]!;
+      return name.slice(name.indexOf(':') + 1);
+    }
+    const end = text.indexOf(close, lt + 2);
+    if (end < 0) return undefined;
+    i = end + close.length;
+  }
 }
 
 /** Refuse a DOCTYPE internal subset and entity declarations (see `parseXml`). */
