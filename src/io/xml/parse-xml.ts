@@ -3,7 +3,7 @@ import { FewbeatError } from '../../errors.js';
 
 /**
  * One XML element as fast-xml-parser gives it with the options below: child elements by local name (namespace
- * prefixes removed), always as arrays in document order; attributes as `@_name` strings; the element's own text
+ * prefixes removed when there are any), always as arrays in document order; attributes as `@_name` strings; the element's own text
  * (trimmed, the five predefined entities and character references decoded) as `#text`.
  */
 export interface XmlElement {
@@ -26,8 +26,9 @@ export interface XmlDocument {
  * (fast-xml-parser's validator: matching tags, one root) and end with the root's closing tag, so a truncated file
  * is named as such.
  *
- * `rawTextElements` (local names, e.g. `digits`) keep their content as raw text without parsing it for child
- * elements: the large waveform payloads of ECG files, which parse several times faster that way.
+ * `rawTextElements` (local names, e.g. `digits`) are the large waveform payloads of ECG files: plain text
+ * (no `<` or `&`) that is lifted out before validation and parsing (`liftPayloads`) and put back as the
+ * elements' text afterwards, so the XML machinery only sees the small rest of the document.
  */
 export function parseXml(text: string, file: string, rawTextElements: readonly string[] = []): XmlDocument {
   refuseEntityDeclarations(text, file);
@@ -36,7 +37,8 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   if (!endsWithClosingTag(text, declaredRoot)) {
     throw new FewbeatError(`truncated: the document does not end with </${declaredRoot}>`, { file });
   }
-  const valid = XMLValidator.validate(text);
+  const lifted = liftPayloads(text, rawTextElements);
+  const valid = XMLValidator.validate(lifted.text);
   if (valid !== true) {
     const e = valid.err;
     throw new FewbeatError(`not well-formed XML: ${firstLine(e.msg)}`, { file, location: `line ${e.line}` });
@@ -44,17 +46,17 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
-    removeNSPrefix: true,
+    // Namespace prefixes are removed only when some element carries one: the option doubles parse time.
+    removeNSPrefix: /<[A-Za-z_][\w.-]*:/.test(lifted.text),
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
     alwaysCreateTextNode: true,
     isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
-    stopNodes: rawTextElements.map((name) => `*.${name}`),
   });
   let parsed: XmlElement;
   try {
-    parsed = parser.parse(text) as XmlElement;
+    parsed = parser.parse(lifted.text) as XmlElement;
   } catch (e) {
     throw new FewbeatError(`not well-formed XML: ${firstLine(e instanceof Error ? e.message : String(e))}`, { file });
   }
@@ -64,7 +66,55 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   if (rootName === undefined || !Array.isArray(rootArray) || rootArray[0] === undefined) {
     throw new FewbeatError('no root element (not an XML document)', { file });
   }
+  if (lifted.payloads.length > 0) restorePayloads(rootArray[0], new Set(rawTextElements), lifted.payloads);
   return { rootName, root: rootArray[0] };
+}
+
+/** Marker left as an element's text in place of a lifted payload: `\u{E000}` (private use) and its index. */
+const PAYLOAD_MARK = '\u{E000}';
+
+/**
+ * Cut the content of each `<name ...>content</name>` (unprefixed local names from `names`) out of the text,
+ * leaving a marker: `<digits>1 2 3</digits>` -> `<digits>\u{E000}0</digits>`. Content holding `<` or `&` (not
+ * plain text) or a marker already is left in place for the parser. Linear in the text length.
+ */
+function liftPayloads(text: string, names: readonly string[]): { text: string; payloads: string[] } {
+  if (names.length === 0) return { text, payloads: [] };
+  const payloads: string[] = [];
+  const parts: string[] = [];
+  let copied = 0;
+  const opening = new RegExp(`<(${names.join('|')})(?=[\\s>/])[^>]*>`, 'g');
+  let m: RegExpExecArray | null;
+  while ((m = opening.exec(text)) !== null) {
+    if (m[0].endsWith('/>')) continue;
+    const start = m.index + m[0].length;
+    const end = text.indexOf(`</${m[1]}`, start);
+    if (end < 0) break;
+    const content = text.slice(start, end);
+    opening.lastIndex = end;
+    if (content.includes('<') || content.includes('&') || content.includes(PAYLOAD_MARK)) continue;
+    parts.push(text.slice(copied, start), PAYLOAD_MARK + payloads.length);
+    payloads.push(content);
+    copied = end;
+  }
+  if (payloads.length === 0) return { text, payloads: [] };
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), payloads };
+}
+
+/** Put lifted payloads back as the text of their elements (see `liftPayloads`). */
+function restorePayloads(el: XmlElement, names: Set<string>, payloads: string[], depth = 0): void {
+  if (depth > 256) return;
+  for (const [key, value] of Object.entries(el)) {
+    if (!Array.isArray(value)) continue;
+    for (const c of value) {
+      const t = c['#text'];
+      if (names.has(key) && typeof t === 'string' && t.startsWith(PAYLOAD_MARK)) {
+        const payload = payloads[Number(t.slice(PAYLOAD_MARK.length))];
+        if (payload !== undefined) c['#text'] = payload;
+      } else restorePayloads(c, names, payloads, depth + 1);
+    }
+  }
 }
 
 /**
@@ -164,8 +214,17 @@ export function text(el: XmlElement | undefined): string {
 
 /** An attribute's value, if present. */
 export function attr(el: XmlElement | undefined, name: string): string | undefined {
-  const v = el?.[`@_${name}`];
-  return typeof v === 'string' ? v : undefined;
+  if (el === undefined) return undefined;
+  const v = el[`@_${name}`];
+  if (typeof v === 'string') return v;
+  // A prefixed attribute (`xsi:type`) when prefixes were kept.
+  for (const key in el) {
+    if (key.startsWith('@_') && key.endsWith(`:${name}`)) {
+      const p = el[key];
+      return typeof p === 'string' ? p : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** All child element names of an element (attributes and text left out), in first-seen order. */

@@ -32,6 +32,17 @@ describe('readXmlEcg: encodings and dispatch', () => {
     expect(readXmlEcg(Buffer.from(xml, 'latin1'), 'l.xml').leads).toEqual(['II']);
   });
 
+  it('reads an aECG whose elements carry a namespace prefix', () => {
+    const prefixed = BODY.replace(/<(\/?)([A-Za-z])/g, '<$1v3:$2').replace(
+      'xmlns="urn:hl7-org:v3"',
+      'xmlns:v3="urn:hl7-org:v3"',
+    );
+    expect(prefixed).toContain('<v3:digits>');
+    const ecg = readXmlEcg(Buffer.from(prefixed), 'p.xml');
+    expect(ecg.leads).toEqual(['II']);
+    expect(ecg.signals[0]).toEqual(readXmlEcg(Buffer.from(MINIMUM), 'a.xml').signals[0]);
+  });
+
   it('finds the root element past the declaration, comments and a DOCTYPE', () => {
     expect(rootElementName('<?xml version="1.0"?><!-- x --><!DOCTYPE R SYSTEM "r.dtd">\n<ns:RestingECG a="1">')).toBe(
       'RestingECG',
