@@ -1,7 +1,15 @@
 import { crc32 } from 'node:zlib';
 import { FewbeatError } from '../../errors.js';
 import type { Ecg, EcgMetadata } from '../ecg.js';
-import { ageInYears, decodeBase64, int16LE, numberOrText, parseInteger, parseNumber } from '../xml/fields.js';
+import {
+  ageInYears,
+  decodeBase64,
+  int16LE,
+  numberOrText,
+  parseInteger,
+  parseNumber,
+  scaleSamples,
+} from '../xml/fields.js';
 import { child, childNames, children, path, text, type XmlElement } from '../xml/parse-xml.js';
 
 /** Elements whose content is a waveform payload (kept as raw text by the XML parser). */
@@ -88,7 +96,7 @@ export function decodeMuseWaveform(wave: XmlElement, file: string): MuseWaveform
       });
     }
     leads.push(id);
-    signals.push(Float64Array.from(int16LE(bytes)));
+    signals.push(scaleSamples(int16LE(bytes), 1, 1));
     scales.push({ perBit, perMv });
   }
   if (signals.length === 0) throw new FewbeatError(`${type} waveform has no LeadData`, { file });
@@ -116,7 +124,7 @@ function withDerivedLimbLeads(
   scales: Array<{ perBit: number; perMv: number }>,
 ): { leads: string[]; signals: Float64Array[] } {
   const toMv = (x: Float64Array, k: { perBit: number; perMv: number }): Float64Array =>
-    x.map((v) => (v * k.perBit) / k.perMv);
+    scaleSamples(x, k.perBit, k.perMv);
   const byName = new Map(leads.map((l, i) => [l, toMv(raw[i]!, scales[i]!)]));
   const iI = leads.indexOf('I');
   const iII = leads.indexOf('II');
@@ -125,7 +133,8 @@ function withDerivedLimbLeads(
     const a = shared ? raw[iI]! : byName.get('I')!;
     const b = shared ? raw[iII]! : byName.get('II')!;
     const derive = (f: (x: number, y: number) => number): Float64Array => {
-      const d = a.map((x, k) => f(x, b[k]!));
+      const d = new Float64Array(a.length);
+      for (let k = 0; k < a.length; k++) d[k] = f(a[k]!, b[k]!);
       return shared ? toMv(d, scales[iI]!) : d;
     };
     const formulas: Array<[string, (x: number, y: number) => number]> = [

@@ -7,6 +7,7 @@ import {
   numberOrText,
   parseInteger,
   parseNumber,
+  scaleSamples,
   yearsBetween,
 } from '../xml/fields.js';
 import { attr, child, childNames, children, path, text, type XmlElement } from '../xml/parse-xml.js';
@@ -141,7 +142,7 @@ export function readPhilipsXml(root: XmlElement, file: string): Ecg {
   return {
     fs: w.fs,
     leads: w.labels,
-    signals: w.samples.map((s) => Float64Array.from(s, (v) => (v * w.resolutionUv) / 1000)),
+    signals: w.samples.map((s) => scaleSamples(s, w.resolutionUv, 1000)),
     units: w.labels.map(() => 'mV'),
     source: file,
     meta,
@@ -214,7 +215,7 @@ function readRepbeats(root: XmlElement, file: string): Ecg | undefined {
   const n = Math.max(...raw.map((s) => s.length));
   const signals = raw.map((s) => {
     const out = new Float64Array(n).fill(NaN);
-    for (let i = 0; i < s.length; i++) out[i] = (s[i]! * resolution) / 1000;
+    out.set(scaleSamples(s, resolution, 1000));
     return out;
   });
   return { fs, leads, signals, units: leads.map(() => 'mV'), source: `${file} (median beat)` };

@@ -97,3 +97,13 @@ export function yearsBetween(birth: string, at: string): number | undefined {
   if (!Number.isFinite(a) || !Number.isFinite(b) || a < b) return undefined;
   return (a - b) / (365.25 * 86_400_000);
 }
+
+/**
+ * Integer samples to physical values: out[i] = (raw[i] · perUnit) / divisor — one product and one division, the
+ * convention every XML reader here uses (so the aECG writer can reproduce the values bit for bit).
+ */
+export function scaleSamples(raw: ArrayLike<number>, perUnit: number, divisor: number): Float64Array {
+  const out = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = (raw[i]! * perUnit) / divisor;
+  return out;
+}

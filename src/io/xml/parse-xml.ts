@@ -1,10 +1,10 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import { FewbeatError } from '../../errors.js';
 
 /**
- * One XML element as fast-xml-parser gives it with the options below: child elements by local name (namespace
- * prefixes removed when there are any), always as arrays in document order; attributes as `@_name` strings; the element's own text
- * (trimmed, the five predefined entities and character references decoded) as `#text`.
+ * One XML element: child elements by local name (namespace prefixes removed), always as arrays in document
+ * order; attributes as `@_name` strings (names as written, `@_xsi:type`); the element's own text (character data
+ * and CDATA, trimmed, predefined entities and character references decoded) as `#text`.
  */
 export interface XmlElement {
   [key: string]: XmlElement[] | string | undefined;
@@ -17,18 +17,19 @@ export interface XmlDocument {
 }
 
 /**
- * Parse XML text safely and return its root element.
+ * Parse XML text safely and return its root element, with saxes (a strict, non-validating XML 1.0 parser, the
+ * one jsdom uses): one pass, well-formedness enforced (matching tags, one root, legal characters, attribute
+ * syntax), undefined entities rejected.
  *
  * Hostile documents are refused before parsing: a DOCTYPE with an internal subset (`<!DOCTYPE x [ ... ]>`, where
  * entity declarations live: "billion laughs" expansion, external entities reading local files) and any
- * `<!ENTITY` declaration. A DOCTYPE that only names an external DTD (GE MUSE writes
- * `<!DOCTYPE RestingECG SYSTEM "restecg.dtd">`) is accepted and never fetched. The text must be well-formed
- * (fast-xml-parser's validator: matching tags, one root) and end with the root's closing tag, so a truncated file
- * is named as such.
+ * `<!ENTITY` declaration. saxes never expands declared entities nor fetches anything; a DOCTYPE that only names
+ * an external DTD (GE MUSE writes `<!DOCTYPE RestingECG SYSTEM "restecg.dtd">`) is accepted and ignored. A
+ * document that does not end with its root's closing tag is named truncated.
  *
  * `rawTextElements` (local names, e.g. `digits`) are the large waveform payloads of ECG files: plain text
- * (no `<` or `&`) that is lifted out before validation and parsing (`liftPayloads`) and put back as the
- * elements' text afterwards, so the XML machinery only sees the small rest of the document.
+ * (no `<` or `&`) that is lifted out before parsing (`liftPayloads`) and put back as the elements' text
+ * afterwards, so the parser only sees the small rest of the document.
  */
 export function parseXml(text: string, file: string, rawTextElements: readonly string[] = []): XmlDocument {
   refuseEntityDeclarations(text, file);
@@ -38,43 +39,61 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
     throw new FewbeatError(`truncated: the document does not end with </${declaredRoot}>`, { file });
   }
   const lifted = liftPayloads(text, rawTextElements);
-  const valid = XMLValidator.validate(lifted.text);
-  if (valid !== true) {
-    const e = valid.err;
-    throw new FewbeatError(`not well-formed XML: ${firstLine(e.msg)}`, { file, location: `line ${e.line}` });
-  }
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    // Namespace prefixes are removed only when some element carries one: the option doubles parse time.
-    removeNSPrefix: /<[A-Za-z_][\w.-]*:/.test(lifted.text),
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    alwaysCreateTextNode: true,
-    isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
+  const top: XmlElement = {};
+  const stack: XmlElement[] = [top];
+  let rootName: string | undefined;
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  parser.on('opentag', (tag) => {
+    const el: XmlElement = {};
+    for (const [k, v] of Object.entries(tag.attributes)) el[`@_${k}`] = v;
+    const name = localName(tag.name);
+    if (stack.length === 1) rootName ??= name;
+    const parent = stack[stack.length - 1]!;
+    const list = parent[name];
+    if (Array.isArray(list)) list.push(el);
+    else parent[name] = [el];
+    stack.push(el);
   });
-  let parsed: XmlElement;
+  const addText = (t: string): void => {
+    const el = stack[stack.length - 1]!;
+    if (stack.length > 1) el['#text'] = (typeof el['#text'] === 'string' ? el['#text'] : '') + t;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('closetag', () => {
+    const el = stack.pop()!;
+    const t = el['#text'];
+    if (typeof t === 'string') el['#text'] = t.trim();
+  });
+  parser.on('error', (e) => {
+    throw e;
+  });
   try {
-    parsed = parser.parse(lifted.text) as XmlElement;
+    parser.write(lifted.text).close();
   } catch (e) {
-    throw new FewbeatError(`not well-formed XML: ${firstLine(e instanceof Error ? e.message : String(e))}`, { file });
+    const msg = firstLine(e instanceof Error ? e.message : String(e));
+    const at = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/.exec(msg);
+    throw new FewbeatError(`not well-formed XML: ${at ? at[3] : msg}`, {
+      file,
+      location: at ? `line ${at[1]}` : undefined,
+    });
   }
-  const roots = Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('#') && !k.startsWith('@_'));
-  const rootName = roots[0];
-  const rootArray = rootName === undefined ? undefined : parsed[rootName];
-  if (rootName === undefined || !Array.isArray(rootArray) || rootArray[0] === undefined) {
+  const root = rootName === undefined ? undefined : children(top, rootName)[0];
+  if (rootName === undefined || root === undefined)
     throw new FewbeatError('no root element (not an XML document)', { file });
-  }
-  if (lifted.payloads.length > 0) restorePayloads(rootArray[0], new Set(rawTextElements), lifted.payloads);
-  return { rootName, root: rootArray[0] };
+  if (lifted.payloads.length > 0) restorePayloads(root, new Set(rawTextElements), lifted.payloads);
+  return { rootName, root };
+}
+
+function localName(qname: string): string {
+  return qname.slice(qname.indexOf(':') + 1);
 }
 
 /** Marker left as an element's text in place of a lifted payload: `\u{E000}` (private use) and its index. */
 const PAYLOAD_MARK = '\u{E000}';
 
 /**
- * Cut the content of each `<name ...>content</name>` (unprefixed local names from `names`) out of the text,
+ * Cut the content of each `<name ...>content</name>` (local names from `names`, any prefix) out of the text,
  * leaving a marker: `<digits>1 2 3</digits>` -> `<digits>\u{E000}0</digits>`. Content holding `<` or `&` (not
  * plain text) or a marker already is left in place for the parser. Linear in the text length.
  */
@@ -83,7 +102,7 @@ function liftPayloads(text: string, names: readonly string[]): { text: string; p
   const payloads: string[] = [];
   const parts: string[] = [];
   let copied = 0;
-  const opening = new RegExp(`<(${names.join('|')})(?=[\\s>/])[^>]*>`, 'g');
+  const opening = new RegExp(`<((?:[A-Za-z_][\\w.-]*:)?(?:${names.join('|')}))(?=[\\s>/])[^>]*>`, 'g');
   let m: RegExpExecArray | null;
   while ((m = opening.exec(text)) !== null) {
     if (m[0].endsWith('/>')) continue;
@@ -93,7 +112,10 @@ function liftPayloads(text: string, names: readonly string[]): { text: string; p
     const content = text.slice(start, end);
     opening.lastIndex = end;
     if (content.includes('<') || content.includes('&') || content.includes(PAYLOAD_MARK)) continue;
-    parts.push(text.slice(copied, start), PAYLOAD_MARK + payloads.length);
+    // The marker keeps the payload's line breaks so that error lines stay true.
+    let lines = 0;
+    for (let i = content.indexOf('\n'); i >= 0; i = content.indexOf('\n', i + 1)) lines++;
+    parts.push(text.slice(copied, start), PAYLOAD_MARK + payloads.length + '\n'.repeat(lines));
     payloads.push(content);
     copied = end;
   }
@@ -110,7 +132,7 @@ function restorePayloads(el: XmlElement, names: Set<string>, payloads: string[],
     for (const c of value) {
       const t = c['#text'];
       if (names.has(key) && typeof t === 'string' && t.startsWith(PAYLOAD_MARK)) {
-        const payload = payloads[Number(t.slice(PAYLOAD_MARK.length))];
+        const payload = payloads[Number(t.slice(PAYLOAD_MARK.length).trim())];
         if (payload !== undefined) c['#text'] = payload;
       } else restorePayloads(c, names, payloads, depth + 1);
     }

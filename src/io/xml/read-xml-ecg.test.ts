@@ -89,9 +89,16 @@ describe('readXmlEcg: hostile and broken files', () => {
     );
   });
 
-  it('leaves an undeclared entity reference as text instead of resolving it', () => {
+  it('refuses an undeclared entity reference instead of resolving it, naming its line', () => {
     const xml = BODY.replace('<code code="93000"', '<title>&xxe;</title><code code="93000"');
-    expect(readXmlEcg(Buffer.from(xml), 'ent.xml').leads).toEqual(['II']);
+    expect(() => readXmlEcg(Buffer.from(xml), 'ent.xml')).toThrow(
+      'ent.xml: line 5: not well-formed XML: undefined entity.',
+    );
+  });
+
+  it('decodes the predefined entities and character references in text', () => {
+    const xml = BODY.replace('<code code="93000"', '<code code="93000" displayName="a &amp; b &#x3C; c"');
+    expect(readXmlEcg(Buffer.from(xml), 'amp.xml').leads).toEqual(['II']);
   });
 
   it('names a truncated file', () => {
