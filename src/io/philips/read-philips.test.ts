@@ -78,6 +78,17 @@ describe('Philips Sierra / PageWriter XML', () => {
     expect(beat?.ecg.signals[0]![0]).toBeCloseTo(-0.002, 12);
   });
 
+  it('drops the 32767 filler after the representative beats of a 1.04 file (600 of 1,200 samples are beat)', () => {
+    const name = '3191723_ZZDEMOPTONLY_1-04_orig.xml';
+    const ecg = readXmlEcg(clinicalBytes(`philips-sierra/${name}`), name);
+    const beat = ecg.meta?.groups?.[0]?.ecg;
+    expect(beat?.fs).toBe(500);
+    expect(beat?.signals.map((s) => s.length)).toEqual(Array(12).fill(600));
+    expect(beat?.signals.every((s) => s.every((v) => Number.isFinite(v) && Math.abs(v) < 5))).toBe(true);
+    // First repbeat sample of lead I: bytes 1A 00 = 26 units of 2.5 uV.
+    expect(beat?.signals[0]![0]).toBe((26 * 2.5) / 1000);
+  });
+
   it('reads age in years and sex from a 1.03 file', () => {
     const ecg = readXmlEcg(clinicalBytes('philips-sierra/129DYPRG.XML'), '129DYPRG.XML');
     expect(ecg.meta?.ageYears).toBe(50);

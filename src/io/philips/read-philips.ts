@@ -195,6 +195,9 @@ function philipsMetadata(root: XmlElement, w: PhilipsWaveforms, file: string): E
   return meta;
 }
 
+/** The int16 value Philips writes after the end of a representative beat. */
+const REPBEAT_FILL = 32767;
+
 /** Representative beats: `repbeats` with `samplespersec`, `resolution` (uV) and one `repbeat` per lead. */
 function readRepbeats(root: XmlElement, file: string): Ecg | undefined {
   const reps = child(root, 'repbeats') ?? path(root, 'waveforms', 'repbeats');
@@ -212,10 +215,18 @@ function readRepbeats(root: XmlElement, file: string): Ecg | undefined {
   const raw = items.map((r, i) =>
     int16LE(decodeBase64(text(child(r, 'waveform') ?? r), { file, location: `repbeat ${leads[i]}` })),
   );
-  const n = Math.max(...raw.map((s) => s.length));
+  // 32767 (the int16 maximum) fills the unused tail of a beat: invalid samples (NaN), and trailing rows where
+  // every lead is filler are dropped.
+  let n = 0;
+  for (const s of raw) {
+    let end = s.length;
+    while (end > 0 && s[end - 1] === REPBEAT_FILL) end--;
+    n = Math.max(n, end);
+  }
   const signals = raw.map((s) => {
     const out = new Float64Array(n).fill(NaN);
-    out.set(scaleSamples(s, resolution, 1000));
+    out.set(scaleSamples(s.subarray(0, n), resolution, 1000));
+    for (let i = 0; i < Math.min(n, s.length); i++) if (s[i] === REPBEAT_FILL) out[i] = NaN;
     return out;
   });
   return { fs, leads, signals, units: leads.map(() => 'mV'), source: `${file} (median beat)` };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clinicalBytes, clinicalPath } from '../../test-utils/clinical-formats.js';
 import { rootElementName } from './parse-xml.js';
 import { readXmlEcg } from './read-xml-ecg.js';
+import { looksLikeXml } from './xml-text.js';
 
 const MINIMUM = readFileSync(clinicalPath('hl7-aecg/fda-minimum_aecg.xml')!, 'utf8');
 const BODY = MINIMUM.slice(MINIMUM.indexOf('<AnnotatedECG'));
@@ -41,6 +42,18 @@ describe('readXmlEcg: encodings and dispatch', () => {
     const ecg = readXmlEcg(Buffer.from(prefixed), 'p.xml');
     expect(ecg.leads).toEqual(['II']);
     expect(ecg.signals[0]).toEqual(readXmlEcg(Buffer.from(MINIMUM), 'a.xml').signals[0]);
+  });
+
+  it('tells XML content from other files for sniffing', () => {
+    expect(looksLikeXml(Buffer.from(MINIMUM))).toBe(true);
+    expect(looksLikeXml(utf16(BODY, false, true))).toBe(true);
+    expect(looksLikeXml(utf16(BODY, true, true))).toBe(true);
+    expect(looksLikeXml(utf16(BODY, true, false))).toBe(true);
+    expect(looksLikeXml(clinicalBytes('philips-sierra/3191723_ZZDEMOPTONLY_1-04_orig.xml'))).toBe(true);
+    expect(looksLikeXml(Buffer.from('\r\n  <?xml version="1.0"?><a/>'))).toBe(true);
+    expect(looksLikeXml(Buffer.from('0 1 2\n'))).toBe(false);
+    expect(looksLikeXml(Buffer.from('DICM'))).toBe(false);
+    expect(looksLikeXml(new Uint8Array(0))).toBe(false);
   });
 
   it('finds the root element past the declaration, comments and a DOCTYPE', () => {

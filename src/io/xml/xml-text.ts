@@ -39,3 +39,24 @@ function decode(encoding: string, bytes: Uint8Array, file: string): string {
     throw new FewbeatError(`not valid ${encoding.toUpperCase()} text`, { file });
   }
 }
+
+/**
+ * True when the bytes look like the start of an XML document: after an optional byte-order mark and
+ * whitespace, `<` in UTF-8 or UTF-16 (either byte order, with or without a mark). For content sniffing: reads
+ * at most 1 KiB.
+ */
+export function looksLikeXml(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 1024);
+  let text: string;
+  if (head[0] === 0xff && head[1] === 0xfe)
+    text = new TextDecoder('utf-16le').decode(head.subarray(2, head.length & ~1));
+  else if (head[0] === 0xfe && head[1] === 0xff)
+    text = new TextDecoder('utf-16be').decode(head.subarray(2, head.length & ~1));
+  else if (head[0] === 0x3c && head[1] === 0x00) return true;
+  else if (head[0] === 0x00 && head[1] === 0x3c) return true;
+  else
+    text = new TextDecoder('latin1').decode(
+      head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head,
+    );
+  return /^[ \t\r\n]*</.test(text);
+}
