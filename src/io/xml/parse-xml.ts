@@ -44,6 +44,8 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   let rootName: string | undefined;
   const parser = new SaxesParser({ xmlns: false, position: true });
   parser.on('opentag', (tag) => {
+    if (stack.length > MAX_DEPTH)
+      throw new Error(`${parser.line}:${parser.column}: elements nested deeper than ${MAX_DEPTH}`);
     const el: XmlElement = {};
     for (const [k, v] of Object.entries(tag.attributes)) el[`@_${k}`] = v;
     const name = localName(tag.name);
@@ -71,6 +73,7 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   try {
     parser.write(lifted.text).close();
   } catch (e) {
+    if (e instanceof FewbeatError) throw e;
     const msg = firstLine(e instanceof Error ? e.message : String(e));
     const at = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/.exec(msg);
     throw new FewbeatError(`not well-formed XML: ${at ? at[3] : msg}`, {
@@ -84,6 +87,9 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   if (lifted.payloads.length > 0) restorePayloads(root, new Set(rawTextElements), lifted.payloads);
   return { rootName, root };
 }
+
+/** Deepest element nesting accepted (ECG exports need about 20; bounds the readers' recursive walks). */
+const MAX_DEPTH = 256;
 
 function localName(qname: string): string {
   return qname.slice(qname.indexOf(':') + 1);
@@ -125,8 +131,7 @@ function liftPayloads(text: string, names: readonly string[]): { text: string; p
 }
 
 /** Put lifted payloads back as the text of their elements (see `liftPayloads`). */
-function restorePayloads(el: XmlElement, names: Set<string>, payloads: string[], depth = 0): void {
-  if (depth > 256) return;
+function restorePayloads(el: XmlElement, names: Set<string>, payloads: string[]): void {
   for (const [key, value] of Object.entries(el)) {
     if (!Array.isArray(value)) continue;
     for (const c of value) {
@@ -134,7 +139,7 @@ function restorePayloads(el: XmlElement, names: Set<string>, payloads: string[],
       if (names.has(key) && typeof t === 'string' && t.startsWith(PAYLOAD_MARK)) {
         const payload = payloads[Number(t.slice(PAYLOAD_MARK.length).trim())];
         if (payload !== undefined) c['#text'] = payload;
-      } else restorePayloads(c, names, payloads, depth + 1);
+      } else restorePayloads(c, names, payloads);
     }
   }
 }

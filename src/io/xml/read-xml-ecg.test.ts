@@ -124,6 +124,13 @@ describe('readXmlEcg: hostile and broken files', () => {
     );
   });
 
+  it('refuses elements nested absurdly deep (a stack-exhaustion attempt) in bounded time', () => {
+    const deep = `<AnnotatedECG>${'<component><annotation>'.repeat(50_000)}${'</annotation></component>'.repeat(50_000)}</AnnotatedECG>`;
+    expect(() => readXmlEcg(Buffer.from(deep), 'deep.xml')).toThrow(
+      'deep.xml: line 1: elements nested deeper than 256',
+    );
+  });
+
   it('names malformed XML with its line', () => {
     expect(() => readXmlEcg(Buffer.from('<AnnotatedECG><a></b></AnnotatedECG>'), 'm.xml')).toThrow(
       /^m\.xml: line 1: not well-formed XML: /,
