@@ -42,6 +42,7 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   const top: XmlElement = {};
   const stack: XmlElement[] = [top];
   let rootName: string | undefined;
+  let tooDeep: FewbeatError | undefined;
   const parser = new SaxesParser({ xmlns: false, position: true });
   parser.on('opentag', (tag) => {
     if (stack.length > MAX_DEPTH)
@@ -73,7 +74,7 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   try {
     parser.write(lifted.text).close();
   } catch (e) {
-    if (e instanceof FewbeatError) throw e;
+    if (tooDeep !== undefined) throw tooDeep;
     const msg = firstLine(e instanceof Error ? e.message : String(e));
     const at = /^(?:[^:]*:)?(\d+):(\d+): (.*)$/.exec(msg);
     throw new FewbeatError(`not well-formed XML: ${at ? at[3] : msg}`, {
