@@ -45,8 +45,10 @@ export function parseXml(text: string, file: string, rawTextElements: readonly s
   let tooDeep: FewbeatError | undefined;
   const parser = new SaxesParser({ xmlns: false, position: true });
   parser.on('opentag', (tag) => {
-    if (stack.length > MAX_DEPTH)
-      throw new Error(`${parser.line}:${parser.column}: elements nested deeper than ${MAX_DEPTH}`);
+    if (stack.length > MAX_DEPTH) {
+      tooDeep = new FewbeatError(`elements nested deeper than ${MAX_DEPTH}`, { file, location: `line ${parser.line}` });
+      throw tooDeep;
+    }
     const el: XmlElement = {};
     for (const [k, v] of Object.entries(tag.attributes)) el[`@_${k}`] = v;
     const name = localName(tag.name);
