@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clinicalBytes } from '../test-utils/clinical-format-files.js';
+import { clinicalBytes } from '../test-utils/clinical-formats.js';
 import { FIXTURE_REAL, REPO_ROOT } from '../test-utils/real-data.js';
 import { detectFormat } from './detect-format.js';
 import { readDicomEcg } from './dicom/read-dicom-ecg.js';

@@ -1,7 +1,7 @@
 import { readDicomEcg } from './dicom/read-dicom-ecg.js';
-import { FewbeatError } from '../errors.js';
 import type { Ecg } from './ecg.js';
 import { readScpEcg } from './scp-ecg/read-scp-ecg.js';
+import { readXmlEcg } from './xml/read-xml-ecg.js';
 
 /** The formats read from a whole file's bytes (WFDB, EDF and CSV have their own path-based readers). */
 export type WholeFileFormat = 'dicom' | 'scp-ecg' | 'xml';
@@ -13,9 +13,5 @@ export type WholeFileFormat = 'dicom' | 'scp-ecg' | 'xml';
 export const WHOLE_FILE_READERS: Record<WholeFileFormat, (bytes: Uint8Array, file: string) => Ecg> = {
   dicom: readDicomEcg,
   'scp-ecg': readScpEcg,
-  xml: (_bytes, file) => {
-    throw new FewbeatError('unsupported format: XML ECG files (GE MUSE, Philips, HL7 aECG) cannot be read yet', {
-      file,
-    });
-  },
+  xml: readXmlEcg,
 };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FewbeatError } from '../errors.js';
-import { FIXTURE_CLINICAL } from '../test-utils/clinical-format-files.js';
+import { FIXTURE_CLINICAL } from '../test-utils/clinical-formats.js';
 import { FIXTURE_REAL, REPO_ROOT } from '../test-utils/real-data.js';
 import { loadCohortEcg, loadEcg } from './load-ecg.js';
 
@@ -90,12 +90,18 @@ describe('loadEcg', () => {
     expect(loadEcg(join(REPO_ROOT, 'test/fixtures/csv/three-leads-200hz')).meta?.format).toBe('csv');
   });
 
-  it('says a file of no known format is not an ECG file, and routes XML to one clear line', () => {
+  it('says a file of no known format is not an ECG file, and reads hospital XML exports by their content', () => {
     const junk = join(tmp, 'notes');
     writeFileSync(junk, 'not an ecg\n');
     expect(() => loadEcg(junk)).toThrow(/notes: not a recognised ECG file/);
     const xml = join(tmp, 'muse.xml');
     writeFileSync(xml, '<?xml version="1.0"?><RestingECG/>');
-    expect(() => loadEcg(xml)).toThrow(/muse\.xml: unsupported format: XML ECG files/);
+    expect(() => loadEcg(xml)).toThrow(/^muse\.xml: |\/muse\.xml: /);
+    const philips = join(REPO_ROOT, 'test/fixtures/clinical-formats/philips-sierra/129DYPRG.XML');
+    const copy = join(tmp, 'export-without-extension');
+    writeFileSync(copy, readFileSync(philips));
+    const ecg = loadEcg(copy);
+    expect(ecg.leads).toHaveLength(12);
+    expect(ecg.meta?.format).toBe('philips');
   });
 });

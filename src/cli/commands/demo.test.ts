@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CLINICAL } from '../../test-utils/clinical-format-files.js';
+import { FIXTURE_CLINICAL } from '../../test-utils/clinical-formats.js';
 import { runCli as cli } from '../../test-utils/run-cli.js';
 
 /** Run the CLI in-process and capture what it prints. */

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CLINICAL } from '../../test-utils/clinical-format-files.js';
+import { FIXTURE_CLINICAL } from '../../test-utils/clinical-formats.js';
 import { FIXTURE_REAL, REPO_ROOT } from '../../test-utils/real-data.js';
 import { runCli as run } from '../../test-utils/run-cli.js';
 import { readCohort } from '../manifest/index.js';

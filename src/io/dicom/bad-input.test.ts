@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isFewbeatError } from '../../errors.js';
-import { clinicalBytes } from '../../test-utils/clinical-format-files.js';
+import { clinicalBytes } from '../../test-utils/clinical-formats.js';
 import { Rng } from '../../util/rng.js';
 import { readDicomEcg } from './read-dicom-ecg.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clinicalBytes, FIXTURE_CLINICAL } from '../../test-utils/clinical-format-files.js';
+import { clinicalBytes, FIXTURE_CLINICAL } from '../../test-utils/clinical-formats.js';
 import { readDicomEcg } from './read-dicom-ecg.js';
 
 interface ExpectedGroup {

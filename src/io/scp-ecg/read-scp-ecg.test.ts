@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { medianHeartRate } from '../../signal/heart-rate.js';
 import { detectQrsMultiLead } from '../../signal/qrs/detect-qrs-multi-lead.js';
-import { clinicalBytes, clinicalPath } from '../../test-utils/clinical-format-files.js';
+import { clinicalBytes, clinicalPath } from '../../test-utils/clinical-formats.js';
 import { buildScp, sectionBodies } from '../../test-utils/scp-ecg-builder.js';
 import { readDicomEcg } from '../dicom/read-dicom-ecg.js';
 import { crcCcitt } from './crc-ccitt.js';
