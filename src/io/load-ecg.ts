@@ -12,6 +12,10 @@ export interface LoadEcgOptions {
   window?: CohortWindow | null | undefined;
   /** Sampling rate for CSV waveforms without a time column. */
   fs?: number | undefined;
+  /** WFDB: refuse checksum mismatches and header quirks instead of warning (see `ReadOptions.strict`). */
+  strict?: boolean | undefined;
+  /** WFDB: receives the record's warning, once per record (see `ReadOptions.onWarning`). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -26,9 +30,14 @@ export function loadEcg(recordPath: string, opts: LoadEcgOptions = {}): Ecg {
     throw new FewbeatError('record not found (looked for .hea, .edf, .bdf and .csv)', { file: recordPath });
   const window = opts.window ?? null;
   if (found.format === 'wfdb') {
-    if (window === null) return readEcg(found.file);
+    const lenience = { strict: opts.strict, onWarning: opts.onWarning };
+    if (window === null) return readEcg(found.file, lenience);
     const fs = readHeader(found.file).fs;
-    return readEcg(found.file, { from: Math.round(window.startS * fs), to: Math.round(window.endS * fs) });
+    return readEcg(found.file, {
+      from: Math.round(window.startS * fs),
+      to: Math.round(window.endS * fs),
+      ...lenience,
+    });
   }
   const ecg = found.format === 'edf' ? edfToEcg(readEdf(found.file)) : readCsvWaveform(found.file, { fs: opts.fs });
   return window === null ? ecg : cutWindow(ecg, window);

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { readAnnotations } from '../../io/wfdb/annotations.js';
 import { readRecordAsync, type WfdbRecord } from '../../io/wfdb/record.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 
 /** What `fewbeat inspect --json` prints (the shape other checks rely on). */
 export interface InspectResult {
@@ -35,11 +36,15 @@ export interface InspectOptions {
   from?: number | undefined;
   to?: number | undefined;
   annotations?: string | undefined;
+  /** Refuse checksum mismatches and header quirks (see `ReadOptions.strict`). */
+  strict?: boolean | undefined;
+  /** Receives the record's warning when it is read leniently. */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Build the inspection of `recordPath` (path without extension); every format, FLAC included. */
 export async function inspectRecord(recordPath: string, opts: InspectOptions = {}): Promise<InspectResult> {
-  const rec: WfdbRecord = await readRecordAsync(recordPath);
+  const rec: WfdbRecord = await readRecordAsync(recordPath, { strict: opts.strict, onWarning: opts.onWarning });
   const h = rec.header;
   const result: InspectResult = {
     record: h.recordName,
@@ -139,11 +144,24 @@ export function register(program: Command): void {
     .option('--from <n>', 'first frame of the samples to print')
     .option('--to <m>', 'end frame (exclusive) of the samples to print')
     .option('--annotations <ext>', 'also read annotations <record>.<ext> (e.g. atr)')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'machine-readable output')
-    .action(async (record: string, opts: { from?: string; to?: string; annotations?: string; json?: boolean }) => {
-      const from =
-        opts.from === undefined ? undefined : parseNumberOption('--from', opts.from, { integer: true, min: 0 });
-      const to = opts.to === undefined ? undefined : parseNumberOption('--to', opts.to, { integer: true, min: 0 });
-      emit(await inspectRecord(record, { from, to, annotations: opts.annotations }), opts, formatInspection);
-    });
+    .action(
+      async (
+        record: string,
+        opts: { from?: string; to?: string; annotations?: string; strict?: boolean; json?: boolean },
+      ) => {
+        const from =
+          opts.from === undefined ? undefined : parseNumberOption('--from', opts.from, { integer: true, min: 0 });
+        const to = opts.to === undefined ? undefined : parseNumberOption('--to', opts.to, { integer: true, min: 0 });
+        const inspection = await inspectRecord(record, {
+          from,
+          to,
+          annotations: opts.annotations,
+          strict: opts.strict,
+          onWarning: stderrWarner(),
+        });
+        emit(inspection, opts, formatInspection);
+      },
+    );
 }

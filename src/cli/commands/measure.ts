@@ -4,6 +4,7 @@ import { readEcg } from '../../io/wfdb/record.js';
 import { type Measurement, measureEcg } from '../../signal/measure-ecg.js';
 import { defaultNormTable, readNormTable } from '../../signal/norms/default-norms.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 import { recordPathOf } from './qrs.js';
 
 const fmt = (v: number | null, unit: string): string => (v === null ? 'n/a' : `${v} ${unit}`);
@@ -30,15 +31,20 @@ export function register(program: Command): void {
     .option('--age-years <years>', 'age in decimal years (enables the age norms)')
     .option('--sex <M|F>', 'sex for the norms')
     .option('--norms <file>', 'norm table JSON (default: data/norms/rijnbeek2001.json)')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'print JSON')
-    .action((record: string, opts: { ageYears?: string; sex?: string; norms?: string; json?: boolean }) => {
-      const ageYears =
-        opts.ageYears === undefined ? undefined : parseNumberOption('--age-years', opts.ageYears, { min: 0, max: 130 });
-      if (opts.sex !== undefined && opts.sex !== 'M' && opts.sex !== 'F')
-        throw new UsageError(`option --sex: expected M or F, got '${opts.sex}'`);
-      const norms = opts.norms === undefined ? defaultNormTable() : readNormTable(opts.norms);
-      const ecg = readEcg(recordPathOf(record));
-      const m = measureEcg(ecg, { ageYears, sex: opts.sex as 'M' | 'F' | undefined, norms });
-      emit(m, opts, formatMeasurement);
-    });
+    .action(
+      (record: string, opts: { ageYears?: string; sex?: string; norms?: string; strict?: boolean; json?: boolean }) => {
+        const ageYears =
+          opts.ageYears === undefined
+            ? undefined
+            : parseNumberOption('--age-years', opts.ageYears, { min: 0, max: 130 });
+        if (opts.sex !== undefined && opts.sex !== 'M' && opts.sex !== 'F')
+          throw new UsageError(`option --sex: expected M or F, got '${opts.sex}'`);
+        const norms = opts.norms === undefined ? defaultNormTable() : readNormTable(opts.norms);
+        const ecg = readEcg(recordPathOf(record), { strict: opts.strict, onWarning: stderrWarner() });
+        const m = measureEcg(ecg, { ageYears, sex: opts.sex as 'M' | 'F' | undefined, norms });
+        emit(m, opts, formatMeasurement);
+      },
+    );
 }

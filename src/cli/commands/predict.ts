@@ -21,6 +21,7 @@ import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { measurementValues } from '../../data/measurements.js';
 import { readModelDir } from '../../train/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 
 function readJsonFile(file: string): unknown {
   let text: string;
@@ -126,6 +127,7 @@ export function register(program: Command): void {
     .requiredOption('--record <path>', 'recording (WFDB path without extension, EDF or CSV)')
     .option('--clinical <file>', "JSON object with the child's context (age_years, sex, schema fields)")
     .option('--nearest <k>', 'nearest support examples to list', '3')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'machine-readable output')
     .action(
       async (opts: {
@@ -134,11 +136,12 @@ export function register(program: Command): void {
         record: string;
         clinical?: string;
         nearest: string;
+        strict?: boolean;
         json?: boolean;
       }) => {
         const nearest = parseNumberOption('--nearest', opts.nearest, { integer: true, min: 0 });
         const bank = parseBank(readJsonFile(opts.bank), opts.bank);
-        const ecg = loadEcg(opts.record);
+        const ecg = loadEcg(opts.record, { strict: opts.strict, onWarning: stderrWarner() });
         await initBackend();
         const trained = readModelDir(opts.model);
         try {
