@@ -231,7 +231,7 @@ describe.skipIf(!hasSharedReal)('windows of the shared MIT-BIH records fit their
 
   it('keeps the short ventricular bigeminy and trigeminy episodes that a 10-s grid cuts', () => {
     const grid = importMitdb(src, { maxNoise: 1, mixed: 'majority' });
-    const ectopy = (labels: string[]): boolean => labels[0] === 'pvc' || labels[0] === 'vt';
+    const ectopy = (labels: readonly string[]): boolean => labels[0] === 'pvc' || labels[0] === 'vt';
     const inEpisodes = rows.filter((r) => ectopy(r.labels)).length;
     const gridPure = grid.rows.filter((r) => {
       if (!ectopy(r.labels)) return false;
