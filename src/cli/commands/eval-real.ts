@@ -11,6 +11,9 @@ import {
 import { handcraftedVectors } from '../../eval/run/handcrafted-features.js';
 import { patientDisjointEpisodes } from '../../eval/run/patient-disjoint-episodes.js';
 import { RR_ANCHOR_FEATURES, rrIrregularity, standardisedVectors } from '../../eval/run/rr-anchor.js';
+import { windowExamples, modelResult } from '../../eval/run/af-vs-sinus-model.js';
+import { initBackend } from '../../runtime/backend.js';
+import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 
 /** What `fewbeat eval-real --json` prints. */
@@ -51,6 +54,8 @@ export function formatEvalReal(r: EvalRealResult): string {
  */
 export function evaluateAfVsSinus(opts: {
   mitdb: string;
+  /** The full model, evaluated on the same episodes when given. */
+  trained?: TrainedModelDir | undefined;
   lead: string;
   shots: number;
   queries: number;
@@ -61,10 +66,14 @@ export function evaluateAfVsSinus(opts: {
   const windows = afVsSinusWindows(opts.mitdb, { maxPerPatient: opts.maxPerPatient });
   const ecgs = windows.map((w) => singleLeadWindow(w, opts.lead));
   const episodes = patientDisjointEpisodes(windows, AF_VS_SINUS_CLASSES.length, opts);
+  const examples = opts.trained ? windowExamples(opts.mitdb, windows, opts.lead, opts.trained) : null;
   const rr = ecgs.map(rrIrregularity);
   const pnn50 = RR_ANCHOR_FEATURES.indexOf('rr_pnn50');
   const handcrafted = handcraftedVectors(
-    ecgs.map((ecg, i) => [...measureRecording(ecg, windows[i]!), rr[i]![pnn50] ?? null]),
+    ecgs.map((ecg, i) => [
+      ...(examples?.[i]?.measurements ?? measureRecording(ecg, windows[i]!)),
+      rr[i]![pnn50] ?? null,
+    ]),
   );
   const anchor = standardisedVectors(rr);
   const pool: EvalRealResult['pool'] = {};
@@ -81,6 +90,7 @@ export function evaluateAfVsSinus(opts: {
     seed: opts.seed,
     pool,
     methods: [
+      ...(opts.trained && examples ? [modelResult(opts.trained, examples, episodes, opts.shots, opts.queries)] : []),
       nearestPrototypeResult('handcrafted-features', handcrafted, episodes, AF_VS_SINUS_CLASSES.length),
       nearestPrototypeResult('rr-anchor', anchor, episodes, AF_VS_SINUS_CLASSES.length),
     ],
@@ -101,9 +111,10 @@ export function register(program: Command): void {
     .option('--episodes <n>', 'episodes', '600')
     .option('--seed <n>', 'seed of the episodes', '7')
     .option('--max-per-patient <n>', 'windows per patient and class kept in the pool, evenly spaced', '40')
+    .option('--model <dir>', 'also evaluate this trained model (fewbeat train or demo) on the same episodes')
     .option('--json', 'print JSON')
     .action(
-      (opts: {
+      async (opts: {
         mitdb: string;
         task: string;
         lead: string;
@@ -112,19 +123,31 @@ export function register(program: Command): void {
         episodes: string;
         seed: string;
         maxPerPatient: string;
+        model?: string;
         json?: boolean;
       }) => {
         if (opts.task !== 'af-vs-sinus')
           throw new UsageError(`option --task: expected af-vs-sinus, got '${opts.task}'`);
-        const result = evaluateAfVsSinus({
-          mitdb: opts.mitdb,
-          lead: opts.lead,
-          shots: parseNumberOption('--shots', opts.shots, { integer: true, min: 1 }),
-          queries: parseNumberOption('--queries', opts.queries, { integer: true, min: 1 }),
-          episodes: parseNumberOption('--episodes', opts.episodes, { integer: true, min: 1 }),
-          seed: parseNumberOption('--seed', opts.seed, { integer: true, min: 0 }),
-          maxPerPatient: parseNumberOption('--max-per-patient', opts.maxPerPatient, { integer: true, min: 1 }),
-        });
+        let trained: TrainedModelDir | undefined;
+        if (opts.model !== undefined) {
+          await initBackend();
+          trained = readModelDir(opts.model);
+        }
+        let result: EvalRealResult;
+        try {
+          result = evaluateAfVsSinus({
+            mitdb: opts.mitdb,
+            trained,
+            lead: opts.lead,
+            shots: parseNumberOption('--shots', opts.shots, { integer: true, min: 1 }),
+            queries: parseNumberOption('--queries', opts.queries, { integer: true, min: 1 }),
+            episodes: parseNumberOption('--episodes', opts.episodes, { integer: true, min: 1 }),
+            seed: parseNumberOption('--seed', opts.seed, { integer: true, min: 0 }),
+            maxPerPatient: parseNumberOption('--max-per-patient', opts.maxPerPatient, { integer: true, min: 1 }),
+          });
+        } finally {
+          trained?.model.dispose();
+        }
         emit(result, opts, formatEvalReal);
       },
     );

@@ -26,10 +26,9 @@ describe('patientDisjointEpisodes', () => {
 
   it('varies which patients support and which are queried, and repeats itself with the same seed', () => {
     for (const patient of ['a0', 'a1', 'a2', 'a3']) {
-      const side = (e: (typeof episodes)[number], list: number[]): boolean =>
-        list.some((i) => pool[i]!.patientId === patient);
-      expect(episodes.some((e) => side(e, e.support))).toBe(true);
-      expect(episodes.some((e) => side(e, e.queries))).toBe(true);
+      const has = (list: number[]): boolean => list.some((i) => pool[i]!.patientId === patient);
+      expect(episodes.some((e) => has(e.support))).toBe(true);
+      expect(episodes.some((e) => has(e.queries))).toBe(true);
     }
     expect(patientDisjointEpisodes(pool, 2, { shots: 5, queries: 4, episodes: 200, seed: 3 })).toEqual(episodes);
   });
