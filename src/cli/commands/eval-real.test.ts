@@ -1,5 +1,10 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../runtime/backend.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
+import { trainModel } from '../../train/train-model.js';
 import { SHARED_REAL, hasSharedReal } from '../../test-utils/real-data.js';
 import { runCli as run } from '../../test-utils/run-cli.js';
 import { type EvalRealResult, formatEvalReal } from './eval-real.js';
@@ -30,5 +35,49 @@ describe.skipIf(!hasSharedReal)('fewbeat eval-real --task af-vs-sinus on the sha
     const { code, stderr } = await run(['eval-real', '--mitdb', join(SHARED_REAL, 'mitdb'), '--task', 'vt']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/option --task: expected af-vs-sinus, got 'vt'/);
+  });
+});
+
+describe.skipIf(!hasSharedReal)('fewbeat eval-real --model', () => {
+  let root: string;
+  let modelDir: string;
+  beforeAll(async () => {
+    await initBackend('wasm');
+    const tiny = tinyCohort();
+    root = tiny.root;
+    modelDir = join(root, 'model');
+    const result = await trainModel({
+      prepared: tiny.prepared,
+      outDir: modelDir,
+      preset: 'default',
+      seed: 3,
+      training: TINY_TRAINING,
+      modelOverrides: TINY_MODEL,
+    });
+    result.model.dispose();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('evaluates a trained model on the same episodes as the baselines, reading one lead through its lead mask, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const argv = ['eval-real', '--mitdb', join(SHARED_REAL, 'mitdb'), '--model', modelDir, '--json'];
+    const { code, stdout, stderr } = await run([
+      ...argv,
+      '--episodes',
+      '20',
+      '--max-per-patient',
+      '3',
+      '--queries',
+      '3',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    const r = JSON.parse(stdout) as EvalRealResult;
+    expect(r.methods.map((m) => m.method)).toEqual(['full model', 'handcrafted-features', 'rr-anchor']);
+    const full = r.methods[0]!;
+    expect(full.episode_accuracy.n).toBe(20);
+    expect(full.balanced_accuracy).toBeGreaterThanOrEqual(0);
+    expect(full.balanced_accuracy).toBeLessThanOrEqual(1);
   });
 });

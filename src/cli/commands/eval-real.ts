@@ -65,7 +65,10 @@ export function evaluateAfVsSinus(opts: {
 }): EvalRealResult {
   const windows = afVsSinusWindows(opts.mitdb, { maxPerPatient: opts.maxPerPatient });
   const ecgs = windows.map((w) => singleLeadWindow(w, opts.lead));
-  const episodes = patientDisjointEpisodes(windows, AF_VS_SINUS_CLASSES.length, opts);
+  const episodes = patientDisjointEpisodes(windows, AF_VS_SINUS_CLASSES.length, {
+    ...opts,
+    classNames: AF_VS_SINUS_CLASSES,
+  });
   const examples = opts.trained ? windowExamples(opts.mitdb, windows, opts.lead, opts.trained) : null;
   const rr = ecgs.map(rrIrregularity);
   const pnn50 = RR_ANCHOR_FEATURES.indexOf('rr_pnn50');

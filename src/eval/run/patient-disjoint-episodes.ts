@@ -26,8 +26,9 @@ export interface DisjointEpisode {
 export function patientDisjointEpisodes(
   pool: readonly PoolItem[],
   nClasses: number,
-  opts: { shots: number; queries: number; episodes: number; seed: number },
+  opts: { shots: number; queries: number; episodes: number; seed: number; classNames?: readonly string[] },
 ): DisjointEpisode[] {
+  const name = (c: number): string => opts.classNames?.[c] ?? `class ${c}`;
   const byClass = Array.from({ length: nClasses }, (_, c) => {
     const patients = new Map<string, number[]>();
     pool.forEach((item, i) => {
@@ -38,7 +39,7 @@ export function patientDisjointEpisodes(
     });
     if (patients.size < 2)
       throw new FewbeatError(
-        `class ${c} has ${patients.size} patient${patients.size === 1 ? '' : 's'}: patient-disjoint support and query sets need two`,
+        `${name(c)} has ${patients.size} patient${patients.size === 1 ? '' : 's'}: patient-disjoint support and query sets need two`,
       );
     return [...patients.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   });
@@ -63,7 +64,7 @@ export function patientDisjointEpisodes(
         }
         if (attempt >= 100)
           throw new FewbeatError(
-            `class ${c}: no split of its ${patients.length} patients leaves ${opts.shots} support and ${opts.queries} query windows`,
+            `${name(c)}: no split of its ${patients.length} patients leaves ${opts.shots} support and ${opts.queries} query windows`,
           );
       }
     });
