@@ -1,10 +1,10 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FewbeatError } from '../errors.js';
 import { FIXTURE_CLINICAL } from '../test-utils/clinical-formats.js';
-import { FIXTURE_REAL, REPO_ROOT } from '../test-utils/real-data.js';
+import { FIXTURE_REAL, REPO_ROOT, realPath } from '../test-utils/real-data.js';
 import { loadCohortEcg, loadEcg } from './load-ecg.js';
 
 interface ExpectedChannel {
@@ -105,3 +105,36 @@ describe('loadEcg', () => {
     expect(ecg.meta?.format).toBe('philips');
   });
 });
+
+const q0048 = realPath('challenge2020/Q0048.hea')?.replace(/\.hea$/, '') ?? null;
+
+describe.skipIf(!q0048)(
+  'loadEcg on a record whose header checksums are 0 (as eval, enroll and predict read it)',
+  () => {
+    const dir = join(tmp, 'zero-checksums');
+    const record = join(dir, 'Q0048');
+    const setUp = (): void => {
+      mkdirSync(dir, { recursive: true });
+      const lines = readFileSync(`${q0048!}.hea`, 'latin1').split('\n');
+      const zeroed = lines.map((l, i) =>
+        i === 0 || l.startsWith('#') || l === '' ? l : l.replace(/^((?:\S+ ){6})\S+/, '$10'),
+      );
+      writeFileSync(`${record}.hea`, zeroed.join('\n'), 'latin1');
+      copyFileSync(`${q0048!}.mat`, `${record}.mat`);
+    };
+
+    it('reads the whole record with one warning, refuses it when strict, and reads a window without checking', () => {
+      // file fmt gain adc_res adc_zero init checksum ...: the seventh field set to 0 on every signal line
+      setUp();
+      const warnings: string[] = [];
+      const ecg = loadEcg(record, { onWarning: (w) => warnings.push(w) });
+      expect(ecg.signals).toHaveLength(12);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/Q0048\.mat: checksum mismatch for 12 signals .* says 0 for each/);
+      expect(() => loadEcg(record, { strict: true })).toThrow(/checksum mismatch for 12 signals/);
+      // a window reads only its bytes: there is no whole-signal sum to compare
+      expect(loadEcg(record, { window: { startS: 0, endS: 2 }, strict: true }).signals[0]).toHaveLength(1000);
+      expect(Array.from(ecg.signals[0]!)).toEqual(Array.from(loadEcg(q0048!).signals[0]!));
+    });
+  },
+);

@@ -14,6 +14,10 @@ export interface LoadEcgOptions {
   window?: CohortWindow | null | undefined;
   /** Sampling rate for CSV waveforms without a time column. */
   fs?: number | undefined;
+  /** WFDB: refuse checksum mismatches and header quirks instead of warning (see `ReadOptions.strict`). */
+  strict?: boolean | undefined;
+  /** WFDB: receives the record's warning, once per record (see `ReadOptions.onWarning`). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Largest hospital export read whole (DICOM, SCP-ECG, XML): far above a 12-lead ECG of minutes. */
@@ -43,12 +47,11 @@ export function loadEcg(recordPath: string, opts: LoadEcgOptions = {}): Ecg {
   }
   const window = opts.window ?? null;
   if (found.format === 'wfdb') {
-    if (window === null) return withFormat(readEcg(found.file), 'wfdb');
+    const lenience = { strict: opts.strict, onWarning: opts.onWarning };
+    if (window === null) return withFormat(readEcg(found.file, lenience), 'wfdb');
     const fs = readHeader(found.file).fs;
-    return withFormat(
-      readEcg(found.file, { from: Math.round(window.startS * fs), to: Math.round(window.endS * fs) }),
-      'wfdb',
-    );
+    const from = Math.round(window.startS * fs);
+    return withFormat(readEcg(found.file, { from, to: Math.round(window.endS * fs), ...lenience }), 'wfdb');
   }
   let ecg: Ecg;
   if (found.format === 'edf') ecg = withFormat(edfToEcg(readEdf(found.file)), 'edf');

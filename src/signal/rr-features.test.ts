@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillInvalidSamples } from './fill-invalid-samples.js';
 import { medianHeartRate } from './heart-rate.js';
-import { rrFeatures, sampleEntropy } from './rr-features.js';
+import { pnn50, rrFeatures, sampleEntropy } from './rr-features.js';
 
 describe('rrFeatures', () => {
   // beats at 0, 1000, 1800, 3000, 3900 ms (fs = 1000): RR = 1000, 800, 1200, 900
@@ -50,5 +50,17 @@ describe('medianHeartRate and fillInvalidSamples', () => {
   it('interpolates NaN gaps linearly and holds the edges', () => {
     expect(Array.from(fillInvalidSamples(Float64Array.of(NaN, 1, NaN, NaN, 4, NaN)))).toEqual([1, 1, 2, 3, 4, 4]);
     expect(() => fillInvalidSamples(Float64Array.of(NaN, NaN))).toThrow(/no valid sample/);
+  });
+});
+
+describe('pnn50', () => {
+  it('counts successive RR differences above 50 ms, by hand', () => {
+    // RR = 1000, 1030, 970, 1100 ms: differences 30, −60, 130 → 2 of 3 exceed 50 ms
+    expect(pnn50([0, 1000, 2030, 3000, 4100], 1000)).toBeCloseTo(2 / 3, 12);
+    // the same beats at 250 Hz
+    expect(pnn50([0, 250, 507.5, 750, 1025], 250)).toBeCloseTo(2 / 3, 12);
+    // exactly 50 ms is not above 50 ms
+    expect(pnn50([0, 1000, 2050], 1000)).toBe(0);
+    expect(pnn50([0, 1000], 1000)).toBeNaN();
   });
 });

@@ -69,3 +69,19 @@ export function sampleEntropy(x: readonly number[], m: number, r: number): numbe
   }
   return a > 0 && b > 0 ? -Math.log(a / b) : null;
 }
+
+/**
+ * pNN50: the share of successive RR differences larger than 50 ms, |RR[i+1] − RR[i]| > 50 ms, over
+ * the n − 1 differences of n RR intervals (Ewing et al., Br Heart J 52:396, 1984; Mietus et al.,
+ * Heart 88:378, 2002). `beats` are sample indices at `fs`; NaN with fewer than 2 RR intervals.
+ */
+export function pnn50(beats: ArrayLike<number>, fs: number): number {
+  let over = 0;
+  let diffs = 0;
+  for (let i = 2; i < beats.length; i++) {
+    const d = ((beats[i]! - 2 * beats[i - 1]! + beats[i - 2]!) * 1000) / fs;
+    diffs++;
+    if (Math.abs(d) > 50) over++;
+  }
+  return diffs > 0 ? over / diffs : Number.NaN;
+}

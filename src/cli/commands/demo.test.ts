@@ -7,7 +7,7 @@ import { runCli as cli } from '../../test-utils/run-cli.js';
 
 /** Run the CLI in-process and capture what it prints. */
 
-describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)', () => {
+describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)', { timeout: 600_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'fewbeat-demo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

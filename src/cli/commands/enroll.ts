@@ -11,7 +11,9 @@ import { describeAugmentation, supportAugmentationOf } from '../../fewshot/suppo
 import { abstentionThreshold, probabilityTemperature, readModelDir } from '../../train/model-dir.js';
 import { classifierOf } from '../../fewshot/support-classifier.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { loadEcg } from '../../io/load-ecg.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 import { parseClassList } from './train.js';
 
 export function register(program: Command): void {
@@ -24,6 +26,7 @@ export function register(program: Command): void {
     .option('--classes <list>', "comma-separated classes to enrol (default: the model's novel classes)")
     .option('--shots <k>', 'examples per class, one per child (default: every recording of the class)')
     .option('--seed <n>', 'seed for choosing the K examples', '1')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'machine-readable summary')
     .action(
       async (opts: {
@@ -33,6 +36,7 @@ export function register(program: Command): void {
         classes?: string;
         shots?: string;
         seed: string;
+        strict?: boolean;
         json?: boolean;
       }) => {
         const shots =
@@ -44,7 +48,10 @@ export function register(program: Command): void {
           const cohort = readCohort(opts.manifest);
           const classes = parseClassList(opts.classes) ?? trained.extra.classes.novel;
           const chosen = selectEnrolmentRows(cohort.rows, classes, shots, seed);
-          const dataset = loadDataset({ ...cohort, rows: chosen.map((c) => c.row) }, trained.spec);
+          const onWarning = stderrWarner();
+          const dataset = loadDataset({ ...cohort, rows: chosen.map((c) => c.row) }, trained.spec, {
+            loadRecord: (row) => loadEcg(row.recordPath, { window: row.window, strict: opts.strict, onWarning }),
+          });
           const augmentation = supportAugmentationOf(trained.extra, join(opts.model, 'config.json'));
           const vectors = modelVectorsWithViews(trained, dataset.examples, augmentation);
           const perClass = new Map<string, number>();

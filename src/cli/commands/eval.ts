@@ -5,7 +5,9 @@ import { writeReport } from '../../eval/report/write-report.js';
 import type { RunMetrics } from '../../eval/run/evaluate.js';
 import { initBackend } from '../../runtime/backend.js';
 import { readModelDir } from '../../train/model-dir.js';
+import { loadEcg } from '../../io/load-ecg.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 import { loadPrepared, parseClassList } from './train.js';
 
 /** One row per setting and method: the summary table `eval` and `demo` print. */
@@ -48,6 +50,7 @@ export function register(program: Command): void {
     .option('--episodes <n>', 'episodes per setting', '600')
     .option('--seed <n>', 'seed of the evaluation episodes', '7')
     .option('--no-handcrafted', 'skip the handcrafted-features baseline')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'print metrics.json instead of the table')
     .action(
       async (opts: {
@@ -61,6 +64,7 @@ export function register(program: Command): void {
         episodes: string;
         seed: string;
         handcrafted: boolean;
+        strict?: boolean;
         json?: boolean;
       }) => {
         const started = performance.now();
@@ -72,6 +76,7 @@ export function register(program: Command): void {
         const seed = parseNumberOption('--seed', opts.seed, { integer: true, min: 0 });
         await initBackend();
         const trained = readModelDir(opts.model);
+        const onWarning = stderrWarner();
         try {
           const present = new Set(readCohort(opts.manifest).rows.flatMap((r) => r.labels));
           const classes = parseClassList(opts.classes);
@@ -83,6 +88,7 @@ export function register(program: Command): void {
             novel: (classes ?? trained.extra.classes.novel).filter((c) => present.has(c)),
             seed: trained.model.seed,
             minBase: 0,
+            loadRecord: (row) => loadEcg(row.recordPath, { window: row.window, strict: opts.strict, onWarning }),
           });
           const result = runEvaluation(trained, prepared, {
             ways,

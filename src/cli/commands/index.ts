@@ -14,6 +14,7 @@ import { register as registerEnroll } from './enroll.js';
 import { register as registerPredict } from './predict.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerAblate } from './ablate.js';
+import { register as registerEvalReal } from './eval-real.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -22,6 +23,7 @@ import { register as registerAblate } from './ablate.js';
 const registrars: Array<(program: Command) => void> = [
   registerTrain,
   registerEval,
+  registerEvalReal,
   registerEnroll,
   registerPredict,
   registerDemo,

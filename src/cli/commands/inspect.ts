@@ -7,6 +7,7 @@ import { resolveRecord } from '../../io/manifest/record-format.js';
 import { readAnnotations } from '../../io/wfdb/annotations.js';
 import { readRecordAsync, type WfdbRecord } from '../../io/wfdb/record.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 
 /** What `fewbeat inspect --json` prints (the shape other checks rely on). */
 export interface InspectResult {
@@ -52,6 +53,10 @@ export interface InspectOptions {
   from?: number | undefined;
   to?: number | undefined;
   annotations?: string | undefined;
+  /** Refuse checksum mismatches and header quirks (see `ReadOptions.strict`). */
+  strict?: boolean | undefined;
+  /** Receives the record's warning when it is read leniently. */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -59,10 +64,11 @@ export interface InspectOptions {
  * included) in full detail, or any other format `loadEcg` reads (EDF, CSV, DICOM, SCP-ECG, XML) with its metadata.
  */
 export async function inspectRecord(recordPath: string, opts: InspectOptions = {}): Promise<InspectResult> {
+  const read = { strict: opts.strict, onWarning: opts.onWarning };
   const found = resolveRecord(recordPath);
-  if (found === null || found.format !== 'wfdb') return inspectEcg(loadEcg(recordPath), recordPath, opts);
+  if (found === null || found.format !== 'wfdb') return inspectEcg(loadEcg(recordPath, read), recordPath, opts);
   recordPath = found.file;
-  const rec: WfdbRecord = await readRecordAsync(recordPath);
+  const rec: WfdbRecord = await readRecordAsync(recordPath, read);
   const h = rec.header;
   const result: InspectResult = {
     record: h.recordName,
@@ -234,11 +240,24 @@ export function register(program: Command): void {
     .option('--from <n>', 'first frame of the samples to print')
     .option('--to <m>', 'end frame (exclusive) of the samples to print')
     .option('--annotations <ext>', 'also read annotations <record>.<ext> (e.g. atr)')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'machine-readable output')
-    .action(async (record: string, opts: { from?: string; to?: string; annotations?: string; json?: boolean }) => {
-      const from =
-        opts.from === undefined ? undefined : parseNumberOption('--from', opts.from, { integer: true, min: 0 });
-      const to = opts.to === undefined ? undefined : parseNumberOption('--to', opts.to, { integer: true, min: 0 });
-      emit(await inspectRecord(record, { from, to, annotations: opts.annotations }), opts, formatInspection);
-    });
+    .action(
+      async (
+        record: string,
+        opts: { from?: string; to?: string; annotations?: string; strict?: boolean; json?: boolean },
+      ) => {
+        const from =
+          opts.from === undefined ? undefined : parseNumberOption('--from', opts.from, { integer: true, min: 0 });
+        const to = opts.to === undefined ? undefined : parseNumberOption('--to', opts.to, { integer: true, min: 0 });
+        const inspection = await inspectRecord(record, {
+          from,
+          to,
+          annotations: opts.annotations,
+          strict: opts.strict,
+          onWarning: stderrWarner(),
+        });
+        emit(inspection, opts, formatInspection);
+      },
+    );
 }

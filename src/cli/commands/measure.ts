@@ -4,6 +4,7 @@ import { loadEcg } from '../../io/load-ecg.js';
 import { type Measurement, measureEcg } from '../../signal/measure-ecg.js';
 import { defaultNormTable, readNormTable } from '../../signal/norms/default-norms.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 
 const fmt = (v: number | null, unit: string): string => (v === null ? 'n/a' : `${v} ${unit}`);
 
@@ -31,20 +32,25 @@ export function register(program: Command): void {
     .option('--age-years <years>', "age in decimal years (enables the age norms; default: the file's own age)")
     .option('--sex <M|F>', "sex for the norms (default: the file's own sex)")
     .option('--norms <file>', 'norm table JSON (default: data/norms/rijnbeek2001.json)')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'print JSON')
-    .action((record: string, opts: { ageYears?: string; sex?: string; norms?: string; json?: boolean }) => {
-      const ageYears =
-        opts.ageYears === undefined ? undefined : parseNumberOption('--age-years', opts.ageYears, { min: 0, max: 130 });
-      if (opts.sex !== undefined && opts.sex !== 'M' && opts.sex !== 'F')
-        throw new UsageError(`option --sex: expected M or F, got '${opts.sex}'`);
-      const norms = opts.norms === undefined ? defaultNormTable() : readNormTable(opts.norms);
-      const ecg = loadEcg(record);
-      // the file's own age and sex (hospital exports carry them) unless given on the command line
-      const m = measureEcg(ecg, {
-        ageYears: ageYears ?? ecg.meta?.ageYears,
-        sex: (opts.sex as 'M' | 'F' | undefined) ?? ecg.meta?.sex,
-        norms,
-      });
-      emit(m, opts, formatMeasurement);
-    });
+    .action(
+      (record: string, opts: { ageYears?: string; sex?: string; norms?: string; strict?: boolean; json?: boolean }) => {
+        const ageYears =
+          opts.ageYears === undefined
+            ? undefined
+            : parseNumberOption('--age-years', opts.ageYears, { min: 0, max: 130 });
+        if (opts.sex !== undefined && opts.sex !== 'M' && opts.sex !== 'F')
+          throw new UsageError(`option --sex: expected M or F, got '${opts.sex}'`);
+        const norms = opts.norms === undefined ? defaultNormTable() : readNormTable(opts.norms);
+        const ecg = loadEcg(record, { strict: opts.strict, onWarning: stderrWarner() });
+        // the file's own age and sex (hospital exports carry them) unless given on the command line
+        const m = measureEcg(ecg, {
+          ageYears: ageYears ?? ecg.meta?.ageYears,
+          sex: (opts.sex as 'M' | 'F' | undefined) ?? ecg.meta?.sex,
+          norms,
+        });
+        emit(m, opts, formatMeasurement);
+      },
+    );
 }

@@ -22,6 +22,7 @@ import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { measurementValues } from '../../data/measurements.js';
 import { readModelDir } from '../../train/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 
 function readJsonFile(file: string): unknown {
   let text: string;
@@ -132,6 +133,7 @@ export function register(program: Command): void {
       "JSON object with the child's context (age_years, sex, schema fields); age and sex default to the file's own",
     )
     .option('--nearest <k>', 'nearest support examples to list', '3')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'machine-readable output')
     .action(
       async (opts: {
@@ -140,11 +142,12 @@ export function register(program: Command): void {
         record: string;
         clinical?: string;
         nearest: string;
+        strict?: boolean;
         json?: boolean;
       }) => {
         const nearest = parseNumberOption('--nearest', opts.nearest, { integer: true, min: 0 });
         const bank = parseBank(readJsonFile(opts.bank), opts.bank);
-        const ecg = loadEcg(opts.record);
+        const ecg = loadEcg(opts.record, { strict: opts.strict, onWarning: stderrWarner() });
         await initBackend();
         const trained = readModelDir(opts.model);
         try {

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { FewbeatError, UsageError } from '../../errors.js';
 import type { Ecg } from '../../io/ecg.js';
 import { readAnnotations } from '../../io/wfdb/annotations.js';
-import { loadEcg } from '../../io/load-ecg.js';
-import { readEcg } from '../../io/wfdb/record.js';
+import { loadEcg, type LoadEcgOptions } from '../../io/load-ecg.js';
+import { type ReadOptions, readEcg } from '../../io/wfdb/record.js';
 import { fillInvalidSamples } from '../../signal/fill-invalid-samples.js';
 import { medianHeartRate } from '../../signal/heart-rate.js';
 import { canonicalLead } from '../../signal/lead-registry.js';
@@ -13,6 +13,7 @@ import { detectQrs } from '../../signal/qrs/detect-qrs.js';
 import { detectQrsMultiLead } from '../../signal/qrs/detect-qrs-multi-lead.js';
 import { type BeatMatch, beatReference, matchBeats, sePlusP } from '../../signal/qrs/ec57.js';
 import { emit } from '../output.js';
+import { STRICT_HELP, stderrWarner } from '../warnings.js';
 
 /** What `fewbeat qrs RECORD --json` prints. */
 export interface QrsResult {
@@ -31,9 +32,6 @@ export interface Ec57Row extends BeatMatch {
   se: number;
   ppv: number;
 }
-
-/** Strip a `.hea`/`.dat` extension so that users can name the record either way. */
-export const recordPathOf = (arg: string): string => arg.replace(/\.(hea|dat)$/i, '');
 
 /**
  * Choose the leads to detect on: `--channel` as an index or a name (any spelling the lead registry
@@ -72,8 +70,8 @@ export function detectInRecord(ecg: Ecg, leads: number[]): Int32Array {
 }
 
 /** Run the detector on one recording of any format and print fs, channel, R peaks and median heart rate. */
-export function qrsOfRecord(recordArg: string, channel: string | undefined): QrsResult {
-  const ecg = loadEcg(recordArg);
+export function qrsOfRecord(recordArg: string, channel: string | undefined, read: LoadEcgOptions = {}): QrsResult {
+  const ecg = loadEcg(recordArg, read);
   const leads = selectLeads(ecg, channel);
   const samples = detectInRecord(ecg, leads);
   return {
@@ -104,9 +102,13 @@ function annotatedRecords(dir: string, annotator: string): string[] {
  * scored (no 5-minute learning period excluded), ventricular flutter episodes (`[`…`]`) not
  * scored. Returns per-record rows and the gross row (sums of TP, FN, FP over all records).
  */
-export function evaluateQrs(dir: string, annotator = 'atr'): { records: Ec57Row[]; gross: Ec57Row } {
+export function evaluateQrs(
+  dir: string,
+  annotator = 'atr',
+  read: ReadOptions = {},
+): { records: Ec57Row[]; gross: Ec57Row } {
   const records = annotatedRecords(dir, annotator).map((path): Ec57Row => {
-    const ecg = readEcg(path);
+    const ecg = readEcg(path, read);
     const ann = readAnnotations(path, annotator);
     const n = ecg.signals[0]?.length ?? 0;
     const scale = ann.fs && ann.fs !== ecg.fs ? ecg.fs / ann.fs : 1;
@@ -150,20 +152,22 @@ export function register(program: Command): void {
     .option('--channel <n|name>', 'detect on one channel (index or lead name); default: all ECG leads together')
     .option('--evaluate <dir>', 'EC57 beat-by-beat evaluation on every annotated record under DIR')
     .option('--annotator <ext>', 'reference annotation extension for --evaluate', 'atr')
+    .option('--strict', STRICT_HELP)
     .option('--json', 'print JSON')
     .action(
       (
         record: string | undefined,
-        opts: { channel?: string; evaluate?: string; annotator: string; json?: boolean },
+        opts: { channel?: string; evaluate?: string; annotator: string; strict?: boolean; json?: boolean },
       ) => {
+        const read = { strict: opts.strict, onWarning: stderrWarner() };
         if (opts.evaluate !== undefined) {
           if (record !== undefined) throw new UsageError('give either a RECORD or --evaluate DIR, not both');
-          emit(evaluateQrs(opts.evaluate, opts.annotator), opts, formatEc57);
+          emit(evaluateQrs(opts.evaluate, opts.annotator, read), opts, formatEc57);
           return;
         }
         if (record === undefined) throw new UsageError('missing RECORD (or --evaluate DIR)');
         emit(
-          qrsOfRecord(record, opts.channel),
+          qrsOfRecord(record, opts.channel, read),
           opts,
           (r) =>
             `${r.samples.length} beats on ${r.channel} at ${r.fs} Hz, median heart rate ${Number.isFinite(r.hr_bpm) ? r.hr_bpm.toFixed(1) : 'n/a'} bpm`,

@@ -3,6 +3,8 @@ import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../data/preprocess.j
 import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
 import { UsageError } from '../../errors.js';
 import { readCohort } from '../../io/manifest/index.js';
+import type { CohortRow } from '../../io/manifest/cohort.js';
+import type { Ecg } from '../../io/ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { trainingProgressBar } from '../../train/progress-bar.js';
 import { trainConfigSchema, type TrainConfig } from '../../train/train-config.js';
@@ -23,7 +25,14 @@ export function parseClassList(raw: string | undefined): string[] | undefined {
 export function loadPrepared(
   manifest: string,
   spec: PreprocessSpec,
-  opts: { base?: readonly string[] | undefined; novel?: readonly string[] | undefined; seed: number; minBase?: number },
+  opts: {
+    base?: readonly string[] | undefined;
+    novel?: readonly string[] | undefined;
+    seed: number;
+    minBase?: number;
+    /** Reads one row's recording (default: `loadCohortEcg`). */
+    loadRecord?: ((row: CohortRow) => Ecg) | undefined;
+  },
 ): PreparedCohort {
   const cohort = readCohort(manifest);
   let last = 0;
@@ -32,6 +41,7 @@ export function loadPrepared(
     novel: opts.novel,
     seed: opts.seed,
     ...(opts.minBase === undefined ? {} : { minBase: opts.minBase }),
+    ...(opts.loadRecord === undefined ? {} : { loadRecord: opts.loadRecord }),
     onRow: (done, total) => {
       if (done === total || done - last >= 200) {
         // A terminal redraws one line; a log file gets one line per update.

@@ -2,14 +2,18 @@ import type { Example } from '../../data/dataset.js';
 import { MEASUREMENT_FEATURES, measureRecording } from '../../data/measurements.js';
 import type { Ecg } from '../../io/ecg.js';
 import { loadCohortEcg } from '../../io/load-ecg.js';
+import { RR_ANCHOR_FEATURES, rrIrregularity } from './rr-anchor.js';
 
-/** Names of the handcrafted features, in vector order (each followed by its missingness flag). */
-export const HANDCRAFTED_FEATURES = MEASUREMENT_FEATURES;
+/**
+ * Names of the handcrafted features, in vector order (each followed by its missingness flag): the
+ * measurements, then pNN50, the RR-irregularity feature of the RR anchor the measurements lack.
+ */
+export const HANDCRAFTED_FEATURES = [...MEASUREMENT_FEATURES, 'rr_pnn50'] as const;
 
 /**
  * The handcrafted-features baseline: the clinician's measurements from fewbeat's signal layer —
  * heart rate, PR, QRS and QTc as age- and sex-normalised z-scores (Rijnbeek et al. 2001 norms),
- * plus RR irregularity (coefficient of variation, RMSSD/mean, turning-point ratio) and atrial
+ * plus RR irregularity (coefficient of variation, RMSSD/mean, turning-point ratio, pNN50) and atrial
  * activity (atrial rate, spectral concentration, atrial/ventricular ratio, AV dissociation). Each
  * feature is standardised over the pool (no labels used), missing values become 0 with a missingness
  * flag. A feature that is nearly constant in the pool (AV dissociation in adult sinus rhythm) gets a
@@ -22,10 +26,24 @@ export function handcraftedEmbeddings(
   pool: readonly Example[],
   load: (e: Example) => Ecg = loadCohortEcg,
 ): Float32Array[] {
-  const rows = pool.map((e) => e.measurements ?? measureRecording(load(e), e));
+  return handcraftedVectors(pool.map((e) => handcraftedValues(e, load)));
+}
+
+/** One example's handcrafted feature values (`HANDCRAFTED_FEATURES` order; null = not measurable). */
+export function handcraftedValues(e: Example, load: (e: Example) => Ecg = loadCohortEcg): Array<number | null> {
+  const ecg = load(e);
+  const measurements = e.measurements ?? measureRecording(ecg, e);
+  return [...measurements, rrIrregularity(ecg)[RR_ANCHOR_FEATURES.indexOf('rr_pnn50')] ?? null];
+}
+
+/**
+ * The handcrafted vectors of a pool of measurement rows (`HANDCRAFTED_FEATURES` order): each feature
+ * standardised over the pool, then [z, missing] per feature, a missing value being z = 0, flag 1.
+ */
+export function handcraftedVectors(rows: ReadonlyArray<ReadonlyArray<number | null>>): Float32Array[] {
   const F = HANDCRAFTED_FEATURES.length;
   const stats = Array.from({ length: F }, (_, f) => {
-    const values = rows.map((r) => r[f]).filter((v): v is number => v !== null);
+    const values = rows.map((r) => r[f]).filter((v): v is number => v !== null && v !== undefined);
     const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
     const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length));
     return { mean, sd: sd > 1e-9 ? sd : 1 };

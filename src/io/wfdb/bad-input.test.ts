@@ -53,11 +53,14 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
       src('wfdb-python-sample/100_3chan.hea').toString('latin1').replaceAll('100_3chan', 'flip'),
       dat,
     );
-    expect(errorOf(() => readRecord(path)).message).toMatch(
-      new RegExp(
-        `^${path}\\.dat: checksum mismatch for signal III: the header \\(line 4\\) says 43172, the samples sum to -22348 \\(mod 65536\\)`,
-      ),
-    );
+    const mismatch = `^${path}\\.dat: checksum mismatch for signal III: the header \\(line 4\\) says 43172, the samples sum to -22348 \\(mod 65536\\)`;
+    expect(errorOf(() => readRecord(path, { strict: true })).message).toMatch(new RegExp(mismatch));
+    const warnings: string[] = [];
+    const lenient = readRecord(path, { onWarning: (w) => warnings.push(w) });
+    expect(lenient.channels.length).toBe(3); // read anyway, as wfdb-python and the WFDB library do
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`${mismatch}.*; read anyway$`));
+    expect(lenient.warnings).toHaveLength(1);
     expect(readRecord(path, { verifyChecksums: false }).channels.length).toBe(3);
     expect(readRecord(path, { from: 0, to: 10 }).channels.length).toBe(3); // a range read cannot check
   });
@@ -131,7 +134,7 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
     expect(errorOf(() => parseHeader('r 1 360 10\nr.dat 16x 200\n', 'r.hea')).message).toBe(
       "r.hea: header line 2: format field '16x' is not 'fmt[xspf][:skew][+offset]'",
     );
-    expect(errorOf(() => parseHeader('r 1 360 10 noon\nr.dat 16\n', 'r.hea')).message).toBe(
+    expect(errorOf(() => parseHeader('r 1 360 10 noon\nr.dat 16\n', 'r.hea', { strict: true })).message).toBe(
       "r.hea: header line 1: 'noon' is neither a base time (HH:MM:SS) nor a base date (DD/MM/YYYY)",
     );
   });

@@ -100,4 +100,30 @@ describe('WFDB headers', () => {
       'sig 0, fmt 8',
     );
   });
+
+  describe('reads the quirks wfdb-python reads (its rdheader patterns and read defaults)', () => {
+    it('a # after the fields of a line starts a comment, as wfdb-python splits it off', () => {
+      const h = parseHeader('q 1 360 10 # from a converter\r\nq.dat 16 200 16 0 5 0 0 ECG # lead I\r\n', 'q.hea');
+      expect(h.sigLen).toBe(10);
+      expect(h.signals[0]).toMatchObject({ description: 'ECG', checksum: 0 });
+      expect(h.comments).toEqual(['from a converter', 'lead I']);
+      expect(h.warnings).toEqual([]);
+    });
+
+    it('tabs and runs of blanks separate fields; baseline defaults to ADC zero, units to mV; gain 0 is kept', () => {
+      const h = parseHeader('q\t1  250\t 10\nq.dat\t 212   0 12\t1024\n', 'q.hea');
+      expect(h).toMatchObject({ fs: 250, sigLen: 10 });
+      expect(h.signals[0]).toMatchObject({ adcGain: 0, baseline: 1024, adcZero: 1024, units: 'mV', checksum: null });
+    });
+
+    it('a record-line token that is neither a time nor a date is ignored with a warning, refused when strict', () => {
+      const text = 'q 1 500 5000 10:00:00 01/02/2020 UTC\nq.dat 16\n';
+      const h = parseHeader(text, 'q.hea');
+      expect(h).toMatchObject({ baseTime: '10:00:00', baseDate: '2020-02-01', sigLen: 5000 });
+      expect(h.warnings).toEqual([
+        "header line 1: 'UTC' is neither a base time (HH:MM:SS) nor a base date (DD/MM/YYYY); ignored",
+      ]);
+      expect(() => parseHeader(text, 'q.hea', { strict: true })).toThrow(/q\.hea: header line 1: 'UTC' is neither/);
+    });
+  });
 });

@@ -70,6 +70,20 @@ export interface WfdbHeader {
   segments: WfdbSegmentSpec[] | null;
   /** Comment lines without the leading `#` and surrounding blanks. */
   comments: string[];
+  /**
+   * Departures from header(5) that wfdb-python reads through and that were read leniently (each
+   * `header line N: what was ignored`); empty for a clean header. With `strict` they are errors instead.
+   */
+  warnings: string[];
+}
+
+/** How strictly to parse a header. */
+export interface HeaderOptions {
+  /**
+   * Refuse the quirks that wfdb-python tolerates (tokens on the record line that are neither a base
+   * time nor a base date) instead of ignoring them with a warning. Default false.
+   */
+  strict?: boolean | undefined;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -80,11 +94,17 @@ const MAX_HEADER_BYTES = 1 << 20;
 /** Largest number of signals or segments accepted. */
 const MAX_COUNT = 100_000;
 
-/** Parse the text of a `.hea` file. `file` names it in error messages. */
-export function parseHeader(text: string, file: string): WfdbHeader {
+/**
+ * Parse the text of a `.hea` file. `file` names it in error messages.
+ *
+ * As wfdb-python's `rdheader` (and the WFDB library), a `#` after the fields of a record or signal
+ * line starts a comment that runs to the end of the line; it joins `comments`.
+ */
+export function parseHeader(text: string, file: string, opts: HeaderOptions = {}): WfdbHeader {
   const fail = (line: number, reason: string): never => {
     throw new FewbeatError(reason, { file, location: `header line ${line}` });
   };
+  const warnings: string[] = [];
   const comments: string[] = [];
   const content: Array<{ text: string; line: number }> = [];
   const lines = text.split(/\r?\n|\r/);
@@ -92,15 +112,18 @@ export function parseHeader(text: string, file: string): WfdbHeader {
     const raw = lines[i] as string;
     const trimmed = raw.trim();
     if (trimmed === '') continue;
-    if (trimmed.startsWith('#')) {
-      comments.push(trimmed.replace(/^#+/, '').trim());
-      continue;
-    }
-    content.push({ text: trimmed, line: i + 1 });
+    const hash = trimmed.indexOf('#');
+    if (hash >= 0) comments.push(trimmed.slice(hash).replace(/^#+/, '').trim());
+    if (hash === 0) continue;
+    content.push({ text: hash > 0 ? trimmed.slice(0, hash).trimEnd() : trimmed, line: i + 1 });
   }
   const recordLine = content[0];
   if (!recordLine) throw new FewbeatError('header has no record line', { file });
-  const rec = parseRecordLine(recordLine.text, (reason) => fail(recordLine.line, reason));
+  const quirk = (reason: string): void => {
+    if (opts.strict) fail(recordLine.line, reason);
+    warnings.push(`header line ${recordLine.line}: ${reason}; ignored`);
+  };
+  const rec = parseRecordLine(recordLine.text, (reason) => fail(recordLine.line, reason), quirk);
 
   const body = content.slice(1);
   let signals: WfdbSignalSpec[] = [];
@@ -129,6 +152,7 @@ export function parseHeader(text: string, file: string): WfdbHeader {
     signals,
     segments,
     comments,
+    warnings,
   };
 }
 
@@ -136,7 +160,7 @@ export function parseHeader(text: string, file: string): WfdbHeader {
  * Read and parse `<recordPath>.hea`. `recordPath` is the record's path without extension, as in
  * WFDB (`data/mitdb/100`).
  */
-export function readHeader(recordPath: string): WfdbHeader {
+export function readHeader(recordPath: string, opts: HeaderOptions = {}): WfdbHeader {
   const file = `${recordPath}.hea`;
   let bytes: Buffer;
   try {
@@ -146,7 +170,7 @@ export function readHeader(recordPath: string): WfdbHeader {
   }
   if (bytes.length > MAX_HEADER_BYTES)
     throw new FewbeatError(`header is ${bytes.length} bytes, more than a WFDB header can be`, { file });
-  return parseHeader(bytes.toString('latin1'), file);
+  return parseHeader(bytes.toString('latin1'), file, opts);
 }
 
 /** The fields of the record line (the header's first line). */
@@ -158,7 +182,7 @@ interface RecordLine extends Pick<
   nSeg: number | null;
 }
 
-function parseRecordLine(text: string, fail: (reason: string) => never): RecordLine {
+function parseRecordLine(text: string, fail: (reason: string) => never, quirk: (reason: string) => void): RecordLine {
   const tokens = text.split(/\s+/);
   const [nameTok, nSigTok, fsTok, sigLenTok, ...timeTokens] = tokens as [string, ...Array<string | undefined>];
   const nameMatch = /^([^/\s]+?)(?:\/(\S+))?$/.exec(nameTok);
@@ -189,6 +213,7 @@ function parseRecordLine(text: string, fail: (reason: string) => never): RecordL
   const { baseTime, baseDate } = parseBaseTimeAndDate(
     timeTokens.filter((t): t is string => t !== undefined),
     fail,
+    quirk,
   );
   // Challenge 2020 headers name the data file (`E00009.mat`) instead of the record on this line.
   return {
@@ -207,10 +232,12 @@ function parseRecordLine(text: string, fail: (reason: string) => never): RecordL
 /**
  * Base time `HH:MM:SS[.sss]` (or `MM:SS`) and base date `DD/MM/YYYY`, in WFDB order. Also accepts
  * the Challenge 2020 form `05-May-2020 14:50:55` (date first, month name), which real headers carry.
+ * Any other token is a quirk: wfdb-python's record-line pattern stops before it and reads the rest.
  */
 function parseBaseTimeAndDate(
   tokens: string[],
   fail: (reason: string) => never,
+  quirk: (reason: string) => void,
 ): { baseTime: string | null; baseDate: string | null } {
   let baseTime: string | null = null;
   let baseDate: string | null = null;
@@ -232,7 +259,7 @@ function parseBaseTimeAndDate(
       if (month < 1 || month > 12 || day < 1 || day > 31) fail(`base date '${tok}' is not a date`);
       baseDate = `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
     } else {
-      fail(`'${tok}' is neither a base time (HH:MM:SS) nor a base date (DD/MM/YYYY)`);
+      quirk(`'${tok}' is neither a base time (HH:MM:SS) nor a base date (DD/MM/YYYY)`);
     }
   }
   return { baseTime, baseDate };

@@ -21,7 +21,7 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
   const segments = header.segments ?? [];
   const variable = segments.length > 0 && (segments[0] as { length: number }).length === 0;
   const segHeader = (name: string): WfdbHeader => {
-    const h = readHeader(join(folder, name));
+    const h = readHeader(join(folder, name), { strict: opts.strict });
     if (h.segments) throw new FewbeatError(`segment ${name} is itself a multi-segment record`, { file: header.file });
     return h;
   };
@@ -49,6 +49,7 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
   const physical = channels.map((i) =>
     new Float64Array((to - from) * (layout[i] as WfdbSignalSpec).sampsPerFrame).fill(Number.NaN),
   );
+  const warnings = header.warnings.map((w) => `${header.file}: ${w}`);
   let segStart = 0;
   for (const seg of segments) {
     const segEnd = segStart + seg.length;
@@ -71,8 +72,15 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
         const part = readSingleSegment(
           join(folder, seg.name),
           { ...h, sigLen: h.sigLen ?? seg.length },
-          { from: a - segStart, to: b - segStart, channels: present, verifyChecksums: opts.verifyChecksums },
+          {
+            from: a - segStart,
+            to: b - segStart,
+            channels: present,
+            verifyChecksums: opts.verifyChecksums,
+            strict: opts.strict,
+          },
         );
+        warnings.push(...part.warnings);
         mapped.forEach((m, k) => {
           if (m < 0) return;
           const ch = part.channels[present.indexOf(m)] as WfdbChannel;
@@ -106,5 +114,5 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
       physical: physical[k] as Float64Array,
     };
   });
-  return { header, recordPath, fs: header.fs, sigLen, from, to, channels: out };
+  return { header, recordPath, fs: header.fs, sigLen, from, to, channels: out, warnings };
 }

@@ -17,9 +17,20 @@ export interface ReadOptions {
   channels?: number[] | undefined;
   /**
    * On a read of the whole record, compare each signal's 16-bit sample sum with the header's
-   * checksum and throw on a mismatch (a corrupt or swapped data file). Default true.
+   * checksum. A mismatch is a warning (the samples are returned, as wfdb-python and the WFDB
+   * library do), or an error with `strict`. Default true.
    */
   verifyChecksums?: boolean | undefined;
+  /**
+   * Refuse what the lenient reader only warns about: checksum mismatches and the header quirks
+   * wfdb-python reads through (see `HeaderOptions`). Default false.
+   */
+  strict?: boolean | undefined;
+  /**
+   * Called once per record read with one warning (`<file>: <what>; <file>: <what>`) when the record
+   * has checksum mismatches or header quirks; they are also in `WfdbRecord.warnings`.
+   */
+  onWarning?: ((message: string) => void) | undefined;
   /** Data files decoded beforehand, by path (FLAC files; `readRecordAsync` fills this). */
   decoded?: ReadonlyMap<string, Int32Array[]> | undefined;
 }
@@ -64,6 +75,8 @@ export interface WfdbRecord {
   from: number;
   to: number;
   channels: WfdbChannel[];
+  /** What was read leniently (header quirks, checksum mismatches), each naming its file; empty when clean. */
+  warnings: string[];
 }
 
 /**
@@ -71,8 +84,12 @@ export interface WfdbRecord {
  * the bytes of the requested frame range are read from disk.
  */
 export function readRecord(recordPath: string, opts: ReadOptions = {}): WfdbRecord {
-  const header = readHeader(recordPath);
-  return header.segments ? readMultiSegment(recordPath, header, opts) : readSingleSegment(recordPath, header, opts);
+  const header = readHeader(recordPath, { strict: opts.strict });
+  const rec = header.segments
+    ? readMultiSegment(recordPath, header, opts)
+    : readSingleSegment(recordPath, header, opts);
+  if (rec.warnings.length > 0) opts.onWarning?.(rec.warnings.join('; '));
+  return rec;
 }
 
 /**
@@ -80,7 +97,7 @@ export function readRecord(recordPath: string, opts: ReadOptions = {}): WfdbReco
  * its segments) are decoded first, asynchronously, then read like any other.
  */
 export async function readRecordAsync(recordPath: string, opts: ReadOptions = {}): Promise<WfdbRecord> {
-  const header = readHeader(recordPath);
+  const header = readHeader(recordPath, { strict: opts.strict });
   const folder = dirname(recordPath);
   const headers = header.segments
     ? header.segments.filter((s) => s.name !== '~' && s.length > 0).map((s) => readHeader(join(folder, s.name)))

@@ -21,6 +21,7 @@ export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: 
   const sigLen = header.sigLen ?? (files[0] ? framesInFile(files[0]) : 0);
   const { from, to, channels } = resolveRange(header, sigLen, opts);
 
+  const warnings = header.warnings.map((w) => `${header.file}: ${w}`);
   const wanted = new Set(channels);
   const digitalBySignal = new Map<number, Int32Array>();
   let index = 0;
@@ -32,7 +33,11 @@ export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: 
     if (file.path.toLowerCase().endsWith('.mat')) checkMatV4Container(file, sigLen);
     const stored = readFrames(file, from, Math.max(from, end));
     indices.forEach((i, k) => digitalBySignal.set(i, stored[k] as Int32Array));
-    if (from === 0 && to === sigLen && opts.verifyChecksums !== false) verifyChecksums(file.path, file.signals, stored);
+    if (from === 0 && to === sigLen && opts.verifyChecksums !== false) {
+      const mismatch = checksumMismatch(file.signals, stored);
+      if (mismatch !== null && opts.strict) throw new FewbeatError(mismatch, { file: file.path });
+      if (mismatch !== null) warnings.push(`${file.path}: ${mismatch}; read anyway`);
+    }
   }
 
   const out: WfdbChannel[] = channels.map((i) => {
@@ -61,21 +66,31 @@ export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: 
       ),
     };
   });
-  return { header, recordPath, fs: header.fs, sigLen, from, to, channels: out };
+  return { header, recordPath, fs: header.fs, sigLen, from, to, channels: out, warnings };
 }
 
-/** Throw when a signal's samples do not add up to its header checksum (modulo 65536). */
-function verifyChecksums(path: string, signals: WfdbSignalSpec[], stored: Int32Array[]): void {
+/**
+ * The signals of one data file whose samples do not add up to their header checksum (modulo
+ * 65536), described in one sentence, or null when all agree. A checksum field of 0 written by a
+ * converter that did not compute it (as in some public single-lead sets) is such a mismatch.
+ */
+function checksumMismatch(signals: WfdbSignalSpec[], stored: Int32Array[]): string | null {
+  const bad: Array<{ name: string; line: number; said: number; sum: number }> = [];
   signals.forEach((s, k) => {
     if (s.checksum === null) return;
     const sum = checksum16(stored[k] as Int32Array);
-    if (!checksumsAgree(sum, s.checksum)) {
-      throw new FewbeatError(
-        `checksum mismatch for signal ${s.description || k}: the header (line ${s.line}) says ${s.checksum}, the samples sum to ${sum} (mod 65536); the data file is corrupt or belongs to another record`,
-        { file: path },
-      );
-    }
+    if (!checksumsAgree(sum, s.checksum))
+      bad.push({ name: s.description || String(k), line: s.line, said: s.checksum, sum });
   });
+  if (bad.length === 0) return null;
+  const why = 'the data file is corrupt or belongs to another record, or the header checksums were not computed';
+  if (bad.length === 1) {
+    const b = bad[0] as (typeof bad)[number];
+    return `checksum mismatch for signal ${b.name}: the header (line ${b.line}) says ${b.said}, the samples sum to ${b.sum} (mod 65536); ${why}`;
+  }
+  const declared = new Set(bad.map((b) => b.said));
+  const said = declared.size === 1 ? `${bad[0]!.said} for each` : bad.map((b) => b.said).join(', ');
+  return `checksum mismatch for ${bad.length} signals (${bad.map((b) => b.name).join(', ')}): the header (lines ${bad[0]!.line}-${bad[bad.length - 1]!.line}) says ${said}, the samples sum to ${bad.map((b) => b.sum).join(', ')} (mod 65536); ${why}`;
 }
 
 /**

@@ -1,0 +1,83 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../runtime/backend.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
+import { trainModel } from '../../train/train-model.js';
+import { SHARED_REAL, hasSharedReal } from '../../test-utils/real-data.js';
+import { runCli as run } from '../../test-utils/run-cli.js';
+import { type EvalRealResult, formatEvalReal } from './eval-real.js';
+
+describe.skipIf(!hasSharedReal)('fewbeat eval-real --task af-vs-sinus on the shared MIT-BIH records', () => {
+  it('separates single-lead AF from sinus rhythm in patient-disjoint 5-shot episodes, with CIs', async () => {
+    const argv = ['eval-real', '--mitdb', join(SHARED_REAL, 'mitdb'), '--episodes', '100', '--max-per-patient', '8'];
+    const { code, stdout, stderr } = await run([...argv, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout) as EvalRealResult;
+    // the cardiologists annotated AF in 4 of the 29 patients (201, 203, 221, 222)
+    expect(r.pool.afib?.patients).toBe(4);
+    expect(r.pool.nsr!.patients).toBeGreaterThan(20);
+    expect(r.methods.map((m) => m.method)).toEqual(['handcrafted-features', 'rr-anchor']);
+    for (const m of r.methods) {
+      expect(m.episode_accuracy.n).toBe(100);
+      expect(m.episode_accuracy.ci95[0]).toBeLessThan(m.episode_accuracy.mean);
+      // AF is the textbook case for RR irregularity: both methods are far above chance
+      expect(m.episode_accuracy.mean).toBeGreaterThan(0.7);
+    }
+    const human = formatEvalReal(r);
+    expect(human).toMatch(/^af-vs-sinus, lead II, 2-way 5-shot, 10 queries per class, 100 patient-disjoint episodes/);
+    expect(human).toMatch(/rr-anchor +0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]/);
+  });
+
+  it('refuses an unknown task as a usage error', async () => {
+    const { code, stderr } = await run(['eval-real', '--mitdb', join(SHARED_REAL, 'mitdb'), '--task', 'vt']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/option --task: expected af-vs-sinus, got 'vt'/);
+  });
+});
+
+describe.skipIf(!hasSharedReal)('fewbeat eval-real --model', () => {
+  let root: string;
+  let modelDir: string;
+  beforeAll(async () => {
+    await initBackend('wasm');
+    const tiny = tinyCohort();
+    root = tiny.root;
+    modelDir = join(root, 'model');
+    const result = await trainModel({
+      prepared: tiny.prepared,
+      outDir: modelDir,
+      preset: 'default',
+      seed: 3,
+      training: TINY_TRAINING,
+      modelOverrides: TINY_MODEL,
+    });
+    result.model.dispose();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('evaluates a trained model on the same episodes as the baselines, reading one lead through its lead mask, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const argv = ['eval-real', '--mitdb', join(SHARED_REAL, 'mitdb'), '--model', modelDir, '--json'];
+    const { code, stdout, stderr } = await run([
+      ...argv,
+      '--episodes',
+      '20',
+      '--max-per-patient',
+      '3',
+      '--queries',
+      '3',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    const r = JSON.parse(stdout) as EvalRealResult;
+    expect(r.methods.map((m) => m.method)).toEqual(['full model', 'handcrafted-features', 'rr-anchor']);
+    const full = r.methods[0]!;
+    expect(full.episode_accuracy.n).toBe(20);
+    expect(full.balanced_accuracy).toBeGreaterThanOrEqual(0);
+    expect(full.balanced_accuracy).toBeLessThanOrEqual(1);
+  });
+});

@@ -1,0 +1,157 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { measureRecording } from '../../data/measurements.js';
+import {
+  AF_VS_SINUS_CLASSES,
+  type EpisodeResult,
+  afVsSinusWindows,
+  nearestPrototypeResult,
+  singleLeadWindow,
+} from '../../eval/run/af-vs-sinus.js';
+import { handcraftedVectors } from '../../eval/run/handcrafted-features.js';
+import { patientDisjointEpisodes } from '../../eval/run/patient-disjoint-episodes.js';
+import { RR_ANCHOR_FEATURES, rrIrregularity, standardisedVectors } from '../../eval/run/rr-anchor.js';
+import { windowExamples, modelResult } from '../../eval/run/af-vs-sinus-model.js';
+import { initBackend } from '../../runtime/backend.js';
+import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
+import { emit, parseNumberOption } from '../output.js';
+
+/** What `fewbeat eval-real --json` prints. */
+export interface EvalRealResult {
+  task: string;
+  lead: string;
+  shots: number;
+  queries: number;
+  episodes: number;
+  seed: number;
+  /** Windows and patients per class in the pool. */
+  pool: Record<string, { windows: number; patients: number }>;
+  methods: EpisodeResult[];
+}
+
+/** The table `eval-real` prints. */
+export function formatEvalReal(r: EvalRealResult): string {
+  const pool = Object.entries(r.pool)
+    .map(([c, p]) => `${c} ${p.windows} windows of ${p.patients} patients`)
+    .join(', ');
+  const lines = [
+    `${r.task}, lead ${r.lead}, ${AF_VS_SINUS_CLASSES.length}-way ${r.shots}-shot, ${r.queries} queries per class, ${r.episodes} patient-disjoint episodes (${pool})`,
+    'method                 episode acc (95% CI)      bal.acc',
+  ];
+  for (const m of r.methods) {
+    const ci = m.episode_accuracy;
+    lines.push(
+      `${m.method.padEnd(22)} ${`${ci.mean.toFixed(3)} [${ci.ci95[0].toFixed(3)}, ${ci.ci95[1].toFixed(3)}]`.padEnd(25)} ${m.balanced_accuracy.toFixed(3)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Single-lead atrial fibrillation against sinus rhythm on real recordings: 10-s windows of the
+ * annotated MIT-BIH records (`afVsSinusWindows`), one lead, few-shot episodes whose support and
+ * query windows come from different patients, nearest prototypes in the space of each method.
+ */
+export function evaluateAfVsSinus(opts: {
+  mitdb: string;
+  /** The full model, evaluated on the same episodes when given. */
+  trained?: TrainedModelDir | undefined;
+  lead: string;
+  shots: number;
+  queries: number;
+  episodes: number;
+  seed: number;
+  maxPerPatient: number;
+}): EvalRealResult {
+  const windows = afVsSinusWindows(opts.mitdb, { maxPerPatient: opts.maxPerPatient });
+  const ecgs = windows.map((w) => singleLeadWindow(w, opts.lead));
+  const episodes = patientDisjointEpisodes(windows, AF_VS_SINUS_CLASSES.length, {
+    ...opts,
+    classNames: AF_VS_SINUS_CLASSES,
+  });
+  const examples = opts.trained ? windowExamples(opts.mitdb, windows, opts.lead, opts.trained) : null;
+  const rr = ecgs.map(rrIrregularity);
+  const pnn50 = RR_ANCHOR_FEATURES.indexOf('rr_pnn50');
+  const handcrafted = handcraftedVectors(
+    ecgs.map((ecg, i) => [
+      ...(examples?.[i]?.measurements ?? measureRecording(ecg, windows[i]!)),
+      rr[i]![pnn50] ?? null,
+    ]),
+  );
+  const anchor = standardisedVectors(rr);
+  const pool: EvalRealResult['pool'] = {};
+  AF_VS_SINUS_CLASSES.forEach((c, k) => {
+    const mine = windows.filter((w) => w.label === k);
+    pool[c] = { windows: mine.length, patients: new Set(mine.map((w) => w.patientId)).size };
+  });
+  return {
+    task: 'af-vs-sinus',
+    lead: opts.lead,
+    shots: opts.shots,
+    queries: opts.queries,
+    episodes: opts.episodes,
+    seed: opts.seed,
+    pool,
+    methods: [
+      ...(opts.trained && examples ? [modelResult(opts.trained, examples, episodes, opts.shots, opts.queries)] : []),
+      nearestPrototypeResult('handcrafted-features', handcrafted, episodes, AF_VS_SINUS_CLASSES.length),
+      nearestPrototypeResult('rr-anchor', anchor, episodes, AF_VS_SINUS_CLASSES.length),
+    ],
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('eval-real')
+    .description(
+      'few-shot evaluation on real annotated recordings: single-lead AF vs sinus rhythm, patient-disjoint episodes, handcrafted baseline and RR-irregularity anchor',
+    )
+    .requiredOption('--mitdb <dir>', 'folder of MIT-BIH-style records with rhythm annotations (.atr)')
+    .option('--task <name>', 'task: af-vs-sinus', 'af-vs-sinus')
+    .option('--lead <name>', 'the one lead to use (records without it use their first signal)', 'II')
+    .option('--shots <k>', 'support windows per class', '5')
+    .option('--queries <n>', 'query windows per class', '10')
+    .option('--episodes <n>', 'episodes', '600')
+    .option('--seed <n>', 'seed of the episodes', '7')
+    .option('--max-per-patient <n>', 'windows per patient and class kept in the pool, evenly spaced', '40')
+    .option('--model <dir>', 'also evaluate this trained model (fewbeat train or demo) on the same episodes')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        mitdb: string;
+        task: string;
+        lead: string;
+        shots: string;
+        queries: string;
+        episodes: string;
+        seed: string;
+        maxPerPatient: string;
+        model?: string;
+        json?: boolean;
+      }) => {
+        if (opts.task !== 'af-vs-sinus')
+          throw new UsageError(`option --task: expected af-vs-sinus, got '${opts.task}'`);
+        let trained: TrainedModelDir | undefined;
+        if (opts.model !== undefined) {
+          await initBackend();
+          trained = readModelDir(opts.model);
+        }
+        let result: EvalRealResult;
+        try {
+          result = evaluateAfVsSinus({
+            mitdb: opts.mitdb,
+            trained,
+            lead: opts.lead,
+            shots: parseNumberOption('--shots', opts.shots, { integer: true, min: 1 }),
+            queries: parseNumberOption('--queries', opts.queries, { integer: true, min: 1 }),
+            episodes: parseNumberOption('--episodes', opts.episodes, { integer: true, min: 1 }),
+            seed: parseNumberOption('--seed', opts.seed, { integer: true, min: 0 }),
+            maxPerPatient: parseNumberOption('--max-per-patient', opts.maxPerPatient, { integer: true, min: 1 }),
+          });
+        } finally {
+          trained?.model.dispose();
+        }
+        emit(result, opts, formatEvalReal);
+      },
+    );
+}
