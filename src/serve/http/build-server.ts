@@ -17,6 +17,7 @@ import { ROUTES, type RouteName, type RouteSpec } from '../api/routes.js';
 import { errorBodySchema } from '../api/schemas.js';
 import type { ServeContext } from '../app/context.js';
 import { webRoot } from '../web-root.js';
+import type { Principal } from '../store/sessions.js';
 import { authorise } from './auth.js';
 import { HANDLERS, type HandlerInput } from './handlers.js';
 import { HttpError } from './http-error.js';
@@ -41,6 +42,8 @@ export interface ServerOptions {
   trustProxy?: boolean;
   /** Serve the web app's built files at `/` (default: when built, see web-root.ts). */
   webRoot?: string | null;
+  /** Tighter (or looser) request limits than `LIMITS`. */
+  limits?: Partial<typeof LIMITS>;
 }
 
 /**
@@ -51,6 +54,7 @@ export interface ServerOptions {
  * method and path (case ids) but no query string, where a search for a patient key could be.
  */
 export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const limits = { ...LIMITS, ...opts.limits };
   const app = Fastify({
     logger:
       opts.logger === false || opts.logger === undefined
@@ -65,7 +69,7 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
               }),
             },
           },
-    bodyLimit: LIMITS.bodyBytes,
+    bodyLimit: limits.bodyBytes,
     trustProxy: opts.trustProxy ?? false,
     requestTimeout: 120_000,
   });
@@ -90,11 +94,11 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {
     limits: {
-      fileSize: LIMITS.fileBytes,
-      files: LIMITS.files,
-      fields: LIMITS.fields,
-      fieldSize: LIMITS.fieldBytes,
-      parts: LIMITS.files + LIMITS.fields,
+      fileSize: limits.fileBytes,
+      files: limits.files,
+      fields: limits.fields,
+      fieldSize: limits.fieldBytes,
+      parts: limits.files + limits.fields,
       headerPairs: 100,
     },
   });
@@ -142,6 +146,7 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
   });
 
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const principals = new WeakMap<FastifyRequest, Principal>();
   for (const [name, spec] of Object.entries(ROUTES) as Array<[RouteName, RouteSpec]>) {
     const handler = HANDLERS[name] as (i: HandlerInput<RouteName>) => Promise<unknown>;
     const response: Record<number, unknown> = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema };
@@ -149,7 +154,7 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
     api.route({
       method: spec.method,
       url: spec.url,
-      config: name === 'login' ? { rateLimit: { max: LIMITS.loginPerMinute, timeWindow: 60_000 } } : {},
+      config: name === 'login' ? { rateLimit: { max: limits.loginPerMinute, timeWindow: 60_000 } } : {},
       schema: {
         summary: spec.summary,
         tags: [spec.tag],
@@ -161,8 +166,13 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
         ...(spec.produces ? { produces: [spec.produces] } : {}),
         response,
       },
+      // The guard runs first, before the body is parsed or validated: an anonymous or unauthorised
+      // request learns nothing about the route's input and sends no upload into the parser.
+      onRequest: async (req) => {
+        if (spec.roles !== 'public') principals.set(req, await authorise(ctx, req, spec.roles));
+      },
       handler: async (req, reply) => {
-        const principal = spec.roles === 'public' ? null : await authorise(ctx, req, spec.roles);
+        const principal = principals.get(req) ?? null;
         const out = await handler({
           body: req.body as never,
           params: req.params as never,
