@@ -105,6 +105,8 @@ export async function predict(
     input_sha256: createHash('sha256')
       .update(`${row.record_sha256}\n${canonicalJson(clinical)}`)
       .digest('hex'),
+    predicted: result.predicted,
+    abstained: result.abstained ? 1 : 0,
     result: JSON.stringify(stored),
     user_id: user.id,
     created_at: nowIso(),

@@ -84,6 +84,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('bank_version', 'integer', (c) => c.notNull())
           .addColumn('model_version', 'text', (c) => c.notNull())
           .addColumn('input_sha256', 'text', (c) => c.notNull())
+          .addColumn('predicted', 'text', (c) => c.notNull())
+          .addColumn('abstained', 'integer', (c) => c.notNull())
           .addColumn('result', 'text', (c) => c.notNull())
           .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
           .addColumn('created_at', 'text', (c) => c.notNull())

@@ -95,6 +95,9 @@ export interface PredictionsTable {
   bank_version: number;
   model_version: string;
   input_sha256: string;
+  /** The predicted class, or `unknown` when abstained (also in `result`; here for lists). */
+  predicted: string;
+  abstained: number;
   /** JSON: the model's answer (probabilities, abstention, nearest examples, explanation, ...). */
   result: string;
   user_id: string;

@@ -94,7 +94,7 @@ export class CaseStore {
     if (ids.length === 0) return out;
     const predictions = await this.db
       .selectFrom('predictions')
-      .select(['id', 'case_id', 'result', 'created_at'])
+      .select(['id', 'case_id', 'predicted', 'abstained', 'created_at'])
       .where('case_id', 'in', [...ids])
       .orderBy('created_at', 'desc')
       .execute();
@@ -108,8 +108,7 @@ export class CaseStore {
     for (const p of predictions) {
       const o = out.get(p.case_id);
       if (o && o.prediction === null) {
-        const r = JSON.parse(p.result) as { predicted: string; abstained: boolean };
-        o.prediction = { id: p.id, predicted: r.predicted, abstained: r.abstained, createdAt: p.created_at };
+        o.prediction = { id: p.id, predicted: p.predicted, abstained: p.abstained === 1, createdAt: p.created_at };
       }
     }
     for (const r of reviews) {
