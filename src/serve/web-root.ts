@@ -7,7 +7,7 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 
 /**
  * Where the built web app lives: the server serves its static files at `/` when the folder holds an
- * `index.html`. The web app's build writes `web/dist/`; a packaged build may copy it to `dist/web/`.
+ * `index.html`. The web app's build writes `WEB_ROOT` (`web/dist/`); a packaged build may copy it to `dist/web/`.
  * The first folder that exists wins. This is the one place that names these folders.
  */
 export const WEB_ROOT_CANDIDATES: readonly string[] = [
