@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEcg } from '../io/load-ecg.js';
 import { runCli } from '../test-utils/run-cli.js';
 import { ROUTES, type RouteSpec } from './api/routes.js';
 import { multipartBody } from './test-support/multipart.js';
@@ -186,6 +187,31 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
     );
     expect(wave.leads).toEqual(c2.record.leads);
     expect(wave.signals[0]!.length).toBeLessThanOrEqual(200);
+  });
+
+  it('reads the same ECG uploaded as CSV as it reads the WFDB record, and EDF+ files through the same readers', async () => {
+    const r = byLabel('nsr')[4]!;
+    const wfdbId = await uploadRecord(r);
+    const ecg = loadEcg(join(tiny.cohortDir, r.record));
+    const n = ecg.signals[0]!.length;
+    const rows = [`time,${ecg.leads.map((l, i) => `${l} (${ecg.units[i]})`).join(',')}`];
+    for (let t = 0; t < n; t++) rows.push([t / ecg.fs, ...ecg.signals.map((x) => x[t])].join(','));
+    const csv = await upload(app, clinician, [{ name: 'visit.csv', content: `${rows.join('\n')}\n` }], {
+      clinical: JSON.stringify({ age_years: r.ageYears, sex: r.sex }),
+    });
+    expect(csv.statusCode, csv.body).toBe(201);
+    const csvCase = json<{ id: string; record: { format: string; fs: number; leads: string[] } }>(csv);
+    expect(csvCase.record).toMatchObject({ format: 'csv', fs: ecg.fs, leads: ecg.leads });
+    const hr = async (id: string): Promise<number | null> =>
+      json<{ measurements: { hr: { value: number | null } } }>(
+        await call(app, 'GET', `/api/cases/${id}/analysis`, clinician),
+      ).measurements.hr.value;
+    expect(await hr(csvCase.id)).toBe(await hr(wfdbId));
+    const edf = await upload(app, clinician, [
+      { name: 'ecg-3lead-edfplus.edf', content: readFileSync('test/fixtures/edf/ecg-3lead-edfplus.edf') },
+    ]);
+    expect(edf.statusCode, edf.body).toBe(201);
+    expect(json<{ record: { format: string } }>(edf).record.format).toMatch(/edf/);
   });
 
   it('analyses a case as `fewbeat measure` does: the same HR, QRS and QT, and one R peak per detected beat', async () => {
