@@ -12,10 +12,7 @@ export interface StoredFile {
 }
 
 /** The record an upload's files make, as `loadEcg` opens it: a WFDB base name (`.hea`), or one `.edf`/`.bdf`/`.csv`. */
-export function recordEntry(
-  names: readonly string[],
-  what = 'upload',
-): { format: 'wfdb' | 'edf' | 'csv'; entry: string } {
+export function recordEntry(names: readonly string[], what = 'upload'): { format: string; entry: string } {
   const ext = (n: string): string => extname(n).toLowerCase();
   const headers = names.filter((n) => ext(n) === '.hea');
   if (headers.length > 1)
@@ -29,16 +26,18 @@ export function recordEntry(
     const h = headers[0] as string;
     return { format: 'wfdb', entry: h.slice(0, -4) };
   }
-  const direct = names.filter((n) => ['.edf', '.bdf', '.csv'].includes(ext(n)));
+  // One-file records: EDF/BDF, CSV, and the hospital exports `loadEcg` reads by content (XML, SCP-ECG, DICOM).
+  const direct = names.filter((n) => ['.edf', '.bdf', '.csv', '.xml', '.scp', '.dcm'].includes(ext(n)));
   if (direct.length !== 1)
     throw new FewbeatError(
       direct.length === 0
-        ? `no ECG record among ${names.join(', ') || 'no files'} (expected .hea with .dat/.mat, .edf, .bdf or .csv)`
+        ? `no ECG record among ${names.join(', ') || 'no files'} (expected .hea with .dat/.mat, .edf, .bdf, .csv, .xml, .scp or .dcm)`
         : `holds ${direct.length} recordings (${direct.join(', ')}): upload one record at a time`,
       { file: what },
     );
   const only = direct[0] as string;
-  return { format: ext(only) === '.csv' ? 'csv' : 'edf', entry: only };
+  const e = ext(only);
+  return { format: e === '.bdf' ? 'edf' : e.slice(1), entry: only };
 }
 
 /**
