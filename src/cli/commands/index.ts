@@ -15,6 +15,7 @@ import { register as registerPredict } from './predict.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerAblate } from './ablate.js';
 import { register as registerEvalReal } from './eval-real.js';
+import { register as registerServe } from './serve.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -37,6 +38,7 @@ const registrars: Array<(program: Command) => void> = [
   registerQrs,
   registerRecalibrate,
   registerSynth,
+  registerServe,
 ];
 
 export function registerCommands(program: Command): void {
