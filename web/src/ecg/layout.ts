@@ -17,7 +17,7 @@ export const LAYOUTS: readonly LayoutName[] = ['3x4+II', '6x2', '12x1'];
 /** Width of the trace area of a full row (mm): 10 s at 25 mm/s. */
 export const TRACE_WIDTH_MM = 250;
 /** Left margin holding the calibration pulse (mm). */
-export const CALIBRATION_MARGIN_MM = 10;
+export const CALIBRATION_MARGIN_MM = 12;
 
 const GRID_3X4 = [
   ['I', 'aVR', 'V1', 'V4'],
