@@ -72,7 +72,7 @@ async function route(): Promise<void> {
   if (path === '/login') {
     renderHeader();
     document.title = 'Sign in · fewbeat';
-    return loginPage(main, []);
+    return loginPage(main);
   }
   if (path !== '/paper-check' && !session.user && !(await restoreSession())) {
     location.hash = '#/login';

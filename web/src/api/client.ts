@@ -72,13 +72,11 @@ const q = (params: Record<string, string | number | undefined>) => {
 const enc = encodeURIComponent;
 
 export const api = {
-  login: (username: string, password: string) =>
-    call<SessionInfo>('POST', '/api/auth/login', { username, password }),
+  login: (username: string, password: string) => call<SessionInfo>('POST', '/api/auth/login', { username, password }),
   logout: () => call<void>('POST', '/api/auth/logout'),
   me: () => call<SessionInfo>('GET', '/api/auth/me'),
   model: () => call<ModelInfo>('GET', '/api/model'),
-  cases: (params: { q?: string; limit?: number; offset?: number }) =>
-    call<CaseList>('GET', `/api/cases${q(params)}`),
+  cases: (params: { q?: string; limit?: number; offset?: number }) => call<CaseList>('GET', `/api/cases${q(params)}`),
   case: (id: string) => call<Case>('GET', `/api/cases/${enc(id)}`),
   waveform: (id: string, maxSamples = 20000) =>
     call<Waveform>('GET', `/api/cases/${enc(id)}/waveform${q({ maxSamples })}`),

@@ -54,6 +54,9 @@ export function renderPage(canvas: HTMLCanvasElement, trace: Trace, opts: Render
   const cssH = page.heightMm * scale.pxPerMm;
   canvas.style.width = `${page.widthMm * opts.zoom}mm`;
   canvas.style.height = `${page.heightMm * opts.zoom}mm`;
+  // Real size for the print stylesheet, whatever the screen zoom.
+  canvas.style.setProperty('--paper-width', `${page.widthMm}mm`);
+  canvas.style.setProperty('--paper-height', `${page.heightMm}mm`);
   canvas.width = Math.round(cssW * ratio);
   canvas.height = Math.round(cssH * ratio);
   const ctx = canvas.getContext('2d');

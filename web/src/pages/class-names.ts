@@ -1,28 +1,12 @@
-/** Readable names of the canonical class ids (data/classes.json); a class a clinician named shows as typed. */
-const NAMES: Record<string, string> = {
-  nsr: 'normal sinus rhythm',
-  rsa: 'respiratory sinus arrhythmia',
-  sinus_tachy: 'sinus tachycardia',
-  sinus_brady: 'sinus bradycardia',
-  svt: 'supraventricular tachycardia',
-  wpw: 'Wolff-Parkinson-White pattern',
-  aflutter: 'atrial flutter',
-  eat: 'ectopic atrial tachycardia',
-  jet: 'junctional ectopic tachycardia',
-  pac: 'premature atrial contractions',
-  pvc: 'premature ventricular contractions',
-  avb1: 'first-degree AV block',
-  avb2_mobitz1: 'second-degree AV block, Mobitz I',
-  avb2_mobitz2: 'second-degree AV block, Mobitz II',
-  chb: 'complete heart block',
-  lqts: 'long QT',
-  vt: 'ventricular tachycardia',
-  afib: 'atrial fibrillation',
-  brugada: 'Brugada pattern',
-  unknown: 'not like any enrolled class',
-};
+import classes from '../../../data/classes.json';
 
+const NAMES = new Map<string, string>(
+  (classes as { classes: { id: string; name: string }[] }).classes.map((c) => [c.id, c.name]),
+);
+
+/** "Supraventricular tachycardia (svt)" for a canonical class id; a class a clinician named shows as typed. */
 export function className(id: string): string {
-  const n = NAMES[id];
+  if (id === 'unknown') return 'not like any enrolled class';
+  const n = NAMES.get(id);
   return n ? `${n} (${id})` : id;
 }

@@ -12,7 +12,8 @@ export const IMPLIED_FIELDS: ClinicalField[] = [
   { name: 'sex', type: 'categorical', categories: ['M', 'F'], description: 'sex' },
 ];
 
-export type ParsedValue = { ok: true; value: number | boolean | string | string[] | null } | { ok: false; error: string };
+export type ParsedValue =
+  { ok: true; value: number | boolean | string | string[] | null } | { ok: false; error: string };
 
 /** "heart_rate_bpm" -> "Heart rate bpm". */
 export function fieldLabel(name: string): string {

@@ -29,7 +29,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 /** Replaces the contents of `el`. */
 export function mount(el: Element, ...children: (Child | Child[])[]): void {
   el.replaceChildren();
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
 }
 
 /** A labelled control: the label is bound by `for`, and an error line by `aria-describedby`. */
