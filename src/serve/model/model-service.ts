@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { clinicalSchemaSchema } from '../../clinical/schema.js';
+import { FewbeatError } from '../../errors.js';
+import type { PrototypeBank } from '../../fewshot/prototype-bank.js';
+import { workerEntryUrl } from '../../train/parallel/worker-entry-url.js';
+import type { Analysis } from '../api/schemas.js';
+import type { z } from 'zod';
+import type { modelInfoSchema, recordInfoSchema, waveformSchema } from '../api/schemas.js';
+import type { ServicePrediction } from './model-ops.js';
+import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
+
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type RecordInfo = z.infer<typeof recordInfoSchema>;
+export type Waveform = z.infer<typeof waveformSchema>;
+
+export interface ModelServiceOptions {
+  /** Worker threads, each with its own copy of the model. @default min(2, available cores) */
+  threads?: number;
+  /** Longest a task may run before its worker is stopped and the request refused. @default 60 s */
+  timeoutMs?: number;
+  /** Heap limit of a worker (MB): a hostile file cannot take the service's memory. @default 1024 */
+  maxWorkerHeapMb?: number;
+}
+
+/**
+ * The one door between the HTTP service and the model: loading the model directory, reading and
+ * checking an uploaded record, the analysis, bank enrolment and prediction with its explanation.
+ * Every call runs on a pool of worker threads (piscina), each holding the model, loaded once, and
+ * caches of recent records and banks, so that a slow prediction never stalls the request thread.
+ * Bad input is thrown as `FewbeatError` with the reader's one-line reason; a task that runs longer
+ * than `timeoutMs` is stopped (its worker is terminated and replaced) and reported as such.
+ */
+export class ModelService {
+  private constructor(
+    readonly info: ModelInfo,
+    private readonly pool: Piscina,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Open the model directory written by `fewbeat train` / `fewbeat demo`, start the workers and load the model in each. */
+  static async open(dir: string, opts: ModelServiceOptions = {}): Promise<ModelService> {
+    const info = readModelInfo(dir);
+    const threads = opts.threads ?? Math.max(1, Math.min(2, availableParallelism()));
+    const entry = await workerEntryUrl(import.meta.url, 'model-worker');
+    const pool = new Piscina({
+      filename: entry.href,
+      workerData: { modelDir: dir },
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMb ?? 1024 },
+    });
+    const service = new ModelService(info, pool, opts.timeoutMs ?? 60_000);
+    return service;
+  }
+
+  private async run<T>(task: WorkerTask): Promise<T> {
+    let result: WorkerResult;
+    try {
+      result = (await this.pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) })) as WorkerResult;
+    } catch (e) {
+      if ((e as Error).name === 'AbortError' || (e as Error).name === 'TimeoutError')
+        throw new FewbeatError(`the ${task.op} did not finish within ${this.timeoutMs / 1000} s and was stopped`);
+      if (/ERR_WORKER_OUT_OF_MEMORY|out of memory/i.test(String((e as Error).message)))
+        throw new FewbeatError(`the ${task.op} needed more memory than a worker may use and was stopped`);
+      throw e;
+    }
+    if (!result.ok) throw new FewbeatError(result.message);
+    return result.value as T;
+  }
+
+  /** Read the uploaded record and check the clinical context against the model's schema. */
+  inspect(record: RecordRef, format: string, clinical: Record<string, unknown>): Promise<RecordInfo> {
+    return this.run({ op: 'inspect', record, format, clinical });
+  }
+
+  waveform(record: RecordRef, maxSamples: number): Promise<Waveform> {
+    return this.run({ op: 'waveform', record, maxSamples });
+  }
+
+  analyse(caseId: string, record: RecordRef, clinical: Record<string, unknown>): Promise<Analysis> {
+    return this.run({ op: 'analyse', caseId, record, clinical });
+  }
+
+  /** Enrol a bank from cases (each with its record and clinical context). */
+  buildBank(
+    items: Array<{ caseId: string; class: string; record: RecordRef; clinical: Record<string, unknown> }>,
+  ): Promise<PrototypeBank> {
+    return this.run({ op: 'buildBank', items });
+  }
+
+  /** Classify a case against a bank version (`bankKey` names it for the workers' caches). */
+  predict(args: {
+    record: RecordRef;
+    clinical: Record<string, unknown>;
+    contextGiven: boolean;
+    bankKey: string;
+    bankJson: string;
+    nearest: number;
+    explain: boolean;
+  }): Promise<ServicePrediction> {
+    return this.run({ op: 'predict', ...args });
+  }
+
+  /** Wait until every worker has the model loaded (start-up fails early on a bad model directory). */
+  async warmUp(): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.pool.options.minThreads }, () =>
+        this.run({ op: 'waveform', record: { sha256: 'warm-up', files: [] }, maxSamples: 100 }).catch(() => undefined),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/**
+ * What the service tells about its model, read from the directory's config.json without loading the
+ * weights: the version is the SHA-256 of config.json and the weight files (in name order).
+ */
+export function readModelInfo(dir: string): ModelInfo {
+  const configFile = join(dir, 'config.json');
+  if (!existsSync(configFile))
+    throw new FewbeatError('no model here (no config.json): train one with `npx fewbeat demo --out out/demo`', {
+      file: dir,
+    });
+  let config: {
+    preprocessing?: { fs: number; samples: number; leads: string[] };
+    classes?: { base: string[]; novel: string[] };
+    clinical?: { schema?: unknown };
+  };
+  try {
+    config = JSON.parse(readFileSync(configFile, 'utf8')) as typeof config;
+  } catch (e) {
+    throw new FewbeatError(`not valid JSON: ${(e as Error).message}`, { file: configFile });
+  }
+  const schema = clinicalSchemaSchema.safeParse(config.clinical?.schema);
+  if (!config.preprocessing || !config.classes || !schema.success)
+    throw new FewbeatError('not a model directory written by fewbeat train (preprocessing, classes, clinical schema)', {
+      file: configFile,
+    });
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir)
+    .filter((n) => n === 'config.json' || /^weights.*\.(json|bin)$/.test(n))
+    .sort()) {
+    hash.update(name);
+    hash.update(readFileSync(join(dir, name)));
+  }
+  return {
+    version: hash.digest('hex'),
+    dir,
+    fs: config.preprocessing.fs,
+    samples: config.preprocessing.samples,
+    leads: config.preprocessing.leads,
+    classes: config.classes,
+    clinicalSchema: schema.data,
+  };
+}

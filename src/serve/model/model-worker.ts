@@ -1,0 +1,124 @@
+import { workerData } from 'node:worker_threads';
+import type { ClinicalInput } from '../../clinical/encode.js';
+import type { BatchSource } from '../../data/batch.js';
+import { isFewbeatError } from '../../errors.js';
+import { parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
+import type { Ecg } from '../../io/ecg.js';
+import { initBackend } from '../../runtime/backend.js';
+import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
+import { analyseCase } from './analyse-case.js';
+import { buildBank, clinicalInputOf, modelInput, predictCase } from './model-ops.js';
+import { loadStoredRecord } from './stored-record.js';
+import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
+
+/**
+ * A model worker thread (run by the piscina pool of model-service.ts): loads the model directory
+ * once, keeps recently used records, model inputs and banks, and answers one task at a time. Bad
+ * input comes back as `{ ok: false, message }` (the reader's one line), never as a crash.
+ */
+const { modelDir } = workerData as { modelDir: string };
+
+let trained: Promise<TrainedModelDir> | null = null;
+function model(): Promise<TrainedModelDir> {
+  trained ??= initBackend('wasm').then(() => readModelDir(modelDir));
+  return trained;
+}
+
+/** A small least-recently-used cache. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly size: number) {}
+  get(key: string, make: () => V): V {
+    const hit = this.map.get(key);
+    if (hit !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+      return hit;
+    }
+    const value = make();
+    this.map.set(key, value);
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
+    return value;
+  }
+}
+
+const records = new Lru<Ecg>(32);
+const inputs = new Lru<BatchSource>(64);
+const banks = new Lru<PrototypeBank>(16);
+
+const ecgOf = (r: RecordRef): Ecg => records.get(r.sha256, () => loadStoredRecord(r.files, { fs: r.fs ?? undefined }));
+
+async function run(task: WorkerTask): Promise<unknown> {
+  if (task.op === 'inspect') {
+    const ecg = loadStoredRecord(task.record.files, { fs: task.record.fs ?? undefined });
+    const t = await model();
+    clinicalInputOf(task.clinical, t.encoder.state.schema);
+    const samples = ecg.signals[0]?.length ?? 0;
+    return {
+      format: ecg.meta?.format ?? task.format,
+      fs: ecg.fs,
+      leads: ecg.leads,
+      units: ecg.units,
+      samples,
+      durationS: samples / ecg.fs,
+    };
+  }
+  const t = await model();
+  if (task.op === 'waveform') {
+    const ecg = ecgOf(task.record);
+    const n = ecg.signals[0]?.length ?? 0;
+    const decimation = Math.max(1, Math.ceil(n / task.maxSamples));
+    return {
+      fs: ecg.fs / decimation,
+      leads: ecg.leads,
+      units: ecg.units,
+      decimation,
+      signals: ecg.signals.map((s) => {
+        const out: Array<number | null> = [];
+        for (let i = 0; i < n; i += decimation)
+          out.push(Number.isFinite(s[i]) ? Math.round((s[i] as number) * 1e5) / 1e5 : null);
+        return out;
+      }),
+    };
+  }
+  if (task.op === 'analyse') {
+    const context = clinicalInputOf(task.clinical, t.encoder.state.schema);
+    return analyseCase(task.caseId, ecgOf(task.record), context);
+  }
+  const inputOf = (
+    record: RecordRef,
+    clinical: Record<string, unknown>,
+  ): { input: BatchSource; context: ClinicalInput } => {
+    const context = clinicalInputOf(clinical, t.encoder.state.schema);
+    const input = inputs.get(`${record.sha256}:${JSON.stringify(clinical)}`, () =>
+      modelInput(t, ecgOf(record), context),
+    );
+    return { input, context };
+  };
+  if (task.op === 'buildBank') {
+    return buildBank(
+      t,
+      task.items.map((item) => ({
+        caseId: item.caseId,
+        class: item.class,
+        input: inputOf(item.record, item.clinical).input,
+      })),
+    );
+  }
+  const bank = banks.get(task.bankKey, () => parseBank(JSON.parse(task.bankJson), task.bankKey));
+  const context = clinicalInputOf(task.clinical, t.encoder.state.schema);
+  return predictCase(t, bank, ecgOf(task.record), context, {
+    contextGiven: task.contextGiven,
+    nearest: task.nearest,
+    explain: task.explain,
+  });
+}
+
+export default async function handle(task: WorkerTask): Promise<WorkerResult> {
+  try {
+    return { ok: true, value: await run(task) };
+  } catch (e) {
+    if (isFewbeatError(e)) return { ok: false, message: e.message };
+    throw e;
+  }
+}

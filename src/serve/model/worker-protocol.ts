@@ -1,0 +1,32 @@
+import type { StoredFile } from './stored-record.js';
+
+/** A stored record as the worker opens it: its content hash (the cache key) and its files. */
+export interface RecordRef {
+  sha256: string;
+  files: StoredFile[];
+  /** Sampling rate for a CSV waveform without a time column. */
+  fs?: number | null;
+}
+
+/** What the service asks a model worker to do (one message per task). */
+export type WorkerTask =
+  | { op: 'inspect'; record: RecordRef; format: string; clinical: Record<string, unknown> }
+  | { op: 'waveform'; record: RecordRef; maxSamples: number }
+  | { op: 'analyse'; caseId: string; record: RecordRef; clinical: Record<string, unknown> }
+  | {
+      op: 'buildBank';
+      items: Array<{ caseId: string; class: string; record: RecordRef; clinical: Record<string, unknown> }>;
+    }
+  | {
+      op: 'predict';
+      record: RecordRef;
+      clinical: Record<string, unknown>;
+      contextGiven: boolean;
+      bankKey: string;
+      bankJson: string;
+      nearest: number;
+      explain: boolean;
+    };
+
+/** A worker's answer: the value, or the one-line reason the input was refused. */
+export type WorkerResult = { ok: true; value: unknown } | { ok: false; message: string };
