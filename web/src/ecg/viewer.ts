@@ -39,7 +39,7 @@ export class EcgViewer {
 
   constructor(
     private readonly trace: Trace,
-    private readonly opts: ViewerOptions,
+    private opts: ViewerOptions,
   ) {
     const id = `ecg${++viewerCount}`;
     this.state = {
@@ -105,6 +105,12 @@ export class EcgViewer {
     this.root.append(wrap);
     this.bindPointer();
     this.render();
+  }
+
+  /** Changes what is drawn over the trace (R peaks, occlusion) and keeps the reader's layout, zoom and position. */
+  update(change: Pick<ViewerOptions, 'rPeaks' | 'occlusion'>): void {
+    this.opts = { ...this.opts, ...change };
+    this.schedule();
   }
 
   /** Seconds a full row covers at the current speed. */

@@ -367,9 +367,7 @@ export async function casePage(main: HTMLElement, [id]: string[]): Promise<void>
       .catch(() => [] as Prediction[]),
   ]);
   const { trace, unknownUnits } = traceFromWaveform(wf);
-  const viewerHost = h('div');
-  let viewerOpts: ConstructorParameters<typeof EcgViewer>[1] = { title: `ECG of case ${c.label ?? c.id}` };
-  const drawViewer = () => mount(viewerHost, new EcgViewer(trace, viewerOpts).root);
+  const viewer = new EcgViewer(trace, { title: `ECG of case ${c.label ?? c.id}` });
 
   const predHost = h('div');
   const nearHost = h('div');
@@ -395,14 +393,10 @@ export async function casePage(main: HTMLElement, [id]: string[]): Promise<void>
       mount(reviewHost);
       return;
     }
-    viewerOpts = { ...viewerOpts, occlusion: p.explanation };
-    drawViewer();
+    viewer.update({ occlusion: p.explanation });
     mount(
       predHost,
-      predictionSection(p, (on) => {
-        viewerOpts = { ...viewerOpts, occlusion: on ? p.explanation : null };
-        drawViewer();
-      }),
+      predictionSection(p, (on) => viewer.update({ occlusion: on ? p.explanation : null })),
     );
     mount(
       reviewHost,
@@ -467,7 +461,7 @@ export async function casePage(main: HTMLElement, [id]: string[]): Promise<void>
           ),
         )
       : null,
-    viewerHost,
+    viewer.root,
     h(
       'div',
       { className: 'columns' },
@@ -491,15 +485,13 @@ export async function casePage(main: HTMLElement, [id]: string[]): Promise<void>
     ),
     nearHost,
   );
-  drawViewer();
   void showPrediction(preds[0]);
   const res = await analysisP;
   if (!res.ok) {
     mount(measHost, notice('error', `Not measured: ${res.e.message}`));
     return;
   }
-  viewerOpts = { ...viewerOpts, rPeaks: res.a.rPeaks.times };
-  drawViewer();
+  viewer.update({ rPeaks: res.a.rPeaks.times });
   mount(measHost, measurementsSection(res.a, age));
   mount(medianHost, medianSection(res.a));
 }
