@@ -163,6 +163,13 @@ async function nearestSection(query: Trace, p: Prediction): Promise<HTMLElement>
   return sec;
 }
 
+/** A probability bar; its width is set through the CSSOM so a strict style CSP still allows it. */
+function bar(p: number): HTMLElement {
+  const el = h('span', { className: 'bar', 'aria-hidden': 'true' });
+  el.style.width = `${(p * 60).toFixed(1)}%`;
+  return el;
+}
+
 function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTMLElement {
   const probs = Object.entries(p.probabilities).sort((a, b) => b[1] - a[1]);
   const headline = p.abstained
@@ -215,7 +222,7 @@ function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTM
             h(
               'td',
               {},
-              h('span', { className: 'bar', style: `width:${(v * 100).toFixed(1)}%` }),
+              bar(v),
               ` ${(v * 100).toFixed(1)} %`,
             ),
             h('td', {}, fmt(p.distances[c], 3)),
