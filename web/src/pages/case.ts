@@ -219,12 +219,7 @@ function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTM
             'tr',
             {},
             h('th', { scope: 'row' }, className(c)),
-            h(
-              'td',
-              {},
-              bar(v),
-              ` ${(v * 100).toFixed(1)} %`,
-            ),
+            h('td', {}, bar(v), ` ${(v * 100).toFixed(1)} %`),
             h('td', {}, fmt(p.distances[c], 3)),
           ),
         ),
