@@ -46,10 +46,17 @@ export async function startService(modelDir: string): Promise<RunningService> {
       `sqlite:${join(dir, 'fewbeat.sqlite')}`,
       '--port',
       String(port),
+      '--data',
+      join(dir, 'data'),
       '--host',
       '127.0.0.1',
+      '--threads',
+      '1',
     ],
-    { env: { ...process.env, FEWBEAT_ADMIN_PASSWORD: ADMIN.password }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, FEWBEAT_ADMIN_PASSWORD: ADMIN.password, FEWBEAT_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
