@@ -66,7 +66,8 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     query = jets[3]!;
     // The same kind of record as CSV, with a time column and units in the header.
     const other = byLabel('vt')[0]!;
-    const ecg = loadEcg(join(other.files[0]!.path.replace(/\.hea$/, '')));
+    const hea = other.files.find((f) => f.name.endsWith('.hea'))!;
+    const ecg = loadEcg(hea.path.replace(/\.hea$/, ''));
     const lines = [['time', ...ecg.leads.map((l, i) => `${l} (${ecg.units[i] ?? 'mV'})`)].join(',')];
     for (let k = 0; k < ecg.signals[0]!.length; k++)
       lines.push([(k / ecg.fs).toFixed(4), ...ecg.signals.map((s) => s[k]!.toFixed(4))].join(','));
@@ -74,7 +75,8 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     writeFileSync(csvPath, lines.join('\n') + '\n');
 
     browser = await launch();
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    // bypassCSP lets the test inject axe-core into pages the service serves under a strict script CSP.
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
     page = await context.newPage();
     guardRequests(page, service.url, offOrigin);
   }, 600_000);

@@ -51,6 +51,15 @@ describe('page layouts', () => {
     expect(page.panels[12]!.tEnd).toBeCloseTo(40, 12);
   });
 
+  it('splits a 6-s record into four 1.5-s columns on a narrower page at the same 25 mm/s', () => {
+    const page = layoutPage('3x4+II', twelve, 25, 10, 0, 6);
+    const v4 = page.panels.find((p) => p.lead === 'V4')!;
+    expect([v4.tStart, v4.tEnd]).toEqual([4.5, 6]);
+    expect(v4.widthMm).toBeCloseTo(37.5, 12);
+    expect(page.widthMm).toBeCloseTo(CALIBRATION_MARGIN_MM + 150, 12);
+    expect(layoutPage('12x1', twelve, 25, 10, 0, 30).panels[0]!.tEnd).toBe(10);
+  });
+
   it('gives each row room for 3.5 mV in whole large squares', () => {
     expect(rowHeightMm(10)).toBe(35);
     expect(rowHeightMm(20)).toBe(70);

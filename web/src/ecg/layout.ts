@@ -82,6 +82,8 @@ export function hasStandardLeads(leads: readonly string[]): boolean {
 /**
  * Lays out `leads` in `name` at `speed` (mm/s) and `gain` (mm/mV), starting at record time `t0` (s).
  * Records without the twelve standard leads get one full-width row per lead whatever `name` is.
+ * A record shorter than a row (`durationS`) gets a narrower page at the same scale, split the same way,
+ * rather than empty columns.
  */
 export function layoutPage(
   name: LayoutName,
@@ -89,13 +91,15 @@ export function layoutPage(
   speed: number,
   gain: number,
   t0 = 0,
+  durationS = Infinity,
 ): PageLayout {
   const rowH = rowHeightMm(gain);
-  const secondsPerRow = TRACE_WIDTH_MM / speed;
+  const secondsPerRow = Math.min(TRACE_WIDTH_MM / speed, Math.max(durationS - t0, 0.2));
+  const traceWidthMm = secondsPerRow * speed;
   const panels: Panel[] = [];
   const addGrid = (grid: string[][], rowOffset: number) => {
     const cols = grid[0]!.length;
-    const colWidth = TRACE_WIDTH_MM / cols;
+    const colWidth = traceWidthMm / cols;
     grid.forEach((row, r) =>
       row.forEach((lead, c) => {
         const topMm = (rowOffset + r) * rowH;
@@ -136,7 +140,7 @@ export function layoutPage(
   }
   return {
     name: layoutName,
-    widthMm: CALIBRATION_MARGIN_MM + TRACE_WIDTH_MM,
+    widthMm: CALIBRATION_MARGIN_MM + traceWidthMm,
     heightMm: rows * rowH,
     rowHeightMm: rowH,
     panels,

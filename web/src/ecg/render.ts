@@ -47,7 +47,7 @@ export interface RenderedPage {
 
 /** Sizes the canvas in CSS millimetres (so print and screen rulers agree) and draws the page. */
 export function renderPage(canvas: HTMLCanvasElement, trace: Trace, opts: RenderOptions): RenderedPage {
-  const page = layoutPage(opts.layout, trace.leads, opts.speed, opts.gain, opts.t0);
+  const page = layoutPage(opts.layout, trace.leads, opts.speed, opts.gain, opts.t0, trace.durationS);
   const scale = paperScale(opts.speed, opts.gain, opts.zoom);
   const ratio = opts.pixelRatio ?? Math.max(2, globalThis.devicePixelRatio || 1);
   const cssW = page.widthMm * scale.pxPerMm;

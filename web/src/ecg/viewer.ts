@@ -78,7 +78,7 @@ export class EcgViewer {
         ),
         button('Zoom out', '−', () => this.set({ zoom: Math.max(0.5, this.state.zoom / 1.25) })),
         button('Zoom in', '+', () => this.set({ zoom: Math.min(6, this.state.zoom * 1.25) })),
-        button('Real size', '1:1', () => this.set({ zoom: 1 })),
+        button('1:1, real size', '1:1', () => this.set({ zoom: 1 })),
       );
       if (trace.durationS > this.pageSeconds()) {
         const label = document.createElement('label');

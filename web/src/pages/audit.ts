@@ -1,5 +1,5 @@
-import { api } from '../api/client';
-import type { AuditEntry } from '../api/types';
+import { api, call } from '../api/client';
+import type { AuditEntry, User } from '../api/types';
 import { field, h, mount, notice } from '../ui/dom';
 
 const PAGE = 100;
@@ -7,7 +7,13 @@ const PAGE = 100;
 /** The audit log (admins only; the service refuses it to clinicians too): filter by action and user, export. */
 export async function auditPage(main: HTMLElement): Promise<void> {
   const action = h('input', { type: 'text', autocomplete: 'off', placeholder: 'e.g. prediction' });
-  const user = h('input', { type: 'text', autocomplete: 'off', placeholder: 'user id' });
+  const user = h('select', {}, h('option', { value: '' }, 'anyone'));
+  try {
+    for (const u of (await call<{ users: User[] }>('GET', '/api/users')).users)
+      user.append(h('option', { value: u.id }, `${u.username} (${u.role})`));
+  } catch {
+    // the filter stays "anyone"
+  }
   const tbody = h('tbody');
   const status = h('div');
   let offset = 0;
@@ -46,7 +52,7 @@ export async function auditPage(main: HTMLElement): Promise<void> {
     'form',
     { className: 'filters' },
     field('audit-action', 'Action', action),
-    field('audit-user', 'User id', user),
+    field('audit-user', 'User', user),
     h('button', { type: 'submit' }, 'Filter'),
     h('a', { href: '/api/audit/export', className: 'button', download: 'audit.ndjson' }, 'Export all (NDJSON)'),
   );

@@ -40,6 +40,7 @@ describe('worklist status and navigation', () => {
     expect(ageOf('2026-01-10T09:00:00Z', now)).toBe('3 h ago');
     expect(ageOf('2025-12-01T09:00:00Z', now)).toBe('2025-12-01');
     expect(childAge(0.25)).toBe('3 mo');
+    expect(childAge(12 / 365.25)).toBe('12 d');
     expect(childAge(7.46)).toBe('7.5 y');
     expect(childAge(null)).toBe('age unknown');
   });

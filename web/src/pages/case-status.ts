@@ -21,9 +21,10 @@ export function ageOf(iso: string, now: Date = new Date()): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** A child's age in words: "3 mo" under two years, else "7.5 y"; "age unknown" when missing. */
+/** A child's age in words: "12 d" under a month, "3 mo" under two years, else "7.5 y"; "age unknown" when missing. */
 export function childAge(years: unknown): string {
   if (typeof years !== 'number' || !Number.isFinite(years)) return 'age unknown';
+  if (years < 1 / 12) return `${Math.round(years * 365.25)} d`;
   if (years < 2) return `${Math.round(years * 12)} mo`;
   return `${Math.round(years * 10) / 10} y`;
 }

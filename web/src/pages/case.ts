@@ -235,8 +235,8 @@ function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTM
             {},
             `Occlusion: each lead, then each second, was flattened and the drop in the probability of ` +
               `${className(ex.target)} (${(100 * ex.baseProbability).toFixed(0)} %) measured. ` +
-              `Leads that mattered most: ${topLeads.map((l) => `${l.lead} (−${(100 * l.drop).toFixed(0)} points)`).join(', ') || 'none'}. ` +
-              `Seconds: ${topSegs.map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s (−${(100 * s.drop).toFixed(0)})`).join(', ') || 'none'}.`,
+              `Leads that mattered most: ${topLeads.map((l) => `${l.lead} (−${(100 * l.drop).toFixed(1)} points)`).join(', ') || 'none'}. ` +
+              `Seconds: ${topSegs.map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s (−${(100 * s.drop).toFixed(1)})`).join(', ') || 'none'}.`,
           ),
           h(
             'span',
