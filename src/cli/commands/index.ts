@@ -14,6 +14,7 @@ import { register as registerEnroll } from './enroll.js';
 import { register as registerPredict } from './predict.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerAblate } from './ablate.js';
+import { register as registerServe } from './serve.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -35,6 +36,7 @@ const registrars: Array<(program: Command) => void> = [
   registerQrs,
   registerRecalibrate,
   registerSynth,
+  registerServe,
 ];
 
 export function registerCommands(program: Command): void {

@@ -131,7 +131,7 @@ export interface ServicePrediction {
 }
 
 /**
- * Classify one case against a bank, as `fewbeat predict` does (test-time views when the bank was
+ * Classify one case (its ECG and its model input, `modelInput`) against a bank, as `fewbeat predict` does (test-time views when the bank was
  * enrolled with them, the clinical context when given and the bank's gate is open), and explain it
  * by occlusion when asked.
  */
@@ -139,10 +139,9 @@ export function predictCase(
   trained: TrainedModelDir,
   bank: PrototypeBank,
   ecg: Ecg,
-  context: ClinicalInput,
+  input: BatchSource,
   opts: { contextGiven: boolean; nearest: number; explain: boolean },
 ): ServicePrediction {
-  const input = modelInput(trained, ecg, context);
   const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
   const vectors = modelVectorsWithViews(trained, [input], {
     views: augmentation.testTime ? augmentation.views : 0,

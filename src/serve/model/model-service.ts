@@ -103,8 +103,31 @@ export class ModelService {
     nearest: number;
     explain: boolean;
   }): Promise<ServicePrediction> {
-    return this.run({ op: 'predict', ...args });
+    // Same record, context, bank version and options: the same answer (the model is deterministic at
+    // inference), so concurrent and repeated requests share one computation.
+    const key = [
+      args.bankKey,
+      args.record.sha256,
+      JSON.stringify(args.clinical),
+      args.contextGiven,
+      args.nearest,
+      args.explain,
+    ].join('|');
+    const known = this.predictions.get(key);
+    if (known) {
+      this.predictions.delete(key);
+      this.predictions.set(key, known);
+      return known;
+    }
+    const answer = this.run<ServicePrediction>({ op: 'predict', ...args });
+    this.predictions.set(key, answer);
+    answer.catch(() => this.predictions.delete(key));
+    if (this.predictions.size > 512) this.predictions.delete(this.predictions.keys().next().value as string);
+    return answer;
   }
+
+  /** Recent prediction computations by their inputs (least recently used first). */
+  private readonly predictions = new Map<string, Promise<ServicePrediction>>();
 
   /** Wait until every worker has the model loaded (start-up fails early on a bad model directory). */
   async warmUp(): Promise<void> {

@@ -45,6 +45,7 @@ class Lru<V> {
 const records = new Lru<Ecg>(32);
 const inputs = new Lru<BatchSource>(64);
 const banks = new Lru<PrototypeBank>(16);
+const analyses = new Lru<unknown>(64);
 
 const ecgOf = (r: RecordRef): Ecg => records.get(r.sha256, () => loadStoredRecord(r.files, { fs: r.fs ?? undefined }));
 
@@ -83,7 +84,9 @@ async function run(task: WorkerTask): Promise<unknown> {
   }
   if (task.op === 'analyse') {
     const context = clinicalInputOf(task.clinical, t.encoder.state.schema);
-    return analyseCase(task.caseId, ecgOf(task.record), context);
+    return analyses.get(`${task.caseId}:${task.record.sha256}:${JSON.stringify(task.clinical)}`, () =>
+      analyseCase(task.caseId, ecgOf(task.record), context),
+    );
   }
   const inputOf = (
     record: RecordRef,
@@ -106,8 +109,7 @@ async function run(task: WorkerTask): Promise<unknown> {
     );
   }
   const bank = banks.get(task.bankKey, () => parseBank(JSON.parse(task.bankJson), task.bankKey));
-  const context = clinicalInputOf(task.clinical, t.encoder.state.schema);
-  return predictCase(t, bank, ecgOf(task.record), context, {
+  return predictCase(t, bank, ecgOf(task.record), inputOf(task.record, task.clinical).input, {
     contextGiven: task.contextGiven,
     nearest: task.nearest,
     explain: task.explain,

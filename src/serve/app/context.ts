@@ -1,0 +1,45 @@
+import type { ServiceDatabase } from '../db/open-database.js';
+import type { ModelService } from '../model/model-service.js';
+import { AuditLog } from '../store/audit-log.js';
+import { BankStore } from '../store/banks.js';
+import type { BlobStore } from '../store/blob-store.js';
+import { CaseStore } from '../store/cases.js';
+import { PredictionStore } from '../store/predictions.js';
+import { SessionStore } from '../store/sessions.js';
+import { UserStore } from '../store/users.js';
+
+/** Everything a request handler works with: the database's stores, the blob store and the model. */
+export interface ServeContext {
+  database: ServiceDatabase;
+  model: ModelService;
+  blobs: BlobStore;
+  /** Folder for uploads in progress (same file system as the blob store, so adopting a file is a rename). */
+  uploadDir: string;
+  users: UserStore;
+  sessions: SessionStore;
+  audit: AuditLog;
+  cases: CaseStore;
+  banks: BankStore;
+  predictions: PredictionStore;
+}
+
+export function serveContext(
+  database: ServiceDatabase,
+  model: ModelService,
+  blobs: BlobStore,
+  uploadDir: string,
+): ServeContext {
+  const { db } = database;
+  return {
+    database,
+    model,
+    blobs,
+    uploadDir,
+    users: new UserStore(db),
+    sessions: new SessionStore(db),
+    audit: new AuditLog(db),
+    cases: new CaseStore(db),
+    banks: new BankStore(db),
+    predictions: new PredictionStore(db),
+  };
+}

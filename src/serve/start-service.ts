@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { serveContext, type ServeContext } from './app/context.js';
+import { openDatabase } from './db/open-database.js';
+import { buildServer, type ServerOptions } from './http/build-server.js';
+import { ModelService, type ModelServiceOptions } from './model/model-service.js';
+import { BlobStore } from './store/blob-store.js';
+
+export interface ServiceOptions extends ServerOptions, ModelServiceOptions {
+  modelDir: string;
+  /** `sqlite:PATH` or `postgres://...`; default `sqlite:<dataDir>/fewbeat.db`. */
+  databaseUrl?: string | undefined;
+  /** Folder of the SQLite database, the ECG blob store and uploads in progress. */
+  dataDir: string;
+  /** Password of the first admin (created when the database has no user); default: a random one, returned once. */
+  adminPassword?: string | undefined;
+}
+
+export interface RunningService {
+  app: FastifyInstance;
+  ctx: ServeContext;
+  /** The first admin's password when this start created it (print it once), else null. */
+  createdAdmin: { username: string; password: string } | null;
+  close: () => Promise<void>;
+}
+
+/**
+ * Open everything the service needs, in order: the model (workers load it; a bad model directory
+ * fails here), the database (migrated to the latest version), the blob store, the first admin when
+ * there is no user yet, and the HTTP app (not yet listening).
+ */
+export async function startService(o: ServiceOptions): Promise<RunningService> {
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const model = await ModelService.open(o.modelDir, o);
+  try {
+    await model.warmUp();
+    const database = await openDatabase(o.databaseUrl ?? `sqlite:${join(dataDir, 'fewbeat.db')}`);
+    const uploadDir = join(dataDir, 'uploads');
+    mkdirSync(uploadDir, { recursive: true });
+    const ctx = serveContext(database, model, new BlobStore(join(dataDir, 'blobs')), uploadDir);
+    let createdAdmin: RunningService['createdAdmin'] = null;
+    if ((await ctx.users.count()) === 0) {
+      const password = o.adminPassword ?? randomBytes(12).toString('base64url');
+      await ctx.users.create({ username: 'admin', displayName: 'Administrator', role: 'admin', password });
+      await ctx.audit.append({ userId: null, username: null, action: 'admin_bootstrap', ip: null });
+      createdAdmin = { username: 'admin', password };
+    }
+    const app = await buildServer(ctx, o);
+    return {
+      app,
+      ctx,
+      createdAdmin,
+      close: async () => {
+        await app.close();
+        await database.close();
+        await model.close();
+      },
+    };
+  } catch (e) {
+    await model.close();
+    throw e;
+  }
+}

@@ -1,0 +1,121 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CaseSummary } from '../api/schemas.js';
+import type { CasesTable, Db } from '../db/schema.js';
+import { nowIso } from './ids.js';
+
+export type CaseRow = Selectable<CasesTable> & { uploader_username: string };
+
+/** Stored cases: one uploaded ECG (by content hash) with its clinical context, patient key and uploader. */
+export class CaseStore {
+  constructor(private readonly db: Kysely<Db>) {}
+
+  /** Insert a case and the blobs it references, in one transaction (blobs already known are kept). */
+  async insert(row: Selectable<CasesTable>, blobs: ReadonlyArray<{ sha256: string; bytes: number }>): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const b of blobs)
+        await tx
+          .insertInto('blobs')
+          .values({ sha256: b.sha256, bytes: b.bytes, created_at: nowIso() })
+          .onConflict((oc) => oc.column('sha256').doNothing())
+          .execute();
+      await tx.insertInto('cases').values(row).execute();
+    });
+  }
+
+  private base() {
+    return this.db
+      .selectFrom('cases')
+      .innerJoin('users', 'users.id', 'cases.uploaded_by')
+      .selectAll('cases')
+      .select('users.username as uploader_username');
+  }
+
+  async get(id: string): Promise<CaseRow | undefined> {
+    return this.base().where('cases.id', '=', id).executeTakeFirst();
+  }
+
+  async getMany(ids: readonly string[]): Promise<CaseRow[]> {
+    if (ids.length === 0) return [];
+    return this.base()
+      .where('cases.id', 'in', [...ids])
+      .execute();
+  }
+
+  /** Cases newest first, matching `q` in id, label, patient key or a source file name. */
+  async list(q: {
+    q?: string | undefined;
+    patientId?: string | undefined;
+    limit: number;
+    offset: number;
+  }): Promise<{ rows: CaseRow[]; total: number }> {
+    let query = this.base();
+    if (q.patientId !== undefined) query = query.where('cases.patient_id', '=', q.patientId);
+    if (q.q !== undefined && q.q !== '') {
+      const like = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb(sql`lower(cases.id)`, 'like', sql`${like} escape '\\'`),
+          eb(sql`lower(coalesce(cases.label, ''))`, 'like', sql`${like} escape '\\'`),
+          eb(sql`lower(coalesce(cases.patient_id, ''))`, 'like', sql`${like} escape '\\'`),
+          eb(sql`lower(cases.source_files)`, 'like', sql`${like} escape '\\'`),
+        ]),
+      );
+    }
+    const total = await query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await query
+      .orderBy('cases.created_at', 'desc')
+      .orderBy('cases.id', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    return { rows, total: Number(total.n) };
+  }
+
+  /** The same patient's other cases uploaded before this one, newest first. */
+  async earlier(c: CaseRow, limit = 20): Promise<CaseRow[]> {
+    if (c.patient_id === null) return [];
+    return this.base()
+      .where('cases.patient_id', '=', c.patient_id)
+      .where('cases.id', '!=', c.id)
+      .where('cases.created_at', '<=', c.created_at)
+      .orderBy('cases.created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The latest prediction and the latest review of each case, for summaries. */
+  async latestOutcomes(
+    ids: readonly string[],
+  ): Promise<Map<string, { prediction: CaseSummary['latestPrediction']; reviewed: CaseSummary['reviewed'] }>> {
+    const out = new Map<string, { prediction: CaseSummary['latestPrediction']; reviewed: CaseSummary['reviewed'] }>();
+    if (ids.length === 0) return out;
+    const predictions = await this.db
+      .selectFrom('predictions')
+      .select(['id', 'case_id', 'result', 'created_at'])
+      .where('case_id', 'in', [...ids])
+      .orderBy('created_at', 'desc')
+      .execute();
+    const reviews = await this.db
+      .selectFrom('reviews')
+      .select(['case_id', 'verdict', 'created_at'])
+      .where('case_id', 'in', [...ids])
+      .orderBy('created_at', 'desc')
+      .execute();
+    for (const id of ids) out.set(id, { prediction: null, reviewed: null });
+    for (const p of predictions) {
+      const o = out.get(p.case_id);
+      if (o && o.prediction === null) {
+        const r = JSON.parse(p.result) as { predicted: string; abstained: boolean };
+        o.prediction = { id: p.id, predicted: r.predicted, abstained: r.abstained, createdAt: p.created_at };
+      }
+    }
+    for (const r of reviews) {
+      const o = out.get(r.case_id);
+      if (o && o.reviewed === null) o.reviewed = r.verdict;
+    }
+    return out;
+  }
+}
