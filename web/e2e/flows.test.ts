@@ -111,12 +111,12 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     );
     await page.getByLabel('Short title').fill('Query WFDB');
     await page.getByLabel('Patient key (for comparing with earlier ECGs)').fill('P-0042');
-    await page.getByLabel('Age years (years)').fill('40');
-    await page.getByLabel('Age years (years)').blur();
+    await page.getByLabel('Age (years)').fill('40');
+    await page.getByLabel('Age (years)').blur();
     await expect.poll(() => page.locator('#cf-age_years-error').textContent()).toContain('outside the plausible range');
     await screenshot(page, '03-new-case-error');
     await noAxeProblems(page, 'new case');
-    await page.getByLabel('Age years (years)').fill(String(query.ageYears ?? 6));
+    await page.getByLabel('Age (years)').fill(String(query.ageYears ?? 6));
     if (query.sex) await page.getByLabel('Sex').selectOption(query.sex);
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.waitForSelector('table.measurements', { timeout: 120_000 });

@@ -163,6 +163,11 @@ async function nearestSection(query: Trace, p: Prediction): Promise<HTMLElement>
   return sec;
 }
 
+/** A probability drop as signed percentage points: a drop of 0.12 is "−12.0 points", a rise "+3.1 points". */
+function signedPoints(drop: number): string {
+  return `${drop >= 0 ? '−' : '+'}${Math.abs(100 * drop).toFixed(1)} points`;
+}
+
 /** A probability bar; its width is set through the CSSOM so a strict style CSP still allows it. */
 function bar(p: number): HTMLElement {
   const el = h('span', { className: 'bar', 'aria-hidden': 'true' });
@@ -235,8 +240,8 @@ function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTM
             {},
             `Occlusion: each lead, then each second, was flattened and the drop in the probability of ` +
               `${className(ex.target)} (${(100 * ex.baseProbability).toFixed(0)} %) measured. ` +
-              `Leads that mattered most: ${topLeads.map((l) => `${l.lead} (−${(100 * l.drop).toFixed(1)} points)`).join(', ') || 'none'}. ` +
-              `Seconds: ${topSegs.map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s (−${(100 * s.drop).toFixed(1)})`).join(', ') || 'none'}.`,
+              `Leads that mattered most: ${topLeads.map((l) => `${l.lead} (${signedPoints(l.drop)})`).join(', ') || 'none'}. ` +
+              `Seconds: ${topSegs.map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s (${signedPoints(s.drop)})`).join(', ') || 'none'}.`,
           ),
           h(
             'span',

@@ -42,7 +42,11 @@ describe('clinical form input', () => {
     });
   });
 
-  it('turns a field name into a label', () => {
+  it('turns a field name into a label without repeating its unit', () => {
     expect(fieldLabel('heart_rate_bpm')).toBe('Heart rate bpm');
+    expect(fieldLabel('heart_rate_bpm', 'bpm')).toBe('Heart rate');
+    expect(fieldLabel('potassium_mmol_l', 'mmol/L')).toBe('Potassium');
+    expect(fieldLabel('age_years', 'years')).toBe('Age');
+    expect(fieldLabel('years', 'years')).toBe('Years');
   });
 });

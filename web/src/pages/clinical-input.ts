@@ -15,9 +15,17 @@ export const IMPLIED_FIELDS: ClinicalField[] = [
 export type ParsedValue =
   { ok: true; value: number | boolean | string | string[] | null } | { ok: false; error: string };
 
-/** "heart_rate_bpm" -> "Heart rate bpm". */
-export function fieldLabel(name: string): string {
-  const words = name.replace(/_/g, ' ').trim();
+/**
+ * "heart_rate" -> "Heart rate"; a name that ends with its unit loses it, since the unit is shown beside the label
+ * ("potassium_mmol_l" in mmol/L -> "Potassium").
+ */
+export function fieldLabel(name: string, unit?: string): string {
+  let base = name;
+  if (unit) {
+    const suffix = '_' + unit.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+    if (base.toLowerCase().endsWith(suffix) && base.length > suffix.length) base = base.slice(0, -suffix.length);
+  }
+  const words = base.replace(/_/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -18,7 +18,7 @@ function controlFor(f: ClinicalField): FormControl {
       const input = h('input', { type: 'text', inputmode: 'decimal', name: f.name, autocomplete: 'off' });
       const el = field(
         id,
-        `${fieldLabel(f.name)} (${f.unit})`,
+        `${fieldLabel(f.name, f.unit)} (${f.unit})`,
         input,
         `${desc}${f.range[0]} to ${f.range[1]} ${f.unit}; may stay empty.`,
       );
