@@ -40,6 +40,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * With FEWBEAT_DOCS_SCREENSHOTS=1, also saves the visible part of the page (not the full length) to
+ * docs/screenshots/NAME.png, for the README.
+ */
+export async function docsScreenshot(page: Page, name: string): Promise<void> {
+  if (!process.env.FEWBEAT_DOCS_SCREENSHOTS) return;
+  const dir = join(REPO_ROOT, 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg } from '../../src/io/load-ecg.js';
 import { tinyModel, type TinyRecord } from '../../src/serve/test-support/tiny-model.js';
-import { axeViolations, guardRequests, hasChromium, launch, screenshot } from './browser.js';
+import { axeViolations, docsScreenshot, guardRequests, hasChromium, launch, screenshot } from './browser.js';
 import { ADMIN, ApiSession, CLINICIAN, hasBuiltCli, type RunningService, startService } from './service.js';
 
 /**
@@ -99,6 +99,7 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     expect(await page.locator('table.worklist tbody tr').count()).toBe(9);
     await page.waitForFunction(() => !document.querySelector('table.worklist tbody')?.textContent?.includes('…'));
     await screenshot(page, '02-worklist');
+    await docsScreenshot(page, 'worklist');
     await noAxeProblems(page, 'worklist');
   });
 
@@ -165,7 +166,17 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     expect(await page.locator('form.teach .notice.ok').textContent()).toContain(`3 examples of “${teachClass}”`);
     await page.waitForSelector('form.teach table caption:has-text("moved")', { timeout: 120_000 });
     await screenshot(page, '06-teach');
+    await page.locator('form.teach').scrollIntoViewIfNeeded();
+    await page.locator('#teach-name').scrollIntoViewIfNeeded();
+    await docsScreenshot(page, 'teach-a-class');
     await noAxeProblems(page, 'banks');
+    expect(await page.locator('table caption:has-text("Prototype banks") ~ tbody').textContent()).toContain('v4');
+    await page.getByRole('link', { name: 'Open Ward bank' }).click();
+    await page.waitForSelector('ol.versions li');
+    expect(await page.locator('ol.versions li').count()).toBe(4);
+    expect(await page.locator('ul.classes').textContent()).toContain(`(${teachClass}): 3 examples`);
+    await screenshot(page, '06b-bank');
+    await noAxeProblems(page, 'bank');
   });
 
   it('predicts again, sees the new class, and confirms with a note', async () => {
@@ -181,6 +192,10 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     );
     await page.waitForFunction(() => document.querySelectorAll('figure.strip').length >= 2, null, { timeout: 60_000 });
     await screenshot(page, '07-prediction-after-teaching');
+    await page.setViewportSize({ width: 1400, height: 1450 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await docsScreenshot(page, 'viewer-with-prediction');
+    await page.setViewportSize({ width: 1400, height: 1000 });
     await page.getByLabel('Note').fill('Narrow-complex tachycardia with AV dissociation; agree.');
     await page.getByRole('button', { name: 'Save review' }).click();
     await page.waitForSelector('#rev-h ~ p:has-text("Confirmed")', { timeout: 60_000 });

@@ -43,7 +43,12 @@ async function showMoves(host: HTMLElement, bankId: string, cases: CaseSummary[]
   );
 }
 
-function teachForm(banks: BankSummary[], cases: CaseSummary[], preselect: string | null): HTMLElement {
+function teachForm(
+  banks: BankSummary[],
+  cases: CaseSummary[],
+  preselect: string | null,
+  onChanged: () => Promise<unknown>,
+): HTMLElement {
   const name = h('input', { type: 'text', autocomplete: 'off' });
   const bankSel = h(
     'select',
@@ -146,6 +151,7 @@ function teachForm(banks: BankSummary[], cases: CaseSummary[], preselect: string
         notice('ok', `Enrolled ${chosen.length} examples of “${cls}” in ${bank.name}, now version ${bank.version}.`),
         h('a', { href: `#/banks/${encodeURIComponent(bank.id)}` }, `Open ${bank.name}`),
       );
+      await onChanged();
       await showMoves(moves, bank.id, cases);
     } catch (err) {
       mount(status, notice('error', errText(err)));
@@ -266,40 +272,52 @@ export async function banksPage(main: HTMLElement, [id]: string[]): Promise<void
     mount(main, h('h1', {}, 'Banks and classes'), notice('error', errText(e)));
     return;
   }
-  mount(
-    main,
-    h('h1', {}, 'Banks and classes'),
-    h(
-      'table',
-      {},
-      h('caption', {}, 'Prototype banks: the classes a prediction compares with'),
+  const bankTable = h('div');
+  const drawBanks = (list: BankSummary[]) =>
+    mount(
+      bankTable,
       h(
-        'thead',
+        'table',
         {},
-        h('tr', {}, ...['Bank', 'Version', 'Classes (examples)', 'Updated'].map((t) => h('th', { scope: 'col' }, t))),
-      ),
-      h(
-        'tbody',
-        {},
-        ...banks.map((b) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, h('a', { href: `#/banks/${encodeURIComponent(b.id)}` }, b.name)),
-            h('td', {}, `v${b.version}`),
+        h('caption', {}, 'Prototype banks: the classes a prediction compares with'),
+        h(
+          'thead',
+          {},
+          h('tr', {}, ...['Bank', 'Version', 'Classes (examples)', 'Updated'].map((t) => h('th', { scope: 'col' }, t))),
+        ),
+        h(
+          'tbody',
+          {},
+          ...list.map((b) =>
             h(
-              'td',
+              'tr',
               {},
-              Object.entries(b.classes)
-                .map(([c, n]) => `${c} (${n})`)
-                .join(', '),
+              h('td', {}, h('a', { href: `#/banks/${encodeURIComponent(b.id)}` }, b.name)),
+              h('td', {}, `v${b.version}`),
+              h(
+                'td',
+                {},
+                Object.entries(b.classes)
+                  .map(([c, n]) => `${c} (${n})`)
+                  .join(', '),
+              ),
+              h('td', {}, ageOf(b.updatedAt)),
             ),
-            h('td', {}, ageOf(b.updatedAt)),
           ),
         ),
       ),
-    ),
+    );
+  drawBanks(banks);
+  mount(
+    main,
+    h('h1', {}, 'Banks and classes'),
+    bankTable,
     banks.length ? null : notice('info', 'No bank yet.'),
-    teachForm(banks, cases, banks[0]?.id ?? null),
+    teachForm(banks, cases, banks[0]?.id ?? null, () =>
+      api.banks().then(
+        (b) => drawBanks(b.banks),
+        () => undefined,
+      ),
+    ),
   );
 }
