@@ -101,6 +101,20 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     await screenshot(page, '02-worklist');
     await docsScreenshot(page, 'worklist');
     await noAxeProblems(page, 'worklist');
+    // Keyboard: j moves down, Enter opens, n opens the next unread case.
+    await page.locator('table.worklist tbody tr').first().focus();
+    await page.keyboard.press('j');
+    const focused = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('table.worklist tbody tr')).indexOf(document.activeElement as Element),
+    );
+    expect(focused).toBe(1);
+    const second = await page.locator('table.worklist tbody tr').nth(1).locator('a').getAttribute('href');
+    const third = await page.locator('table.worklist tbody tr').nth(2).locator('a').getAttribute('href');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.hash === second);
+    await page.waitForSelector('.ecg-canvas');
+    await page.keyboard.press('n');
+    await page.waitForURL((u) => u.hash === third);
   });
 
   it('uploads a WFDB record with its clinical form, explaining a bad value in place, and shows the measurements', async () => {
@@ -124,6 +138,14 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     const hr = await page.locator('table.measurements tbody tr').first().textContent();
     expect(hr).toMatch(/Heart rate\s*\d+ bpm/);
     await page.waitForSelector('#median-h');
+    // Calipers 25 mm apart at 25 mm/s read one second: 1000 ms, 60 bpm.
+    await page.getByRole('button', { name: 'Calipers' }).click();
+    const mm = 96 / 25.4;
+    const canvas = page.locator('.ecg-canvas').first();
+    await canvas.click({ position: { x: 30 * mm, y: 16 * mm } });
+    await canvas.click({ position: { x: 55 * mm, y: 6 * mm } });
+    const reading = await page.locator('.caliper-readout').textContent();
+    expect(reading).toMatch(/: 1000 ms \(60 bpm\), \+1\.00 mV/);
     await screenshot(page, '04-case-measurements');
     await noAxeProblems(page, 'case');
   });
