@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { layersPlugin } from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'coverage/**', 'test/fixtures/**'] },
@@ -13,5 +14,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
     },
+  },
+  {
+    // The dependency rule of src/ folders (docs/DEVELOPING.md, "Layers"): a wrong import fails lint.
+    files: ['src/**/*.ts'],
+    plugins: { fewbeat: layersPlugin },
+    rules: { 'fewbeat/layers': ['error', { root: import.meta.dirname }] },
   },
 );

@@ -4,7 +4,7 @@ import { augmentEcg, type AugmentOptions } from '../data/augment.js';
 import type { BatchSource } from '../data/batch.js';
 import type { Episode } from '../data/episode-sampler.js';
 import { FewbeatError } from '../errors.js';
-import type { EpisodicModel } from '../train/episodic-model.js';
+import type { EpisodicModel } from '../models/episodic-model.js';
 import { Rng } from '../util/rng.js';
 import { appendContext, decideContext, type ContextDecision } from './context-gate.js';
 import { embedAll, type Embeddings } from './embed.js';

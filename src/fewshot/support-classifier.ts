@@ -1,5 +1,3 @@
-import type { TrainConfig } from '../train/train-config.js';
-
 /**
  * How a model turns an episode's (or a bank's) support set and a query into class probabilities:
  * `prototype`, softmax(−squared distance to each class prototype) (Snell et al. 2017);
@@ -7,11 +5,6 @@ import type { TrainConfig } from '../train/train-config.js';
  * Abstention uses prototype distances in both cases.
  */
 export type FewShotClassifier = 'prototype' | 'support-softmax';
-
-/** The classifier a trained model uses: its config's `fewShotClassifier`; supervised pretraining always fine-tunes one (Chen et al. 2019). */
-export function classifierOf(training: Pick<TrainConfig, 'objective' | 'fewShotClassifier'>): FewShotClassifier {
-  return training.objective === 'supervised' ? 'support-softmax' : training.fewShotClassifier;
-}
 
 /** Settings of the support-set softmax classifier. */
 export interface SupportClassifierOptions {

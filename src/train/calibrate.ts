@@ -8,9 +8,9 @@ import {
 } from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import { fitTemperature } from '../fewshot/temperature-scaling.js';
-import type { EpisodicModel } from './episodic-model.js';
-import type { ModelDirExtra } from './model-dir.js';
-import type { TrainConfig } from './train-config.js';
+import type { EpisodicModel } from '../models/episodic-model.js';
+import type { ModelDirExtra } from '../model-dir/model-dir.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 import type { Validator } from './validate.js';
 
 /** Shot counts the abstention threshold is calibrated for. */

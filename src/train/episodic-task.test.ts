@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../util/rng.js';
 import type { Batch } from '../data/batch.js';
-import type { EpisodicModel, ModelInputs, ModelOutputs } from './episodic-model.js';
+import type { EpisodicModel, ModelInputs, ModelOutputs } from '../models/episodic-model.js';
 import { EpisodicTask, type TrainingEpisode } from './episodic-task.js';
-import { trainConfigSchema } from './train-config.js';
+import { trainConfigSchema } from '../model-dir/train-config.js';
 
 const T = 16;
 const L = 2;

@@ -6,7 +6,7 @@ import { contrastiveLoss } from '../losses/contrastive.js';
 import { prototypeLogProbs, classPrototypes } from '../losses/prototypes.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
 import { totalLoss } from '../losses/total.js';
-import type { EpisodicModel, ModelOutputs } from './episodic-model.js';
+import type { EpisodicModel, ModelOutputs } from '../models/episodic-model.js';
 import {
   InProcessRunner,
   lossInProcess,
@@ -14,9 +14,7 @@ import {
   type StepLoss,
   type StepRunner,
 } from './parallel/forward-step.js';
-import type { TrainConfig } from './train-config.js';
-
-export { batchTensors } from './parallel/forward-step.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * One training episode as typed arrays. `clean` holds the support rows, then the query rows, then

@@ -1,5 +1,5 @@
 import type { PreparedCohort } from '../data/prepare-cohort.js';
-import type { ModelDirExtra } from './model-dir.js';
+import type { ModelDirExtra } from '../model-dir/model-dir.js';
 import type { TrainerState } from './trainer.js';
 
 export interface ModelCardInput {

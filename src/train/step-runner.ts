@@ -2,7 +2,7 @@ import type { FewbeatModel } from '../models/model.js';
 import { OnnxTrunkRunner } from './onnx-trunk/onnx-trunk-runner.js';
 import { InProcessRunner, type StepRunner } from './parallel/forward-step.js';
 import { WorkerPool } from './parallel/worker-pool.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * The {@link StepRunner} a training configuration asks for:

@@ -23,8 +23,8 @@ import {
 } from '../fewshot/support-augmentation.js';
 import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import { withContext, type ContextGate } from '../fewshot/context-gate.js';
-import type { EpisodicModel } from './episodic-model.js';
-import type { TrainConfig } from './train-config.js';
+import type { EpisodicModel } from '../models/episodic-model.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * The largest feasible episode shape on a small pool, never above `wanted`: classes with at least

@@ -4,7 +4,7 @@ import { runEvaluation, reportData } from '../../eval/run/run-evaluation.js';
 import { writeReport } from '../../eval/report/write-report.js';
 import type { RunMetrics } from '../../eval/run/evaluate.js';
 import { initBackend } from '../../runtime/backend.js';
-import { readModelDir } from '../../train/model-dir.js';
+import { readModelDir } from '../../model-dir/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 import { loadPrepared, parseClassList } from './train.js';
 

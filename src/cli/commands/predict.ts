@@ -4,7 +4,7 @@ import type { ClinicalInput } from '../../clinical/encode.js';
 import type { ClinicalContext, ClinicalSchema } from '../../clinical/schema.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { FewbeatError, isFewbeatError } from '../../errors.js';
-import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
+import { modelVectorsWithViews } from '../../model-dir/model-vectors.js';
 import {
   classifyWithBank,
   describeContextDecision,
@@ -19,7 +19,7 @@ import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type Measurement, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { measurementValues } from '../../data/measurements.js';
-import { readModelDir } from '../../train/model-dir.js';
+import { readModelDir } from '../../model-dir/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 
 function readJsonFile(file: string): unknown {

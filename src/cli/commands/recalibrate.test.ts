@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEASUREMENT_FEATURES } from '../../data/measurements.js';
 import { initBackend } from '../../runtime/backend.js';
 import { runCli } from '../../test-utils/run-cli.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../test-utils/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
 
 describe('fewbeat recalibrate', () => {

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { readCohort } from '../../io/manifest/index.js';
 import { initBackend } from '../../runtime/backend.js';
 import { trainingProgressBar } from '../../train/progress-bar.js';
-import { trainConfigSchema, type TrainConfig } from '../../train/train-config.js';
+import { trainConfigSchema, type TrainConfig } from '../../model-dir/train-config.js';
 import { trainModel } from '../../train/train-model.js';
 import { emit, parseNumberOption } from '../output.js';
 

@@ -4,8 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import { initBackend } from '../../runtime/backend.js';
-import { probabilityTemperature, prototypeVectors, readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
+import {
+  probabilityTemperature,
+  prototypeVectors,
+  readModelDir,
+  type TrainedModelDir,
+} from '../../model-dir/model-dir.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../test-utils/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
 import { episodePredictions, queryPredictions } from './episode-predictions.js';
 import { evaluationSettings } from './evaluation-settings.js';
@@ -14,7 +19,7 @@ import type { Episode } from '../../data/episode-sampler.js';
 import type { Example } from '../../data/dataset.js';
 import { modelMethod, runEvaluation } from './run-evaluation.js';
 import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
-import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
+import { modelVectorsWithViews } from '../../model-dir/model-vectors.js';
 import {
   episodeContextDecision,
   NO_SUPPORT_AUGMENTATION,

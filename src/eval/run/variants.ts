@@ -1,5 +1,5 @@
 import type { ModelConfigInput } from '../../models/config.js';
-import type { TrainConfig } from '../../train/train-config.js';
+import type { TrainConfig } from '../../model-dir/train-config.js';
 
 /** A model trained like the full one except for these changes (same budget, seed and episodes). */
 export interface Variant {

@@ -20,7 +20,8 @@ import * as tf from '@tensorflow/tfjs';
 import { updateRunningStatistics } from '../../models/layers/batch-norm.js';
 import type { FewbeatModel } from '../../models/model.js';
 import { buildTrunkGraphs, trunkGraphSupports, type TrunkGraphs } from '../../models/onnx/training/trunk-graph.js';
-import { batchTensors, type ForwardStep, type StepResult, type StepRunner } from '../parallel/forward-step.js';
+import { batchTensors } from '../../models/batch-tensors.js';
+import { type ForwardStep, type StepResult, type StepRunner } from '../parallel/forward-step.js';
 import { LocalTrunk, TrunkPool, type TrunkExecutor } from './trunk-pool.js';
 import { parameterOffsets } from './trunk-session.js';
 

@@ -8,7 +8,7 @@ import type { Batch } from '../../data/batch.js';
 import { FewbeatModel as Model } from '../../models/model.js';
 import { Rng } from '../../util/rng.js';
 import { EpisodicTask, type TrainingEpisode } from '../episodic-task.js';
-import { trainConfigSchema } from '../train-config.js';
+import { trainConfigSchema } from '../../model-dir/train-config.js';
 import { runInProcess, type ForwardStep } from './forward-step.js';
 import { assignCalls, WorkerPool } from './worker-pool.js';
 import { replayRunningUpdates } from './weight-layout.js';

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_AUGMENT } from '../data/augment.js';
+import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 
 /** Training worker threads by default: 2 when the machine has at least two cores, else 0 (in process). */
 export function defaultWorkerCount(): number {
@@ -120,3 +121,11 @@ export const trainConfigSchema = z.object({
 });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+/**
+ * The few-shot classifier a model trained with `training` uses: its `fewShotClassifier`; supervised
+ * pretraining always fine-tunes one on the support set (Chen et al. 2019).
+ */
+export function classifierOf(training: Pick<TrainConfig, 'objective' | 'fewShotClassifier'>): FewShotClassifier {
+  return training.objective === 'supervised' ? 'support-softmax' : training.fewShotClassifier;
+}

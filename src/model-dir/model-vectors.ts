@@ -1,8 +1,8 @@
 import { encodeClinical, type BatchSource } from '../data/batch.js';
-import type { TrainedModelDir } from '../train/model-dir.js';
-import { contextGateOf, withContext } from './context-gate.js';
-import { inSpace } from './prototype-space.js';
-import { embedWithViews, type AugmentedVectors, type SupportAugmentation } from './support-augmentation.js';
+import type { TrainedModelDir } from './model-dir.js';
+import { contextGateOf, withContext } from '../fewshot/context-gate.js';
+import { inSpace } from '../fewshot/prototype-space.js';
+import { embedWithViews, type AugmentedVectors, type SupportAugmentation } from '../fewshot/support-augmentation.js';
 
 /**
  * A trained model's vectors in its prototype space for these recordings, with `augmentation.views`
