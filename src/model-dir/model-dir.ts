@@ -5,26 +5,28 @@ import type { PreprocessSpec } from '../data/preprocess.js';
 import { FewbeatError } from '../errors.js';
 import { loadModel } from '../models/checkpoint.js';
 import type { FewbeatModel } from '../models/model.js';
-import { embedAll } from '../fewshot/embed.js';
-import type { ContextGate } from '../fewshot/context-gate.js';
-import { inSpace, type PrototypeSpace } from '../fewshot/prototype-space.js';
-import type { BatchSource } from '../data/batch.js';
-import { trainConfigSchema, type TrainConfig } from './train-config.js';
+import { contextGateSchema, type ContextGate } from '../fewshot/context-gate.js';
+import type { FewShotHeadConfig } from '../fewshot/few-shot-head.js';
+import { prototypeSpaceSchema, type PrototypeSpace } from '../fewshot/prototype-space.js';
+import { classifierOf, trainConfigSchema, type TrainConfig } from './train-config.js';
+
+const byShots = z.record(z.string().regex(/^[1-9][0-9]*$/, 'keys are shot counts'), z.number().finite());
 
 /**
  * The fewbeat-specific fields of a model directory's config.json (beside `format`, `version`,
  * `seed`, `model` and `weights`, which `saveModel` owns):
  *
- *     preprocessing  { fs, samples, leads, bandpassHz, filterOrder }: how records become input
- *     clinical       the fitted clinical encoder: { version, schema, numeric: { field: { mean, sd, byAgeBand? } } }
- *     classes        { base: [...], novel: [...] }: what meta-training saw and what it held out
- *     training       the episodic training settings (TrainConfig)
- *     abstention     { quantile, thresholds: { "<shots>": squared distance } } calibrated on validation data
- *     cohort         the manifest folder it was trained on
- *     preset         the model preset it was built from
- *     prototypeSpace where prototypes live (fused z, or [h; √α·g]), chosen on validation episodes
- *     probabilityTemperatures  { "<shots>": T } of the classifier's probabilities (temperature scaling), fitted on validation queries
- *     contextGate    { share κ, weight β, margin }: when the support set lets the clinical context join the classifier (null or absent: never)
+ *     preprocessing            { fs, samples, leads, bandpassHz, filterOrder }: how records become input
+ *     clinical                 the fitted clinical encoder: { version, schema, numeric: { field: { mean, sd, byAgeBand? } } }
+ *     classes                  { base: [...], novel: [...] }: what meta-training saw and what it held out
+ *     training                 the episodic training settings (TrainConfig)
+ *     cohort, preset           the manifest folder it was trained on, the model preset it was built from
+ *     prototypeSpace           where prototypes live (fused z, [h; √α·g] or [ĥ; w·m̃]), chosen on validation episodes
+ *     abstention               { quantile, thresholds: { "<shots>": squared distance } } or null
+ *     probabilityTemperatures  { "<shots>": T } of the classifier's probabilities, fitted on validation queries
+ *     contextGate              { share κ, weight β, margin } of the clinical-context gate, or null (never)
+ *
+ * The last four are written by calibration at the end of training (and by `fewbeat recalibrate`).
  */
 const modelDirExtraSchema = z.looseObject({
   preprocessing: z.object({
@@ -37,23 +39,23 @@ const modelDirExtraSchema = z.looseObject({
   clinical: z.looseObject({ version: z.literal(1), schema: z.unknown(), numeric: z.record(z.string(), z.unknown()) }),
   classes: z.object({ base: z.array(z.string()), novel: z.array(z.string()) }),
   training: z.unknown(),
-  abstention: z.object({ quantile: z.number(), thresholds: z.record(z.string(), z.number()) }).nullable(),
-  probabilityTemperatures: z.record(z.string(), z.number().positive().finite()).optional(),
+  prototypeSpace: prototypeSpaceSchema,
+  abstention: z.object({ quantile: z.number().min(0).max(1), thresholds: byShots }).nullable(),
+  probabilityTemperatures: z.record(z.string().regex(/^[1-9][0-9]*$/), z.number().positive().finite()),
+  contextGate: contextGateSchema.nullable(),
 });
 
+/** The fields of config.json beside the model's own; the calibration fields are absent while training runs. */
 export interface ModelDirExtra {
   preprocessing: PreprocessSpec;
   clinical: ClinicalEncoderState;
   classes: { base: string[]; novel: string[] };
   training: TrainConfig;
-  abstention: { quantile: number; thresholds: Record<string, number> } | null;
   cohort: string;
   preset: string;
-  /** Absent in directories written before the choice existed: `fused`. */
+  abstention: FewShotHeadConfig['abstention'];
   prototypeSpace?: PrototypeSpace;
-  /** Temperature of the few-shot classifier's probabilities (`scaleProbabilities`) by support size; absent (older directories): 1. */
   probabilityTemperatures?: Record<string, number>;
-  /** The clinical-context gate (src/fewshot/context-gate.ts); absent (older directories) or null: the context never joins the classifier. */
   contextGate?: ContextGate | null;
 }
 
@@ -64,55 +66,44 @@ export interface TrainedModelDir {
   spec: PreprocessSpec;
   encoder: ClinicalEncoder;
   extra: ModelDirExtra;
+  /** The space the few-shot head's vectors live in. */
+  space: PrototypeSpace;
+  /** The few-shot head's configuration (src/fewshot/few-shot-head.ts), parsed from config.json. */
+  head: FewShotHeadConfig;
 }
 
-/** Load `dir` (written by `fewbeat train`): weights, preprocessing, clinical encoder and classes. */
+/**
+ * Load `dir` (written by `fewbeat train`): weights, preprocessing, clinical encoder, classes, and the
+ * few-shot head's configuration, each field checked (a FewbeatError naming config.json and the field).
+ */
 export function readModelDir(dir: string): TrainedModelDir {
   const { model, extra } = loadModel(dir);
+  const file = join(dir, 'config.json');
   const parsed = modelDirExtraSchema.safeParse(extra);
-  if (!parsed.success) {
+  const training = parsed.success ? trainConfigSchema.safeParse(parsed.data.training ?? {}) : null;
+  if (!parsed.success || !training?.success) {
     model.dispose();
-    const issue = parsed.error.issues[0];
+    const issue = parsed.success ? training?.error?.issues[0] : parsed.error.issues[0];
+    const path = parsed.success ? ['training', ...(issue?.path ?? [])] : (issue?.path ?? []);
     throw new FewbeatError(
-      `${issue?.path.join('.') ?? 'config'}: ${issue?.message ?? 'invalid'} (not a model trained by fewbeat train?)`,
-      { file: join(dir, 'config.json') },
+      `${path.join('.') || 'config'}: ${issue?.message ?? 'invalid'} (not a model trained and calibrated by fewbeat train?)`,
+      { file },
     );
   }
-  const e = extra as unknown as ModelDirExtra;
-  const full: ModelDirExtra = { ...e, training: trainConfigSchema.parse(e.training ?? {}) };
-  return { dir, model, spec: e.preprocessing, encoder: new ClinicalEncoder(e.clinical), extra: full };
-}
-
-/** The value calibrated for the shot count nearest `shots` in a `{ "<shots>": value }` record, the smaller on a tie (null when empty). */
-function atNearestShots(byShots: Record<string, number>, shots: number): { value: number; shots: number } | null {
-  const entries = Object.entries(byShots).map(([k, v]) => [Number(k), v] as const);
-  if (entries.length === 0) return null;
-  const [k, value] = entries.sort((a, b) => Math.abs(a[0] - shots) - Math.abs(b[0] - shots))[0] as readonly [
-    number,
-    number,
-  ];
-  return { value, shots: k };
-}
-
-/** The abstention threshold for a bank of `shots` examples per class: the calibrated one with the nearest shot count. */
-export function abstentionThreshold(
-  extra: ModelDirExtra,
-  shots: number,
-): { threshold: number; quantile: number; shots: number } | null {
-  if (!extra.abstention) return null;
-  const nearest = atNearestShots(extra.abstention.thresholds, shots);
-  return nearest ? { threshold: nearest.value, quantile: extra.abstention.quantile, shots: nearest.shots } : null;
-}
-
-/** The probability temperature for `shots` support examples per class: the calibrated one with the nearest shot count, else 1. */
-export function probabilityTemperature(extra: ModelDirExtra, shots: number): number {
-  return atNearestShots(extra.probabilityTemperatures ?? {}, shots)?.value ?? 1;
-}
-
-/** The vectors a trained model's prototypes are built from, for these recordings (its prototype space). */
-export function prototypeVectors(trained: TrainedModelDir, items: readonly BatchSource[]): Float32Array[] {
-  const embeddings = embedAll(trained.model, items, trained.encoder, {
-    clinicalInput: trained.extra.training.clinicalInput,
-  });
-  return inSpace(embeddings, trained.extra.prototypeSpace ?? { kind: 'fused' });
+  const e = parsed.data;
+  const full = { ...(extra as unknown as ModelDirExtra), training: training.data };
+  return {
+    dir,
+    model,
+    spec: e.preprocessing,
+    encoder: new ClinicalEncoder(e.clinical as unknown as ClinicalEncoderState),
+    extra: full,
+    space: e.prototypeSpace,
+    head: {
+      classifier: classifierOf(training.data),
+      contextGate: e.contextGate,
+      probabilityTemperatures: e.probabilityTemperatures,
+      abstention: e.abstention,
+    },
+  };
 }

@@ -1,27 +1,24 @@
 import { encodeClinical, type BatchSource } from '../data/batch.js';
-import type { TrainedModelDir } from './model-dir.js';
-import { contextGateOf, withContext } from '../fewshot/context-gate.js';
+import type { PoolVectors } from '../fewshot/classify-episode.js';
+import { embedAll } from '../fewshot/embed.js';
 import { inSpace } from '../fewshot/prototype-space.js';
-import { embedWithViews, type AugmentedVectors, type SupportAugmentation } from '../fewshot/support-augmentation.js';
+import type { TrainedModelDir } from './model-dir.js';
+
+/** A trained model's vectors in its prototype space for these recordings (inference mode, no tensor kept). */
+export function prototypeVectors(trained: TrainedModelDir, items: readonly BatchSource[]): Float32Array[] {
+  const embeddings = embedAll(trained.model, items, trained.encoder, {
+    clinicalInput: trained.extra.training.clinicalInput,
+  });
+  return inSpace(embeddings, trained.space);
+}
 
 /**
- * A trained model's vectors in its prototype space for these recordings, with `augmentation.views`
- * augmented views of each (the same space, the same clinical input as `prototypeVectors`) and, when
- * the model has a context gate, each recording's weighted clinical vector (src/fewshot/context-gate.ts).
+ * What the model's few-shot head needs of these recordings: their vectors in its prototype space
+ * and, when the head has a context gate, their encoded clinical vectors (as the model sees them).
  */
-export function modelVectorsWithViews(
-  trained: TrainedModelDir,
-  items: readonly BatchSource[],
-  augmentation: Pick<SupportAugmentation, 'views' | 'seed'>,
-): AugmentedVectors {
-  const space = trained.extra.prototypeSpace ?? { kind: 'fused' as const };
-  const { clinicalInput } = trained.extra.training;
-  const vectors = embedWithViews(trained.model, items, trained.encoder, augmentation, (e) => inSpace(e, space), {
-    clinicalInput,
-  });
-  return withContext(
-    vectors,
-    () => encodeClinical(items, trained.encoder, clinicalInput),
-    contextGateOf(trained.extra),
-  );
+export function modelVectors(trained: TrainedModelDir, items: readonly BatchSource[]): PoolVectors {
+  const vectors = prototypeVectors(trained, items);
+  return trained.head.contextGate
+    ? { vectors, clinical: encodeClinical(items, trained.encoder, trained.extra.training.clinicalInput) }
+    : { vectors };
 }

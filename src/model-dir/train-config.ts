@@ -23,14 +23,6 @@ export const trainConfigSchema = z.object({
   lambda1: z.number().min(0).default(1),
   /** λ2, weight of L_consistency. */
   lambda2: z.number().min(0).default(0.5),
-  /**
-   * λ3, weight of L_global = −(1/n) Σ_i log softmax(h_i W + b)[y_i], the cross-entropy of a
-   * training-only linear head (W [D, C], b [C]) over every class on the ECG embedding h of the
-   * episode's clean rows, y_i the global class index (Chen et al. 2019, "A Closer Look at Few-shot
-   * Classification"; Tian et al. 2020, "Rethinking Few-Shot Image Classification: a Good Embedding
-   * Is All You Need?"). 0 leaves the term out (episodic objective only).
-   */
-  lambda3: z.number().min(0).default(0),
   /** Weight of L_contrastive (1 in the method; 0 is the no-contrastive ablation). */
   contrastiveWeight: z.number().min(0).default(1),
   /** β ∈ [0, 1], weight of same-class negatives of other patients. */

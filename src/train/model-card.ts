@@ -27,7 +27,13 @@ export function modelCard(input: ModelCardInput): string {
     '## Model',
     `- Preset \`${input.preset}\`, seed ${input.seed}; ECG ${extra.preprocessing.leads.length} leads × ${extra.preprocessing.samples} samples at ${extra.preprocessing.fs} Hz, band-pass ${extra.preprocessing.bandpassHz.join('–')} Hz.`,
     `- Episodic meta-training: ${state.episode} of ${t.episodes} episodes (${state.stoppedEarly ? 'stopped early' : 'full budget'}), ${t.ways}-way ${t.shots}-shot ${t.queries}-query, Adam lr ${t.learningRate} (${t.schedule}), ${input.seconds.toFixed(0)} s.`,
-    `- Loss L = ${t.contrastiveWeight}·L_contrastive(β=${t.beta}, γ=${t.gamma}) + ${t.lambda1}·L_class + ${t.lambda2}·L_consistency(η=${t.eta}, ρ=${t.metadataDropout})${t.lambda3 > 0 ? ` + ${t.lambda3}·L_global` : ''}; few-shot classifier: ${t.fewShotClassifier}${extra.contextGate ? `, with the child's clinical context (share κ = ${extra.contextGate.share}) when the support set shows it separates the classes (leave-one-out NLL lower by ${extra.contextGate.margin} nats)` : ''}.`,
+    `- Loss L = ${t.contrastiveWeight}·L_contrastive(β=${t.beta}, γ=${t.gamma}) + ${t.lambda1}·L_class + ` +
+      `${t.lambda2}·L_consistency(η=${t.eta}, ρ=${t.metadataDropout}); few-shot classifier: ${t.fewShotClassifier}` +
+      (extra.contextGate
+        ? `, with the child's clinical context (share κ = ${extra.contextGate.share}) when the support set shows ` +
+          `it separates the classes (leave-one-out NLL lower by ${extra.contextGate.margin} nats)`
+        : '') +
+      '.',
     '',
     '## Data',
     `- Cohort: \`${extra.cohort}\`.`,

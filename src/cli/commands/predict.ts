@@ -4,14 +4,14 @@ import type { ClinicalInput } from '../../clinical/encode.js';
 import type { ClinicalContext, ClinicalSchema } from '../../clinical/schema.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { FewbeatError, isFewbeatError } from '../../errors.js';
-import { modelVectorsWithViews } from '../../model-dir/model-vectors.js';
+import { modelVectors } from '../../model-dir/model-vectors.js';
 import {
+  bankHead,
   classifyWithBank,
   describeContextDecision,
   parseBank,
   type BankPrediction,
 } from '../../fewshot/prototype-bank.js';
-import { NO_SUPPORT_AUGMENTATION } from '../../fewshot/support-augmentation.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { estimateAtrialActivity } from '../../signal/atrial-activity.js';
@@ -166,21 +166,11 @@ export function register(program: Command): void {
             ...context,
             measurements: measurementValues(measurement, atrial),
           };
-          // Test-time augmentation, when the bank was enrolled with it: the query's own views, same seed.
-          const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
-          const vectors = modelVectorsWithViews(trained, [input], {
-            views: augmentation.testTime ? augmentation.views : 0,
-            seed: augmentation.seed,
-          });
+          const vectors = modelVectors(trained, [input]);
           // The child's clinical context joins the classifier only when given and the bank's gate is open.
-          const queryContext = opts.clinical ? (vectors.context?.vectors[0] ?? null) : null;
-          const prediction = classifyWithBank(
-            bank,
-            vectors.vectors[0] as Float32Array,
-            nearest,
-            vectors.views[0],
-            queryContext,
-          );
+          const clinical = opts.clinical ? (vectors.clinical?.[0] ?? null) : null;
+          const head = bankHead(bank);
+          const prediction = classifyWithBank(bank, vectors.vectors[0] as Float32Array, nearest, clinical, head);
           const q = assessQuality(ecg);
           const quality = {
             score: q.score,
@@ -225,9 +215,9 @@ export function register(program: Command): void {
                 : []),
               ...(r.ageNormFlags.length ? ['age-norm flags:', ...r.ageNormFlags.map((f) => `  ${f.text}`)] : []),
               describeAtrialActivity(r.atrialActivity),
-              bank.contextGate?.used && !r.contextUsed
+              head.contextDecision?.used && !r.contextUsed
                 ? 'clinical context: the bank would use it, but none was given (--clinical): classified on the ECG alone'
-                : describeContextDecision(bank.contextGate ?? null),
+                : describeContextDecision(bank.head.contextGate, head.contextDecision),
               ...(r.measurementNote ? [`note: ${r.measurementNote}`] : []),
             ].join('\n'),
           );
