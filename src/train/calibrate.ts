@@ -6,7 +6,7 @@ import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 import { fitTemperature } from '../fewshot/temperature-scaling.js';
 import type { EpisodicModel } from '../models/episodic-model.js';
 import type { TrainConfig } from '../model-dir/train-config.js';
-import type { Validator } from './validate.js';
+import type { Validator } from './model-selection.js';
 
 /** Shot counts the abstention threshold is calibrated for. */
 export const CALIBRATED_SHOTS = [1, 5] as const;

@@ -18,7 +18,7 @@ import type { ModelDirExtra } from '../model-dir/model-dir.js';
 import { createStepRunner } from './step-runner.js';
 import type { TrainConfig } from '../model-dir/train-config.js';
 import { trainEpisodes, type LoopTiming, type TrainerHooks, type TrainerState } from './trainer.js';
-import { feasibleShape, Validator } from './validate.js';
+import { feasibleShape, Validator } from './model-selection.js';
 
 export interface TrainModelOptions {
   prepared: PreparedCohort;

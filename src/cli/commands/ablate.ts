@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { FULL_DEMO, QUICK_DEMO, runDemo } from '../../eval/run/demo-run.js';
-import { ABLATIONS } from '../../eval/run/variants.js';
+import { ABLATIONS } from '../../eval/run/ablations.js';
 import { initBackend } from '../../runtime/backend.js';
 import { emit, parseNumberOption } from '../output.js';
 import { progressBars } from './demo.js';

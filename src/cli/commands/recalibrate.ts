@@ -8,7 +8,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { calibrateOnValidation, calibrationEpisodes, contextGateChoice } from '../../train/calibrate.js';
 import type { ContextGate } from '../../fewshot/context-gate.js';
 import { readModelDir } from '../../model-dir/model-dir.js';
-import { Validator } from '../../train/validate.js';
+import { Validator } from '../../train/model-selection.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { emit, parseNumberOption } from '../output.js';
 import { loadPrepared } from './train.js';

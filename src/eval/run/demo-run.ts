@@ -12,7 +12,7 @@ import type { TrainerHooks } from '../../train/trainer.js';
 import { writeReport } from '../report/write-report.js';
 import type { RunMetrics } from './evaluate.js';
 import { reportData, runEvaluation } from './run-evaluation.js';
-import { ABLATIONS, TRAINED_BASELINES, type Variant } from './variants.js';
+import { ABLATIONS, TRAINED_BASELINES, type Variant } from './ablations.js';
 
 /** The budget of a demo run: cohort size, training and evaluation. */
 export interface DemoBudget {
