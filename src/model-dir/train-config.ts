@@ -93,8 +93,8 @@ export const trainConfigSchema = z.object({
   /**
    * What computes a step (src/train/step-runner.ts): `onnx` runs the ECG encoder's convolutional
    * trunk, forward and backward, on ONNX Runtime's native kernels (`OnnxTrunkRunner`; the rest of
-   * the model, the loss and Adam stay in tfjs), `tfjs` runs everything in tfjs (wasm). Early (FiLM)
-   * fusion always uses `tfjs`. The result does not depend on it beyond float rounding.
+   * the model, the loss and Adam stay in tfjs), `tfjs` runs everything in tfjs (wasm). The result
+   * does not depend on it beyond float rounding.
    */
   engine: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Add a second recording of each episode patient that has one, as extra contrastive positives. */

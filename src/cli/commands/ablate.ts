@@ -12,7 +12,7 @@ export function register(program: Command): void {
   program
     .command('ablate')
     .description(
-      "train every ablation and fusion variant with the demo's budget, seed and episodes, and add the ablation table to DIR/report",
+      "train every ablation with the demo's budget, seed and episodes, and add the ablation table to DIR/report",
     )
     .option('--out <dir>', 'demo folder (reuses its cohort and models)', 'fewbeat-demo')
     .option('--quick', "the quick demo's budget")

@@ -115,7 +115,6 @@ export function reportData(
         base_classes: trained.extra.classes.base,
         novel_classes: trained.extra.classes.novel,
         preprocessing: trained.spec,
-        fusion: trained.model.config.fusion,
         prototype_space: trained.space,
         context_gate: trained.head.contextGate,
         training: trained.extra.training,
