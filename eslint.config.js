@@ -21,4 +21,14 @@ export default tseslint.config(
     plugins: { fewbeat: layersPlugin },
     rules: { 'fewbeat/layers': ['error', { root: import.meta.dirname }] },
   },
+  {
+    // Lines of at most 120 characters, comments and strings included (URLs excepted). An error in the
+    // folders brought under it so far; a warning elsewhere until their long lines are wrapped.
+    files: ['**/*.{ts,js,mjs}'],
+    rules: { 'max-len': ['warn', { code: 120, ignoreUrls: true }] },
+  },
+  {
+    files: ['src/fewshot/**', 'src/model-dir/**', 'eslint/**', 'eslint.config.js'],
+    rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] },
+  },
 );

@@ -24,7 +24,8 @@ describe('the layers lint rule', () => {
 
   it('fails a nested evaluation file that imports the CLI, and a dynamic import of it', async () => {
     const messages = await layerMessages(
-      "import { emit } from '../../cli/output.js';\nexport const f = emit;\nexport const g = () => import('../../cli/main.js');\n",
+      "import { emit } from '../../cli/output.js';\nexport const f = emit;\n" +
+        "export const g = () => import('../../cli/main.js');\n",
       'src/eval/run/new-file.ts',
     );
     expect(messages).toHaveLength(2);
@@ -52,7 +53,8 @@ describe('the layers lint rule', () => {
     ).toEqual([]);
     expect(
       await layerMessages(
-        "import type { Ecg } from '../ecg.js';\nimport { FewbeatError } from '../../errors.js';\nexport type E = Ecg;\nexport const e = FewbeatError;\n",
+        "import type { Ecg } from '../ecg.js';\nimport { FewbeatError } from '../../errors.js';\n" +
+          'export type E = Ecg;\nexport const e = FewbeatError;\n',
         'src/io/hospital/reader.ts',
       ),
     ).toEqual([]);

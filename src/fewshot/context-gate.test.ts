@@ -29,7 +29,7 @@ function bruteForceNll(vectors: readonly Float32Array[], labels: readonly number
   return terms.length === 0 ? null : terms.reduce((a, b) => a + b, 0) / terms.length;
 }
 
-/** n children per class: an ECG part that does not tell the classes apart, and a clinical part that does or does not. */
+/** n children per class: an ECG part that does not tell the classes apart, a clinical part that does or not. */
 function supportSet(
   nPerClass: number,
   clinicalSeparates: boolean,
@@ -57,7 +57,8 @@ function supportSet(
 
 describe("leaveOneOutNll (the gate's score of a support set)", () => {
   it('matches a hand-computed two-class case on a line', () => {
-    // class 0 = {0, 1}, class 1 = {2, 3}: the outer points are 1 from their own mate and 6.25 from the other mean, the inner ones 1 and 2.25.
+    // class 0 = {0, 1}, class 1 = {2, 3}: the outer points are 1 from their own mate and 6.25 from the
+    // other mean, the inner ones 1 and 2.25.
     const nll = leaveOneOutNll([v(0), v(1), v(2), v(3)], [0, 0, 1, 1], 2);
     expect(nll).toBeCloseTo((Math.log(1 + Math.exp(-5.25)) + Math.log(1 + Math.exp(-1.25))) / 2, 12);
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { totalVariance } from '../util/total-variance.js';
+import { logSumExp } from '../util/softmax.js';
 
 /**
  * The clinical context joins the few-shot classifier when the support set itself shows that it
@@ -113,9 +114,7 @@ export function leaveOneOutNll(
       logits[c] = -dist;
     }
     const present = logits.filter((x) => x !== undefined);
-    const max = Math.max(...present);
-    const logZ = max + Math.log(present.reduce((sum, x) => sum + Math.exp(x - max), 0));
-    total += logZ - (logits[y] as number);
+    total += logSumExp(present) - (logits[y] as number);
     n++;
   });
   return n === 0 ? null : total / n;

@@ -58,7 +58,7 @@ describe('prototype bank', () => {
     expect(p.abstained).toBe(true);
   });
 
-  it('takes its probabilities from a classifier fitted on the support examples when asked to, keeping distances and abstention', () => {
+  it('takes its probabilities from a softmax fitted on the support examples, keeping distances and abstention', () => {
     // Class means (0, 1) and (10, 1): the query (4, 1) is nearer svt, while the cosine-feature
     // softmax fitted on the support sees a direction closer to the chb examples' (≈ (1, 0.1)).
     const soft = enrollBank(bank.examples, { ...abstaining, classifier: 'support-softmax' });
@@ -88,7 +88,7 @@ describe('prototype bank', () => {
     );
   });
 
-  it("lets the child's clinical context into the classifier when the enrolled examples show it separates the classes", () => {
+  it("lets the child's clinical context into the classifier when the examples show it separates the classes", () => {
     // The ECG space cannot tell svt from jet (means (0, 1) both); the context can (jet children all carry 3, svt 0).
     const examples = [
       { ...ex('svt', 'a', [0, 0]), clinical: [0] },
@@ -113,7 +113,8 @@ describe('prototype bank', () => {
         2,
       ),
     });
-    // With the query's context [3]: prototypes (0, 1, 3) for jet and (0, 1, 0) for svt, the query (0, 1, 3) at distances 0 and 9.
+    // With the query's context [3]: prototypes (0, 1, 3) for jet and (0, 1, 0) for svt, the query
+    // (0, 1, 3) at distances 0 and 9.
     const withContext = classifyWithBank(gated, Float32Array.of(0, 1), 2, Float32Array.of(3));
     expect(withContext.contextUsed).toBe(true);
     expect(withContext.predicted).toBe('jet');

@@ -58,7 +58,7 @@ export interface BankPrediction {
   distances: Record<string, number>;
   abstained: boolean;
   nearestExamples: Array<{ class: string; record: string; patientId: string; distance: number }>;
-  /** Whether the child's clinical context joined the classifier (the bank's gate is open and the query has a context). */
+  /** Whether the child's clinical context joined the classifier (the bank's gate is open, the query has one). */
   contextUsed: boolean;
 }
 
@@ -90,7 +90,8 @@ export function enrollBank(examples: readonly BankExample[], config: FewShotHead
     const missing = examples.find((e) => e.clinical === undefined || e.clinical.length !== length);
     if (missing)
       throw new FewbeatError(
-        `support example ${missing.record}: no clinical vector of the common length, which the model's context gate needs`,
+        `support example ${missing.record}: no clinical vector of the common length, ` +
+          "which the model's context gate needs",
       );
   }
   const head = new FewShotHead(config).fit(bankSupport(classes, examples));

@@ -45,7 +45,7 @@ describe('measurementSpace', () => {
     expect(squaredDistance(a, b)).toBeCloseTo(25 + 3.125 * 4, 4);
   });
 
-  it("centres h on the fitting recordings' mean and L2-normalises it, keeping the spread of h (SimpleShot CL2N)", () => {
+  it("centres h on the fitting recordings' mean and L2-normalises it, keeping h's spread (SimpleShot CL2N)", () => {
     // h = (0, 0), (4, 0), (2, 6): mean (2, 2); h − h̄ = (−2, −2), (2, −2), (0, 4), unit vectors
     // (−1, −1)/√2, (1, −1)/√2, (0, 1). Σ var(h) = 8/3 + 8 = 32/3; Σ var(u) = 1 − ‖mean u‖², as every ‖u‖ = 1.
     const three = {
@@ -88,7 +88,8 @@ describe('measurementSpace', () => {
     expect(measurementSpace({ ...e, measurements: [null, null] }, 0.5)).toBeNull();
   });
 
-  // Three recordings with all eleven measurements: the original seven, then atrial rate, concentration, ratio, log₂ unlocked ratio.
+  // Three recordings with all eleven measurements: the original seven, then atrial rate, concentration,
+  // ratio, log₂ unlocked ratio.
   const all = {
     fused: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
     ecg: [Float32Array.of(0, 0), Float32Array.of(4, 0), Float32Array.of(2, 6)],

@@ -1,3 +1,5 @@
+import { softmax as softmaxOf } from '../util/softmax.js';
+
 /**
  * How a model turns an episode's (or a bank's) support set and a query into class probabilities:
  * `prototype`, softmax(−squared distance to each class prototype) (Snell et al. 2017);
@@ -62,10 +64,7 @@ export function fitSupportClassifier(
       for (let d = 0; d < D; d++) dot += (w[d] as number) * (x[d] as number);
       z[c] = (b[c] as number) + dot;
     }
-    const m = Math.max(...z);
-    const e = z.map((v) => Math.exp(v - m));
-    const t = e.reduce((sum, v) => sum + v, 0);
-    return e.map((v) => v / t);
+    return softmaxOf(z);
   };
   const gW = Array.from({ length: nClasses }, () => new Float64Array(D));
   const gb = new Float64Array(nClasses);

@@ -17,7 +17,8 @@ const byShots = z.record(z.string().regex(/^[1-9][0-9]*$/, 'keys are shot counts
  * `seed`, `model` and `weights`, which `saveModel` owns):
  *
  *     preprocessing            { fs, samples, leads, bandpassHz, filterOrder }: how records become input
- *     clinical                 the fitted clinical encoder: { version, schema, numeric: { field: { mean, sd, byAgeBand? } } }
+ *     clinical                 the fitted clinical encoder:
+ *                              { version, schema, numeric: { field: { mean, sd, byAgeBand? } } }
  *     classes                  { base: [...], novel: [...] }: what meta-training saw and what it held out
  *     training                 the episodic training settings (TrainConfig)
  *     cohort, preset           the manifest folder it was trained on, the model preset it was built from
@@ -86,7 +87,8 @@ export function readModelDir(dir: string): TrainedModelDir {
     const issue = parsed.success ? training?.error?.issues[0] : parsed.error.issues[0];
     const path = parsed.success ? ['training', ...(issue?.path ?? [])] : (issue?.path ?? []);
     throw new FewbeatError(
-      `${path.join('.') || 'config'}: ${issue?.message ?? 'invalid'} (not a model trained and calibrated by fewbeat train?)`,
+      `${path.join('.') || 'config'}: ${issue?.message ?? 'invalid'} ` +
+        '(not a model trained and calibrated by fewbeat train?)',
       { file },
     );
   }

@@ -35,7 +35,10 @@ export const trainConfigSchema = z.object({
   metadataDropout: z.number().min(0).max(1).default(0.3),
   /** Adam learning rate at the start of the schedule. */
   learningRate: z.number().positive().default(1e-3),
-  /** `cosine` decays to `minLearningRate` over the run; `step` multiplies by `stepFactor` every `stepEvery` episodes. */
+  /**
+   * `cosine` decays to `minLearningRate` over the run; `step` multiplies by `stepFactor` every
+   * `stepEvery` episodes.
+   */
   schedule: z.enum(['cosine', 'step', 'constant']).default('cosine'),
   minLearningRate: z.number().min(0).default(1e-5),
   stepEvery: z.number().int().min(1).default(500),
@@ -82,7 +85,10 @@ export const trainConfigSchema = z.object({
    * multiplier β on validation children. Used by models calibrated since the gate exists.
    */
   contextShare: z.number().min(0).default(0.2),
-  /** The drop in leave-one-out NLL (nats per support example) the clinical context must bring to a support set to be used. */
+  /**
+   * The drop in leave-one-out NLL (nats per support example) the clinical context must bring to a
+   * support set to be used.
+   */
   contextMargin: z.number().min(0).default(0.05),
   /**
    * Worker threads that run the forward and backward passes of each step (`TrunkPool` with the
