@@ -28,7 +28,7 @@ export default tseslint.config(
     rules: { 'max-len': ['warn', { code: 120, ignoreUrls: true }] },
   },
   {
-    files: ['src/fewshot/**', 'src/model-dir/**', 'eslint/**', 'eslint.config.js'],
+    files: ['src/fewshot/**', 'src/model-dir/**', 'src/train/**', 'eslint/**', 'eslint.config.js'],
     rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] },
   },
 );

@@ -29,7 +29,10 @@ export function contextGateChoice(
 export interface Calibration {
   prototypeSpace: PrototypeSpace;
   abstention: FewShotHeadConfig['abstention'];
-  /** Temperature T of the classifier's probabilities (`scaleProbabilities`) per support size in {@link CALIBRATED_SHOTS}, fitted on validation queries. */
+  /**
+   * Temperature T of the classifier's probabilities (`scaleProbabilities`) per support size in
+   * {@link CALIBRATED_SHOTS}, fitted on validation queries.
+   */
   probabilityTemperatures: Record<string, number>;
   accuracies: Array<{ space: PrototypeSpace; accuracy: number }>;
   /** The clinical-context gate, its weight fitted on the validation children (null: off, or no clinical input). */

@@ -154,7 +154,8 @@ export class EpisodicTask {
       let consistencyPart: tf.Scalar = tf.scalar(0);
       const [a, b] = [outputs[1], outputs[2]];
       if (a && b) {
-        const prototypes = classPrototypes(support, episode.supportLabels, episode.ways); // [N, D], from the clean support
+        // [N, D], from the clean support
+        const prototypes = classPrototypes(support, episode.supportLabels, episode.ways);
         consistencyPart = consistencyLoss(
           {
             queryLogProbsA: prototypeLogProbs(embedding(a), prototypes),

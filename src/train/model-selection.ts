@@ -139,7 +139,7 @@ export class Validator {
     return { space: best.space, accuracies };
   }
 
-  /** The validation children's encoded clinical vectors, as the model sees them (blank when trained without clinical input). */
+  /** The validation children's encoded clinical vectors, as the model sees them (blank without clinical input). */
   clinicalVectors(): Float32Array[] {
     return encodeClinical(this.pool, this.encoder, this.clinicalInput);
   }

@@ -12,7 +12,9 @@ export function trainingProgressBar(
   if (!process.stderr.isTTY) return progressLines(total, label);
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {value}/{total} | loss {loss} (con {con} cls {cls} cns {cns}) | {speed} ep/s | ETA {eta_formatted} | val {val}`,
+      format:
+        `${label} [{bar}] {value}/{total} | loss {loss} (con {con} cls {cls} cns {cns}) | ` +
+        '{speed} ep/s | ETA {eta_formatted} | val {val}',
       stream: process.stderr,
       hideCursor: false,
       etaBuffer: 50,
@@ -73,7 +75,9 @@ function progressLines(
       const eta = (total - record.episode) / Math.max(1e-9, speed);
       const val = Number.isFinite(state.best.accuracy) ? state.best.accuracy.toFixed(3) : '-';
       process.stderr.write(
-        `${label} ${record.episode}/${total} | loss ${record.loss.toFixed(3)} (con ${record.contrastive.toFixed(3)} cls ${record.class.toFixed(3)} cns ${record.consistency.toFixed(3)}) | ${speed.toFixed(2)} ep/s | ETA ${eta.toFixed(0)} s | val ${val}\n`,
+        `${label} ${record.episode}/${total} | loss ${record.loss.toFixed(3)} (con ${record.contrastive.toFixed(3)} ` +
+          `cls ${record.class.toFixed(3)} cns ${record.consistency.toFixed(3)}) | ${speed.toFixed(2)} ep/s | ` +
+          `ETA ${eta.toFixed(0)} s | val ${val}\n`,
       );
     },
     stop() {},

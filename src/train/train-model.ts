@@ -74,7 +74,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const train = feasibleShape(prepared.parts.train, training);
   if (!train)
     throw new FewbeatError(
-      `no two base classes have ${training.shots + training.queries} training patients each for ${training.shots}-shot ${training.queries}-query episodes`,
+      `no two base classes have ${training.shots + training.queries} training patients each ` +
+        `for ${training.shots}-shot ${training.queries}-query episodes`,
     );
   const sampler = new EpisodeSampler(prepared.parts.train, {
     ways: Math.min(training.ways, train.classes.length),

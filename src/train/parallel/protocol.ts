@@ -51,7 +51,10 @@ export interface StepMessage {
   batches: Batch[];
 }
 
-/** Main → worker (gradient port): dL/d(output) per call and output key (null = the loss does not use it), or an abort. */
+/**
+ * Main → worker (gradient port): dL/d(output) per call and output key (null = the loss does not use
+ * it), or an abort.
+ */
 export interface UpstreamMessage {
   id: number;
   gradients?: Array<Array<Float32Array | null>>;
