@@ -28,13 +28,8 @@ import { exportOnnx } from '../models/onnx/export.js';
 import { OnnxModelSession, type OnnxInput } from '../models/onnx/session.js';
 import { loadPreset } from '../models/presets.js';
 import type { Batch } from '../data/batch.js';
-import {
-  batchTensors,
-  lossInProcess,
-  runInProcess,
-  type ForwardStep,
-  type StepRunner,
-} from '../train/parallel/forward-step.js';
+import { batchTensors } from '../models/batch-tensors.js';
+import { lossInProcess, runInProcess, type ForwardStep, type StepRunner } from '../train/parallel/forward-step.js';
 import { wasmHeapBytes } from '../train/parallel/protocol.js';
 import { WorkerPool } from '../train/parallel/worker-pool.js';
 import { createStepRunner } from '../train/step-runner.js';

@@ -1,47 +1,41 @@
 import type { Episode } from '../data/episode-sampler.js';
-import { argmax, computePrototypes, prototypeProbabilities } from './prototypes.js';
+import { FewShotHead, type FewShotHeadConfig, type HeadPrediction } from './few-shot-head.js';
 
-/** Query predictions of one episode: per query, p(c | q) over the episode's classes. */
-export interface EpisodePredictions {
-  /** [nq][N] class probabilities. */
-  probabilities: number[][];
-  /** [nq] predicted episode class (argmax). */
-  predicted: number[];
-  /** [nq] squared distance to the nearest prototype. */
-  nearestDistance: number[];
-  /** [nq] squared distance to the prototype of the query's own class. */
-  ownDistance: number[];
-  /** Fraction of queries predicted right. */
-  accuracy: number;
+/**
+ * The vectors of a pool of recordings an episode indexes: `vectors[i]` in the prototype space and,
+ * for heads with a context gate, `clinical[i]`, the encoded clinical vector of recording i.
+ */
+export interface PoolVectors {
+  vectors: readonly Float32Array[];
+  clinical?: readonly Float32Array[] | null;
 }
 
 /**
- * Nearest-prototype classification of an episode's queries (Snell et al. 2017) from precomputed
- * embeddings: `embeddings[i]` is the embedding of item `i` of the pool the episode indexes.
+ * Fit a {@link FewShotHead} on an episode's support set and predict its queries (in query order;
+ * `predicted` and the distances index the episode's classes): how evaluation, validation and
+ * calibration classify an episode.
  */
-export function classifyEpisode(episode: Episode, embeddings: readonly Float32Array[]): EpisodePredictions {
-  const prototypes = computePrototypes(
-    episode.support.map((i) => embeddings[i] as Float32Array),
-    episode.supportLabels,
-    episode.classes.length,
-  );
-  const out: EpisodePredictions = {
-    probabilities: [],
-    predicted: [],
-    nearestDistance: [],
-    ownDistance: [],
-    accuracy: 0,
-  };
-  let right = 0;
-  episode.query.forEach((i, k) => {
-    const { probabilities, distances } = prototypeProbabilities(embeddings[i] as Float32Array, prototypes);
-    const p = argmax(probabilities);
-    out.probabilities.push(probabilities);
-    out.predicted.push(p);
-    out.nearestDistance.push(Math.min(...distances));
-    out.ownDistance.push(distances[episode.queryLabels[k] as number] as number);
-    if (p === episode.queryLabels[k]) right++;
+export function classifyEpisode(
+  config: FewShotHeadConfig,
+  episode: Episode,
+  pool: PoolVectors,
+): { head: FewShotHead; predictions: HeadPrediction[] } {
+  const pick = <T>(items: readonly T[] | null | undefined, indices: readonly number[]): T[] | null =>
+    items ? indices.map((i) => items[i] as T) : null;
+  const head = new FewShotHead(config).fit({
+    vectors: pick(pool.vectors, episode.support) as Float32Array[],
+    labels: episode.supportLabels,
+    nClasses: episode.classes.length,
+    clinical: pick(pool.clinical, episode.support),
   });
-  out.accuracy = right / episode.query.length;
-  return out;
+  const predictions = head.predict({
+    vectors: pick(pool.vectors, episode.query) as Float32Array[],
+    clinical: pick(pool.clinical, episode.query),
+  });
+  return { head, predictions };
+}
+
+/** Fraction of an episode's queries predicted right. */
+export function episodeAccuracy(episode: Episode, predictions: readonly HeadPrediction[]): number {
+  return predictions.filter((p, k) => p.predicted === episode.queryLabels[k]).length / episode.query.length;
 }

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Episode } from '../data/episode-sampler.js';
-import { FewbeatError } from '../errors.js';
 import { Rng } from '../util/rng.js';
-import {
-  appendContext,
-  contextGateOf,
-  decideContext,
-  fitContextGate,
-  leaveOneOutNll,
-  weightedContext,
-  withContext,
-} from './context-gate.js';
+import { classifyEpisode } from './classify-episode.js';
+import { appendContext, contextGateSchema, decideContext, fitContextGate, leaveOneOutNll } from './context-gate.js';
+import { NEAREST_PROTOTYPE, type FewShotHeadConfig } from './few-shot-head.js';
 import { computePrototypes, prototypeProbabilities } from './prototypes.js';
-import { augmentedEpisodeProbabilities, episodeContextDecision, fitFewShotClassifier } from './support-augmentation.js';
+import { fitSupportClassifier } from './support-classifier.js';
 import { twoPassTotalVariance } from '../test-utils/two-pass-variance.js';
 
 const v = (...x: number[]): Float32Array => Float32Array.from(x);
@@ -36,7 +29,7 @@ function bruteForceNll(vectors: readonly Float32Array[], labels: readonly number
   return terms.length === 0 ? null : terms.reduce((a, b) => a + b, 0) / terms.length;
 }
 
-/** n children per class: an ECG part that does not tell the classes apart, and a clinical part that does or does not. */
+/** n children per class: an ECG part that does not tell the classes apart, a clinical part that does or not. */
 function supportSet(
   nPerClass: number,
   clinicalSeparates: boolean,
@@ -64,7 +57,8 @@ function supportSet(
 
 describe("leaveOneOutNll (the gate's score of a support set)", () => {
   it('matches a hand-computed two-class case on a line', () => {
-    // class 0 = {0, 1}, class 1 = {2, 3}: the outer points are 1 from their own mate and 6.25 from the other mean, the inner ones 1 and 2.25.
+    // class 0 = {0, 1}, class 1 = {2, 3}: the outer points are 1 from their own mate and 6.25 from the
+    // other mean, the inner ones 1 and 2.25.
     const nll = leaveOneOutNll([v(0), v(1), v(2), v(3)], [0, 0, 1, 1], 2);
     expect(nll).toBeCloseTo((Math.log(1 + Math.exp(-5.25)) + Math.log(1 + Math.exp(-1.25))) / 2, 12);
   });
@@ -114,10 +108,8 @@ describe('fitContextGate (the clinical weight β from the share κ)', () => {
   it('gives the weighted clinical vectors κ times the total variance of the space', () => {
     const gate = fitContextGate(s.vectors, s.clinical, 0.2, 0.05);
     if (!gate) throw new Error('expected a gate');
-    expect(twoPassTotalVariance(weightedContext(s.clinical, gate))).toBeCloseTo(
-      0.2 * twoPassTotalVariance(s.vectors),
-      4,
-    );
+    const weighted = s.clinical.map((c) => c.map((x) => gate.weight * x));
+    expect(twoPassTotalVariance(weighted)).toBeCloseTo(0.2 * twoPassTotalVariance(s.vectors), 4);
     expect(gate.margin).toBe(0.05);
   });
 
@@ -134,21 +126,13 @@ describe('fitContextGate (the clinical weight β from the share κ)', () => {
   });
 });
 
-describe("contextGateOf (a model directory's gate)", () => {
-  it('reads a gate, null when absent, and names the field of a bad one', () => {
-    expect(contextGateOf({ contextGate: { share: 0.2, weight: 0.4, margin: 0.05 } })).toEqual({
-      share: 0.2,
-      weight: 0.4,
-      margin: 0.05,
-    });
-    expect(contextGateOf({})).toBeNull();
-    expect(contextGateOf({ contextGate: null })).toBeNull();
-    expect(() => contextGateOf({ contextGate: { share: 0.2, weight: -1, margin: 0.05 } }, 'm/config.json')).toThrow(
-      FewbeatError,
-    );
-    expect(() => contextGateOf({ contextGate: { share: 0.2, weight: -1, margin: 0.05 } }, 'm/config.json')).toThrow(
-      /contextGate\.weight/,
-    );
+describe('contextGateSchema (a gate as config.json and banks record it)', () => {
+  it('reads a gate and names the field of a bad one', () => {
+    const gate = { share: 0.2, weight: 0.4, margin: 0.05 };
+    expect(contextGateSchema.parse(gate)).toEqual(gate);
+    const bad = contextGateSchema.safeParse({ ...gate, weight: -1 });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['weight']);
   });
 });
 
@@ -166,34 +150,29 @@ describe('episodes with a context gate', () => {
     queryLabels: query.map((i) => s.labels[i] as number),
   };
   const gate = { share: 0.2, weight: 1, margin: 0.05 };
-  const plain = { vectors: s.vectors, views: s.vectors.map(() => []) };
+  const softmax: FewShotHeadConfig = { ...NEAREST_PROTOTYPE, classifier: 'support-softmax' };
+  const probabilities = (config: FewShotHeadConfig, pool: Parameters<typeof classifyEpisode>[2]) =>
+    classifyEpisode(config, episode, pool).predictions.map((p) => p.probabilities);
 
   it('fit the classifier on [x; β·c] for every support and query vector when the support set opens the gate', () => {
-    const a = withContext(plain, () => s.clinical, gate);
-    expect(episodeContextDecision(episode, a)?.used).toBe(true);
+    const { head } = classifyEpisode({ ...softmax, contextGate: gate }, episode, s);
+    expect(head.contextDecision?.used).toBe(true);
     const joined = s.vectors.map((x, i) => appendContext(x, s.clinical[i] as Float32Array));
-    const classify = fitFewShotClassifier(
-      'support-softmax',
+    const classify = fitSupportClassifier(
       support.map((i) => joined[i] as Float32Array),
       episode.supportLabels,
       3,
     );
-    expect(augmentedEpisodeProbabilities(episode, a, 'support-softmax', false)).toEqual(
+    expect(probabilities({ ...softmax, contextGate: gate }, s)).toEqual(
       query.map((i) => classify(joined[i] as Float32Array)),
     );
   });
 
   it('classify on the ECG space alone when the gate stays closed or there is none', () => {
     const noise = supportSet(6, false, 5);
-    const a = withContext({ vectors: noise.vectors, views: noise.vectors.map(() => []) }, () => noise.clinical, {
-      ...gate,
-      margin: 100,
-    });
-    expect(episodeContextDecision(episode, a)?.used).toBe(false);
-    const none = { vectors: noise.vectors, views: noise.vectors.map(() => []) };
-    expect(episodeContextDecision(episode, none)).toBeNull();
-    expect(augmentedEpisodeProbabilities(episode, a, 'support-softmax', false)).toEqual(
-      augmentedEpisodeProbabilities(episode, none, 'support-softmax', false),
-    );
+    const closed = { ...softmax, contextGate: { ...gate, margin: 100 } };
+    expect(classifyEpisode(closed, episode, noise).head.contextDecision?.used).toBe(false);
+    expect(classifyEpisode(softmax, episode, noise).head.contextDecision).toBeNull();
+    expect(probabilities(closed, noise)).toEqual(probabilities(softmax, { vectors: noise.vectors }));
   });
 });

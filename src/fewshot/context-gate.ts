@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { FewbeatError } from '../errors.js';
-import type { AugmentedVectors } from './support-augmentation.js';
 import { totalVariance } from '../util/total-variance.js';
+import { logSumExp } from '../util/softmax.js';
 
 /**
  * The clinical context joins the few-shot classifier when the support set itself shows that it
@@ -48,26 +47,12 @@ export interface ContextDecision {
   nllWith: number | null;
 }
 
-const contextGateSchema = z.object({
+/** A gate as config.json and banks record it. */
+export const contextGateSchema = z.object({
   share: z.number().min(0).finite(),
   weight: z.number().min(0).finite(),
   margin: z.number().min(0).finite(),
 });
-
-/** The `contextGate` of a model directory's config.json (loose `extra`): null when absent (directories written before it existed). */
-export function contextGateOf(extra: object, file?: string): ContextGate | null {
-  const raw = (extra as { contextGate?: unknown }).contextGate;
-  if (raw === undefined || raw === null) return null;
-  const parsed = contextGateSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new FewbeatError(
-      `contextGate.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-      file === undefined ? {} : { file },
-    );
-  }
-  return parsed.data;
-}
 
 /**
  * The gate at share κ, its β fitted on `vectors` (the validation children's vectors in the
@@ -129,9 +114,7 @@ export function leaveOneOutNll(
       logits[c] = -dist;
     }
     const present = logits.filter((x) => x !== undefined);
-    const max = Math.max(...present);
-    const logZ = max + Math.log(present.reduce((sum, x) => sum + Math.exp(x - max), 0));
-    total += logZ - (logits[y] as number);
+    total += logSumExp(present) - (logits[y] as number);
     n++;
   });
   return n === 0 ? null : total / n;
@@ -153,18 +136,4 @@ export function decideContext(
     nClasses,
   ) as number;
   return { used: nllWith < nllWithout - margin, nllWithout, nllWith };
-}
-
-/** β·c for each encoded clinical vector c. */
-export function weightedContext(clinical: readonly Float32Array[], gate: ContextGate): Float32Array[] {
-  return clinical.map((c) => c.map((x) => gate.weight * x));
-}
-
-/** `a` with the gate's weighted clinical vectors of its items attached (unchanged without a gate). */
-export function withContext(
-  a: AugmentedVectors,
-  clinical: () => readonly Float32Array[],
-  gate: ContextGate | null,
-): AugmentedVectors {
-  return gate ? { ...a, context: { vectors: weightedContext(clinical(), gate), margin: gate.margin } } : a;
 }

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ClinicalEncoder } from '../clinical/encode.js';
 import { makeBatch, withClinicalInput, type BatchSource } from '../data/batch.js';
 import type { MeasurementValues } from '../data/measurements.js';
-import { batchTensors } from '../train/episodic-task.js';
-import type { EpisodicModel } from '../train/episodic-model.js';
+import { batchTensors } from '../models/batch-tensors.js';
+import type { EpisodicModel } from '../models/episodic-model.js';
 
 /** The embeddings of a set of recordings, one Float32Array per recording. */
 export interface Embeddings {

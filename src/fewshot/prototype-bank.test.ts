@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { calibrateThreshold, classifyWithBank, enrolBank, parseBank, type BankExample } from './prototype-bank.js';
+import { calibrateThreshold, classifyWithBank, enrollBank, parseBank, type BankExample } from './prototype-bank.js';
 import { leaveOneOutNll } from './context-gate.js';
+import { NEAREST_PROTOTYPE, type FewShotHeadConfig } from './few-shot-head.js';
 import { computePrototypes, prototypeProbabilities } from './prototypes.js';
 
 const ex = (cls: string, record: string, embedding: number[]): BankExample => ({
@@ -32,10 +33,13 @@ describe('prototypes', () => {
   });
 });
 
+/** The nearest-prototype head with an abstention threshold of 9 calibrated at 2 shots. */
+const abstaining: FewShotHeadConfig = { ...NEAREST_PROTOTYPE, abstention: { quantile: 0.95, thresholds: { 2: 9 } } };
+
 describe('prototype bank', () => {
-  const bank = enrolBank(
+  const bank = enrollBank(
     [ex('svt', 'a', [0, 0]), ex('svt', 'b', [0, 2]), ex('chb', 'c', [10, 0]), ex('chb', 'd', [10, 2])],
-    { threshold: 9, quantile: 0.95, shots: 2 },
+    abstaining,
   );
 
   it('classifies a query to the nearest prototype and lists the nearest support examples', () => {
@@ -54,10 +58,10 @@ describe('prototype bank', () => {
     expect(p.abstained).toBe(true);
   });
 
-  it('takes its probabilities from a classifier fitted on the support examples when asked to, keeping distances and abstention', () => {
+  it('takes its probabilities from a softmax fitted on the support examples, keeping distances and abstention', () => {
     // Class means (0, 1) and (10, 1): the query (4, 1) is nearer svt, while the cosine-feature
     // softmax fitted on the support sees a direction closer to the chb examples' (≈ (1, 0.1)).
-    const soft = enrolBank(bank.examples, bank.abstention, { classifier: 'support-softmax' });
+    const soft = enrollBank(bank.examples, { ...abstaining, classifier: 'support-softmax' });
     const p = classifyWithBank(soft, Float32Array.of(4, 1), 2);
     expect(classifyWithBank(bank, Float32Array.of(4, 1)).nearestClass).toBe('svt');
     expect(p.nearestClass).toBe('chb');
@@ -67,65 +71,36 @@ describe('prototype bank', () => {
     expect(parseBank(JSON.parse(JSON.stringify(soft)), 'b.json')).toEqual(soft);
   });
 
-  it('fits its probabilities on the examples and their augmented views, keeping prototypes, distances and abstention on the examples', () => {
-    // Views pull svt's prototype for the classifier to mean((0,0), (0,2), (6,1), (6,1)) = (3, 1):
-    // the query (5, 1) is then nearer svt (d = 4) than chb (d = 25), while the stored prototypes say chb.
-    const views = bank.examples.map((e) => (e.class === 'svt' ? { ...e, views: [[6, 1]] } : e));
-    const augmented = enrolBank(views, bank.abstention, {
-      supportAugmentation: { views: 1, testTime: false, seed: 3 },
-    });
-    expect(augmented.prototypes).toEqual(bank.prototypes);
-    const q = Float32Array.of(5, 1);
-    expect(classifyWithBank(bank, q).nearestClass).toBe('chb');
-    const p = classifyWithBank(augmented, q);
-    expect(p.nearestClass).toBe('svt');
-    expect(p.probabilities.svt).toBeCloseTo(1 / (1 + Math.exp(-(25 - 4))), 6);
-    expect(p.distances).toEqual(classifyWithBank(bank, q).distances);
-    expect(parseBank(JSON.parse(JSON.stringify(augmented)), 'b.json')).toEqual(augmented);
-    // With test-time averaging, the query's own views join: p = mean over (5, 1) and (9, 1).
-    const tta = enrolBank(views, bank.abstention, { supportAugmentation: { views: 1, testTime: true, seed: 3 } });
-    const p9 = classifyWithBank(augmented, Float32Array.of(9, 1)).probabilities.svt as number;
-    expect(classifyWithBank(tta, q, 3, [Float32Array.of(9, 1)]).probabilities.svt).toBeCloseTo(
-      ((p.probabilities.svt as number) + p9) / 2,
-      12,
-    );
-    expect(() => parseBank({ ...augmented, examples: [{ ...views[0], views: [[1]] }] }, 'b.json')).toThrow(
-      'b.json: examples[0] must name an enrolled class and hold 2 finite numbers (and each of its views)',
-    );
-    expect(() => parseBank({ ...augmented, supportAugmentation: { views: 'x' } }, 'b.json')).toThrow(
-      'b.json: supportAugmentation.views',
-    );
-  });
-
   it('reports probabilities at the calibrated temperature, with the same prediction and distances', () => {
     // Prototypes (0, 1) and (10, 1); the query (4, 1) is at squared distances 16 and 36, so the
     // prototype softmax gives p(svt) = 1/(1 + e^{−20}) and at T = 10 it gives 1/(1 + e^{−2}).
-    const warm = enrolBank(bank.examples, bank.abstention, { probabilityTemperature: 10 });
+    const warm = enrollBank(bank.examples, { ...abstaining, probabilityTemperatures: { 1: 3, 2: 10, 5: 20 } });
+    expect(warm.head.probabilityTemperatures).toEqual({ 2: 10 });
     const q = Float32Array.of(4, 1);
     const p = classifyWithBank(warm, q);
     expect(p.probabilities.svt).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
     expect(p.nearestClass).toBe(classifyWithBank(bank, q).nearestClass);
     expect(p.distances).toEqual(classifyWithBank(bank, q).distances);
     expect(parseBank(JSON.parse(JSON.stringify(warm)), 'b.json')).toEqual(warm);
-    expect(bank.probabilityTemperature).toBeUndefined();
-    expect(() => parseBank({ ...warm, probabilityTemperature: -1 }, 'b.json')).toThrow(
-      'b.json: probabilityTemperature must be a positive number, not -1',
+    expect(bank.head.probabilityTemperatures).toEqual({});
+    expect(() => parseBank({ ...warm, head: { ...warm.head, probabilityTemperatures: { 2: -1 } } }, 'b.json')).toThrow(
+      'b.json: head.probabilityTemperatures: temperatures are > 0',
     );
   });
 
-  it("lets the child's clinical context into the classifier when the enrolled examples show it separates the classes", () => {
+  it("lets the child's clinical context into the classifier when the examples show it separates the classes", () => {
     // The ECG space cannot tell svt from jet (means (0, 1) both); the context can (jet children all carry 3, svt 0).
     const examples = [
-      { ...ex('svt', 'a', [0, 0]), context: [0] },
-      { ...ex('svt', 'b', [0, 2]), context: [0] },
-      { ...ex('jet', 'c', [0, 0.2]), context: [3] },
-      { ...ex('jet', 'd', [0, 1.8]), context: [3] },
+      { ...ex('svt', 'a', [0, 0]), clinical: [0] },
+      { ...ex('svt', 'b', [0, 2]), clinical: [0] },
+      { ...ex('jet', 'c', [0, 0.2]), clinical: [3] },
+      { ...ex('jet', 'd', [0, 1.8]), clinical: [3] },
     ];
     const gate = { share: 0.2, weight: 1, margin: 0.05 };
-    const gated = enrolBank(examples, null, { contextGate: gate });
+    const gated = enrollBank(examples, { ...NEAREST_PROTOTYPE, contextGate: gate });
     const labels = [1, 1, 0, 0]; // classes sorted: jet, svt
-    expect(gated.contextGate).toEqual({
-      ...gate,
+    expect(gated.head.contextGate).toEqual(gate);
+    expect(gated.contextDecision).toEqual({
       used: true,
       nllWithout: leaveOneOutNll(
         examples.map((e) => Float32Array.from(e.embedding)),
@@ -133,13 +108,14 @@ describe('prototype bank', () => {
         2,
       ),
       nllWith: leaveOneOutNll(
-        examples.map((e) => Float32Array.of(...e.embedding, ...e.context)),
+        examples.map((e) => Float32Array.of(...e.embedding, ...e.clinical)),
         labels,
         2,
       ),
     });
-    // With the query's context [3]: prototypes (0, 1, 3) for jet and (0, 1, 0) for svt, the query (0, 1, 3) at distances 0 and 9.
-    const withContext = classifyWithBank(gated, Float32Array.of(0, 1), 2, [], Float32Array.of(3));
+    // With the query's context [3]: prototypes (0, 1, 3) for jet and (0, 1, 0) for svt, the query
+    // (0, 1, 3) at distances 0 and 9.
+    const withContext = classifyWithBank(gated, Float32Array.of(0, 1), 2, Float32Array.of(3));
     expect(withContext.contextUsed).toBe(true);
     expect(withContext.predicted).toBe('jet');
     expect(withContext.probabilities.jet).toBeCloseTo(1 / (1 + Math.exp(-9)), 12);
@@ -151,22 +127,21 @@ describe('prototype bank', () => {
     expect(withContext.nearestExamples).toEqual(alone.nearestExamples);
     expect(parseBank(JSON.parse(JSON.stringify(gated)), 'b.json')).toEqual(gated);
     expect(() =>
-      parseBank({ ...gated, examples: [{ ...examples[0], context: undefined }, ...examples.slice(1)] }, 'b.json'),
-    ).toThrow('b.json: examples[0].context must hold 1 finite numbers');
-    expect(() => classifyWithBank(gated, Float32Array.of(0, 1), 2, [], Float32Array.of(3, 1))).toThrow(
-      'clinical context has 2 values',
+      parseBank({ ...gated, examples: [{ ...examples[0], clinical: undefined }, ...examples.slice(1)] }, 'b.json'),
+    ).toThrow('b.json: examples.0.clinical: every example needs a clinical vector of the same length');
+    expect(() => classifyWithBank(gated, Float32Array.of(0, 1), 2, Float32Array.of(3, 1))).toThrow(
+      'clinical vector has 2 values',
     );
-    expect(() => enrolBank([ex('svt', 'a', [0, 0]), ...examples.slice(1)], null, { contextGate: gate })).toThrow(
-      'support example a: no clinical context vector',
-    );
+    expect(() =>
+      enrollBank([ex('svt', 'a', [0, 0]), ...examples.slice(1)], { ...NEAREST_PROTOTYPE, contextGate: gate }),
+    ).toThrow('support example a: no clinical vector');
     // A context that does not separate the classes leaves the gate closed: the classifier ignores it.
-    const noise = enrolBank(
-      examples.map((e, i) => ({ ...e, context: [i % 2] })),
-      null,
-      { contextGate: gate },
+    const noise = enrollBank(
+      examples.map((e, i) => ({ ...e, clinical: [i % 2] })),
+      { ...NEAREST_PROTOTYPE, contextGate: gate },
     );
-    expect(noise.contextGate?.used).toBe(false);
-    expect(classifyWithBank(noise, Float32Array.of(0, 1), 2, [], Float32Array.of(3)).probabilities.jet).toBeCloseTo(
+    expect(noise.contextDecision?.used).toBe(false);
+    expect(classifyWithBank(noise, Float32Array.of(0, 1), 2, Float32Array.of(3)).probabilities.jet).toBeCloseTo(
       0.5,
       12,
     );
@@ -178,11 +153,29 @@ describe('prototype bank', () => {
     );
     expect(() => parseBank({ format: 'x' }, 'b.json')).toThrow('b.json: not a fewbeat prototype bank');
     expect(parseBank(JSON.parse(JSON.stringify(bank)), 'b.json')).toEqual(bank);
-    expect(() => parseBank({ ...bank, classifier: 'svm' }, 'b.json')).toThrow(
-      'b.json: classifier must be "prototype" or "support-softmax"',
+    expect(() => parseBank({ ...bank, head: { ...bank.head, classifier: 'svm' } }, 'b.json')).toThrow(
+      'b.json: head.classifier',
     );
     expect(() => parseBank({ ...bank, examples: [ex('afib', 'e', [0, 0])] }, 'b.json')).toThrow(
-      'b.json: examples[0] must name an enrolled class',
+      'b.json: examples.0.class: "afib" is not enrolled',
+    );
+    expect(() =>
+      parseBank(
+        {
+          ...bank,
+          prototypes: [
+            [0, Number.NaN],
+            [1, 1],
+          ],
+        },
+        'b.json',
+      ),
+    ).toThrow('b.json: prototypes.0.1');
+  });
+
+  it('refuses a bank of an older format version with the command that makes a new one', () => {
+    expect(() => parseBank({ ...bank, version: 1 }, 'b.json')).toThrow(
+      'b.json: bank format version 1, this fewbeat reads version 2: enroll the examples again with fewbeat enroll',
     );
   });
 });

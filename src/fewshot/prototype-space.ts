@@ -1,9 +1,5 @@
-import {
-  MEASUREMENT_FEATURES,
-  type MeasurementFeature,
-  type MeasurementValues,
-  ORIGINAL_MEASUREMENT_FEATURES,
-} from '../data/measurements.js';
+import { z } from 'zod';
+import { MEASUREMENT_FEATURES, type MeasurementFeature, type MeasurementValues } from '../data/measurements.js';
 import type { Embeddings } from './embed.js';
 import { totalVariance } from '../util/total-variance.js';
 
@@ -24,25 +20,30 @@ import { totalVariance } from '../util/total-variance.js';
  *   fitted on (held-out base-class children, labels unused) and s = √(Σ_d var(h_d) / Σ_d var(u_d)),
  *   u = (h − h̄)/‖h − h̄‖, which keeps the spread, hence the softmax temperature, of h. Centring
  *   on the base classes' mean removes the direction all base-class embeddings share, which says
- *   little about which novel class a recording belongs to, and the normalisation stops a few high-norm recordings
- *   from dominating a prototype. Spaces saved without `centre` use h as it is. `features` names
- *   the measurements m̃ holds (a subset of MEASUREMENT_FEATURES, in that order; `mean`/`sd` follow
- *   it); spaces saved before the atrial-activity features existed have no names and hold the
- *   original seven (ORIGINAL_MEASUREMENT_FEATURES), so they keep giving the same vectors.
+ *   little about which novel class a recording belongs to, and the normalisation stops a few
+ *   high-norm recordings from dominating a prototype. `features` names the measurements m̃ holds (a
+ *   subset of MEASUREMENT_FEATURES, in that order; `mean`/`sd` follow it).
  */
-export type PrototypeSpace =
-  | { kind: 'fused' }
-  | { kind: 'ecg+clinical'; alpha: number }
-  | {
-      kind: 'ecg+measurements';
-      alpha: number;
-      weight: number;
-      mean: number[];
-      sd: number[];
-      centre?: number[];
-      scale?: number;
-      features?: MeasurementFeature[];
-    };
+export const prototypeSpaceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fused') }),
+  z.object({ kind: z.literal('ecg+clinical'), alpha: z.number().min(0).finite() }),
+  z
+    .object({
+      kind: z.literal('ecg+measurements'),
+      alpha: z.number().min(0).finite(),
+      weight: z.number().min(0).finite(),
+      mean: z.array(z.number().finite()),
+      sd: z.array(z.number().positive().finite()),
+      centre: z.array(z.number().finite()),
+      scale: z.number().positive().finite(),
+      features: z.array(z.enum(MEASUREMENT_FEATURES)),
+    })
+    .refine((s) => s.mean.length === s.features.length && s.sd.length === s.features.length, {
+      message: 'mean and sd need one value per feature',
+    }),
+]);
+
+export type PrototypeSpace = z.infer<typeof prototypeSpaceSchema>;
 
 /** The candidate spaces the validation choice compares (measurement spaces are fitted per model). */
 export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
@@ -52,13 +53,6 @@ export const PROTOTYPE_SPACE_CANDIDATES: readonly PrototypeSpace[] = [
 
 /** Measurement weights α the validation choice compares. */
 export const MEASUREMENT_ALPHAS = [0.1, 0.2, 0.4, 0.7, 1] as const;
-
-/** The measurements a space holds: its `features`, else (spaces saved before names) the original seven. */
-export function spaceFeatures(
-  space: Extract<PrototypeSpace, { kind: 'ecg+measurements' }>,
-): readonly MeasurementFeature[] {
-  return space.features ?? ORIGINAL_MEASUREMENT_FEATURES;
-}
 
 /** Value of measurement `feature` in a recording's {@link MEASUREMENT_FEATURES}-ordered values (null if absent). */
 function valueOf(m: MeasurementValues | null, feature: MeasurementFeature): number | null {
@@ -132,11 +126,11 @@ function centredUnit(h: Float32Array, centre: readonly number[], scale: number):
 export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
   if (space.kind === 'fused') return e.fused;
   if (space.kind === 'ecg+measurements') {
-    const { centre, scale = 1 } = space;
+    const { centre, scale } = space;
     return e.ecg.map((h, i) => {
-      const m = standardisedMeasurements(e.measurements?.[i] ?? null, spaceFeatures(space), space.mean, space.sd);
+      const m = standardisedMeasurements(e.measurements?.[i] ?? null, space.features, space.mean, space.sd);
       const v = new Float32Array(h.length + m.length);
-      v.set(centre ? centredUnit(h, centre, scale) : h);
+      v.set(centredUnit(h, centre, scale));
       v.set(
         m.map((x) => space.weight * x),
         h.length,
@@ -161,12 +155,12 @@ export function inSpace(e: Embeddings, space: PrototypeSpace): Float32Array[] {
 export function describeSpace(space: PrototypeSpace): string {
   if (space.kind === 'fused') return 'fused embedding z';
   if (space.kind === 'ecg+measurements') {
-    const features = spaceFeatures(space);
+    const features = space.features;
     const groups = ['age/sex-normalised ECG measurements'];
     if (features.some((f) => f.startsWith('atrial_'))) groups.push('atrial activity');
     if (features.some((f) => f.startsWith('dissociated_'))) groups.push('AV dissociation');
     const listed = groups.length > 1 ? `${groups.slice(0, -1).join(', ')} and ${groups.at(-1) as string}` : groups[0];
-    return `${space.centre ? 'centred, L2-normalised ' : ''}ECG embedding h + ${space.alpha} × ${listed} (squared distances)`;
+    return `centred, L2-normalised ECG embedding h + ${space.alpha} × ${listed} (squared distances)`;
   }
   return `ECG embedding h + ${space.alpha} × clinical embedding g (squared distances)`;
 }

@@ -1,3 +1,5 @@
+import { softmax } from '../util/softmax.js';
+
 /**
  * Prototypes and distances of prototypical networks (Snell, Swersky & Zemel, NeurIPS 2017), in
  * plain TypeScript over embeddings the model has already computed (inference, banks, baselines).
@@ -41,10 +43,7 @@ export function prototypeProbabilities(
   prototypes: readonly Float32Array[],
 ): { probabilities: number[]; distances: number[] } {
   const distances = prototypes.map((p) => squaredDistance(query, p));
-  const min = Math.min(...distances);
-  const w = distances.map((d) => Math.exp(-(d - min)));
-  const z = w.reduce((a, b) => a + b, 0);
-  return { probabilities: w.map((v) => v / z), distances };
+  return { probabilities: softmax(distances.map((d) => -d)), distances };
 }
 
 /** Index of the largest value (first on ties). */

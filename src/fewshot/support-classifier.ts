@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../train/train-config.js';
+import { softmax as softmaxOf } from '../util/softmax.js';
 
 /**
  * How a model turns an episode's (or a bank's) support set and a query into class probabilities:
@@ -7,11 +7,6 @@ import type { TrainConfig } from '../train/train-config.js';
  * Abstention uses prototype distances in both cases.
  */
 export type FewShotClassifier = 'prototype' | 'support-softmax';
-
-/** The classifier a trained model uses: its config's `fewShotClassifier`; supervised pretraining always fine-tunes one (Chen et al. 2019). */
-export function classifierOf(training: Pick<TrainConfig, 'objective' | 'fewShotClassifier'>): FewShotClassifier {
-  return training.objective === 'supervised' ? 'support-softmax' : training.fewShotClassifier;
-}
 
 /** Settings of the support-set softmax classifier. */
 export interface SupportClassifierOptions {
@@ -69,10 +64,7 @@ export function fitSupportClassifier(
       for (let d = 0; d < D; d++) dot += (w[d] as number) * (x[d] as number);
       z[c] = (b[c] as number) + dot;
     }
-    const m = Math.max(...z);
-    const e = z.map((v) => Math.exp(v - m));
-    const t = e.reduce((sum, v) => sum + v, 0);
-    return e.map((v) => v / t);
+    return softmaxOf(z);
   };
   const gW = Array.from({ length: nClasses }, () => new Float64Array(D));
   const gb = new Float64Array(nClasses);

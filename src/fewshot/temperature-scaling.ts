@@ -1,4 +1,5 @@
 import { FewbeatError } from '../errors.js';
+import { logSumExp, softmax } from '../util/softmax.js';
 
 /** Smallest probability whose logarithm is taken (a classifier's exact zero stays finite). */
 const FLOOR = 1e-300;
@@ -12,21 +13,14 @@ const INVERSE_TEMPERATURE_RANGE: readonly [number, number] = [0.05, 20];
  */
 export function scaleProbabilities(p: readonly number[], temperature: number): number[] {
   if (temperature === 1) return [...p];
-  const z = p.map((v) => Math.log(Math.max(v, FLOOR)) / temperature);
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
+  return softmax(p.map((v) => Math.log(Math.max(v, FLOOR)) / temperature));
 }
 
 /** Mean negative log-likelihood of `labels` under the probabilities at inverse temperature β. */
 function meanNll(logits: readonly number[][], labels: readonly number[], beta: number): number {
   let total = 0;
   logits.forEach((l, i) => {
-    const m = Math.max(...l) * beta;
-    let s = 0;
-    for (const v of l) s += Math.exp(beta * v - m);
-    total += m + Math.log(s) - beta * (l[labels[i] as number] as number);
+    total += logSumExp(l.map((v) => beta * v)) - beta * (l[labels[i] as number] as number);
   });
   return total / logits.length;
 }
@@ -41,7 +35,8 @@ function meanNll(logits: readonly number[][], labels: readonly number[], beta: n
 export function fitTemperature(probabilities: readonly (readonly number[])[], labels: readonly number[]): number {
   if (probabilities.length === 0 || probabilities.length !== labels.length) {
     throw new FewbeatError(
-      `temperature scaling needs one label per prediction, got ${probabilities.length} predictions and ${labels.length} labels`,
+      `temperature scaling needs one label per prediction, got ${probabilities.length} predictions ` +
+        `and ${labels.length} labels`,
     );
   }
   const logits = probabilities.map((p) => p.map((v) => Math.log(Math.max(v, FLOOR))));

@@ -12,7 +12,6 @@ import { FewbeatModel } from './model.js';
 const config = modelConfigSchema.parse({
   ecg: { leads: 2, samples: 32, stemChannels: 4, blocks: [{ out: 6, stride: 2, kernel: 3 }], embedDim: 8 },
   clinical: { inputDim: 3, hidden: [4], embedDim: 8 },
-  fusion: 'early',
   projDim: 4,
 });
 
@@ -147,9 +146,9 @@ describe('saveModel / loadModel', () => {
 
     writeFileSync(
       join(dir, CONFIG_FILE),
-      JSON.stringify({ ...configJson, model: { ...configJson.model, fusion: 'sideways' } }),
+      JSON.stringify({ ...configJson, model: { ...configJson.model, projDim: 0 } }),
     );
-    expect(() => loadModel(dir)).toThrow(/config\.json: fusion: /);
+    expect(() => loadModel(dir)).toThrow(/config\.json: projDim: /);
 
     writeFileSync(join(dir, CONFIG_FILE), '{"format": "fewbeat-model", ');
     expect(() => loadModel(dir)).toThrow(/config\.json: not valid JSON/);

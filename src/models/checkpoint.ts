@@ -31,9 +31,15 @@ const weightsIndexSchema = z.object({
   weightsManifest: z.tuple([z.object({ paths: z.tuple([z.string()]), weights: z.array(weightEntrySchema) })]),
 });
 
+/**
+ * The version of config.json this code writes and reads. 2: the few-shot head's calibration
+ * (prototype space, temperatures, context gate) is always present and support-set views are gone.
+ */
+export const MODEL_FORMAT_VERSION = 2;
+
 const configFileSchema = z.looseObject({
   format: z.literal('fewbeat-model'),
-  version: z.literal(1),
+  version: z.literal(MODEL_FORMAT_VERSION),
   seed: z.number().int(),
   model: z.unknown(),
   /** The weights index this configuration goes with. */
@@ -52,7 +58,7 @@ export interface LoadedModel {
  *
  *     weights-<h>.bin    every parameter (trainable and BatchNorm statistics) as little-endian float32, concatenated
  *     weights-<h>.json   the index: a tfjs weights manifest [{ paths, weights: [{ name, shape, dtype, offset, byteLength }] }] + sha256
- *     config.json        { format: "fewbeat-model", version: 1, seed, model: <ModelConfig>, weights: "weights-<h>.json", ...extra }
+ *     config.json        { format: "fewbeat-model", version: 2, seed, model: <ModelConfig>, weights: "weights-<h>.json", ...extra }
  *
  * `<h>` is the first 16 hex digits of the binary's SHA-256. Every file is written atomically
  * and config.json last, so it is the commit: a run killed at any point leaves a directory that
@@ -88,7 +94,7 @@ export function saveModel(dir: string, model: FewbeatModel, extra: Record<string
   writeFileAtomic(join(dir, `${stem}.json`), `${JSON.stringify(index, null, 1)}\n`);
   const config = {
     format: 'fewbeat-model',
-    version: 1,
+    version: MODEL_FORMAT_VERSION,
     seed: model.seed,
     model: model.config,
     weights: `${stem}.json`,
@@ -125,7 +131,15 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, file: string): T 
  */
 export function loadModel(dir: string): LoadedModel {
   const configPath = join(dir, CONFIG_FILE);
-  const config = parseOrThrow(configFileSchema, readJson(configPath), configPath);
+  const json = readJson(configPath);
+  const version = (json as { format?: unknown; version?: unknown } | null)?.version;
+  if ((json as { format?: unknown } | null)?.format === 'fewbeat-model' && version !== MODEL_FORMAT_VERSION)
+    throw new FewbeatError(
+      `model format version ${JSON.stringify(version)}, this fewbeat reads version ${MODEL_FORMAT_VERSION}: ` +
+        'train the model again with fewbeat train (or fewbeat demo)',
+      { file: configPath },
+    );
+  const config = parseOrThrow(configFileSchema, json, configPath);
   const modelConfig = parseModelConfig(config.model, configPath);
   const indexPath = join(dir, config.weights);
   const index = parseOrThrow(weightsIndexSchema, readJson(indexPath), indexPath);

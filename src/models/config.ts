@@ -60,18 +60,8 @@ export const modelConfigSchema = z.object({
       embedDim: z.number().int().positive().default(128),
     })
     .prefault({}),
-  /**
-   * How the ECG and clinical embeddings are fused into z:
-   * - `late`: z = MLP([h; g]);
-   * - `early`: FiLM — g sets a per-channel scale and shift inside every residual block;
-   * - `cross-attention`: ECG time tokens attend to one token per clinical feature slot.
-   * @default 'late'
-   */
-  fusion: z.enum(['early', 'late', 'cross-attention']).default('late'),
-  /** Hidden widths of the late-fusion MLP before its linear output (ReLU after each). @default [] */
+  /** Hidden widths of the late-fusion MLP z = MLP([h; g]) before its linear output (ReLU after each). @default [] */
   fusionHidden: z.array(z.number().int().positive()).default([]),
-  /** Width of the query/key/value space of cross-attention fusion. @default 64 */
-  attentionDim: z.number().int().positive().default(64),
   /** Dimension P of the contrastive projections u and v. @default 64 */
   projDim: z.number().int().positive().default(64),
   /** Initial learnable log-scale s (= log(1/τ), CLIP's log(1/0.07)). @default 2.659 */

@@ -4,13 +4,7 @@ import { ConvBn } from './layers/conv-bn.js';
 import { Dense } from './layers/dense.js';
 import { applyLeadMask, maskedInputChannels } from './lead-mask.js';
 import type { ParameterStore } from './parameter-store.js';
-import { ResidualBlock, type Modulation } from './residual-block.js';
-
-/** Which BatchNorm statistics a pass through the blocks uses, and its FiLM modulations (one per block). */
-export interface BlockPass {
-  stream: string;
-  modulations: readonly Modulation[];
-}
+import { ResidualBlock } from './residual-block.js';
 
 /**
  * The ECG encoder f_ecg: a 1-D residual CNN.
@@ -20,8 +14,8 @@ export interface BlockPass {
  *     F  = block_n(… block_1(s))                            [B, T', C_last]
  *     h  = Dense(mean_t F)                                  [B, embedDim]
  *
- * The stages are separate methods so fusion can reuse the stem, re-run the blocks with FiLM
- * modulations, or attend over the time tokens of F.
+ * The stages are separate methods so that the ONNX Runtime trunk can compute F = blocks(stem(x))
+ * and the model continue from it (`FewbeatModel.forwardFromFeatures`).
  */
 export class EcgEncoder {
   private readonly stemLayer: ConvBn;
@@ -33,7 +27,6 @@ export class EcgEncoder {
   constructor(
     store: ParameterStore,
     private readonly config: ModelConfig,
-    streams: readonly string[],
   ) {
     const { ecg } = config;
     const bn = { momentum: config.batchNormMomentum, epsilon: config.batchNormEpsilon };
@@ -48,7 +41,6 @@ export class EcgEncoder {
       const layer = new ResidualBlock(store, `ecg.block${i + 1}`, channels, block.out, {
         kernel: block.kernel,
         stride: block.stride,
-        streams,
         ...bn,
       });
       channels = block.out;
@@ -64,8 +56,8 @@ export class EcgEncoder {
   }
 
   /** @param stem [B, T0, stemChannels] @returns the feature map F [B, T', C_last] */
-  blocks(stem: tf.Tensor3D, training: boolean, pass?: BlockPass): tf.Tensor3D {
-    return this.blockLayers.reduce((x, block, i) => block.apply(x, training, pass?.stream, pass?.modulations[i]), stem);
+  blocks(stem: tf.Tensor3D, training: boolean): tf.Tensor3D {
+    return this.blockLayers.reduce((x, block) => block.apply(x, training), stem);
   }
 
   /** h = Dense(mean over time of F). @param features [B, T', C_last] @returns [B, embedDim] */

@@ -13,10 +13,8 @@ import { relativeError } from './kernels/test-utils/parity.js';
 import { FewbeatModel, type ModelInput, type ModelOutput } from './model.js';
 import { loadPreset } from './presets.js';
 
-const FUSIONS = ['late', 'early', 'cross-attention'] as const;
-
 /** A small model that runs in milliseconds: 3 leads × 64 samples, two blocks, 6 clinical features. */
-function tinyConfig(fusion: ModelConfig['fusion'], leadMask: 'rescale' | 'channels' = 'rescale'): ModelConfig {
+function tinyConfig(leadMask: 'rescale' | 'channels' = 'rescale'): ModelConfig {
   return modelConfigSchema.parse({
     ecg: {
       leads: 3,
@@ -31,9 +29,7 @@ function tinyConfig(fusion: ModelConfig['fusion'], leadMask: 'rescale' | 'channe
       leadMask,
     },
     clinical: { inputDim: 6, hidden: [8], embedDim: 12 },
-    fusion,
     fusionHidden: [10],
-    attentionDim: 4,
     projDim: 8,
   });
 }
@@ -111,20 +107,6 @@ describe('FewbeatModel', () => {
     model.dispose();
   });
 
-  it('adds exactly the fusion-specific parameters to the bench architecture for early and cross-attention fusion', () => {
-    const count = (fusion: ModelConfig['fusion']): number => {
-      const model = new FewbeatModel(loadPreset('bench', { fusion }), 0);
-      const n = model.countParams();
-      model.dispose();
-      return n;
-    };
-    const shared = 424_577 - 32_896; // without the late-fusion Dense
-    // FiLM: one Dense 128 → 2·C per block, C = 64, 128, 128.
-    expect(count('early')).toBe(shared + (128 * 128 + 128) + (128 * 256 + 256) * 2);
-    // Cross-attention, a = 64, 24 fields, C = 128: E, P [24, a]; W_q [128, a]; W_k, W_v [a, a]; W_o [a, 128].
-    expect(count('cross-attention')).toBe(shared + 2 * 24 * 64 + 128 * 64 + 2 * 64 * 64 + 64 * 128);
-  });
-
   it('feeds the lead mask as extra stem channels with leadMask = channels', () => {
     const model = new FewbeatModel(loadPreset('default'), 0);
     expect(model.getWeights().get('ecg.stem.conv.w')?.shape).toEqual([7, 24, 32]);
@@ -132,32 +114,29 @@ describe('FewbeatModel', () => {
     model.dispose();
   });
 
-  it.each(FUSIONS)(
-    'returns embeddings of the documented shapes, unit-norm projections and scale 1/0.07 (%s fusion)',
-    (fusion) => {
-      const config = tinyConfig(fusion);
-      const model = new FewbeatModel(config, 3);
-      const x = randomInput(config, 5, 1);
-      const out = model.forward(x, { training: true });
-      expect(out.ecgEmbedding.shape).toEqual([5, 16]);
-      expect(out.clinicalEmbedding.shape).toEqual([5, 12]);
-      expect(out.fused.shape).toEqual([5, 16]);
-      expect(out.ecgProj.shape).toEqual([5, 8]);
-      expect(out.clinProj.shape).toEqual([5, 8]);
-      for (const proj of [out.ecgProj, out.clinProj]) {
-        tf.tidy(() =>
-          Array.from(tf.norm(proj, 'euclidean', 1).dataSync()).forEach((norm) => expect(norm).toBeCloseTo(1, 5)),
-        );
-      }
-      expect(out.logitScale.dataSync()[0]).toBeCloseTo(1 / 0.07, 3);
-      disposeOutput(out);
-      disposeInput(x);
-      model.dispose();
-    },
-  );
+  it('returns embeddings of the documented shapes, unit-norm projections and scale 1/0.07', () => {
+    const config = tinyConfig();
+    const model = new FewbeatModel(config, 3);
+    const x = randomInput(config, 5, 1);
+    const out = model.forward(x, { training: true });
+    expect(out.ecgEmbedding.shape).toEqual([5, 16]);
+    expect(out.clinicalEmbedding.shape).toEqual([5, 12]);
+    expect(out.fused.shape).toEqual([5, 16]);
+    expect(out.ecgProj.shape).toEqual([5, 8]);
+    expect(out.clinProj.shape).toEqual([5, 8]);
+    for (const proj of [out.ecgProj, out.clinProj]) {
+      tf.tidy(() =>
+        Array.from(tf.norm(proj, 'euclidean', 1).dataSync()).forEach((norm) => expect(norm).toBeCloseTo(1, 5)),
+      );
+    }
+    expect(out.logitScale.dataSync()[0]).toBeCloseTo(1 / 0.07, 3);
+    disposeOutput(out);
+    disposeInput(x);
+    model.dispose();
+  });
 
   it('clamps the logit scale at 100', () => {
-    const config = tinyConfig('late');
+    const config = tinyConfig();
     const model = new FewbeatModel(config, 3);
     const weights = new Map(model.getWeights());
     const s = tf.scalar(9);
@@ -173,7 +152,7 @@ describe('FewbeatModel', () => {
   });
 
   it('initialises identically from the same seed and differently from another', () => {
-    const config = tinyConfig('early');
+    const config = tinyConfig();
     const [a, b, c] = [new FewbeatModel(config, 42), new FewbeatModel(config, 42), new FewbeatModel(config, 43)];
     const flat = (m: FewbeatModel): number[] => [...m.getWeights().values()].flatMap((w) => Array.from(w.dataSync()));
     expect(flat(a)).toEqual(flat(b));
@@ -181,44 +160,29 @@ describe('FewbeatModel', () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
-  it('initialises each parameter from its name, so the shared ECG weights do not depend on the fusion variant', () => {
-    const late = new FewbeatModel(tinyConfig('late'), 42);
-    const early = new FewbeatModel(tinyConfig('early'), 42);
-    const earlyWeights = early.getWeights();
-    const shared = [...late.getWeights()].filter(([name]) => name.startsWith('ecg.') || name.startsWith('clinical.'));
-    expect(shared.length).toBeGreaterThan(30);
-    for (const [name, w] of shared)
-      expect(Array.from(earlyWeights.get(name)!.dataSync()), name).toEqual(Array.from(w.dataSync()));
-    late.dispose();
-    early.dispose();
+  it('keeps h and u blind to the clinical input and g and v blind to the ECG, while z sees both', () => {
+    const config = tinyConfig();
+    const model = new FewbeatModel(config, 5);
+    randomiseWeights(model, 9);
+    const base = randomInput(config, 4, 1);
+    const otherClinical = randomInput(config, 4, 2);
+    const otherEcg = randomInput(config, 4, 3);
+    const swapClinical = { ...base, clinical: otherClinical.clinical };
+    const swapEcg = { ...base, ecg: otherEcg.ecg };
+    const same = (x: ModelInput, key: Exclude<keyof ModelOutput, 'logitScale'>): boolean =>
+      relativeError(evalRow(model, x, key, 0), evalRow(model, base, key, 0)) < 1e-6;
+    expect(same(swapClinical, 'ecgEmbedding')).toBe(true);
+    expect(same(swapClinical, 'ecgProj')).toBe(true);
+    expect(same(swapEcg, 'clinicalEmbedding')).toBe(true);
+    expect(same(swapEcg, 'clinProj')).toBe(true);
+    expect(same(swapClinical, 'fused')).toBe(false);
+    expect(same(swapEcg, 'fused')).toBe(false);
+    [base, otherClinical, otherEcg].forEach(disposeInput);
+    model.dispose();
   });
 
-  it.each(FUSIONS)(
-    'keeps h and u blind to the clinical input and g and v blind to the ECG, while z sees both (%s fusion)',
-    (fusion) => {
-      const config = tinyConfig(fusion);
-      const model = new FewbeatModel(config, 5);
-      randomiseWeights(model, 9);
-      const base = randomInput(config, 4, 1);
-      const otherClinical = randomInput(config, 4, 2);
-      const otherEcg = randomInput(config, 4, 3);
-      const swapClinical = { ...base, clinical: otherClinical.clinical };
-      const swapEcg = { ...base, ecg: otherEcg.ecg };
-      const same = (x: ModelInput, key: Exclude<keyof ModelOutput, 'logitScale'>): boolean =>
-        relativeError(evalRow(model, x, key, 0), evalRow(model, base, key, 0)) < 1e-6;
-      expect(same(swapClinical, 'ecgEmbedding')).toBe(true);
-      expect(same(swapClinical, 'ecgProj')).toBe(true);
-      expect(same(swapEcg, 'clinicalEmbedding')).toBe(true);
-      expect(same(swapEcg, 'clinProj')).toBe(true);
-      expect(same(swapClinical, 'fused')).toBe(false);
-      expect(same(swapEcg, 'fused')).toBe(false);
-      [base, otherClinical, otherEcg].forEach(disposeInput);
-      model.dispose();
-    },
-  );
-
   it.each(['rescale', 'channels'] as const)('ignores the samples of absent leads (leadMask = %s)', (mode) => {
-    const config = tinyConfig('late', mode);
+    const config = tinyConfig(mode);
     const model = new FewbeatModel(config, 5);
     const mask = [
       [1, 0, 1],
@@ -237,7 +201,7 @@ describe('FewbeatModel', () => {
   });
 
   it('in eval mode gives each recording the same output whatever its batch mates, and leaves the running statistics alone', () => {
-    const config = tinyConfig('early');
+    const config = tinyConfig();
     const model = new FewbeatModel(config, 5);
     const warm = randomInput(config, 6, 4);
     tf.tidy(() => void model.forward(warm, { training: true }));
@@ -257,7 +221,7 @@ describe('FewbeatModel', () => {
   });
 
   it('rejects input of the wrong shape with one line naming each tensor', () => {
-    const config = tinyConfig('late');
+    const config = tinyConfig();
     const model = new FewbeatModel(config, 5);
     const x = randomInput(config, 2, 1);
     const wrong = { ...x, clinical: tf.zeros([2, 5]) as tf.Tensor2D };
@@ -270,8 +234,8 @@ describe('FewbeatModel', () => {
     model.dispose();
   });
 
-  it.each(FUSIONS)('leaks no tensors in training or eval forward passes (%s fusion)', (fusion) => {
-    const config = tinyConfig(fusion);
+  it('leaks no tensors in training or eval forward passes', () => {
+    const config = tinyConfig();
     const model = new FewbeatModel(config, 5);
     const x = randomInput(config, 3, 1);
     disposeOutput(model.forward(x, { training: true }));
@@ -327,30 +291,27 @@ describe('FewbeatModel training on wasm', () => {
     await initBackend();
   });
 
-  it.each(FUSIONS)(
-    'lowers the total loss of a fixed episode in one Adam step and leaks no tensors across steps (%s fusion)',
-    (fusion) => {
-      const config = tinyConfig(fusion);
-      const model = new FewbeatModel(config, 7);
-      const x = randomInput(config, 8, 1);
-      const dropped = { ...x, clinical: tf.zerosLike(x.clinical) };
-      const optimizer = tf.train.adam(3e-3);
-      const lossAt = (): number => tf.tidy(() => episodeLoss(model, x, dropped).dataSync()[0]!);
-      const step = (): void =>
-        void optimizer.minimize(() => episodeLoss(model, x, dropped), false, model.trainableVariables());
-      const initial = lossAt();
-      step(); // also creates Adam's moment variables
-      expect(lossAt()).toBeLessThan(initial);
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 5; i++) step();
-      expect(tf.memory().numTensors).toBe(before);
-      expect(lossAt()).toBeLessThan(initial);
-      optimizer.dispose();
-      disposeInput(x);
-      dropped.clinical.dispose();
-      model.dispose();
-    },
-  );
+  it('lowers the total loss of a fixed episode in one Adam step and leaks no tensors across steps', () => {
+    const config = tinyConfig();
+    const model = new FewbeatModel(config, 7);
+    const x = randomInput(config, 8, 1);
+    const dropped = { ...x, clinical: tf.zerosLike(x.clinical) };
+    const optimizer = tf.train.adam(3e-3);
+    const lossAt = (): number => tf.tidy(() => episodeLoss(model, x, dropped).dataSync()[0]!);
+    const step = (): void =>
+      void optimizer.minimize(() => episodeLoss(model, x, dropped), false, model.trainableVariables());
+    const initial = lossAt();
+    step(); // also creates Adam's moment variables
+    expect(lossAt()).toBeLessThan(initial);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) step();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(lossAt()).toBeLessThan(initial);
+    optimizer.dispose();
+    disposeInput(x);
+    dropped.clinical.dispose();
+    model.dispose();
+  });
 });
 
 describe('FewbeatModel gradients', () => {
@@ -358,78 +319,72 @@ describe('FewbeatModel gradients', () => {
     await initBackend('wasm');
   });
 
-  it.each(FUSIONS)(
-    'has a gradient whose projection on a random direction matches a central difference of the loss (%s fusion, cpu)',
-    async (fusion) => {
-      await initBackend('cpu');
-      const config = tinyConfig(fusion);
-      const model = new FewbeatModel(config, 21);
-      randomiseWeights(model, 22);
-      const x = randomInput(config, 8, 3);
+  it('has a gradient whose projection on a random direction matches a central difference of the loss (cpu)', async () => {
+    await initBackend('cpu');
+    const config = tinyConfig();
+    const model = new FewbeatModel(config, 21);
+    randomiseWeights(model, 22);
+    const x = randomInput(config, 8, 3);
+    const dropped = { ...x, clinical: tf.zerosLike(x.clinical) };
+    const rng = new Rng(23);
+    const names = model.trainableVariables().map((v) => [...model.getWeights()].find(([, w]) => w === v)![0]);
+    const theta = new Map([...model.getWeights()].map(([name, w]) => [name, w.dataSync().slice() as Float32Array]));
+    const direction = new Map(names.map((name) => [name, Float32Array.from(theta.get(name)!, () => rng.normal())]));
+    const lossAt = (epsilon: number): number => {
+      const shifted = new Map(
+        [...theta].map(([name, values]) => {
+          const r = direction.get(name);
+          const shape = model.getWeights().get(name)!.shape;
+          return [name, tf.tensor(r ? values.map((v, i) => v + epsilon * r[i]!) : values, shape)];
+        }),
+      );
+      model.setWeights(shifted);
+      tf.dispose([...shifted.values()]);
+      return tf.tidy(() => episodeLoss(model, x, dropped).dataSync()[0]!);
+    };
+    // Small ε: ReLU kinks make larger steps disagree (measured: 2–7 % at ε = 1e-3, < 1 % at 1e-4, converging).
+    const epsilon = 1e-4;
+    const numerical = (lossAt(epsilon) - lossAt(-epsilon)) / (2 * epsilon);
+    lossAt(0);
+    const { grads } = tf.variableGrads(() => episodeLoss(model, x, dropped), model.trainableVariables());
+    let analytic = 0;
+    model.trainableVariables().forEach((v, i) => {
+      const g = grads[v.name]!.dataSync();
+      const r = direction.get(names[i]!)!;
+      for (let k = 0; k < g.length; k++) analytic += g[k]! * r[k]!;
+    });
+    tf.dispose(Object.values(grads));
+    expect(Math.abs(analytic)).toBeGreaterThan(0.1);
+    expect(Math.abs(numerical - analytic) / Math.abs(analytic)).toBeLessThan(2e-2);
+    disposeInput(x);
+    dropped.clinical.dispose();
+    model.dispose();
+  });
+
+  it('computes the same gradients on wasm as on the cpu reference backend', async () => {
+    const config = tinyConfig();
+    const gradientsOn = async (backend: 'wasm' | 'cpu'): Promise<Float32Array[]> => {
+      await initBackend(backend);
+      const model = new FewbeatModel(config, 11);
+      randomiseWeights(model, 12);
+      const x = randomInput(config, 8, 2);
       const dropped = { ...x, clinical: tf.zerosLike(x.clinical) };
-      const rng = new Rng(23);
-      const names = model.trainableVariables().map((v) => [...model.getWeights()].find(([, w]) => w === v)![0]);
-      const theta = new Map([...model.getWeights()].map(([name, w]) => [name, w.dataSync().slice() as Float32Array]));
-      const direction = new Map(names.map((name) => [name, Float32Array.from(theta.get(name)!, () => rng.normal())]));
-      const lossAt = (epsilon: number): number => {
-        const shifted = new Map(
-          [...theta].map(([name, values]) => {
-            const r = direction.get(name);
-            const shape = model.getWeights().get(name)!.shape;
-            return [name, tf.tensor(r ? values.map((v, i) => v + epsilon * r[i]!) : values, shape)];
-          }),
-        );
-        model.setWeights(shifted);
-        tf.dispose([...shifted.values()]);
-        return tf.tidy(() => episodeLoss(model, x, dropped).dataSync()[0]!);
-      };
-      // Small ε: ReLU kinks make larger steps disagree (measured: 2–7 % at ε = 1e-3, < 1 % at 1e-4, converging).
-      const epsilon = 1e-4;
-      const numerical = (lossAt(epsilon) - lossAt(-epsilon)) / (2 * epsilon);
-      lossAt(0);
       const { grads } = tf.variableGrads(() => episodeLoss(model, x, dropped), model.trainableVariables());
-      let analytic = 0;
-      model.trainableVariables().forEach((v, i) => {
-        const g = grads[v.name]!.dataSync();
-        const r = direction.get(names[i]!)!;
-        for (let k = 0; k < g.length; k++) analytic += g[k]! * r[k]!;
-      });
+      const values = model.trainableVariables().map((v) => grads[v.name]!.dataSync() as Float32Array);
       tf.dispose(Object.values(grads));
-      expect(Math.abs(analytic)).toBeGreaterThan(0.1);
-      expect(Math.abs(numerical - analytic) / Math.abs(analytic)).toBeLessThan(2e-2);
       disposeInput(x);
       dropped.clinical.dispose();
       model.dispose();
-    },
-  );
-
-  it.each(FUSIONS)(
-    'computes the same gradients on wasm as on the cpu reference backend (%s fusion)',
-    async (fusion) => {
-      const config = tinyConfig(fusion);
-      const gradientsOn = async (backend: 'wasm' | 'cpu'): Promise<Float32Array[]> => {
-        await initBackend(backend);
-        const model = new FewbeatModel(config, 11);
-        randomiseWeights(model, 12);
-        const x = randomInput(config, 8, 2);
-        const dropped = { ...x, clinical: tf.zerosLike(x.clinical) };
-        const { grads } = tf.variableGrads(() => episodeLoss(model, x, dropped), model.trainableVariables());
-        const values = model.trainableVariables().map((v) => grads[v.name]!.dataSync() as Float32Array);
-        tf.dispose(Object.values(grads));
-        disposeInput(x);
-        dropped.clinical.dispose();
-        model.dispose();
-        return values;
-      };
-      const wasm = await gradientsOn('wasm');
-      const cpu = await gradientsOn('cpu');
-      const concat = (gs: Float32Array[]): Float32Array => Float32Array.from(gs.flatMap((g) => Array.from(g)));
-      expect(relativeError(concat(wasm), concat(cpu))).toBeLessThan(1e-5);
-      // Per variable too, except those whose true gradient is 0 (z's last bias: prototype distances are translation-invariant).
-      const scale = Math.max(...cpu.map((g) => Math.max(...Array.from(g, Math.abs))));
-      const live = cpu.map((g) => Math.max(...Array.from(g, Math.abs)) > 1e-4 * scale);
-      expect(live.filter(Boolean).length).toBeGreaterThan(cpu.length - 3);
-      wasm.forEach((g, i) => live[i] && expect(relativeError(g, cpu[i]!)).toBeLessThan(1e-3));
-    },
-  );
+      return values;
+    };
+    const wasm = await gradientsOn('wasm');
+    const cpu = await gradientsOn('cpu');
+    const concat = (gs: Float32Array[]): Float32Array => Float32Array.from(gs.flatMap((g) => Array.from(g)));
+    expect(relativeError(concat(wasm), concat(cpu))).toBeLessThan(1e-5);
+    // Per variable too, except those whose true gradient is 0 (z's last bias: prototype distances are translation-invariant).
+    const scale = Math.max(...cpu.map((g) => Math.max(...Array.from(g, Math.abs))));
+    const live = cpu.map((g) => Math.max(...Array.from(g, Math.abs)) > 1e-4 * scale);
+    expect(live.filter(Boolean).length).toBeGreaterThan(cpu.length - 3);
+    wasm.forEach((g, i) => live[i] && expect(relativeError(g, cpu[i]!)).toBeLessThan(1e-3));
+  });
 });

@@ -3,9 +3,6 @@ import { FewbeatError } from '../errors.js';
 import { ClinicalEncoder } from './clinical-encoder.js';
 import { modelConfigSchema, type ModelConfig } from './config.js';
 import { EcgEncoder } from './ecg-encoder.js';
-import { CrossAttentionFusion } from './fusion/cross-attention.js';
-import { FILM_STREAM, FilmFusion } from './fusion/film.js';
-import type { Fusion } from './fusion/fusion.js';
 import { LateFusion } from './fusion/late.js';
 import { constant } from './init.js';
 import { ParameterStore } from './parameter-store.js';
@@ -38,7 +35,7 @@ export type ModelOutput = {
 };
 
 /**
- * fewbeat's multimodal encoder: ECG encoder, clinical encoder, fusion, two projection heads and
+ * fewbeat's multimodal encoder: ECG encoder, clinical encoder, late fusion, two projection heads and
  * a learnable log-temperature, written functionally over named variables (no tf.layers), so that
  * custom kernels, checkpoints and export see plain tensors. See docs/method.md, "The model".
  *
@@ -52,7 +49,7 @@ export class FewbeatModel {
   private readonly store: ParameterStore;
   private readonly ecgEncoder: EcgEncoder;
   private readonly clinicalEncoder: ClinicalEncoder;
-  private readonly fusion: Fusion;
+  private readonly fusion: LateFusion;
   private readonly ecgHead: ProjectionHead;
   private readonly clinicalHead: ProjectionHead;
   private readonly logScale: tf.Variable;
@@ -62,24 +59,12 @@ export class FewbeatModel {
     this.seed = seed;
     const c = this.config;
     this.store = new ParameterStore(seed);
-    this.ecgEncoder = new EcgEncoder(this.store, c, c.fusion === 'early' ? ['plain', FILM_STREAM] : ['plain']);
+    this.ecgEncoder = new EcgEncoder(this.store, c);
     this.clinicalEncoder = new ClinicalEncoder(this.store, c);
-    this.fusion = this.createFusion();
+    this.fusion = new LateFusion(this.store, c.ecg.embedDim, c.clinical.embedDim, c.fusionHidden, c.ecg.embedDim);
     this.ecgHead = new ProjectionHead(this.store, 'proj.ecg', c.ecg.embedDim, c.projDim);
     this.clinicalHead = new ProjectionHead(this.store, 'proj.clinical', c.clinical.embedDim, c.projDim);
     this.logScale = this.store.add('logit_scale', [], constant(c.logitScaleInit));
-  }
-
-  private createFusion(): Fusion {
-    const c = this.config;
-    switch (c.fusion) {
-      case 'late':
-        return new LateFusion(this.store, c.ecg.embedDim, c.clinical.embedDim, c.fusionHidden, c.ecg.embedDim);
-      case 'early':
-        return new FilmFusion(this.store, this.ecgEncoder, c.clinical.embedDim);
-      case 'cross-attention':
-        return new CrossAttentionFusion(this.store, this.ecgEncoder, c.clinical.inputDim, c.attentionDim);
-    }
   }
 
   /**
@@ -92,17 +77,16 @@ export class FewbeatModel {
     return tf.tidy(() => {
       const stem = this.ecgEncoder.stem(x.ecg, x.leadMask, opts.training); // [B, T0, C0]
       const features = this.ecgEncoder.blocks(stem, opts.training); // [B, T', C]
-      return this.outputs(x, stem, features, opts.training);
+      return this.outputs(x, features);
     });
   }
 
   /**
    * {@link forward} with the ECG feature map F = blocks(stem(x)) [B, T', C] computed elsewhere (the
    * ONNX Runtime trunk of `OnnxTrunkRunner`): everything after F — embedding, clinical encoder,
-   * fusion, projections — runs here, so gradients reach F. Not for early (FiLM) fusion, which
-   * re-runs the blocks. The outputs belong to the caller.
+   * fusion, projections — runs here, so gradients reach F. The outputs belong to the caller.
    */
-  forwardFromFeatures(x: ModelInput, features: tf.Tensor3D, opts: { training: boolean }): ModelOutput {
+  forwardFromFeatures(x: ModelInput, features: tf.Tensor3D, _opts: { training: boolean }): ModelOutput {
     this.checkInput(x);
     const [steps, channels] = this.featureShape();
     if (
@@ -115,11 +99,7 @@ export class FewbeatModel {
         `model input: features have shape [${features.shape.join(',')}], expected [${x.ecg.shape[0]},${steps},${channels}]`,
       );
     }
-    if (this.config.fusion === 'early')
-      throw new FewbeatError(
-        'model: early (FiLM) fusion re-runs the residual blocks, so it cannot start from a feature map',
-      );
-    return tf.tidy(() => this.outputs(x, null, features, opts.training));
+    return tf.tidy(() => this.outputs(x, features));
   }
 
   /** [T', C], the shape of the ECG feature map of one recording. */
@@ -129,10 +109,10 @@ export class FewbeatModel {
     return [steps, (blocks[blocks.length - 1] as { out: number }).out];
   }
 
-  private outputs(x: ModelInput, stem: tf.Tensor3D | null, features: tf.Tensor3D, training: boolean): ModelOutput {
+  private outputs(x: ModelInput, features: tf.Tensor3D): ModelOutput {
     const ecgEmbedding = this.ecgEncoder.embed(features); // [B, D]
     const clinicalEmbedding = this.clinicalEncoder.apply(x.clinical); // [B, Dc]
-    const fused = this.fusion.fuse({ stem, features, ecgEmbedding, clinicalEmbedding, clinical: x.clinical, training }); // [B, D]
+    const fused = this.fusion.fuse(ecgEmbedding, clinicalEmbedding); // [B, D]
     return {
       ecgEmbedding,
       clinicalEmbedding,

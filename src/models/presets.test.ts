@@ -16,9 +16,9 @@ describe('model presets', () => {
   });
 
   it('merges overrides section by section', () => {
-    const config = loadPreset('default', { clinical: { inputDim: 31 }, fusion: 'cross-attention' });
+    const config = loadPreset('default', { clinical: { inputDim: 31 }, fusionHidden: [32] });
     expect(config.clinical).toEqual({ inputDim: 31, hidden: [64], embedDim: 128 });
-    expect(config.fusion).toBe('cross-attention');
+    expect(config.fusionHidden).toEqual([32]);
     expect(config.ecg.leadMask).toBe('channels');
   });
 
@@ -28,6 +28,6 @@ describe('model presets', () => {
     expect(() => loadPreset('bench', { ecg: { blocks: [{ out: 8, stride: 0, kernel: 3 }] } })).toThrow(
       /ecg\.blocks\.0\.stride/,
     );
-    expect(() => parseModelConfig({ fusion: 'sideways' }, 'my.json')).toThrow(/^my\.json: fusion: /);
+    expect(() => parseModelConfig({ projDim: 0 }, 'my.json')).toThrow(/^my\.json: projDim: /);
   });
 });

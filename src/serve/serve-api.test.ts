@@ -8,7 +8,7 @@ import { runCli } from '../test-utils/run-cli.js';
 import { ROUTES, type RouteSpec } from './api/routes.js';
 import { multipartBody } from './test-support/multipart.js';
 import { testService, type DatabaseKind } from './test-support/test-service.js';
-import { tinyModel, type TinyRecord } from './test-support/tiny-model.js';
+import { tinyModel, type TinyRecord } from '../test-utils/tiny-model.js';
 
 let tiny: Awaited<ReturnType<typeof tinyModel>>;
 beforeAll(async () => {

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../runtime/backend.js';
 import { Rng } from '../util/rng.js';
 import type { Batch } from '../data/batch.js';
-import type { EpisodicModel, ModelInputs, ModelOutputs } from './episodic-model.js';
+import type { EpisodicModel, ModelInputs, ModelOutputs } from '../models/episodic-model.js';
 import { EpisodicTask, type TrainingEpisode } from './episodic-task.js';
-import { trainConfigSchema } from './train-config.js';
+import { trainConfigSchema } from '../model-dir/train-config.js';
 
 const T = 16;
 const L = 2;
@@ -153,23 +153,9 @@ describe('EpisodicTask', () => {
     task.dispose();
   });
 
-  it('adds λ3 times the global cross-entropy on h as a fourth part, trains its head and leaks no tensors', async () => {
-    const config = trainConfigSchema.parse({ lambda3: 0.5 });
-    const task = new EpisodicTask(fakeModel(6), config, tf.train.adam(0.05), { dim: D, classes: 3 });
-    const first = await task.trainStep(withViews(episode(0)));
-    expect(first.parts.global).toBeCloseTo(Math.log(3), 4); // zero-initialised head: uniform over 3 classes
-    // total = contrastive + λ1·class + λ2·consistency + λ3·global
-    expect(first.loss).toBeCloseTo(
-      first.parts.contrastive + first.parts.class + 0.5 * first.parts.consistency + 0.5 * first.parts.global,
-      4,
-    );
-    const before = tf.memory().numTensors;
-    let last = first;
-    for (let s = 1; s < 30; s++) last = await task.trainStep(withViews(episode(s)));
-    expect(tf.memory().numTensors).toBe(before);
-    expect(last.parts.global).toBeLessThan(first.parts.global * 0.7);
-    expect(() => new EpisodicTask(fakeModel(6), config, tf.train.adam(0.05))).toThrow(/need the head shape/);
-    task.dispose();
+  it('refuses the supervised objective without the shape of its linear head', () => {
+    const config = trainConfigSchema.parse({ objective: 'supervised' });
+    expect(() => new EpisodicTask(fakeModel(6), config, tf.train.adam(0.05))).toThrow(/needs the head shape/);
   });
 
   it('is deterministic: the same seed and episodes give the same losses', async () => {

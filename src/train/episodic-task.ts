@@ -6,7 +6,7 @@ import { contrastiveLoss } from '../losses/contrastive.js';
 import { prototypeLogProbs, classPrototypes } from '../losses/prototypes.js';
 import { prototypicalLoss } from '../losses/prototypical.js';
 import { totalLoss } from '../losses/total.js';
-import type { EpisodicModel, ModelOutputs } from './episodic-model.js';
+import type { EpisodicModel, ModelOutputs } from '../models/episodic-model.js';
 import {
   InProcessRunner,
   lossInProcess,
@@ -14,9 +14,7 @@ import {
   type StepLoss,
   type StepRunner,
 } from './parallel/forward-step.js';
-import type { TrainConfig } from './train-config.js';
-
-export { batchTensors } from './parallel/forward-step.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * One training episode as typed arrays. `clean` holds the support rows, then the query rows, then
@@ -43,8 +41,6 @@ export interface StepParts {
   contrastive: number;
   class: number;
   consistency: number;
-  /** L_global, the cross-entropy of the linear head over every class on h (0 when λ3 = 0). */
-  global: number;
 }
 
 /** What one training step reports. */
@@ -59,10 +55,9 @@ export interface TrainStepResult {
  * The training task `{ model, losses }` (open_clip's task pattern): it owns no loop, it turns one
  * episode into one optimiser step,
  *
- *     L_total = w_c·L_contrastive + λ1·L_class + λ2·L_consistency + λ3·L_global
+ *     L_total = w_c·L_contrastive + λ1·L_class + λ2·L_consistency
  *
- * (w_c = 1 in the method; the no-contrastive ablation sets it to 0, and λ2 = 0 skips the views;
- * L_global, {@link globalClassificationLoss} on h, only when λ3 > 0).
+ * (w_c = 1 in the method; the no-contrastive ablation sets it to 0, and λ2 = 0 skips the views).
  * A step is a {@link ForwardStep}: forward calls on the clean batch, then view A and view B (each
  * with its own BatchNorm statistics), and {@link lossFromOutputs} over their outputs; the
  * {@link StepRunner} (in process by default, or a `WorkerPool`) runs it.
@@ -71,14 +66,14 @@ export interface TrainStepResult {
 export class EpisodicTask {
   /**
    * [D, C] weights and [C] bias of the training-only linear head over every class: the supervised
-   * objective's classifier on z, or L_global's on h when λ3 > 0 (null otherwise).
+   * objective's classifier on z (null for the episodic objective).
    */
   private readonly head: { w: tf.Variable; b: tf.Variable } | null;
   /** Runs the steps: in process unless a pool is given. */
   readonly runner: StepRunner;
 
   /**
-   * @param headShape `{ dim: D, classes: C }` of the linear head, required with `objective: 'supervised'` or λ3 > 0.
+   * @param headShape `{ dim: D, classes: C }` of the linear head, required with `objective: 'supervised'`.
    * @param runner where the forward calls run (default: in process).
    */
   constructor(
@@ -88,7 +83,7 @@ export class EpisodicTask {
     headShape?: { dim: number; classes: number },
     runner?: StepRunner,
   ) {
-    const needsHead = config.objective === 'supervised' || config.lambda3 > 0;
+    const needsHead = config.objective === 'supervised';
     this.head =
       needsHead && headShape
         ? {
@@ -96,8 +91,7 @@ export class EpisodicTask {
             b: tf.variable(tf.zeros([headShape.classes])),
           }
         : null;
-    if (needsHead && !this.head)
-      throw new Error('EpisodicTask: the supervised objective and λ3 > 0 need the head shape');
+    if (needsHead && !this.head) throw new Error('EpisodicTask: the supervised objective needs the head shape');
     this.runner = runner ?? new InProcessRunner(model);
   }
 
@@ -120,7 +114,7 @@ export class EpisodicTask {
 
   /**
    * The step's loss from the outputs of {@link forwardStep}'s calls ([clean, viewA?, viewB?]):
-   * [total, contrastive, class, consistency, global] as a scalar and a [4] tensor.
+   * [total, contrastive, class, consistency] as a scalar and a [3] tensor.
    *
    * Supervised objective: L = {@link globalClassificationLoss} on z over the episode's recordings,
    * y the global class index, reported as the class part.
@@ -134,7 +128,7 @@ export class EpisodicTask {
     if (c.objective === 'supervised') {
       return tf.tidy(() => {
         const total = headLoss(out.fused);
-        return { total, parts: tf.stack([tf.scalar(0), total, tf.scalar(0), tf.scalar(0)]) as tf.Tensor1D };
+        return { total, parts: tf.stack([tf.scalar(0), total, tf.scalar(0)]) as tf.Tensor1D };
       });
     }
     return tf.tidy(() => {
@@ -160,7 +154,8 @@ export class EpisodicTask {
       let consistencyPart: tf.Scalar = tf.scalar(0);
       const [a, b] = [outputs[1], outputs[2]];
       if (a && b) {
-        const prototypes = classPrototypes(support, episode.supportLabels, episode.ways); // [N, D], from the clean support
+        // [N, D], from the clean support
+        const prototypes = classPrototypes(support, episode.supportLabels, episode.ways);
         consistencyPart = consistencyLoss(
           {
             queryLogProbsA: prototypeLogProbs(embedding(a), prototypes),
@@ -171,19 +166,15 @@ export class EpisodicTask {
           c.eta,
         );
       }
-      const globalPart = c.lambda3 > 0 ? headLoss(out.ecgEmbedding) : tf.scalar(0);
-      const total = tf.add(
-        totalLoss(
-          { contrastive: contrastivePart, class: classPart, consistency: consistencyPart },
-          { lambda1: c.lambda1, lambda2: c.lambda2 },
-        ),
-        tf.mul(c.lambda3, globalPart),
-      ) as tf.Scalar;
-      return { total, parts: tf.stack([contrastivePart, classPart, consistencyPart, globalPart]) as tf.Tensor1D };
+      const total = totalLoss(
+        { contrastive: contrastivePart, class: classPart, consistency: consistencyPart },
+        { lambda1: c.lambda1, lambda2: c.lambda2 },
+      );
+      return { total, parts: tf.stack([contrastivePart, classPart, consistencyPart]) as tf.Tensor1D };
     });
   }
 
-  /** The loss of the episode, forwarded in process (training mode): [total, contrastive, class, consistency, global]. */
+  /** The loss of the episode, forwarded in process (training mode): [total, contrastive, class, consistency]. */
   losses(episode: TrainingEpisode): StepLoss {
     return lossInProcess(this.model, this.forwardStep(episode));
   }
@@ -199,10 +190,10 @@ export class EpisodicTask {
       this.optimizer,
       this.head ? [this.head.w, this.head.b] : [],
     );
-    const [contrastive, classPart, consistency, globalPart] = r.parts as [number, number, number, number];
+    const [contrastive, classPart, consistency] = r.parts as [number, number, number];
     return {
       loss: r.loss,
-      parts: { contrastive, class: classPart, consistency, global: globalPart },
+      parts: { contrastive, class: classPart, consistency },
       mainBusyMs: r.mainBusyMs,
     };
   }

@@ -1,5 +1,5 @@
 import type { PreparedCohort } from '../data/prepare-cohort.js';
-import type { ModelDirExtra } from './model-dir.js';
+import type { ModelDirExtra } from '../model-dir/model-dir.js';
 import type { TrainerState } from './trainer.js';
 
 export interface ModelCardInput {
@@ -25,24 +25,40 @@ export function modelCard(input: ModelCardInput): string {
     '# fewbeat model card',
     '',
     '## Model',
-    `- Preset \`${input.preset}\`, seed ${input.seed}; ECG ${extra.preprocessing.leads.length} leads × ${extra.preprocessing.samples} samples at ${extra.preprocessing.fs} Hz, band-pass ${extra.preprocessing.bandpassHz.join('–')} Hz.`,
-    `- Episodic meta-training: ${state.episode} of ${t.episodes} episodes (${state.stoppedEarly ? 'stopped early' : 'full budget'}), ${t.ways}-way ${t.shots}-shot ${t.queries}-query, Adam lr ${t.learningRate} (${t.schedule}), ${input.seconds.toFixed(0)} s.`,
-    `- Loss L = ${t.contrastiveWeight}·L_contrastive(β=${t.beta}, γ=${t.gamma}) + ${t.lambda1}·L_class + ${t.lambda2}·L_consistency(η=${t.eta}, ρ=${t.metadataDropout})${t.lambda3 > 0 ? ` + ${t.lambda3}·L_global` : ''}; few-shot classifier: ${t.fewShotClassifier}${extra.contextGate ? `, with the child's clinical context (share κ = ${extra.contextGate.share}) when the support set shows it separates the classes (leave-one-out NLL lower by ${extra.contextGate.margin} nats)` : ''}.`,
+    `- Preset \`${input.preset}\`, seed ${input.seed}; ECG ${extra.preprocessing.leads.length} leads × ` +
+      `${extra.preprocessing.samples} samples at ${extra.preprocessing.fs} Hz, ` +
+      `band-pass ${extra.preprocessing.bandpassHz.join('–')} Hz.`,
+    `- Episodic meta-training: ${state.episode} of ${t.episodes} episodes ` +
+      `(${state.stoppedEarly ? 'stopped early' : 'full budget'}), ${t.ways}-way ${t.shots}-shot ${t.queries}-query, ` +
+      `Adam lr ${t.learningRate} (${t.schedule}), ${input.seconds.toFixed(0)} s.`,
+    `- Loss L = ${t.contrastiveWeight}·L_contrastive(β=${t.beta}, γ=${t.gamma}) + ${t.lambda1}·L_class + ` +
+      `${t.lambda2}·L_consistency(η=${t.eta}, ρ=${t.metadataDropout}); few-shot classifier: ${t.fewShotClassifier}` +
+      (extra.contextGate
+        ? `, with the child's clinical context (share κ = ${extra.contextGate.share}) when the support set shows ` +
+          `it separates the classes (leave-one-out NLL lower by ${extra.contextGate.margin} nats)`
+        : '') +
+      '.',
     '',
     '## Data',
     `- Cohort: \`${extra.cohort}\`.`,
-    `- Base classes (meta-training): ${extra.classes.base.join(', ')}; trained on episodes over ${input.trainingClasses.join(', ')}.`,
+    `- Base classes (meta-training): ${extra.classes.base.join(', ')}; ` +
+      `trained on episodes over ${input.trainingClasses.join(', ')}.`,
     `- Novel classes (never seen in training): ${extra.classes.novel.join(', ') || 'none'}.`,
-    `- Patient-disjoint splits: train ${count(prepared.parts.train)}; validation ${count(prepared.parts.val)}; test ${count(prepared.parts.test)}; novel ${count(prepared.parts.novel)}.`,
+    `- Patient-disjoint splits: train ${count(prepared.parts.train)}; validation ${count(prepared.parts.val)}; ` +
+      `test ${count(prepared.parts.test)}; novel ${count(prepared.parts.novel)}.`,
     '',
     '## Intended use',
-    '- Research on few-shot recognition of pediatric arrhythmias from an ECG plus clinical context: a clinician enrols a few labelled examples of a rhythm (`fewbeat enroll`) and queries new recordings (`fewbeat predict`).',
+    '- Research on few-shot recognition of pediatric arrhythmias from an ECG plus clinical context: a clinician ' +
+      'enrolls a few labelled examples of a rhythm (`fewbeat enroll`) and queries new recordings (`fewbeat predict`).',
     '- Not a medical device. Not validated on real patients; never use it for diagnosis or treatment decisions.',
     '',
     '## Limits',
     '- Trained on the data above only; performance on other devices, lead sets, ages or populations is unknown.',
-    '- Predictions are probabilities of the few-shot classifier over the enrolled classes only; "unknown" abstention uses a distance threshold calibrated on validation base-class episodes and does not guarantee detection of unseen rhythms.',
-    '- Missing clinical fields are handled by missingness indicators, but a context very different from training shifts the fused embedding.',
+    '- Predictions are probabilities of the few-shot classifier over the enrolled classes only; "unknown" ' +
+      'abstention uses a distance threshold calibrated on validation base-class episodes and does not guarantee ' +
+      'detection of unseen rhythms.',
+    '- Missing clinical fields are handled by missingness indicators, but a context very different from training ' +
+      'shifts the fused embedding.',
     '',
     '## Validation metrics (held-out base-class patients)',
     `- Best validation episode accuracy ${fmt(state.best.accuracy)} at episode ${state.best.episode}.`,

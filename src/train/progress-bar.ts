@@ -12,7 +12,9 @@ export function trainingProgressBar(
   if (!process.stderr.isTTY) return progressLines(total, label);
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {value}/{total} | loss {loss} (con {con} cls {cls} cns {cns}{glb}) | {speed} ep/s | ETA {eta_formatted} | val {val}`,
+      format:
+        `${label} [{bar}] {value}/{total} | loss {loss} (con {con} cls {cls} cns {cns}) | ` +
+        '{speed} ep/s | ETA {eta_formatted} | val {val}',
       stream: process.stderr,
       hideCursor: false,
       etaBuffer: 50,
@@ -30,7 +32,6 @@ export function trainingProgressBar(
     con: r ? r.contrastive.toFixed(3) : '-',
     cls: r ? r.class.toFixed(3) : '-',
     cns: r ? r.consistency.toFixed(3) : '-',
-    glb: r && r.global > 0 ? ` glb ${r.global.toFixed(3)}` : '',
     speed: speed.toFixed(2),
     val: s && Number.isFinite(s.best.accuracy) ? s.best.accuracy.toFixed(3) : '-',
   });
@@ -74,7 +75,9 @@ function progressLines(
       const eta = (total - record.episode) / Math.max(1e-9, speed);
       const val = Number.isFinite(state.best.accuracy) ? state.best.accuracy.toFixed(3) : '-';
       process.stderr.write(
-        `${label} ${record.episode}/${total} | loss ${record.loss.toFixed(3)} (con ${record.contrastive.toFixed(3)} cls ${record.class.toFixed(3)} cns ${record.consistency.toFixed(3)}${record.global > 0 ? ` glb ${record.global.toFixed(3)}` : ''}) | ${speed.toFixed(2)} ep/s | ETA ${eta.toFixed(0)} s | val ${val}\n`,
+        `${label} ${record.episode}/${total} | loss ${record.loss.toFixed(3)} (con ${record.contrastive.toFixed(3)} ` +
+          `cls ${record.class.toFixed(3)} cns ${record.consistency.toFixed(3)}) | ${speed.toFixed(2)} ep/s | ` +
+          `ETA ${eta.toFixed(0)} s | val ${val}\n`,
       );
     },
     stop() {},

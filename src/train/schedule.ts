@@ -1,4 +1,4 @@
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * Learning rate at episode `e` (0-based) of `total`:

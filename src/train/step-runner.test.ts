@@ -7,17 +7,16 @@ import { InProcessRunner } from './parallel/forward-step.js';
 import { WorkerPool } from './parallel/worker-pool.js';
 import { createStepRunner } from './step-runner.js';
 
-const tiny = (fusion: 'late' | 'early') =>
+const tiny = () =>
   loadPreset('bench', {
-    fusion,
     ecg: { samples: 64, leads: 2, stemChannels: 4, blocks: [{ out: 4, stride: 2, kernel: 3 }], embedDim: 8 },
     clinical: { inputDim: 24, hidden: [4], embedDim: 8 },
   });
 
 describe('the step runner a training configuration asks for', () => {
   const models: FewbeatModel[] = [];
-  const model = (fusion: 'late' | 'early'): FewbeatModel => {
-    const m = new FewbeatModel(tiny(fusion), 0);
+  const model = (): FewbeatModel => {
+    const m = new FewbeatModel(tiny(), 0);
     models.push(m);
     return m;
   };
@@ -30,7 +29,7 @@ describe('the step runner a training configuration asks for', () => {
 
   it('is the ONNX Runtime trunk for the onnx engine, on workers or in this thread', async () => {
     for (const workers of [0, 2]) {
-      const runner = await createStepRunner(model('late'), { engine: 'onnx', workers });
+      const runner = await createStepRunner(model(), { engine: 'onnx', workers });
       expect(runner).toBeInstanceOf(OnnxTrunkRunner);
       expect(runner.workers).toBe(workers);
       await runner.dispose();
@@ -38,13 +37,9 @@ describe('the step runner a training configuration asks for', () => {
   });
 
   it('is a tfjs worker pool or the in-process step for the tfjs engine', async () => {
-    const pool = await createStepRunner(model('late'), { engine: 'tfjs', workers: 1 });
+    const pool = await createStepRunner(model(), { engine: 'tfjs', workers: 1 });
     expect(pool).toBeInstanceOf(WorkerPool);
     await pool.dispose();
-    expect(await createStepRunner(model('late'), { engine: 'tfjs', workers: 0 })).toBeInstanceOf(InProcessRunner);
-  });
-
-  it('falls back to tfjs for early (FiLM) fusion, which the trunk graphs do not cover', async () => {
-    expect(await createStepRunner(model('early'), { engine: 'onnx', workers: 0 })).toBeInstanceOf(InProcessRunner);
+    expect(await createStepRunner(model(), { engine: 'tfjs', workers: 0 })).toBeInstanceOf(InProcessRunner);
   });
 });

@@ -2,11 +2,11 @@ import type { FewbeatModel } from '../models/model.js';
 import { OnnxTrunkRunner } from './onnx-trunk/onnx-trunk-runner.js';
 import { InProcessRunner, type StepRunner } from './parallel/forward-step.js';
 import { WorkerPool } from './parallel/worker-pool.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * The {@link StepRunner} a training configuration asks for:
- * - engine `onnx` (default), where the model allows it (not early/FiLM fusion): the trunk on ONNX
+ * - engine `onnx` (default): the trunk on ONNX
  *   Runtime, on `workers` single-threaded worker sessions (0: one two-threaded session here);
  * - otherwise tfjs: the forward calls on a `WorkerPool` of `workers` threads, or in process for 0.
  * The caller disposes it.
@@ -15,7 +15,6 @@ export async function createStepRunner(
   model: FewbeatModel,
   training: Pick<TrainConfig, 'engine' | 'workers'>,
 ): Promise<StepRunner> {
-  if (training.engine === 'onnx' && OnnxTrunkRunner.supports(model))
-    return OnnxTrunkRunner.create(model, { workers: training.workers });
+  if (training.engine === 'onnx') return OnnxTrunkRunner.create(model, { workers: training.workers });
   return training.workers > 0 ? WorkerPool.create(model, training.workers) : new InProcessRunner(model);
 }

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../runtime/backend.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
-import { readModelDir } from './model-dir.js';
+import { readModelDir } from '../model-dir/model-dir.js';
 import type { PreparedCohort } from '../data/prepare-cohort.js';
-import { TINY_MODEL, TINY_SPEC, TINY_TRAINING, tinyCohort } from './test-support/tiny-run.js';
+import { TINY_MODEL, TINY_SPEC, TINY_TRAINING, tinyCohort } from '../test-utils/tiny-run.js';
 import { trainModel } from './train-model.js';
 
 const spec = TINY_SPEC;

@@ -8,17 +8,17 @@ import { loadModel, saveModel } from '../models/checkpoint.js';
 import type { ModelConfigInput } from '../models/config.js';
 import { FewbeatModel } from '../models/model.js';
 import { loadPreset } from '../models/presets.js';
-import { classifierOf } from '../fewshot/support-classifier.js';
+import { classifierOf } from '../model-dir/train-config.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { calibrateOnValidation, calibrationEpisodes, contextGateChoice } from './calibrate.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EpisodicTask } from './episodic-task.js';
 import { modelCard } from './model-card.js';
-import type { ModelDirExtra } from './model-dir.js';
+import type { ModelDirExtra } from '../model-dir/model-dir.js';
 import { createStepRunner } from './step-runner.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 import { trainEpisodes, type LoopTiming, type TrainerHooks, type TrainerState } from './trainer.js';
-import { feasibleShape, Validator } from './validate.js';
+import { feasibleShape, Validator } from './model-selection.js';
 
 export interface TrainModelOptions {
   prepared: PreparedCohort;
@@ -74,7 +74,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const train = feasibleShape(prepared.parts.train, training);
   if (!train)
     throw new FewbeatError(
-      `no two base classes have ${training.shots + training.queries} training patients each for ${training.shots}-shot ${training.queries}-query episodes`,
+      `no two base classes have ${training.shots + training.queries} training patients each ` +
+        `for ${training.shots}-shot ${training.queries}-query episodes`,
     );
   const sampler = new EpisodeSampler(prepared.parts.train, {
     ways: Math.min(training.ways, train.classes.length),

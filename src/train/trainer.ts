@@ -5,7 +5,7 @@ import type { EpisodeSampler } from '../data/episode-sampler.js';
 import { learningRateAt } from './schedule.js';
 import { buildTrainingEpisode } from './training-episode.js';
 import type { EpisodicTask, StepParts, TrainingEpisode } from './episodic-task.js';
-import { trainingSpace, type Validator } from './validate.js';
+import { trainingSpace, type Validator } from './model-selection.js';
 
 /** One logged training step. */
 export interface StepRecord extends StepParts {

@@ -5,7 +5,7 @@ import type { Example } from '../data/dataset.js';
 import type { Episode } from '../data/episode-sampler.js';
 import { Rng } from '../util/rng.js';
 import type { TrainingEpisode } from './episodic-task.js';
-import type { TrainConfig } from './train-config.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * Turn a sampled episode over `pool` into the typed arrays of one training step:

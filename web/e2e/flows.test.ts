@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg } from '../../src/io/load-ecg.js';
-import { tinyModel, type TinyRecord } from '../../src/serve/test-support/tiny-model.js';
+import { tinyModel, type TinyRecord } from '../../src/test-utils/tiny-model.js';
 import { axeViolations, docsScreenshot, guardRequests, hasChromium, launch, screenshot } from './browser.js';
 import { ADMIN, ApiSession, CLINICIAN, hasBuiltCli, type RunningService, startService } from './service.js';
 

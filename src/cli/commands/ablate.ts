@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { FULL_DEMO, QUICK_DEMO, runDemo } from '../../eval/run/demo-run.js';
-import { ABLATIONS } from '../../eval/run/variants.js';
+import { ABLATIONS } from '../../eval/run/ablations.js';
 import { initBackend } from '../../runtime/backend.js';
 import { emit, parseNumberOption } from '../output.js';
 import { progressBars } from './demo.js';
@@ -12,7 +12,7 @@ export function register(program: Command): void {
   program
     .command('ablate')
     .description(
-      "train every ablation and fusion variant with the demo's budget, seed and episodes, and add the ablation table to DIR/report",
+      "train every ablation with the demo's budget, seed and episodes, and add the ablation table to DIR/report",
     )
     .option('--out <dir>', 'demo folder (reuses its cohort and models)', 'fewbeat-demo')
     .option('--quick', "the quick demo's budget")

@@ -9,7 +9,7 @@ import {
 } from '../../bench/model.js';
 import { UsageError } from '../../errors.js';
 import { initBackend, type BackendName } from '../../runtime/backend.js';
-import { defaultWorkerCount } from '../../train/train-config.js';
+import { defaultWorkerCount } from '../../model-dir/train-config.js';
 import { emit, parseNumberOption } from '../output.js';
 import { ENGINE_HELP, parseEngine, parseWorkers, WORKERS_HELP } from './train.js';
 

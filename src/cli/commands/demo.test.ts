@@ -38,9 +38,9 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     expect(html).toMatch(/Balanced accuracy ≥ 0\.85<\/td><td>\d\.\d{3}<\/td>/);
   });
 
-  it('enrols a 3-shot bank of the novel classes and predicts a recording with probabilities and nearest examples', async () => {
+  it('enrolls a 3-shot bank of the novel classes and predicts a recording with probabilities and nearest examples', async () => {
     const bank = join(dir, 'bank.json');
-    const enrol = await cli([
+    const enroll = await cli([
       'enroll',
       '--model',
       join(dir, 'model'),
@@ -51,14 +51,15 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
       '--out',
       bank,
     ]);
-    expect(enrol.code, enrol.stderr).toBe(0);
+    expect(enroll.code, enroll.stderr).toBe(0);
     // The bank carries the model's probability temperature for its support size (3 shots is as near 1 as 5: the smaller wins, as for abstention).
     const config = JSON.parse(readFileSync(join(dir, 'model', 'config.json'), 'utf8')) as {
       probabilityTemperatures: Record<string, number>;
     };
-    expect((JSON.parse(readFileSync(bank, 'utf8')) as { probabilityTemperature?: number }).probabilityTemperature).toBe(
-      config.probabilityTemperatures['1'],
-    );
+    const head = (
+      JSON.parse(readFileSync(bank, 'utf8')) as { head: { probabilityTemperatures: Record<string, number> } }
+    ).head;
+    expect(head.probabilityTemperatures).toEqual({ 1: config.probabilityTemperatures['1'] });
     const manifest = readFileSync(join(dir, 'cohort', 'manifest.csv'), 'utf8').split('\n');
     const jetRow = manifest.find((l) => l.split(',')[2] === 'jet') as string;
     const record = join(dir, 'cohort', jetRow.split(',')[0] as string);
@@ -91,11 +92,11 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     );
     // The bank records the context gate's decision on its examples; the child's context joins only when given and the gate is open.
     const saved = JSON.parse(readFileSync(bank, 'utf8')) as {
-      contextGate?: { used: boolean };
-      examples: Array<{ context?: number[] }>;
+      contextDecision: { used: boolean } | null;
+      examples: Array<{ clinical?: number[] }>;
     };
-    expect(typeof saved.contextGate?.used).toBe('boolean');
-    for (const e of saved.examples) expect(e.context?.length).toBeGreaterThan(0);
+    expect(typeof saved.contextDecision?.used).toBe('boolean');
+    for (const e of saved.examples) expect(e.clinical?.length).toBeGreaterThan(0);
     const child = join(dir, 'child.json');
     writeFileSync(child, JSON.stringify({ age_years: 0.3, sex: 'M' }));
     const withContext = JSON.parse(
@@ -114,7 +115,7 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
         ])
       ).stdout,
     ) as { contextUsed: boolean };
-    expect(withContext.contextUsed).toBe(saved.contextGate?.used);
+    expect(withContext.contextUsed).toBe(saved.contextDecision?.used);
     expect((JSON.parse(p.stdout) as { contextUsed: boolean }).contextUsed).toBe(false);
     expect(text.stdout).toMatch(/clinical context: (used|not used|the bank would use it)/);
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../runtime/backend.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../test-utils/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
 import { SHARED_REAL, hasSharedReal } from '../../test-utils/real-data.js';
 import { runCli as run } from '../../test-utils/run-cli.js';

@@ -13,7 +13,7 @@ import { patientDisjointEpisodes } from '../../eval/run/patient-disjoint-episode
 import { RR_ANCHOR_FEATURES, rrIrregularity, standardisedVectors } from '../../eval/run/rr-anchor.js';
 import { windowExamples, modelResult } from '../../eval/run/af-vs-sinus-model.js';
 import { initBackend } from '../../runtime/backend.js';
-import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
+import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
 import { emit, parseNumberOption } from '../output.js';
 
 /** What `fewbeat eval-real --json` prints. */

@@ -4,7 +4,7 @@ import { runEvaluation, reportData } from '../../eval/run/run-evaluation.js';
 import { writeReport } from '../../eval/report/write-report.js';
 import type { RunMetrics } from '../../eval/run/evaluate.js';
 import { initBackend } from '../../runtime/backend.js';
-import { readModelDir } from '../../train/model-dir.js';
+import { readModelDir } from '../../model-dir/model-dir.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { emit, parseNumberOption } from '../output.js';
 import { STRICT_HELP, stderrWarner } from '../warnings.js';

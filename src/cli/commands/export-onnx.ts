@@ -10,8 +10,6 @@ import { emit } from '../output.js';
 export interface ExportOnnxResult {
   out: string;
   bytes: number;
-  /** The model's fusion variant (`late`, `early`, `cross-attention`). */
-  fusion: string;
   inputs: string[];
   outputs: string[];
 }
@@ -21,7 +19,7 @@ export function register(program: Command): void {
   program
     .command('export-onnx')
     .description(
-      'export a trained model (any fusion variant; eval mode, BatchNorm folded) as an ONNX file for onnxruntime in Python, C++ or the browser',
+      'export a trained model (eval mode, BatchNorm folded) as an ONNX file for onnxruntime in Python, C++ or the browser',
     )
     .requiredOption('--model <dir>', 'model directory (config.json + weights)')
     .requiredOption('--out <file>', 'ONNX file to write')
@@ -40,13 +38,11 @@ export function register(program: Command): void {
           {
             out: opts.out,
             bytes: bytes.length,
-            fusion: model.config.fusion,
             inputs: onnxInputs(model.config).map((v) => `${v.name} [${v.shape.join(', ')}]`),
             outputs: [...ONNX_OUTPUTS],
           },
           opts,
-          (r) =>
-            `wrote ${r.out} (${r.bytes} bytes, ${r.fusion} fusion)\ninputs:  ${r.inputs.join(', ')}\noutputs: ${r.outputs.join(', ')}`,
+          (r) => `wrote ${r.out} (${r.bytes} bytes)\ninputs:  ${r.inputs.join(', ')}\noutputs: ${r.outputs.join(', ')}`,
         );
       } finally {
         model.dispose();

@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ClinicalInput } from '../../clinical/encode.js';
-import type { ClinicalContext, ClinicalSchema } from '../../clinical/schema.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { FewbeatError, isFewbeatError } from '../../errors.js';
-import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
+import { modelVectors } from '../../model-dir/model-vectors.js';
 import {
+  bankHead,
   classifyWithBank,
   describeContextDecision,
   parseBank,
   type BankPrediction,
 } from '../../fewshot/prototype-bank.js';
-import { NO_SUPPORT_AUGMENTATION } from '../../fewshot/support-augmentation.js';
 import { withFileDemographics } from '../../io/file-demographics.js';
 import { loadEcg } from '../../io/load-ecg.js';
 import { initBackend } from '../../runtime/backend.js';
@@ -20,7 +18,8 @@ import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type Measurement, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { measurementValues } from '../../data/measurements.js';
-import { readModelDir } from '../../train/model-dir.js';
+import { readModelDir } from '../../model-dir/model-dir.js';
+import { parseClinicalJson } from '../../clinical/parse-clinical-json.js';
 import { emit, parseNumberOption } from '../output.js';
 import { STRICT_HELP, stderrWarner } from '../warnings.js';
 
@@ -36,49 +35,6 @@ function readJsonFile(file: string): unknown {
   } catch (e) {
     throw new FewbeatError(`not valid JSON: ${(e as Error).message}`, { file });
   }
-}
-
-/**
- * The child's context from a JSON object `{ "age_years": 0.5, "sex": "F", "<field>": value, ... }`
- * (fields as in the model's clinical schema; absent or null = missing), checked field by field.
- */
-export function parseClinicalJson(json: unknown, schema: ClinicalSchema, file: string): ClinicalInput {
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new FewbeatError('expected a JSON object of clinical fields', { file });
-  const o = json as Record<string, unknown>;
-  const age = o.age_years ?? null;
-  if (age !== null && (typeof age !== 'number' || !(age >= 0 && age <= 120)))
-    throw new FewbeatError(`age_years: expected years in [0, 120], got ${JSON.stringify(age)}`, { file });
-  const sex = o.sex ?? null;
-  if (sex !== null && sex !== 'M' && sex !== 'F')
-    throw new FewbeatError(`sex: expected "M" or "F", got ${JSON.stringify(sex)}`, { file });
-  const known = new Set(['age_years', 'sex', ...schema.fields.map((f) => f.name)]);
-  const unknown = Object.keys(o).filter((k) => !known.has(k));
-  if (unknown.length > 0)
-    throw new FewbeatError(`unknown field ${unknown[0]} (the model knows ${[...known].join(', ')})`, { file });
-  const clinical: ClinicalContext = {};
-  for (const f of schema.fields) {
-    const v = o[f.name] ?? null;
-    const bad = (want: string): never => {
-      throw new FewbeatError(`${f.name}: expected ${want}, got ${JSON.stringify(v)}`, { file });
-    };
-    if (v === null) clinical[f.name] = null;
-    else if (f.type === 'numeric')
-      clinical[f.name] =
-        typeof v === 'number' && v >= f.range[0] && v <= f.range[1]
-          ? v
-          : bad(`a number in [${f.range.join(', ')}] ${f.unit}`);
-    else if (f.type === 'boolean') clinical[f.name] = typeof v === 'boolean' ? v : bad('true or false');
-    else if (f.type === 'categorical')
-      clinical[f.name] =
-        typeof v === 'string' && f.categories.includes(v) ? v : bad(`one of ${f.categories.join(', ')}`);
-    else
-      clinical[f.name] =
-        Array.isArray(v) && v.every((x) => typeof x === 'string' && f.labels.includes(x))
-          ? (v as string[])
-          : bad(`a list of ${f.labels.join(', ')}`);
-  }
-  return { ageYears: age as number | null, sex: sex as 'M' | 'F' | null, clinical };
 }
 
 interface PredictResult extends BankPrediction {
@@ -179,21 +135,11 @@ export function register(program: Command): void {
             ...context,
             measurements: measurementValues(measurement, atrial),
           };
-          // Test-time augmentation, when the bank was enrolled with it: the query's own views, same seed.
-          const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
-          const vectors = modelVectorsWithViews(trained, [input], {
-            views: augmentation.testTime ? augmentation.views : 0,
-            seed: augmentation.seed,
-          });
+          const vectors = modelVectors(trained, [input]);
           // The child's clinical context joins the classifier only when given and the bank's gate is open.
-          const queryContext = opts.clinical || fromFile.length > 0 ? (vectors.context?.vectors[0] ?? null) : null;
-          const prediction = classifyWithBank(
-            bank,
-            vectors.vectors[0] as Float32Array,
-            nearest,
-            vectors.views[0],
-            queryContext,
-          );
+          const clinical = opts.clinical || fromFile.length > 0 ? (vectors.clinical?.[0] ?? null) : null;
+          const head = bankHead(bank);
+          const prediction = classifyWithBank(bank, vectors.vectors[0] as Float32Array, nearest, clinical, head);
           const q = assessQuality(ecg);
           const quality = {
             score: q.score,
@@ -239,9 +185,9 @@ export function register(program: Command): void {
                 : []),
               ...(r.ageNormFlags.length ? ['age-norm flags:', ...r.ageNormFlags.map((f) => `  ${f.text}`)] : []),
               describeAtrialActivity(r.atrialActivity),
-              bank.contextGate?.used && !r.contextUsed
+              head.contextDecision?.used && !r.contextUsed
                 ? 'clinical context: the bank would use it, but none was given (--clinical): classified on the ECG alone'
-                : describeContextDecision(bank.contextGate ?? null),
+                : describeContextDecision(bank.head.contextGate, head.contextDecision),
               ...(r.contextFromFile.length ? [`from the file: ${r.contextFromFile.join(', ')}`] : []),
               ...(r.measurementNote ? [`note: ${r.measurementNote}`] : []),
             ].join('\n'),

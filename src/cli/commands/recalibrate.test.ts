@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEASUREMENT_FEATURES } from '../../data/measurements.js';
 import { initBackend } from '../../runtime/backend.js';
 import { runCli } from '../../test-utils/run-cli.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../test-utils/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
 
 describe('fewbeat recalibrate', () => {
@@ -45,15 +45,7 @@ describe('fewbeat recalibrate', () => {
   it('reproduces the calibration training wrote (space, abstention, temperature) on the same validation episodes, without leaking tensors', async () => {
     const trained = config();
     const before = tf.memory().numTensors;
-    const run = await runCli([
-      'recalibrate',
-      '--model',
-      modelDir,
-      '--manifest',
-      cohortDir,
-      '--no-support-augmentation',
-      '--json',
-    ]);
+    const run = await runCli(['recalibrate', '--model', modelDir, '--manifest', cohortDir, '--json']);
     expect(run.code).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     expect(config().prototypeSpace).toEqual(trained.prototypeSpace);
@@ -102,40 +94,9 @@ describe('fewbeat recalibrate', () => {
     expect(bad.stderr).toContain('--validation-episodes');
   });
 
-  it('chooses the support-set augmentation on validation, records it in config.json, and enroll and predict use it', async () => {
-    const run = await runCli([
-      'recalibrate',
-      '--model',
-      modelDir,
-      '--manifest',
-      cohortDir,
-      '--validation-episodes',
-      '6',
-      '--json',
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as {
-      supportAugmentation: { views: number };
-      augmentationValidation: Array<{ views: number; testTime: boolean; accuracy: number }>;
-    };
-    expect(result.augmentationValidation.map((a) => `${a.views}${a.testTime ? '+tta' : ''}`)).toEqual([
-      '0',
-      '2',
-      '2+tta',
-      '4',
-      '4+tta',
-      '8',
-      '8+tta',
-    ]);
-    const best = result.augmentationValidation.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
-    expect(result.supportAugmentation.views).toBe(best.views);
-    const file = join(modelDir, 'config.json');
-    const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    expect(written.supportAugmentation).toEqual(result.supportAugmentation);
-    // Force augmentation with test-time averaging, then enrol and predict with it.
-    writeFileSync(file, JSON.stringify({ ...written, supportAugmentation: { views: 2, testTime: true, seed: 5 } }));
+  it('enrolls a bank with the recalibrated head, and predict answers from it, the same twice and leak-free', async () => {
     const bank = join(root, 'bank.json');
-    const enrol = await runCli([
+    const enroll = await runCli([
       'enroll',
       '--model',
       modelDir,
@@ -147,16 +108,16 @@ describe('fewbeat recalibrate', () => {
       bank,
       '--json',
     ]);
-    expect(enrol.code, enrol.stderr).toBe(0);
+    expect(enroll.code, enroll.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(bank, 'utf8')) as {
-      supportAugmentation: unknown;
-      examples: Array<{ embedding: number[]; views: number[][] }>;
+      version: number;
+      head: { probabilityTemperatures: Record<string, number> };
+      examples: Array<{ embedding: number[]; clinical?: number[] }>;
     };
-    expect(saved.supportAugmentation).toEqual({ views: 2, testTime: true, seed: 5 });
-    for (const e of saved.examples) {
-      expect(e.views).toHaveLength(2);
-      for (const v of e.views) expect(v).not.toEqual(e.embedding);
-    }
+    expect(saved.version).toBe(2);
+    // 2 shots per class: the temperature calibrated at 1 shot (the nearest) is the bank's.
+    const temperatures = config().probabilityTemperatures;
+    expect(saved.head.probabilityTemperatures).toEqual({ 1: temperatures['1'] });
     const manifest = readFileSync(join(cohortDir, 'manifest.csv'), 'utf8').split('\n');
     const record = join(cohortDir, (manifest.find((l) => l.split(',')[2] === 'jet') as string).split(',')[0] as string);
     const before = tf.memory().numTensors;
@@ -169,42 +130,17 @@ describe('fewbeat recalibrate', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(Object.values(first.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(await predict()).toEqual(first);
-    writeFileSync(file, JSON.stringify(written));
   });
 
-  it('with --no-support-augmentation compares no augmentation and leaves the support set as it is, as training does', async () => {
+  it('refuses a model directory of an older format version with one line saying how to make a new one', async () => {
     const file = join(modelDir, 'config.json');
     const before = readFileSync(file, 'utf8');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        ...(JSON.parse(before) as object),
-        supportAugmentation: { views: 4, testTime: false, seed: 5 },
-      }),
-    );
-    const run = await runCli([
-      'recalibrate',
-      '--model',
-      modelDir,
-      '--manifest',
-      cohortDir,
-      '--validation-episodes',
-      '6',
-      '--no-support-augmentation',
-      '--json',
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as {
-      supportAugmentation: { views: number };
-      augmentationValidation: unknown[];
-    };
-    expect(result.augmentationValidation).toEqual([]);
-    expect(result.supportAugmentation.views).toBe(0);
-    expect(
-      (JSON.parse(readFileSync(file, 'utf8')) as { supportAugmentation?: { views: number } }).supportAugmentation
-        ?.views ?? 0,
-    ).toBe(0);
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(before) as object), version: 1 }));
+    const run = await runCli(['recalibrate', '--model', modelDir, '--manifest', cohortDir]);
     writeFileSync(file, before);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('model format version 1, this fewbeat reads version 2: train the model again');
   });
 
   it('fails with a one-line error naming the folder when the model directory does not exist', async () => {

@@ -7,7 +7,7 @@ import type { CohortRow } from '../../io/manifest/cohort.js';
 import type { Ecg } from '../../io/ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { trainingProgressBar } from '../../train/progress-bar.js';
-import { trainConfigSchema, type TrainConfig } from '../../train/train-config.js';
+import { trainConfigSchema, type TrainConfig } from '../../model-dir/train-config.js';
 import { trainModel } from '../../train/train-model.js';
 import { emit, parseNumberOption } from '../output.js';
 

@@ -1,5 +1,6 @@
 import { FewbeatError } from '../../errors.js';
 import { Rng } from '../../util/rng.js';
+import { quantileOfSorted } from '../../util/quantile.js';
 
 /** A statistic with its bootstrap percentile interval. */
 export interface BootstrapCi {
@@ -60,7 +61,7 @@ export function bootstrapCi(
   stats.sort((a, b) => a - b);
   return {
     value,
-    ci: [quantile(stats, (1 - level) / 2), quantile(stats, (1 + level) / 2)],
+    ci: [quantileOfSorted(stats, (1 - level) / 2), quantileOfSorted(stats, (1 + level) / 2)],
     level,
     resamples: stats.length,
   };
@@ -78,12 +79,4 @@ function groupMembers(itemCount: number, groupIds: readonly number[] | undefined
     else byGroup.set(g, [i]);
   });
   return [...byGroup.values()];
-}
-
-/** Quantile q of sorted values with linear interpolation between order statistics (numpy 'linear'). */
-export function quantile(sorted: readonly number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }

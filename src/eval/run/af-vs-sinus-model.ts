@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { type Example, loadDataset } from '../../data/dataset.js';
 import type { Episode } from '../../data/episode-sampler.js';
 import type { Cohort } from '../../io/manifest/cohort.js';
-import type { TrainedModelDir } from '../../train/model-dir.js';
+import type { TrainedModelDir } from '../../model-dir/model-dir.js';
 import { balancedAccuracy } from '../metrics/balanced-accuracy.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import { meanCi95 } from '../metrics/mean-ci.js';

@@ -5,14 +5,14 @@ import { DEFAULT_PREPROCESS } from '../../data/preprocess.js';
 import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
 import { DEFAULT_COHORT_OPTIONS, type CohortOptions } from '../../synth/cohort.js';
 import { writeSyntheticCohort } from '../../synth/write-synthetic-cohort.js';
-import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
-import { trainConfigSchema, type TrainConfig } from '../../train/train-config.js';
+import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
+import { trainConfigSchema, type TrainConfig } from '../../model-dir/train-config.js';
 import { trainModel } from '../../train/train-model.js';
 import type { TrainerHooks } from '../../train/trainer.js';
 import { writeReport } from '../report/write-report.js';
 import type { RunMetrics } from './evaluate.js';
 import { reportData, runEvaluation } from './run-evaluation.js';
-import { ABLATIONS, TRAINED_BASELINES, type Variant } from './variants.js';
+import { ABLATIONS, TRAINED_BASELINES, type Variant } from './ablations.js';
 
 /** The budget of a demo run: cohort size, training and evaluation. */
 export interface DemoBudget {

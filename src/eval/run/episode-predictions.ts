@@ -1,8 +1,7 @@
 import type { Example } from '../../data/dataset.js';
 import type { Episode } from '../../data/episode-sampler.js';
-import { classifyEpisode } from '../../fewshot/classify-episode.js';
-import { augmentedEpisodeProbabilities, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
-import type { FewShotClassifier } from '../../fewshot/support-classifier.js';
+import { classifyEpisode, type PoolVectors } from '../../fewshot/classify-episode.js';
+import { NEAREST_PROTOTYPE, type FewShotHeadConfig } from '../../fewshot/few-shot-head.js';
 import type { QueryPrediction } from '../metrics/pooled-predictions.js';
 
 /**
@@ -32,30 +31,29 @@ export function queryPredictions(
 }
 
 /**
- * Nearest-prototype query predictions of every episode in one embedding space (the model's fused
- * embedding, a baseline's features, ...): p(c | q) = softmax_c(−‖e_q − μ_c‖²), μ_c the mean
- * support embedding. `embeddings[i]` belongs to `pool[i]`, the items the episodes index.
+ * Query predictions of every episode from a few-shot head fitted on each episode's support set
+ * ({@link classifyEpisode}); `pool` holds the vectors of the items the episodes index.
+ */
+export function headPredictions(
+  episodes: readonly Episode[],
+  pool: readonly Example[],
+  vectors: PoolVectors,
+  config: FewShotHeadConfig,
+): QueryPrediction[] {
+  return queryPredictions(episodes, pool, (e) =>
+    classifyEpisode(config, e, vectors).predictions.map((p) => p.probabilities),
+  );
+}
+
+/**
+ * Nearest-prototype query predictions of every episode in one embedding space (a baseline's
+ * features, ...): p(c | q) = softmax_c(−‖e_q − μ_c‖²), μ_c the mean support embedding.
+ * `embeddings[i]` belongs to `pool[i]`, the items the episodes index.
  */
 export function episodePredictions(
   episodes: readonly Episode[],
   pool: readonly Example[],
   embeddings: readonly Float32Array[],
 ): QueryPrediction[] {
-  return queryPredictions(episodes, pool, (e) => classifyEpisode(e, embeddings).probabilities);
-}
-
-/**
- * Query predictions of every episode with the model's few-shot classifier fitted on the support
- * set plus its augmented views ({@link augmentedEpisodeProbabilities}); `a` holds the vectors of
- * `pool[i]` and its views. With no views this is nearest-prototype or support-softmax
- * classification of the plain vectors.
- */
-export function augmentedEpisodePredictions(
-  episodes: readonly Episode[],
-  pool: readonly Example[],
-  a: AugmentedVectors,
-  classifier: FewShotClassifier,
-  testTime: boolean,
-): QueryPrediction[] {
-  return queryPredictions(episodes, pool, (e) => augmentedEpisodeProbabilities(e, a, classifier, testTime));
+  return headPredictions(episodes, pool, { vectors: embeddings }, NEAREST_PROTOTYPE);
 }

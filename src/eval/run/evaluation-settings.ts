@@ -2,7 +2,7 @@ import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import type { Example } from '../../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../../data/episode-sampler.js';
 import { FewbeatError } from '../../errors.js';
-import { feasibleShape } from '../../train/validate.js';
+import { feasibleShape } from '../../train/model-selection.js';
 
 /** One evaluation setting: a fixed list of episodes over a pool, shared by every method (paired). */
 export interface EvaluationSetting {

@@ -4,8 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
 import { initBackend } from '../../runtime/backend.js';
-import { probabilityTemperature, prototypeVectors, readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
+import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
+import { modelVectors, prototypeVectors } from '../../model-dir/model-vectors.js';
+import { classifyEpisode } from '../../fewshot/classify-episode.js';
+import { atNearestShots } from '../../fewshot/few-shot-head.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../test-utils/tiny-run.js';
 import { trainModel } from '../../train/train-model.js';
 import { episodePredictions, queryPredictions } from './episode-predictions.js';
 import { evaluationSettings } from './evaluation-settings.js';
@@ -14,13 +17,6 @@ import type { Episode } from '../../data/episode-sampler.js';
 import type { Example } from '../../data/dataset.js';
 import { modelMethod, runEvaluation } from './run-evaluation.js';
 import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
-import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
-import {
-  episodeContextDecision,
-  NO_SUPPORT_AUGMENTATION,
-  type SupportAugmentation,
-} from '../../fewshot/support-augmentation.js';
-import { Validator } from '../../train/validate.js';
 import { twoPassTotalVariance } from '../../test-utils/two-pass-variance.js';
 
 /** A softmax classifier fitted on each episode's support vectors alone (the reference for the model's classifier). */
@@ -94,15 +90,12 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     });
     if (!setting) throw new Error('expected a setting');
     const vectors = prototypeVectors(trained, setting.pool);
-    const untempered = { ...trained, extra: { ...trained.extra, probabilityTemperatures: {}, contextGate: null } };
-    expect(trained.extra.training.fewShotClassifier).toBe('support-softmax');
+    const untempered = { ...trained, head: { ...trained.head, probabilityTemperatures: {}, contextGate: null } };
+    expect(trained.head.classifier).toBe('support-softmax');
     expect(modelMethod('full', untempered).predict(setting)).toEqual(
       fineTunePredictions(setting.episodes, setting.pool, vectors),
     );
-    const prototypeModel = {
-      ...untempered,
-      extra: { ...untempered.extra, training: { ...trained.extra.training, fewShotClassifier: 'prototype' as const } },
-    };
+    const prototypeModel = { ...untempered, head: { ...untempered.head, classifier: 'prototype' as const } };
     expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(
       episodePredictions(setting.episodes, setting.pool, vectors),
     );
@@ -118,13 +111,14 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
       generalised: false,
     });
     if (!setting) throw new Error('expected a setting');
-    expect(Object.keys(trained.extra.probabilityTemperatures ?? {})).toEqual(['1', '5']);
-    const temperature = probabilityTemperature(trained.extra, 2);
-    expect(temperature).toBe(trained.extra.probabilityTemperatures?.['1']);
+    expect(Object.keys(trained.head.probabilityTemperatures)).toEqual(['1', '5']);
+    const temperature = atNearestShots(trained.head.probabilityTemperatures, 2)?.value;
+    if (temperature === undefined) throw new Error('expected a temperature');
+    expect(temperature).toBe(trained.head.probabilityTemperatures['1']);
     expect(temperature).toBeGreaterThan(0);
     expect(temperature).not.toBe(1);
     const plain = fineTunePredictions(setting.episodes, setting.pool, prototypeVectors(trained, setting.pool));
-    const scaled = modelMethod('full', { ...trained, extra: { ...trained.extra, contextGate: null } }).predict(setting);
+    const scaled = modelMethod('full', { ...trained, head: { ...trained.head, contextGate: null } }).predict(setting);
     scaled.forEach((q, i) => {
       const p = plain[i]?.probabilities as readonly number[];
       expect(q.probabilities).toEqual(scaleProbabilities(p, temperature));
@@ -132,46 +126,8 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     });
   });
 
-  it('fits on support sets grown by augmented views when the config asks for it: deterministic, different, leak-free; views 0 is the plain classifier', () => {
-    const [setting] = evaluationSettings(prepared, {
-      ways: 2,
-      shots: [1],
-      queries: 2,
-      episodes: 8,
-      seed: 4,
-      generalised: false,
-    });
-    if (!setting) throw new Error('expected a setting');
-    const withAugmentation = (supportAugmentation: SupportAugmentation): TrainedModelDir => ({
-      ...trained,
-      extra: { ...trained.extra, supportAugmentation } as TrainedModelDir['extra'],
-    });
-    const plain = modelMethod('full', trained).predict(setting);
-    expect(modelMethod('full', withAugmentation({ views: 0, testTime: true, seed: 1 })).predict(setting)).toEqual(
-      plain,
-    );
-    const augmented = withAugmentation({ views: 2, testTime: true, seed: 1 });
-    modelMethod('full', augmented).predict(setting); // warm-up
-    const before = tf.memory().numTensors;
-    const first = modelMethod('full', augmented).predict(setting);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(modelMethod('full', augmented).predict(setting)).toEqual(first);
-    expect(first.map((q) => q.probabilities)).not.toEqual(plain.map((q) => q.probabilities));
-    expect(first.map((q) => q.trueClass)).toEqual(plain.map((q) => q.trueClass));
-    // The views are embedded by the model: distinct from the originals, in the same space.
-    const vectors = modelVectorsWithViews(trained, setting.pool.slice(0, 3), { views: 2, seed: 1 });
-    expect(vectors.vectors).toEqual(prototypeVectors(trained, setting.pool.slice(0, 3)));
-    for (const [i, views] of vectors.views.entries()) {
-      expect(views).toHaveLength(2);
-      for (const view of views) {
-        expect(view.length).toBe(vectors.vectors[i]?.length);
-        expect(Array.from(view)).not.toEqual(Array.from(vectors.vectors[i] as Float32Array));
-      }
-    }
-  });
-
   it("has a clinical-context gate whose weight gives the clinical vectors the share κ of the validation children's variance", () => {
-    const gate = trained.extra.contextGate;
+    const gate = trained.head.contextGate;
     if (!gate) throw new Error('expected a context gate');
     expect(gate.share).toBe(trained.extra.training.contextShare);
     expect(gate.margin).toBe(trained.extra.training.contextMargin);
@@ -190,13 +146,13 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
       generalised: false,
     });
     if (!setting) throw new Error('expected a setting');
-    const gate = trained.extra.contextGate;
+    const gate = trained.head.contextGate;
     if (!gate) throw new Error('expected a context gate');
     // Margin 0: the gate opens whenever the context lowers the support set's leave-one-out NLL at all.
-    const open = { ...trained, extra: { ...trained.extra, contextGate: { ...gate, margin: 0 } } };
-    const closed = { ...trained, extra: { ...trained.extra, contextGate: null } };
-    const vectors = modelVectorsWithViews(open, setting.pool, NO_SUPPORT_AUGMENTATION);
-    const opened = setting.episodes.map((e) => episodeContextDecision(e, vectors)?.used === true);
+    const open = { ...trained, head: { ...trained.head, contextGate: { ...gate, margin: 0 } } };
+    const closed = { ...trained, head: { ...trained.head, contextGate: null } };
+    const vectors = modelVectors(open, setting.pool);
+    const opened = setting.episodes.map((e) => classifyEpisode(open.head, e, vectors).head.contextDecision?.used);
     expect(opened).toContain(true);
     const withGate = modelMethod('full', open).predict(setting);
     const without = modelMethod('full', closed).predict(setting);
@@ -206,51 +162,6 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
       if (opened[k]) expect(rows(withGate)).not.toEqual(rows(without));
       else expect(rows(withGate)).toEqual(rows(without));
     });
-  });
-
-  it('chooses the support-set augmentation on validation episodes of base-class children, views 0 scoring like the plain classifier', () => {
-    const t = trained.extra.training;
-    const validator = new Validator(
-      prepared.parts.val,
-      trained.encoder,
-      { ways: 2, shots: 1, queries: 1 },
-      6,
-      3,
-      t.clinicalInput,
-    );
-    const space = trained.extra.prototypeSpace ?? { kind: 'fused' as const };
-    const { augmentation, accuracies } = validator.chooseSupportAugmentation(
-      trained.model,
-      space,
-      'support-softmax',
-      7,
-      [
-        { views: 0, testTime: false },
-        { views: 2, testTime: false },
-        { views: 2, testTime: true },
-      ],
-    );
-    expect(accuracies.map((a) => [a.views, a.testTime])).toEqual([
-      [0, false],
-      [2, false],
-      [2, true],
-    ]);
-    const vectors = prototypeVectors(trained, validator.pool);
-    const plain =
-      validator.episodes.reduce((s, e) => {
-        const p = fineTunePredictions([e], validator.pool, vectors);
-        return (
-          s +
-          p.filter((q) => q.episodeClasses[q.probabilities.indexOf(Math.max(...q.probabilities))] === q.trueClass)
-            .length /
-            p.length
-        );
-      }, 0) / validator.episodes.length;
-    expect(accuracies[0]?.accuracy).toBeCloseTo(plain, 12);
-    const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
-    expect(augmentation.views).toBe(best.views);
-    if (best.views > 0) expect(augmentation).toEqual({ views: best.views, testTime: best.testTime, seed: 7 });
-    else expect(augmentation).toEqual(NO_SUPPORT_AUGMENTATION);
   });
 
   it('scores the full model and every baseline on the same episodes, without leaking tensors', () => {

@@ -2,20 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Example } from '../../data/dataset.js';
 import type { PreparedCohort } from '../../data/prepare-cohort.js';
+import type { PoolVectors } from '../../fewshot/classify-episode.js';
 import { describeSpace } from '../../fewshot/prototype-space.js';
-import { classifierOf } from '../../fewshot/support-classifier.js';
-import { contextGateOf } from '../../fewshot/context-gate.js';
-import { scaleProbabilities } from '../../fewshot/temperature-scaling.js';
-import { supportAugmentationOf, type AugmentedVectors } from '../../fewshot/support-augmentation.js';
-import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
-import { calibrationEpisodes } from '../../train/calibrate.js';
-import { probabilityTemperature, prototypeVectors, type TrainedModelDir } from '../../train/model-dir.js';
-import { Validator } from '../../train/validate.js';
+import type { TrainedModelDir } from '../../model-dir/model-dir.js';
+import { modelVectors, prototypeVectors } from '../../model-dir/model-vectors.js';
 import type { StepRecord } from '../../train/trainer.js';
 import type { EmbeddingSet, ReportData, TrainingHistory } from '../report/report-data.js';
 import { embeddingMethod, evaluateMethods, type EvaluationMethod, type RunMetrics } from './evaluate.js';
 import { evaluationSettings, type SettingsOptions } from './evaluation-settings.js';
-import { augmentedEpisodePredictions } from './episode-predictions.js';
+import { headPredictions } from './episode-predictions.js';
 import { handcraftedEmbeddings } from './handcrafted-features.js';
 
 /** Options of {@link runEvaluation}. */
@@ -29,40 +24,18 @@ export interface RunEvaluationOptions extends SettingsOptions {
 }
 
 /**
- * A model's vectors in its prototype space as an evaluation method, classified the way the model
- * classifies ({@link classifierOf}): a softmax classifier fitted on each episode's support set, or
- * the nearest prototype; probabilities at the model's calibrated temperature.
+ * A trained model as an evaluation method: each episode is classified by the model's few-shot head
+ * (src/fewshot/few-shot-head.ts) fitted on its support set, from the recordings' vectors in the
+ * model's prototype space (computed once per pool and reused by every episode of every setting).
  */
 export function modelMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
-  return withTemperature(classifierMethod(name, trained), (shots) => probabilityTemperature(trained.extra, shots));
-}
-
-function classifierMethod(name: string, trained: TrainedModelDir): EvaluationMethod {
-  const augmentation = supportAugmentationOf(trained.extra, join(trained.dir, 'config.json'));
-  const classifier = classifierOf(trained.extra.training);
-  // The pool's vectors (with their augmented views and clinical context, when the model has them)
-  // are computed once per pool and reused by every episode of every setting on it.
-  const cache = new Map<readonly Example[], AugmentedVectors>();
+  const cache = new Map<readonly Example[], PoolVectors>();
   return {
     name,
     predict(setting) {
       let vectors = cache.get(setting.pool);
-      if (!vectors) cache.set(setting.pool, (vectors = modelVectorsWithViews(trained, setting.pool, augmentation)));
-      return augmentedEpisodePredictions(setting.episodes, setting.pool, vectors, classifier, augmentation.testTime);
-    },
-  };
-}
-
-/** `method` with its probabilities temperature-scaled (`scaleProbabilities`) at the setting's shot count; the predictions do not change. */
-function withTemperature(method: EvaluationMethod, temperatureAt: (shots: number) => number): EvaluationMethod {
-  return {
-    name: method.name,
-    predict(setting) {
-      const temperature = temperatureAt(setting.shape.shots);
-      const predictions = method.predict(setting);
-      return temperature === 1
-        ? predictions
-        : predictions.map((q) => ({ ...q, probabilities: scaleProbabilities(q.probabilities, temperature) }));
+      if (!vectors) cache.set(setting.pool, (vectors = modelVectors(trained, setting.pool)));
+      return headPredictions(setting.episodes, setting.pool, vectors, trained.head);
     },
   };
 }
@@ -73,31 +46,11 @@ function withTemperature(method: EvaluationMethod, temperatureAt: (shots: number
  * (the encoded clinical vector, nearest prototype) and handcrafted ECG measurements; trained
  * baselines and ablations run when their models are given.
  */
-/**
- * Models saved before the prototype space was chosen at the end of training get it chosen now, the
- * same way: on the validation episodes of held-out base-class patients (never novel classes).
- */
-export function ensurePrototypeSpace(trained: TrainedModelDir, prepared: PreparedCohort): void {
-  if (trained.extra.prototypeSpace) return;
-  const t = trained.extra.training;
-  const validator = Validator.ofTraining(
-    prepared.parts.val,
-    trained.encoder,
-    t,
-    trained.model.seed,
-    calibrationEpisodes(t),
-  );
-  trained.extra.prototypeSpace =
-    t.objective === 'supervised' ? { kind: 'fused' } : validator.choosePrototypeSpace(trained.model).space;
-}
-
 export function runEvaluation(
   trained: TrainedModelDir,
   prepared: PreparedCohort,
   options: RunEvaluationOptions,
 ): { metrics: RunMetrics; embeddings: EmbeddingSet } {
-  for (const m of [trained, ...(options.baselineModels?.values() ?? []), ...(options.ablationModels?.values() ?? [])])
-    ensurePrototypeSpace(m, prepared);
   const settings = evaluationSettings(prepared, options);
   const full = modelMethod('full', trained);
   const baselines: EvaluationMethod[] = [];
@@ -111,7 +64,7 @@ export function runEvaluation(
   const novelPool: readonly Example[] = settings[0]?.pool ?? [];
   const fused = prototypeVectors(trained, novelPool);
   const embeddings: EmbeddingSet = {
-    description: `${describeSpace(trained.extra.prototypeSpace ?? { kind: 'fused' })} of the ${novelPool.length} novel-class recordings`,
+    description: `${describeSpace(trained.space)} of the ${novelPool.length} novel-class recordings`,
     points: novelPool.map((e, i) => ({
       vector: Array.from(fused[i] as Float32Array),
       label: e.label,
@@ -162,10 +115,8 @@ export function reportData(
         base_classes: trained.extra.classes.base,
         novel_classes: trained.extra.classes.novel,
         preprocessing: trained.spec,
-        fusion: trained.model.config.fusion,
-        prototype_space: trained.extra.prototypeSpace ?? { kind: 'fused' },
-        support_augmentation: supportAugmentationOf(trained.extra),
-        context_gate: contextGateOf(trained.extra),
+        prototype_space: trained.space,
+        context_gate: trained.head.contextGate,
         training: trained.extra.training,
       },
     },

@@ -3,7 +3,7 @@ import { constant } from '../init.js';
 import { batchNormTraining } from '../kernels/batch-norm.js';
 import type { ParameterStore } from '../parameter-store.js';
 
-/** Running statistics of one stream of activations through a BatchNorm layer. */
+/** Running statistics of a BatchNorm layer. */
 export interface RunningStats {
   mean: tf.Variable;
   variance: tf.Variable;
@@ -21,17 +21,13 @@ export interface RunningStats {
  * The running statistics are non-trainable variables updated by `assign` during the training
  * forward pass: an assignment is not an op on the gradient tape (so no gradient flows into the
  * statistics and the optimiser never sees them), each update replaces the old tensor (no leak),
- * and the result depends only on the batches seen (deterministic).
- *
- * A layer may keep several sets of running statistics ("streams") when the same weights see
- * differently distributed activations, as in FiLM fusion where blocks run with and without the
- * clinical modulation; each stream's statistics are named `<name>.<stream>.running_*` (the first
- * stream drops the suffix).
+ * and the result depends only on the batches seen (deterministic). They are named
+ * `<name>.running_mean` and `<name>.running_var`.
  */
 export class BatchNorm {
   readonly gamma: tf.Variable;
   readonly beta: tf.Variable;
-  private readonly stats = new Map<string, RunningStats>();
+  private readonly running: RunningStats;
 
   constructor(
     store: ParameterStore,
@@ -39,23 +35,18 @@ export class BatchNorm {
     channels: number,
     private readonly momentum: number,
     private readonly epsilon: number,
-    streams: readonly string[] = ['plain'],
   ) {
     this.gamma = store.add(`${name}.gamma`, [channels], constant(1));
     this.beta = store.add(`${name}.beta`, [channels], constant(0));
-    streams.forEach((stream, i) => {
-      const prefix = i === 0 ? name : `${name}.${stream}`;
-      this.stats.set(stream, {
-        mean: store.add(`${prefix}.running_mean`, [channels], constant(0), false),
-        variance: store.add(`${prefix}.running_var`, [channels], constant(1), false),
-      });
-    });
+    this.running = {
+      mean: store.add(`${name}.running_mean`, [channels], constant(0), false),
+      variance: store.add(`${name}.running_var`, [channels], constant(1), false),
+    };
   }
 
   /** @param x [B, T, C] @returns [B, T, C] */
-  apply(x: tf.Tensor3D, training: boolean, stream = 'plain'): tf.Tensor3D {
-    const running = this.stats.get(stream);
-    if (!running) throw new Error(`BatchNorm: no running statistics for stream ${stream}`);
+  apply(x: tf.Tensor3D, training: boolean): tf.Tensor3D {
+    const running = this.running;
     if (training) {
       const count = x.shape[0] * x.shape[1];
       return batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon, (mean, variance) =>

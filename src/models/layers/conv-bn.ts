@@ -10,8 +10,6 @@ export interface ConvBnOptions {
   stride: number;
   momentum: number;
   epsilon: number;
-  /** BatchNorm running-statistics streams (see {@link BatchNorm}). */
-  streams?: readonly string[];
   /** False when the input is data, not a function of any weight: the backward pass skips ∂L/∂x. */
   inputGradient?: boolean;
 }
@@ -28,17 +26,16 @@ export class ConvBn {
 
   constructor(store: ParameterStore, name: string, inChannels: number, outChannels: number, options: ConvBnOptions) {
     this.weight = store.add(`${name}.conv.w`, [options.kernel, inChannels, outChannels], heNormal);
-    this.norm = new BatchNorm(store, `${name}.bn`, outChannels, options.momentum, options.epsilon, options.streams);
+    this.norm = new BatchNorm(store, `${name}.bn`, outChannels, options.momentum, options.epsilon);
     this.stride = options.stride;
     this.inputGradient = options.inputGradient ?? true;
   }
 
   /** @param x [B, T, Cin] @returns [B, ⌈T/stride⌉, Cout] */
-  apply(x: tf.Tensor3D, training: boolean, stream?: string): tf.Tensor3D {
+  apply(x: tf.Tensor3D, training: boolean): tf.Tensor3D {
     return this.norm.apply(
       conv1d(x, this.weight as tf.Tensor3D, this.stride, 'same', { inputGradient: this.inputGradient }),
       training,
-      stream,
     );
   }
 }

@@ -1,12 +1,10 @@
 /**
- * The ECG encoder (`EcgEncoder`) as ONNX nodes, in the same stages so that the fusion graphs can
- * reuse them as the model's fusion modules do:
+ * The ECG encoder (`EcgEncoder`) as ONNX nodes, in the same stages:
  *
  *     x'   = leadMask(ecg, lead_mask)                   [B, T, L] → [B, T, L or 2L]
  *     s    = ReLU(ConvBN(x'ᵀ))                          [B, C0, 1, T0]
  *     F    = block_n(… block_1(s))                      [B, C, 1, T']
- *            block: y = ReLU(ConvBN₂(ReLU(ConvBN₁(x))) ⊙ gain + shift + ConvBN_shortcut(x))
- *            (gain, shift [B, C, 1, 1] only in a FiLM-modulated pass; BatchNorm statistics of that pass's stream)
+ *            block: y = ReLU(ConvBN₂(ReLU(ConvBN₁(x))) + ConvBN_shortcut(x))
  *     h    = Dense(mean over time of F)                 [B, D]
  */
 import type { ModelConfig } from '../config.js';
@@ -31,18 +29,6 @@ export function leadMaskedGraph(g: OnnxGraphBuilder, ecg: string, mask: string, 
   return g.node('Mul', [ecg, gain]); // [B, T, L]
 }
 
-/** A FiLM modulation of one block's main path, each [B, C, 1, 1]: y ← y ⊙ gain + shift (gain = 1 + scale). */
-export interface OnnxModulation {
-  gain: string;
-  shift: string;
-}
-
-/** A pass through the blocks with another BatchNorm statistics stream and one modulation per block. */
-export interface OnnxBlockPass {
-  stream: string;
-  modulations: readonly OnnxModulation[];
-}
-
 export class EcgEncoderGraph {
   constructor(
     private readonly layers: OnnxLayers,
@@ -60,24 +46,15 @@ export class EcgEncoderGraph {
     return { name: g.node('Relu', [s.name]), length: s.length };
   }
 
-  /** The residual blocks from the stem output, plain or as `pass`. @returns F [B, C, 1, T'] */
-  blocks(stem: FeatureMap, pass?: OnnxBlockPass): FeatureMap {
+  /** The residual blocks from the stem output. @returns F [B, C, 1, T'] */
+  blocks(stem: FeatureMap): FeatureMap {
     const g = this.layers.g;
     return this.config.ecg.blocks.reduce((x, block, i) => {
       const name = `ecg.block${i + 1}`;
-      const first = this.layers.convBn(x, `${name}.conv1`, block.stride, pass?.stream);
-      const main = this.layers.convBn(
-        { name: g.node('Relu', [first.name]), length: first.length },
-        `${name}.conv2`,
-        1,
-        pass?.stream,
-      );
-      const modulation = pass?.modulations[i];
-      const modulated = modulation
-        ? g.node('Add', [g.node('Mul', [main.name, modulation.gain]), modulation.shift])
-        : main.name;
-      const shortcut = this.layers.convBn(x, `${name}.shortcut`, block.stride, pass?.stream);
-      return { name: g.node('Relu', [g.node('Add', [modulated, shortcut.name])]), length: main.length };
+      const first = this.layers.convBn(x, `${name}.conv1`, block.stride);
+      const main = this.layers.convBn({ name: g.node('Relu', [first.name]), length: first.length }, `${name}.conv2`, 1);
+      const shortcut = this.layers.convBn(x, `${name}.shortcut`, block.stride);
+      return { name: g.node('Relu', [g.node('Add', [main.name, shortcut.name])]), length: main.length };
     }, stem);
   }
 

@@ -51,48 +51,8 @@ describe('ONNX export', () => {
     expectAllBelow(await onnxErrors({ ecg: { ...oddEncoder, leadMask: 'channels' }, fusionHidden: [32] }, 4), 1e-4);
   });
 
-  it('gives the same outputs for early (FiLM) fusion, to 1e-4 (bench architecture, 200 samples)', async () => {
-    expectAllBelow(await onnxErrors({ ecg: { samples: 200 }, fusion: 'early' }, 5), 1e-4);
-  });
-
-  it('gives the same outputs for early fusion with odd lengths, lead-mask channels and a deeper clinical MLP', async () => {
-    expectAllBelow(
-      await onnxErrors(
-        { ecg: { ...oddEncoder, leadMask: 'channels' }, clinical: { hidden: [32, 16], embedDim: 40 }, fusion: 'early' },
-        6,
-      ),
-      1e-4,
-    );
-  });
-
-  it('gives the same outputs for cross-attention fusion, to 1e-4 (bench architecture, 200 samples)', async () => {
-    expectAllBelow(await onnxErrors({ ecg: { samples: 200 }, fusion: 'cross-attention' }, 7), 1e-4);
-  });
-
-  it('gives the same outputs for cross-attention fusion with odd lengths, 9 clinical slots and a 12-wide attention', async () => {
-    expectAllBelow(
-      await onnxErrors({ ecg: oddEncoder, clinical: { inputDim: 9 }, fusion: 'cross-attention', attentionDim: 12 }, 8),
-      1e-4,
-    );
-  });
-
-  it('reads the FiLM pass its own BatchNorm statistics: with the plain ones instead, z would be off by more than 1 %', async () => {
-    const model = randomModel({ ecg: oddEncoder, fusion: 'early' }, 9);
-    const x = randomInput(model.config, 9);
-    const got = await exportedForward(model, x);
-    const weights = model.getWeights();
-    const plainStatistics = new Map(
-      [...weights].map(([name, w]) => [name, weights.get(name.replace('.film.running_', '.running_')) ?? w]),
-    );
-    model.setWeights(plainStatistics);
-    const withPlainStatistics = tfjsForward(model, x);
-    model.dispose();
-    expect(relativeError(got.fused, withPlainStatistics.fused)).toBeGreaterThan(1e-2);
-    expect(relativeError(got.ecg_embedding, withPlainStatistics.ecg_embedding)).toBeLessThan(1e-4);
-  });
-
   it('runs any batch size through one session, each row as it would alone', async () => {
-    const model = randomModel({ ecg: oddEncoder, fusion: 'cross-attention' }, 10);
+    const model = randomModel({ ecg: oddEncoder }, 10);
     const x = randomInput(model.config, 10);
     const { samples, leads } = model.config.ecg;
     const features = model.config.clinical.inputDim;
@@ -111,20 +71,17 @@ describe('ONNX export', () => {
     model.dispose();
   });
 
-  it.each(['late', 'early', 'cross-attention'] as const)(
-    "writes a %s-fusion graph that passes ONNX Runtime's strict shape and type checks, with the documented inputs and outputs",
-    async (fusion) => {
-      const model = randomModel({ ecg: oddEncoder, fusion }, 11);
-      const before = tf.memory().numTensors;
-      const bytes = exportOnnx(model);
-      expect(tf.memory().numTensors).toBe(before);
-      model.dispose();
-      const session = await ort.InferenceSession.create(bytes, STRICT_LOADING);
-      expect([...session.inputNames]).toEqual([...ONNX_INPUTS]);
-      expect([...session.outputNames]).toEqual([...ONNX_OUTPUTS]);
-      await session.release();
-    },
-  );
+  it("writes a graph that passes ONNX Runtime's strict shape and type checks, with the documented inputs and outputs", async () => {
+    const model = randomModel({ ecg: oddEncoder }, 11);
+    const before = tf.memory().numTensors;
+    const bytes = exportOnnx(model);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    const session = await ort.InferenceSession.create(bytes, STRICT_LOADING);
+    expect([...session.inputNames]).toEqual([...ONNX_INPUTS]);
+    expect([...session.outputNames]).toEqual([...ONNX_OUTPUTS]);
+    await session.release();
+  });
 
   it('strict loading refuses a graph whose declared output shape is wrong (so the check above has teeth)', async () => {
     const g = new OnnxGraphBuilder();
@@ -134,22 +91,24 @@ describe('ONNX export', () => {
   });
 
   it('names a parameter the model lacks in a FewbeatError', async () => {
-    const model = randomModel({ ecg: { samples: 64 }, fusion: 'cross-attention' }, 12);
+    const model = randomModel({ ecg: { samples: 64 } }, 12);
     const weights = new Map(model.getWeights());
-    weights.delete('fusion.key');
-    expect(() => exportOnnx({ config: model.config, getWeights: () => weights })).toThrow(/no parameter 'fusion\.key'/);
+    weights.delete('fusion.dense1.w');
+    expect(() => exportOnnx({ config: model.config, getWeights: () => weights })).toThrow(
+      /no parameter 'fusion\.dense1\.w'/,
+    );
     model.dispose();
   });
 
   it('refuses to export a parameter holding NaN, naming it and the index', async () => {
-    const model = randomModel({ ecg: { samples: 64 }, fusion: 'early' }, 13);
+    const model = randomModel({ ecg: { samples: 64 } }, 13);
     const weights = new Map(model.getWeights());
     const broken = tf.tensor1d(
-      Float32Array.from(weights.get('fusion.film2.b')!.dataSync(), (v, i) => (i === 7 ? NaN : v)),
+      Float32Array.from(weights.get('ecg.embed.b')!.dataSync(), (v, i) => (i === 7 ? NaN : v)),
     );
-    weights.set('fusion.film2.b', broken);
+    weights.set('ecg.embed.b', broken);
     expect(() => exportOnnx({ config: model.config, getWeights: () => weights })).toThrow(
-      /parameter 'fusion\.film2\.b' holds NaN at index 7/,
+      /parameter 'ecg\.embed\.b' holds NaN at index 7/,
     );
     broken.dispose();
     model.dispose();

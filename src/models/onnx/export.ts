@@ -1,7 +1,6 @@
 /**
  * ONNX export of a fewbeat model for inference (eval mode), so that Python, C++ and browser users
  * (onnxruntime, onnxruntime-web) can run it, and so that fewbeat can run inference on ONNX Runtime.
- * Every fusion variant is exported (late, early/FiLM, cross-attention).
  *
  * The graph computes what `FewbeatModel.forward(x, { training: false })` computes:
  *
@@ -9,10 +8,10 @@
  *     s, F     = ECG encoder stem and blocks                   (see ecg-encoder-graph.ts)
  *     h        = Dense(mean over time of F)                    output `ecg_embedding`
  *     g        = clinical MLP(c)                               output `clinical_embedding`
- *     z        = fusion(s, F, h, g, c)                         output `fused` (see fusion-graph.ts)
+ *     z        = MLP([h; g]) (late fusion)                     output `fused` (see fusion-graph.ts)
  *     u, v     = projections / max(‖·‖, 1e-6)                  outputs `ecg_proj`, `clin_proj`
  *
- * Each BatchNorm (eval mode: running statistics of the pass's stream) is folded into its
+ * Each BatchNorm (eval mode: running statistics) is folded into its
  * bias-free convolution, and the 1-D convolutions are 2-D ones with height 1 (see layers.ts).
  * The input length is fixed by the config; the batch dimension is symbolic.
  */
@@ -50,13 +49,7 @@ export function exportOnnx(model: Pick<FewbeatModel, 'config' | 'getWeights'>): 
     {},
     'clinical_embedding',
   );
-  const fused = fusionGraph(layers, encoder, c, {
-    stem,
-    features,
-    ecgEmbedding,
-    clinicalEmbedding,
-    clinical: 'clinical',
-  });
+  const fused = fusionGraph(layers, c, ecgEmbedding, clinicalEmbedding);
   g.node('Identity', [fused], {}, 'fused');
   layers.projection(ecgEmbedding, 'proj.ecg', 'ecg_proj');
   layers.projection(clinicalEmbedding, 'proj.clinical', 'clin_proj');
@@ -67,10 +60,5 @@ export function exportOnnx(model: Pick<FewbeatModel, 'config' | 'getWeights'>): 
     { name: 'ecg_proj', shape: ['batch', c.projDim] },
     { name: 'clin_proj', shape: ['batch', c.projDim] },
   ];
-  return g.build(
-    'fewbeat',
-    onnxInputs(c),
-    outputs,
-    `fewbeat model, eval mode, ${c.fusion} fusion; config ${JSON.stringify(c)}`,
-  );
+  return g.build('fewbeat', onnxInputs(c), outputs, `fewbeat model, eval mode; config ${JSON.stringify(c)}`);
 }

@@ -81,16 +81,15 @@ export class OnnxLayers {
    *
    *     W'[o] = W[o]·γ_o/√(σ²_o + ε),   b'_o = β_o − μ_o·γ_o/√(σ²_o + ε)
    *
-   * μ, σ² are the running statistics of `stream` (`<prefix>.bn.running_*` for the first stream,
-   * `<prefix>.bn.<stream>.running_*` for another, as the BatchNorm layer names them).
+   * μ, σ² are the running statistics `<prefix>.bn.running_*`.
    * TensorFlow's 'same' padding is written out as explicit [left, right] pads.
    */
-  convBn(x: FeatureMap, prefix: string, stride: number, stream?: string): FeatureMap {
+  convBn(x: FeatureMap, prefix: string, stride: number): FeatureMap {
     const w = this.values(`${prefix}.conv.w`);
     const [k, cin, cout] = w.shape as [number, number, number];
     const gamma = this.values(`${prefix}.bn.gamma`).data;
     const beta = this.values(`${prefix}.bn.beta`).data;
-    const statistics = stream ? `${prefix}.bn.${stream}` : `${prefix}.bn`;
+    const statistics = `${prefix}.bn`;
     const mean = this.values(`${statistics}.running_mean`).data;
     const variance = this.values(`${statistics}.running_var`).data;
     const folded = new Float32Array(cout * cin * k); // [Cout, Cin, 1, k]
@@ -102,7 +101,7 @@ export class OnnxLayers {
         for (let j = 0; j < k; j++) folded[(o * cin + c) * k + j] = w.data[(j * cin + c) * cout + o]! * scale;
     }
     const { outLength, padLeft, padRight } = conv1dGeometry(x.length, k, stride, 'same');
-    const name = stream ? `${prefix}.${stream}` : prefix;
+    const name = prefix;
     const out = this.g.node(
       'Conv',
       [x.name, this.constant(`${name}.w`, folded, [cout, cin, 1, k]), this.constant(`${name}.b`, bias, [cout])],

@@ -1,5 +1,5 @@
 import { FewbeatError } from '../../errors.js';
-import type { PrototypeBank } from '../../fewshot/prototype-bank.js';
+import { bankHead, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 import type { z } from 'zod';
 import type { bankSchema, bankSummarySchema } from '../api/schemas.js';
 import { HttpError, badRequest, conflict, notFound } from '../http/http-error.js';
@@ -30,7 +30,7 @@ function checkExamples(examples: readonly BankExample[]): void {
   if (classes.size < 2) throw badRequest(`a bank needs examples of at least two classes, this one has ${classes.size}`);
 }
 
-/** Enrol the examples with the model (each case's ECG and clinical context). */
+/** Enroll the examples with the model (each case's ECG and clinical context). */
 async function enrol(ctx: ServeContext, examples: readonly BankExample[]): Promise<PrototypeBank> {
   checkExamples(examples);
   const rows = await ctx.cases.getMany(examples.map((e) => e.caseId));
@@ -52,7 +52,7 @@ async function enrol(ctx: ServeContext, examples: readonly BankExample[]): Promi
 
 export function bankToApi(bank: BankRow, v: BankVersionRow): Bank {
   const examples = JSON.parse(v.examples) as BankExample[];
-  const enrolled = JSON.parse(v.bank_json) as PrototypeBank;
+  const head = bankHead(JSON.parse(v.bank_json) as PrototypeBank);
   const classes: Record<string, number> = {};
   for (const e of examples) classes[e.class] = (classes[e.class] ?? 0) + 1;
   return {
@@ -66,8 +66,8 @@ export function bankToApi(bank: BankRow, v: BankVersionRow): Bank {
     updatedAt: v.created_at,
     examples,
     change: v.change,
-    abstention: enrolled.abstention,
-    probabilityTemperature: enrolled.probabilityTemperature ?? 1,
+    abstention: head.abstention,
+    probabilityTemperature: head.temperature,
   };
 }
 

@@ -1,27 +1,25 @@
-import { join } from 'node:path';
 import type { ClinicalInput } from '../../clinical/encode.js';
 import type { ClinicalSchema } from '../../clinical/schema.js';
-import { parseClinicalJson } from '../../cli/commands/predict.js';
+import { parseClinicalJson } from '../../clinical/parse-clinical-json.js';
 import type { BatchSource } from '../../data/batch.js';
 import { measurementValues } from '../../data/measurements.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { isFewbeatError } from '../../errors.js';
-import { contextGateOf } from '../../fewshot/context-gate.js';
-import { modelVectorsWithViews } from '../../fewshot/model-vectors.js';
+import type { FewShotHead } from '../../fewshot/few-shot-head.js';
 import {
+  bankHead,
   classifyWithBank,
   describeContextDecision,
-  enrolBank,
   type PrototypeBank,
 } from '../../fewshot/prototype-bank.js';
-import { classifierOf } from '../../fewshot/support-classifier.js';
-import { NO_SUPPORT_AUGMENTATION, supportAugmentationOf } from '../../fewshot/support-augmentation.js';
 import type { Ecg } from '../../io/ecg.js';
 import { assessQuality } from '../../signal/assess-quality.js';
 import { estimateAtrialActivity } from '../../signal/atrial-activity.js';
 import { measureEcg, type Measurement } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
-import { abstentionThreshold, probabilityTemperature, type TrainedModelDir } from '../../train/model-dir.js';
+import { enrollInputs } from '../../model-dir/enroll-inputs.js';
+import type { TrainedModelDir } from '../../model-dir/model-dir.js';
+import { modelVectors } from '../../model-dir/model-vectors.js';
 
 /**
  * The model operations of the service, on a loaded model directory. They run inside the model
@@ -65,46 +63,22 @@ export function modelInput(trained: TrainedModelDir, ecg: Ecg, context: Clinical
   };
 }
 
-/** A bank example to enrol: the case it comes from, its class, and its model input. */
-export interface EnrolItem {
+/** A bank example to enroll: the case it comes from, its class, and its model input. */
+export interface EnrollCase {
   caseId: string;
   class: string;
   input: BatchSource;
 }
 
 /**
- * Enrol a prototype bank from the items, as `fewbeat enroll` does (the model's support-set
- * augmentation, abstention threshold and probability temperature for the smallest class size, its
- * classifier and context gate). Each example's `record` and `patientId` are the case id: the bank
- * carries no patient identifier.
+ * Enroll a prototype bank from the cases, as `fewbeat enroll` does (`enrollInputs`: the model's few-shot head
+ * with its temperature and abstention threshold at the bank's size, its context gate). Each example's `record`
+ * and `patientId` are the case id: the bank carries no patient identifier.
  */
-export function buildBank(trained: TrainedModelDir, items: readonly EnrolItem[]): PrototypeBank {
-  const configFile = join(trained.dir, 'config.json');
-  const augmentation = supportAugmentationOf(trained.extra, configFile);
-  const vectors = modelVectorsWithViews(
+export function buildBank(trained: TrainedModelDir, items: readonly EnrollCase[]): PrototypeBank {
+  return enrollInputs(
     trained,
-    items.map((i) => i.input),
-    augmentation,
-  );
-  const perClass = new Map<string, number>();
-  for (const i of items) perClass.set(i.class, (perClass.get(i.class) ?? 0) + 1);
-  const shots = Math.min(...perClass.values());
-  return enrolBank(
-    items.map((item, i) => ({
-      class: item.class,
-      record: item.caseId,
-      patientId: item.caseId,
-      embedding: Array.from(vectors.vectors[i] as Float32Array),
-      ...(augmentation.views > 0 ? { views: (vectors.views[i] ?? []).map((v) => Array.from(v)) } : {}),
-      ...(vectors.context ? { context: Array.from(vectors.context.vectors[i] as Float32Array) } : {}),
-    })),
-    abstentionThreshold(trained.extra, shots),
-    {
-      classifier: classifierOf(trained.extra.training),
-      supportAugmentation: augmentation,
-      probabilityTemperature: probabilityTemperature(trained.extra, shots),
-      contextGate: contextGateOf(trained.extra, configFile),
-    },
+    items.map((item) => ({ class: item.class, record: item.caseId, patientId: item.caseId, input: item.input })),
   );
 }
 
@@ -131,9 +105,8 @@ export interface ServicePrediction {
 }
 
 /**
- * Classify one case (its ECG and its model input, `modelInput`) against a bank, as `fewbeat predict` does (test-time views when the bank was
- * enrolled with them, the clinical context when given and the bank's gate is open), and explain it
- * by occlusion when asked.
+ * Classify one case (its ECG and its model input, `modelInput`) against a bank, as `fewbeat predict` does (the
+ * clinical context when given and the bank's gate is open), and explain it by occlusion when asked.
  */
 export function predictCase(
   trained: TrainedModelDir,
@@ -142,13 +115,10 @@ export function predictCase(
   input: BatchSource,
   opts: { contextGiven: boolean; nearest: number; explain: boolean },
 ): ServicePrediction {
-  const augmentation = bank.supportAugmentation ?? NO_SUPPORT_AUGMENTATION;
-  const vectors = modelVectorsWithViews(trained, [input], {
-    views: augmentation.testTime ? augmentation.views : 0,
-    seed: augmentation.seed,
-  });
-  const queryContext = opts.contextGiven ? (vectors.context?.vectors[0] ?? null) : null;
-  const p = classifyWithBank(bank, vectors.vectors[0] as Float32Array, opts.nearest, vectors.views[0], queryContext);
+  const vectors = modelVectors(trained, [input]);
+  const head = bankHead(bank);
+  const clinical = opts.contextGiven ? (vectors.clinical?.[0] ?? null) : null;
+  const p = classifyWithBank(bank, vectors.vectors[0] as Float32Array, opts.nearest, clinical, head);
   const q = assessQuality(ecg);
   return {
     predicted: p.predicted,
@@ -159,11 +129,11 @@ export function predictCase(
     nearestExamples: p.nearestExamples.map((e) => ({ caseId: e.record, class: e.class, distance: e.distance })),
     contextUsed: p.contextUsed,
     contextNote:
-      bank.contextGate?.used && !p.contextUsed
+      head.contextDecision?.used && !p.contextUsed
         ? 'the bank would use the clinical context, but none was given: classified on the ECG alone'
-        : describeContextDecision(bank.contextGate ?? null),
+        : describeContextDecision(bank.head.contextGate, head.contextDecision),
     quality: { score: q.score, usable: q.usable, summary: q.summary },
-    explanation: opts.explain ? occlusion(trained, bank, input, p.nearestClass, opts.contextGiven) : null,
+    explanation: opts.explain ? occlusion(trained, bank, head, input, p.nearestClass, opts.contextGiven) : null,
   };
 }
 
@@ -178,13 +148,12 @@ export function predictCase(
  * (no gradient path through the inference graph, no choice of integration steps), its numbers are
  * probabilities the clinician can read ("without V1 the JET probability falls by 0.4"), and its cost
  * is fixed: L + ⌈T / fs⌉ extra forward passes in one batch. The measurements of the prototype space
- * stay as measured on the recording (they are not part of the network's ECG input), and the
- * occluded inputs are classified without test-time views (the base probability likewise), so that
- * the drops compare like with like.
+ * stay as measured on the recording (they are not part of the network's ECG input).
  */
 export function occlusion(
   trained: TrainedModelDir,
   bank: PrototypeBank,
+  head: FewShotHead,
   input: BatchSource,
   target: string,
   contextGiven: boolean,
@@ -209,10 +178,10 @@ export function occlusion(
     variants.push({ ...input, signal });
     segments.push({ startS: start / fs, endS: end / fs });
   }
-  const vectors = modelVectorsWithViews(trained, variants, { views: 0, seed: 0 });
+  const vectors = modelVectors(trained, variants);
   const probabilityOf = (i: number): number => {
-    const context = contextGiven ? (vectors.context?.vectors[i] ?? null) : null;
-    const p = classifyWithBank(bank, vectors.vectors[i] as Float32Array, 0, [], context);
+    const clinical = contextGiven ? (vectors.clinical?.[i] ?? null) : null;
+    const p = classifyWithBank(bank, vectors.vectors[i] as Float32Array, 0, clinical, head);
     return p.probabilities[target] ?? 0;
   };
   const base = probabilityOf(0);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test-utils/run-cli.js';
-import { tinyModel, type TinyRecord } from '../test-support/tiny-model.js';
+import { tinyModel, type TinyRecord } from '../../test-utils/tiny-model.js';
 import { ModelService } from './model-service.js';
 import type { RecordRef } from './worker-protocol.js';
 

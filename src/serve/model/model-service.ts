@@ -86,7 +86,7 @@ export class ModelService {
     return this.run({ op: 'analyse', caseId, record, clinical });
   }
 
-  /** Enrol a bank from cases (each with its record and clinical context). */
+  /** Enroll a bank from cases (each with its record and clinical context). */
   buildBank(
     items: Array<{ caseId: string; class: string; record: RecordRef; clinical: Record<string, unknown> }>,
   ): Promise<PrototypeBank> {

@@ -5,7 +5,7 @@ import { isFewbeatError } from '../../errors.js';
 import { parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 import type { Ecg } from '../../io/ecg.js';
 import { initBackend } from '../../runtime/backend.js';
-import { readModelDir, type TrainedModelDir } from '../../train/model-dir.js';
+import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
 import { analyseCase } from './analyse-case.js';
 import { buildBank, clinicalInputOf, modelInput, predictCase } from './model-ops.js';
 import { loadStoredRecord } from './stored-record.js';

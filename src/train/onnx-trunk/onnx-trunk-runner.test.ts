@@ -10,9 +10,8 @@ import { OnnxTrunkRunner, type OnnxTrunkRunnerOptions } from './onnx-trunk-runne
 import { TrunkPool } from './trunk-pool.js';
 
 /** A trunk small enough that float32 sums stay exact to ~1e-6, so two implementations can be compared tightly. */
-const small = (fusion: 'late' | 'cross-attention' | 'early' = 'late') =>
+const small = () =>
   loadPreset('bench', {
-    fusion,
     ecg: {
       samples: 128,
       leads: 3,
@@ -149,13 +148,6 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
     }
   }, 60_000);
 
-  it("trains cross-attention fusion, which attends over the trunk's feature map", async () => {
-    const config = small('cross-attention');
-    expect(
-      worstRelativeError(await stepGradients(config, 2, { workers: 0 }), await stepGradients(config, 2)),
-    ).toBeLessThan(1e-5);
-  }, 60_000);
-
   it('gives a forward call the loss does not use no trunk gradient, instead of failing', async () => {
     const workload = new BenchWorkload(6, small());
     const both = benchStep(workload);
@@ -188,13 +180,6 @@ describe('the ONNX Runtime trunk runner (tfjs cpu backend as the reference)', ()
     };
     expect(await weightsAfterSteps()).toEqual(await weightsAfterSteps());
   }, 60_000);
-
-  it('refuses early (FiLM) fusion, whose blocks take the clinical embedding', async () => {
-    const workload = new BenchWorkload(0, small('early'));
-    expect(OnnxTrunkRunner.supports(workload.model)).toBe(false);
-    await expect(OnnxTrunkRunner.create(workload.model)).rejects.toThrow(/early fusion modulates the trunk/);
-    workload.dispose();
-  });
 });
 
 describe('the ONNX Runtime trunk runner on the wasm backend', () => {

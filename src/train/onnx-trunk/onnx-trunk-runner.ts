@@ -14,13 +14,13 @@
  * kernels where the wasm backend is slow" lever: the wasm backend runs one thread with 128-bit
  * SIMD; ONNX Runtime uses the machine's vector width, and the calls of a step run on
  * worker threads in parallel (see trunk-pool.ts).
- * Not for early (FiLM) fusion, whose blocks take the clinical embedding (see `trunkGraphSupports`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { updateRunningStatistics } from '../../models/layers/batch-norm.js';
 import type { FewbeatModel } from '../../models/model.js';
-import { buildTrunkGraphs, trunkGraphSupports, type TrunkGraphs } from '../../models/onnx/training/trunk-graph.js';
-import { batchTensors, type ForwardStep, type StepResult, type StepRunner } from '../parallel/forward-step.js';
+import { buildTrunkGraphs, type TrunkGraphs } from '../../models/onnx/training/trunk-graph.js';
+import { batchTensors } from '../../models/batch-tensors.js';
+import { type ForwardStep, type StepResult, type StepRunner } from '../parallel/forward-step.js';
 import { LocalTrunk, TrunkPool, type TrunkExecutor } from './trunk-pool.js';
 import { parameterOffsets } from './trunk-session.js';
 
@@ -55,11 +55,6 @@ export class OnnxTrunkRunner implements StepRunner {
     const { offsets, size } = parameterOffsets(graphs);
     this.offsets = offsets;
     this.parameters = new Float32Array(size);
-  }
-
-  /** Whether this runner can train `model` (every fusion but early/FiLM). */
-  static supports(model: Pick<FewbeatModel, 'config'>): boolean {
-    return trunkGraphSupports(model.config);
   }
 
   static async create(model: FewbeatModel, options: OnnxTrunkRunnerOptions = {}): Promise<OnnxTrunkRunner> {

@@ -159,7 +159,8 @@ export class TrunkPool implements TrunkExecutor {
       const replies = await Promise.all(active.map((h) => h.expect('gradients', this.timeoutMs)));
       const total = new Float32Array(this.parameterSize);
       for (const r of replies)
-        for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (r.values[i] as number); // worker order: deterministic
+        // worker order: deterministic
+        for (let i = 0; i < total.length; i++) total[i] = (total[i] as number) + (r.values[i] as number);
       return total;
     } finally {
       this.idle();

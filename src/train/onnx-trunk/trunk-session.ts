@@ -101,12 +101,16 @@ export class TrunkSession {
     const samples = call.ecg.length / (call.size * leads);
     if (!Number.isInteger(leads) || !Number.isInteger(samples))
       throw new Error(
-        `trunk call: ${call.ecg.length} ECG values and ${call.leadMask.length} mask values do not fit ${call.size} rows`,
+        `trunk call: ${call.ecg.length} ECG values and ${call.leadMask.length} mask values ` +
+          `do not fit ${call.size} rows`,
       );
     return { samples, leads };
   }
 
-  /** ∂L/∂θ of call `key` given ∂L/∂F, added into `gradient` (flat, `parameters` order); frees the call's activations. */
+  /**
+   * ∂L/∂θ of call `key` given ∂L/∂F, added into `gradient` (flat, `parameters` order); frees the
+   * call's activations.
+   */
   async vjp(key: number, dFeatures: Float32Array, gradient: Float32Array): Promise<void> {
     const feeds = this.pending.get(key);
     if (!feeds) throw new Error(`trunk vjp: no forward call ${key} is pending`);

@@ -1,15 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../../data/batch.js';
-import type { EpisodicModel, ModelInputs, ModelOutputs } from '../episodic-model.js';
-
-/** Upload a batch as model inputs ([B, T, L], [B, L], [B, F]). */
-export function batchTensors(batch: Batch): ModelInputs {
-  return {
-    ecg: tf.tensor3d(batch.ecg, [batch.size, batch.samples, batch.leads]),
-    leadMask: tf.tensor2d(batch.leadMask, [batch.size, batch.leads]),
-    clinical: tf.tensor2d(batch.clinical, [batch.size, batch.features]),
-  };
-}
+import { batchTensors } from '../../models/batch-tensors.js';
+import type { EpisodicModel, ModelOutputs } from '../../models/episodic-model.js';
 
 /** A step's loss: the scalar that is differentiated and its [P] reported parts (a type, so tf.tidy can return it). */
 export type StepLoss = { total: tf.Scalar; parts: tf.Tensor1D };

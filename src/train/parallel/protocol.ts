@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../../data/batch.js';
 import type { ModelConfig } from '../../models/config.js';
-import type { ModelOutputs } from '../episodic-model.js';
+import type { ModelOutputs } from '../../models/episodic-model.js';
 
 /**
  * The messages between the main thread and a training worker (see `worker-pool.ts` for the
@@ -51,7 +51,10 @@ export interface StepMessage {
   batches: Batch[];
 }
 
-/** Main → worker (gradient port): dL/d(output) per call and output key (null = the loss does not use it), or an abort. */
+/**
+ * Main → worker (gradient port): dL/d(output) per call and output key (null = the loss does not use
+ * it), or an abort.
+ */
 export interface UpstreamMessage {
   id: number;
   gradients?: Array<Array<Float32Array | null>>;

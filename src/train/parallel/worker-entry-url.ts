@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 
 /**
  * The script of worker `name` (a module beside `from`, the caller's `import.meta.url`). From the
- * compiled package (`dist/`, what the CLI runs) it is the sibling `<name>.js`. From the TypeScript sources (vitest runs `.ts` through vite,
+ * compiled package (`dist/`, what the CLI runs) it is the sibling `<name>.js`. From the TypeScript
+ * sources (vitest runs `.ts` through vite,
  * which a worker thread cannot do) the entry and its imports are bundled once with esbuild (a
  * dev dependency, vite's own bundler) into `node_modules/.cache/fewbeat/`, where the bundle's bare
  * imports (`@tensorflow/tfjs`, …) resolve to the installed packages. The bundle is named by its

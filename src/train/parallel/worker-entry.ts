@@ -11,7 +11,7 @@ import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { FewbeatModel } from '../../models/model.js';
 import { initBackend } from '../../runtime/backend.js';
-import { batchTensors } from './forward-step.js';
+import { batchTensors } from '../../models/batch-tensors.js';
 import {
   OUTPUT_KEYS,
   sharedClock,

@@ -8,7 +8,7 @@ import type { Batch } from '../../data/batch.js';
 import { FewbeatModel as Model } from '../../models/model.js';
 import { Rng } from '../../util/rng.js';
 import { EpisodicTask, type TrainingEpisode } from '../episodic-task.js';
-import { trainConfigSchema } from '../train-config.js';
+import { trainConfigSchema } from '../../model-dir/train-config.js';
 import { runInProcess, type ForwardStep } from './forward-step.js';
 import { assignCalls, WorkerPool } from './worker-pool.js';
 import { replayRunningUpdates } from './weight-layout.js';
@@ -64,7 +64,7 @@ describe('WorkerPool', () => {
     return p;
   };
 
-  it('takes the same step as the in-process reference: loss, updated weights and BatchNorm running statistics', async () => {
+  it('takes the same step as in process: loss, updated weights and BatchNorm running statistics', async () => {
     const reference = workload(7);
     const parallel = workload(7);
     const start = snapshot(reference.model);
@@ -180,7 +180,8 @@ describe('EpisodicTask on a WorkerPool', () => {
   });
 
   for (const objective of ['episodic', 'supervised'] as const) {
-    it(`takes the same ${objective} step as in process (${objective === 'episodic' ? 'clean, view A and view B calls' : 'with the main-thread head variables'})`, async () => {
+    const calls = objective === 'episodic' ? 'clean, view A and view B calls' : 'with the main-thread head variables';
+    it(`takes the same ${objective} step as in process (${calls})`, async () => {
       const config = trainConfigSchema.parse({
         objective,
         ...(objective === 'supervised' ? { contrastiveWeight: 0, lambda2: 0 } : {}),

@@ -2,7 +2,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { FewbeatModel } from '../../models/model.js';
 import { activeBackend } from '../../runtime/backend.js';
-import type { ModelOutputs } from '../episodic-model.js';
+import type { ModelOutputs } from '../../models/episodic-model.js';
 import type { ForwardStep, StepResult, StepRunner } from './forward-step.js';
 import {
   OUTPUT_KEYS,

@@ -20,7 +20,7 @@ const outputOf = {
 
 /**
  * A model whose every parameter is random (seeded): weights moved off their initial values by
- * N(0, 1/fan_in) (so the zero-initialised FiLM generators and attention output are live), γ, β
+ * N(0, 1/fan_in) (so that no zero-initialised path hides an error), γ, β
  * and biases by N(0, 0.2²), and each BatchNorm stream's running statistics drawn on their own
  * (μ ~ N(0, 0.3²), σ² ~ U(0.5, 2)), so that a graph reading the wrong statistics is off.
  */

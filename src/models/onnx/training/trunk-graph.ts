@@ -24,8 +24,6 @@
  *     block  y = ReLU(BN₂(conv₂(ReLU(BN₁(conv₁ x)))) + BN_s(conv_s x)):  ∂x = ∂x_main + ∂x_shortcut
  *
  * The stem's input is data (the lead-masked ECG), so its input gradient is never formed.
- * Early (FiLM) fusion modulates the blocks with the clinical embedding, which these graphs do not
- * take: they serve the late and cross-attention fusions (see {@link trunkGraphSupports}).
  */
 import type { ModelConfig } from '../../config.js';
 import { conv1dGeometry } from '../../kernels/conv1d.js';
@@ -110,11 +108,6 @@ export interface TrunkGraphs {
 
 /** Name of the vjp graph's output holding ∂L/∂θ for parameter `name`. */
 export const gradientOutput = (name: string): string => `grad:${name}`;
-
-/** Whether the trunk graphs can train a model with this config (not early/FiLM fusion). */
-export function trunkGraphSupports(config: ModelConfig): boolean {
-  return config.fusion !== 'early';
-}
 
 const CHANNEL_AXES = [0, 2, 3];
 const xhatName = (l: ConvBnLayer) => `saved:${l.prefix}.xhat`;
@@ -338,8 +331,6 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
 
 /** Build the forward and vjp graphs of the trunk of a model with `config`. */
 export function buildTrunkGraphs(config: ModelConfig): TrunkGraphs {
-  if (!trunkGraphSupports(config))
-    throw new Error(`trunk graphs: ${config.fusion} fusion modulates the trunk; train it with the tfjs engine`);
   const plan = trunkPlan(config);
   const saved: GraphValue[] = [];
   const forward = buildForward(new TrunkGraphBuilder(config, plan), saved);

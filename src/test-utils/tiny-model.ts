@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend } from '../../runtime/backend.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../train/test-support/tiny-run.js';
-import { trainModel } from '../../train/train-model.js';
+import { initBackend } from '../runtime/backend.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from './tiny-run.js';
+import { trainModel } from '../train/train-model.js';
 
 /** One record of the tiny cohort: its label, the files of its WFDB record, and the child's age and sex. */
 export interface TinyRecord {

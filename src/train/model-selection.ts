@@ -2,8 +2,9 @@ import type { ClinicalEncoder } from '../clinical/encode.js';
 import { encodeClinical } from '../data/batch.js';
 import type { Example } from '../data/dataset.js';
 import { EpisodeSampler, type Episode, type EpisodeShape } from '../data/episode-sampler.js';
-import { classifyEpisode } from '../fewshot/classify-episode.js';
+import { classifyEpisode, episodeAccuracy, type PoolVectors } from '../fewshot/classify-episode.js';
 import { embedAll } from '../fewshot/embed.js';
+import { NEAREST_PROTOTYPE, type FewShotHeadConfig } from '../fewshot/few-shot-head.js';
 import {
   inSpace,
   MEASUREMENT_ALPHAS,
@@ -11,20 +12,8 @@ import {
   PROTOTYPE_SPACE_CANDIDATES,
   type PrototypeSpace,
 } from '../fewshot/prototype-space.js';
-import { argmax } from '../fewshot/prototypes.js';
-import {
-  augmentedEpisodeProbabilities,
-  embedWithViews,
-  NO_SUPPORT_AUGMENTATION,
-  SUPPORT_AUGMENTATION_CANDIDATES,
-  withViews,
-  type AugmentedVectors,
-  type SupportAugmentation,
-} from '../fewshot/support-augmentation.js';
-import type { FewShotClassifier } from '../fewshot/support-classifier.js';
-import { withContext, type ContextGate } from '../fewshot/context-gate.js';
-import type { EpisodicModel } from './episodic-model.js';
-import type { TrainConfig } from './train-config.js';
+import type { EpisodicModel } from '../models/episodic-model.js';
+import type { TrainConfig } from '../model-dir/train-config.js';
 
 /**
  * The largest feasible episode shape on a small pool, never above `wanted`: classes with at least
@@ -113,7 +102,17 @@ export class Validator {
   accuracy(model: EpisodicModel, space: PrototypeSpace = { kind: 'fused' }): number {
     if (this.episodes.length === 0) return Number.NaN;
     const vectors = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
-    return this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length;
+    return this.meanAccuracy({ vectors });
+  }
+
+  /** Mean query accuracy of the nearest-prototype head over the validation episodes, from the pool's vectors. */
+  private meanAccuracy(pool: PoolVectors): number {
+    return (
+      this.episodes.reduce(
+        (s, e) => s + episodeAccuracy(e, classifyEpisode(NEAREST_PROTOTYPE, e, pool).predictions),
+        0,
+      ) / this.episodes.length
+    );
   }
 
   /**
@@ -134,91 +133,47 @@ export class Validator {
     const measured = MEASUREMENT_ALPHAS.map((alpha) => measurementSpace(embeddings, alpha));
     const candidates = [...PROTOTYPE_SPACE_CANDIDATES, ...measured.filter((s): s is PrototypeSpace => s !== null)];
     const accuracies = candidates.map((space) => {
-      const vectors = inSpace(embeddings, space);
-      return {
-        space,
-        accuracy: this.episodes.reduce((s, e) => s + classifyEpisode(e, vectors).accuracy, 0) / this.episodes.length,
-      };
+      return { space, accuracy: this.meanAccuracy({ vectors: inSpace(embeddings, space) }) };
     });
     const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
     return { space: best.space, accuracies };
   }
 
-  /**
-   * Validation accuracy of the model's few-shot classifier in `space` with each support-set
-   * augmentation candidate ({@link SUPPORT_AUGMENTATION_CANDIDATES}: views M and test-time
-   * averaging), and the best one (first on ties, so augmentation has to do strictly better than
-   * none to be chosen). The pool and its largest number of views are embedded once; a smaller M
-   * uses the first M views. Never uses novel classes: the pool is held-out base-class children.
-   */
-  chooseSupportAugmentation(
-    model: EpisodicModel,
-    space: PrototypeSpace,
-    classifier: FewShotClassifier,
-    seed: number,
-    candidates: ReadonlyArray<Pick<SupportAugmentation, 'views' | 'testTime'>> = SUPPORT_AUGMENTATION_CANDIDATES,
-    gate: ContextGate | null = null,
-  ): { augmentation: SupportAugmentation; accuracies: Array<{ views: number; testTime: boolean; accuracy: number }> } {
-    if (this.episodes.length === 0 || candidates.length === 0)
-      return { augmentation: NO_SUPPORT_AUGMENTATION, accuracies: [] };
-    const most = Math.max(...candidates.map((c) => c.views));
-    const all = this.vectorsInSpace(model, space, { views: most, seed }, gate);
-    const accuracies = candidates.map(({ views, testTime }) => {
-      const vectors = withViews(all, views);
-      const accuracy =
-        this.episodes.reduce((sum, e) => {
-          const p = augmentedEpisodeProbabilities(e, vectors, classifier, testTime);
-          return sum + p.filter((q, k) => argmax(q) === e.queryLabels[k]).length / e.query.length;
-        }, 0) / this.episodes.length;
-      return { views, testTime, accuracy };
-    });
-    const best = accuracies.reduce((a, b) => (b.accuracy > a.accuracy + 1e-12 ? b : a));
-    return {
-      augmentation: best.views === 0 ? NO_SUPPORT_AUGMENTATION : { views: best.views, testTime: best.testTime, seed },
-      accuracies,
-    };
-  }
-
-  /** The validation children's encoded clinical vectors, as the model sees them (blank when trained without clinical input). */
+  /** The validation children's encoded clinical vectors, as the model sees them (blank without clinical input). */
   clinicalVectors(): Float32Array[] {
     return encodeClinical(this.pool, this.encoder, this.clinicalInput);
   }
 
   /**
-   * The validation pool's vectors in `space`, with `augmentation.views` augmented views of each and
-   * the clinical context of `gate` (when given): one embedding pass that every per-shot calibration
-   * ({@link ownClassDistances}, {@link queryProbabilities}) then reads.
+   * The validation pool's vectors in `space` and, with `clinical`, the children's encoded clinical
+   * vectors: one embedding pass that every per-shot calibration ({@link ownClassDistances},
+   * {@link queryProbabilities}) then reads.
    */
-  vectorsInSpace(
-    model: EpisodicModel,
-    space: PrototypeSpace,
-    augmentation: Pick<SupportAugmentation, 'views' | 'seed'> = NO_SUPPORT_AUGMENTATION,
-    gate: ContextGate | null = null,
-  ): AugmentedVectors {
-    const vectors = embedWithViews(model, this.pool, this.encoder, augmentation, (e) => inSpace(e, space), {
-      clinicalInput: this.clinicalInput,
-    });
-    return withContext(vectors, () => this.clinicalVectors(), gate);
+  poolVectors(model: EpisodicModel, space: PrototypeSpace, clinical = false): PoolVectors {
+    const vectors = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
+    return clinical ? { vectors, clinical: this.clinicalVectors() } : { vectors };
   }
 
   /**
-   * The few-shot classifier's probabilities for every query of `episodes` (e.g. {@link episodesAt}),
-   * from the pool's `vectors` (and their views, for the support set and, with `testTime`, the
-   * queries), episode after episode: [queries][N] and each query's episode label.
+   * The few-shot head's probabilities for every query of `episodes` (e.g. {@link episodesAt}), from
+   * the pool's vectors, episode after episode: [queries][N], each query's episode label, and how
+   * many support sets opened the head's context gate.
    */
   queryProbabilities(
-    vectors: AugmentedVectors,
-    classifier: FewShotClassifier,
-    testTime: boolean,
+    pool: PoolVectors,
+    config: FewShotHeadConfig,
     episodes: readonly Episode[],
-  ): { probabilities: number[][]; labels: number[] } {
+  ): { probabilities: number[][]; labels: number[]; contextUsed: number } {
     const probabilities: number[][] = [];
     const labels: number[] = [];
+    let contextUsed = 0;
     for (const e of episodes) {
-      probabilities.push(...augmentedEpisodeProbabilities(e, vectors, classifier, testTime));
+      const { head, predictions } = classifyEpisode(config, e, pool);
+      probabilities.push(...predictions.map((p) => p.probabilities));
       labels.push(...e.queryLabels);
+      if (head.contextDecision?.used) contextUsed++;
     }
-    return { probabilities, labels };
+    return { probabilities, labels, contextUsed };
   }
 
   /** Query accuracy of the validation episodes per age band of the query child. */
@@ -226,15 +181,15 @@ export class Validator {
     model: EpisodicModel,
     space: PrototypeSpace = { kind: 'fused' },
   ): Record<string, { accuracy: number; support: number }> {
-    const fused = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
+    const pool = this.poolVectors(model, space);
     const tally = new Map<string, { right: number; n: number }>();
     for (const e of this.episodes) {
-      const p = classifyEpisode(e, fused);
+      const { predictions } = classifyEpisode(NEAREST_PROTOTYPE, e, pool);
       e.query.forEach((i, k) => {
         const band = (this.pool[i] as Example).ageBand;
         const t = tally.get(band) ?? { right: 0, n: 0 };
         t.n++;
-        if (p.predicted[k] === e.queryLabels[k]) t.right++;
+        if (predictions[k]?.predicted === e.queryLabels[k]) t.right++;
         tally.set(band, t);
       });
     }
@@ -243,10 +198,14 @@ export class Validator {
 
   /**
    * Squared distances of every query of `episodes` (e.g. {@link episodesAt}) to its own class
-   * prototype, from the pool's `vectors` (abstention calibration).
+   * prototype, from the pool's vectors (abstention calibration).
    */
-  ownClassDistances(vectors: readonly Float32Array[], episodes: readonly Episode[]): number[] {
-    return episodes.flatMap((e) => classifyEpisode(e, vectors).ownDistance);
+  ownClassDistances(pool: PoolVectors, episodes: readonly Episode[]): number[] {
+    return episodes.flatMap((e) =>
+      classifyEpisode(NEAREST_PROTOTYPE, e, pool).predictions.map(
+        (p, k) => p.distances[e.queryLabels[k] as number] as number,
+      ),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelInput, ModelOutput } from '../models/model.js';
+import type { ModelInput, ModelOutput } from './model.js';
 
 /** Inputs of a model forward pass (see `ModelInput` in src/models/model.ts for the shapes). */
 export type ModelInputs = ModelInput;

@@ -8,7 +8,7 @@ import { Rng } from '../util/rng.js';
  * that a prototype is not one child's average). Fails with the numbers when a class has fewer
  * than K children.
  */
-export function selectEnrolmentRows(
+export function selectEnrollmentRows(
   rows: readonly CohortRow[],
   classes: readonly string[],
   shots: number | undefined,

@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
-import type { PreprocessSpec } from '../../data/preprocess.js';
-import { readCohort } from '../../io/manifest/index.js';
-import type { ModelConfigInput } from '../../models/config.js';
-import { DEFAULT_COHORT_OPTIONS } from '../../synth/cohort.js';
-import { writeSyntheticCohort } from '../../synth/write-synthetic-cohort.js';
-import { trainConfigSchema } from '../train-config.js';
+import { prepareCohort, type PreparedCohort } from '../data/prepare-cohort.js';
+import type { PreprocessSpec } from '../data/preprocess.js';
+import { readCohort } from '../io/manifest/index.js';
+import type { ModelConfigInput } from '../models/config.js';
+import { DEFAULT_COHORT_OPTIONS } from '../synth/cohort.js';
+import { writeSyntheticCohort } from '../synth/write-synthetic-cohort.js';
+import { trainConfigSchema } from '../model-dir/train-config.js';
 
 /**
  * A small but real training set-up for tests: a 60-child synthetic cohort of 6 classes (novel:

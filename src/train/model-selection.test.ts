@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Example } from '../data/dataset.js';
-import { feasibleShape, validationShape } from './validate.js';
+import { feasibleShape, validationShape } from './model-selection.js';
 
 /** A pool with `patients[c]` children (one recording each) of class c. */
 function pool(patients: Record<string, number>): Example[] {

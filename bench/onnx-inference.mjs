@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// Inference throughput of every fusion variant of the "bench" model (data/presets/bench.json with
-// `fusion` overridden): the eval-mode forward of 256 ECGs (1000 samples × 12 leads, with clinical
+// Inference throughput of the "bench" model (data/presets/bench.json): the eval-mode forward of 256 ECGs (1000 samples × 12 leads, with clinical
 // context) on tfjs-wasm against the ONNX export (`exportOnnx`) on ONNX Runtime with 1 and 2
 // intra-op threads. Inputs are seeded random, made once outside the timed region. Medians of
 // `--runs` timed runs after 2 warm-ups, as ECG per wall-clock second and per CPU second (CPU time
 // of the process, all threads: the steadier figure when other jobs share the cores). Also prints
 // the ONNX-vs-tfjs relative error of `fused` on this batch.
-// Usage: npm run build && node bench/onnx-fusion.mjs [--runs 10] [--fusion early,cross-attention]
+// Usage: npm run build && node bench/onnx-inference.mjs [--runs 10]
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../dist/runtime/backend.js';
 import { loadPreset } from '../dist/models/presets.js';
@@ -21,15 +20,14 @@ const flag = (name, fallback) => {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 };
 const runs = Number(flag('--runs', '10'));
-const fusions = flag('--fusion', 'late,early,cross-attention').split(',');
 const BATCH = 256;
 const WARMUP = 2;
 
 const backend = await initBackend('wasm');
 const rng = new Rng(0);
 const rows = [];
-for (const fusion of fusions) {
-  const config = loadPreset('bench', { fusion });
+{
+  const config = loadPreset('bench');
   const model = new FewbeatModel(config, 0);
   const { samples, leads } = config.ecg;
   const features = config.clinical.inputDim;
@@ -60,7 +58,7 @@ for (const fusion of fusions) {
     wall: Math.round(BATCH / (median(t.wall) / 1000)),
     cpu: Math.round(BATCH / (median(t.cpu) / 1000)),
   });
-  const row = { fusion, params: model.countParams(), tfjs_wasm: perSecond(tfjs) };
+  const row = { params: model.countParams(), tfjs_wasm: perSecond(tfjs) };
   const onnx = exportOnnx(model);
   for (const threads of [1, 2]) {
     const session = await OnnxModelSession.create(onnx, { samples, leads, features }, { threads });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_AUGMENT } from '../data/augment.js';
+import type { FewShotClassifier } from '../fewshot/support-classifier.js';
 
 /** Training worker threads by default: 2 when the machine has at least two cores, else 0 (in process). */
 export function defaultWorkerCount(): number {
@@ -22,14 +23,6 @@ export const trainConfigSchema = z.object({
   lambda1: z.number().min(0).default(1),
   /** λ2, weight of L_consistency. */
   lambda2: z.number().min(0).default(0.5),
-  /**
-   * λ3, weight of L_global = −(1/n) Σ_i log softmax(h_i W + b)[y_i], the cross-entropy of a
-   * training-only linear head (W [D, C], b [C]) over every class on the ECG embedding h of the
-   * episode's clean rows, y_i the global class index (Chen et al. 2019, "A Closer Look at Few-shot
-   * Classification"; Tian et al. 2020, "Rethinking Few-Shot Image Classification: a Good Embedding
-   * Is All You Need?"). 0 leaves the term out (episodic objective only).
-   */
-  lambda3: z.number().min(0).default(0),
   /** Weight of L_contrastive (1 in the method; 0 is the no-contrastive ablation). */
   contrastiveWeight: z.number().min(0).default(1),
   /** β ∈ [0, 1], weight of same-class negatives of other patients. */
@@ -42,7 +35,10 @@ export const trainConfigSchema = z.object({
   metadataDropout: z.number().min(0).max(1).default(0.3),
   /** Adam learning rate at the start of the schedule. */
   learningRate: z.number().positive().default(1e-3),
-  /** `cosine` decays to `minLearningRate` over the run; `step` multiplies by `stepFactor` every `stepEvery` episodes. */
+  /**
+   * `cosine` decays to `minLearningRate` over the run; `step` multiplies by `stepFactor` every
+   * `stepEvery` episodes.
+   */
   schedule: z.enum(['cosine', 'step', 'constant']).default('cosine'),
   minLearningRate: z.number().min(0).default(1e-5),
   stepEvery: z.number().int().min(1).default(500),
@@ -89,7 +85,10 @@ export const trainConfigSchema = z.object({
    * multiplier β on validation children. Used by models calibrated since the gate exists.
    */
   contextShare: z.number().min(0).default(0.2),
-  /** The drop in leave-one-out NLL (nats per support example) the clinical context must bring to a support set to be used. */
+  /**
+   * The drop in leave-one-out NLL (nats per support example) the clinical context must bring to a
+   * support set to be used.
+   */
   contextMargin: z.number().min(0).default(0.05),
   /**
    * Worker threads that run the forward and backward passes of each step (`TrunkPool` with the
@@ -100,8 +99,8 @@ export const trainConfigSchema = z.object({
   /**
    * What computes a step (src/train/step-runner.ts): `onnx` runs the ECG encoder's convolutional
    * trunk, forward and backward, on ONNX Runtime's native kernels (`OnnxTrunkRunner`; the rest of
-   * the model, the loss and Adam stay in tfjs), `tfjs` runs everything in tfjs (wasm). Early (FiLM)
-   * fusion always uses `tfjs`. The result does not depend on it beyond float rounding.
+   * the model, the loss and Adam stay in tfjs), `tfjs` runs everything in tfjs (wasm). The result
+   * does not depend on it beyond float rounding.
    */
   engine: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Add a second recording of each episode patient that has one, as extra contrastive positives. */
@@ -120,3 +119,11 @@ export const trainConfigSchema = z.object({
 });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+/**
+ * The few-shot classifier a model trained with `training` uses: its `fewShotClassifier`; supervised
+ * pretraining always fine-tunes one on the support set (Chen et al. 2019).
+ */
+export function classifierOf(training: Pick<TrainConfig, 'objective' | 'fewShotClassifier'>): FewShotClassifier {
+  return training.objective === 'supervised' ? 'support-softmax' : training.fewShotClassifier;
+}

@@ -1,5 +1,5 @@
 import type { ModelConfigInput } from '../../models/config.js';
-import type { TrainConfig } from '../../train/train-config.js';
+import type { TrainConfig } from '../../model-dir/train-config.js';
 
 /** A model trained like the full one except for these changes (same budget, seed and episodes). */
 export interface Variant {
@@ -31,9 +31,9 @@ export const TRAINED_BASELINES: readonly Variant[] = [
 ];
 
 /**
- * The ablations of `fewbeat ablate`: each removes one design element of the method (docs/method.md).
- * The full model uses late fusion (the default preset), so `fusion-late` is the full model itself
- * and the other two fusion variants are compared with it.
+ * The ablations of `fewbeat ablate`: each removes one design element of the method
+ * (docs/method.md). There is no fusion ablation: the model has one fusion (late, see
+ * `LateFusion`).
  */
 export const ABLATIONS: readonly Variant[] = [
   {
@@ -56,11 +56,5 @@ export const ABLATIONS: readonly Variant[] = [
     name: 'no-hard-negatives',
     question: 'does up-weighting same-age-band negatives of other classes (γ > 1) help?',
     training: { gamma: 1 },
-  },
-  { name: 'fusion-early', question: 'FiLM conditioning instead of late fusion', model: { fusion: 'early' } },
-  {
-    name: 'fusion-cross-attention',
-    question: 'cross-attention fusion instead of late fusion',
-    model: { fusion: 'cross-attention' },
   },
 ];

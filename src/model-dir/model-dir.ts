@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ClinicalEncoder, type ClinicalEncoderState } from '../clinical/encode.js';
+import type { PreprocessSpec } from '../data/preprocess.js';
+import { FewbeatError } from '../errors.js';
+import { loadModel } from '../models/checkpoint.js';
+import type { FewbeatModel } from '../models/model.js';
+import { contextGateSchema, type ContextGate } from '../fewshot/context-gate.js';
+import type { FewShotHeadConfig } from '../fewshot/few-shot-head.js';
+import { prototypeSpaceSchema, type PrototypeSpace } from '../fewshot/prototype-space.js';
+import { classifierOf, trainConfigSchema, type TrainConfig } from './train-config.js';
+
+const byShots = z.record(z.string().regex(/^[1-9][0-9]*$/, 'keys are shot counts'), z.number().finite());
+
+/**
+ * The fewbeat-specific fields of a model directory's config.json (beside `format`, `version`,
+ * `seed`, `model` and `weights`, which `saveModel` owns):
+ *
+ *     preprocessing            { fs, samples, leads, bandpassHz, filterOrder }: how records become input
+ *     clinical                 the fitted clinical encoder:
+ *                              { version, schema, numeric: { field: { mean, sd, byAgeBand? } } }
+ *     classes                  { base: [...], novel: [...] }: what meta-training saw and what it held out
+ *     training                 the episodic training settings (TrainConfig)
+ *     cohort, preset           the manifest folder it was trained on, the model preset it was built from
+ *     prototypeSpace           where prototypes live (fused z, [h; √α·g] or [ĥ; w·m̃]), chosen on validation episodes
+ *     abstention               { quantile, thresholds: { "<shots>": squared distance } } or null
+ *     probabilityTemperatures  { "<shots>": T } of the classifier's probabilities, fitted on validation queries
+ *     contextGate              { share κ, weight β, margin } of the clinical-context gate, or null (never)
+ *
+ * The last four are written by calibration at the end of training (and by `fewbeat recalibrate`).
+ */
+const modelDirExtraSchema = z.looseObject({
+  preprocessing: z.object({
+    fs: z.number().positive(),
+    samples: z.number().int().positive(),
+    leads: z.array(z.string()).min(1),
+    bandpassHz: z.tuple([z.number(), z.number()]),
+    filterOrder: z.number().int().positive(),
+  }),
+  clinical: z.looseObject({ version: z.literal(1), schema: z.unknown(), numeric: z.record(z.string(), z.unknown()) }),
+  classes: z.object({ base: z.array(z.string()), novel: z.array(z.string()) }),
+  training: z.unknown(),
+  prototypeSpace: prototypeSpaceSchema,
+  abstention: z.object({ quantile: z.number().min(0).max(1), thresholds: byShots }).nullable(),
+  probabilityTemperatures: z.record(z.string().regex(/^[1-9][0-9]*$/), z.number().positive().finite()),
+  contextGate: contextGateSchema.nullable(),
+});
+
+/** The fields of config.json beside the model's own; the calibration fields are absent while training runs. */
+export interface ModelDirExtra {
+  preprocessing: PreprocessSpec;
+  clinical: ClinicalEncoderState;
+  classes: { base: string[]; novel: string[] };
+  training: TrainConfig;
+  cohort: string;
+  preset: string;
+  abstention: FewShotHeadConfig['abstention'];
+  prototypeSpace?: PrototypeSpace;
+  probabilityTemperatures?: Record<string, number>;
+  contextGate?: ContextGate | null;
+}
+
+/** A trained model directory, loaded for evaluation, enrolment or prediction. */
+export interface TrainedModelDir {
+  dir: string;
+  model: FewbeatModel;
+  spec: PreprocessSpec;
+  encoder: ClinicalEncoder;
+  extra: ModelDirExtra;
+  /** The space the few-shot head's vectors live in. */
+  space: PrototypeSpace;
+  /** The few-shot head's configuration (src/fewshot/few-shot-head.ts), parsed from config.json. */
+  head: FewShotHeadConfig;
+}
+
+/**
+ * Load `dir` (written by `fewbeat train`): weights, preprocessing, clinical encoder, classes, and the
+ * few-shot head's configuration, each field checked (a FewbeatError naming config.json and the field).
+ */
+export function readModelDir(dir: string): TrainedModelDir {
+  const { model, extra } = loadModel(dir);
+  const file = join(dir, 'config.json');
+  const parsed = modelDirExtraSchema.safeParse(extra);
+  const training = parsed.success ? trainConfigSchema.safeParse(parsed.data.training ?? {}) : null;
+  if (!parsed.success || !training?.success) {
+    model.dispose();
+    const issue = parsed.success ? training?.error?.issues[0] : parsed.error.issues[0];
+    const path = parsed.success ? ['training', ...(issue?.path ?? [])] : (issue?.path ?? []);
+    throw new FewbeatError(
+      `${path.join('.') || 'config'}: ${issue?.message ?? 'invalid'} ` +
+        '(not a model trained and calibrated by fewbeat train?)',
+      { file },
+    );
+  }
+  const e = parsed.data;
+  const full = { ...(extra as unknown as ModelDirExtra), training: training.data };
+  return {
+    dir,
+    model,
+    spec: e.preprocessing,
+    encoder: new ClinicalEncoder(e.clinical as unknown as ClinicalEncoderState),
+    extra: full,
+    space: e.prototypeSpace,
+    head: {
+      classifier: classifierOf(training.data),
+      contextGate: e.contextGate,
+      probabilityTemperatures: e.probabilityTemperatures,
+      abstention: e.abstention,
+    },
+  };
+}
