@@ -1,11 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
-
-/** The repository root (two levels above this file). */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { REPO_ROOT } from './real-data.js';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
