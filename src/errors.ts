@@ -9,6 +9,17 @@
  *   throw new FewbeatError('header line 3: signal 2 has format 999, supported: 8, 16, 212', { file: 'E00015.hea' });
  *   // -> "E00015.hea: header line 3: signal 2 has format 999, supported: 8, 16, 212"
  */
+/**
+ * `s` on one line: line breaks and other control characters (which a hostile file can put into a
+ * field the message quotes) are written as `\n`, `\r` or `\uXXXX`.
+ */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 export class FewbeatError extends Error {
   /** The file the problem is in, when there is one. */
   readonly file: string | undefined;
@@ -21,12 +32,16 @@ export class FewbeatError extends Error {
     reason: string,
     where: { file?: string | undefined; location?: string | undefined; cause?: unknown } = {},
   ) {
-    const prefix = [where.file, where.location].filter((s): s is string => !!s).join(': ');
-    super(prefix ? `${prefix}: ${reason}` : reason, where.cause === undefined ? undefined : { cause: where.cause });
+    const prefix = [where.file, where.location]
+      .filter((s): s is string => !!s)
+      .map(oneLine)
+      .join(': ');
+    const line = oneLine(reason);
+    super(prefix ? `${prefix}: ${line}` : line, where.cause === undefined ? undefined : { cause: where.cause });
     this.name = 'FewbeatError';
     this.file = where.file;
     this.location = where.location;
-    this.reason = reason;
+    this.reason = line;
   }
 }
 

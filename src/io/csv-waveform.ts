@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { FewbeatError } from '../errors.js';
 import type { Ecg } from './ecg.js';
+import { assertText } from './text-encoding.js';
 
 /**
  * ECG waveforms as CSV: a header line, then one line per sample.
@@ -29,20 +30,34 @@ const TIME_COLUMNS: Record<string, number> = {
 };
 const UNIT_SUFFIX = /^(.*?)\s*[([]\s*([^)\]]+?)\s*[)\]]$/;
 const STEP_TOLERANCE = 0.01;
+/** Highest sampling rate accepted (WFDB's limit too): a faster "rate" is a broken time column. */
+const MAX_CSV_FS = 1_000_000;
 
 export function readCsvWaveform(path: string, opts: CsvWaveformOptions = {}): Ecg {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new FewbeatError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
       file: path,
     });
   }
-  return parseCsvWaveform(text, path, opts);
+  assertText(bytes, path);
+  return parseCsvWaveform(bytes.toString('utf8'), path, opts);
 }
 
+/** Most lead columns a waveform CSV may have (ECG devices record at most a few hundred channels). */
+export const MAX_CSV_LEADS = 1024;
+
 export function parseCsvWaveform(text: string, file: string, opts: CsvWaveformOptions = {}): Ecg {
+  // Count the header line's columns before parsing the whole file into cells (an upper bound: quoted commas count too).
+  const firstLine = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
+  const columns = firstLine.split(',').length;
+  if (columns - 1 > MAX_CSV_LEADS)
+    throw new FewbeatError(`${columns - 1} lead columns; a waveform CSV may have at most ${MAX_CSV_LEADS}`, {
+      file,
+      location: 'line 1',
+    });
   let rows: string[][];
   try {
     rows = parseCsv(text, { bom: true, skip_empty_lines: true, trim: true, comment: '#' }) as string[][];
@@ -92,7 +107,8 @@ export function parseCsvWaveform(text: string, file: string, opts: CsvWaveformOp
       `no time column (${Object.keys(TIME_COLUMNS).join(', ')}) and no sampling rate given (--fs)`,
       { file, location: 'line 1' },
     );
-  if (!(Number.isFinite(fs) && fs > 0)) throw new FewbeatError(`sampling rate ${fs} Hz is not positive`, { file });
+  if (!(Number.isFinite(fs) && fs > 0 && fs <= MAX_CSV_FS))
+    throw new FewbeatError(`sampling rate ${fs} Hz is not in (0, ${MAX_CSV_FS}]`, { file });
   return { fs, leads, signals, units, source: file };
 }
 

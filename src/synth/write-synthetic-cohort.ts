@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CohortRowInput } from '../io/manifest/cohort.js';
 import { writeCohort } from '../io/manifest/write-cohort.js';
 import { writeRecord } from '../io/wfdb/writer.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDirectory, writeFileAtomic } from '../util/atomic-write.js';
 import { SYNTH_CLINICAL_SCHEMA } from './clinical-fields.js';
 import { CohortTally, cohortCard } from './cohort-card.js';
 import { GENERATOR_VERSION, generateCohort, type CohortOptions, type CohortRecording } from './cohort.js';
@@ -21,7 +20,7 @@ export function writeSyntheticCohort(
   options: CohortOptions,
   onRecord?: (recording: CohortRecording, done: number) => void,
 ): CohortTally {
-  mkdirSync(join(dir, RECORDS_DIR), { recursive: true });
+  makeDirectory(join(dir, RECORDS_DIR));
   const tally = new CohortTally();
   const rows: CohortRowInput[] = [];
   for (const r of generateCohort(options)) {

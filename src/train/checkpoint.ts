@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
 import { loadModel, saveModel } from '../models/checkpoint.js';
 import type { FewbeatModel } from '../models/model.js';
@@ -12,10 +13,48 @@ import type { TrainerState } from './trainer.js';
 export const CHECKPOINT_DIR = 'checkpoint';
 const STALE_OPTIMIZER = /^optimizer-[0-9a-f]{16}\.(bin|json)$/;
 
-interface OptimizerIndex {
-  format: 'fewbeat-optimizer';
-  version: 1;
-  entries: Array<{ name: string; shape: number[]; offset: number; size: number }>;
+/**
+ * `optimizer-<h>.json`, the index of `optimizer-<h>.bin` (float32 values, concatenated). Version 2
+ * adds the binary's SHA-256 and byte length, checked on load, and Adam's running powers β1^(t+1)
+ * and β2^(t+1) as the float32 values the optimiser holds: tfjs's `setWeights` recomputes them as
+ * `pow(β, t + 1)`, which differs in the last bit from the product of t + 1 roundings the optimiser
+ * accumulates (on wasm, for 2,964 of the first 3,000 step counts at β1 = 0.9 or β2 = 0.999), so a
+ * resumed run would drift from an uninterrupted one.
+ */
+const optimizerIndexSchema = z.object({
+  format: z.literal('fewbeat-optimizer'),
+  version: z.union([z.literal(1), z.literal(2)]),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  byteLength: z.number().int().nonnegative().optional(),
+  adamPowers: z.object({ beta1: z.number(), beta2: z.number() }).optional(),
+  entries: z.array(
+    z.object({
+      name: z.string().min(1),
+      shape: z.array(z.number().int().nonnegative()),
+      offset: z.number().int().nonnegative(),
+      size: z.number().int().nonnegative(),
+    }),
+  ),
+});
+type OptimizerIndex = z.infer<typeof optimizerIndexSchema>;
+
+/** The optimiser-file version this code writes. */
+export const OPTIMIZER_FORMAT_VERSION = 2;
+
+/** tfjs's Adam keeps β1^(t+1) and β2^(t+1) in these (non-public) scalar variables. */
+interface AdamPowers {
+  accBeta1?: unknown;
+  accBeta2?: unknown;
+}
+
+function adamPowerVariables(optimizer: tf.Optimizer): { beta1: tf.Variable; beta2: tf.Variable } | null {
+  const { accBeta1, accBeta2 } = optimizer as unknown as AdamPowers;
+  return accBeta1 instanceof tf.Variable && accBeta2 instanceof tf.Variable
+    ? { beta1: accBeta1, beta2: accBeta2 }
+    : null;
 }
 
 /**
@@ -34,7 +73,7 @@ export async function saveCheckpoint(
   const named = await optimizer.getWeights();
   const total = named.reduce((n, w) => n + w.tensor.size, 0);
   const values = new Float32Array(total);
-  const index: OptimizerIndex = { format: 'fewbeat-optimizer', version: 1, entries: [] };
+  const index: OptimizerIndex = { format: 'fewbeat-optimizer', version: OPTIMIZER_FORMAT_VERSION, entries: [] };
   let offset = 0;
   for (const w of named) {
     values.set(w.tensor.dataSync() as Float32Array, offset);
@@ -44,7 +83,13 @@ export async function saveCheckpoint(
   // getWeights hands out the optimiser's own moment variables (keep them) and a fresh step-count scalar.
   tf.dispose(named.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   const bytes = new Uint8Array(values.buffer);
-  const stem = `optimizer-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  index.sha256 = sha256;
+  index.byteLength = bytes.length;
+  const powers = adamPowerVariables(optimizer);
+  if (powers)
+    index.adamPowers = { beta1: powers.beta1.dataSync()[0] as number, beta2: powers.beta2.dataSync()[0] as number };
+  const stem = `optimizer-${sha256.slice(0, 16)}`;
   writeFileAtomic(join(dir, `${stem}.bin`), bytes);
   writeFileAtomic(join(dir, `${stem}.json`), `${JSON.stringify(index)}\n`);
   saveModel(dir, model, { ...extra, trainer: state, optimizer: `${stem}.json` });
@@ -74,14 +119,63 @@ export async function loadCheckpoint(dir: string, optimizer: tf.Optimizer): Prom
     model.dispose();
     throw new FewbeatError('optimiser state missing', { file: indexPath });
   }
-  const index = JSON.parse(readFileSync(indexPath, 'utf8')) as OptimizerIndex;
+  try {
+    await restoreOptimizer(indexPath, binPath, optimizer);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { model, state: trainer, extra: rest };
+}
+
+/** Read `optimizer-<h>.json/.bin` into `optimizer`; a file that is not what the index says is a FewbeatError. */
+async function restoreOptimizer(indexPath: string, binPath: string, optimizer: tf.Optimizer): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(indexPath, 'utf8'));
+  } catch (e) {
+    throw new FewbeatError(`not valid JSON: ${(e as Error).message}`, { file: indexPath });
+  }
+  const parsed = optimizerIndexSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FewbeatError(`${issue?.path.map(String).join('.') || 'file'}: ${issue?.message ?? 'invalid'}`, {
+      file: indexPath,
+    });
+  }
+  const index = parsed.data;
   const bytes = readFileSync(binPath);
+  if (index.byteLength !== undefined && bytes.length !== index.byteLength)
+    throw new FewbeatError(`has ${bytes.length} bytes, its index says ${index.byteLength}: the file is truncated`, {
+      file: binPath,
+    });
+  if (index.sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== index.sha256)
+    throw new FewbeatError('SHA-256 does not match its index: the file is corrupt', { file: binPath });
+  if (bytes.length % 4 !== 0)
+    throw new FewbeatError(`has ${bytes.length} bytes, not whole float32 values`, { file: binPath });
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  for (const e of index.entries) {
+    const size = e.shape.reduce((a, b) => a * b, 1);
+    if (size !== e.size || e.offset + e.size > values.length)
+      throw new FewbeatError(
+        `entry ${e.name}: ${e.size} values at ${e.offset} do not fit shape [${e.shape}] in the binary`,
+        {
+          file: indexPath,
+        },
+      );
+  }
   const named = index.entries.map((e) => ({
     name: e.name,
     tensor: tf.tensor(values.subarray(e.offset, e.offset + e.size), e.shape, 'float32'),
   }));
-  await optimizer.setWeights(named);
-  tf.dispose(named.map((w) => w.tensor));
-  return { model, state: trainer, extra: rest };
+  try {
+    await optimizer.setWeights(named);
+  } finally {
+    tf.dispose(named.map((w) => w.tensor));
+  }
+  const powers = adamPowerVariables(optimizer);
+  if (powers && index.adamPowers) {
+    powers.beta1.assign(tf.scalar(index.adamPowers.beta1));
+    powers.beta2.assign(tf.scalar(index.adamPowers.beta2));
+  }
 }

@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { FewbeatError } from '../errors.js';
 
 let sequence = 0;
 
@@ -12,7 +13,11 @@ let sequence = 0;
  * unique per process, thread and call, so concurrent writers never share one.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw writeError(e, path);
+  }
   const tmp = `${path}.${process.pid}.${threadId}.${sequence++}.tmp`;
   try {
     const fd = openSync(tmp, 'w');
@@ -27,6 +32,54 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeError(e, path);
   }
+}
+
+/** Create folder `path` (and its parents) for output; a failure is one FewbeatError line naming it. */
+export function makeDirectory(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    throw writeError(e, path);
+  }
+}
+
+/** Copy file `from` to `to` with {@link writeFileAtomic}: `to` is either absent, its old self, or a whole copy. */
+export function copyFileAtomic(from: string, to: string): void {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(from);
+  } catch (e) {
+    throw new FewbeatError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      file: from,
+      cause: e,
+    });
+  }
+  writeFileAtomic(to, bytes);
+}
+
+/** What a user can act on for the filesystem errors a write meets (anything else keeps its own message). */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'a folder of that name is in the way',
+  ENOTDIR: 'a file is in the way of its folder',
+  // Node's recursive mkdir reports a read-only parent as ENOENT.
+  ENOENT: 'its folder does not exist and cannot be created (read-only file system?)',
+};
+
+/**
+ * A failed write as one FewbeatError line naming the file, e.g.
+ * `out/model/config.json: cannot write: no space left on the device (ENOSPC); nothing was changed`.
+ * The target is untouched: the data went to a temporary file, which is removed.
+ */
+function writeError(e: unknown, path: string): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string') return e as Error;
+  const reason = WRITE_FAILURES[code] ?? (e as Error).message;
+  return new FewbeatError(`cannot write: ${reason} (${code}); the file was left as it was`, { file: path, cause: e });
 }

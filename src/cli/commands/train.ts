@@ -85,6 +85,8 @@ export interface TrainFlags {
   queries?: string;
   workers?: string;
   engine?: string;
+  /** `--validate-every N` (train only): validate and checkpoint every N episodes. */
+  validateEvery?: string;
 }
 
 /** The training configuration from defaults and flags. */
@@ -99,6 +101,9 @@ export function trainConfigFromFlags(flags: TrainFlags, base: Partial<TrainConfi
     ...n('ways', flags.ways),
     ...n('shots', flags.shots),
     ...n('queries', flags.queries),
+    ...(flags.validateEvery === undefined
+      ? {}
+      : { validateEvery: parseNumberOption('--validate-every', flags.validateEvery, { integer: true, min: 1 }) }),
     ...(workers === undefined ? {} : { workers }),
     ...(engine === undefined ? {} : { engine }),
   });
@@ -123,6 +128,10 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--workers <n>', WORKERS_HELP)
     .option('--engine <name>', ENGINE_HELP)
+    .option(
+      '--validate-every <n>',
+      'validate on held-out patients and write a checkpoint every n episodes (default 100)',
+    )
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--json', 'machine-readable summary')
     .action(

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileAtomic } from '../../util/atomic-write.js';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ClinicalSchema } from '../../clinical/schema.js';
 import { FewbeatError } from '../../errors.js';
@@ -70,9 +71,8 @@ export function writeImportedCohort(
       if (rel.startsWith('..') || isAbsolute(rel))
         throw new FewbeatError(`record ${recordPath} lies outside the dataset folder`, { file: srcDir });
       const dest = join(outDir, 'records', rel);
-      mkdirSync(dirname(dest), { recursive: true });
       for (const f of recordFiles(recordPath)) {
-        copyFileSync(f, join(dirname(dest), basename(f)));
+        copyFileAtomic(f, join(dirname(dest), basename(f)));
         copiedFiles++;
       }
       target.set(recordPath, dest);

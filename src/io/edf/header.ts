@@ -126,6 +126,12 @@ export function parseEdfHeader(bytes: Uint8Array, file: string): EdfHeader {
       fail(field(8), `signal ${s + 1} (${label}): ${sig.samplesPerRecord} samples per record, expected at least 1`);
     if (!(sig.digitalMax > sig.digitalMin))
       fail(field(5), `signal ${s + 1} (${label}): digital range [${sig.digitalMin}, ${sig.digitalMax}] is empty`);
+    const limit = isBdf ? 2 ** 23 : 2 ** 15; // samples are 16-bit (EDF) or 24-bit (BDF) two's complement
+    if (sig.digitalMin < -limit || sig.digitalMax > limit - 1)
+      fail(
+        field(5),
+        `signal ${s + 1} (${label}): digital range [${sig.digitalMin}, ${sig.digitalMax}] exceeds the ${isBdf ? 24 : 16}-bit samples [${-limit}, ${limit - 1}]`,
+      );
     if (sig.physicalMax === sig.physicalMin)
       fail(field(3), `signal ${s + 1} (${label}): physical minimum equals maximum (${sig.physicalMin})`);
     signals.push(sig);

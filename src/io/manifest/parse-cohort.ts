@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { notTextReason } from '../text-encoding.js';
 import type { z } from 'zod';
 import { clinicalSchemaSchema, type ClinicalContext, type ClinicalSchema } from '../../clinical/schema.js';
 import { splitList } from './cells.js';
@@ -116,9 +117,15 @@ function readManifest(dir: string, schema: ClinicalSchema | null, report: Report
     report({ line: 0, column: '', reason: 'file not found' });
     return null;
   }
+  const bytes = readFileSync(path);
+  const notText = notTextReason(bytes);
+  if (notText !== null) {
+    report({ line: 0, column: '', reason: notText });
+    return null;
+  }
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parseCsv(readFileSync(path, 'utf8'), {
+    records = parseCsv(bytes.toString('utf8'), {
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { assertText } from '../text-encoding.js';
 import { FewbeatError } from '../../errors.js';
 
 /**
@@ -170,6 +171,7 @@ export function readHeader(recordPath: string, opts: HeaderOptions = {}): WfdbHe
   }
   if (bytes.length > MAX_HEADER_BYTES)
     throw new FewbeatError(`header is ${bytes.length} bytes, more than a WFDB header can be`, { file });
+  assertText(bytes, file);
   return parseHeader(bytes.toString('latin1'), file, opts);
 }
 

@@ -1,8 +1,8 @@
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { FewbeatError } from '../../errors.js';
 import { readHeader, type WfdbHeader, type WfdbSignalSpec } from './header.js';
 import type { ReadOptions, WfdbChannel, WfdbRecord } from './record.js';
-import { readSingleSegment, resolveRange } from './single-segment.js';
+import { fileInRecordFolder, readSingleSegment, resolveRange } from './single-segment.js';
 
 /**
  * Multi-segment WFDB records (header(5), "multi-segment records"): the master header lists
@@ -21,7 +21,7 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
   const segments = header.segments ?? [];
   const variable = segments.length > 0 && (segments[0] as { length: number }).length === 0;
   const segHeader = (name: string): WfdbHeader => {
-    const h = readHeader(join(folder, name), { strict: opts.strict });
+    const h = readHeader(fileInRecordFolder(folder, name, { file: header.file }), { strict: opts.strict });
     if (h.segments) throw new FewbeatError(`segment ${name} is itself a multi-segment record`, { file: header.file });
     return h;
   };
@@ -70,7 +70,7 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
       }
       if (present.length > 0) {
         const part = readSingleSegment(
-          join(folder, seg.name),
+          fileInRecordFolder(folder, seg.name, { file: header.file }),
           { ...h, sigLen: h.sigLen ?? seg.length },
           {
             from: a - segStart,

@@ -1,11 +1,11 @@
 import { FewbeatError } from '../../errors.js';
 import type { Ecg } from '../ecg.js';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { decodeFlacSignalFile } from './flac.js';
 import { flacFormat } from './formats.js';
 import { readHeader, type WfdbHeader } from './header.js';
 import { readMultiSegment } from './multi-segment.js';
-import { fileGroups, readSingleSegment } from './single-segment.js';
+import { fileGroups, fileInRecordFolder, readSingleSegment } from './single-segment.js';
 
 /** What part of a record to read. Frames are counted at the record's frame rate `fs`. */
 export interface ReadOptions {
@@ -100,13 +100,17 @@ export async function readRecordAsync(recordPath: string, opts: ReadOptions = {}
   const header = readHeader(recordPath, { strict: opts.strict });
   const folder = dirname(recordPath);
   const headers = header.segments
-    ? header.segments.filter((s) => s.name !== '~' && s.length > 0).map((s) => readHeader(join(folder, s.name)))
+    ? header.segments
+        .filter((s) => s.name !== '~' && s.length > 0)
+        .map((s) => readHeader(fileInRecordFolder(folder, s.name, { file: header.file })))
     : [header];
   const decoded = new Map(opts.decoded ?? []);
   for (const h of headers) {
     for (const group of fileGroups(h, folder)) {
       if (flacFormat((group.signals[0] as { fmt: string }).fmt) && !decoded.has(group.path)) {
-        decoded.set(group.path, await decodeFlacSignalFile(group.path, group.signals));
+        const declared =
+          h.sigLen === null ? undefined : h.sigLen * (group.signals[0] as { sampsPerFrame: number }).sampsPerFrame;
+        decoded.set(group.path, await decodeFlacSignalFile(group.path, group.signals, declared));
       }
     }
   }

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { FewbeatError } from '../../errors.js';
 import { checksum16, checksumsAgree } from './checksum.js';
 import type { WfdbHeader, WfdbSignalSpec } from './header.js';
@@ -130,6 +130,18 @@ export function toPhysical(
   return out;
 }
 
+/**
+ * `folder/name` for a file a header names (a signal file or a segment), refusing a name that
+ * leads out of the record's folder (`../../etc/passwd`, an absolute path): a header must not make
+ * fewbeat read files the user did not point it at. Sub-folders are allowed.
+ */
+export function fileInRecordFolder(folder: string, name: string, where: { file: string; location?: string }): string {
+  const rel = relative(folder, join(folder, name));
+  if (isAbsolute(name) || rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    throw new FewbeatError(`file name '${name}' points outside the record's folder`, where);
+  return join(folder, name);
+}
+
 /** Signals sharing a data file are consecutive in the header; each run is one data file. */
 export function fileGroups(header: WfdbHeader, folder: string): Array<{ path: string; signals: WfdbSignalSpec[] }> {
   const groups: Array<{ path: string; signals: WfdbSignalSpec[] }> = [];
@@ -143,7 +155,13 @@ export function fileGroups(header: WfdbHeader, folder: string): Array<{ path: st
         location: `header line ${(run[0] as WfdbSignalSpec).line}`,
       });
     }
-    groups.push({ path: join(folder, name), signals: run });
+    groups.push({
+      path: fileInRecordFolder(folder, name, {
+        file: header.file,
+        location: `header line ${(run[0] as WfdbSignalSpec).line}`,
+      }),
+      signals: run,
+    });
     run = [];
   };
   for (const s of header.signals) {

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareCohort } from '../data/prepare-cohort.js';
+import { DEFAULT_PREPROCESS } from '../data/preprocess.js';
+import { isFewbeatError } from '../errors.js';
+import { readCohort } from '../io/manifest/index.js';
+import { runCli } from '../test-utils/run-cli.js';
+
+/**
+ * Faults of the file system, end to end: a full disk and a read-only output folder (real tmpfs
+ * mounts, where this process may mount them: root on Linux; src/util/atomic-write-faults.test.ts
+ * injects the same errors everywhere), and an input record deleted after its manifest was read.
+ * Each ends in one line naming the file, and leaves no half-written file behind.
+ */
+const root = mkdtempSync(join(tmpdir(), 'fewbeat-faults-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function tryMount(dir: string, options: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const unmount = (dir: string): void => {
+  execFileSync('umount', [dir], { stdio: 'ignore' });
+};
+
+/** Every file under `dir`, relative. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1));
+
+const canMount = process.platform === 'linux' && tryMount(join(root, 'probe'), 'size=64k');
+if (canMount) unmount(join(root, 'probe'));
+
+const SYNTH = ['--patients', '20', '--fs', '250', '--duration', '10', '--classes', 'nsr,svt'];
+
+describe.skipIf(!canMount)('fewbeat on a full or read-only file system (tmpfs)', () => {
+  const full = join(root, 'full');
+  const readOnly = join(root, 'ro');
+  beforeAll(() => {
+    expect(tryMount(full, 'size=128k')).toBe(true);
+    expect(tryMount(readOnly, 'ro,size=64k')).toBe(true);
+  });
+  afterAll(() => {
+    unmount(full);
+    unmount(readOnly);
+  });
+
+  it('a full disk stops synth with one line naming the file, and every file left is whole', async () => {
+    const { code, stderr } = await runCli(['synth', '--out', join(full, 'cohort'), ...SYNTH]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(
+      /^error: .*full\/cohort\/.+: cannot write: no space left on the device \(ENOSPC\); the file was left as it was\n$/,
+    );
+    const left = filesUnder(full);
+    expect(left.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(left).not.toContain('cohort/manifest.csv'); // the manifest, written last, never claims a record that is not there
+  });
+
+  it('a read-only output folder stops synth with one line, writing nothing', async () => {
+    const { code, stderr } = await runCli(['synth', '--out', join(readOnly, 'cohort'), ...SYNTH]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^error: .*ro\/cohort.*: cannot write: (the file system is read-only \(EROFS\)|its folder does not exist and cannot be created \(read-only file system\?\) \(ENOENT\)); the file was left as it was\n$/,
+    );
+    expect(filesUnder(readOnly)).toEqual([]);
+  });
+});
+
+describe('an input deleted while a run uses it', () => {
+  it('stops loading with one line naming the missing file', async () => {
+    const cohort = join(root, 'cohort');
+    const made = await runCli(['synth', '--out', cohort, ...SYNTH]);
+    expect(made.code).toBe(0);
+    const read = readCohort(cohort);
+    const victim = read.rows[3]?.recordPath as string;
+    rmSync(`${victim}.dat`);
+    let message = '';
+    try {
+      prepareCohort(read, DEFAULT_PREPROCESS, { novel: [], seed: 1, minBase: 1 });
+    } catch (e) {
+      expect(isFewbeatError(e)).toBe(true);
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`${victim}.dat: cannot open signal file: ENOENT`);
+    expect(existsSync(`${victim}.hea`)).toBe(true);
+  });
+});
