@@ -14,6 +14,8 @@ import { register as registerEnroll } from './enroll.js';
 import { register as registerPredict } from './predict.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerAblate } from './ablate.js';
+import { register as registerIndexArchive } from './index-archive.js';
+import { register as registerSearch } from './search.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -35,6 +37,8 @@ const registrars: Array<(program: Command) => void> = [
   registerQrs,
   registerRecalibrate,
   registerSynth,
+  registerIndexArchive,
+  registerSearch,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BatchSource } from '../data/batch.js';
+import { MEASUREMENT_FEATURES } from '../data/measurements.js';
+import { measureRecording } from '../data/measurements.js';
+import { preprocessEcg } from '../data/preprocess.js';
+import { FewbeatError, isFewbeatError } from '../errors.js';
+import { loadEcg } from '../io/load-ecg.js';
+import type { TrainedModelDir } from '../model-dir/model-dir.js';
+import { modelVectors } from '../model-dir/model-vectors.js';
+import { recordingWindows, recordSha256, unitKey, type ArchiveUnit } from './archive-units.js';
+import {
+  committedShards,
+  INDEX_FORMAT,
+  INDEX_VERSION,
+  readAllEntries,
+  readIndexHeader,
+  writeIndexHeader,
+  writeShard,
+  type IndexEntry,
+  type IndexHeader,
+  type WindowEntry,
+} from './index-format.js';
+
+/** Options of {@link buildIndex}. */
+export interface BuildIndexOptions {
+  /** Window length for long recordings, seconds. @default 10 */
+  windowSeconds?: number;
+  /** Windows per shard (a shard is committed at the end of the record that fills it). @default 512 */
+  shardWindows?: number;
+  /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
+  onProgress?: (done: number, total: number, windows: number) => void;
+}
+
+/** What one `buildIndex` run did. */
+export interface BuildIndexResult {
+  units: number;
+  /** Units found already in the index (same content hash): not read again. */
+  alreadyIndexed: number;
+  /** Windows embedded by this run. */
+  embedded: number;
+  skipped: Array<{ record: string; reason: string }>;
+  duplicates: number;
+  shardsWritten: number;
+  seconds: number;
+}
+
+/** SHA-256 of a model directory's config.json (which names its weights): the model's identity. */
+export function modelConfigSha256(modelDir: string): string {
+  return createHash('sha256')
+    .update(readFileSync(join(modelDir, 'config.json')))
+    .digest('hex');
+}
+
+/**
+ * Embed an archive's units into the index at `dir` (created, or continued): each unit's files are
+ * hashed first, and a unit whose key is already in a committed shard is not read again; each
+ * recording is cut into windows ({@link recordingWindows}), each window preprocessed, measured and
+ * embedded exactly as `fewbeat enroll` does (`preprocessEcg`, `measureRecording` with the child's
+ * age and sex, `modelVectors`: the tfjs model into its prototype space), and every `shardWindows`
+ * windows a shard is committed. A record that cannot be read is recorded as skipped with its reason.
+ */
+export async function buildIndex(
+  dir: string,
+  units: readonly ArchiveUnit[],
+  trained: TrainedModelDir,
+  options: BuildIndexOptions = {},
+): Promise<BuildIndexResult> {
+  const t0 = performance.now();
+  const windowSeconds = options.windowSeconds ?? 10;
+  const shardWindows = options.shardWindows ?? 512;
+  const configSha256 = modelConfigSha256(trained.dir);
+  const clinicalDim = trained.head.contextGate ? trained.encoder.size : 0;
+  const wanted: IndexHeader = {
+    format: INDEX_FORMAT,
+    version: INDEX_VERSION,
+    model: { dir: resolve(trained.dir), configSha256 },
+    dim: 0,
+    clinicalDim,
+    measurementFeatures: [...MEASUREMENT_FEATURES],
+    windowSeconds,
+  };
+  let header = readIndexHeader(dir);
+  if (header) {
+    if (header.model.configSha256 !== configSha256)
+      throw new FewbeatError(
+        `the index was built with another model (${header.model.dir}); index into a new folder, or remove this one to re-embed`,
+        { file: join(dir, 'index.json') },
+      );
+    if (header.windowSeconds !== windowSeconds)
+      throw new FewbeatError(`the index cuts ${header.windowSeconds}-second windows, not ${windowSeconds}`, {
+        file: join(dir, 'index.json'),
+      });
+  }
+  // Key -> the record first indexed under it; and every (key, record) pair already in the index.
+  const done = new Map<string, string>();
+  const seenPairs = new Set<string>();
+  for (const e of readAllEntries(dir)) {
+    if (e.key === null) continue;
+    if (!done.has(e.key)) done.set(e.key, e.record);
+    seenPairs.add(`${e.key}\0${e.record}`);
+  }
+  let nextShard = (committedShards(dir).at(-1) ?? 0) + 1;
+
+  const result: BuildIndexResult = {
+    units: units.length,
+    alreadyIndexed: 0,
+    embedded: 0,
+    skipped: [],
+    duplicates: 0,
+    shardsWritten: 0,
+    seconds: 0,
+  };
+  let pendingEntries: IndexEntry[] = [];
+  let pendingItems: BatchSource[] = [];
+  let pendingWindows: WindowEntry[] = [];
+
+  const flush = (): void => {
+    if (pendingEntries.length === 0) return;
+    let rows = new Float32Array(0);
+    if (pendingItems.length > 0) {
+      const vectors = modelVectors(trained, pendingItems);
+      const dim = vectors.vectors[0]?.length ?? 0;
+      if (!header) {
+        header = { ...wanted, dim };
+        writeIndexHeader(dir, header);
+      }
+      const stride = header.dim + header.clinicalDim;
+      rows = new Float32Array(pendingItems.length * stride);
+      pendingItems.forEach((_, i) => {
+        rows.set(vectors.vectors[i] as Float32Array, i * stride);
+        if (header && header.clinicalDim > 0) rows.set(vectors.clinical?.[i] as Float32Array, i * stride + header.dim);
+      });
+    }
+    if (!header) {
+      // Only skipped records so far: the header waits for the first embedding (its dimension).
+      header = { ...wanted, dim: trainedDim(trained) };
+      writeIndexHeader(dir, header);
+    }
+    writeShard(dir, nextShard++, header, rows, pendingEntries);
+    result.embedded += pendingItems.length;
+    result.shardsWritten++;
+    pendingEntries = [];
+    pendingItems = [];
+    pendingWindows = [];
+  };
+
+  for (const [u, unit] of units.entries()) {
+    let sha: string | null = null;
+    try {
+      sha = recordSha256(unit.recordPath);
+      const key = unitKey(sha, unit.window);
+      const seen = done.get(key);
+      if (seen !== undefined) {
+        if (seenPairs.has(`${key}\0${unit.recordPath}`)) result.alreadyIndexed++;
+        else {
+          result.duplicates++;
+          pendingEntries.push({ kind: 'duplicate', record: unit.recordPath, key, of: seen });
+          seenPairs.add(`${key}\0${unit.recordPath}`);
+        }
+      } else {
+        const ecg = loadEcg(unit.recordPath, { window: unit.window });
+        const windows = recordingWindows(ecg, windowSeconds);
+        const items = windows.map(({ window, ecg: part }) => {
+          const processed = preprocessEcg(part, trained.spec, unit.recordPath);
+          const measurements = measureRecording(part, unit);
+          return { window, processed, measurements };
+        });
+        for (const { window, processed, measurements } of items) {
+          const entry: WindowEntry = {
+            kind: 'window',
+            row: pendingItems.length,
+            record: unit.recordPath,
+            sha256: sha,
+            window: unit.window ?? window,
+            key,
+            patientId: unit.patientId,
+            labels: unit.labels,
+            ageYears: unit.ageYears,
+            sex: unit.sex,
+            context: unit.context,
+            measurements,
+          };
+          pendingItems.push({
+            signal: processed.signal,
+            mask: processed.mask,
+            ageYears: unit.ageYears,
+            sex: unit.sex,
+            clinical: unit.clinical,
+            measurements,
+          });
+          pendingEntries.push(entry);
+          pendingWindows.push(entry);
+        }
+        done.set(key, unit.recordPath);
+        seenPairs.add(`${key}\0${unit.recordPath}`);
+      }
+    } catch (e) {
+      // One bad file of an archive never stops the index: its reason is kept and the run goes on.
+      const reason = isFewbeatError(e)
+        ? e.file
+          ? e.message
+          : `${unit.recordPath}: ${e.message}`
+        : `${unit.recordPath}: unexpected error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+      const key = sha === null ? null : unitKey(sha, unit.window);
+      result.skipped.push({ record: unit.recordPath, reason });
+      pendingEntries.push({ kind: 'skipped', record: unit.recordPath, key, reason });
+      if (key !== null) {
+        done.set(key, unit.recordPath);
+        seenPairs.add(`${key}\0${unit.recordPath}`);
+      }
+    }
+    if (pendingWindows.length >= shardWindows) flush();
+    options.onProgress?.(u + 1, units.length, result.embedded + pendingItems.length);
+    // Let a progress display redraw (the work is synchronous).
+    await new Promise((r) => setImmediate(r));
+  }
+  flush();
+  result.seconds = (performance.now() - t0) / 1000;
+  return result;
+}
+
+/** The prototype-space dimension of a model (embedding one blank recording). */
+function trainedDim(trained: TrainedModelDir): number {
+  const L = trained.spec.leads.length;
+  const item: BatchSource = {
+    signal: new Float32Array(trained.spec.samples * L),
+    mask: new Float32Array(L).fill(1),
+    ageYears: null,
+    sex: null,
+    clinical: {},
+  };
+  return modelVectors(trained, [item]).vectors[0]?.length ?? 0;
+}
