@@ -23,17 +23,18 @@ import { median, timeRuns } from './timing.js';
  *   for one class of a 2-class 5-shot bank, through the few-shot head (`searchIndex`), median wall ms;
  * - `scan_ms_<n>`: the distance scan alone, ‖x_i − μ_c‖² for every row of the contiguous [n, D]
  *   float32 matrix and every prototype, a tight loop (what ranking by distance to a prototype costs);
+ *   `*_cpu_ms_*` the CPU time of the same calls (steadier on a shared machine);
  * - `bytes_per_embedding`, `mb_per_million`: the index's storage and memory per window (vector + entry);
  * - with `--model DIR` (and `--records N`), `index_ecg_per_s`: ten-second 12-lead WFDB records
  *   (500 Hz, the synthetic cohort's) written to a temporary folder, indexed end to end (hash, decode,
  *   preprocess, measure, embed, write), recordings per second (patients may have several recordings).
  */
 export async function run(
-  options: { sizes?: number[]; runs?: number; model?: string; records?: number } = {},
+  options: { sizes?: number[]; runs?: number; model?: string; records?: number; dim?: number } = {},
 ): Promise<Record<string, number>> {
   const sizes = options.sizes ?? [1e4, 1e5, 1e6];
   const runs = options.runs ?? 5;
-  const D = 32;
+  const D = options.dim ?? 150;
   const rng = new Rng(7);
   const out: Record<string, number> = {};
   const examples: BankExample[] = [];
@@ -82,12 +83,14 @@ export async function run(
       shards: 1,
     };
     const r = Math.max(1, n >= 1e6 ? Math.min(runs, 3) : runs);
-    out[`search_ms_${n}`] = median(
-      (await timeRuns(() => searchIndex(index, bank, { classes: ['a'], top: 20 }), r, 1)).wall,
-    );
+    const search = await timeRuns(() => searchIndex(index, bank, { classes: ['a'], top: 20 }), r, 1);
+    out[`search_ms_${n}`] = median(search.wall);
+    out[`search_cpu_ms_${n}`] = median(search.cpu);
     const prototypes = bank.prototypes.map((p) => Float32Array.from(p));
     const scores = new Float32Array(n * prototypes.length);
-    out[`scan_ms_${n}`] = median((await timeRuns(() => scanDistances(vectors, D, prototypes, scores), runs, 1)).wall);
+    const scan = await timeRuns(() => scanDistances(vectors, D, prototypes, scores), runs, 1);
+    out[`scan_ms_${n}`] = median(scan.wall);
+    out[`scan_cpu_ms_${n}`] = median(scan.cpu);
   }
   // Storage: D float32 per vector, plus one JSONL entry (measured on a typical entry).
   const entryBytes = JSON.stringify({
