@@ -28,7 +28,7 @@ export const LAYERS = {
   'model-dir': ['fewshot', 'models', 'data', 'clinical', 'io'],
   train: ['model-dir', 'fewshot', 'losses', 'models', 'runtime', 'data', 'clinical', 'io', 'signal', 'synth'],
   eval: ['train', 'model-dir', 'fewshot', 'losses', 'models', 'runtime', 'data', 'clinical', 'io', 'signal', 'synth'],
-  archive: ['model-dir', 'fewshot', 'models', 'runtime', 'data', 'clinical', 'io', 'signal'],
+  archive: ['train', 'model-dir', 'fewshot', 'models', 'runtime', 'data', 'clinical', 'io', 'signal'],
   bench: ['archive', 'train', 'model-dir', 'fewshot', 'losses', 'models', 'runtime', 'data', 'clinical', 'io', 'signal', 'synth'],
   serve: ['*'],
   cli: ['*', 'bench'],

@@ -84,6 +84,18 @@ describe('archive index and search', () => {
     expect(committedShards(out)).toHaveLength(loaded.shards);
   });
 
+  it('embeds the same vectors and entries with decoding on two worker threads as in one thread', async () => {
+    const one = join(root, 'index-one-thread');
+    const two = join(root, 'index-two-threads');
+    await index(cohortDir, one, ['--threads', '0', '--shard', '16']);
+    await index(cohortDir, two, ['--threads', '2', '--shard', '16']);
+    const a = loadIndex(one);
+    const b = loadIndex(two);
+    expect(b.windows).toEqual(a.windows);
+    expect(Array.from(b.vectors)).toEqual(Array.from(a.vectors));
+    expect(Array.from(b.clinical)).toEqual(Array.from(a.clinical));
+  });
+
   it('continues an interrupted run where it stopped: an uncommitted shard is embedded again, nothing else', async () => {
     const out = join(root, 'index-resume');
     await index(cohortDir, out, ['--shard', '16']);

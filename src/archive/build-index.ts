@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BatchSource } from '../data/batch.js';
 import { MEASUREMENT_FEATURES } from '../data/measurements.js';
-import { measureRecording } from '../data/measurements.js';
-import { preprocessEcg } from '../data/preprocess.js';
 import { FewbeatError, isFewbeatError } from '../errors.js';
-import { loadEcg } from '../io/load-ecg.js';
 import type { TrainedModelDir } from '../model-dir/model-dir.js';
 import { modelVectors } from '../model-dir/model-vectors.js';
-import { recordingWindows, recordSha256, unitKey, type ArchiveUnit } from './archive-units.js';
+import { recordSha256, unitKey, type ArchiveUnit } from './archive-units.js';
+import { DecodePool } from './decode-pool.js';
+import type { DecodeResult } from './decode-window.js';
 import {
   committedShards,
   INDEX_FORMAT,
@@ -29,6 +28,8 @@ export interface BuildIndexOptions {
   windowSeconds?: number;
   /** Windows per shard (a shard is committed at the end of the record that fills it). @default 512 */
   shardWindows?: number;
+  /** Worker threads decoding (read, preprocess, measure) while this thread embeds; 0 = all in this thread. @default 0 */
+  threads?: number;
   /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
   onProgress?: (done: number, total: number, windows: number) => void;
 }
@@ -146,77 +147,100 @@ export async function buildIndex(
     pendingWindows = [];
   };
 
-  for (const [u, unit] of units.entries()) {
-    let sha: string | null = null;
+  type Step =
+    | { unit: ArchiveUnit; kind: 'already' }
+    | { unit: ArchiveUnit; kind: 'duplicate'; key: string; of: string }
+    | { unit: ArchiveUnit; kind: 'decoded'; key: string; sha: string; result: DecodeResult };
+  // Hash and look up each unit in order (in this thread); decode on the pool, `ahead` units ahead.
+  const prepare = (unit: ArchiveUnit): Promise<Step> => {
+    let sha: string;
     try {
       sha = recordSha256(unit.recordPath);
-      const key = unitKey(sha, unit.window);
-      const seen = done.get(key);
-      if (seen !== undefined) {
-        if (seenPairs.has(`${key}\0${unit.recordPath}`)) result.alreadyIndexed++;
-        else {
-          result.duplicates++;
-          pendingEntries.push({ kind: 'duplicate', record: unit.recordPath, key, of: seen });
-          seenPairs.add(`${key}\0${unit.recordPath}`);
-        }
-      } else {
-        const ecg = loadEcg(unit.recordPath, { window: unit.window });
-        const windows = recordingWindows(ecg, windowSeconds);
-        const items = windows.map(({ window, ecg: part }) => {
-          const processed = preprocessEcg(part, trained.spec, unit.recordPath);
-          const measurements = measureRecording(part, unit);
-          return { window, processed, measurements };
+    } catch (e) {
+      const reason = isFewbeatError(e) ? e.message : `${unit.recordPath}: ${(e as Error).message.split('\n')[0]}`;
+      return Promise.resolve({ unit, kind: 'decoded', key: '', sha: '', result: { ok: false, reason } });
+    }
+    const key = unitKey(sha, unit.window);
+    const pair = `${key}\0${unit.recordPath}`;
+    const seen = done.get(key);
+    if (seen !== undefined) {
+      if (seenPairs.has(pair)) return Promise.resolve({ unit, kind: 'already' });
+      seenPairs.add(pair);
+      return Promise.resolve({ unit, kind: 'duplicate', key, of: seen });
+    }
+    done.set(key, unit.recordPath);
+    seenPairs.add(pair);
+    const { recordPath, window, ageYears, sex } = unit;
+    return pool
+      .decode({ recordPath, window, ageYears, sex, spec: trained.spec, windowSeconds })
+      .then((result) => ({ unit, kind: 'decoded', key, sha, result }));
+  };
+  const threads = options.threads ?? 0;
+  const pool = await DecodePool.create(threads);
+  // Enough decoded ahead that the workers stay busy while this thread embeds a shard.
+  const ahead = threads > 0 ? Math.max(64, shardWindows) : 1;
+  const queue: Array<Promise<Step>> = [];
+  let started = 0;
+  const fill = (): void => {
+    while (queue.length < ahead && started < units.length) queue.push(prepare(units[started++] as ArchiveUnit));
+  };
+  try {
+    for (let u = 0; u < units.length; u++) {
+      fill();
+      const step = (await queue.shift()) as Step;
+      const unit = step.unit;
+      if (step.kind === 'already') result.alreadyIndexed++;
+      else if (step.kind === 'duplicate') {
+        result.duplicates++;
+        pendingEntries.push({ kind: 'duplicate', record: unit.recordPath, key: step.key, of: step.of });
+      } else if (!step.result.ok) {
+        result.skipped.push({ record: unit.recordPath, reason: step.result.reason });
+        pendingEntries.push({
+          kind: 'skipped',
+          record: unit.recordPath,
+          key: step.key || null,
+          reason: step.result.reason,
         });
-        for (const { window, processed, measurements } of items) {
+      } else {
+        for (const w of step.result.windows) {
           const entry: WindowEntry = {
             kind: 'window',
             row: pendingItems.length,
             record: unit.recordPath,
-            sha256: sha,
-            window: unit.window ?? window,
-            key,
+            sha256: step.sha,
+            window: w.window,
+            key: step.key,
             patientId: unit.patientId,
             labels: unit.labels,
             ageYears: unit.ageYears,
             sex: unit.sex,
             context: unit.context,
-            measurements,
+            measurements: [...w.measurements],
           };
           pendingItems.push({
-            signal: processed.signal,
-            mask: processed.mask,
+            signal: w.signal,
+            mask: w.mask,
             ageYears: unit.ageYears,
             sex: unit.sex,
             clinical: unit.clinical,
-            measurements,
+            measurements: w.measurements,
           });
           pendingEntries.push(entry);
           pendingWindows.push(entry);
         }
-        done.set(key, unit.recordPath);
-        seenPairs.add(`${key}\0${unit.recordPath}`);
       }
-    } catch (e) {
-      // One bad file of an archive never stops the index: its reason is kept and the run goes on.
-      const reason = isFewbeatError(e)
-        ? e.file
-          ? e.message
-          : `${unit.recordPath}: ${e.message}`
-        : `${unit.recordPath}: unexpected error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
-      const key = sha === null ? null : unitKey(sha, unit.window);
-      result.skipped.push({ record: unit.recordPath, reason });
-      pendingEntries.push({ kind: 'skipped', record: unit.recordPath, key, reason });
-      if (key !== null) {
-        done.set(key, unit.recordPath);
-        seenPairs.add(`${key}\0${unit.recordPath}`);
+      if (pendingWindows.length >= shardWindows) {
+        fill(); // the workers decode on while this thread embeds
+        flush();
       }
+      options.onProgress?.(u + 1, units.length, result.embedded + pendingItems.length);
+      // Let a progress display redraw.
+      await new Promise((r) => setImmediate(r));
     }
-    if (pendingWindows.length >= shardWindows) flush();
-    options.onProgress?.(u + 1, units.length, result.embedded + pendingItems.length);
-    // Let a progress display redraw (the work is synchronous).
-    await new Promise((r) => setImmediate(r));
+    flush();
+  } finally {
+    await pool.close();
   }
-  flush();
   result.seconds = (performance.now() - t0) / 1000;
   return result;
 }

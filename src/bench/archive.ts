@@ -25,7 +25,8 @@ import { median, timeRuns } from './timing.js';
  *   float32 matrix and every prototype, a tight loop (what ranking by distance to a prototype costs);
  *   `*_cpu_ms_*` the CPU time of the same calls (steadier on a shared machine);
  * - `bytes_per_embedding`, `mb_per_million`: the index's storage and memory per window (vector + entry);
- * - with `--model DIR` (and `--records N`), `index_ecg_per_s`: ten-second 12-lead WFDB records
+ * - with `--model DIR` (and `--records N`; `--sizes 1e4,1e5` or `--sizes ''` for the search sizes),
+ *   `index_ecg_per_s_threads_{0,2}` (decoding in this thread or on 2 worker threads): ten-second 12-lead WFDB records
  *   (500 Hz, the synthetic cohort's) written to a temporary folder, indexed end to end (hash, decode,
  *   preprocess, measure, embed, write), recordings per second (patients may have several recordings).
  */
@@ -145,12 +146,17 @@ async function indexThroughput(modelDir: string, records: number): Promise<Recor
     const trained = readModelDir(modelDir);
     try {
       const { units } = listArchiveUnits(join(root, 'archive'));
-      const result = await buildIndex(join(root, 'index'), units, trained, {});
-      return {
-        index_records: result.embedded,
-        index_seconds: result.seconds,
-        index_ecg_per_s: result.embedded / result.seconds,
-      };
+      const out: Record<string, number> = {};
+      for (const threads of [0, 2]) {
+        const c0 = process.cpuUsage();
+        const result = await buildIndex(join(root, `index-${threads}`), units, trained, { threads });
+        const c = process.cpuUsage(c0);
+        out.index_records = result.embedded;
+        out[`index_ecg_per_s_threads_${threads}`] = result.embedded / result.seconds;
+        // CPU of this thread and its workers per record: the figure that scales to free cores.
+        out[`index_cpu_ms_per_ecg_threads_${threads}`] = (c.user + c.system) / 1000 / result.embedded;
+      }
+      return out;
     } finally {
       trained.model.dispose();
     }
@@ -166,9 +172,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   };
   const model = arg('--model');
   const records = arg('--records');
+  const sizes = arg('--sizes');
   const result = await run({
     ...(model ? { model } : {}),
     ...(records ? { records: Number(records) } : {}),
+    ...(sizes !== undefined ? { sizes: sizes.split(',').filter(Boolean).map(Number) } : {}),
   });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { listArchiveUnits } from '../../archive/archive-units.js';
@@ -58,35 +59,44 @@ export function register(program: Command): void {
     .requiredOption('--model <dir>', 'model directory written by fewbeat train')
     .requiredOption('--out <dir>', 'index folder to create or continue')
     .option('--shard <windows>', 'windows per committed shard', '512')
+    .option(
+      '--threads <n>',
+      'worker threads reading, preprocessing and measuring while the model embeds (0: none)',
+      String(Math.max(1, availableParallelism())),
+    )
     .option('--json', 'machine-readable summary')
-    .action(async (archive: string, opts: { model: string; out: string; shard: string; json?: boolean }) => {
-      const shardWindows = parseNumberOption('--shard', opts.shard, { integer: true, min: 1 });
-      const { units, kind } = listArchiveUnits(archive, opts.out);
-      await initBackend();
-      const trained = readModelDir(opts.model);
-      const progress = indexProgress(units.length);
-      let result: BuildIndexResult;
-      try {
-        result = await buildIndex(opts.out, units, trained, {
-          shardWindows,
-          onProgress: (done, _total, windows) => progress.update(done, windows),
-        });
-      } finally {
-        progress.stop();
-        trained.model.dispose();
-      }
-      emit({ index: opts.out, source: kind, ...result }, opts, (r) =>
-        [
-          `index ${r.index}: ${r.units} recordings from the ${r.source}; ${r.alreadyIndexed} already indexed, ` +
-            `${r.embedded} windows embedded in ${r.seconds.toFixed(1)} s (${(r.embedded / Math.max(1e-9, r.seconds)).toFixed(1)} windows/s), ` +
-            `${r.shardsWritten} shard${r.shardsWritten === 1 ? '' : 's'} written`,
-          ...(r.duplicates
-            ? [
-                `${r.duplicates} duplicate recording${r.duplicates === 1 ? '' : 's'} (same content as one indexed): not embedded again`,
-              ]
-            : []),
-          ...(r.skipped.length ? [`${r.skipped.length} skipped:`, ...r.skipped.map((s) => `  ${s.reason}`)] : []),
-        ].join('\n'),
-      );
-    });
+    .action(
+      async (archive: string, opts: { model: string; out: string; shard: string; threads: string; json?: boolean }) => {
+        const shardWindows = parseNumberOption('--shard', opts.shard, { integer: true, min: 1 });
+        const threads = parseNumberOption('--threads', opts.threads, { integer: true, min: 0 });
+        const { units, kind } = listArchiveUnits(archive, opts.out);
+        await initBackend();
+        const trained = readModelDir(opts.model);
+        const progress = indexProgress(units.length);
+        let result: BuildIndexResult;
+        try {
+          result = await buildIndex(opts.out, units, trained, {
+            shardWindows,
+            threads,
+            onProgress: (done, _total, windows) => progress.update(done, windows),
+          });
+        } finally {
+          progress.stop();
+          trained.model.dispose();
+        }
+        emit({ index: opts.out, source: kind, ...result }, opts, (r) =>
+          [
+            `index ${r.index}: ${r.units} recordings from the ${r.source}; ${r.alreadyIndexed} already indexed, ` +
+              `${r.embedded} windows embedded in ${r.seconds.toFixed(1)} s (${(r.embedded / Math.max(1e-9, r.seconds)).toFixed(1)} windows/s), ` +
+              `${r.shardsWritten} shard${r.shardsWritten === 1 ? '' : 's'} written`,
+            ...(r.duplicates
+              ? [
+                  `${r.duplicates} duplicate recording${r.duplicates === 1 ? '' : 's'} (same content as one indexed): not embedded again`,
+                ]
+              : []),
+            ...(r.skipped.length ? [`${r.skipped.length} skipped:`, ...r.skipped.map((s) => `  ${s.reason}`)] : []),
+          ].join('\n'),
+        );
+      },
+    );
 }
