@@ -22,6 +22,9 @@ import {
   type WindowEntry,
 } from './index-format.js';
 
+/** Windows embedded per model call while a shard fills. */
+const EMBED_BATCH = 64;
+
 /** Options of {@link buildIndex}. */
 export interface BuildIndexOptions {
   /** Window length for long recordings, seconds. @default 10 */
@@ -82,7 +85,7 @@ export async function buildIndex(
     measurementFeatures: [...MEASUREMENT_FEATURES],
     windowSeconds,
   };
-  let header = readIndexHeader(dir);
+  let header: IndexHeader | null = readIndexHeader(dir);
   if (header) {
     if (header.model.configSha256 !== configSha256)
       throw new FewbeatError(
@@ -117,34 +120,45 @@ export async function buildIndex(
   let pendingItems: BatchSource[] = [];
   let pendingWindows: WindowEntry[] = [];
 
-  const flush = (): void => {
-    if (pendingEntries.length === 0) return;
-    let rows = new Float32Array(0);
-    if (pendingItems.length > 0) {
-      const vectors = modelVectors(trained, pendingItems);
-      const dim = vectors.vectors[0]?.length ?? 0;
-      if (!header) {
-        header = { ...wanted, dim };
-        writeIndexHeader(dir, header);
-      }
-      const stride = header.dim + header.clinicalDim;
-      rows = new Float32Array(pendingItems.length * stride);
-      pendingItems.forEach((_, i) => {
-        rows.set(vectors.vectors[i] as Float32Array, i * stride);
-        if (header && header.clinicalDim > 0) rows.set(vectors.clinical?.[i] as Float32Array, i * stride + header.dim);
-      });
-    }
+  // Embedded rows of the shard being filled, in chunks of at most EMBED_BATCH windows.
+  let shardRows: Float32Array[] = [];
+  const ensureHeader = (dim: number): IndexHeader => {
     if (!header) {
-      // Only skipped records so far: the header waits for the first embedding (its dimension).
-      header = { ...wanted, dim: trainedDim(trained) };
+      header = { ...wanted, dim };
       writeIndexHeader(dir, header);
     }
-    writeShard(dir, nextShard++, header, rows, pendingEntries);
+    return header;
+  };
+  const embedPending = (): void => {
+    if (pendingItems.length === 0) return;
+    const vectors = modelVectors(trained, pendingItems);
+    const h = ensureHeader(vectors.vectors[0]?.length ?? 0);
+    const stride = h.dim + h.clinicalDim;
+    const rows = new Float32Array(pendingItems.length * stride);
+    pendingItems.forEach((_, i) => {
+      rows.set(vectors.vectors[i] as Float32Array, i * stride);
+      if (h.clinicalDim > 0) rows.set(vectors.clinical?.[i] as Float32Array, i * stride + h.dim);
+    });
+    shardRows.push(rows);
     result.embedded += pendingItems.length;
+    pendingItems = [];
+  };
+  const flush = (): void => {
+    embedPending();
+    if (pendingEntries.length === 0) return;
+    // Only skipped records so far: the header waits for the first embedding (its dimension).
+    const h = header ?? ensureHeader(trainedDim(trained));
+    const rows = new Float32Array(shardRows.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    for (const r of shardRows) {
+      rows.set(r, at);
+      at += r.length;
+    }
+    writeShard(dir, nextShard++, h, rows, pendingEntries);
     result.shardsWritten++;
     pendingEntries = [];
-    pendingItems = [];
     pendingWindows = [];
+    shardRows = [];
   };
 
   type Step =
@@ -177,8 +191,8 @@ export async function buildIndex(
   };
   const threads = options.threads ?? 0;
   const pool = await DecodePool.create(threads);
-  // Enough decoded ahead that the workers stay busy while this thread embeds a shard.
-  const ahead = threads > 0 ? Math.max(64, shardWindows) : 1;
+  // A few records decoded ahead per worker: enough to keep them busy, bounded memory for long recordings.
+  const ahead = threads > 0 ? 4 * threads : 1;
   const queue: Array<Promise<Step>> = [];
   let started = 0;
   const fill = (): void => {
@@ -205,7 +219,7 @@ export async function buildIndex(
         for (const w of step.result.windows) {
           const entry: WindowEntry = {
             kind: 'window',
-            row: pendingItems.length,
+            row: pendingWindows.length,
             record: unit.recordPath,
             sha256: step.sha,
             window: w.window,
@@ -229,10 +243,12 @@ export async function buildIndex(
           pendingWindows.push(entry);
         }
       }
-      if (pendingWindows.length >= shardWindows) {
-        fill(); // the workers decode on while this thread embeds
-        flush();
+      // Embed in small batches so the workers, kept a few records ahead, decode on meanwhile.
+      if (pendingItems.length >= EMBED_BATCH) {
+        fill();
+        embedPending();
       }
+      if (pendingWindows.length >= shardWindows) flush();
       options.onProgress?.(u + 1, units.length, result.embedded + pendingItems.length);
       // Let a progress display redraw.
       await new Promise((r) => setImmediate(r));
