@@ -209,12 +209,9 @@ export async function buildIndex(
         pendingEntries.push({ kind: 'duplicate', record: unit.recordPath, key: step.key, of: step.of });
       } else if (!step.result.ok) {
         result.skipped.push({ record: unit.recordPath, reason: step.result.reason });
-        pendingEntries.push({
-          kind: 'skipped',
-          record: unit.recordPath,
-          key: step.key || null,
-          reason: step.result.reason,
-        });
+        // A failed worker is not the file's fault: no key, so the next run tries the record again.
+        const key = step.result.retry ? null : step.key || null;
+        pendingEntries.push({ kind: 'skipped', record: unit.recordPath, key, reason: step.result.reason });
       } else {
         for (const w of step.result.windows) {
           const entry: WindowEntry = {

@@ -24,7 +24,8 @@ export interface DecodedWindow {
   measurements: MeasurementValues;
 }
 
-export type DecodeResult = { ok: true; windows: DecodedWindow[] } | { ok: false; reason: string };
+/** A decoded recording, or why not (`retry`: a failure of the run, not of the file: not recorded as done). */
+export type DecodeResult = { ok: true; windows: DecodedWindow[] } | { ok: false; reason: string; retry?: boolean };
 
 /**
  * Read a recording, cut it into windows ({@link recordingWindows}), preprocess and measure each
