@@ -100,9 +100,8 @@ describe('a damaged training checkpoint', () => {
         writeFileSync(path, damaged);
         const message = await loadError();
         writeFileSync(path, bytes);
-        expect(message, `${name} byte ${at}`).toBe(
-          `${path}: SHA-256 does not match ${name.startsWith('weights') ? `${name.replace('.bin', '.json')}: the file is corrupt` : 'its index: the file is corrupt'}`,
-        );
+        const index = name.startsWith('weights') ? name.replace('.bin', '.json') : 'its index';
+        expect(message, `${name} byte ${at}`).toBe(`${path}: SHA-256 does not match ${index}: the file is corrupt`);
       }
     }
   });

@@ -16,6 +16,8 @@ import { register as registerDemo } from './demo.js';
 import { register as registerAblate } from './ablate.js';
 import { register as registerEvalReal } from './eval-real.js';
 import { register as registerServe } from './serve.js';
+import { register as registerIndexArchive } from './index-archive.js';
+import { register as registerSearch } from './search.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -39,6 +41,8 @@ const registrars: Array<(program: Command) => void> = [
   registerRecalibrate,
   registerSynth,
   registerServe,
+  registerIndexArchive,
+  registerSearch,
 ];
 
 export function registerCommands(program: Command): void {

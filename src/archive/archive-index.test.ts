@@ -1,0 +1,243 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCohort } from '../io/manifest/index.js';
+import { initBackend } from '../runtime/backend.js';
+import { runCli } from '../test-utils/run-cli.js';
+import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../test-utils/tiny-run.js';
+import { trainModel } from '../train/train-model.js';
+import { recordingWindows } from './archive-units.js';
+import { committedShards, loadIndex, SHARDS_DIR } from './index-format.js';
+import { precisionAtK, type ClassSearch } from './search-index.js';
+
+interface IndexRun {
+  units: number;
+  alreadyIndexed: number;
+  embedded: number;
+  duplicates: number;
+  skipped: Array<{ record: string; reason: string }>;
+}
+
+describe('archive index and search', () => {
+  let root: string;
+  let modelDir: string;
+  let cohortDir: string;
+
+  beforeAll(async () => {
+    await initBackend('wasm');
+    const tiny = tinyCohort();
+    ({ root, cohortDir } = tiny);
+    modelDir = join(root, 'model');
+    const result = await trainModel({
+      prepared: tiny.prepared,
+      outDir: modelDir,
+      preset: 'default',
+      seed: 3,
+      training: TINY_TRAINING,
+      modelOverrides: TINY_MODEL,
+    });
+    result.model.dispose();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const index = async (archive: string, out: string, extra: string[] = []): Promise<IndexRun> => {
+    const run = await runCli(['index', archive, '--model', modelDir, '--out', out, '--json', ...extra]);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout) as IndexRun;
+  };
+
+  it('embeds each manifest row once, as enroll does, and a second run embeds nothing', async () => {
+    const out = join(root, 'index-manifest');
+    const rows = readCohort(cohortDir).rows;
+    const first = await index(cohortDir, out, ['--shard', '16']);
+    expect(first).toMatchObject({ units: rows.length, alreadyIndexed: 0, embedded: rows.length, skipped: [] });
+    const loaded = loadIndex(out);
+    expect(loaded.windows.map((w) => w.record)).toEqual(rows.map((r) => r.recordPath));
+    expect(loaded.shards).toBe(Math.ceil(rows.length / 16));
+    // The enroll command embeds its examples through the same path: its vectors are the index rows.
+    const bankFile = join(root, 'all.json');
+    const enroll = await runCli([
+      'enroll',
+      '--model',
+      modelDir,
+      '--manifest',
+      cohortDir,
+      '--classes',
+      'jet',
+      '--out',
+      bankFile,
+    ]);
+    expect(enroll.code).toBe(0);
+    const bank = JSON.parse(readFileSync(bankFile, 'utf8')) as {
+      examples: Array<{ record: string; embedding: number[] }>;
+    };
+    const D = loaded.header.dim;
+    for (const e of bank.examples) {
+      const i = loaded.windows.findIndex((w) => w.record === join(cohortDir, e.record));
+      expect(i).toBeGreaterThanOrEqual(0);
+      const row = Array.from(loaded.vectors.subarray(i * D, (i + 1) * D));
+      row.forEach((v, d) => expect(v).toBeCloseTo(e.embedding[d] as number, 4));
+    }
+    const again = await index(cohortDir, out);
+    expect(again).toMatchObject({ alreadyIndexed: rows.length, embedded: 0 });
+    expect(committedShards(out)).toHaveLength(loaded.shards);
+  });
+
+  it('embeds the same vectors and entries with decoding on two worker threads as in one thread', async () => {
+    const one = join(root, 'index-one-thread');
+    const two = join(root, 'index-two-threads');
+    await index(cohortDir, one, ['--threads', '0', '--shard', '16']);
+    await index(cohortDir, two, ['--threads', '2', '--shard', '16']);
+    const a = loadIndex(one);
+    const b = loadIndex(two);
+    expect(b.windows).toEqual(a.windows);
+    expect(Array.from(b.vectors)).toEqual(Array.from(a.vectors));
+    expect(Array.from(b.clinical)).toEqual(Array.from(a.clinical));
+  });
+
+  it('continues an interrupted run where it stopped: an uncommitted shard is embedded again, nothing else', async () => {
+    const out = join(root, 'index-resume');
+    await index(cohortDir, out, ['--shard', '16']);
+    const before = loadIndex(out);
+    const last = committedShards(out).at(-1) as number;
+    const lastRows = before.windows.length - 16 * (last - 1);
+    // A run killed between writing the shard's matrix and its entries leaves the matrix without a commit.
+    rmSync(join(out, SHARDS_DIR, `${String(last).padStart(6, '0')}.jsonl`));
+    const resumed = await index(cohortDir, out, ['--shard', '16']);
+    expect(resumed).toMatchObject({ embedded: lastRows, alreadyIndexed: before.windows.length - lastRows });
+    const after = loadIndex(out);
+    expect(after.windows.map((w) => w.key)).toEqual(before.windows.map((w) => w.key));
+    expect(Array.from(after.vectors)).toEqual(Array.from(before.vectors));
+  });
+
+  it('walks an archive folder: lists unreadable files with their reason, embeds a copied record once, adds new ones on a re-run', async () => {
+    const archive = join(root, 'archive');
+    for (const d of ['a', 'b']) mkdirSync(join(archive, d), { recursive: true });
+    const rows = readCohort(cohortDir).rows.slice(0, 3);
+    // A WFDB header names its signal file, so a copied record keeps its name (in another folder).
+    const copy = (row: number, to: string): void => {
+      const from = rows[row]?.recordPath as string;
+      const name = from.split('/').at(-1) as string;
+      for (const ext of ['hea', 'dat']) copyFileSync(`${from}.${ext}`, join(archive, to, `${name}.${ext}`));
+    };
+    copy(0, 'a');
+    copy(1, 'a');
+    copy(0, 'b');
+    writeFileSync(join(archive, 'a', 'broken.hea'), 'broken 12 500 notanumber\n');
+    writeFileSync(join(archive, 'notes.csv'), 'this,is\nnot,an ecg\n');
+    const out = join(archive, 'index');
+    const first = await index(archive, out);
+    expect(first).toMatchObject({ units: 5, embedded: 2, duplicates: 1 });
+    expect(first.skipped.map((s) => s.record.replace(`${archive}/`, ''))).toEqual(['a/broken', 'notes.csv']);
+    for (const s of first.skipped) expect(s.reason).toContain(s.record);
+    copy(2, 'a');
+    const second = await index(archive, out);
+    // The unreadable files (unchanged) are not read again; only the new record is embedded.
+    expect(second).toMatchObject({ units: 6, embedded: 1, alreadyIndexed: 5, skipped: [] });
+    expect(loadIndex(out).windows).toHaveLength(3);
+  });
+
+  it('refuses to extend an index with another model, and reports a damaged shard by name', async () => {
+    const out = join(root, 'index-resume');
+    const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const other = join(root, 'other-model');
+    mkdirSync(other, { recursive: true });
+    for (const f of readdirSync(modelDir)) copyFileSync(join(modelDir, f), join(other, f));
+    writeFileSync(join(other, 'config.json'), JSON.stringify({ ...config, seed: 99 }));
+    const run = await runCli(['index', cohortDir, '--model', other, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('built with another model');
+    const damaged = join(root, 'index-damaged');
+    await index(cohortDir, damaged, ['--shard', '16']);
+    const f32 = join(damaged, SHARDS_DIR, '000001.f32');
+    writeFileSync(f32, readFileSync(f32).subarray(0, 100));
+    expect(() => loadIndex(damaged)).toThrow(/000001\.f32: holds 100 bytes, expected 16 rows/);
+  });
+
+  it('finds the other examples of a class taught from 5 examples above the base rate, and exports them as a cohort', async () => {
+    const out = join(root, 'index-manifest');
+    const bankFile = join(root, 'jet5.json');
+    const enroll = await runCli([
+      'enroll',
+      '--model',
+      modelDir,
+      '--manifest',
+      cohortDir,
+      '--classes',
+      'jet,vt',
+      '--shots',
+      '5',
+      '--out',
+      bankFile,
+    ]);
+    expect(enroll.code).toBe(0);
+    const rows = readCohort(cohortDir).rows;
+    const jet = rows.filter((r) => r.labels.includes('jet')).length;
+    const K = jet - 5;
+    const exportDir = join(root, 'hits');
+    const run = await runCli([
+      'search',
+      out,
+      '--bank',
+      bankFile,
+      '--class',
+      'jet',
+      '--top',
+      String(K),
+      '--json',
+      '--export-manifest',
+      exportDir,
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { searches: ClassSearch[] };
+    const search = result.searches[0] as ClassSearch;
+    expect(search.class).toBe('jet');
+    // The bank's own examples would lead the ranking; they are left out of it.
+    expect(search.enrolledExcluded).toBeGreaterThan(0);
+    const enrolled = new Set(
+      (JSON.parse(readFileSync(bankFile, 'utf8')) as { examples: Array<{ record: string }> }).examples.map((e) =>
+        join(cohortDir, e.record),
+      ),
+    );
+    expect(search.hits.filter((h) => enrolled.has(h.record))).toEqual([]);
+    expect(search.hits).toHaveLength(K);
+    const probabilities = search.hits.map((h) => h.probability);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+    const precision = precisionAtK(search.hits, 'jet', K);
+    // Base rate: the share of the other jet recordings among the recordings searched.
+    expect(precision).toBeGreaterThan(K / (rows.length - 5));
+    const exported = readCohort(exportDir).rows;
+    expect(exported.map((r) => r.recordPath)).toEqual(search.hits.map((h) => h.record));
+    expect(exported.every((r) => r.labels[0] === 'jet')).toBe(true);
+  });
+});
+
+describe('recordingWindows', () => {
+  const ecg = (seconds: number, fs = 100) => ({
+    fs,
+    leads: ['I'],
+    units: ['mV'],
+    signals: [Float64Array.from({ length: seconds * fs }, (_, i) => i)],
+  });
+  it('keeps a recording shorter than one and a half windows whole', () => {
+    expect(recordingWindows(ecg(14), 10).map((w) => w.window)).toEqual([null]);
+  });
+  it('cuts a long recording into non-overlapping windows from its start, leaving out a short tail', () => {
+    const windows = recordingWindows(ecg(35), 10);
+    expect(windows.map((w) => w.window)).toEqual([
+      { startS: 0, endS: 10 },
+      { startS: 10, endS: 20 },
+      { startS: 20, endS: 30 },
+    ]);
+    expect(windows[1]?.ecg.signals[0]?.[0]).toBe(1000);
+    expect(windows[1]?.ecg.signals[0]?.length).toBe(1000);
+  });
+});
+
+describe('precisionAtK', () => {
+  const hit = (labels: string[]) => ({ labels }) as never;
+  it('counts hits beyond the list as misses', () => {
+    expect(precisionAtK([hit(['jet']), hit(['nsr'])], 'jet', 4)).toBe(0.25);
+  });
+});

@@ -1,0 +1,239 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { FewbeatError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+/**
+ * An archive index: a folder of embedded ECG windows that `fewbeat search` ranks for a taught class.
+ *
+ *     INDEX/index.json            { format: "fewbeat-archive-index", version: 1, model: { dir, configSha256 },
+ *                                   dim D, clinicalDim F (0: the model has no context gate),
+ *                                   measurementFeatures: [names], windowSeconds }
+ *     INDEX/shards/NNNNNN.f32     rows of D + F little-endian float32: the window's vector in the model's
+ *                                 prototype space, then its encoded clinical vector (F values)
+ *     INDEX/shards/NNNNNN.jsonl   one JSON object per line: a `window` entry per row of the .f32 file (in
+ *                                 row order), and `skipped` / `duplicate` entries for records without rows
+ *
+ * Appendable: a run only ever adds shards. Each shard's .f32 file is written (atomically) before its
+ * .jsonl file, so the .jsonl file commits the shard: a shard without one is an interrupted write and is
+ * ignored (and overwritten by the next run). Records are identified by the SHA-256 of their files'
+ * content, so a resumed or repeated run embeds nothing twice.
+ */
+export const INDEX_FORMAT = 'fewbeat-archive-index';
+export const INDEX_VERSION = 1;
+export const INDEX_FILE = 'index.json';
+export const SHARDS_DIR = 'shards';
+
+const indexHeaderSchema = z.object({
+  format: z.literal(INDEX_FORMAT),
+  version: z.literal(INDEX_VERSION),
+  model: z.object({ dir: z.string(), configSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  dim: z.number().int().positive(),
+  clinicalDim: z.number().int().min(0),
+  measurementFeatures: z.array(z.string()),
+  windowSeconds: z.number().positive(),
+});
+
+export type IndexHeader = z.infer<typeof indexHeaderSchema>;
+
+const windowSchema = z.object({ startS: z.number(), endS: z.number() }).nullable();
+
+/** One embedded window: row `row` of its shard's matrix. */
+const windowEntrySchema = z.object({
+  kind: z.literal('window'),
+  row: z.number().int().min(0),
+  /** Absolute record path (as `loadEcg` takes it) and the SHA-256 of its files. */
+  record: z.string(),
+  sha256: z.string(),
+  /** Seconds of the recording this window covers; null = the whole recording. */
+  window: windowSchema,
+  /** The identity of the unit of work (record content, and the manifest window when the row had one). */
+  key: z.string(),
+  patientId: z.string().nullable(),
+  labels: z.array(z.string()),
+  ageYears: z.number().nullable(),
+  sex: z.enum(['M', 'F']).nullable(),
+  /** Whether the clinical vector comes from a known context (a manifest row) rather than all-missing. */
+  context: z.boolean(),
+  /** Measurement values in `measurementFeatures` order (null = not measured). */
+  measurements: z.array(z.number().nullable()),
+});
+
+const skippedEntrySchema = z.object({
+  kind: z.literal('skipped'),
+  record: z.string(),
+  key: z.string().nullable(),
+  reason: z.string(),
+});
+
+const duplicateEntrySchema = z.object({
+  kind: z.literal('duplicate'),
+  record: z.string(),
+  key: z.string(),
+  of: z.string(),
+});
+
+const entrySchema = z.discriminatedUnion('kind', [windowEntrySchema, skippedEntrySchema, duplicateEntrySchema]);
+
+export type WindowEntry = z.infer<typeof windowEntrySchema>;
+export type SkippedEntry = z.infer<typeof skippedEntrySchema>;
+export type DuplicateEntry = z.infer<typeof duplicateEntrySchema>;
+export type IndexEntry = z.infer<typeof entrySchema>;
+
+/** A loaded index: every window's vector as one contiguous row-major matrix. */
+export interface LoadedIndex {
+  dir: string;
+  header: IndexHeader;
+  /** [N, D] prototype-space vectors, window i at `i * D`. */
+  vectors: Float32Array;
+  /** [N, F] encoded clinical vectors (empty when F = 0). */
+  clinical: Float32Array;
+  windows: WindowEntry[];
+  skipped: SkippedEntry[];
+  duplicates: DuplicateEntry[];
+  /** Number of committed shards. */
+  shards: number;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new FewbeatError(`not a readable JSON file: ${(e as Error).message.split('\n')[0]}`, { file });
+  }
+}
+
+/** Read and check `INDEX/index.json`; null when the folder holds no index yet. */
+export function readIndexHeader(dir: string): IndexHeader | null {
+  const file = join(dir, INDEX_FILE);
+  if (!existsSync(file)) return null;
+  const parsed = indexHeaderSchema.safeParse(readJson(file));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FewbeatError(
+      `not a version-${INDEX_VERSION} fewbeat archive index: ${issue?.path.join('.')}: ${issue?.message}`,
+      {
+        file,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+/** Create the index folder with its header (atomically); the shards folder is created with it. */
+export function writeIndexHeader(dir: string, header: IndexHeader): void {
+  mkdirSync(join(dir, SHARDS_DIR), { recursive: true });
+  writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(header, null, 2)}\n`);
+}
+
+/** The committed shard numbers of an index, ascending (a shard is committed when its .jsonl exists). */
+export function committedShards(dir: string): number[] {
+  const shards = join(dir, SHARDS_DIR);
+  if (!existsSync(shards)) return [];
+  return readdirSync(shards)
+    .map((f) => /^(\d{6})\.jsonl$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+function shardPath(dir: string, n: number, ext: 'f32' | 'jsonl'): string {
+  return join(dir, SHARDS_DIR, `${String(n).padStart(6, '0')}.${ext}`);
+}
+
+/** The entries of one committed shard, each line checked. */
+export function readShardEntries(dir: string, n: number): IndexEntry[] {
+  const file = shardPath(dir, n, 'jsonl');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const entries: IndexEntry[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new FewbeatError('not valid JSON', { file, location: `line ${i + 1}` });
+    }
+    const parsed = entrySchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new FewbeatError(`${issue?.path.join('.')}: ${issue?.message}`, { file, location: `line ${i + 1}` });
+    }
+    entries.push(parsed.data);
+  });
+  return entries;
+}
+
+/**
+ * Commit one shard: its matrix ([rows, D + F] float32) first, then its entries (the commit). The
+ * window entries' `row` must number the matrix rows 0..rows−1.
+ */
+export function writeShard(
+  dir: string,
+  n: number,
+  header: IndexHeader,
+  rows: Float32Array,
+  entries: readonly IndexEntry[],
+): void {
+  const stride = header.dim + header.clinicalDim;
+  const windows = entries.filter((e) => e.kind === 'window').length;
+  if (rows.length !== windows * stride)
+    throw new Error(`shard ${n}: ${rows.length} values for ${windows} rows of ${stride}`);
+  const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
+  writeFileAtomic(shardPath(dir, n, 'f32'), bytes);
+  writeFileAtomic(shardPath(dir, n, 'jsonl'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+}
+
+/** Every committed shard's entries (without reading the matrices): what a resumed run has done. */
+export function readAllEntries(dir: string): IndexEntry[] {
+  return committedShards(dir).flatMap((n) => readShardEntries(dir, n));
+}
+
+/**
+ * Load an index for search: every committed shard's rows into one contiguous [N, D] matrix (and
+ * [N, F] clinical matrix). A shard whose matrix does not hold exactly its rows is reported.
+ */
+export function loadIndex(dir: string): LoadedIndex {
+  const header = readIndexHeader(dir);
+  if (!header)
+    throw new FewbeatError(`no ${INDEX_FILE} here: not a fewbeat archive index (write one with fewbeat index)`, {
+      file: dir,
+    });
+  const { dim: D, clinicalDim: F } = header;
+  const stride = D + F;
+  const shards = committedShards(dir);
+  const perShard = shards.map((n) => readShardEntries(dir, n));
+  const total = perShard.reduce((s, es) => s + es.filter((e) => e.kind === 'window').length, 0);
+  const vectors = new Float32Array(total * D);
+  const clinical = new Float32Array(total * F);
+  const windows: WindowEntry[] = [];
+  const skipped: SkippedEntry[] = [];
+  const duplicates: DuplicateEntry[] = [];
+  shards.forEach((n, s) => {
+    const entries = perShard[s] as IndexEntry[];
+    const shardWindows = entries.filter((e): e is WindowEntry => e.kind === 'window');
+    const file = shardPath(dir, n, 'f32');
+    const size = existsSync(file) ? statSync(file).size : -1;
+    if (size !== shardWindows.length * stride * 4)
+      throw new FewbeatError(
+        `holds ${size < 0 ? 'no' : size} bytes, expected ${shardWindows.length} rows × ${stride} float32 values (a damaged index: remove this shard and its .jsonl, then run fewbeat index again)`,
+        { file },
+      );
+    const buffer = readFileSync(file);
+    const rows = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+    for (const e of shardWindows) {
+      if (e.row >= shardWindows.length)
+        throw new FewbeatError(`row ${e.row} is beyond the shard's ${shardWindows.length} rows`, { file });
+      const i = windows.length;
+      vectors.set(rows.subarray(e.row * stride, e.row * stride + D), i * D);
+      if (F > 0) clinical.set(rows.subarray(e.row * stride + D, (e.row + 1) * stride), i * F);
+      windows.push(e);
+    }
+    for (const e of entries) {
+      if (e.kind === 'skipped') skipped.push(e);
+      else if (e.kind === 'duplicate') duplicates.push(e);
+    }
+  });
+  return { dir, header, vectors, clinical, windows, skipped, duplicates, shards: shards.length };
+}

@@ -1,0 +1,231 @@
+import { FewbeatError } from '../errors.js';
+import { bankHead, type PrototypeBank } from '../fewshot/prototype-bank.js';
+import type { CohortWindow } from '../io/manifest/index.js';
+import type { LoadedIndex } from './index-format.js';
+
+/** One window of the archive found for a class. */
+export interface SearchHit {
+  rank: number;
+  record: string;
+  window: CohortWindow | null;
+  /** The bank's calibrated probability of the class (its few-shot head, temperature-scaled). */
+  probability: number;
+  /** Squared distance to the class prototype in the model's prototype space. */
+  distance: number;
+  /** Whether the head abstains on the window (farther than its threshold from every prototype). */
+  abstained: boolean;
+  patientId: string | null;
+  labels: string[];
+  ageYears: number | null;
+  sex: 'M' | 'F' | null;
+  /** The window's measurements by name (null = not measured). */
+  measurements: Record<string, number | null>;
+}
+
+/** The ranking of the archive for one class. */
+export interface ClassSearch {
+  class: string;
+  hits: SearchHit[];
+  /** Windows ranked. */
+  scanned: number;
+  /** Windows left out as the bank's own examples. */
+  enrolledExcluded: number;
+}
+
+export interface SearchOptions {
+  /** Classes to rank the archive for (default: every class of the bank). */
+  classes?: readonly string[];
+  /** Hits per class. @default 20 */
+  top?: number;
+  /** Keep the bank's own support examples among the hits. @default false */
+  includeEnrolled?: boolean;
+  /** Windows per call of the head. @default 8192 */
+  chunk?: number;
+}
+
+/** Whether `v` is (up to float rounding) one of the support vectors `support`. */
+function isSupportVector(v: Float32Array, support: readonly Float32Array[]): boolean {
+  let norm = 0;
+  for (let d = 0; d < v.length; d++) norm += (v[d] as number) * (v[d] as number);
+  const tolerance = 1e-6 * (1 + norm);
+  return support.some((s) => {
+    let sum = 0;
+    for (let d = 0; d < v.length && sum <= tolerance; d++) {
+      const diff = (v[d] as number) - (s[d] as number);
+      sum += diff * diff;
+    }
+    return sum <= tolerance;
+  });
+}
+
+/** Keep the `limit` best of rows 0..n−1 under `before` (a strict order), among those `accept` lets in; sorted. */
+function topRows(
+  n: number,
+  limit: number,
+  before: (a: number, b: number) => boolean,
+  accept: (i: number) => boolean,
+): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (best.length === limit && !before(i, best[limit - 1] as number)) continue;
+    if (!accept(i)) continue;
+    let at = best.length;
+    while (at > 0 && before(i, best[at - 1] as number)) at--;
+    best.splice(at, 0, i);
+    if (best.length > limit) best.pop();
+  }
+  return best;
+}
+
+/**
+ * Rank every window of an index for each class by the bank's calibrated probability p(c | window)
+ * from its few-shot head ({@link bankHead}: fitted on the bank's examples, queried with the clinical
+ * vector where the window had a known context), ties broken by the distance to the class
+ * prototype. The bank's own examples are left out unless asked for (they would be the first hits).
+ *
+ * With the prototype classifier and no clinical context, p(c | x) = softmax_c(−‖x − μ_c‖² / T)
+ * (Snell et al. 2017, temperature as Guo et al. 2017), so one tight scan of the contiguous [N, D]
+ * matrix scores every window; the best 4K + 64 by that score go through the head's `predict`, whose
+ * probabilities and distances are the ones ranked and reported. Otherwise every window goes through
+ * `predict`.
+ */
+export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: SearchOptions = {}): ClassSearch[] {
+  const { dim: D, clinicalDim: F, measurementFeatures } = index.header;
+  if (bank.dim !== D)
+    throw new FewbeatError(
+      `the bank holds ${bank.dim}-dimensional prototypes but the index ${D}-dimensional vectors: was it enrolled with another model?`,
+    );
+  const classes = options.classes ?? bank.classes;
+  for (const c of classes)
+    if (!bank.classes.includes(c))
+      throw new FewbeatError(`class ${c} is not in the bank (it holds ${bank.classes.join(', ')})`);
+  const top = options.top ?? 20;
+  const chunk = options.chunk ?? 8192;
+  const head = bankHead(bank);
+  const C = bank.classes.length;
+  const N = index.windows.length;
+  const useClinical = F > 0 && head.contextDecision?.used === true && bank.examples[0]?.clinical?.length === F;
+  const clinicalOf = (i: number): Float32Array | null =>
+    useClinical && index.windows[i]?.context ? index.clinical.subarray(i * F, (i + 1) * F) : null;
+  const vectorOf = (i: number): Float32Array => index.vectors.subarray(i * D, (i + 1) * D);
+  const predictRows = (rows: readonly number[]) =>
+    head.predict({ vectors: rows.map(vectorOf), clinical: rows.map(clinicalOf) });
+  const fast = head.config.classifier === 'prototype' && (!useClinical || !index.windows.some((w) => w.context));
+
+  // Fast path: squared distances to every prototype in one scan, [N, C].
+  let scan: Float32Array | null = null;
+  if (fast) {
+    scan = new Float32Array(N * C);
+    const prototypes = head.prototypes;
+    const x = index.vectors;
+    for (let c = 0; c < C; c++) {
+      const mu = prototypes[c] as Float32Array;
+      for (let i = 0, o = 0; i < N; i++, o += D) {
+        let sum = 0;
+        for (let d = 0; d < D; d++) {
+          const t = (x[o + d] as number) - (mu[d] as number);
+          sum += t * t;
+        }
+        scan[i * C + c] = sum;
+      }
+    }
+  }
+
+  // Full path: every window through the head, probabilities and distances kept, [N, C].
+  let probabilities: Float32Array | null = null;
+  let distances: Float32Array | null = null;
+  if (!fast) {
+    probabilities = new Float32Array(N * C);
+    distances = new Float32Array(N * C);
+    for (let start = 0; start < N; start += chunk) {
+      const rows = Array.from({ length: Math.min(N, start + chunk) - start }, (_, j) => start + j);
+      predictRows(rows).forEach((p, j) => {
+        probabilities?.set(p.probabilities, (start + j) * C);
+        distances?.set(p.distances, (start + j) * C);
+      });
+    }
+  }
+
+  const supportOf = (c: number): Float32Array[] =>
+    bank.examples.filter((e) => e.class === bank.classes[c]).map((e) => Float32Array.from(e.embedding));
+  const T = head.temperature;
+  return classes.map((name) => {
+    const c = bank.classes.indexOf(name);
+    const support = options.includeEnrolled ? [] : supportOf(c);
+    let enrolledExcluded = 0;
+    const accept = (i: number): boolean => {
+      if (support.length > 0 && isSupportVector(vectorOf(i), support)) {
+        enrolledExcluded++;
+        return false;
+      }
+      return true;
+    };
+    let ranked: Array<{ row: number; probability: number; distance: number }>;
+    if (scan) {
+      const s = scan;
+      // log p_c up to a constant of the row: −d_c/T − log Σ_j exp(−d_j/T).
+      const score = new Float64Array(N);
+      for (let i = 0; i < N; i++) {
+        let m = Infinity;
+        for (let j = 0; j < C; j++) m = Math.min(m, s[i * C + j] as number);
+        let z = 0;
+        for (let j = 0; j < C; j++) z += Math.exp(-((s[i * C + j] as number) - m) / T);
+        score[i] = -((s[i * C + c] as number) - m) / T - Math.log(z);
+      }
+      const candidates = topRows(
+        N,
+        4 * top + 64,
+        (a, b) =>
+          (score[a] as number) > (score[b] as number) ||
+          (score[a] === score[b] && (s[a * C + c] as number) < (s[b * C + c] as number)),
+        accept,
+      );
+      ranked = predictRows(candidates).map((p, j) => ({
+        row: candidates[j] as number,
+        probability: p.probabilities[c] as number,
+        distance: p.distances[c] as number,
+      }));
+    } else {
+      const prob = probabilities as Float32Array;
+      const dist = distances as Float32Array;
+      ranked = topRows(
+        N,
+        top,
+        (a, b) =>
+          (prob[a * C + c] as number) > (prob[b * C + c] as number) ||
+          (prob[a * C + c] === prob[b * C + c] && (dist[a * C + c] as number) < (dist[b * C + c] as number)),
+        accept,
+      ).map((row) => ({ row, probability: prob[row * C + c] as number, distance: dist[row * C + c] as number }));
+    }
+    ranked.sort((a, b) => b.probability - a.probability || a.distance - b.distance);
+    const best = ranked.slice(0, top);
+    const predictions = predictRows(best.map((r) => r.row));
+    const hits = best.map((r, k): SearchHit => {
+      const w = index.windows[r.row];
+      if (!w) throw new Error('unreachable: a ranked row has its entry');
+      return {
+        rank: k + 1,
+        record: w.record,
+        window: w.window,
+        probability: predictions[k]?.probabilities[c] ?? r.probability,
+        distance: r.distance,
+        abstained: predictions[k]?.abstained === true,
+        patientId: w.patientId,
+        labels: w.labels,
+        ageYears: w.ageYears,
+        sex: w.sex,
+        measurements: Object.fromEntries(measurementFeatures.map((f, m) => [f, w.measurements[m] ?? null])),
+      };
+    });
+    return { class: name, hits, scanned: N, enrolledExcluded };
+  });
+}
+
+/**
+ * Precision at K: the share of the first K hits whose labels include `label` (hits beyond the list
+ * count as misses, so a short list cannot inflate it).
+ */
+export function precisionAtK(hits: readonly SearchHit[], label: string, k: number): number {
+  if (!(k > 0)) throw new FewbeatError(`precision at K needs K > 0, got ${k}`);
+  return hits.slice(0, k).filter((h) => h.labels.includes(label)).length / k;
+}
