@@ -51,7 +51,7 @@ export const ROUTES = {
     method: 'POST',
     url: '/api/auth/logout',
     roles: CLINICAL,
-    summary: 'end this session (or revoke this bearer token)',
+    summary: 'sign out: end the login (or revoke this bearer token)',
     tag: 'auth',
     response: { status: 204, schema: null },
   },
