@@ -90,12 +90,15 @@ export function listArchiveUnits(
 
 /**
  * The files a record is made of: for WFDB, every file of its folder named `<record>.<ext>`
- * (header, signal files, annotations); otherwise the file itself. Sorted.
+ * (header, signal files, annotations); otherwise the file itself, of a known format or not. Sorted.
  */
 export function recordFiles(recordPath: string): string[] {
   const found = resolveRecord(recordPath);
-  if (found === null)
-    throw new FewbeatError('record not found (looked for .hea, .edf, .bdf and .csv)', { file: recordPath });
+  if (found === null) {
+    // A file of no known format is still identified by its bytes, so that an unreadable file is not read again.
+    if (existsSync(recordPath) && statSync(recordPath).isFile()) return [recordPath];
+    throw new FewbeatError('record not found', { file: recordPath });
+  }
   if (found.format !== 'wfdb') return [found.file];
   const dir = dirname(found.file);
   const stem = basename(found.file);
