@@ -145,7 +145,10 @@ class TrunkGraphBuilder {
     ]);
   }
 
-  /** a·x + b per channel in one pass (ONNX BatchNormalization with mean 0, variance 1, ε 0). @param x [B, C, 1, T] @param a, b [C] */
+  /**
+   * a·x + b per channel in one pass (ONNX BatchNormalization with mean 0, variance 1, ε 0). @param x [B, C, 1, T]
+   * @param a, b [C]
+   */
   affine(x: string, a: string, b: string): string {
     const zero = this.g.node('Mul', [a, this.g.scalar(0)]);
     return this.g.node('BatchNormalization', [x, a, b, zero, this.g.node('Add', [zero, this.g.scalar(1)])], {
@@ -251,7 +254,10 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
     g.node('Concat', taps, { axis: 0 }, gradientOutput(`${l.prefix}.conv.w`));
   };
 
-  /** Backward of conv + BatchNorm from ∂z; parameter gradients become graph outputs. @returns ∂x, or null without `inputGradient` */
+  /**
+   * Backward of conv + BatchNorm from ∂z; parameter gradients become graph outputs. @returns ∂x, or null without
+   * `inputGradient`
+   */
   const convBnBackward = (l: ConvBnLayer, xLast: string, dz: string, inputGradient: boolean): string | null => {
     const xhat = xhatName(l);
     const dBeta = g.node(
