@@ -62,7 +62,8 @@ describe('ONNX export', () => {
     const features = model.config.clinical.inputDim;
     const session = await OnnxModelSession.create(exportOnnx(model), { samples, leads, features });
     const all = await session.run(x);
-    const row = <T extends Float32Array>(values: T, width: number): T => values.subarray(3 * width, 4 * width) as T; // the recording with 5 leads absent
+    // the recording with 5 leads absent
+    const row = <T extends Float32Array>(values: T, width: number): T => values.subarray(3 * width, 4 * width) as T;
     const alone = await session.run({
       batch: 1,
       ecg: row(x.ecg, samples * leads),
