@@ -66,8 +66,8 @@ describe('prototypicalLoss', () => {
   const query = randomArray(qLabels.length * d, 4);
 
   it('matches a hand-computed two-way case', () => {
-    // μ0 = mean([0,0],[2,0]) = [1,0], μ1 = [0,2]. Query [1,1] (class 0): d = (1, 2). Query [0,3] (class 1): d = (10,
-    // 1).
+    // μ0 = mean([0,0],[2,0]) = [1,0], μ1 = [0,2]. Query [1,1]
+    // (class 0): d = (1, 2). Query [0,3] (class 1): d = (10, 1).
     const r = run([0, 0, 2, 0, 0, 2], [0, 0, 1], [1, 1, 0, 3], [0, 1], 2, 2);
     expect(r.loss).toBeCloseTo((Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(-9))) / 2, 6);
     expect(r.logProbs[0]).toBeCloseTo(-Math.log(1 + Math.exp(-1)), 6);

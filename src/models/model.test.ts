@@ -388,8 +388,8 @@ describe('FewbeatModel gradients', () => {
     const cpu = await gradientsOn('cpu');
     const concat = (gs: Float32Array[]): Float32Array => Float32Array.from(gs.flatMap((g) => Array.from(g)));
     expect(relativeError(concat(wasm), concat(cpu))).toBeLessThan(1e-5);
-    // Per variable too, except those whose true gradient is 0 (z's last bias: prototype distances are
-    // translation-invariant).
+    // Per variable too, except those whose true gradient is 0 (z's
+    // last bias: prototype distances are translation-invariant).
     const scale = Math.max(...cpu.map((g) => Math.max(...Array.from(g, Math.abs))));
     const live = cpu.map((g) => Math.max(...Array.from(g, Math.abs)) > 1e-4 * scale);
     expect(live.filter(Boolean).length).toBeGreaterThan(cpu.length - 3);

@@ -114,8 +114,8 @@ describe('estimateAtrialActivity', () => {
   it('counts beats on every lead, so flutter waves taller than the QRS in II and V1 are not taken for beats', () => {
     const { ecg, rTimes } = flutterEcg(5, [2], { seconds: 10 });
     const n = ecg.signals[0]!.length;
-    // II and V1: a second, sharper sawtooth of 2 mV peak to peak on top (taller than the QRS); lead I: the same QRS
-    // with no atrial activity.
+    // II and V1: a second, sharper sawtooth of 2 mV peak to peak on top
+    // (taller than the QRS); lead I: the same QRS with no atrial activity.
     const sawtooth = Float64Array.from({ length: n }, (_, i) => {
       const phase = ((i / ecg.fs) * 5) % 1;
       return phase < 0.9 ? 0.5 - phase / 0.9 : -0.5 + (phase - 0.9) / 0.1;
@@ -214,8 +214,8 @@ describe('cancelWholeCycles', () => {
       rPeaks[0]! - 45,
       rPeaks.at(-1)! - 45 + 150,
     );
-    // What is left is mostly the P waves: at least 70 % of their energy, and QRS residue (R peaks rounded to samples)
-    // under a third of it.
+    // What is left is mostly the P waves: at least 70 % of their energy,
+    // and QRS residue (R peaks rounded to samples) under a third of it.
     const left = residual!.reduce((s, v, i) => s + v * pWaves[i]!, 0) / energy(pWaves);
     expect(left).toBeGreaterThan(0.7);
     expect(energy(residual!.map((v, i) => v - pWaves[i]!))).toBeLessThan(0.3 * energy(pWaves));

@@ -82,8 +82,8 @@ export function delineate(
   const slope = compositeSlope(beats, fs);
   const qrsHalf = ms(0.08);
   /**
-   * The largest interior local maximum of a in [lo, hi] (a wave's peak, not a neighbour's tail at the edge); −1 if
-   * none.
+   * The largest interior local maximum of a in [lo, hi] (a wave's
+   * peak, not a neighbour's tail at the edge); −1 if none.
    */
   const peakIn = (a: Float64Array, lo: number, hi: number): number => {
     let best = -1;

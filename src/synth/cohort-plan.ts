@@ -21,8 +21,8 @@ export function cohortComposition(): CompositionFile {
 }
 
 /**
- * Fewest patients per class: 5-shot + 10-query episodes with patient-disjoint support and query, plus a validation
- * split.
+ * Fewest patients per class: 5-shot + 10-query episodes with
+ * patient-disjoint support and query, plus a validation split.
  */
 export const MIN_PATIENTS_PER_CLASS = 30;
 

@@ -106,8 +106,8 @@ export function agreementByAgeBand(rows: readonly MeasuredRecording[]): Map<stri
 /** The diagnostic checks of the issue, as shares of recordings (target = in the generator, measured = by fewbeat). */
 export interface MechanismChecks {
   /**
-   * WPW: PR below the age's 2nd percentile, in the target and as measured (of those with a measured PR), and the share
-   * with a measured PR.
+   * WPW: PR below the age's 2nd percentile, in the target and as measured
+   * (of those with a measured PR), and the share with a measured PR.
    */
   readonly wpwShortPr: {
     readonly n: number;

@@ -86,8 +86,8 @@ function focusDrive(hr: number, jitter: number): SinusDrive {
 }
 
 /**
- * Wide-complex duration of ventricular-origin beats, s: about 1.6–2.2× the age-normal QRS, ≥ 80 ms in infants, ≥ 120 ms
- * later.
+ * Wide-complex duration of ventricular-origin beats, s: about
+ * 1.6–2.2× the age-normal QRS, ≥ 80 ms in infants, ≥ 120 ms later.
  */
 function ventricularQrsDuration(p: PatientPhysiology, traits: Rng): number {
   return Math.max(p.ageYears < 1 ? 0.08 : 0.12, p.qrs * traits.uniform(1.6, 2.2));
@@ -98,8 +98,8 @@ function builder(input: MechanismInput, nominalHr: number): ScheduleBuilder {
 }
 
 /**
- * Sinus rhythm, every P conducted with the patient's PR (NSR, RSA, sinus tachycardia/bradycardia, first-degree block,
- * long QT, Brugada, WPW).
+ * Sinus rhythm, every P conducted with the patient's PR (NSR, RSA, sinus
+ * tachycardia/bradycardia, first-degree block, long QT, Brugada, WPW).
  */
 function conductedSinus(input: MechanismInput, kind: VentricularKind = 'normal'): RhythmSchedule {
   const { patient, sinusHr, rng } = input;
@@ -227,8 +227,8 @@ function dissociated(
 }
 
 /**
- * Junctional ectopic tachycardia after cardiac surgery: narrow QRS at 170–260 bpm, AV dissociation or 1:1 retrograde
- * conduction.
+ * Junctional ectopic tachycardia after cardiac surgery: narrow QRS
+ * at 170–260 bpm, AV dissociation or 1:1 retrograde conduction.
  */
 function jet(input: MechanismInput): RhythmSchedule {
   const { patient, traits } = input;
@@ -243,8 +243,8 @@ function jet(input: MechanismInput): RhythmSchedule {
 }
 
 /**
- * Congenital complete heart block: junctional escape (narrow, 50–80 bpm in infants) or ventricular escape (wide, 40–60
- * bpm in infants, 30–50 later).
+ * Congenital complete heart block: junctional escape (narrow, 50–80 bpm in
+ * infants) or ventricular escape (wide, 40–60 bpm in infants, 30–50 later).
  */
 function completeHeartBlock(input: MechanismInput): RhythmSchedule {
   const { patient, traits } = input;
@@ -267,8 +267,8 @@ function completeHeartBlock(input: MechanismInput): RhythmSchedule {
 }
 
 /**
- * Monomorphic ventricular tachycardia, 150–230 bpm (200–280 in infants), AV dissociation; a quarter are non-sustained
- * runs within sinus rhythm.
+ * Monomorphic ventricular tachycardia, 150–230 bpm (200–280 in infants),
+ * AV dissociation; a quarter are non-sustained runs within sinus rhythm.
  */
 function ventricularTachycardia(input: MechanismInput): RhythmSchedule {
   const { patient, traits, rng, duration } = input;
@@ -323,8 +323,8 @@ function isPrematureHere(pattern: EctopyPattern, beat: number, phase: number, pI
 }
 
 /**
- * PACs: an early ectopic P (coupling 55–80 % of RR), usually conducted with a narrow QRS (10 % blocked), resetting the
- * sinus node.
+ * PACs: an early ectopic P (coupling 55–80 % of RR), usually conducted
+ * with a narrow QRS (10 % blocked), resetting the sinus node.
  */
 function prematureAtrial(input: MechanismInput): RhythmSchedule {
   const { patient, traits, rng, duration } = input;

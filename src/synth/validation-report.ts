@@ -49,8 +49,8 @@ export class ValidationCollector {
   }
 
   /**
-   * Balanced accuracy of softmax regression on a few ECG measurements alone (HR, PR, QRS, QTc, RR irregularity),
-   * patient-grouped 5-fold CV.
+   * Balanced accuracy of softmax regression on a few ECG measurements
+   * alone (HR, PR, QRS, QTc, RR irregularity), patient-grouped 5-fold CV.
    */
   ecgMeasurementSeparability(iterations = 300): number {
     const labels = [...new Set(this.measured.map((m) => m.classId))].sort();

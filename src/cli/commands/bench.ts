@@ -52,8 +52,8 @@ function ortVersion(): string {
 }
 
 /**
- * `fewbeat bench [--json] [--runs N] [--warmup N] [--backend wasm|cpu] [--workers N] [--engine onnx|tfjs]`: the model's
- * speed benchmark.
+ * `fewbeat bench [--json] [--runs N] [--warmup N] [--backend wasm|cpu]
+ * [--workers N] [--engine onnx|tfjs]`: the model's speed benchmark.
  */
 export function register(program: Command): void {
   program

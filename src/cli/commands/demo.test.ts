@@ -83,8 +83,8 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
       expect(Object.values(out.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
       expect(out.nearestExamples).toHaveLength(3);
       expect(out.quality.usable).toBe(true);
-      // The atrial evidence: a JET recording's ventricles beat at 150–260/min; the unlocked rate is the ratio times
-      // that rate.
+      // The atrial evidence: a JET recording's ventricles beat at
+      // 150–260/min; the unlocked rate is the ratio times that rate.
       expect(out.atrialActivity.ventricularRatePerMin).toBeGreaterThan(140);
       expect(out.atrialActivity.unlockedRatePerMin).toBeCloseTo(
         (out.atrialActivity.unlockedToVentricular as number) * out.atrialActivity.ventricularRatePerMin,
@@ -94,8 +94,8 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
       expect(text.stdout).toMatch(
         /atrial activity \(II, V1\): \d+\/min, [\d.]+ × the ventricular \d+\/min; not locked to the QRS: \d+\/min/,
       );
-      // The bank records the context gate's decision on its examples; the child's context joins only when given and the
-      // gate is open.
+      // The bank records the context gate's decision on its examples;
+      // the child's context joins only when given and the gate is open.
       const saved = JSON.parse(readFileSync(bank, 'utf8')) as {
         contextDecision: { used: boolean } | null;
         examples: Array<{ clinical?: number[] }>;

@@ -72,8 +72,8 @@ export function parseClasses(raw: string): ClassId[] {
 }
 
 /**
- * Summaries of the WFDB records (first 60 s) in each folder of `dirs`, one set per folder; unreadable records are
- * skipped.
+ * Summaries of the WFDB records (first 60 s) in each folder of
+ * `dirs`, one set per folder; unreadable records are skipped.
  */
 function readRealSets(dirs: string): { sets: RealSet[]; skipped: number } {
   let skipped = 0;

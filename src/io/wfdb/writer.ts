@@ -16,8 +16,8 @@ export interface RecordToWrite {
   units: string[];
   fmt: '16' | '212';
   /**
-   * ADC units per physical unit, per signal. Default 1000 (format 16) or 200 (format 212), lowered when a signal would
-   * not fit.
+   * ADC units per physical unit, per signal. Default 1000 (format
+   * 16) or 200 (format 212), lowered when a signal would not fit.
    */
   adcGain?: number[] | undefined;
   /** Digital value of physical zero, per signal. Default 0. */
@@ -125,8 +125,8 @@ function fittingGain(p: Float64Array, baseline: number, format: SampleFormat, de
 }
 
 /**
- * d[i] = round(p[i]·gain + baseline); NaN → the invalid-sample value. The invalid value itself is never produced
- * otherwise.
+ * d[i] = round(p[i]·gain + baseline); NaN → the invalid-sample
+ * value. The invalid value itself is never produced otherwise.
  */
 function digitize(
   p: Float64Array,

@@ -256,8 +256,8 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
   };
 
   /**
-   * Backward of conv + BatchNorm from ∂z; parameter gradients become graph outputs. @returns ∂x, or null without
-   * `inputGradient`
+   * Backward of conv + BatchNorm from ∂z; parameter gradients become
+   * graph outputs. @returns ∂x, or null without `inputGradient`
    */
   const convBnBackward = (l: ConvBnLayer, xLast: string, dz: string, inputGradient: boolean): string | null => {
     const xhat = xhatName(l);
