@@ -94,7 +94,7 @@ export function validationReport(c: ValidationCollector, real: readonly RealSet[
       `generator put in. ${c.measured.length} ` +
       `recordings${
         c.unmeasurable
-          ? `; ${c.unmeasurable} could not be measured (fewer than two detectable ` + `beats) and are left out`
+          ? `; ${c.unmeasurable} could not be measured (fewer than two detectable beats) and are left out`
           : ''
       }.`,
     '',

@@ -120,7 +120,7 @@ export function register(program: Command): void {
                 `loaded in ${r.loadMs.toFixed(0)} ms)`,
               ...r.searches.flatMap((s) => [
                 `${s.class}:${
-                  s.enrolledExcluded ? ` (${s.enrolledExcluded} of the bank's own examples ` + `left out)` : ''
+                  s.enrolledExcluded ? ` (${s.enrolledExcluded} of the bank's own examples left out)` : ''
                 }`,
                 ...s.hits.map(describeHit),
               ]),

@@ -104,9 +104,7 @@ export function reportHtml(r: CaseReport): string {
       return (
         `<section class="pred"><h3>` +
         `${
-          p.abstained
-            ? `Unknown — not like any enrolled class (nearest: ${esc(p.nearestClass)}` + `)`
-            : esc(p.predicted)
+          p.abstained ? `Unknown — not like any enrolled class (nearest: ${esc(p.nearestClass)})` : esc(p.predicted)
         }</h3>
 <p>Bank ${esc(p.bank.name)} v${p.bank.version}; model ${esc(p.modelVersion.slice(0, 12))}; by ` +
         `${esc(p.user.username)} at ${esc(p.createdAt)}; signal quality ${fmt(p.quality.score, 2)}` +

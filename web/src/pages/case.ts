@@ -246,7 +246,7 @@ function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTM
               `Seconds: ` +
               `${
                 topSegs
-                  .map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s ` + `(${signedPoints(s.drop)})`)
+                  .map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s (${signedPoints(s.drop)})`)
                   .join(', ') || 'none'
               }.`,
           ),
