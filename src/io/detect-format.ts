@@ -7,7 +7,7 @@ import { looksLikeScpEcg } from './scp-ecg/sections.js';
  * | format | recognised by |
  * |---|---|
  * | `wfdb` | a WFDB header's record line: `name[/nseg] nsig [fs …]` in ASCII text (comment lines `#` first allowed) |
- * | `edf` | EDF's version field `0` followed by 7 spaces, or BDF's `0xFFBIOSEMI` |
+ * | `edf` | EDF's version field `0` followed by 7 spaces, or BDF's `0xFF` + `BIOSEMI` |
  * | `dicom` | `DICM` at byte 128 (Part 10), or a data set without preamble starting with a group 0008 element |
  * | `scp-ecg` | the record header's length fits the file, section 0's header follows at byte 6 with id 0 and the file's CRC-CCITT matches |
  * | `xml` | after an optional byte order mark and white space, `<` (UTF-8, UTF-16 LE or BE) |

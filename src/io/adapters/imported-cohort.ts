@@ -53,7 +53,7 @@ function recordFiles(recordPath: string): string[] {
 }
 
 /**
- * Write an imported cohort into `out` as `manifest.csvclinical-schema.json`. Records stay
+ * Write an imported cohort into `out` as `manifest.csv` + `clinical-schema.json`. Records stay
  * where they are and the manifest points at them by relative path; with `copy`, every file of
  * each record is copied to `out/records/<path relative to src>` first.
  */

@@ -33,7 +33,7 @@ export function cohortDirOf(path: string): string {
 }
 
 /**
- * Read and check a cohort folder (`manifest.csvclinical-schema.json`; `dir` may also be the
+ * Read and check a cohort folder (`manifest.csv` + `clinical-schema.json`; `dir` may also be the
  * manifest's own path), collecting every problem with its line and column. The cohort is returned
  * only when there is no error.
  */
