@@ -119,7 +119,10 @@ console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const before = r.slow ? `${f1(r.slow.wall)} / ${f1(r.slow.cpu)}` : '';
   console.log(
-    `| ${r.what} | ${r.slowName} | ${before} | ${r.fastName} | ${f1(r.fast.wall)} / ${f1(r.fast.cpu)} | ${r.speedup_cpu ? `${r.speedup_cpu.toFixed(1)}×` : ''} | ${r.rel_err !== undefined ? r.rel_err.toExponential(1) : ''} |`,
+    `| ${r.what} | ${r.slowName} | ${before} | ${r.fastName} | ` +
+      `${f1(r.fast.wall)} / ${f1(r.fast.cpu)} | ` +
+      `${r.speedup_cpu ? `${r.speedup_cpu.toFixed(1)}×` : ''} | ` +
+      `${r.rel_err !== undefined ? r.rel_err.toExponential(1) : ''} |`,
   );
 }
 console.log(`\nmedians of ${runs} runs; tfjs-wasm, 1 thread; node ${process.version}`);

@@ -59,7 +59,8 @@ const summary = (list) => ({
   train_step_in_process_cpu_ms_median: median(
     list.map((r) => r.train_step_in_process_cpu_ms_median ?? r.train_step_cpu_ms_median),
   ),
-  // fewbeat: the engine of the reported step, and every step runner it timed (tfjs in process, tfjs workers, onnx workers).
+  // fewbeat: the engine of the reported step, and every step
+  // runner it timed (tfjs in process, tfjs workers, onnx workers).
   train_engine: list[0].train_engine ?? 'tfjs',
   train_step_ms_by_runner: Object.fromEntries(
     Object.keys(list[0].train_step_ms_by_runner ?? {}).map((name) => [

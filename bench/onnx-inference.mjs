@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Inference throughput of the "bench" model (data/presets/bench.json): the eval-mode forward of 256 ECGs (1000 samples × 12 leads, with clinical
-// context) on tfjs-wasm against the ONNX export (`exportOnnx`) on ONNX Runtime with 1 and 2
+// Inference throughput of the "bench" model (data/presets/bench.json): the eval-mode forward of 256 ECGs (1000 samples
+// × 12 leads, with clinical context) on tfjs-wasm against the ONNX export (`exportOnnx`) on ONNX Runtime with 1 and 2
 // intra-op threads. Inputs are seeded random, made once outside the timed region. Medians of
 // `--runs` timed runs after 2 warm-ups, as ECG per wall-clock second and per CPU second (CPU time
 // of the process, all threads: the steadier figure when other jobs share the cores). Also prints

@@ -96,47 +96,54 @@ describe('archive index and search', () => {
     expect(Array.from(b.clinical)).toEqual(Array.from(a.clinical));
   });
 
-  it('continues an interrupted run where it stopped: an uncommitted shard is embedded again, nothing else', async () => {
-    const out = join(root, 'index-resume');
-    await index(cohortDir, out, ['--shard', '16']);
-    const before = loadIndex(out);
-    const last = committedShards(out).at(-1) as number;
-    const lastRows = before.windows.length - 16 * (last - 1);
-    // A run killed between writing the shard's matrix and its entries leaves the matrix without a commit.
-    rmSync(join(out, SHARDS_DIR, `${String(last).padStart(6, '0')}.jsonl`));
-    const resumed = await index(cohortDir, out, ['--shard', '16']);
-    expect(resumed).toMatchObject({ embedded: lastRows, alreadyIndexed: before.windows.length - lastRows });
-    const after = loadIndex(out);
-    expect(after.windows.map((w) => w.key)).toEqual(before.windows.map((w) => w.key));
-    expect(Array.from(after.vectors)).toEqual(Array.from(before.vectors));
-  });
+  it(
+    'continues an interrupted run where it stopped: an uncommitted shard ' + 'is embedded again, nothing else',
+    async () => {
+      const out = join(root, 'index-resume');
+      await index(cohortDir, out, ['--shard', '16']);
+      const before = loadIndex(out);
+      const last = committedShards(out).at(-1) as number;
+      const lastRows = before.windows.length - 16 * (last - 1);
+      // A run killed between writing the shard's matrix and its entries leaves the matrix without a commit.
+      rmSync(join(out, SHARDS_DIR, `${String(last).padStart(6, '0')}.jsonl`));
+      const resumed = await index(cohortDir, out, ['--shard', '16']);
+      expect(resumed).toMatchObject({ embedded: lastRows, alreadyIndexed: before.windows.length - lastRows });
+      const after = loadIndex(out);
+      expect(after.windows.map((w) => w.key)).toEqual(before.windows.map((w) => w.key));
+      expect(Array.from(after.vectors)).toEqual(Array.from(before.vectors));
+    },
+  );
 
-  it('walks an archive folder: lists unreadable files with their reason, embeds a copied record once, adds new ones on a re-run', async () => {
-    const archive = join(root, 'archive');
-    for (const d of ['a', 'b']) mkdirSync(join(archive, d), { recursive: true });
-    const rows = readCohort(cohortDir).rows.slice(0, 3);
-    // A WFDB header names its signal file, so a copied record keeps its name (in another folder).
-    const copy = (row: number, to: string): void => {
-      const from = rows[row]?.recordPath as string;
-      const name = from.split('/').at(-1) as string;
-      for (const ext of ['hea', 'dat']) copyFileSync(`${from}.${ext}`, join(archive, to, `${name}.${ext}`));
-    };
-    copy(0, 'a');
-    copy(1, 'a');
-    copy(0, 'b');
-    writeFileSync(join(archive, 'a', 'broken.hea'), 'broken 12 500 notanumber\n');
-    writeFileSync(join(archive, 'notes.csv'), 'this,is\nnot,an ecg\n');
-    const out = join(archive, 'index');
-    const first = await index(archive, out);
-    expect(first).toMatchObject({ units: 5, embedded: 2, duplicates: 1 });
-    expect(first.skipped.map((s) => s.record.replace(`${archive}/`, ''))).toEqual(['a/broken', 'notes.csv']);
-    for (const s of first.skipped) expect(s.reason).toContain(s.record);
-    copy(2, 'a');
-    const second = await index(archive, out);
-    // The unreadable files (unchanged) are not read again; only the new record is embedded.
-    expect(second).toMatchObject({ units: 6, embedded: 1, alreadyIndexed: 5, skipped: [] });
-    expect(loadIndex(out).windows).toHaveLength(3);
-  });
+  it(
+    'walks an archive folder: lists unreadable files with their reason, ' +
+      'embeds a copied record once, adds new ones on a re-run',
+    async () => {
+      const archive = join(root, 'archive');
+      for (const d of ['a', 'b']) mkdirSync(join(archive, d), { recursive: true });
+      const rows = readCohort(cohortDir).rows.slice(0, 3);
+      // A WFDB header names its signal file, so a copied record keeps its name (in another folder).
+      const copy = (row: number, to: string): void => {
+        const from = rows[row]?.recordPath as string;
+        const name = from.split('/').at(-1) as string;
+        for (const ext of ['hea', 'dat']) copyFileSync(`${from}.${ext}`, join(archive, to, `${name}.${ext}`));
+      };
+      copy(0, 'a');
+      copy(1, 'a');
+      copy(0, 'b');
+      writeFileSync(join(archive, 'a', 'broken.hea'), 'broken 12 500 notanumber\n');
+      writeFileSync(join(archive, 'notes.csv'), 'this,is\nnot,an ecg\n');
+      const out = join(archive, 'index');
+      const first = await index(archive, out);
+      expect(first).toMatchObject({ units: 5, embedded: 2, duplicates: 1 });
+      expect(first.skipped.map((s) => s.record.replace(`${archive}/`, ''))).toEqual(['a/broken', 'notes.csv']);
+      for (const s of first.skipped) expect(s.reason).toContain(s.record);
+      copy(2, 'a');
+      const second = await index(archive, out);
+      // The unreadable files (unchanged) are not read again; only the new record is embedded.
+      expect(second).toMatchObject({ units: 6, embedded: 1, alreadyIndexed: 5, skipped: [] });
+      expect(loadIndex(out).windows).toHaveLength(3);
+    },
+  );
 
   it('refuses to extend an index with another model, and reports a damaged shard by name', async () => {
     const out = join(root, 'index-resume');
@@ -155,62 +162,65 @@ describe('archive index and search', () => {
     expect(() => loadIndex(damaged)).toThrow(/000001\.f32: holds 100 bytes, expected 16 rows/);
   });
 
-  it('finds the other examples of a class taught from 5 examples above the base rate, and exports them as a cohort', async () => {
-    const out = join(root, 'index-manifest');
-    const bankFile = join(root, 'jet5.json');
-    const enroll = await runCli([
-      'enroll',
-      '--model',
-      modelDir,
-      '--manifest',
-      cohortDir,
-      '--classes',
-      'jet,vt',
-      '--shots',
-      '5',
-      '--out',
-      bankFile,
-    ]);
-    expect(enroll.code).toBe(0);
-    const rows = readCohort(cohortDir).rows;
-    const jet = rows.filter((r) => r.labels.includes('jet')).length;
-    const K = jet - 5;
-    const exportDir = join(root, 'hits');
-    const run = await runCli([
-      'search',
-      out,
-      '--bank',
-      bankFile,
-      '--class',
-      'jet',
-      '--top',
-      String(K),
-      '--json',
-      '--export-manifest',
-      exportDir,
-    ]);
-    expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as { searches: ClassSearch[] };
-    const search = result.searches[0] as ClassSearch;
-    expect(search.class).toBe('jet');
-    // The bank's own examples would lead the ranking; they are left out of it.
-    expect(search.enrolledExcluded).toBeGreaterThan(0);
-    const enrolled = new Set(
-      (JSON.parse(readFileSync(bankFile, 'utf8')) as { examples: Array<{ record: string }> }).examples.map((e) =>
-        join(cohortDir, e.record),
-      ),
-    );
-    expect(search.hits.filter((h) => enrolled.has(h.record))).toEqual([]);
-    expect(search.hits).toHaveLength(K);
-    const probabilities = search.hits.map((h) => h.probability);
-    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
-    const precision = precisionAtK(search.hits, 'jet', K);
-    // Base rate: the share of the other jet recordings among the recordings searched.
-    expect(precision).toBeGreaterThan(K / (rows.length - 5));
-    const exported = readCohort(exportDir).rows;
-    expect(exported.map((r) => r.recordPath)).toEqual(search.hits.map((h) => h.record));
-    expect(exported.every((r) => r.labels[0] === 'jet')).toBe(true);
-  });
+  it(
+    'finds the other examples of a class taught from 5 examples above ' + 'the base rate, and exports them as a cohort',
+    async () => {
+      const out = join(root, 'index-manifest');
+      const bankFile = join(root, 'jet5.json');
+      const enroll = await runCli([
+        'enroll',
+        '--model',
+        modelDir,
+        '--manifest',
+        cohortDir,
+        '--classes',
+        'jet,vt',
+        '--shots',
+        '5',
+        '--out',
+        bankFile,
+      ]);
+      expect(enroll.code).toBe(0);
+      const rows = readCohort(cohortDir).rows;
+      const jet = rows.filter((r) => r.labels.includes('jet')).length;
+      const K = jet - 5;
+      const exportDir = join(root, 'hits');
+      const run = await runCli([
+        'search',
+        out,
+        '--bank',
+        bankFile,
+        '--class',
+        'jet',
+        '--top',
+        String(K),
+        '--json',
+        '--export-manifest',
+        exportDir,
+      ]);
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as { searches: ClassSearch[] };
+      const search = result.searches[0] as ClassSearch;
+      expect(search.class).toBe('jet');
+      // The bank's own examples would lead the ranking; they are left out of it.
+      expect(search.enrolledExcluded).toBeGreaterThan(0);
+      const enrolled = new Set(
+        (JSON.parse(readFileSync(bankFile, 'utf8')) as { examples: Array<{ record: string }> }).examples.map((e) =>
+          join(cohortDir, e.record),
+        ),
+      );
+      expect(search.hits.filter((h) => enrolled.has(h.record))).toEqual([]);
+      expect(search.hits).toHaveLength(K);
+      const probabilities = search.hits.map((h) => h.probability);
+      expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+      const precision = precisionAtK(search.hits, 'jet', K);
+      // Base rate: the share of the other jet recordings among the recordings searched.
+      expect(precision).toBeGreaterThan(K / (rows.length - 5));
+      const exported = readCohort(exportDir).rows;
+      expect(exported.map((r) => r.recordPath)).toEqual(search.hits.map((h) => h.record));
+      expect(exported.every((r) => r.labels[0] === 'jet')).toBe(true);
+    },
+  );
 });
 
 describe('recordingWindows', () => {

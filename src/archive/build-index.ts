@@ -31,7 +31,9 @@ export interface BuildIndexOptions {
   windowSeconds?: number;
   /** Windows per shard (a shard is committed at the end of the record that fills it). @default 512 */
   shardWindows?: number;
-  /** Worker threads decoding (read, preprocess, measure) while this thread embeds; 0 = all in this thread. @default 0 */
+  /**
+   * Worker threads decoding (read, preprocess, measure) while this thread embeds; 0 = all in this thread. @default 0
+   */
   threads?: number;
   /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
   onProgress?: (done: number, total: number, windows: number) => void;
@@ -89,7 +91,8 @@ export async function buildIndex(
   if (header) {
     if (header.model.configSha256 !== configSha256)
       throw new FewbeatError(
-        `the index was built with another model (${header.model.dir}); index into a new folder, or remove this one to re-embed`,
+        `the index was built with another model (${header.model.dir}); index ` +
+          `into a new folder, or remove this one to re-embed`,
         { file: join(dir, 'index.json') },
       );
     if (header.windowSeconds !== windowSeconds)

@@ -217,7 +217,9 @@ export function loadIndex(dir: string): LoadedIndex {
     const size = existsSync(file) ? statSync(file).size : -1;
     if (size !== shardWindows.length * stride * 4)
       throw new FewbeatError(
-        `holds ${size < 0 ? 'no' : size} bytes, expected ${shardWindows.length} rows × ${stride} float32 values (a damaged index: remove this shard and its .jsonl, then run fewbeat index again)`,
+        `holds ${size < 0 ? 'no' : size} bytes, expected ` +
+          `${shardWindows.length} rows × ${stride} float32 values (a damaged ` +
+          `index: remove this shard and its .jsonl, then run fewbeat index again)`,
         { file },
       );
     const buffer = readFileSync(file);

@@ -93,7 +93,8 @@ export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: Se
   const { dim: D, clinicalDim: F, measurementFeatures } = index.header;
   if (bank.dim !== D)
     throw new FewbeatError(
-      `the bank holds ${bank.dim}-dimensional prototypes but the index ${D}-dimensional vectors: was it enrolled with another model?`,
+      `the bank holds ${bank.dim}-dimensional prototypes but the index ` +
+        `${D}-dimensional vectors: was it enrolled with another model?`,
     );
   const classes = options.classes ?? bank.classes;
   for (const c of classes)

@@ -177,7 +177,10 @@ export class BenchWorkload {
 /** Figures of one `fewbeat bench` run. */
 export interface BenchResult {
   params: number;
-  /** Wall time of a train step (median) with engine `train_engine` on `train_workers` worker threads (in process when 0). */
+  /**
+   * Wall time of a train step (median) with engine `train_engine`
+   * on `train_workers` worker threads (in process when 0).
+   */
   train_step_ms_median: number;
   /** What computed the timed step: `onnx` (the trunk on ONNX Runtime) or `tfjs`. */
   train_engine: string;
@@ -220,7 +223,8 @@ export interface BenchOptions {
 
 /**
  * Run the bench: `warmup` untimed then `runs` timed train steps in process, then the same on
- * `workers` worker threads (when > 0), then inference on tfjs and on ONNX Runtime. Medians of the timed runs; peak RSS of the whole process.
+ * `workers` worker threads (when > 0), then inference on tfjs and on ONNX
+ * Runtime. Medians of the timed runs; peak RSS of the whole process.
  */
 export async function runBench(workload: BenchWorkload, opts: BenchOptions): Promise<BenchResult> {
   const inferWarmup = Math.min(opts.warmup, 2);
@@ -299,7 +303,10 @@ export interface TrainingMemory {
   main_tensors: [number, number];
   /** Per worker, numTensors after the first and the last episode. */
   worker_tensors: Array<[number, number]>;
-  /** WebAssembly heap (MB) of the main thread and of each worker at the end: it grows to the largest step and is never returned. */
+  /**
+   * WebAssembly heap (MB) of the main thread and of each worker at
+   * the end: it grows to the largest step and is never returned.
+   */
   wasm_heap_mb: { main: number; workers: number[] };
   seconds: number;
 }

@@ -180,7 +180,9 @@ const fmt = (v: number): string => v.toFixed(1).padStart(8);
 export function formatStepProfile(p: StepProfile): string {
   const width = Math.max(26, ...p.rows.map((r) => r.kernel.length));
   const lines = [
-    `profiled train step ${fmt(p.step_ms)} ms (median), ${p.kernels_per_step} kernels; JS outside kernels ${fmt(p.untimed_ms)} ms`,
+    `profiled train step ${fmt(p.step_ms)} ms (median), ` +
+      `${p.kernels_per_step} kernels; JS outside kernels ` +
+      `${fmt(p.untimed_ms)} ms`,
   ];
   for (const phase of PHASES) {
     lines.push('', `${phase.padEnd(width + 2)} ${fmt(p.phase_ms[phase])} ms   calls   share of step`);

@@ -59,17 +59,20 @@ describe.skipIf(!canMount)('fewbeat on a full or read-only file system (tmpfs)',
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(
+      // eslint-disable-next-line max-len -- a regex literal cannot be split
       /^error: .*full\/cohort\/.+: cannot write: no space left on the device \(ENOSPC\); the file was left as it was\n$/,
     );
     const left = filesUnder(full);
     expect(left.filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(left).not.toContain('cohort/manifest.csv'); // the manifest, written last, never claims a record that is not there
+    // the manifest, written last, never claims a record that is not there
+    expect(left).not.toContain('cohort/manifest.csv');
   });
 
   it('a read-only output folder stops synth with one line, writing nothing', async () => {
     const { code, stderr } = await runCli(['synth', '--out', join(readOnly, 'cohort'), ...SYNTH]);
     expect(code).toBe(1);
     expect(stderr).toMatch(
+      // eslint-disable-next-line max-len -- a regex literal cannot be split
       /^error: .*ro\/cohort.*: cannot write: (the file system is read-only \(EROFS\)|its folder does not exist and cannot be created \(read-only file system\?\) \(ENOENT\)); the file was left as it was\n$/,
     );
     expect(filesUnder(readOnly)).toEqual([]);

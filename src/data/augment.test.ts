@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng.js';
-import { addBaselineWander, addEmgNoise, addGaussianNoise, augmentEcg, dropLeads, scaleAmplitude, shiftTime, warpTime } from './augment.js';
+import {
+  addBaselineWander,
+  addEmgNoise,
+  addGaussianNoise,
+  augmentEcg,
+  dropLeads,
+  scaleAmplitude,
+  shiftTime,
+  warpTime,
+} from './augment.js';
 
 const T = 500;
 const L = 3;

@@ -96,7 +96,12 @@ export function addBaselineWander(x: Float32Array, leads: number, amplitude: num
  * Zero each present lead with probability `p` and return the new signal and lead mask; at least
  * one present lead survives. `mask[l]` is 1 for a recorded lead, 0 for a missing one.
  */
-export function dropLeads(x: Float32Array, mask: Float32Array, p: number, rng: Rng): { signal: Float32Array; mask: Float32Array } {
+export function dropLeads(
+  x: Float32Array,
+  mask: Float32Array,
+  p: number,
+  rng: Rng,
+): { signal: Float32Array; mask: Float32Array } {
   const leads = mask.length;
   const present = [...mask.keys()].filter((l) => mask[l] === 1);
   const drop = new Set(present.filter(() => rng.bernoulli(p)));
@@ -122,7 +127,8 @@ export function warpTime(x: Float32Array, leads: number, w: number, rng: Rng): F
     const i0 = Math.floor(tau);
     const i1 = Math.min(T - 1, i0 + 1);
     const f = tau - i0;
-    for (let l = 0; l < leads; l++) out[t * leads + l] = (1 - f) * (x[i0 * leads + l] as number) + f * (x[i1 * leads + l] as number);
+    for (let l = 0; l < leads; l++)
+      out[t * leads + l] = (1 - f) * (x[i0 * leads + l] as number) + f * (x[i1 * leads + l] as number);
   }
   return out;
 }

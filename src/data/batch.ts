@@ -40,11 +40,17 @@ export interface ViewOptions {
  * including the age/sex-normalised measurements (they carry the child's age and sex).
  */
 export function withClinicalInput<T extends BatchSource>(items: readonly T[], mode: 'use' | 'blank'): T[] {
-  return mode === 'use' ? [...items] : items.map((e) => ({ ...e, ageYears: null, sex: null, clinical: {}, measurements: undefined }));
+  return mode === 'use'
+    ? [...items]
+    : items.map((e) => ({ ...e, ageYears: null, sex: null, clinical: {}, measurements: undefined }));
 }
 
 /** The encoded clinical vectors of `items` as a model with clinical input `mode` sees them (all missing when blank). */
-export function encodeClinical(items: readonly BatchSource[], encoder: ClinicalEncoder, mode: 'use' | 'blank'): Float32Array[] {
+export function encodeClinical(
+  items: readonly BatchSource[],
+  encoder: ClinicalEncoder,
+  mode: 'use' | 'blank',
+): Float32Array[] {
   return withClinicalInput(items, mode).map((e) => encoder.encode(e));
 }
 

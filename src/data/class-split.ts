@@ -38,12 +38,16 @@ export function resolveClassSplit(
 ): ClassSplit {
   const present = new Set(cohortClasses);
   for (const c of [...(asked.base ?? []), ...(asked.novel ?? [])]) {
-    if (!present.has(c)) throw new FewbeatError(`class ${c} does not occur in the cohort (it has ${[...present].sort().join(', ')})`);
+    if (!present.has(c))
+      throw new FewbeatError(`class ${c} does not occur in the cohort (it has ${[...present].sort().join(', ')})`);
   }
-  const novel = asked.novel ? [...asked.novel] : DEFAULT_NOVEL_CLASSES.filter((c) => present.has(c) && !(asked.base ?? []).includes(c));
+  const novel = asked.novel
+    ? [...asked.novel]
+    : DEFAULT_NOVEL_CLASSES.filter((c) => present.has(c) && !(asked.base ?? []).includes(c));
   const base = asked.base ? [...asked.base] : [...present].filter((c) => !novel.includes(c)).sort();
   const both = base.filter((c) => novel.includes(c));
   if (both.length > 0) throw new FewbeatError(`class ${both[0]} is both a base and a novel class`);
-  if (base.length < minBase) throw new FewbeatError(`meta-training needs at least 2 base classes, got ${base.length} (${base.join(', ')})`);
+  if (base.length < minBase)
+    throw new FewbeatError(`meta-training needs at least 2 base classes, got ${base.length} (${base.join(', ')})`);
   return { base, novel };
 }

@@ -9,9 +9,24 @@ import type { PreprocessSpec } from './preprocess.js';
 const spec: PreprocessSpec = { fs: 50, samples: 250, leads: ['I', 'II'], bandpassHz: [0.5, 20], filterOrder: 2 };
 
 function row(line: number, labels: string[], patientId: string): CohortRow {
-  return { line, record: `r${line}`, recordPath: `/c/r${line}`, patientId, labels, ageYears: 2, sex: 'F', split: null, window: null, clinical: {} };
+  return {
+    line,
+    record: `r${line}`,
+    recordPath: `/c/r${line}`,
+    patientId,
+    labels,
+    ageYears: 2,
+    sex: 'F',
+    split: null,
+    window: null,
+    clinical: {},
+  };
 }
-const cohort: Cohort = { dir: '/c', schema: { version: 1, fields: [] }, rows: [row(2, ['nsr'], 'a'), row(3, ['pvc', 'svt'], 'b'), row(4, ['brugada'], 'c')] };
+const cohort: Cohort = {
+  dir: '/c',
+  schema: { version: 1, fields: [] },
+  rows: [row(2, ['nsr'], 'a'), row(3, ['pvc', 'svt'], 'b'), row(4, ['brugada'], 'c')],
+};
 const ecg = (): Ecg => {
   const x = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i / 10));
   return { fs: 100, leads: ['I', 'II'], signals: [x, x], units: ['mV', 'mV'] };
@@ -28,7 +43,9 @@ describe('loadDataset', () => {
 
   it('names the record and the manifest line when a recording cannot be read', () => {
     const broken = (): Ecg => { throw new RangeError('offset out of bounds'); };
-    expect(() => loadDataset(cohort, spec, { loadRecord: broken })).toThrow('/c/r2: manifest line 2: offset out of bounds');
+    expect(() => loadDataset(cohort, spec, { loadRecord: broken })).toThrow(
+      '/c/r2: manifest line 2: offset out of bounds',
+    );
     expect(() => loadDataset(cohort, spec, { loadRecord: broken })).toThrow(FewbeatError);
   });
 

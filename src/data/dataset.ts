@@ -68,9 +68,15 @@ export function loadDataset(cohort: Cohort, spec: PreprocessSpec, options: LoadD
     } catch (e) {
       if (isFewbeatError(e) && e.file) throw e;
       const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw new FewbeatError(reason ?? 'unreadable record', { file: row.recordPath, location: `manifest line ${row.line}`, cause: e });
+      throw new FewbeatError(reason ?? 'unreadable record', {
+        file: row.recordPath,
+        location: `manifest line ${row.line}`,
+        cause: e,
+      });
     }
-    const label = options.classes ? (row.labels.find((l) => options.classes?.has(l)) as string) : (row.labels[0] as string);
+    const label = options.classes
+      ? (row.labels.find((l) => options.classes?.has(l)) as string)
+      : (row.labels[0] as string);
     examples.push({
       index: examples.length,
       record: row.record,

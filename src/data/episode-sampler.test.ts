@@ -5,7 +5,8 @@ import { EpisodeSampler, type LabelledItem } from './episode-sampler.js';
 function cohort(classes: Record<string, number>, recordings = 2): LabelledItem[] {
   const items: LabelledItem[] = [];
   for (const [label, patients] of Object.entries(classes)) {
-    for (let p = 0; p < patients; p++) for (let r = 0; r < recordings; r++) items.push({ label, patientId: `${label}-${p}` });
+    for (let p = 0; p < patients; p++)
+      for (let r = 0; r < recordings; r++) items.push({ label, patientId: `${label}-${p}` });
   }
   return items;
 }
@@ -24,19 +25,26 @@ describe('EpisodeSampler', () => {
     e.query.forEach((i, k) => expect(items[i]?.label).toBe(e.classes[e.queryLabels[k] as number]));
   });
 
-  it('serves the scarcest class first when children carry several classes (as real records with sinus and AF windows do)', () => {
-    // afib: children a and b only; nsr: a, b, c, d. Were nsr served first it could take a or b and starve afib.
-    const shared: LabelledItem[] = [
-      { label: 'afib', patientId: 'a' }, { label: 'afib', patientId: 'b' },
-      ...['a', 'b', 'c', 'd'].map((patientId) => ({ label: 'nsr', patientId })),
-    ];
-    const s = new EpisodeSampler(shared, { ways: 2, shots: 1, queries: 1, seed: 3 });
-    for (const e of s.episodes(100)) {
-      const afib = e.classes.indexOf('afib');
-      const afibChildren = [...e.support, ...e.query].filter((_, k) => [...e.supportLabels, ...e.queryLabels][k] === afib).map((i) => shared[i]?.patientId);
-      expect(afibChildren.sort()).toEqual(['a', 'b']);
-    }
-  });
+  it(
+    'serves the scarcest class first when children carry several classes (as real ' +
+      'records with sinus and AF windows do)',
+    () => {
+      // afib: children a and b only; nsr: a, b, c, d. Were nsr served first it could take a or b and starve afib.
+      const shared: LabelledItem[] = [
+        { label: 'afib', patientId: 'a' },
+        { label: 'afib', patientId: 'b' },
+        ...['a', 'b', 'c', 'd'].map((patientId) => ({ label: 'nsr', patientId })),
+      ];
+      const s = new EpisodeSampler(shared, { ways: 2, shots: 1, queries: 1, seed: 3 });
+      for (const e of s.episodes(100)) {
+        const afib = e.classes.indexOf('afib');
+        const afibChildren = [...e.support, ...e.query]
+          .filter((_, k) => [...e.supportLabels, ...e.queryLabels][k] === afib)
+          .map((i) => shared[i]?.patientId);
+        expect(afibChildren.sort()).toEqual(['a', 'b']);
+      }
+    },
+  );
 
   it('never puts one child in both support and query, nor twice in an episode', () => {
     const s = new EpisodeSampler(items, { ways: 5, shots: 5, queries: 5, seed: 7 });
@@ -73,11 +81,17 @@ describe('EpisodeSampler', () => {
 
   it('counts patients, not recordings, when checking the class sizes', () => {
     const manyRecordings = cohort({ nsr: 4, svt: 4 }, 10);
-    expect(() => new EpisodeSampler(manyRecordings, { ways: 2, shots: 2, queries: 3, seed: 1 })).toThrow('class nsr has 4 patients');
+    expect(() => new EpisodeSampler(manyRecordings, { ways: 2, shots: 2, queries: 3, seed: 1 })).toThrow(
+      'class nsr has 4 patients',
+    );
   });
 
   it('refuses more ways than classes and non-integer shapes', () => {
-    expect(() => new EpisodeSampler(items, { ways: 7, shots: 1, queries: 1, seed: 1 })).toThrow('7-way episodes need 7 classes but the pool has 6');
-    expect(() => new EpisodeSampler(items, { ways: 2, shots: 0, queries: 1, seed: 1 })).toThrow('shots must be an integer >= 1');
+    expect(() => new EpisodeSampler(items, { ways: 7, shots: 1, queries: 1, seed: 1 })).toThrow(
+      '7-way episodes need 7 classes but the pool has 6',
+    );
+    expect(() => new EpisodeSampler(items, { ways: 2, shots: 0, queries: 1, seed: 1 })).toThrow(
+      'shots must be an integer >= 1',
+    );
   });
 });

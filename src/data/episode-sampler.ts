@@ -60,7 +60,8 @@ export class EpisodeSampler {
   constructor(items: readonly LabelledItem[], options: EpisodeSamplerOptions) {
     const { ways, shots, queries, seed } = options;
     for (const [name, v, min] of [['ways', ways, 1], ['shots', shots, 1], ['queries', queries, 1]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new FewbeatError(`episode ${name} must be an integer >= ${min}, got ${v}`);
+      if (!Number.isInteger(v) || v < min)
+        throw new FewbeatError(`episode ${name} must be an integer >= ${min}, got ${v}`);
     }
     this.byClass = new Map();
     items.forEach((item, index) => {
@@ -72,13 +73,17 @@ export class EpisodeSampler {
     });
     const pool = options.classes ? [...options.classes] : [...this.byClass.keys()].sort();
     if (pool.length < ways) {
-      throw new FewbeatError(`${ways}-way episodes need ${ways} classes but the pool has ${pool.length} (${pool.join(', ') || 'none'})`);
+      throw new FewbeatError(
+        `${ways}-way episodes need ${ways} classes but the pool has ${pool.length} (${pool.join(', ') || 'none'})`,
+      );
     }
     const need = shots + queries;
     for (const c of pool) {
       const have = this.byClass.get(c)?.size ?? 0;
       if (have < need) {
-        throw new FewbeatError(`class ${c} has ${have} patient${have === 1 ? '' : 's'} but ${shots}-shot + ${queries}-query needs ${need}`);
+        throw new FewbeatError(
+          `class ${c} has ${have} patient${have === 1 ? '' : 's'} but ${shots}-shot + ${queries}-query needs ${need}`,
+        );
       }
     }
     this.classes = pool;
@@ -95,14 +100,19 @@ export class EpisodeSampler {
     const picks: Array<{ support: number[]; query: number[] }> = new Array(classes.length);
     // Children may carry several classes (a real record holds sinus and AF windows): give the
     // scarcest class its children first, so that a feasible episode is never refused.
-    const order = classes.map((_c, k) => k).sort((a, b) => this.patientCount(classes[a] as string) - this.patientCount(classes[b] as string) || a - b);
+    const order = classes
+      .map((_c, k) => k)
+      .sort((a, b) => this.patientCount(classes[a] as string) - this.patientCount(classes[b] as string) || a - b);
     for (const k of order) {
       const c = classes[k] as string;
       const patients = this.byClass.get(c) as Map<string, number[]>;
       const free = [...patients.keys()].filter((p) => !used.has(p));
       if (free.length < shots + queries) {
         // Only possible when patients carry several classes; the constructor checked each class alone.
-        throw new FewbeatError(`episode ${index}: class ${c} has ${free.length} patients left after the other classes took theirs, needs ${shots + queries}`);
+        throw new FewbeatError(
+          `episode ${index}: class ${c} has ${free.length} patients left after the other ` +
+            `classes took theirs, needs ${shots + queries}`,
+        );
       }
       const chosen = rng.shuffle(free).slice(0, shots + queries);
       for (const p of chosen) used.add(p);

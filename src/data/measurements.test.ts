@@ -4,12 +4,22 @@ import { estimateAtrialActivity } from '../signal/atrial-activity.js';
 import { measureEcg } from '../signal/measure-ecg.js';
 import { CHILD_BEAT, gaussianEcg } from '../signal/test-utils/gaussian-ecg.js';
 import { realPath } from '../test-utils/real-data.js';
-import { MEASUREMENT_FEATURES, measureRecording, measurementValues, ORIGINAL_MEASUREMENT_FEATURES } from './measurements.js';
+import {
+  MEASUREMENT_FEATURES,
+  measureRecording,
+  measurementValues,
+  ORIGINAL_MEASUREMENT_FEATURES,
+} from './measurements.js';
 
 describe('MEASUREMENT_FEATURES', () => {
   it('keeps the original seven first, in their order, and appends the atrial-activity features', () => {
     expect(MEASUREMENT_FEATURES.slice(0, 7)).toEqual([...ORIGINAL_MEASUREMENT_FEATURES]);
-    expect(MEASUREMENT_FEATURES.slice(7)).toEqual(['atrial_rate', 'atrial_concentration', 'atrial_ventricular_ratio', 'dissociated_atrial_log2_ratio']);
+    expect(MEASUREMENT_FEATURES.slice(7)).toEqual([
+      'atrial_rate',
+      'atrial_concentration',
+      'atrial_ventricular_ratio',
+      'dissociated_atrial_log2_ratio',
+    ]);
   });
 });
 
@@ -18,18 +28,27 @@ describe('measurementValues', () => {
     expect(measurementValues(null)).toEqual(MEASUREMENT_FEATURES.map(() => null));
   });
 
-  it('takes the atrial rate, concentration, ratio and log₂ of an unlocked atrium slower than the ventricles from the atrial-activity estimate', () => {
-    const { ecg } = gaussianEcg(CHILD_BEAT, { hrBpm: 100, noise: 0.01, leads: [{ name: 'II', p: 1, qrs: 1, t: 1 }] });
-    const m = measureEcg(ecg, { ageYears: 8 });
-    const atrial = estimateAtrialActivity(ecg);
-    const v = measurementValues(m, atrial);
-    expect(v).toHaveLength(MEASUREMENT_FEATURES.length);
-    expect(v[MEASUREMENT_FEATURES.indexOf('rr_cv')]).toBeCloseTo(m.rr.cv, 12);
-    expect(v.slice(7)).toEqual([atrial.atrialRatePerMin, atrial.concentration, atrial.atrialToVentricular, Math.log2(Math.min(1, atrial.unlockedToVentricular as number))]);
-    expect(measurementValues(m, { ...atrial, unlockedToVentricular: 0.5 })[10]).toBe(-1);
-    expect(measurementValues(m, { ...atrial, unlockedToVentricular: 2.5 })[10]).toBe(0);
-    expect(measurementValues(m).slice(7)).toEqual([null, null, null, null]);
-  });
+  it(
+    'takes the atrial rate, concentration, ratio and log₂ of an unlocked atrium ' +
+      'slower than the ventricles from the atrial-activity estimate',
+    () => {
+      const { ecg } = gaussianEcg(CHILD_BEAT, { hrBpm: 100, noise: 0.01, leads: [{ name: 'II', p: 1, qrs: 1, t: 1 }] });
+      const m = measureEcg(ecg, { ageYears: 8 });
+      const atrial = estimateAtrialActivity(ecg);
+      const v = measurementValues(m, atrial);
+      expect(v).toHaveLength(MEASUREMENT_FEATURES.length);
+      expect(v[MEASUREMENT_FEATURES.indexOf('rr_cv')]).toBeCloseTo(m.rr.cv, 12);
+      expect(v.slice(7)).toEqual([
+        atrial.atrialRatePerMin,
+        atrial.concentration,
+        atrial.atrialToVentricular,
+        Math.log2(Math.min(1, atrial.unlockedToVentricular as number)),
+      ]);
+      expect(measurementValues(m, { ...atrial, unlockedToVentricular: 0.5 })[10]).toBe(-1);
+      expect(measurementValues(m, { ...atrial, unlockedToVentricular: 2.5 })[10]).toBe(0);
+      expect(measurementValues(m).slice(7)).toEqual([null, null, null, null]);
+    },
+  );
 });
 
 describe('measureRecording', () => {

@@ -5,7 +5,15 @@ import { measureEcg, type Measurement } from '../signal/measure-ecg.js';
 import { defaultNormTable } from '../signal/norms/default-norms.js';
 
 /** The measurements of the first models, in vector order: prototype spaces saved without feature names use these. */
-export const ORIGINAL_MEASUREMENT_FEATURES = ['z_hr', 'z_pr', 'z_qrs', 'z_qtc', 'rr_cv', 'rr_rmssd_over_mean', 'rr_turning_point_ratio'] as const;
+export const ORIGINAL_MEASUREMENT_FEATURES = [
+  'z_hr',
+  'z_pr',
+  'z_qrs',
+  'z_qtc',
+  'rr_cv',
+  'rr_rmssd_over_mean',
+  'rr_turning_point_ratio',
+] as const;
 
 /**
  * Names of the ECG measurements a recording carries beside its waveform, in vector order: the
@@ -18,7 +26,13 @@ export const ORIGINAL_MEASUREMENT_FEATURES = ['z_hr', 'z_pr', 'z_qrs', 'z_qtc', 
  * because it is a ratio. New features are only ever appended, so a feature's
  * index never changes.
  */
-export const MEASUREMENT_FEATURES = [...ORIGINAL_MEASUREMENT_FEATURES, 'atrial_rate', 'atrial_concentration', 'atrial_ventricular_ratio', 'dissociated_atrial_log2_ratio'] as const;
+export const MEASUREMENT_FEATURES = [
+  ...ORIGINAL_MEASUREMENT_FEATURES,
+  'atrial_rate',
+  'atrial_concentration',
+  'atrial_ventricular_ratio',
+  'dissociated_atrial_log2_ratio',
+] as const;
 
 export type MeasurementFeature = (typeof MEASUREMENT_FEATURES)[number];
 
@@ -27,12 +41,27 @@ export type MeasurementValues = ReadonlyArray<number | null>;
 
 /** The feature values of one measurement and atrial-activity estimate (null where absent or not measured). */
 export function measurementValues(m: Measurement | null, atrial: AtrialActivity | null = null): Array<number | null> {
-  const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+  const finite = (v: number | null | undefined): number | null =>
+    v === null || v === undefined || !Number.isFinite(v) ? null : v;
   const ecg = m
-    ? [finite(m.z.hr), finite(m.z.pr), finite(m.z.qrs), finite(m.z.qtc), finite(m.rr.cv), finite(m.rr.rmssd_ms / m.rr.mean_ms), finite(m.rr.tpr)]
+    ? [
+        finite(m.z.hr),
+        finite(m.z.pr),
+        finite(m.z.qrs),
+        finite(m.z.qtc),
+        finite(m.rr.cv),
+        finite(m.rr.rmssd_ms / m.rr.mean_ms),
+        finite(m.rr.tpr),
+      ]
     : ORIGINAL_MEASUREMENT_FEATURES.map(() => null);
   const unlocked = atrial?.unlockedToVentricular;
-  return [...ecg, finite(atrial?.atrialRatePerMin), finite(atrial?.concentration), finite(atrial?.atrialToVentricular), finite(unlocked === null || unlocked === undefined ? null : Math.log2(Math.min(1, unlocked)))];
+  return [
+    ...ecg,
+    finite(atrial?.atrialRatePerMin),
+    finite(atrial?.concentration),
+    finite(atrial?.atrialToVentricular),
+    finite(unlocked === null || unlocked === undefined ? null : Math.log2(Math.min(1, unlocked))),
+  ];
 }
 
 /**
@@ -42,10 +71,17 @@ export function measurementValues(m: Measurement | null, atrial: AtrialActivity 
  * after QRST cancellation (`estimateAtrialActivity`). A recording the signal layer cannot measure
  * gives nulls (no error: the waveform may still be usable).
  */
-export function measureRecording(ecg: Ecg, context: { ageYears: number | null; sex: 'M' | 'F' | null }): Array<number | null> {
+export function measureRecording(
+  ecg: Ecg,
+  context: { ageYears: number | null; sex: 'M' | 'F' | null },
+): Array<number | null> {
   let measurement: Measurement | null = null;
   try {
-    measurement = measureEcg(ecg, { ageYears: context.ageYears ?? undefined, sex: context.sex ?? undefined, norms: defaultNormTable() });
+    measurement = measureEcg(ecg, {
+      ageYears: context.ageYears ?? undefined,
+      sex: context.sex ?? undefined,
+      norms: defaultNormTable(),
+    });
   } catch (err) {
     if (!isFewbeatError(err)) throw err;
   }

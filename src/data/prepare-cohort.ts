@@ -58,7 +58,8 @@ export function prepareCohort(cohort: Cohort, spec: PreprocessSpec, options: Pre
   // test and novel children; meta-training never uses them.
   const load = options.loadRecord ?? loadCohortEcg;
   const rows = new Map(cohort.rows.map((r) => [r.line, r]));
-  for (const e of [...parts.val, ...parts.test, ...parts.novel]) e.measurements = measureRecording(load(rows.get(e.line) as CohortRow), e);
+  for (const e of [...parts.val, ...parts.test, ...parts.novel])
+    e.measurements = measureRecording(load(rows.get(e.line) as CohortRow), e);
   const encoder = ClinicalEncoder.fit(cohort.schema, parts.train);
   return { dataset, classes, parts, encoder };
 }

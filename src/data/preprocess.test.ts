@@ -2,14 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { Ecg } from '../io/ecg.js';
 import { preprocessEcg, type PreprocessSpec } from './preprocess.js';
 
-const spec: PreprocessSpec = { fs: 250, samples: 2000, leads: ['I', 'II', 'V1'], bandpassHz: [0.5, 40], filterOrder: 2 };
+const spec: PreprocessSpec = {
+  fs: 250,
+  samples: 2000,
+  leads: ['I', 'II', 'V1'],
+  bandpassHz: [0.5, 40],
+  filterOrder: 2,
+};
 
 /** 10 s at 500 Hz: lead "MLII" = 5 Hz sine + 3 mV offset + slow 0.05 Hz drift; lead V1 flat. */
 function ecg(): Ecg {
   const fs = 500;
   const n = 5000;
   const ml = new Float64Array(n);
-  for (let i = 0; i < n; i++) ml[i] = Math.sin((2 * Math.PI * 5 * i) / fs) + 3 + 2 * Math.sin((2 * Math.PI * 0.05 * i) / fs);
+  for (let i = 0; i < n; i++)
+    ml[i] = Math.sin((2 * Math.PI * 5 * i) / fs) + 3 + 2 * Math.sin((2 * Math.PI * 0.05 * i) / fs);
   return { fs, leads: ['MLII', 'V1'], signals: [ml, new Float64Array(n)], units: ['mV', 'mV'], source: 'x.hea' };
 }
 
@@ -46,7 +53,9 @@ describe('preprocessEcg', () => {
 
   it('says which file has no usable lead and which leads it had', () => {
     const other: Ecg = { ...ecg(), leads: ['V5', 'V6'] };
-    expect(() => preprocessEcg(other, spec)).toThrow("x.hea: none of the model's leads (I, II, V1) is usable; the recording has V5, V6");
+    expect(() => preprocessEcg(other, spec)).toThrow(
+      "x.hea: none of the model's leads (I, II, V1) is usable; the recording has V5, V6",
+    );
   });
 
   it('rejects a recording shorter than one period of the high-pass cutoff', () => {

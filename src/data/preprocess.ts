@@ -40,7 +40,11 @@ const sosCache = new Map<string, Sos>();
 function bandpass(spec: PreprocessSpec): Sos {
   const key = `${spec.filterOrder}:${spec.bandpassHz.join(',')}:${spec.fs}`;
   let sos = sosCache.get(key);
-  if (!sos) sosCache.set(key, (sos = butter({ order: spec.filterOrder, cutoffHz: spec.bandpassHz, band: 'bandpass', fs: spec.fs })));
+  if (!sos)
+    sosCache.set(
+      key,
+      (sos = butter({ order: spec.filterOrder, cutoffHz: spec.bandpassHz, band: 'bandpass', fs: spec.fs })),
+    );
   return sos;
 }
 
@@ -56,7 +60,8 @@ function bandpass(spec: PreprocessSpec): Sos {
  * @param source file name for error messages.
  */
 export function preprocessEcg(ecg: Ecg, spec: PreprocessSpec, source = ecg.source ?? 'recording'): PreprocessedEcg {
-  if (!(ecg.fs > 0) || !Number.isFinite(ecg.fs)) throw new FewbeatError(`sampling rate must be positive, got ${ecg.fs}`, { file: source });
+  if (!(ecg.fs > 0) || !Number.isFinite(ecg.fs))
+    throw new FewbeatError(`sampling rate must be positive, got ${ecg.fs}`, { file: source });
   const L = spec.leads.length;
   const T = spec.samples;
   const signal = new Float32Array(T * L);
@@ -66,8 +71,15 @@ export function preprocessEcg(ecg: Ecg, spec: PreprocessSpec, source = ecg.sourc
   spec.leads.forEach((lead, l) => {
     const raw = mapped.signals[l] as Float64Array;
     if (mapped.mask[l] !== 1 || !raw.some(Number.isFinite)) return;
-    if (raw.length < minLength) throw new FewbeatError(`lead ${lead} has ${raw.length} samples, fewer than one period of the ${spec.bandpassHz[0]} Hz high-pass (${minLength})`, { file: source });
-    const filtered = standardise(sosfiltfilt(bandpass(spec), resampleTo(fillInvalidSamples(raw, `lead ${lead}`), ecg.fs, spec.fs)));
+    if (raw.length < minLength)
+      throw new FewbeatError(
+        `lead ${lead} has ${raw.length} samples, fewer than one period of the ` +
+          `${spec.bandpassHz[0]} Hz high-pass (${minLength})`,
+        { file: source },
+      );
+    const filtered = standardise(
+      sosfiltfilt(bandpass(spec), resampleTo(fillInvalidSamples(raw, `lead ${lead}`), ecg.fs, spec.fs)),
+    );
     if (!filtered.some((v) => v !== 0)) return; // flat lead: treated as missing
     const offset = Math.max(0, Math.floor((filtered.length - T) / 2));
     const n = Math.min(T, filtered.length);
@@ -75,7 +87,10 @@ export function preprocessEcg(ecg: Ecg, spec: PreprocessSpec, source = ecg.sourc
     mask[l] = 1;
   });
   if (!mask.some((m) => m === 1)) {
-    throw new FewbeatError(`none of the model's leads (${spec.leads.join(', ')}) is usable; the recording has ${ecg.leads.join(', ')}`, { file: source });
+    throw new FewbeatError(
+      `none of the model's leads (${spec.leads.join(', ')}) is usable; the recording has ${ecg.leads.join(', ')}`,
+      { file: source },
+    );
   }
   return { signal, mask };
 }

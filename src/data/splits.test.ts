@@ -48,6 +48,8 @@ describe('splitPatients', () => {
   });
 
   it('refuses a class that is both base and novel', () => {
-    expect(() => splitPatients(all, { base: ['nsr'], novel: ['nsr'], seed: 1 })).toThrow('class nsr is both a base and a novel class');
+    expect(() => splitPatients(all, { base: ['nsr'], novel: ['nsr'], seed: 1 })).toThrow(
+      'class nsr is both a base and a novel class',
+    );
   });
 });

@@ -26,7 +26,13 @@ export interface SplitOptions {
   seed: number;
 }
 
-const MANIFEST_SPLITS: Record<string, SplitName> = { train: 'train', val: 'val', validation: 'val', valid: 'val', test: 'test' };
+const MANIFEST_SPLITS: Record<string, SplitName> = {
+  train: 'train',
+  val: 'val',
+  validation: 'val',
+  valid: 'val',
+  test: 'test',
+};
 
 /**
  * Patient-disjoint split of a cohort, returning the split of every item.
@@ -45,7 +51,9 @@ export function splitPatients(items: readonly SplitItem[], options: SplitOptions
   const valFraction = options.valFraction ?? 0.15;
   const testFraction = options.testFraction ?? 0.15;
   if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
-    throw new FewbeatError(`split fractions val ${valFraction} + test ${testFraction} must be non-negative and below 1`);
+    throw new FewbeatError(
+      `split fractions val ${valFraction} + test ${testFraction} must be non-negative and below 1`,
+    );
   }
 
   const patientSplit = new Map<string, SplitName>();

@@ -1,5 +1,6 @@
 import { looksLikeScpEcg } from './scp-ecg/sections.js';
 
+/* eslint-disable max-len -- rows of the markdown table below cannot be wrapped */
 /**
  * The ECG file formats fewbeat tells apart by their content (never by the file name):
  *
@@ -12,6 +13,7 @@ import { looksLikeScpEcg } from './scp-ecg/sections.js';
  * | `xml` | after an optional byte order mark and white space, `<` (UTF-8, UTF-16 LE or BE) |
  * | `csv` | text whose first line has a comma, semicolon or tab and whose second line starts like a number |
  */
+/* eslint-enable max-len */
 export type EcgFileFormat = 'wfdb' | 'edf' | 'dicom' | 'scp-ecg' | 'xml' | 'csv';
 
 /** Bytes read from the start of a file for detection when the whole file is not needed. */

@@ -143,7 +143,8 @@ describe(`reader fuzzing (${RUNS} runs per reader, seed ${SEED})`, () => {
 
   it('Challenge .mat (MAT v4 matrix behind a WFDB header)', () => {
     const hea = Buffer.from(
-      'm 3 250 400\nm.mat 16+24 7247/mV 16 0 -171 0 0 II\nm.mat 16+24 1.052e+04/mV 16 0 9127 0 0 V\nm.mat 16+24 1/mV 16 0 0 0 0 PLETH\n',
+      'm 3 250 400\nm.mat 16+24 7247/mV 16 0 -171 0 0 II\nm.mat 16+24 ' +
+        '1.052e+04/mV 16 0 9127 0 0 V\nm.mat 16+24 1/mV 16 0 0 0 0 PLETH\n',
     );
     const mat = Buffer.from(real('a103l.mat').subarray(0, 24 + 400 * 3 * 2));
     fc.assert(

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { pairWeights } from './pair-weights.js';
 
 describe('pairWeights', () => {
-  // Rows: patient A twice (class 0, band 0), patient B (class 0, band 0), patient C (class 1, band 0), patient D (class 1, band 1).
+  // Rows: patient A twice (class 0, band 0), patient B (class 0, band
+  // 0), patient C (class 1, band 0), patient D (class 1, band 1).
   const meta = { patientIds: [7, 7, 8, 9, 10], labels: [0, 0, 0, 1, 1], ageBands: [0, 0, 0, 0, 1] };
 
   it('weighs positives 1, same-class other children β, same-band other-class γ and the rest 1', () => {

@@ -36,7 +36,8 @@ export function pairWeights(meta: PairMetadata, beta: number, gamma: number): Pa
   const n = meta.patientIds.length;
   if (meta.labels.length !== n || meta.ageBands.length !== n) {
     throw new FewbeatError(
-      `pairWeights: patientIds, labels and ageBands must have one entry per row, got ${n}, ${meta.labels.length}, ${meta.ageBands.length}`,
+      `pairWeights: patientIds, labels and ageBands must have one entry ` +
+        `per row, got ${n}, ${meta.labels.length}, ${meta.ageBands.length}`,
     );
   }
   if (!(beta >= 0 && beta <= 1)) throw new FewbeatError(`pairWeights: beta must be in [0, 1], got ${beta}`);

@@ -66,7 +66,8 @@ describe('prototypicalLoss', () => {
   const query = randomArray(qLabels.length * d, 4);
 
   it('matches a hand-computed two-way case', () => {
-    // μ0 = mean([0,0],[2,0]) = [1,0], μ1 = [0,2]. Query [1,1] (class 0): d = (1, 2). Query [0,3] (class 1): d = (10, 1).
+    // μ0 = mean([0,0],[2,0]) = [1,0], μ1 = [0,2]. Query [1,1]
+    // (class 0): d = (1, 2). Query [0,3] (class 1): d = (10, 1).
     const r = run([0, 0, 2, 0, 0, 2], [0, 0, 1], [1, 1, 0, 3], [0, 1], 2, 2);
     expect(r.loss).toBeCloseTo((Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(-9))) / 2, 6);
     expect(r.logProbs[0]).toBeCloseTo(-Math.log(1 + Math.exp(-1)), 6);
@@ -89,36 +90,39 @@ describe('prototypicalLoss', () => {
     }
   });
 
-  it('is non-negative and unchanged by reordering the support, renaming the classes or translating every embedding', () => {
-    const base = run(support, sLabels, query, qLabels, ways, d).loss;
-    expect(base).toBeGreaterThanOrEqual(0);
-    const order = [4, 0, 5, 2, 1, 3];
-    const reordered = new Float64Array(support.length);
-    order.forEach((from, to) => reordered.set(support.subarray(from * d, from * d + d), to * d));
-    expect(
-      run(
-        reordered,
-        order.map((i) => sLabels[i]!),
-        query,
-        qLabels,
-        ways,
-        d,
-      ).loss,
-    ).toBeCloseTo(base, 5);
-    const rename = [2, 0, 1];
-    expect(
-      run(
-        support,
-        sLabels.map((c) => rename[c]!),
-        query,
-        qLabels.map((c) => rename[c]!),
-        ways,
-        d,
-      ).loss,
-    ).toBeCloseTo(base, 5);
-    const shift = (x: Float64Array): Float64Array => x.map((value, i) => value + [3, -1, 0.5, 2][i % d]!);
-    expect(run(shift(support), sLabels, shift(query), qLabels, ways, d).loss).toBeCloseTo(base, 4);
-  });
+  it(
+    'is non-negative and unchanged by reordering the support, renaming ' + 'the classes or translating every embedding',
+    () => {
+      const base = run(support, sLabels, query, qLabels, ways, d).loss;
+      expect(base).toBeGreaterThanOrEqual(0);
+      const order = [4, 0, 5, 2, 1, 3];
+      const reordered = new Float64Array(support.length);
+      order.forEach((from, to) => reordered.set(support.subarray(from * d, from * d + d), to * d));
+      expect(
+        run(
+          reordered,
+          order.map((i) => sLabels[i]!),
+          query,
+          qLabels,
+          ways,
+          d,
+        ).loss,
+      ).toBeCloseTo(base, 5);
+      const rename = [2, 0, 1];
+      expect(
+        run(
+          support,
+          sLabels.map((c) => rename[c]!),
+          query,
+          qLabels.map((c) => rename[c]!),
+          ways,
+          d,
+        ).loss,
+      ).toBeCloseTo(base, 5);
+      const shift = (x: Float64Array): Float64Array => x.map((value, i) => value + [3, -1, 0.5, 2][i % d]!);
+      expect(run(shift(support), sLabels, shift(query), qLabels, ways, d).loss).toBeCloseTo(base, 4);
+    },
+  );
 
   it('has gradients in support and query that match float64 central differences', () => {
     const [gs, gq] = tf.tidy(() => {

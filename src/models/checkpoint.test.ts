@@ -89,25 +89,29 @@ describe('saveModel / loadModel', () => {
     model.dispose();
   });
 
-  it('replaces the previous weights on a new save and still loads the old ones when a save stops before config.json', () => {
-    const dir = tempDir();
-    const first = trainedModel(3);
-    saveModel(dir, first);
-    const second = trainedModel(4);
-    saveModel(dir, second);
-    expect(readdirSync(dir).filter((f) => f.startsWith('weights-'))).toHaveLength(2); // one .bin + one .json
-    // Killed after writing the first model's weight files but before config.json (and before the clean-up).
-    const other = tempDir();
-    saveModel(other, first);
-    for (const f of readdirSync(other).filter((f) => f.startsWith('weights-')))
-      copyFileSync(join(other, f), join(dir, f));
-    expect(readdirSync(dir).filter((f) => f.startsWith('weights-'))).toHaveLength(4);
-    const { model: loaded } = loadModel(dir);
-    expect(Array.from(evalFused(loaded))).toEqual(Array.from(evalFused(second)));
-    saveModel(dir, loaded);
-    expect(readdirSync(dir).filter((f) => f.startsWith('weights-'))).toHaveLength(2);
-    [first, second, loaded].forEach((m) => m.dispose());
-  });
+  it(
+    'replaces the previous weights on a new save and still loads the old ' +
+      'ones when a save stops before config.json',
+    () => {
+      const dir = tempDir();
+      const first = trainedModel(3);
+      saveModel(dir, first);
+      const second = trainedModel(4);
+      saveModel(dir, second);
+      expect(readdirSync(dir).filter((f) => f.startsWith('weights-'))).toHaveLength(2); // one .bin + one .json
+      // Killed after writing the first model's weight files but before config.json (and before the clean-up).
+      const other = tempDir();
+      saveModel(other, first);
+      for (const f of readdirSync(other).filter((f) => f.startsWith('weights-')))
+        copyFileSync(join(other, f), join(dir, f));
+      expect(readdirSync(dir).filter((f) => f.startsWith('weights-'))).toHaveLength(4);
+      const { model: loaded } = loadModel(dir);
+      expect(Array.from(evalFused(loaded))).toEqual(Array.from(evalFused(second)));
+      saveModel(dir, loaded);
+      expect(readdirSync(dir).filter((f) => f.startsWith('weights-'))).toHaveLength(2);
+      [first, second, loaded].forEach((m) => m.dispose());
+    },
+  );
 
   it('leaks no tensors on save and load', () => {
     const dir = tempDir();

@@ -57,8 +57,10 @@ export interface LoadedModel {
  * Save `model` into directory `dir`:
  *
  *     weights-<h>.bin    every parameter (trainable and BatchNorm statistics) as little-endian float32, concatenated
- *     weights-<h>.json   the index: a tfjs weights manifest [{ paths, weights: [{ name, shape, dtype, offset, byteLength }] }] + sha256
- *     config.json        { format: "fewbeat-model", version: 2, seed, model: <ModelConfig>, weights: "weights-<h>.json", ...extra }
+ *     weights-<h>.json   the index: a tfjs weights manifest [{ paths, weights: [{ name, shape, dtype, offset,
+ *         byteLength }] }] + sha256
+ *     config.json        { format: "fewbeat-model", version: 2, seed, model: <ModelConfig>, weights:
+ *         "weights-<h>.json", ...extra }
  *
  * `<h>` is the first 16 hex digits of the binary's SHA-256. Every file is written atomically
  * and config.json last, so it is the commit: a run killed at any point leaves a directory that
@@ -164,7 +166,9 @@ export function loadModel(dir: string): LoadedModel {
         entry.offset + entry.byteLength > index.byteLength
       ) {
         throw new FewbeatError(
-          `weight ${entry.name}: byte range ${entry.offset}+${entry.byteLength} does not fit shape [${entry.shape.join(',')}] in the binary`,
+          `weight ${entry.name}: byte range ` +
+            `${entry.offset}+${entry.byteLength} does not fit shape ` +
+            `[${entry.shape.join(',')}] in the binary`,
           { file: indexPath },
         );
       }

@@ -22,7 +22,8 @@ export function applyLeadMask(ecg: tf.Tensor3D, mask: tf.Tensor2D, mode: LeadMas
     const [batch, samples, leads] = ecg.shape;
     const perLead = tf.expandDims(mask, 1) as tf.Tensor3D; // [B, 1, L]
     if (mode === 'channels') {
-      return tf.concat([tf.mul(ecg, perLead), tf.broadcastTo(perLead, [batch, samples, leads])], 2) as tf.Tensor3D; // [B, T, 2L]
+      // [B, T, 2L]
+      return tf.concat([tf.mul(ecg, perLead), tf.broadcastTo(perLead, [batch, samples, leads])], 2) as tf.Tensor3D;
     }
     const present = tf.maximum(tf.sum(mask, 1, true), 1); // [B, 1]
     const gain = tf.expandDims(tf.div(tf.mul(mask, leads), present), 1); // [B, 1, L]

@@ -200,25 +200,29 @@ describe('FewbeatModel', () => {
     model.dispose();
   });
 
-  it('in eval mode gives each recording the same output whatever its batch mates, and leaves the running statistics alone', () => {
-    const config = tinyConfig();
-    const model = new FewbeatModel(config, 5);
-    const warm = randomInput(config, 6, 4);
-    tf.tidy(() => void model.forward(warm, { training: true }));
-    const stats = (): number[] =>
-      [...model.getWeights()].filter(([n]) => n.includes('running')).flatMap(([, w]) => Array.from(w.dataSync()));
-    const before = stats();
-    const x = randomInput(config, 3, 1);
-    const alone = {
-      ecg: tf.slice(x.ecg, [0, 0, 0], [1, -1, -1]) as tf.Tensor3D,
-      leadMask: tf.slice(x.leadMask, [0, 0], [1, -1]) as tf.Tensor2D,
-      clinical: tf.slice(x.clinical, [0, 0], [1, -1]) as tf.Tensor2D,
-    };
-    expect(relativeError(evalRow(model, alone, 'fused', 0), evalRow(model, x, 'fused', 0))).toBeLessThan(1e-5);
-    expect(stats()).toEqual(before);
-    [warm, x, alone].forEach(disposeInput);
-    model.dispose();
-  });
+  it(
+    'in eval mode gives each recording the same output whatever its ' +
+      'batch mates, and leaves the running statistics alone',
+    () => {
+      const config = tinyConfig();
+      const model = new FewbeatModel(config, 5);
+      const warm = randomInput(config, 6, 4);
+      tf.tidy(() => void model.forward(warm, { training: true }));
+      const stats = (): number[] =>
+        [...model.getWeights()].filter(([n]) => n.includes('running')).flatMap(([, w]) => Array.from(w.dataSync()));
+      const before = stats();
+      const x = randomInput(config, 3, 1);
+      const alone = {
+        ecg: tf.slice(x.ecg, [0, 0, 0], [1, -1, -1]) as tf.Tensor3D,
+        leadMask: tf.slice(x.leadMask, [0, 0], [1, -1]) as tf.Tensor2D,
+        clinical: tf.slice(x.clinical, [0, 0], [1, -1]) as tf.Tensor2D,
+      };
+      expect(relativeError(evalRow(model, alone, 'fused', 0), evalRow(model, x, 'fused', 0))).toBeLessThan(1e-5);
+      expect(stats()).toEqual(before);
+      [warm, x, alone].forEach(disposeInput);
+      model.dispose();
+    },
+  );
 
   it('rejects input of the wrong shape with one line naming each tensor', () => {
     const config = tinyConfig();
@@ -319,47 +323,50 @@ describe('FewbeatModel gradients', () => {
     await initBackend('wasm');
   });
 
-  it('has a gradient whose projection on a random direction matches a central difference of the loss (cpu)', async () => {
-    await initBackend('cpu');
-    const config = tinyConfig();
-    const model = new FewbeatModel(config, 21);
-    randomiseWeights(model, 22);
-    const x = randomInput(config, 8, 3);
-    const dropped = { ...x, clinical: tf.zerosLike(x.clinical) };
-    const rng = new Rng(23);
-    const names = model.trainableVariables().map((v) => [...model.getWeights()].find(([, w]) => w === v)![0]);
-    const theta = new Map([...model.getWeights()].map(([name, w]) => [name, w.dataSync().slice() as Float32Array]));
-    const direction = new Map(names.map((name) => [name, Float32Array.from(theta.get(name)!, () => rng.normal())]));
-    const lossAt = (epsilon: number): number => {
-      const shifted = new Map(
-        [...theta].map(([name, values]) => {
-          const r = direction.get(name);
-          const shape = model.getWeights().get(name)!.shape;
-          return [name, tf.tensor(r ? values.map((v, i) => v + epsilon * r[i]!) : values, shape)];
-        }),
-      );
-      model.setWeights(shifted);
-      tf.dispose([...shifted.values()]);
-      return tf.tidy(() => episodeLoss(model, x, dropped).dataSync()[0]!);
-    };
-    // Small ε: ReLU kinks make larger steps disagree (measured: 2–7 % at ε = 1e-3, < 1 % at 1e-4, converging).
-    const epsilon = 1e-4;
-    const numerical = (lossAt(epsilon) - lossAt(-epsilon)) / (2 * epsilon);
-    lossAt(0);
-    const { grads } = tf.variableGrads(() => episodeLoss(model, x, dropped), model.trainableVariables());
-    let analytic = 0;
-    model.trainableVariables().forEach((v, i) => {
-      const g = grads[v.name]!.dataSync();
-      const r = direction.get(names[i]!)!;
-      for (let k = 0; k < g.length; k++) analytic += g[k]! * r[k]!;
-    });
-    tf.dispose(Object.values(grads));
-    expect(Math.abs(analytic)).toBeGreaterThan(0.1);
-    expect(Math.abs(numerical - analytic) / Math.abs(analytic)).toBeLessThan(2e-2);
-    disposeInput(x);
-    dropped.clinical.dispose();
-    model.dispose();
-  });
+  it(
+    'has a gradient whose projection on a random direction matches a ' + 'central difference of the loss (cpu)',
+    async () => {
+      await initBackend('cpu');
+      const config = tinyConfig();
+      const model = new FewbeatModel(config, 21);
+      randomiseWeights(model, 22);
+      const x = randomInput(config, 8, 3);
+      const dropped = { ...x, clinical: tf.zerosLike(x.clinical) };
+      const rng = new Rng(23);
+      const names = model.trainableVariables().map((v) => [...model.getWeights()].find(([, w]) => w === v)![0]);
+      const theta = new Map([...model.getWeights()].map(([name, w]) => [name, w.dataSync().slice() as Float32Array]));
+      const direction = new Map(names.map((name) => [name, Float32Array.from(theta.get(name)!, () => rng.normal())]));
+      const lossAt = (epsilon: number): number => {
+        const shifted = new Map(
+          [...theta].map(([name, values]) => {
+            const r = direction.get(name);
+            const shape = model.getWeights().get(name)!.shape;
+            return [name, tf.tensor(r ? values.map((v, i) => v + epsilon * r[i]!) : values, shape)];
+          }),
+        );
+        model.setWeights(shifted);
+        tf.dispose([...shifted.values()]);
+        return tf.tidy(() => episodeLoss(model, x, dropped).dataSync()[0]!);
+      };
+      // Small ε: ReLU kinks make larger steps disagree (measured: 2–7 % at ε = 1e-3, < 1 % at 1e-4, converging).
+      const epsilon = 1e-4;
+      const numerical = (lossAt(epsilon) - lossAt(-epsilon)) / (2 * epsilon);
+      lossAt(0);
+      const { grads } = tf.variableGrads(() => episodeLoss(model, x, dropped), model.trainableVariables());
+      let analytic = 0;
+      model.trainableVariables().forEach((v, i) => {
+        const g = grads[v.name]!.dataSync();
+        const r = direction.get(names[i]!)!;
+        for (let k = 0; k < g.length; k++) analytic += g[k]! * r[k]!;
+      });
+      tf.dispose(Object.values(grads));
+      expect(Math.abs(analytic)).toBeGreaterThan(0.1);
+      expect(Math.abs(numerical - analytic) / Math.abs(analytic)).toBeLessThan(2e-2);
+      disposeInput(x);
+      dropped.clinical.dispose();
+      model.dispose();
+    },
+  );
 
   it('computes the same gradients on wasm as on the cpu reference backend', async () => {
     const config = tinyConfig();
@@ -381,7 +388,8 @@ describe('FewbeatModel gradients', () => {
     const cpu = await gradientsOn('cpu');
     const concat = (gs: Float32Array[]): Float32Array => Float32Array.from(gs.flatMap((g) => Array.from(g)));
     expect(relativeError(concat(wasm), concat(cpu))).toBeLessThan(1e-5);
-    // Per variable too, except those whose true gradient is 0 (z's last bias: prototype distances are translation-invariant).
+    // Per variable too, except those whose true gradient is 0 (z's
+    // last bias: prototype distances are translation-invariant).
     const scale = Math.max(...cpu.map((g) => Math.max(...Array.from(g, Math.abs))));
     const live = cpu.map((g) => Math.max(...Array.from(g, Math.abs)) > 1e-4 * scale);
     expect(live.filter(Boolean).length).toBeGreaterThan(cpu.length - 3);

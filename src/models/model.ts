@@ -96,7 +96,8 @@ export class FewbeatModel {
       features.shape[2] !== channels
     ) {
       throw new FewbeatError(
-        `model input: features have shape [${features.shape.join(',')}], expected [${x.ecg.shape[0]},${steps},${channels}]`,
+        `model input: features have shape [${features.shape.join(',')}], ` +
+          `expected [${x.ecg.shape[0]},${steps},${channels}]`,
       );
     }
     return tf.tidy(() => this.outputs(x, features));

@@ -63,7 +63,8 @@ export class ParameterStore {
           ? `missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`
           : '',
         unexpected.length > 0
-          ? `unexpected ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ` and ${unexpected.length - 5} more` : ''}`
+          ? `unexpected ` +
+            `${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ` and ${unexpected.length - 5} more` : ''}`
           : '',
       ].filter(Boolean);
       throw new FewbeatError(`${source} do not match the model: ${parts.join('; ')}`);
@@ -72,7 +73,8 @@ export class ParameterStore {
       const value = weights.get(name) as tf.Tensor;
       if (!tf.util.arraysEqual(value.shape, variable.shape)) {
         throw new FewbeatError(
-          `${source}: parameter ${name} has shape [${value.shape.join(',')}], the model expects [${variable.shape.join(',')}]`,
+          `${source}: parameter ${name} has shape [${value.shape.join(',')}], ` +
+            `the model expects [${variable.shape.join(',')}]`,
         );
       }
     }

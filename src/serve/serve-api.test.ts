@@ -151,147 +151,160 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
     expect(me.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it("uploads WFDB records with clinical context, stores each file once by SHA-256, searches, and lists the patient's earlier case", async () => {
-    const patient = tiny.records.find(
-      (r) => tiny.records.filter((x) => x.record.split('_')[0] === r.record.split('_')[0]).length > 1,
-    );
-    const first = patient ?? (tiny.records[0] as TinyRecord);
-    const id1 = await uploadRecord(first, { label: 'first visit' });
-    const before = countFiles(join(svc.dataDir, 'blobs'));
-    const id2 = await uploadRecord(first, { label: 'second visit' }); // same files again
-    expect(countFiles(join(svc.dataDir, 'blobs'))).toBe(before);
-    const c2 = json<{
-      recordSha256: string;
-      earlierCases: Array<{ id: string }>;
-      record: { format: string; leads: string[]; fs: number };
-      sourceFiles: Array<{ name: string; sha256: string }>;
-      clinical: Record<string, unknown>;
-      uploadedBy: { username: string };
-    }>(await call(app, 'GET', `/api/cases/${id2}`, clinician));
-    expect(c2.earlierCases.map((c) => c.id)).toEqual([id1]);
-    expect(c2.record.format).toBe('wfdb');
-    expect(c2.uploadedBy.username).toBe('dr.ada');
-    expect(c2.clinical).toEqual({ age_years: first.ageYears, sex: first.sex });
-    // Content addressing: the stored blob's name is the SHA-256 of the uploaded bytes.
-    const { createHash } = await import('node:crypto');
-    const hea = first.files.find((f) => f.name.endsWith('.hea'))!;
-    const digest = createHash('sha256').update(readFileSync(hea.path)).digest('hex');
-    expect(c2.sourceFiles.find((f) => f.name === hea.name)?.sha256).toBe(digest);
-    expect(existsSync(join(svc.dataDir, 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest))).toBe(true);
-    const found = json<{ cases: Array<{ id: string }>; total: number }>(
-      await call(app, 'GET', '/api/cases?q=SECOND%20visit', clinician),
-    );
-    expect(found.cases.map((c) => c.id)).toEqual([id2]);
-    const wave = json<{ leads: string[]; signals: number[][]; fs: number }>(
-      await call(app, 'GET', `/api/cases/${id1}/waveform?maxSamples=200`, clinician),
-    );
-    expect(wave.leads).toEqual(c2.record.leads);
-    expect(wave.signals[0]!.length).toBeLessThanOrEqual(200);
-  });
+  it(
+    'uploads WFDB records with clinical context, stores each file once ' +
+      "by SHA-256, searches, and lists the patient's earlier case",
+    async () => {
+      const patient = tiny.records.find(
+        (r) => tiny.records.filter((x) => x.record.split('_')[0] === r.record.split('_')[0]).length > 1,
+      );
+      const first = patient ?? (tiny.records[0] as TinyRecord);
+      const id1 = await uploadRecord(first, { label: 'first visit' });
+      const before = countFiles(join(svc.dataDir, 'blobs'));
+      const id2 = await uploadRecord(first, { label: 'second visit' }); // same files again
+      expect(countFiles(join(svc.dataDir, 'blobs'))).toBe(before);
+      const c2 = json<{
+        recordSha256: string;
+        earlierCases: Array<{ id: string }>;
+        record: { format: string; leads: string[]; fs: number };
+        sourceFiles: Array<{ name: string; sha256: string }>;
+        clinical: Record<string, unknown>;
+        uploadedBy: { username: string };
+      }>(await call(app, 'GET', `/api/cases/${id2}`, clinician));
+      expect(c2.earlierCases.map((c) => c.id)).toEqual([id1]);
+      expect(c2.record.format).toBe('wfdb');
+      expect(c2.uploadedBy.username).toBe('dr.ada');
+      expect(c2.clinical).toEqual({ age_years: first.ageYears, sex: first.sex });
+      // Content addressing: the stored blob's name is the SHA-256 of the uploaded bytes.
+      const { createHash } = await import('node:crypto');
+      const hea = first.files.find((f) => f.name.endsWith('.hea'))!;
+      const digest = createHash('sha256').update(readFileSync(hea.path)).digest('hex');
+      expect(c2.sourceFiles.find((f) => f.name === hea.name)?.sha256).toBe(digest);
+      expect(existsSync(join(svc.dataDir, 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest))).toBe(true);
+      const found = json<{ cases: Array<{ id: string }>; total: number }>(
+        await call(app, 'GET', '/api/cases?q=SECOND%20visit', clinician),
+      );
+      expect(found.cases.map((c) => c.id)).toEqual([id2]);
+      const wave = json<{ leads: string[]; signals: number[][]; fs: number }>(
+        await call(app, 'GET', `/api/cases/${id1}/waveform?maxSamples=200`, clinician),
+      );
+      expect(wave.leads).toEqual(c2.record.leads);
+      expect(wave.signals[0]!.length).toBeLessThanOrEqual(200);
+    },
+  );
 
-  it('reads the same ECG uploaded as CSV as it reads the WFDB record, and EDF+ files through the same readers', async () => {
-    const r = byLabel('nsr')[4]!;
-    const wfdbId = await uploadRecord(r);
-    const ecg = loadEcg(join(tiny.cohortDir, r.record));
-    const n = ecg.signals[0]!.length;
-    const rows = [`time,${ecg.leads.map((l, i) => `${l} (${ecg.units[i]})`).join(',')}`];
-    for (let t = 0; t < n; t++) rows.push([t / ecg.fs, ...ecg.signals.map((x) => x[t])].join(','));
-    const csv = await upload(app, clinician, [{ name: 'visit.csv', content: `${rows.join('\n')}\n` }], {
-      clinical: JSON.stringify({ age_years: r.ageYears, sex: r.sex }),
-    });
-    expect(csv.statusCode, csv.body).toBe(201);
-    const csvCase = json<{ id: string; record: { format: string; fs: number; leads: string[] } }>(csv);
-    expect(csvCase.record).toMatchObject({ format: 'csv', fs: ecg.fs, leads: ecg.leads });
-    const hr = async (id: string): Promise<number | null> =>
-      json<{ measurements: { hr: { value: number | null } } }>(
-        await call(app, 'GET', `/api/cases/${id}/analysis`, clinician),
-      ).measurements.hr.value;
-    expect(await hr(csvCase.id)).toBe(await hr(wfdbId));
-    const edf = await upload(app, clinician, [
-      { name: 'ecg-3lead-edfplus.edf', content: readFileSync('test/fixtures/edf/ecg-3lead-edfplus.edf') },
-    ]);
-    expect(edf.statusCode, edf.body).toBe(201);
-    expect(json<{ record: { format: string } }>(edf).record.format).toMatch(/edf/);
-  });
+  it(
+    'reads the same ECG uploaded as CSV as it reads the WFDB record, and ' + 'EDF+ files through the same readers',
+    async () => {
+      const r = byLabel('nsr')[4]!;
+      const wfdbId = await uploadRecord(r);
+      const ecg = loadEcg(join(tiny.cohortDir, r.record));
+      const n = ecg.signals[0]!.length;
+      const rows = [`time,${ecg.leads.map((l, i) => `${l} (${ecg.units[i]})`).join(',')}`];
+      for (let t = 0; t < n; t++) rows.push([t / ecg.fs, ...ecg.signals.map((x) => x[t])].join(','));
+      const csv = await upload(app, clinician, [{ name: 'visit.csv', content: `${rows.join('\n')}\n` }], {
+        clinical: JSON.stringify({ age_years: r.ageYears, sex: r.sex }),
+      });
+      expect(csv.statusCode, csv.body).toBe(201);
+      const csvCase = json<{ id: string; record: { format: string; fs: number; leads: string[] } }>(csv);
+      expect(csvCase.record).toMatchObject({ format: 'csv', fs: ecg.fs, leads: ecg.leads });
+      const hr = async (id: string): Promise<number | null> =>
+        json<{ measurements: { hr: { value: number | null } } }>(
+          await call(app, 'GET', `/api/cases/${id}/analysis`, clinician),
+        ).measurements.hr.value;
+      expect(await hr(csvCase.id)).toBe(await hr(wfdbId));
+      const edf = await upload(app, clinician, [
+        { name: 'ecg-3lead-edfplus.edf', content: readFileSync('test/fixtures/edf/ecg-3lead-edfplus.edf') },
+      ]);
+      expect(edf.statusCode, edf.body).toBe(201);
+      expect(json<{ record: { format: string } }>(edf).record.format).toMatch(/edf/);
+    },
+  );
 
-  it('analyses a case as `fewbeat measure` does: the same HR, QRS and QT, and one R peak per detected beat', async () => {
-    const r = byLabel('nsr')[0]!;
-    const id = caseIds.get(r.record) ?? (await uploadRecord(r));
-    const res = await call(app, 'GET', `/api/cases/${id}/analysis`, clinician);
-    expect(res.statusCode, res.body).toBe(200);
-    const a = json<{
-      complete: boolean;
-      incompleteReasons: string[];
-      measurements: Record<string, { value: number | null; reason: string | null }>;
-      rPeaks: { samples: number[] };
-      medianBeats: { leads: Array<{ samples: number[] }>; beatsUsed: number };
-    }>(res);
-    const cli = await runCli([
-      'measure',
-      join(tiny.cohortDir, r.record),
-      ...(r.ageYears === null ? [] : ['--age-years', String(r.ageYears)]),
-      ...(r.sex === null ? [] : ['--sex', r.sex]),
-      '--json',
-    ]);
-    expect(cli.code, cli.stderr).toBe(0);
-    const m = JSON.parse(cli.stdout) as {
-      hr_bpm: number | null;
-      qrs_ms: number | null;
-      qt_ms: number | null;
-      beats: { detected: number; in_median_beat: number };
-    };
-    expect(a.measurements.hr!.value).toBe(m.hr_bpm);
-    expect(a.measurements.qrs!.value).toBe(m.qrs_ms);
-    expect(a.measurements.qt!.value).toBe(m.qt_ms);
-    expect(a.rPeaks.samples).toHaveLength(m.beats.detected);
-    expect(a.medianBeats.beatsUsed).toBe(m.beats.in_median_beat);
-    // Complete only when every measurement has a value; otherwise every gap is named.
-    const missing = Object.values(a.measurements).filter((v) => v.value === null);
-    expect(a.complete).toBe(missing.length === 0 && a.incompleteReasons.length === 0);
-    for (const v of missing) expect(v.reason).toBeTruthy();
-  });
+  it(
+    'analyses a case as `fewbeat measure` does: the same HR, QRS and QT, ' + 'and one R peak per detected beat',
+    async () => {
+      const r = byLabel('nsr')[0]!;
+      const id = caseIds.get(r.record) ?? (await uploadRecord(r));
+      const res = await call(app, 'GET', `/api/cases/${id}/analysis`, clinician);
+      expect(res.statusCode, res.body).toBe(200);
+      const a = json<{
+        complete: boolean;
+        incompleteReasons: string[];
+        measurements: Record<string, { value: number | null; reason: string | null }>;
+        rPeaks: { samples: number[] };
+        medianBeats: { leads: Array<{ samples: number[] }>; beatsUsed: number };
+      }>(res);
+      const cli = await runCli([
+        'measure',
+        join(tiny.cohortDir, r.record),
+        ...(r.ageYears === null ? [] : ['--age-years', String(r.ageYears)]),
+        ...(r.sex === null ? [] : ['--sex', r.sex]),
+        '--json',
+      ]);
+      expect(cli.code, cli.stderr).toBe(0);
+      const m = JSON.parse(cli.stdout) as {
+        hr_bpm: number | null;
+        qrs_ms: number | null;
+        qt_ms: number | null;
+        beats: { detected: number; in_median_beat: number };
+      };
+      expect(a.measurements.hr!.value).toBe(m.hr_bpm);
+      expect(a.measurements.qrs!.value).toBe(m.qrs_ms);
+      expect(a.measurements.qt!.value).toBe(m.qt_ms);
+      expect(a.rPeaks.samples).toHaveLength(m.beats.detected);
+      expect(a.medianBeats.beatsUsed).toBe(m.beats.in_median_beat);
+      // Complete only when every measurement has a value; otherwise every gap is named.
+      const missing = Object.values(a.measurements).filter((v) => v.value === null);
+      expect(a.complete).toBe(missing.length === 0 && a.incompleteReasons.length === 0);
+      for (const v of missing) expect(v.reason).toBeTruthy();
+    },
+  );
 
-  it('creates a bank from cases and predicts with probabilities, nearest cases, occlusion, model and bank versions', async () => {
-    const examples: Array<{ caseId: string; class: string }> = [];
-    for (const label of ['jet', 'vt'])
-      for (const r of byLabel(label).slice(0, 2)) examples.push({ caseId: await uploadRecord(r), class: label });
-    const created = await call(app, 'POST', '/api/banks', clinician, { name: 'novel rhythms', examples });
-    expect(created.statusCode, created.body).toBe(201);
-    const bank = json<{ id: string; version: number; classes: Record<string, number> }>(created);
-    expect(bank).toMatchObject({ version: 1, classes: { jet: 2, vt: 2 } });
-    bankId = bank.id;
-    const query = byLabel('jet')[2]!;
-    const qid = await uploadRecord(query);
-    const res = await call(app, 'POST', `/api/cases/${qid}/predictions`, clinician, { bankId, nearest: 2 });
-    expect(res.statusCode, res.body).toBe(201);
-    const p = json<{
-      id: string;
-      predicted: string;
-      abstained: boolean;
-      probabilities: Record<string, number>;
-      nearestExamples: Array<{ caseId: string; distance: number }>;
-      explanation: { leads: Array<{ lead: string }>; segments: unknown[] };
-      bank: { version: number };
-      modelVersion: string;
-      inputSha256: string;
-      clinicalUsed: { fields: string[] };
-    }>(res);
-    expect(Object.values(p.probabilities).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
-    expect(p.predicted).toBe(
-      p.abstained ? 'unknown' : Object.entries(p.probabilities).sort((a, b) => b[1] - a[1])[0]![0],
-    );
-    expect(p.nearestExamples).toHaveLength(2);
-    for (const e of p.nearestExamples) expect(examples.map((x) => x.caseId)).toContain(e.caseId);
-    expect(p.explanation.leads.map((l) => l.lead)).toEqual(['I', 'II', 'V1', 'V5']);
-    expect(p.bank.version).toBe(1);
-    expect(p.modelVersion).toBe(svc.ctx.model.info.version);
-    expect(p.inputSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(p.clinicalUsed.fields).toEqual(['age_years', 'sex'].filter((f) => f !== 'sex' || query.sex !== null));
-    const listed = json<{ predictions: Array<{ id: string }> }>(
-      await call(app, 'GET', `/api/cases/${qid}/predictions`, clinician),
-    );
-    expect(listed.predictions.map((x) => x.id)).toEqual([p.id]);
-  });
+  it(
+    'creates a bank from cases and predicts with probabilities, nearest ' + 'cases, occlusion, model and bank versions',
+    async () => {
+      const examples: Array<{ caseId: string; class: string }> = [];
+      for (const label of ['jet', 'vt'])
+        for (const r of byLabel(label).slice(0, 2)) examples.push({ caseId: await uploadRecord(r), class: label });
+      const created = await call(app, 'POST', '/api/banks', clinician, { name: 'novel rhythms', examples });
+      expect(created.statusCode, created.body).toBe(201);
+      const bank = json<{ id: string; version: number; classes: Record<string, number> }>(created);
+      expect(bank).toMatchObject({ version: 1, classes: { jet: 2, vt: 2 } });
+      bankId = bank.id;
+      const query = byLabel('jet')[2]!;
+      const qid = await uploadRecord(query);
+      const res = await call(app, 'POST', `/api/cases/${qid}/predictions`, clinician, { bankId, nearest: 2 });
+      expect(res.statusCode, res.body).toBe(201);
+      const p = json<{
+        id: string;
+        predicted: string;
+        abstained: boolean;
+        probabilities: Record<string, number>;
+        nearestExamples: Array<{ caseId: string; distance: number }>;
+        explanation: { leads: Array<{ lead: string }>; segments: unknown[] };
+        bank: { version: number };
+        modelVersion: string;
+        inputSha256: string;
+        clinicalUsed: { fields: string[] };
+      }>(res);
+      expect(Object.values(p.probabilities).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
+      expect(p.predicted).toBe(
+        p.abstained ? 'unknown' : Object.entries(p.probabilities).sort((a, b) => b[1] - a[1])[0]![0],
+      );
+      expect(p.nearestExamples).toHaveLength(2);
+      for (const e of p.nearestExamples) expect(examples.map((x) => x.caseId)).toContain(e.caseId);
+      expect(p.explanation.leads.map((l) => l.lead)).toEqual(['I', 'II', 'V1', 'V5']);
+      expect(p.bank.version).toBe(1);
+      expect(p.modelVersion).toBe(svc.ctx.model.info.version);
+      expect(p.inputSha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(p.clinicalUsed.fields).toEqual(['age_years', 'sex'].filter((f) => f !== 'sex' || query.sex !== null));
+      const listed = json<{ predictions: Array<{ id: string }> }>(
+        await call(app, 'GET', `/api/cases/${qid}/predictions`, clinician),
+      );
+      expect(listed.predictions.map((x) => x.id)).toEqual([p.id]);
+    },
+  );
 
   it('serialises concurrent edits of one bank: each edit makes its own version and none is lost', async () => {
     const extra = [...byLabel('nsr').slice(1, 4), ...byLabel('chb').slice(0, 3)];
@@ -513,40 +526,46 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
     await expect(sql`delete from audit_log`.execute(svc.ctx.database.db)).rejects.toThrow(/append-only/);
   });
 
-  it('guards every route: anonymous callers get 401, clinicians 403 on admin routes, allowed roles get through', async () => {
-    const sampleUrl = (spec: RouteSpec): string =>
-      spec.url.replace(':version', '1').replace(/:[a-zA-Z]+/g, 'nothing_here');
-    const tokenFor = async (username: string, password: string): Promise<string> => {
-      const l = await call(app, 'POST', '/api/auth/login', {}, { username, password });
-      const c = { cookie: `fewbeat_session=${l.cookies[0]!.value}`, csrf: json<{ csrfToken: string }>(l).csrfToken };
-      return json<{ token: string }>(await call(app, 'POST', '/api/auth/tokens', c, { name: 'sweep' })).token;
-    };
-    const roles = {
-      clinician: await tokenFor('dr.ada', 'clinician-password-1'),
-      admin: await tokenFor('admin', 'admin-password-1'),
-    };
-    const specs = (Object.values(ROUTES) as RouteSpec[]).sort(
-      (a, b) => Number(a === ROUTES.logout) - Number(b === ROUTES.logout),
-    );
-    for (const spec of specs) {
-      const url = sampleUrl(spec);
-      if (spec.roles === 'public') continue;
-      const anonymous = await call(app, spec.method, url, {}, spec.body ? {} : undefined);
-      expect(anonymous.statusCode, `${spec.method} ${spec.url} anonymous`).toBe(401);
-      for (const [role, token] of Object.entries(roles)) {
-        const res = await call(app, spec.method, url, { token }, spec.body ? {} : undefined);
-        const allowed = spec.roles.includes(role as 'admin');
-        if (allowed)
-          expect([401, 403], `${spec.method} ${spec.url} as ${role}: ${res.body}`).not.toContain(res.statusCode);
-        else expect(res.statusCode, `${spec.method} ${spec.url} as ${role}`).toBe(403);
+  it(
+    'guards every route: anonymous callers get 401, clinicians 403 on ' + 'admin routes, allowed roles get through',
+    async () => {
+      const sampleUrl = (spec: RouteSpec): string =>
+        spec.url.replace(':version', '1').replace(/:[a-zA-Z]+/g, 'nothing_here');
+      const tokenFor = async (username: string, password: string): Promise<string> => {
+        const l = await call(app, 'POST', '/api/auth/login', {}, { username, password });
+        const c = { cookie: `fewbeat_session=${l.cookies[0]!.value}`, csrf: json<{ csrfToken: string }>(l).csrfToken };
+        return json<{ token: string }>(await call(app, 'POST', '/api/auth/tokens', c, { name: 'sweep' })).token;
+      };
+      const roles = {
+        clinician: await tokenFor('dr.ada', 'clinician-password-1'),
+        admin: await tokenFor('admin', 'admin-password-1'),
+      };
+      const specs = (Object.values(ROUTES) as RouteSpec[]).sort(
+        (a, b) => Number(a === ROUTES.logout) - Number(b === ROUTES.logout),
+      );
+      for (const spec of specs) {
+        const url = sampleUrl(spec);
+        if (spec.roles === 'public') continue;
+        const anonymous = await call(app, spec.method, url, {}, spec.body ? {} : undefined);
+        expect(anonymous.statusCode, `${spec.method} ${spec.url} anonymous`).toBe(401);
+        for (const [role, token] of Object.entries(roles)) {
+          const res = await call(app, spec.method, url, { token }, spec.body ? {} : undefined);
+          const allowed = spec.roles.includes(role as 'admin');
+          if (allowed)
+            expect([401, 403], `${spec.method} ${spec.url} as ${role}: ${res.body}`).not.toContain(res.statusCode);
+          else expect(res.statusCode, `${spec.method} ${spec.url} as ${role}`).toBe(403);
+        }
       }
-    }
-    // A disabled user's logins stop working at once.
-    const r = await call(app, 'PATCH', `/api/users/${clinicianId}`, admin, { disabled: true });
-    expect(r.statusCode, r.body).toBe(200);
-    expect((await call(app, 'GET', '/api/auth/me', clinician)).statusCode).toBe(401);
-    await call(app, 'PATCH', `/api/users/${clinicianId}`, admin, { disabled: false, password: 'clinician-password-2' });
-  });
+      // A disabled user's logins stop working at once.
+      const r = await call(app, 'PATCH', `/api/users/${clinicianId}`, admin, { disabled: true });
+      expect(r.statusCode, r.body).toBe(200);
+      expect((await call(app, 'GET', '/api/auth/me', clinician)).statusCode).toBe(401);
+      await call(app, 'PATCH', `/api/users/${clinicianId}`, admin, {
+        disabled: false,
+        password: 'clinician-password-2',
+      });
+    },
+  );
 
   it('serves the OpenAPI document generated from the route schemas', async () => {
     const doc = json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(

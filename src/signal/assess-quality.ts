@@ -70,7 +70,9 @@ export function assessQuality(ecg: Ecg, opts: QualityOptions = {}): QualityRepor
   const best = Math.max(...leads.map((l) => l.score));
   const problems = leads.filter((l) => l.flags.length > 0).map((l) => `${l.lead}: ${l.flags.join(', ')}`);
   const usable = best >= 0.5;
-  const summary = `${usable ? '' : 'unusable: no lead is good enough to measure; '}${problems.length ? problems.join('; ') : 'good'}`;
+  const summary =
+    `${usable ? '' : 'unusable: no lead is good enough to measure; '}` +
+    `${problems.length ? problems.join('; ') : 'good'}`;
   return { leads, score: Math.round(score * 100) / 100, usable, summary };
 }
 

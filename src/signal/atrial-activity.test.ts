@@ -114,7 +114,8 @@ describe('estimateAtrialActivity', () => {
   it('counts beats on every lead, so flutter waves taller than the QRS in II and V1 are not taken for beats', () => {
     const { ecg, rTimes } = flutterEcg(5, [2], { seconds: 10 });
     const n = ecg.signals[0]!.length;
-    // II and V1: a second, sharper sawtooth of 2 mV peak to peak on top (taller than the QRS); lead I: the same QRS with no atrial activity.
+    // II and V1: a second, sharper sawtooth of 2 mV peak to peak on top
+    // (taller than the QRS); lead I: the same QRS with no atrial activity.
     const sawtooth = Float64Array.from({ length: n }, (_, i) => {
       const phase = ((i / ecg.fs) * 5) % 1;
       return phase < 0.9 ? 0.5 - phase / 0.9 : -0.5 + (phase - 0.9) / 0.1;
@@ -142,13 +143,17 @@ describe('estimateAtrialActivity', () => {
     expect(flutter.concentration).toBeGreaterThan(sinus.concentration as number);
   });
 
-  it('finds AV dissociation: P waves at 130/min under a junctional tachycardia at 200/min are unlocked at ratio 0.65', () => {
-    const { ecg } = dissociatedEcg(200, 130);
-    const a = estimateAtrialActivity(ecg);
-    expect(60 * (a.unlockedHz as number)).toBeGreaterThan(126);
-    expect(60 * (a.unlockedHz as number)).toBeLessThan(134);
-    expect(a.unlockedToVentricular).toBeCloseTo(0.65, 1);
-  });
+  it(
+    'finds AV dissociation: P waves at 130/min under a junctional ' +
+      'tachycardia at 200/min are unlocked at ratio 0.65',
+    () => {
+      const { ecg } = dissociatedEcg(200, 130);
+      const a = estimateAtrialActivity(ecg);
+      expect(60 * (a.unlockedHz as number)).toBeGreaterThan(126);
+      expect(60 * (a.unlockedHz as number)).toBeLessThan(134);
+      expect(a.unlockedToVentricular).toBeCloseTo(0.65, 1);
+    },
+  );
 
   it('finds flutter conducted at a varying ratio in the unlocked activity too, at the flutter rate', () => {
     const a = estimateAtrialActivity(flutterEcg(5, [2, 2, 3, 2, 4, 2, 2, 3]).ecg);
@@ -209,7 +214,8 @@ describe('cancelWholeCycles', () => {
       rPeaks[0]! - 45,
       rPeaks.at(-1)! - 45 + 150,
     );
-    // What is left is mostly the P waves: at least 70 % of their energy, and QRS residue (R peaks rounded to samples) under a third of it.
+    // What is left is mostly the P waves: at least 70 % of their energy,
+    // and QRS residue (R peaks rounded to samples) under a third of it.
     const left = residual!.reduce((s, v, i) => s + v * pWaves[i]!, 0) / energy(pWaves);
     expect(left).toBeGreaterThan(0.7);
     expect(energy(residual!.map((v, i) => v - pWaves[i]!))).toBeLessThan(0.3 * energy(pWaves));
@@ -255,25 +261,30 @@ describe.skipIf(!hasSharedReal)(
     // Measured on all 10-s windows: the unlocked rate is below 0.95 × the ventricular rate in 0.4 % of
     // nsr (7/1673), 2.3 % of pvc (4/172) and 2.5 % of afib windows (6/241); below 1 × in 2.6 %, 2.3 % and
     // 5.0 % (noise near the 1.5-Hz band edge at adult rates). Every sixth window is checked here.
-    it('rarely reads sinus rhythm, ventricular ectopy or atrial fibrillation as an atrium clearly slower than the ventricles', () => {
-      const cohort = importMitdb(join(SHARED_REAL, 'mitdb'), { mixed: 'majority' });
-      for (const label of ['nsr', 'pvc', 'afib']) {
-        const windows = cohort.rows.filter((r) => r.labels[0] === label && r.window).filter((_, i) => i % 6 === 0);
-        let slower = 0;
-        for (const row of windows) {
-          const fs = readRecord(row.recordPath, { from: 0, to: 1 }).fs;
-          const ecg = ecgFromRecord(
-            readRecord(row.recordPath, {
-              from: Math.round(row.window!.startS * fs),
-              to: Math.round(row.window!.endS * fs),
-            }),
-          );
-          const ratio = estimateAtrialActivity(ecg).unlockedToVentricular;
-          if (ratio !== null && ratio < 0.95) slower++;
+    it(
+      'rarely reads sinus rhythm, ventricular ectopy or atrial ' +
+        'fibrillation as an atrium clearly slower than the ventricles',
+      () => {
+        const cohort = importMitdb(join(SHARED_REAL, 'mitdb'), { mixed: 'majority' });
+        for (const label of ['nsr', 'pvc', 'afib']) {
+          const windows = cohort.rows.filter((r) => r.labels[0] === label && r.window).filter((_, i) => i % 6 === 0);
+          let slower = 0;
+          for (const row of windows) {
+            const fs = readRecord(row.recordPath, { from: 0, to: 1 }).fs;
+            const ecg = ecgFromRecord(
+              readRecord(row.recordPath, {
+                from: Math.round(row.window!.startS * fs),
+                to: Math.round(row.window!.endS * fs),
+              }),
+            );
+            const ratio = estimateAtrialActivity(ecg).unlockedToVentricular;
+            if (ratio !== null && ratio < 0.95) slower++;
+          }
+          expect(windows.length).toBeGreaterThan(20);
+          expect(slower / windows.length).toBeLessThan(0.05);
         }
-        expect(windows.length).toBeGreaterThan(20);
-        expect(slower / windows.length).toBeLessThan(0.05);
-      }
-    }, 60_000);
+      },
+      60_000,
+    );
   },
 );

@@ -18,7 +18,9 @@ export interface AtrialActivity {
   concentration: number | null;
   /** Ventricular rate 60 / median RR, per minute. */
   ventricularRatePerMin: number | null;
-  /** Atrial rate / ventricular rate (≈ 2 in 2:1 flutter, ≤ 1 when atria and ventricles beat together or dissociated). */
+  /**
+   * Atrial rate / ventricular rate (≈ 2 in 2:1 flutter, ≤ 1 when atria and ventricles beat together or dissociated).
+   */
   atrialToVentricular: number | null;
   /**
    * Dominant frequency of the activity not locked to the QRS (whole-cycle cancellation, see

@@ -22,7 +22,10 @@ export interface DelineationOptions {
   qrsFlattestSeconds?: number;
   /** T end: leads whose T wave is at least this fraction of the largest lead's T take part. @default 0.1 */
   minTLeadRatio?: number;
-  /** P onset and T end: spatial amplitude above its noise floor below this fraction of the wave's peak (1 %: ≈ 3σ from the centre of a Gaussian wave). @default 0.01 */
+  /**
+   * P onset and T end: spatial amplitude above its noise floor below this fraction of the wave's peak (1 %: ≈ 3σ from
+   * the centre of a Gaussian wave). @default 0.01
+   */
   waveAmplitudeFraction?: number;
   /** A P wave must reach this fraction of the QRS spatial amplitude to count as present. @default 0.04 */
   minPRatio?: number;
@@ -78,7 +81,10 @@ export function delineate(
   const smooth = beats.map((m) => lowpassForDelineation(m, fs));
   const slope = compositeSlope(beats, fs);
   const qrsHalf = ms(0.08);
-  /** The largest interior local maximum of a in [lo, hi] (a wave's peak, not a neighbour's tail at the edge); −1 if none. */
+  /**
+   * The largest interior local maximum of a in [lo, hi] (a wave's
+   * peak, not a neighbour's tail at the edge); −1 if none.
+   */
   const peakIn = (a: Float64Array, lo: number, hi: number): number => {
     let best = -1;
     for (let t = Math.max(1, lo + 1); t < Math.min(len - 1, hi); t++) {

@@ -73,9 +73,9 @@ function ageText(years: number, sex: 'M' | 'F' | null): string {
 /**
  * Measure an ECG: heart rate and RR features from R peaks detected on all ECG leads together,
  * PR, QRS and QT from the delineation of median beats of all leads (dominant beats only: both
- * neighbouring RR intervals within 20 % of the median, aligned on their whole QRS by `alignBeats`), QTc by Bazett (QT/√RR) and Fridericia
- * (QT/∛RR) with RR the median RR in seconds, then z-scores and flags against the age band and sex
- * of a norm table. Leads are baseline-corrected first (zero-phase 0.5 Hz high-pass: a median baseline
+ * neighbouring RR intervals within 20 % of the median, aligned on their whole QRS by `alignBeats`), QTc by Bazett
+ * (QT/√RR) and Fridericia (QT/∛RR) with RR the median RR in seconds, then z-scores and flags against the age band and
+ * sex of a norm table. Leads are baseline-corrected first (zero-phase 0.5 Hz high-pass: a median baseline
  * would follow broad T waves at infant rates and bend the ST-T segment); NaN gaps are
  * interpolated when they are under 5 % of a lead.
  *
@@ -122,7 +122,8 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
   const beats = detectQrsMultiLead(signals, fs, { origin: { file } });
   if (beats.length < 2) {
     throw new FewbeatError(
-      `found ${beats.length} R peak(s) in ${round(seconds, 2)} s of signal: the record is shorter than one beat or holds no detectable ECG`,
+      `found ${beats.length} R peak(s) in ${round(seconds, 2)} s of ` +
+        `signal: the record is shorter than one beat or holds no detectable ECG`,
       { file },
     );
   }
@@ -159,7 +160,8 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
   const qtcB = qt !== null ? round(qt / Math.sqrt(rrSeconds)) : null;
   const qtcF = qt !== null ? round(qt / Math.cbrt(rrSeconds)) : null;
   if (dominant.length < 3)
-    reasons.median_beat = `only ${dominant.length} beats with regular neighbours: the median beat mixes all ${beats.length} beats`;
+    reasons.median_beat =
+      `only ${dominant.length} beats with regular neighbours: the median ` + `beat mixes all ${beats.length} beats`;
 
   const result: Measurement = {
     hr_bpm: round(hr, 1),

@@ -90,7 +90,10 @@ function ventricularKernels(v: VentricularEvent, m: Morphology, out: WaveKernel[
   tWave(t0, v.qt, m, out);
 }
 
-/** T wave ending at QRS onset + QT; long-QT shapes after Moss et al. 1995 (LQT1 broad-based, LQT2 low and notched, LQT3 late-onset peaked). */
+/**
+ * T wave ending at QRS onset + QT; long-QT shapes after Moss et al. 1995
+ * (LQT1 broad-based, LQT2 low and notched, LQT3 late-onset peaked).
+ */
 function tWave(t0: number, qt: number, m: Morphology, out: WaveKernel[]): void {
   const end = t0 + qt;
   switch (m.lqtType) {

@@ -162,9 +162,15 @@ function jitter(v: Vec3, sd: number, rng: Rng): Vec3 {
   return [v[0] + rng.normal(0, sd), v[1] + rng.normal(0, sd), v[2] + rng.normal(0, sd)];
 }
 
-/** Ventricular foci (direction of the main force): RV outflow tract (LBBB-like, inferior axis), LV fascicular (RBBB-like, superior axis), LV free wall. */
+/**
+ * Ventricular foci (direction of the main force): RV outflow tract (LBBB-like, inferior axis), LV fascicular
+ * (RBBB-like, superior axis), LV free wall.
+ */
 const VENTRICULAR_FOCI: readonly Vec3[] = [unit([-0.35, 0.8, -0.5]), unit([0.3, -0.75, -0.6]), unit([0.55, 0.3, 0.78])];
-/** Accessory-pathway delta-wave directions: left lateral (positive delta in V1), posteroseptal (negative in III, aVF), right free wall (negative delta in V1). */
+/**
+ * Accessory-pathway delta-wave directions: left lateral (positive delta in V1), posteroseptal (negative in III, aVF),
+ * right free wall (negative delta in V1).
+ */
 const PATHWAY_DIRECTIONS: readonly Vec3[] = [
   unit([-0.45, 0.45, -0.75]),
   unit([0.45, -0.65, -0.35]),

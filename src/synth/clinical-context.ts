@@ -144,7 +144,8 @@ export function clinicalContextFor(
   const neonate = ageYears < 1 / 12;
   const lognormal = (median: number, sd: number): number => median * Math.exp(rng.normal(0, sd));
   const round = (x: number, digits: number): number => Number(x.toFixed(digits));
-  // Troponin: higher in neonates; raised ~30× in myocarditis and ~80× in the days after cardiac surgery (the larger applies).
+  // Troponin: higher in neonates; raised ~30× in myocarditis and
+  // ~80× in the days after cardiac surgery (the larger applies).
   const troponinMedian =
     (neonate ? 40 : ageYears < 1 ? 15 : 5) *
     Math.max(h.myocarditis ? 30 : 1, h.recentSurgery ? 80 : 1) *

@@ -20,7 +20,10 @@ export function cohortComposition(): CompositionFile {
   return cached;
 }
 
-/** Fewest patients per class: 5-shot + 10-query episodes with patient-disjoint support and query, plus a validation split. */
+/**
+ * Fewest patients per class: 5-shot + 10-query episodes with
+ * patient-disjoint support and query, plus a validation split.
+ */
 export const MIN_PATIENTS_PER_CLASS = 30;
 
 /**

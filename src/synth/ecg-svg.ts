@@ -62,13 +62,15 @@ export function twelveLeadSvg(ecg: Ecg, title: string): string {
   out.push(`<path d="${major.join('')}" stroke="#e8918a" stroke-width="0.25"/>`);
   out.push(`<text x="${LEFT_MM}" y="8" font-family="sans-serif" font-size="4.5">${escapeXml(title)}</text>`);
   out.push(
-    `<text x="${width - 4}" y="8" font-family="sans-serif" font-size="3" text-anchor="end">25 mm/s · 10 mm/mV · ${ecg.fs} Hz</text>`,
+    `<text x="${width - 4}" y="8" font-family="sans-serif" font-size="3" ` +
+      `text-anchor="end">25 mm/s · 10 mm/mV · ${ecg.fs} Hz</text>`,
   );
   const rows = [...LAYOUT, ['II']];
   rows.forEach((row, r) => {
     const baseline = TOP_MM + r * ROW_HEIGHT_MM + ROW_HEIGHT_MM * 0.6;
     out.push(
-      `<path d="M2 ${baseline}H4V${baseline - MM_PER_MV}H9V${baseline}H11" fill="none" stroke="#000" stroke-width="0.3"/>`,
+      `<path d="M2 ${baseline}H4V${baseline - MM_PER_MV}H9V${baseline}H11" ` +
+        `fill="none" stroke="#000" stroke-width="0.3"/>`,
     );
     row.forEach((lead, c) => {
       const x0 = LEFT_MM + c * STRIP_S * MM_PER_S;

@@ -8,7 +8,8 @@ describe('growth curves (LMS)', () => {
   });
 
   it('matches the WHO weight-for-age table at +2 SD for 12-month boys (12.0 kg) and -2 SD at birth (2.5 kg)', () => {
-    // WHO Child Growth Standards, weight-for-age boys, z-score table: 12 months +2 SD = 12.0 kg; 0 months −2 SD = 2.5 kg.
+    // WHO Child Growth Standards, weight-for-age boys, z-score
+    // table: 12 months +2 SD = 12.0 kg; 0 months −2 SD = 2.5 kg.
     expect(lmsValue('weightKg', 'M', 1, 2)).toBeCloseTo(12.0, 1);
     expect(lmsValue('weightKg', 'M', 0, -2)).toBeCloseTo(2.5, 1);
   });

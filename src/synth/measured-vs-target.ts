@@ -105,14 +105,20 @@ export function agreementByAgeBand(rows: readonly MeasuredRecording[]): Map<stri
 
 /** The diagnostic checks of the issue, as shares of recordings (target = in the generator, measured = by fewbeat). */
 export interface MechanismChecks {
-  /** WPW: PR below the age's 2nd percentile, in the target and as measured (of those with a measured PR), and the share with a measured PR. */
+  /**
+   * WPW: PR below the age's 2nd percentile, in the target and as measured
+   * (of those with a measured PR), and the share with a measured PR.
+   */
   readonly wpwShortPr: {
     readonly n: number;
     readonly target: number;
     readonly measured: number;
     readonly measuredShare: number;
   };
-  /** Long QT: QTc above 470 ms (target; measured, of those with a measured QTc), the share with a measured QTc, and the false-positive share among normal sinus rhythm. */
+  /**
+   * Long QT: QTc above 470 ms (target; measured, of those with a measured QTc), the share with a measured QTc, and the
+   * false-positive share among normal sinus rhythm.
+   */
   readonly longQt: {
     readonly n: number;
     readonly target: number;

@@ -21,7 +21,10 @@ export interface EcgSummary {
   readonly qrsMs: number | null;
   /** Robust peak-to-peak amplitude (99th − 1st percentile after baseline removal), mV, by canonical lead name. */
   readonly amplitudeMv: Record<string, number>;
-  /** Share of lead II's (else the first lead's) power in each of {@link POWER_BANDS} (band-pass, 4th-order Butterworth, zero phase). */
+  /**
+   * Share of lead II's (else the first lead's) power in each of {@link
+   * POWER_BANDS} (band-pass, 4th-order Butterworth, zero phase).
+   */
   readonly bandPower: number[];
 }
 

@@ -85,7 +85,10 @@ function focusDrive(hr: number, jitter: number): SinusDrive {
   return { meanHr: hr, respRateHz: 0.3, rsaFraction: 0, lfFraction: 0.004, jitterFraction: jitter };
 }
 
-/** Wide-complex duration of ventricular-origin beats, s: about 1.6–2.2× the age-normal QRS, ≥ 80 ms in infants, ≥ 120 ms later. */
+/**
+ * Wide-complex duration of ventricular-origin beats, s: about
+ * 1.6–2.2× the age-normal QRS, ≥ 80 ms in infants, ≥ 120 ms later.
+ */
 function ventricularQrsDuration(p: PatientPhysiology, traits: Rng): number {
   return Math.max(p.ageYears < 1 ? 0.08 : 0.12, p.qrs * traits.uniform(1.6, 2.2));
 }
@@ -94,7 +97,10 @@ function builder(input: MechanismInput, nominalHr: number): ScheduleBuilder {
   return new ScheduleBuilder(input.patient, 60 / nominalHr, ventricularQrsDuration(input.patient, input.traits));
 }
 
-/** Sinus rhythm, every P conducted with the patient's PR (NSR, RSA, sinus tachycardia/bradycardia, first-degree block, long QT, Brugada, WPW). */
+/**
+ * Sinus rhythm, every P conducted with the patient's PR (NSR, RSA, sinus
+ * tachycardia/bradycardia, first-degree block, long QT, Brugada, WPW).
+ */
 function conductedSinus(input: MechanismInput, kind: VentricularKind = 'normal'): RhythmSchedule {
   const { patient, sinusHr, rng } = input;
   const b = builder(input, sinusHr);
@@ -148,7 +154,10 @@ function svt(input: MechanismInput): RhythmSchedule {
   return b.build();
 }
 
-/** Atrial flutter: macro-re-entry at 380–460/min in neonates (180–260/min after surgery in older children), with 2:1, 3:1, 4:1 or variable AV conduction. */
+/**
+ * Atrial flutter: macro-re-entry at 380–460/min in neonates (180–260/min after surgery in older children), with 2:1,
+ * 3:1, 4:1 or variable AV conduction.
+ */
 function atrialFlutter(input: MechanismInput): RhythmSchedule {
   const { patient, traits, rng, duration } = input;
   const cycle = patient.ageYears < 0.25 ? 60 / traits.uniform(380, 460) : 60 / traits.uniform(250, 340);
@@ -217,7 +226,10 @@ function dissociated(
   return b.build();
 }
 
-/** Junctional ectopic tachycardia after cardiac surgery: narrow QRS at 170–260 bpm, AV dissociation or 1:1 retrograde conduction. */
+/**
+ * Junctional ectopic tachycardia after cardiac surgery: narrow QRS
+ * at 170–260 bpm, AV dissociation or 1:1 retrograde conduction.
+ */
 function jet(input: MechanismInput): RhythmSchedule {
   const { patient, traits } = input;
   const rate = patient.ageYears < 2 ? traits.uniform(175, 260) : traits.uniform(150, 210);
@@ -230,7 +242,10 @@ function jet(input: MechanismInput): RhythmSchedule {
   );
 }
 
-/** Congenital complete heart block: junctional escape (narrow, 50–80 bpm in infants) or ventricular escape (wide, 40–60 bpm in infants, 30–50 later). */
+/**
+ * Congenital complete heart block: junctional escape (narrow, 50–80 bpm in
+ * infants) or ventricular escape (wide, 40–60 bpm in infants, 30–50 later).
+ */
 function completeHeartBlock(input: MechanismInput): RhythmSchedule {
   const { patient, traits } = input;
   const junctional = traits.bernoulli(0.75);
@@ -251,7 +266,10 @@ function completeHeartBlock(input: MechanismInput): RhythmSchedule {
   );
 }
 
-/** Monomorphic ventricular tachycardia, 150–230 bpm (200–280 in infants), AV dissociation; a quarter are non-sustained runs within sinus rhythm. */
+/**
+ * Monomorphic ventricular tachycardia, 150–230 bpm (200–280 in infants),
+ * AV dissociation; a quarter are non-sustained runs within sinus rhythm.
+ */
 function ventricularTachycardia(input: MechanismInput): RhythmSchedule {
   const { patient, traits, rng, duration } = input;
   const rate = patient.ageYears < 1 ? traits.uniform(200, 280) : traits.uniform(150, 230);
@@ -304,7 +322,10 @@ function isPrematureHere(pattern: EctopyPattern, beat: number, phase: number, pI
   return rng.bernoulli(pIsolated);
 }
 
-/** PACs: an early ectopic P (coupling 55–80 % of RR), usually conducted with a narrow QRS (10 % blocked), resetting the sinus node. */
+/**
+ * PACs: an early ectopic P (coupling 55–80 % of RR), usually conducted
+ * with a narrow QRS (10 % blocked), resetting the sinus node.
+ */
 function prematureAtrial(input: MechanismInput): RhythmSchedule {
   const { patient, traits, rng, duration } = input;
   const pattern = drawPattern(traits, false);
@@ -331,7 +352,9 @@ function prematureAtrial(input: MechanismInput): RhythmSchedule {
   return b.build();
 }
 
-/** PVCs: an early wide QRS without a P (coupling 45–75 % of RR), the sinus node undisturbed (fully compensatory pause). */
+/**
+ * PVCs: an early wide QRS without a P (coupling 45–75 % of RR), the sinus node undisturbed (fully compensatory pause).
+ */
 function prematureVentricular(input: MechanismInput): RhythmSchedule {
   const { patient, traits, rng, duration } = input;
   const pattern = drawPattern(traits, true);

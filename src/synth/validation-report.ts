@@ -48,7 +48,10 @@ export class ValidationCollector {
     this.patients.push(r.patientId);
   }
 
-  /** Balanced accuracy of softmax regression on a few ECG measurements alone (HR, PR, QRS, QTc, RR irregularity), patient-grouped 5-fold CV. */
+  /**
+   * Balanced accuracy of softmax regression on a few ECG measurements
+   * alone (HR, PR, QRS, QTc, RR irregularity), patient-grouped 5-fold CV.
+   */
   ecgMeasurementSeparability(iterations = 300): number {
     const labels = [...new Set(this.measured.map((m) => m.classId))].sort();
     const x = this.measured.map(({ measured: m }) => {
@@ -79,16 +82,28 @@ const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(0)
 const spreadText = (s: ReturnType<typeof spread>, digits = 0): string =>
   s.n ? `${s.median.toFixed(digits)} (${s.q1.toFixed(digits)}–${s.q3.toFixed(digits)})` : '–';
 
-/** The VALIDATION.md report: measured vs target, mechanism checks, clinical-only baselines, realism against real data. */
+/**
+ * The VALIDATION.md report: measured vs target, mechanism checks, clinical-only baselines, realism against real data.
+ */
 export function validationReport(c: ValidationCollector, real: readonly RealSet[], iterations = 300): string {
   const L: string[] = ['# Validation of the synthetic cohort', ''];
   L.push(
-    `Every recording was measured with fewbeat's own signal layer (\`measureEcg\`: multi-lead QRS detection, median beats, multi-lead delineation; Rijnbeek 2001 norms) and compared with what the generator put in. ${c.measured.length} recordings${c.unmeasurable ? `; ${c.unmeasurable} could not be measured (fewer than two detectable beats) and are left out` : ''}.`,
+    `Every recording was measured with fewbeat's own signal layer ` +
+      `(\`measureEcg\`: multi-lead QRS detection, median beats, multi-lead ` +
+      `delineation; Rijnbeek 2001 norms) and compared with what the ` +
+      `generator put in. ${c.measured.length} ` +
+      `recordings${
+        c.unmeasurable
+          ? `; ${c.unmeasurable} could not be measured (fewer than two detectable beats) and are left out`
+          : ''
+      }.`,
     '',
   );
   L.push(`### Measured vs target per age band (${INTERVAL_CLASSES.join(', ')})`, '');
   L.push(
-    'Median target → median measured over the recordings where the value was measured (median absolute error); PR and QTc also the share of recordings where the delineator found the boundary.',
+    'Median target → median measured over the recordings where the value ' +
+      'was measured (median absolute error); PR and QTc also the share of ' +
+      'recordings where the delineator found the boundary.',
     '',
   );
   L.push('| age band | n | HR (bpm) | PR (ms) | QRS (ms) | QTc (ms) |', '|---|---:|---|---|---|---|');
@@ -96,25 +111,35 @@ export function validationReport(c: ValidationCollector, real: readonly RealSet[
     const cell = (x: typeof q.hr, share: boolean): string =>
       `${f0(x.target)} → ${f0(x.measured)} (${f0(x.medianAbsError)})${share ? `, ${pct(x.measuredShare)}` : ''}`;
     L.push(
-      `| ${band} | ${q.hr.n} | ${cell(q.hr, false)} | ${cell(q.pr, true)} | ${cell(q.qrs, false)} | ${cell(q.qtc, true)} |`,
+      `| ${band} | ${q.hr.n} | ${cell(q.hr, false)} | ${cell(q.pr, true)} ` +
+        `| ${cell(q.qrs, false)} | ${cell(q.qtc, true)} |`,
     );
   }
   const k = mechanismChecks(c.measured);
   L.push('', '### Mechanism checks', '', '| check | n | generator | measured by fewbeat |', '|---|---:|---:|---:|');
   L.push(
-    `| WPW: PR below the age's 2nd percentile | ${k.wpwShortPr.n} | ${pct(k.wpwShortPr.target)} | ${pct(k.wpwShortPr.measured)} of ${pct(k.wpwShortPr.measuredShare)} with a measured PR |`,
+    `| WPW: PR below the age's 2nd percentile | ${k.wpwShortPr.n} | ` +
+      `${pct(k.wpwShortPr.target)} | ${pct(k.wpwShortPr.measured)} of ` +
+      `${pct(k.wpwShortPr.measuredShare)} with a measured PR |`,
   );
   L.push(
-    `| Long QT: QTc > 470 ms | ${k.longQt.n} | ${pct(k.longQt.target)} | ${pct(k.longQt.measured)} of ${pct(k.longQt.measuredShare)} with a measured QTc (NSR: ${pct(k.longQt.nsrMeasured)}) |`,
+    `| Long QT: QTc > 470 ms | ${k.longQt.n} | ${pct(k.longQt.target)} | ` +
+      `${pct(k.longQt.measured)} of ${pct(k.longQt.measuredShare)} with a ` +
+      `measured QTc (NSR: ${pct(k.longQt.nsrMeasured)}) |`,
   );
   L.push(
-    `| SVT: 220–300 bpm (< 1 y), 150–250 bpm (older) | ${k.svtRate.n} | ${pct(k.svtRate.target)} | ${pct(k.svtRate.measured)} |`,
+    `| SVT: 220–300 bpm (< 1 y), 150–250 bpm (older) | ${k.svtRate.n} | ` +
+      `${pct(k.svtRate.target)} | ${pct(k.svtRate.measured)} |`,
   );
   L.push(
-    `| Mobitz I: dropped beats = pauses on the ECG (±1) | ${k.mobitz1Drops.n} | 3:2–5:4 | ${pct(k.mobitz1Drops.exact)} (${pct(k.mobitz1Drops.withinOne)}) |`,
+    `| Mobitz I: dropped beats = pauses on the ECG (±1) | ` +
+      `${k.mobitz1Drops.n} | 3:2–5:4 | ${pct(k.mobitz1Drops.exact)} ` +
+      `(${pct(k.mobitz1Drops.withinOne)}) |`,
   );
   L.push(
-    `| Mobitz II (no 2:1 cycles): dropped beats = pauses on the ECG (±1) | ${k.mobitz2Drops.n} | 2:1–4:3 | ${pct(k.mobitz2Drops.exact)} (${pct(k.mobitz2Drops.withinOne)}) |`,
+    `| Mobitz II (no 2:1 cycles): dropped beats = pauses on the ECG (±1) ` +
+      `| ${k.mobitz2Drops.n} | 2:1–4:3 | ${pct(k.mobitz2Drops.exact)} ` +
+      `(${pct(k.mobitz2Drops.withinOne)}) |`,
   );
   const clinical = clinicalSeparability(SYNTH_CLINICAL_SCHEMA, c.contexts, 5, iterations);
   const ecg = c.ecgMeasurementSeparability(iterations);
@@ -123,22 +148,27 @@ export function validationReport(c: ValidationCollector, real: readonly RealSet[
     .slice(0, 5);
   L.push('', '### How much the clinical context alone gives away', '');
   L.push(
-    `Balanced accuracy over ${new Set(c.contexts.map((x) => x.label)).size} classes, 5-fold cross-validation grouped by patient (chance ${pct(clinical.chance)}).`,
+    `Balanced accuracy over ${new Set(c.contexts.map((x) => x.label)).size} classes, 5-fold ` +
+      `cross-validation grouped by patient (chance ` +
+      `${pct(clinical.chance)}).`,
     '',
   );
   L.push('| classifier | balanced accuracy |', '|---|---:|');
   L.push(
-    `| best single clinical field (\`${clinical.bestField.field}\`, lookup) | ${pct(clinical.bestField.balancedAccuracy)} |`,
+    `| best single clinical field (\`${clinical.bestField.field}\`, ` +
+      `lookup) | ${pct(clinical.bestField.balancedAccuracy)} |`,
   );
   L.push(`| softmax regression on all clinical fields (+ missingness indicators) | ${pct(clinical.allFields)} |`);
   L.push(
-    `| softmax regression on 8 ECG measurements (HR, PR, QRS, QTc, RR CV, RMSSD/RR, turning points, sample entropy) | ${pct(ecg)} |`,
+    `| softmax regression on 8 ECG measurements (HR, PR, QRS, QTc, RR ` +
+      `CV, RMSSD/RR, turning points, sample entropy) | ${pct(ecg)} |`,
   );
   L.push('', `Top single fields: ${top.map(([f, v]) => `${f} ${pct(v)}`).join(', ')}.`);
   if (real.length > 0) {
     L.push('', '### Realism: summary statistics against real recordings', '');
     L.push(
-      'Median (interquartile range). Amplitude = 99th − 1st percentile after baseline removal; band power = share of lead II power per band.',
+      'Median (interquartile range). Amplitude = 99th − 1st percentile ' +
+        'after baseline removal; band power = share of lead II power per band.',
       '',
     );
     const adolescent = c.summaries.filter((s) => s.ageYears >= 12).map((s) => s.summary);
@@ -149,13 +179,19 @@ export function validationReport(c: ValidationCollector, real: readonly RealSet[
     ];
     const leads = ['I', 'II', 'V1', 'V2', 'V5'];
     L.push(
-      `| set | n | HR (bpm) | QRS (ms) | ${leads.map((l) => `${l} (mV)`).join(' | ')} | ${POWER_BANDS.map(([a, b]) => `${a}–${b} Hz`).join(' | ')} |`,
+      `| set | n | HR (bpm) | QRS (ms) | ` +
+        `${leads.map((l) => `${l} (mV)`).join(' | ')} | ` +
+        `${POWER_BANDS.map(([a, b]) => `${a}–${b} Hz`).join(' | ')} |`,
     );
     L.push(`|---|---:|---|---|${leads.map(() => '---').join('|')}|${POWER_BANDS.map(() => '---:').join('|')}|`);
     for (const [name, s] of sets) {
       const bands = POWER_BANDS.map((_, i) => pct(spread(s.map((x) => x.bandPower[i])).median));
       L.push(
-        `| ${name} | ${s.length} | ${spreadText(spread(s.map((x) => x.hrBpm)))} | ${spreadText(spread(s.map((x) => x.qrsMs)))} | ${leads.map((l) => spreadText(spread(s.map((x) => x.amplitudeMv[l])), 2)).join(' | ')} | ${bands.join(' | ')} |`,
+        `| ${name} | ${s.length} | ` +
+          `${spreadText(spread(s.map((x) => x.hrBpm)))} | ` +
+          `${spreadText(spread(s.map((x) => x.qrsMs)))} | ` +
+          `${leads.map((l) => spreadText(spread(s.map((x) => x.amplitudeMv[l])), 2)).join(' | ')} ` +
+          `| ${bands.join(' | ')} |`,
       );
     }
   }

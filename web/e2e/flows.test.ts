@@ -117,38 +117,43 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     await page.waitForURL((u) => u.hash === third);
   });
 
-  it('uploads a WFDB record with its clinical form, explaining a bad value in place, and shows the measurements', async () => {
-    await page.getByRole('link', { name: 'New case' }).first().click();
-    await page.waitForSelector('form.new-case');
-    await page.setInputFiles(
-      '#nc-files',
-      query.files.map((f) => f.path),
-    );
-    await page.getByLabel('Short title').fill('Query WFDB');
-    await page.getByLabel('Patient key (for comparing with earlier ECGs)').fill('P-0042');
-    await page.getByLabel('Age (years)').fill('40');
-    await page.getByLabel('Age (years)').blur();
-    await expect.poll(() => page.locator('#cf-age_years-error').textContent()).toContain('outside the plausible range');
-    await screenshot(page, '03-new-case-error');
-    await noAxeProblems(page, 'new case');
-    await page.getByLabel('Age (years)').fill(String(query.ageYears ?? 6));
-    if (query.sex) await page.getByLabel('Sex').selectOption(query.sex);
-    await page.getByRole('button', { name: 'Upload' }).click();
-    await page.waitForSelector('table.measurements', { timeout: 120_000 });
-    const hr = await page.locator('table.measurements tbody tr').first().textContent();
-    expect(hr).toMatch(/Heart rate\s*\d+ bpm/);
-    await page.waitForSelector('#median-h');
-    // Calipers 25 mm apart at 25 mm/s read one second: 1000 ms, 60 bpm.
-    await page.getByRole('button', { name: 'Calipers' }).click();
-    const mm = 96 / 25.4;
-    const canvas = page.locator('.ecg-canvas').first();
-    await canvas.click({ position: { x: 30 * mm, y: 16 * mm } });
-    await canvas.click({ position: { x: 55 * mm, y: 6 * mm } });
-    const reading = await page.locator('.caliper-readout').textContent();
-    expect(reading).toMatch(/: 1000 ms \(60 bpm\), \+1\.00 mV/);
-    await screenshot(page, '04-case-measurements');
-    await noAxeProblems(page, 'case');
-  });
+  it(
+    'uploads a WFDB record with its clinical form, explaining a bad ' + 'value in place, and shows the measurements',
+    async () => {
+      await page.getByRole('link', { name: 'New case' }).first().click();
+      await page.waitForSelector('form.new-case');
+      await page.setInputFiles(
+        '#nc-files',
+        query.files.map((f) => f.path),
+      );
+      await page.getByLabel('Short title').fill('Query WFDB');
+      await page.getByLabel('Patient key (for comparing with earlier ECGs)').fill('P-0042');
+      await page.getByLabel('Age (years)').fill('40');
+      await page.getByLabel('Age (years)').blur();
+      await expect
+        .poll(() => page.locator('#cf-age_years-error').textContent())
+        .toContain('outside the plausible range');
+      await screenshot(page, '03-new-case-error');
+      await noAxeProblems(page, 'new case');
+      await page.getByLabel('Age (years)').fill(String(query.ageYears ?? 6));
+      if (query.sex) await page.getByLabel('Sex').selectOption(query.sex);
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.waitForSelector('table.measurements', { timeout: 120_000 });
+      const hr = await page.locator('table.measurements tbody tr').first().textContent();
+      expect(hr).toMatch(/Heart rate\s*\d+ bpm/);
+      await page.waitForSelector('#median-h');
+      // Calipers 25 mm apart at 25 mm/s read one second: 1000 ms, 60 bpm.
+      await page.getByRole('button', { name: 'Calipers' }).click();
+      const mm = 96 / 25.4;
+      const canvas = page.locator('.ecg-canvas').first();
+      await canvas.click({ position: { x: 30 * mm, y: 16 * mm } });
+      await canvas.click({ position: { x: 55 * mm, y: 6 * mm } });
+      const reading = await page.locator('.caliper-readout').textContent();
+      expect(reading).toMatch(/: 1000 ms \(60 bpm\), \+1\.00 mV/);
+      await screenshot(page, '04-case-measurements');
+      await noAxeProblems(page, 'case');
+    },
+  );
 
   it('predicts against the ward bank and shows the classes, the evidence and what the model is not', async () => {
     await page.getByRole('button', { name: 'Predict' }).click();

@@ -61,7 +61,8 @@ export function register(program: Command): void {
           metrics,
           opts,
           (m) =>
-            `${summaryTable(m)}\n\nablations finished in ${seconds.toFixed(0)} s: report in ${opts.out}/report/report.html`,
+            `${summaryTable(m)}\n\nablations finished in ${seconds.toFixed(0)} ` +
+            `s: report in ${opts.out}/report/report.html`,
         );
       },
     );

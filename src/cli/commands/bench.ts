@@ -17,7 +17,9 @@ import { ENGINE_HELP, parseEngine, parseWorkers, WORKERS_HELP } from './train.js
 function formatBench(r: BenchResult): string {
   return [
     `params                 ${r.params.toLocaleString('en-US')}`,
-    `train_step_ms_median   ${r.train_step_ms_median}   (5-way 5-shot 10-query episode, 2 views, Adam; engine ${r.train_engine}, ${r.train_workers > 0 ? `${r.train_workers} worker threads` : 'in process'})`,
+    `train_step_ms_median   ${r.train_step_ms_median}   (5-way 5-shot ` +
+      `10-query episode, 2 views, Adam; engine ${r.train_engine}, ` +
+      `${r.train_workers > 0 ? `${r.train_workers} worker threads` : 'in process'})`,
     `train_step_cpu_ms      ${r.train_step_cpu_ms_median}   (CPU time of all threads, median)`,
     ...Object.entries(r.train_step_ms_by_runner).map(([name, t]) => `  ${name.padEnd(21)}${t.wall}   (CPU ${t.cpu})`),
     `infer_ecg_per_s        ${r.infer_ecg_per_s}   (eval forward, batch 256, fastest path: ${r.infer_path})`,
@@ -33,7 +35,9 @@ function formatBench(r: BenchResult): string {
 /** Human-readable form of a training-memory run. */
 function formatMemory(m: TrainingMemory): string {
   return [
-    `${m.episodes} bench episodes, engine ${m.engine}, on ${m.workers > 0 ? `${m.workers} worker threads` : 'the main thread'} in ${m.seconds} s`,
+    `${m.episodes} bench episodes, engine ${m.engine}, on ` +
+      `${m.workers > 0 ? `${m.workers} worker threads` : 'the main thread'} ` +
+      `in ${m.seconds} s`,
     `peak_rss_mb            ${m.peak_rss_mb}   (whole process, workers included)`,
     `rss_mb                 ${m.rss_mb.join(' ')}`,
     `main tensors           ${m.main_tensors.join(' -> ')}`,
@@ -47,7 +51,10 @@ function ortVersion(): string {
   return (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
 }
 
-/** `fewbeat bench [--json] [--runs N] [--warmup N] [--backend wasm|cpu] [--workers N] [--engine onnx|tfjs]`: the model's speed benchmark. */
+/**
+ * `fewbeat bench [--json] [--runs N] [--warmup N] [--backend wasm|cpu]
+ * [--workers N] [--engine onnx|tfjs]`: the model's speed benchmark.
+ */
 export function register(program: Command): void {
   program
     .command('bench')

@@ -16,7 +16,8 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description(
-      'synthesise the default cohort, meta-train on base classes, evaluate 1- and 5-shot on novel classes with baselines, write DIR/model and DIR/report',
+      'synthesise the default cohort, meta-train on base classes, evaluate ' +
+        '1- and 5-shot on novel classes with baselines, write DIR/model and DIR/report',
     )
     .option('--out <dir>', 'output folder', 'fewbeat-demo')
     .option('--quick', 'small cohort and budget: every stage in under two minutes (smoke test)')
@@ -63,7 +64,8 @@ export function register(program: Command): void {
           metrics,
           opts,
           (m) =>
-            `${summaryTable(m)}\n\ndemo finished in ${seconds.toFixed(0)} s: model in ${opts.out}/model, report in ${opts.out}/report/report.html`,
+            `${summaryTable(m)}\n\ndemo finished in ${seconds.toFixed(0)} s: ` +
+            `model in ${opts.out}/model, report in ${opts.out}/report/report.html`,
         );
       },
     );

@@ -78,11 +78,14 @@ export function register(program: Command): void {
                 `bank written to ${r.bank}`,
                 ...Object.entries(r.classes).map(([c, n]) => `  ${c.padEnd(16)} ${n} example${n === 1 ? '' : 's'}`),
                 r.abstention
-                  ? `abstains ("unknown") beyond squared distance ${r.abstention.threshold.toFixed(2)} (validation ${r.abstention.quantile} quantile, ${r.abstention.shots}-shot)`
+                  ? `abstains ("unknown") beyond squared distance ` +
+                    `${r.abstention.threshold.toFixed(2)} (validation ` +
+                    `${r.abstention.quantile} quantile, ${r.abstention.shots}-shot)`
                   : 'no abstention threshold (the model has no validation calibration)',
                 describeContextDecision(bank.head.contextGate, bank.contextDecision),
                 r.probabilityTemperature !== 1
-                  ? `probabilities at temperature ${r.probabilityTemperature.toFixed(2)} (fitted on validation children)`
+                  ? `probabilities at temperature ${r.probabilityTemperature.toFixed(2)} ` +
+                    `(fitted on validation children)`
                   : 'probabilities not temperature-scaled (the model has no fitted temperature)',
               ].join('\n'),
           );

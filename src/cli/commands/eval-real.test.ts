@@ -58,26 +58,30 @@ describe.skipIf(!hasSharedReal)('fewbeat eval-real --model', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('evaluates a trained model on the same episodes as the baselines, reading one lead through its lead mask, without leaking tensors', async () => {
-    const before = tf.memory().numTensors;
-    const argv = ['eval-real', '--mitdb', join(SHARED_REAL, 'mitdb'), '--model', modelDir, '--json'];
-    const { code, stdout, stderr } = await run([
-      ...argv,
-      '--episodes',
-      '20',
-      '--max-per-patient',
-      '3',
-      '--queries',
-      '3',
-    ]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(tf.memory().numTensors).toBe(before);
-    const r = JSON.parse(stdout) as EvalRealResult;
-    expect(r.methods.map((m) => m.method)).toEqual(['full model', 'handcrafted-features', 'rr-anchor']);
-    const full = r.methods[0]!;
-    expect(full.episode_accuracy.n).toBe(20);
-    expect(full.balanced_accuracy).toBeGreaterThanOrEqual(0);
-    expect(full.balanced_accuracy).toBeLessThanOrEqual(1);
-  });
+  it(
+    'evaluates a trained model on the same episodes as the baselines, ' +
+      'reading one lead through its lead mask, without leaking tensors',
+    async () => {
+      const before = tf.memory().numTensors;
+      const argv = ['eval-real', '--mitdb', join(SHARED_REAL, 'mitdb'), '--model', modelDir, '--json'];
+      const { code, stdout, stderr } = await run([
+        ...argv,
+        '--episodes',
+        '20',
+        '--max-per-patient',
+        '3',
+        '--queries',
+        '3',
+      ]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(tf.memory().numTensors).toBe(before);
+      const r = JSON.parse(stdout) as EvalRealResult;
+      expect(r.methods.map((m) => m.method)).toEqual(['full model', 'handcrafted-features', 'rr-anchor']);
+      const full = r.methods[0]!;
+      expect(full.episode_accuracy.n).toBe(20);
+      expect(full.balanced_accuracy).toBeGreaterThanOrEqual(0);
+      expect(full.balanced_accuracy).toBeLessThanOrEqual(1);
+    },
+  );
 });

@@ -35,13 +35,17 @@ export function formatEvalReal(r: EvalRealResult): string {
     .map(([c, p]) => `${c} ${p.windows} windows of ${p.patients} patients`)
     .join(', ');
   const lines = [
-    `${r.task}, lead ${r.lead}, ${AF_VS_SINUS_CLASSES.length}-way ${r.shots}-shot, ${r.queries} queries per class, ${r.episodes} patient-disjoint episodes (${pool})`,
+    `${r.task}, lead ${r.lead}, ${AF_VS_SINUS_CLASSES.length}-way ` +
+      `${r.shots}-shot, ${r.queries} queries per class, ${r.episodes} ` +
+      `patient-disjoint episodes (${pool})`,
     'method                 episode acc (95% CI)      bal.acc',
   ];
   for (const m of r.methods) {
     const ci = m.episode_accuracy;
     lines.push(
-      `${m.method.padEnd(22)} ${`${ci.mean.toFixed(3)} [${ci.ci95[0].toFixed(3)}, ${ci.ci95[1].toFixed(3)}]`.padEnd(25)} ${m.balanced_accuracy.toFixed(3)}`,
+      `${m.method.padEnd(22)} ` +
+        `${`${ci.mean.toFixed(3)} [${ci.ci95[0].toFixed(3)}, ${ci.ci95[1].toFixed(3)}]`.padEnd(25)} ` +
+        `${m.balanced_accuracy.toFixed(3)}`,
     );
   }
   return lines.join('\n');
@@ -104,7 +108,9 @@ export function register(program: Command): void {
   program
     .command('eval-real')
     .description(
-      'few-shot evaluation on real annotated recordings: single-lead AF vs sinus rhythm, patient-disjoint episodes, handcrafted baseline and RR-irregularity anchor',
+      'few-shot evaluation on real annotated recordings: single-lead AF vs ' +
+        'sinus rhythm, patient-disjoint episodes, handcrafted baseline and ' +
+        'RR-irregularity anchor',
     )
     .requiredOption('--mitdb <dir>', 'folder of MIT-BIH-style records with rhythm annotations (.atr)')
     .option('--task <name>', 'task: af-vs-sinus', 'af-vs-sinus')

@@ -21,13 +21,18 @@ export function summaryTable(m: RunMetrics): string {
   for (const s of m.settings) {
     const name = `${s.split} ${s.ways}-way ${s.shots}-shot`.padEnd(27);
     lines.push(
-      `${name} ${'full model'.padEnd(26)} ${ci(s.episode_accuracy).padEnd(25)} ${fmt(s.balanced_accuracy)}    ${fmt(s.auroc_macro)}   ${fmt(s.f1_macro)}`,
+      `${name} ${'full model'.padEnd(26)} ` +
+        `${ci(s.episode_accuracy).padEnd(25)} ${fmt(s.balanced_accuracy)}    ` +
+        `${fmt(s.auroc_macro)}   ${fmt(s.f1_macro)}`,
     );
     for (const b of [...m.baselines, ...m.ablations].filter(
       (x) => x.split === s.split && x.shots === s.shots && x.ways === s.ways,
     )) {
       lines.push(
-        `${''.padEnd(27)} ${b.name.padEnd(26)} ${ci(b.episode_accuracy).padEnd(25)} ${fmt(b.balanced_accuracy)}    ${fmt(b.auroc_macro ?? null)}   ${fmt((b as { f1_macro?: number }).f1_macro)}`,
+        `${''.padEnd(27)} ${b.name.padEnd(26)} ` +
+          `${ci(b.episode_accuracy).padEnd(25)} ${fmt(b.balanced_accuracy)}    ` +
+          `${fmt(b.auroc_macro ?? null)}   ` +
+          `${fmt((b as { f1_macro?: number }).f1_macro)}`,
       );
     }
   }
@@ -38,7 +43,8 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description(
-      'few-shot evaluation of a trained model on novel classes (and base + novel), with baselines, metrics.json and report.html',
+      'few-shot evaluation of a trained model on novel classes (and base + ' +
+        'novel), with baselines, metrics.json and report.html',
     )
     .requiredOption('--model <dir>', 'model directory written by fewbeat train')
     .requiredOption('--manifest <dir>', 'cohort folder')

@@ -19,7 +19,8 @@ export function register(program: Command): void {
   program
     .command('export-onnx')
     .description(
-      'export a trained model (eval mode, BatchNorm folded) as an ONNX file for onnxruntime in Python, C++ or the browser',
+      'export a trained model (eval mode, BatchNorm folded) as an ONNX ' +
+        'file for onnxruntime in Python, C++ or the browser',
     )
     .requiredOption('--model <dir>', 'model directory (config.json + weights)')
     .requiredOption('--out <file>', 'ONNX file to write')

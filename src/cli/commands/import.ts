@@ -26,7 +26,9 @@ export function register(program: Command): void {
   program
     .command('import')
     .description(
-      'turn a dataset in a standard layout, or a folder of mixed-format ECG exports (folder), into a fewbeat cohort (manifest.csv + clinical-schema.json) pointing at its records',
+      'turn a dataset in a standard layout, or a folder of mixed-format ' +
+        'ECG exports (folder), into a fewbeat cohort (manifest.csv + ' +
+        'clinical-schema.json) pointing at its records',
     )
     .argument('<format>', `dataset layout: ${IMPORT_FORMATS.join(', ')}`)
     .argument('<src>', 'the dataset folder')
@@ -85,7 +87,8 @@ export function register(program: Command): void {
         o,
         (r) =>
           [
-            `${r.format}: wrote ${r.rows} rows to ${r.out}/manifest.csv${r.copiedFiles > 0 ? ` (${r.copiedFiles} files copied)` : ''}`,
+            `${r.format}: wrote ${r.rows} rows to ` +
+              `${r.out}/manifest.csv${r.copiedFiles > 0 ? ` (${r.copiedFiles} files copied)` : ''}`,
             ...r.warnings.map((w) => `note: ${w}`),
             ...r.problems.map(formatProblem),
             `next: fewbeat cohort summary ${r.out}`,

@@ -18,7 +18,9 @@ function indexProgress(total: number): { update(done: number, windows: number): 
         if (done % every !== 0 && done !== total) return;
         const r = rate(done);
         process.stderr.write(
-          `index ${done}/${total} recordings | ${windows} windows | ${r.toFixed(1)} rec/s | ETA ${((total - done) / Math.max(1e-9, r)).toFixed(0)} s\n`,
+          `index ${done}/${total} recordings | ${windows} windows | ` +
+            `${r.toFixed(1)} rec/s | ETA ` +
+            `${((total - done) / Math.max(1e-9, r)).toFixed(0)} s\n`,
         );
       },
       stop() {},
@@ -87,11 +89,13 @@ export function register(program: Command): void {
         emit({ index: opts.out, source: kind, ...result }, opts, (r) =>
           [
             `index ${r.index}: ${r.units} recordings from the ${r.source}; ${r.alreadyIndexed} already indexed, ` +
-              `${r.embedded} windows embedded in ${r.seconds.toFixed(1)} s (${(r.embedded / Math.max(1e-9, r.seconds)).toFixed(1)} windows/s), ` +
+              `${r.embedded} windows embedded in ${r.seconds.toFixed(1)} s ` +
+              `(${(r.embedded / Math.max(1e-9, r.seconds)).toFixed(1)} windows/s), ` +
               `${r.shardsWritten} shard${r.shardsWritten === 1 ? '' : 's'} written`,
             ...(r.duplicates
               ? [
-                  `${r.duplicates} duplicate recording${r.duplicates === 1 ? '' : 's'} (same content as one indexed): not embedded again`,
+                  `${r.duplicates} duplicate recording${r.duplicates === 1 ? '' : 's'} ` +
+                    `(same content as one indexed): not embedded again`,
                 ]
               : []),
             ...(r.skipped.length ? [`${r.skipped.length} skipped:`, ...r.skipped.map((s) => `  ${s.reason}`)] : []),

@@ -94,7 +94,8 @@ describe('fewbeat inspect', () => {
     const missing = await run(['inspect', '/nonexistent/rec']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(
-      'error: /nonexistent/rec: record not found (looked for the path itself, .hea, .edf, .bdf, .csv, .dcm, .scp and .xml)\n',
+      'error: /nonexistent/rec: record not found (looked for the path ' +
+        'itself, .hea, .edf, .bdf, .csv, .dcm, .scp and .xml)\n',
     );
     const bad = await run(['inspect', recordPath('mitdb/200'), '--from', '-3']);
     expect(bad.code).toBe(2);

@@ -166,7 +166,9 @@ function formatDuration(seconds: number): string {
 
 function formatInspection(r: InspectResult): string {
   const lines = [
-    `record ${r.record}${r.format ? ` (${r.format})` : ''}: ${r.n_sig} signals, ${r.fs} Hz, ${r.sig_len} frames (${formatDuration(r.sig_len / r.fs)})`,
+    `record ${r.record}${r.format ? ` (${r.format})` : ''}: ${r.n_sig} ` +
+      `signals, ${r.fs} Hz, ${r.sig_len} frames ` +
+      `(${formatDuration(r.sig_len / r.fs)})`,
   ];
   const rows = r.signals.map((s, i) =>
     [

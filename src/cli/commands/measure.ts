@@ -13,9 +13,14 @@ export function formatMeasurement(m: Measurement): string {
   const z = (k: keyof Measurement['z']): string => (m.z[k] === null ? '' : ` (z ${m.z[k]!.toFixed(2)})`);
   const lines = [
     `HR ${fmt(m.hr_bpm, 'bpm')}${z('hr')}   PR ${fmt(m.pr_ms, 'ms')}${z('pr')}   QRS ${fmt(m.qrs_ms, 'ms')}${z('qrs')}`,
-    `QT ${fmt(m.qt_ms, 'ms')}   QTc Bazett ${fmt(m.qtc_bazett_ms, 'ms')}${z('qtc')}   QTc Fridericia ${fmt(m.qtc_fridericia_ms, 'ms')}`,
-    `RR: ${m.rr.n} intervals, RMSSD ${Math.round(m.rr.rmssd_ms)} ms, CV ${m.rr.cv.toFixed(3)}, TPR ${m.rr.tpr.toFixed(2)}, SampEn ${m.rr.sample_entropy?.toFixed(2) ?? 'n/a'}`,
-    `norms: ${m.norms ?? 'none'}; leads: ${m.leads.join(' ')}; ${m.beats.detected} beats (${m.beats.in_median_beat} in the median beat)`,
+    `QT ${fmt(m.qt_ms, 'ms')}   QTc Bazett ` +
+      `${fmt(m.qtc_bazett_ms, 'ms')}${z('qtc')}   QTc Fridericia ` +
+      `${fmt(m.qtc_fridericia_ms, 'ms')}`,
+    `RR: ${m.rr.n} intervals, RMSSD ${Math.round(m.rr.rmssd_ms)} ms, CV ` +
+      `${m.rr.cv.toFixed(3)}, TPR ${m.rr.tpr.toFixed(2)}, SampEn ` +
+      `${m.rr.sample_entropy?.toFixed(2) ?? 'n/a'}`,
+    `norms: ${m.norms ?? 'none'}; leads: ${m.leads.join(' ')}; ` +
+      `${m.beats.detected} beats (${m.beats.in_median_beat} in the median beat)`,
     ...m.flags.map((f) => `flag ${f.code}: ${f.text}`),
     ...Object.entries(m.reasons).map(([k, v]) => `note ${k}: ${v}`),
   ];
@@ -26,7 +31,8 @@ export function register(program: Command): void {
   program
     .command('measure')
     .description(
-      'measure HR, PR, QRS, QT and QTc of a recording (WFDB, EDF, CSV, DICOM, SCP-ECG), with age-normalised z-scores and flags',
+      'measure HR, PR, QRS, QT and QTc of a recording (WFDB, EDF, CSV, ' +
+        'DICOM, SCP-ECG), with age-normalised z-scores and flags',
     )
     .argument('<record>', 'recording of any format, or a WFDB record path with or without .hea')
     .option('--age-years <years>', "age in decimal years (enables the age norms; default: the file's own age)")

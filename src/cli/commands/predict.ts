@@ -64,22 +64,32 @@ interface PredictResult extends BankPrediction {
   };
 }
 
-/** One line on the atrial activity, e.g. "atrial activity (II, V1): 300/min, 2.00 × the ventricular 150/min; not locked to the QRS: 130/min (0.87 ×)". */
+/**
+ * One line on the atrial activity, e.g. "atrial activity (II, V1): 300/min, 2.00 × the ventricular 150/min; not locked
+ * to the QRS: 130/min (0.87 ×)".
+ */
 function describeAtrialActivity(a: PredictResult['atrialActivity']): string {
   if (a.atrialRatePerMin === null || a.ventricularRatePerMin === null)
     return `atrial activity: not measured (${a.reason ?? 'unknown reason'})`;
   const unlocked =
     a.unlockedRatePerMin === null
       ? ''
-      : `; not locked to the QRS: ${a.unlockedRatePerMin.toFixed(0)}/min (${(a.unlockedToVentricular as number).toFixed(2)} ×)`;
-  return `atrial activity (${a.leads.join(', ')}): ${a.atrialRatePerMin.toFixed(0)}/min, ${(a.atrialToVentricular as number).toFixed(2)} × the ventricular ${a.ventricularRatePerMin.toFixed(0)}/min${unlocked}`;
+      : `; not locked to the QRS: ${a.unlockedRatePerMin.toFixed(0)}/min ` +
+        `(${(a.unlockedToVentricular as number).toFixed(2)} ×)`;
+  return (
+    `atrial activity (${a.leads.join(', ')}): ` +
+    `${a.atrialRatePerMin.toFixed(0)}/min, ` +
+    `${(a.atrialToVentricular as number).toFixed(2)} × the ventricular ` +
+    `${a.ventricularRatePerMin.toFixed(0)}/min${unlocked}`
+  );
 }
 
 export function register(program: Command): void {
   program
     .command('predict')
     .description(
-      'classify one recording against a prototype bank: probabilities, nearest examples, "unknown" abstention, age-norm flags, atrial activity',
+      'classify one recording against a prototype bank: probabilities, ' +
+        'nearest examples, "unknown" abstention, age-norm flags, atrial activity',
     )
     .requiredOption('--model <dir>', 'model directory written by fewbeat train')
     .requiredOption('--bank <file>', 'bank written by fewbeat enroll')
@@ -167,13 +177,18 @@ export function register(program: Command): void {
           };
           emit(result, opts, (r) =>
             [
-              `${r.record}: ${r.abstained ? `unknown — not like any enrolled class (nearest: ${r.nearestClass})` : r.predicted}`,
-              `signal quality ${r.quality.score.toFixed(2)}${r.quality.usable ? '' : ' (UNUSABLE: do not trust this prediction)'}: ${r.quality.summary}`,
+              `${r.record}: ` +
+                `${r.abstained ? `unknown — not like any enrolled class (nearest: ${r.nearestClass})` : r.predicted}`,
+              `signal quality ` +
+                `${r.quality.score.toFixed(2)}` +
+                `${r.quality.usable ? '' : ' (UNUSABLE: do not trust this prediction)'}: ` +
+                `${r.quality.summary}`,
               ...Object.entries(r.probabilities)
                 .sort((a, b) => b[1] - a[1])
                 .map(
                   ([c, p]) =>
-                    `  ${c.padEnd(16)} ${(100 * p).toFixed(1).padStart(5)} %   distance ${(r.distances[c] as number).toFixed(2)}`,
+                    `  ${c.padEnd(16)} ${(100 * p).toFixed(1).padStart(5)} %   distance ` +
+                    `${(r.distances[c] as number).toFixed(2)}`,
                 ),
               ...(r.nearestExamples.length
                 ? [
@@ -186,7 +201,8 @@ export function register(program: Command): void {
               ...(r.ageNormFlags.length ? ['age-norm flags:', ...r.ageNormFlags.map((f) => `  ${f.text}`)] : []),
               describeAtrialActivity(r.atrialActivity),
               head.contextDecision?.used && !r.contextUsed
-                ? 'clinical context: the bank would use it, but none was given (--clinical): classified on the ECG alone'
+                ? 'clinical context: the bank would use it, but none was given ' +
+                  '(--clinical): classified on the ECG alone'
                 : describeContextDecision(bank.head.contextGate, head.contextDecision),
               ...(r.contextFromFile.length ? [`from the file: ${r.contextFromFile.join(', ')}`] : []),
               ...(r.measurementNote ? [`note: ${r.measurementNote}`] : []),

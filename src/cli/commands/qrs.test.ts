@@ -41,13 +41,16 @@ describe('fewbeat qrs', () => {
 describe.skipIf(!hasSharedReal || !existsSync(join(SHARED_REAL, 'mitdb')))(
   'EC57 on every shared MIT-BIH record',
   () => {
-    it('reaches gross sensitivity and positive predictivity of at least 99.5 % (Pan & Tompkins: 99.76 / 99.56)', async () => {
-      const { code, stdout } = await run(['qrs', '--evaluate', join(SHARED_REAL, 'mitdb'), '--json']);
-      expect(code).toBe(0);
-      const { records, gross } = JSON.parse(stdout) as ReturnType<typeof evaluateQrs>;
-      expect(records).toHaveLength(29);
-      expect(gross.se).toBeGreaterThanOrEqual(99.5);
-      expect(gross.ppv).toBeGreaterThanOrEqual(99.5);
-    });
+    it(
+      'reaches gross sensitivity and positive predictivity of at least ' + '99.5 % (Pan & Tompkins: 99.76 / 99.56)',
+      async () => {
+        const { code, stdout } = await run(['qrs', '--evaluate', join(SHARED_REAL, 'mitdb'), '--json']);
+        expect(code).toBe(0);
+        const { records, gross } = JSON.parse(stdout) as ReturnType<typeof evaluateQrs>;
+        expect(records).toHaveLength(29);
+        expect(gross.se).toBeGreaterThanOrEqual(99.5);
+        expect(gross.ppv).toBeGreaterThanOrEqual(99.5);
+      },
+    );
   },
 );

@@ -146,7 +146,8 @@ export function register(program: Command): void {
   program
     .command('qrs')
     .description(
-      'detect QRS complexes (R peaks) in a recording (WFDB, EDF, CSV, DICOM, SCP-ECG), or evaluate the detector (EC57) on annotated WFDB records',
+      'detect QRS complexes (R peaks) in a recording (WFDB, EDF, CSV, ' +
+        'DICOM, SCP-ECG), or evaluate the detector (EC57) on annotated WFDB records',
     )
     .argument('[record]', 'recording of any format, or a WFDB record path with or without .hea')
     .option('--channel <n|name>', 'detect on one channel (index or lead name); default: all ECG leads together')
@@ -170,7 +171,8 @@ export function register(program: Command): void {
           qrsOfRecord(record, opts.channel, read),
           opts,
           (r) =>
-            `${r.samples.length} beats on ${r.channel} at ${r.fs} Hz, median heart rate ${Number.isFinite(r.hr_bpm) ? r.hr_bpm.toFixed(1) : 'n/a'} bpm`,
+            `${r.samples.length} beats on ${r.channel} at ${r.fs} Hz, median ` +
+            `heart rate ${Number.isFinite(r.hr_bpm) ? r.hr_bpm.toFixed(1) : 'n/a'} bpm`,
         );
       },
     );

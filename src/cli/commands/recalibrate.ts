@@ -56,7 +56,8 @@ export function register(program: Command): void {
     )
     .option(
       '--validation-episodes <n>',
-      "validation episodes to compare spaces on (default: the model's calibration setting, so training's choice is reproduced)",
+      "validation episodes to compare spaces on (default: the model's " +
+        "calibration setting, so training's choice is reproduced)",
     )
     .option('--json', 'print the result as JSON')
     .action(async (opts: { model: string; manifest: string; validationEpisodes?: string; json?: boolean }) => {
@@ -113,10 +114,13 @@ export function register(program: Command): void {
         );
         emit(result, opts, (r) =>
           [
-            `validation accuracy over ${r.episodes} episodes (${validator.shape.ways}-way ${validator.shape.shots}-shot):`,
+            `validation accuracy over ${r.episodes} episodes ` +
+              `(${validator.shape.ways}-way ${validator.shape.shots}-shot):`,
             ...r.validation.map(
               (v) =>
-                `  ${v.accuracy.toFixed(4)}  ${v.space}${v.alpha === null ? '' : ` α=${v.alpha}`}${v.features ? ` [${v.features.length} measurements]` : ''}`,
+                `  ${v.accuracy.toFixed(4)}  ` +
+                `${v.space}${v.alpha === null ? '' : ` α=${v.alpha}`}` +
+                `${v.features ? ` [${v.features.length} measurements]` : ''}`,
             ),
             `previous: ${describeSpace(previous)}`,
             `chosen:   ${describeSpace(r.chosen)}`,
@@ -126,9 +130,9 @@ export function register(program: Command): void {
                 .join(', ') || 'none'
             }`,
             r.contextGate
-              ? `clinical context: joins the classifier when the support set shows it separates the classes (share κ = ${r.contextGate.share}, β = ${r.contextGate.weight.toFixed(3)}, margin ${r.contextGate.margin} nats); opened on ${Object.entries(
-                  r.contextUse,
-                )
+              ? `clinical context: joins the classifier when the support set shows it separates the ` +
+                `classes (share κ = ${r.contextGate.share}, β = ${r.contextGate.weight.toFixed(3)}, ` +
+                `margin ${r.contextGate.margin} nats); opened on ${Object.entries(r.contextUse)
                   .map(([k, u]) => `${u.used}/${u.episodes} validation episodes at ${k} shot${k === '1' ? '' : 's'}`)
                   .join(', ')}`
               : 'clinical context: never joins the classifier (no gate)',

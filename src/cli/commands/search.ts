@@ -58,8 +58,11 @@ function describeHit(h: SearchHit): string {
     .join(', ');
   const known = h.labels.length ? ` (labelled ${h.labels.join(';')})` : '';
   return (
-    `  ${String(h.rank).padStart(3)}. ${(100 * h.probability).toFixed(1).padStart(5)} %  distance ${h.distance.toFixed(2)}` +
-    `${h.abstained ? ' (unlike every class)' : ''}  ${h.record}${where}${known}\n       ${measured || 'no measurements'}`
+    `  ${String(h.rank).padStart(3)}. ` +
+    `${(100 * h.probability).toFixed(1).padStart(5)} %  distance ` +
+    `${h.distance.toFixed(2)}` +
+    `${h.abstained ? ' (unlike every class)' : ''}  ` +
+    `${h.record}${where}${known}\n       ${measured || 'no measurements'}`
   );
 }
 
@@ -113,9 +116,12 @@ export function register(program: Command): void {
           opts,
           (r) =>
             [
-              `${r.windows} windows searched in ${r.searchMs.toFixed(0)} ms (index loaded in ${r.loadMs.toFixed(0)} ms)`,
+              `${r.windows} windows searched in ${r.searchMs.toFixed(0)} ms (index ` +
+                `loaded in ${r.loadMs.toFixed(0)} ms)`,
               ...r.searches.flatMap((s) => [
-                `${s.class}:${s.enrolledExcluded ? ` (${s.enrolledExcluded} of the bank's own examples left out)` : ''}`,
+                `${s.class}:${
+                  s.enrolledExcluded ? ` (${s.enrolledExcluded} of the bank's own examples left out)` : ''
+                }`,
                 ...s.hits.map(describeHit),
               ]),
               ...(r.exported

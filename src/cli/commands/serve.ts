@@ -49,7 +49,9 @@ export function register(program: Command): void {
         const out = process.stdout;
         out.write(`fewbeat serve: ${address} (API documentation: ${address}/api/docs)\n`);
         out.write(
-          `model ${opts.model} (version ${service.ctx.model.info.version.slice(0, 12)}), database ${service.ctx.database.description}\n`,
+          `model ${opts.model} (version ` +
+            `${service.ctx.model.info.version.slice(0, 12)}), database ` +
+            `${service.ctx.database.description}\n`,
         );
         if (service.createdAdmin)
           out.write(

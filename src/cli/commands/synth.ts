@@ -71,7 +71,10 @@ export function parseClasses(raw: string): ClassId[] {
   return ids as ClassId[];
 }
 
-/** Summaries of the WFDB records (first 60 s) in each folder of `dirs`, one set per folder; unreadable records are skipped. */
+/**
+ * Summaries of the WFDB records (first 60 s) in each folder of
+ * `dirs`, one set per folder; unreadable records are skipped.
+ */
 function readRealSets(dirs: string): { sets: RealSet[]; skipped: number } {
   let skipped = 0;
   const sets = dirs
@@ -168,7 +171,8 @@ export function register(program: Command): void {
           join(flags.out, 'pictures', `${r.classId}.svg`),
           twelveLeadSvg(
             r.ecg,
-            `${r.classId} · ${formatAge(r.ageYears)} · ${r.sex === 'F' ? 'girl' : 'boy'}${hr} · ${r.record} (synthetic)`,
+            `${r.classId} · ${formatAge(r.ageYears)} · ` +
+              `${r.sex === 'F' ? 'girl' : 'boy'}${hr} · ${r.record} (synthetic)`,
           ),
         );
       });
@@ -193,7 +197,9 @@ export function register(program: Command): void {
         },
         flags,
         (r) =>
-          `wrote ${r.recordings} recordings of ${r.patients} children to ${r.out} in ${r.seconds} s (${r.generator}, seed ${r.seed}); see ${join(r.out, 'COHORT.md')}`,
+          `wrote ${r.recordings} recordings of ${r.patients} children to ` +
+          `${r.out} in ${r.seconds} s (${r.generator}, seed ${r.seed}); see ` +
+          `${join(r.out, 'COHORT.md')}`,
       );
     });
 }

@@ -75,7 +75,8 @@ export function parseEngine(raw: string | undefined): TrainConfig['engine'] | un
 
 /** Help text of `--engine`. */
 export const ENGINE_HELP =
-  'what computes a training step: onnx (the ECG trunk on ONNX Runtime, default) or tfjs (everything on the tfjs wasm backend)';
+  'what computes a training step: onnx (the ECG trunk on ONNX Runtime, ' +
+  'default) or tfjs (everything on the tfjs wasm backend)';
 
 /** Episode-shape and budget flags shared by train, demo and ablate. */
 export interface TrainFlags {
@@ -188,7 +189,10 @@ export function register(program: Command): void {
           (r) =>
             [
               `model written to ${r.model}`,
-              `${r.episodes} episodes${r.stopped_early ? ' (stopped early)' : ''} in ${r.seconds.toFixed(0)} s; best validation accuracy ${r.best_validation_accuracy.toFixed(3)} at episode ${r.best_episode}`,
+              `${r.episodes} episodes${r.stopped_early ? ' (stopped early)' : ''} ` +
+                `in ${r.seconds.toFixed(0)} s; best validation accuracy ` +
+                `${r.best_validation_accuracy.toFixed(3)} at episode ` +
+                `${r.best_episode}`,
               `base classes: ${r.base.join(', ')}`,
               `novel classes (held out): ${r.novel.join(', ')}`,
             ].join('\n'),

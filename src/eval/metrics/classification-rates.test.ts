@@ -30,16 +30,19 @@ describe('confusion-matrix based rates', () => {
     expect(balancedAccuracy(cm)).toBeCloseTo((2 / 3 + 1 / 2 + 1) / 3, 15);
   });
 
-  it('gives F1 = 0 to a class never predicted (zero_division = 0) and leaves absent classes out of the macro mean', () => {
-    // class 1 occurs but is never predicted; class 3 occurs nowhere
-    const cm = confusionMatrix([0, 0, 1, 2], [0, 0, 0, 2], 4);
-    const prf = precisionRecallF1(cm);
-    expect(prf.precision[1]).toBe(0);
-    expect(prf.f1[1]).toBe(0);
-    expect(prf.averaged).toEqual([true, true, true, false]);
-    expect(prf.f1Macro).toBeCloseTo((0.8 + 0 + 1) / 3, 15);
-    expect(sensitivitySpecificity(cm)[3]).toEqual({ sensitivity: null, specificity: 1, support: 0 });
-  });
+  it(
+    'gives F1 = 0 to a class never predicted (zero_division = 0) and ' + 'leaves absent classes out of the macro mean',
+    () => {
+      // class 1 occurs but is never predicted; class 3 occurs nowhere
+      const cm = confusionMatrix([0, 0, 1, 2], [0, 0, 0, 2], 4);
+      const prf = precisionRecallF1(cm);
+      expect(prf.precision[1]).toBe(0);
+      expect(prf.f1[1]).toBe(0);
+      expect(prf.averaged).toEqual([true, true, true, false]);
+      expect(prf.f1Macro).toBeCloseTo((0.8 + 0 + 1) / 3, 15);
+      expect(sensitivitySpecificity(cm)[3]).toEqual({ sensitivity: null, specificity: 1, support: 0 });
+    },
+  );
 
   it('rejects a class index outside the class list, naming the sample', () => {
     expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/yTrue\[1\]/);

@@ -24,7 +24,9 @@ export interface PooledClassMetrics {
   support: number;
   /** queries whose episode offered this class (the AUROC population) */
   aurocQueries: number;
-  /** ROC curve over the same population, for plotting (corners, thinned to steps ≥ 0.002); null when AUROC is undefined */
+  /**
+   * ROC curve over the same population, for plotting (corners, thinned to steps ≥ 0.002); null when AUROC is undefined
+   */
   roc: RocCurve | null;
 }
 

@@ -26,7 +26,10 @@ export interface PooledPredictions {
   classes: string[];
   /** global index of each query's true class, length N */
   yTrue: number[];
-  /** global index of each query's predicted class: the arg-max over its episode's classes (first maximum on ties, in episode order) */
+  /**
+   * global index of each query's predicted class: the arg-max over
+   * its episode's classes (first maximum on ties, in episode order)
+   */
   yPred: number[];
   /** the probability of the predicted class (row maximum, capped at 1), length N */
   confidence: number[];

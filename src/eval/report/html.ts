@@ -16,7 +16,11 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
 /** "0.812 (0.801 to 0.823)": a mean with its 95 % CI. */
 export function formatMeanCi(m: { mean: number; ci95: readonly [number, number] } | undefined, digits = 3): string {
   if (!m) return '—';
-  return `${formatNumber(m.mean, digits)} <span class="ci">(${formatNumber(m.ci95[0], digits)} to ${formatNumber(m.ci95[1], digits)})</span>`;
+  return (
+    `${formatNumber(m.mean, digits)} <span ` +
+    `class="ci">(${formatNumber(m.ci95[0], digits)} to ` +
+    `${formatNumber(m.ci95[1], digits)})</span>`
+  );
 }
 
 /** A table with a header row; cells are HTML (escape text first). `numeric` columns are right-aligned. */

@@ -56,7 +56,9 @@ export function targetChecks(metrics: Pick<MetricsJson, 'settings' | 'baselines'
     {
       target: `Contrastive term helps (${t.contrastiveAblation}: full − ablated CI above 0)`,
       measured: ablation
-        ? `${fmt(ablation.difference_vs_full.mean)} (${fmt(ablation.difference_vs_full.ci95[0])} to ${fmt(ablation.difference_vs_full.ci95[1])})`
+        ? `${fmt(ablation.difference_vs_full.mean)} ` +
+          `(${fmt(ablation.difference_vs_full.ci95[0])} to ` +
+          `${fmt(ablation.difference_vs_full.ci95[1])})`
         : 'not evaluated (run fewbeat ablate)',
       met: ablation ? ablation.difference_vs_full.ci95[0] > 0 : null,
     },

@@ -21,18 +21,34 @@ import {
 } from './results-tables.js';
 import { umapProjection } from './umap-projection.js';
 
-const STYLE = `
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222; margin: 0; background: #fafafa; }
+const STYLE =
+  `
+  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: ` +
+  `#222; margin: 0; background: #fafafa; }
   main { max-width: 1200px; margin: 0 auto; padding: 24px 32px 64px; background: white; }
-  h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 40px 0 8px; border-bottom: 2px solid #4e79a7; padding-bottom: 4px; }
-  h3 { font-size: 16px; margin: 24px 0 8px; } p.lead { color: #555; margin: 0 0 16px; } p.note { color: #555; font-size: 13px; max-width: 900px; }
-  table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; } caption { text-align: left; font-weight: 600; padding: 4px 0; }
-  td.num, td:first-child { white-space: nowrap; } th, td { padding: 5px 10px; border-bottom: 1px solid #e3e3e3; text-align: left; vertical-align: top; } th { background: #f2f4f7; font-weight: 600; } caption { font-size: 14px; }
-  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .ci { color: #666; font-size: 12px; white-space: nowrap; }
-  .good { color: #1b7a35; font-weight: 600; } .bad { color: #b3261e; font-weight: 600; } .neutral { color: #666; } .question { color: #666; font-size: 12px; white-space: normal; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 24px 32px; align-items: start; } figure { margin: 0; } figure svg { max-width: 100%; height: auto; } figure.wide { grid-column: 1 / -1; }
-  code { font-size: 12px; color: #555; background: #f2f4f7; padding: 1px 4px; border-radius: 3px; } .missing { color: #999; font-style: italic; }
-  dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 13px; } dl.meta dt { font-weight: 600; color: #444; } dl.meta dd { margin: 0; word-break: break-word; } dl.meta pre { margin: 0; font-size: 12px; background: #f2f4f7; padding: 6px 8px; border-radius: 3px; max-height: 320px; overflow: auto; }
+  h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 40px 0 8px; border-bottom: 2px ` +
+  `solid #4e79a7; padding-bottom: 4px; }
+  h3 { font-size: 16px; margin: 24px 0 8px; } p.lead { color: #555; margin: 0 0 16px; } p.note { color: ` +
+  `#555; font-size: 13px; max-width: 900px; }
+  table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; } caption { text-align: left; ` +
+  `font-weight: 600; padding: 4px 0; }
+  td.num, td:first-child { white-space: nowrap; } th, td { padding: 5px 10px; border-bottom: 1px solid ` +
+  `#e3e3e3; text-align: left; vertical-align: top; } th { background: #f2f4f7; font-weight: 600; ` +
+  `} caption { font-size: 14px; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .ci { color: #666; font-size: ` +
+  `12px; white-space: nowrap; }
+  .good { color: #1b7a35; font-weight: 600; } .bad { color: #b3261e; font-weight: 600; } .neutral { ` +
+  `color: #666; } .question { color: #666; font-size: 12px; white-space: normal; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 24px 32px; ` +
+  `align-items: start; } figure { margin: 0; } figure svg { max-width: 100%; height: ` +
+  `auto; } figure.wide { grid-column: 1 / -1; }
+  code { font-size: 12px; color: #555; background: #f2f4f7; padding: 1px 4px; border-radius: 3px; } ` +
+  `.missing { color: #999; font-style: italic; }
+  dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; font-size: 13px; } ` +
+  `dl.meta dt { font-weight: 600; color: #444; } dl.meta dd { margin: 0; ` +
+  `word-break: break-word; } dl.meta pre { margin: 0; font-size: 12px; ` +
+  `background: #f2f4f7; padding: 6px 8px; border-radius: 3px; max-height: ` +
+  `320px; overflow: auto; }
   nav { font-size: 13px; margin: 8px 0 0; } nav a { margin-right: 14px; color: #4e79a7; }
 `;
 
@@ -89,28 +105,38 @@ export async function renderReportHtml(input: ReportData, options: ReportOptions
       : []),
     ...Object.entries(run.details).map(([k, v]): [string, string] => [escapeHtml(k), detailValue(v)]),
   ];
-  return `<!DOCTYPE html>
+  return (
+    `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(run.title)}</title><style>${STYLE}</style></head>
 <body><main>
 <h1>${escapeHtml(run.title)}</h1>
-<p class="lead">Few-shot recognition of pediatric arrhythmias from the ECG and the child’s clinical context. Research software: not for clinical decisions.</p>
-<nav><a href="#summary">Summary</a><a href="#settings">Per setting</a><a href="#baselines">Baselines</a><a href="#ablations">Ablations</a><a href="#training">Training</a><a href="#embedding">Embedding map</a><a href="#run">Run</a><a href="#reading">How to read</a></nav>
+<p class="lead">Few-shot recognition of pediatric arrhythmias from the ECG and the child’s clinical ` +
+    `context. Research software: not for clinical decisions.</p>
+<nav><a href="#summary">Summary</a><a href="#settings">Per setting</a><a ` +
+    `href="#baselines">Baselines</a><a href="#ablations">Ablations</a><a ` +
+    `href="#training">Training</a><a href="#embedding">Embedding map</a><a href="#run">Run</a><a ` +
+    `href="#reading">How to read</a></nav>
 
 <h2 id="summary">Results at a glance</h2>
 ${settings.length > 0 ? settingsTable(settings) : missing('Evaluation settings')}
-<p class="note">Episode accuracy is the mean over episodes with its 95 % confidence interval (mean ± 1.96·sd/√E, sd with ddof = 1). The other columns pool every query of every episode; where balanced accuracy and macro AUROC carry an interval, it is a percentile bootstrap over episodes.</p>
+<p class="note">Episode accuracy is the mean over episodes with its 95 % confidence interval (mean ± ` +
+    `1.96·sd/√E, sd with ddof = 1). The other columns pool every query of every episode; where ` +
+    `balanced accuracy and macro AUROC carry an interval, it is a percentile bootstrap over episodes.</p>
 
 ${options.targets ? targetsSection(data.metrics) : ''}
 <div id="settings">${settingSections.join('\n')}</div>
 
 <h2 id="baselines">Baselines (same episodes)</h2>
 ${baselines.length > 0 ? baselinesTable(baselines, settings) : missing('Baselines')}
-<p class="note">“Full − baseline” is the full model’s episode accuracy minus the baseline’s, paired over the same episodes; a 95 % CI above 0 means the full model is better.</p>
+<p class="note">“Full − baseline” is the full model’s episode accuracy minus the baseline’s, paired over ` +
+    `the same episodes; a 95 % CI above 0 means the full model is better.</p>
 
 <h2 id="ablations">Ablations (paired on the same episodes)</h2>
 ${ablations.length > 0 ? ablationsTable(ablations, settings) : missing('Ablations (run fewbeat ablate)')}
-<p class="note">“Full − variant” is the per-episode accuracy difference, full model minus the variant (one loss term or design element removed, or another fusion), over the same episodes: a 95 % CI above 0 shows that what the variant lacks helps.</p>
+<p class="note">“Full − variant” is the per-episode accuracy difference, full model minus the variant ` +
+    `(one loss term or design element removed, or another fusion), over the same episodes: ` +
+    `a 95 % CI above 0 shows that what the variant lacks helps.</p>
 
 <h2 id="training">Learning curves</h2>
 ${learning}
@@ -124,7 +150,8 @@ ${embedding}
 <h2 id="reading">How to read this report</h2>
 ${readingNotes()}
 </main></body></html>
-`;
+`
+  );
 }
 
 /** The run checked against {@link PROJECT_TARGETS}, misses as plainly as hits. */
@@ -157,16 +184,22 @@ async function settingSection(
     renderVegaLite(confusionChart(s, shortOf, 'Confusion matrix'), `confusion-${index}-`),
     renderVegaLite(reliabilityChart(s, 'Reliability diagram'), `reliability-${index}-`),
   ]);
-  return `<section id="setting-${index}">
+  return (
+    `<section id="setting-${index}">
 <h2>${escapeHtml(title)}</h2>
-<p class="lead">${s.episodes} episodes, ${s.queries} queries per class; classes: ${s.classes.map((c) => escapeHtml(nameOf(c))).join(', ')}.
-Episode accuracy ${formatNumber(s.episode_accuracy.mean)} (95 % CI ${formatNumber(s.episode_accuracy.ci95[0])} to ${formatNumber(s.episode_accuracy.ci95[1])}); balanced accuracy ${formatNumber(s.balanced_accuracy)}; macro AUROC ${formatNumber(s.auroc_macro)}.</p>
+<p class="lead">${s.episodes} episodes, ${s.queries} queries per class; classes: ` +
+    `${s.classes.map((c) => escapeHtml(nameOf(c))).join(', ')}.
+Episode accuracy ${formatNumber(s.episode_accuracy.mean)} (95 % CI ` +
+    `${formatNumber(s.episode_accuracy.ci95[0])} to ${formatNumber(s.episode_accuracy.ci95[1])}); ` +
+    `balanced accuracy ${formatNumber(s.balanced_accuracy)}; macro AUROC ${formatNumber(s.auroc_macro)}.</p>
 <h3>Per class (one-vs-rest, pooled queries)</h3>
 ${perClassTable(s, nameOf)}
-<div class="charts">${figure('roc', roc)}${figure('reliability', reliability)}${figure('confusion-matrix', confusion, s.classes.length > 6)}
+<div class="charts">${figure('roc', roc)}${figure('reliability', reliability)}` +
+    `${figure('confusion-matrix', confusion, s.classes.length > 6)}
 <div><h3>By age band</h3>
 ${ageBandTable(s, ageBandLabel)}</div></div>
-</section>`;
+</section>`
+  );
 }
 
 async function embeddingSection(
@@ -208,8 +241,12 @@ async function embeddingSection(
     ),
     'embedding-',
   );
-  return `${figure('embedding-map', svg)}
-<p class="note">UMAP keeps neighbourhoods, not distances: tight, separate clusters per class suggest the space separates the rhythms; clusters that follow age band rather than class would mean the model leans on age.</p>`;
+  return (
+    `${figure('embedding-map', svg)}
+<p class="note">UMAP keeps neighbourhoods, not distances: tight, separate clusters per class suggest the ` +
+    `space separates the rhythms; clusters that follow age band rather than class would mean the model ` +
+    `leans on age.</p>`
+  );
 }
 
 /** A run detail: plain text for scalars, JSON for structures (pretty-printed when long). */
@@ -229,24 +266,31 @@ function readingNotes(): string {
   const rows = [
     [
       'Episode accuracy',
-      'Share of an episode’s queries labelled correctly, averaged over episodes; 95 % CI = mean ± 1.96·sd/√E (sd with ddof = 1).',
+      'Share of an episode’s queries labelled correctly, averaged over ' +
+        'episodes; 95 % CI = mean ± 1.96·sd/√E (sd with ddof = 1).',
     ],
     ['Balanced accuracy', 'Mean sensitivity over the classes; not inflated by frequent classes.'],
     [
       'Sensitivity / specificity',
-      'Of the children with the rhythm, the share recognised / of those without it, the share not labelled with it (one-vs-rest).',
+      'Of the children with the rhythm, the share recognised / of those ' +
+        'without it, the share not labelled with it (one-vs-rest).',
     ],
     [
       'AUROC',
-      'Probability that a query of the class scores higher for it than a query of another class (ties count one half); computed only over queries whose episode offered the class. Macro = mean over classes.',
+      'Probability that a query of the class scores higher for it than a ' +
+        'query of another class (ties count one half); computed only over ' +
+        'queries whose episode offered the class. Macro = mean over classes.',
     ],
     [
       'F1',
-      'Harmonic mean of precision and sensitivity; 0 when a class is never predicted (scikit-learn’s zero_division = 0).',
+      'Harmonic mean of precision and sensitivity; 0 when a class is never ' +
+        'predicted (scikit-learn’s zero_division = 0).',
     ],
     [
       'ECE',
-      'Expected calibration error: the query-weighted mean gap between confidence and accuracy over equal-width confidence bins. 0 is perfectly calibrated.',
+      'Expected calibration error: the query-weighted mean gap between ' +
+        'confidence and accuracy over equal-width confidence bins. 0 is ' +
+        'perfectly calibrated.',
     ],
     [
       'Paired difference',

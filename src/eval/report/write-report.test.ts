@@ -205,21 +205,24 @@ describe('writeReport', () => {
     expect(html).toMatch(/Contrastive term helps/);
   });
 
-  it('renders a minimal run (one setting, no history, embeddings, baselines or ablations) and says what is missing', async () => {
-    const minimal = await writeReport(
-      { metrics: { settings: data.metrics.settings.slice(0, 1) }, run: { createdAt: '2026-11-25T18:00:00Z' } },
-      scratchDir(),
-    );
-    const html = readFileSync(minimal.html, 'utf8');
-    expect(html).toMatch(/Training history not available in this run/);
-    expect(html).toMatch(/Embeddings not available in this run/);
-    expect(html).toMatch(/Baselines not available in this run/);
-    expect([...html.matchAll(/data-plot="([^"]+)"/g)].map((m) => m[1])).toEqual([
-      'roc',
-      'reliability',
-      'confusion-matrix',
-    ]);
-  });
+  it(
+    'renders a minimal run (one setting, no history, embeddings, ' + 'baselines or ablations) and says what is missing',
+    async () => {
+      const minimal = await writeReport(
+        { metrics: { settings: data.metrics.settings.slice(0, 1) }, run: { createdAt: '2026-11-25T18:00:00Z' } },
+        scratchDir(),
+      );
+      const html = readFileSync(minimal.html, 'utf8');
+      expect(html).toMatch(/Training history not available in this run/);
+      expect(html).toMatch(/Embeddings not available in this run/);
+      expect(html).toMatch(/Baselines not available in this run/);
+      expect([...html.matchAll(/data-plot="([^"]+)"/g)].map((m) => m[1])).toEqual([
+        'roc',
+        'reliability',
+        'confusion-matrix',
+      ]);
+    },
+  );
 
   it('refuses a NaN in the input with the path of the field, and writes nothing', async () => {
     const dir = scratchDir();

@@ -16,7 +16,8 @@ export interface WrittenReport {
  * the section that checks the run against the project's own targets (off by default).
  *
  * @example
- *   await writeReport({ metrics, run: { createdAt: new Date().toISOString(), command }, history, embeddings }, 'out/report');
+ *   await writeReport({ metrics, run: { createdAt: new Date().toISOString(), command }, history, embeddings },
+ *       'out/report');
  */
 export async function writeReport(
   data: ReportData,

@@ -81,7 +81,9 @@ function ensureCohort(o: DemoOptions): void {
   const started = performance.now();
   const tally = writeSyntheticCohort(dir, { ...DEFAULT_COHORT_OPTIONS, ...o.budget.cohort, seed: o.seed });
   o.log(
-    `cohort: ${tally.recordings} synthetic recordings of ${o.budget.cohort.patients} children in ${((performance.now() - started) / 1000).toFixed(0)} s -> ${dir}`,
+    `cohort: ${tally.recordings} synthetic recordings of ` +
+      `${o.budget.cohort.patients} children in ` +
+      `${((performance.now() - started) / 1000).toFixed(0)} s -> ${dir}`,
   );
 }
 
@@ -116,7 +118,9 @@ async function trainVariant(
   }
   result.model.dispose();
   o.log(
-    `${name}: ${result.state.episode} episodes in ${result.seconds.toFixed(0)} s, best validation accuracy ${result.state.best.accuracy.toFixed(3)}`,
+    `${name}: ${result.state.episode} episodes in ` +
+      `${result.seconds.toFixed(0)} s, best validation accuracy ` +
+      `${result.state.best.accuracy.toFixed(3)}`,
   );
   return readModelDir(dir);
 }
@@ -133,7 +137,9 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
   ensureCohort(o);
   const prepared = prepareCohort(readCohort(paths.cohort), DEFAULT_PREPROCESS, { seed: o.seed });
   o.log(
-    `data: ${prepared.dataset.examples.length} recordings preprocessed; base ${prepared.classes.base.length} classes, novel ${prepared.classes.novel.join(', ')}`,
+    `data: ${prepared.dataset.examples.length} recordings preprocessed; ` +
+      `base ${prepared.classes.base.length} classes, novel ` +
+      `${prepared.classes.novel.join(', ')}`,
   );
   const training = trainConfigSchema.parse({
     ...o.budget.training,
@@ -183,7 +189,9 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
       { targets: !!o.targets },
     );
     o.log(
-      `evaluation: ${e.episodes} episodes per setting in ${((performance.now() - evalStarted) / 1000).toFixed(0)} s -> ${paths.report}`,
+      `evaluation: ${e.episodes} episodes per setting in ` +
+        `${((performance.now() - evalStarted) / 1000).toFixed(0)} s -> ` +
+        `${paths.report}`,
     );
     return { metrics: result.metrics, seconds };
   } finally {

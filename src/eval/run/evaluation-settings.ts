@@ -41,7 +41,8 @@ export function evaluationSettings(prepared: PreparedCohort, o: SettingsOptions)
   const novelClasses = [...new Set(novelPool.map((e) => e.label))].sort();
   if (novelClasses.length < 2)
     throw new FewbeatError(
-      `few-shot evaluation needs at least 2 novel classes, the cohort gives ${novelClasses.length} (${novelClasses.join(', ') || 'none'})`,
+      `few-shot evaluation needs at least 2 novel classes, the cohort ` +
+        `gives ${novelClasses.length} (${novelClasses.join(', ') || 'none'})`,
     );
   const ways = Math.min(o.ways, novelClasses.length);
   const settings: EvaluationSetting[] = o.shots.map((shots, k) => {

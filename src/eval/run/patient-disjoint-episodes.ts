@@ -39,7 +39,9 @@ export function patientDisjointEpisodes(
     });
     if (patients.size < 2)
       throw new FewbeatError(
-        `${name(c)} has ${patients.size} patient${patients.size === 1 ? '' : 's'}: patient-disjoint support and query sets need two`,
+        `${name(c)} has ${patients.size} ` +
+          `patient${patients.size === 1 ? '' : 's'}: patient-disjoint support ` +
+          `and query sets need two`,
       );
     return [...patients.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   });
@@ -64,7 +66,8 @@ export function patientDisjointEpisodes(
         }
         if (attempt >= 100)
           throw new FewbeatError(
-            `${name(c)}: no split of its ${patients.length} patients leaves ${opts.shots} support and ${opts.queries} query windows`,
+            `${name(c)}: no split of its ${patients.length} patients leaves ` +
+              `${opts.shots} support and ${opts.queries} query windows`,
           );
       }
     });

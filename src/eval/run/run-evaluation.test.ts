@@ -79,90 +79,106 @@ describe('runEvaluation (few-shot evaluation with paired baselines)', () => {
     }
   });
 
-  it('answers with a softmax classifier fitted on each support set by default, and by nearest prototype when the config says so', () => {
-    const [setting] = evaluationSettings(prepared, {
-      ways: 2,
-      shots: [2],
-      queries: 2,
-      episodes: 10,
-      seed: 3,
-      generalised: false,
-    });
-    if (!setting) throw new Error('expected a setting');
-    const vectors = prototypeVectors(trained, setting.pool);
-    const untempered = { ...trained, head: { ...trained.head, probabilityTemperatures: {}, contextGate: null } };
-    expect(trained.head.classifier).toBe('support-softmax');
-    expect(modelMethod('full', untempered).predict(setting)).toEqual(
-      fineTunePredictions(setting.episodes, setting.pool, vectors),
-    );
-    const prototypeModel = { ...untempered, head: { ...untempered.head, classifier: 'prototype' as const } };
-    expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(
-      episodePredictions(setting.episodes, setting.pool, vectors),
-    );
-  });
+  it(
+    'answers with a softmax classifier fitted on each support set by ' +
+      'default, and by nearest prototype when the config says so',
+    () => {
+      const [setting] = evaluationSettings(prepared, {
+        ways: 2,
+        shots: [2],
+        queries: 2,
+        episodes: 10,
+        seed: 3,
+        generalised: false,
+      });
+      if (!setting) throw new Error('expected a setting');
+      const vectors = prototypeVectors(trained, setting.pool);
+      const untempered = { ...trained, head: { ...trained.head, probabilityTemperatures: {}, contextGate: null } };
+      expect(trained.head.classifier).toBe('support-softmax');
+      expect(modelMethod('full', untempered).predict(setting)).toEqual(
+        fineTunePredictions(setting.episodes, setting.pool, vectors),
+      );
+      const prototypeModel = { ...untempered, head: { ...untempered.head, classifier: 'prototype' as const } };
+      expect(modelMethod('full', prototypeModel).predict(setting)).toEqual(
+        episodePredictions(setting.episodes, setting.pool, vectors),
+      );
+    },
+  );
 
-  it('reports probabilities at the temperature training fitted on validation queries of the nearest support size, predicting the same classes', () => {
-    const [setting] = evaluationSettings(prepared, {
-      ways: 2,
-      shots: [2],
-      queries: 2,
-      episodes: 10,
-      seed: 3,
-      generalised: false,
-    });
-    if (!setting) throw new Error('expected a setting');
-    expect(Object.keys(trained.head.probabilityTemperatures)).toEqual(['1', '5']);
-    const temperature = atNearestShots(trained.head.probabilityTemperatures, 2)?.value;
-    if (temperature === undefined) throw new Error('expected a temperature');
-    expect(temperature).toBe(trained.head.probabilityTemperatures['1']);
-    expect(temperature).toBeGreaterThan(0);
-    expect(temperature).not.toBe(1);
-    const plain = fineTunePredictions(setting.episodes, setting.pool, prototypeVectors(trained, setting.pool));
-    const scaled = modelMethod('full', { ...trained, head: { ...trained.head, contextGate: null } }).predict(setting);
-    scaled.forEach((q, i) => {
-      const p = plain[i]?.probabilities as readonly number[];
-      expect(q.probabilities).toEqual(scaleProbabilities(p, temperature));
-      expect(q.probabilities.indexOf(Math.max(...q.probabilities))).toBe(p.indexOf(Math.max(...p)));
-    });
-  });
+  it(
+    'reports probabilities at the temperature training fitted on ' +
+      'validation queries of the nearest support size, predicting the same classes',
+    () => {
+      const [setting] = evaluationSettings(prepared, {
+        ways: 2,
+        shots: [2],
+        queries: 2,
+        episodes: 10,
+        seed: 3,
+        generalised: false,
+      });
+      if (!setting) throw new Error('expected a setting');
+      expect(Object.keys(trained.head.probabilityTemperatures)).toEqual(['1', '5']);
+      const temperature = atNearestShots(trained.head.probabilityTemperatures, 2)?.value;
+      if (temperature === undefined) throw new Error('expected a temperature');
+      expect(temperature).toBe(trained.head.probabilityTemperatures['1']);
+      expect(temperature).toBeGreaterThan(0);
+      expect(temperature).not.toBe(1);
+      const plain = fineTunePredictions(setting.episodes, setting.pool, prototypeVectors(trained, setting.pool));
+      const scaled = modelMethod('full', { ...trained, head: { ...trained.head, contextGate: null } }).predict(setting);
+      scaled.forEach((q, i) => {
+        const p = plain[i]?.probabilities as readonly number[];
+        expect(q.probabilities).toEqual(scaleProbabilities(p, temperature));
+        expect(q.probabilities.indexOf(Math.max(...q.probabilities))).toBe(p.indexOf(Math.max(...p)));
+      });
+    },
+  );
 
-  it("has a clinical-context gate whose weight gives the clinical vectors the share κ of the validation children's variance", () => {
-    const gate = trained.head.contextGate;
-    if (!gate) throw new Error('expected a context gate');
-    expect(gate.share).toBe(trained.extra.training.contextShare);
-    expect(gate.margin).toBe(trained.extra.training.contextMargin);
-    const space = prototypeVectors(trained, prepared.parts.val);
-    const clinical = prepared.parts.val.map((e) => trained.encoder.encode(e).map((x) => gate.weight * x));
-    expect(twoPassTotalVariance(clinical)).toBeCloseTo(gate.share * twoPassTotalVariance(space), 3);
-  });
+  it(
+    'has a clinical-context gate whose weight gives the clinical vectors ' +
+      "the share κ of the validation children's variance",
+    () => {
+      const gate = trained.head.contextGate;
+      if (!gate) throw new Error('expected a context gate');
+      expect(gate.share).toBe(trained.extra.training.contextShare);
+      expect(gate.margin).toBe(trained.extra.training.contextMargin);
+      const space = prototypeVectors(trained, prepared.parts.val);
+      const clinical = prepared.parts.val.map((e) => trained.encoder.encode(e).map((x) => gate.weight * x));
+      expect(twoPassTotalVariance(clinical)).toBeCloseTo(gate.share * twoPassTotalVariance(space), 3);
+    },
+  );
 
-  it('lets the clinical context into the classifier on the episodes whose support set opens the gate, and nowhere else', () => {
-    const [setting] = evaluationSettings(prepared, {
-      ways: 2,
-      shots: [3],
-      queries: 2,
-      episodes: 30,
-      seed: 8,
-      generalised: false,
-    });
-    if (!setting) throw new Error('expected a setting');
-    const gate = trained.head.contextGate;
-    if (!gate) throw new Error('expected a context gate');
-    // Margin 0: the gate opens whenever the context lowers the support set's leave-one-out NLL at all.
-    const open = { ...trained, head: { ...trained.head, contextGate: { ...gate, margin: 0 } } };
-    const closed = { ...trained, head: { ...trained.head, contextGate: null } };
-    const vectors = modelVectors(open, setting.pool);
-    const opened = setting.episodes.map((e) => classifyEpisode(open.head, e, vectors).head.contextDecision?.used);
-    expect(opened).toContain(true);
-    const withGate = modelMethod('full', open).predict(setting);
-    const without = modelMethod('full', closed).predict(setting);
-    setting.episodes.forEach((e, k) => {
-      const rows = (p: typeof withGate): Array<readonly number[]> =>
-        p.filter((q) => q.episode === e.index).map((q) => q.probabilities);
-      if (opened[k]) expect(rows(withGate)).not.toEqual(rows(without));
-      else expect(rows(withGate)).toEqual(rows(without));
-    });
-  });
+  it(
+    'lets the clinical context into the classifier on the episodes whose ' +
+      'support set opens the gate, and nowhere else',
+    () => {
+      const [setting] = evaluationSettings(prepared, {
+        ways: 2,
+        shots: [3],
+        queries: 2,
+        episodes: 30,
+        seed: 8,
+        generalised: false,
+      });
+      if (!setting) throw new Error('expected a setting');
+      const gate = trained.head.contextGate;
+      if (!gate) throw new Error('expected a context gate');
+      // Margin 0: the gate opens whenever the context lowers the support set's leave-one-out NLL at all.
+      const open = { ...trained, head: { ...trained.head, contextGate: { ...gate, margin: 0 } } };
+      const closed = { ...trained, head: { ...trained.head, contextGate: null } };
+      const vectors = modelVectors(open, setting.pool);
+      const opened = setting.episodes.map((e) => classifyEpisode(open.head, e, vectors).head.contextDecision?.used);
+      expect(opened).toContain(true);
+      const withGate = modelMethod('full', open).predict(setting);
+      const without = modelMethod('full', closed).predict(setting);
+      setting.episodes.forEach((e, k) => {
+        const rows = (p: typeof withGate): Array<readonly number[]> =>
+          p.filter((q) => q.episode === e.index).map((q) => q.probabilities);
+        if (opened[k]) expect(rows(withGate)).not.toEqual(rows(without));
+        else expect(rows(withGate)).toEqual(rows(without));
+      });
+    },
+  );
 
   it('scores the full model and every baseline on the same episodes, without leaking tensors', () => {
     const options = { ways: 2, shots: [1, 3], queries: 2, episodes: 30, seed: 1, skipHandcrafted: false };

@@ -29,35 +29,38 @@ function exportFolder(): string {
 }
 
 describe('fewbeat import folder', () => {
-  it('turns a folder of mixed exports into a cohort with age, sex and statements, listing what it skipped', async () => {
-    const src = exportFolder();
-    const out = join(tmp, 'cohort');
-    const r = await run(['import', 'folder', src, '--out', out, '--json']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout) as { rows: number; warnings: string[]; problems: unknown[] };
-    expect(result.rows).toBe(4);
-    expect(result.problems).toEqual([]);
-    expect(result.warnings).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^skipped README\.txt: not a recognised ECG file/),
-        expect.stringMatching(/^skipped cart-2\/cut-short\.scp: .*truncated/),
-      ]),
-    );
-    const cohort = readCohort(out);
-    const byRecord = new Map(cohort.rows.map((row) => [row.record.split('/').pop()!, row]));
-    expect([...byRecord.keys()].sort()).toEqual(['0001', 'E00009', 'ECG_2006.SCP', 'holter.edf']);
-    expect(byRecord.get('0001')).toMatchObject({ ageYears: 42, sex: 'F', labels: ['source:unlabelled'] });
-    expect(byRecord.get('0001')!.clinical).toEqual({
-      source_format: 'dicom',
-      device_statements: ['RITMO SINUSALE', 'ECG NORMALE'],
-    });
-    expect(byRecord.get('ECG_2006.SCP')).toMatchObject({ ageYears: 36, sex: null });
-    expect(byRecord.get('ECG_2006.SCP')!.clinical.device_statements).toContain('sinusrytm');
-    expect(byRecord.get('E00009')!.clinical).toEqual({ source_format: 'wfdb', device_statements: [] });
-    const summary = await run(['cohort', 'summary', out, '--json']);
-    expect(summary.code).toBe(0);
-  });
+  it(
+    'turns a folder of mixed exports into a cohort with age, sex and ' + 'statements, listing what it skipped',
+    async () => {
+      const src = exportFolder();
+      const out = join(tmp, 'cohort');
+      const r = await run(['import', 'folder', src, '--out', out, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.stdout) as { rows: number; warnings: string[]; problems: unknown[] };
+      expect(result.rows).toBe(4);
+      expect(result.problems).toEqual([]);
+      expect(result.warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^skipped README\.txt: not a recognised ECG file/),
+          expect.stringMatching(/^skipped cart-2\/cut-short\.scp: .*truncated/),
+        ]),
+      );
+      const cohort = readCohort(out);
+      const byRecord = new Map(cohort.rows.map((row) => [row.record.split('/').pop()!, row]));
+      expect([...byRecord.keys()].sort()).toEqual(['0001', 'E00009', 'ECG_2006.SCP', 'holter.edf']);
+      expect(byRecord.get('0001')).toMatchObject({ ageYears: 42, sex: 'F', labels: ['source:unlabelled'] });
+      expect(byRecord.get('0001')!.clinical).toEqual({
+        source_format: 'dicom',
+        device_statements: ['RITMO SINUSALE', 'ECG NORMALE'],
+      });
+      expect(byRecord.get('ECG_2006.SCP')).toMatchObject({ ageYears: 36, sex: null });
+      expect(byRecord.get('ECG_2006.SCP')!.clinical.device_statements).toContain('sinusrytm');
+      expect(byRecord.get('E00009')!.clinical).toEqual({ source_format: 'wfdb', device_statements: [] });
+      const summary = await run(['cohort', 'summary', out, '--json']);
+      expect(summary.code).toBe(0);
+    },
+  );
 
   it('gives every row the classes passed with --label', async () => {
     const out = join(tmp, 'labelled');

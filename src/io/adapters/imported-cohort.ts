@@ -37,7 +37,8 @@ export function applyMaxAge(cohort: ImportedCohort, maxAge: number | undefined):
     rows: kept,
     warnings: [
       ...cohort.warnings,
-      `--max-age ${maxAge}: kept ${kept.length} rows younger than ${maxAge} y, dropped ${older} older and ${unknown} of unknown age`,
+      `--max-age ${maxAge}: kept ${kept.length} rows younger than ` +
+        `${maxAge} y, dropped ${older} older and ${unknown} of unknown age`,
     ],
   };
 }

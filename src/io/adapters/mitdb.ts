@@ -239,8 +239,13 @@ export function importMitdb(src: string, opts: MitdbImportOptions = {}): Importe
   };
   const placement = mixed === 'drop' ? 'placed inside rhythm episodes' : `on a ${windowS}-s grid`;
   const warnings = [
-    `${records.length} records, ${windowsSeen} windows of ${windowS} s ${placement}: kept ${rows.length}, dropped ${dropped.mixed} spanning a rhythm change (--mixed ${mixed}), ${dropped.noise} more than ${maxNoise * 100}% noise, ${dropped.unlabelled} without a rhythm`,
-    `recordings of ${[...layouts].sort().join(', ')}, ages ${ageRange(rows)}: a cross-domain test for a pediatric 12-lead model when the subjects are adults`,
+    `${records.length} records, ${windowsSeen} windows of ${windowS} s ` +
+      `${placement}: kept ${rows.length}, dropped ${dropped.mixed} ` +
+      `spanning a rhythm change (--mixed ${mixed}), ${dropped.noise} more ` +
+      `than ${maxNoise * 100}% noise, ${dropped.unlabelled} without a rhythm`,
+    `recordings of ${[...layouts].sort().join(', ')}, ages ` +
+      `${ageRange(rows)}: a cross-domain test for a pediatric 12-lead ` +
+      `model when the subjects are adults`,
   ];
   return applyMaxAge({ format: 'mitdb', src, schema, rows, warnings }, opts.maxAge);
 }

@@ -98,7 +98,9 @@ export function importPtbxl(src: string, opts: PtbxlImportOptions = {}): Importe
     ],
   };
   const warnings = [
-    `${db.length} ECGs: kept ${rows.length}, skipped ${skipped.noLabel} without a statement at likelihood ≥ ${minLikelihood} and ${skipped.noRecord} whose ${sampling} Hz record is missing`,
+    `${db.length} ECGs: kept ${rows.length}, skipped ${skipped.noLabel} ` +
+      `without a statement at likelihood ≥ ${minLikelihood} and ` +
+      `${skipped.noRecord} whose ${sampling} Hz record is missing`,
   ];
   return applyMaxAge({ format: 'ptbxl', src, schema, rows, warnings }, opts.maxAge);
 }

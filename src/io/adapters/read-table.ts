@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { FewbeatError } from '../../errors.js';
 
-/** A dataset's CSV table as objects keyed by its header, with a clear error when absent, malformed or missing columns. */
+/**
+ * A dataset's CSV table as objects keyed by its header, with a clear error when absent, malformed or missing columns.
+ */
 export function readTable(file: string, required: readonly string[] = []): Array<Record<string, string>> {
   if (!existsSync(file)) throw new FewbeatError('file not found', { file });
   let rows: Array<Record<string, string>>;

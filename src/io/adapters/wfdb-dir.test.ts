@@ -25,7 +25,8 @@ describe('importWfdbDir', () => {
   it('reads labels and clinical fields keyed by record, inferring field types', () => {
     const c = importWfdbDir(SRC, {
       labels: labels(
-        'record,label,patient_id,age_years,sex,weight_kg,post_op,ward\nQ0001,svt;pac,p1,4,M,16.5,1,picu\nQ0010,nsr,,0.5,F,,0,cardio\nNOPE,nsr,,,,,,\n',
+        'record,label,patient_id,age_years,sex,weight_kg,post_op,ward\n' +
+          'Q0001,svt;pac,p1,4,M,16.5,1,picu\nQ0010,nsr,,0.5,F,,0,cardio\nNOPE,nsr,,,,,,\n',
       ),
     });
     expect(c.rows.map((r) => [r.patientId, r.labels, r.ageYears, r.sex])).toEqual([

@@ -128,7 +128,9 @@ export function importWfdbDir(src: string, opts: WfdbDirImportOptions = {}): Imp
   });
   if (!opts.schema && columns.length > 0)
     warnings.push(
-      `clinical field types inferred from the CSV (${schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ')}); pass --schema to set units and ranges`,
+      `clinical field types inferred from the CSV ` +
+        `(${schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ')}); ` +
+        `pass --schema to set units and ranges`,
     );
   return applyMaxAge({ format: 'wfdb-dir', src, schema, rows, warnings }, opts.maxAge);
 }

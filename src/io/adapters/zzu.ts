@@ -170,5 +170,10 @@ function leadAgeBias(rows: ImportedRow[]): string {
       .filter((r) => r.clinical.lead_count === lead && r.ageYears !== null)
       .map((r) => Math.round(r.ageYears! * 365.25));
   const [nine, twelve] = [days('9'), days('12')];
-  return `lead count correlates with age (9-lead: ${nine.length} recordings, median age ${nine.length ? median(nine) : '?'} d; 12-lead: ${twelve.length}, median ${twelve.length ? median(twelve) : '?'} d): a model can read age from the lead mask; compare results within lead counts`;
+  return (
+    `lead count correlates with age (9-lead: ${nine.length} recordings, ` +
+    `median age ${nine.length ? median(nine) : '?'} d; 12-lead: ` +
+    `${twelve.length}, median ${twelve.length ? median(twelve) : '?'} ` +
+    `d): a model can read age from the lead mask; compare results within lead counts`
+  );
 }

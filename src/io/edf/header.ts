@@ -130,7 +130,9 @@ export function parseEdfHeader(bytes: Uint8Array, file: string): EdfHeader {
     if (sig.digitalMin < -limit || sig.digitalMax > limit - 1)
       fail(
         field(5),
-        `signal ${s + 1} (${label}): digital range [${sig.digitalMin}, ${sig.digitalMax}] exceeds the ${isBdf ? 24 : 16}-bit samples [${-limit}, ${limit - 1}]`,
+        `signal ${s + 1} (${label}): digital range [${sig.digitalMin}, ` +
+          `${sig.digitalMax}] exceeds the ${isBdf ? 24 : 16}-bit samples ` +
+          `[${-limit}, ${limit - 1}]`,
       );
     if (sig.physicalMax === sig.physicalMin)
       fail(field(3), `signal ${s + 1} (${label}): physical minimum equals maximum (${sig.physicalMin})`);
@@ -147,7 +149,8 @@ export function parseEdfHeader(bytes: Uint8Array, file: string): EdfHeader {
     if (dataBytes % recordBytes !== 0)
       fail(
         236,
-        `record count unknown (-1) and the data (${dataBytes} bytes) is not a whole number of ${recordBytes}-byte records`,
+        `record count unknown (-1) and the data (${dataBytes} bytes) is not ` +
+          `a whole number of ${recordBytes}-byte records`,
       );
     records = dataBytes / recordBytes;
   } else if (declaredRecords < 0) fail(236, `number of data records ${declaredRecords}`);
@@ -156,7 +159,8 @@ export function parseEdfHeader(bytes: Uint8Array, file: string): EdfHeader {
     fail(
       236,
       dataBytes < records * recordBytes
-        ? `truncated: header declares ${records} data records of ${recordBytes} bytes, the file holds ${full} complete (${dataBytes} data bytes)`
+        ? `truncated: header declares ${records} data records of ` +
+            `${recordBytes} bytes, the file holds ${full} complete (${dataBytes} data bytes)`
         : `file has ${dataBytes - records * recordBytes} bytes after the ${records} declared data records`,
     );
   }

@@ -140,6 +140,7 @@ describe('readEdf on classic EDF and on bad input', () => {
     const p = write('truncated.edf', classicEdf().subarray(0, 520));
     expect(() => readEdf(p)).toThrow(FewbeatError);
     expect(() => readEdf(p)).toThrow(
+      // eslint-disable-next-line max-len -- a regex literal cannot be split
       /truncated\.edf: header byte 236: truncated: header declares 2 data records of 8 bytes, the file holds 1 complete/,
     );
   });

@@ -28,13 +28,16 @@ describe('HL7 aECG', () => {
     }
   });
 
-  it('gives the first samples the ECGToolkit trio shares (2.5 uV units, leads I, II, III, aVR, aVL, aVF, V1-V6)', () => {
-    // The same recording as ecgtoolkit-Example.dcm and ecgtoolkit-Example.scp (SOURCES.md of the sample set).
-    const trio = [-2, -7, -5, 4, 1, -6, 43, 55, 40, 28, 23, -9];
-    const ecg = readXmlEcg(clinicalBytes(EXAMPLE), 'ecgtoolkit-Example.xml');
-    const order = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
-    expect(order.map((l) => (ecg.signals[ecg.leads.indexOf(l)]![0]! * 1000) / 2.5)).toEqual(trio);
-  });
+  it(
+    'gives the first samples the ECGToolkit trio shares (2.5 uV units, ' + 'leads I, II, III, aVR, aVL, aVF, V1-V6)',
+    () => {
+      // The same recording as ecgtoolkit-Example.dcm and ecgtoolkit-Example.scp (SOURCES.md of the sample set).
+      const trio = [-2, -7, -5, 4, 1, -6, 43, 55, 40, 28, 23, -9];
+      const ecg = readXmlEcg(clinicalBytes(EXAMPLE), 'ecgtoolkit-Example.xml');
+      const order = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+      expect(order.map((l) => (ecg.signals[ecg.leads.indexOf(l)]![0]! * 1000) / 2.5)).toEqual(trio);
+    },
+  );
 
   it('reads the representative beat as the median-beat group (599 samples, relative time)', () => {
     const ecg = readXmlEcg(clinicalBytes(EXAMPLE), 'ecgtoolkit-Example.xml');

@@ -40,7 +40,8 @@ export function writeAecg(ecg: Ecg, opts: WriteAecgOptions = {}): string {
   if (meta.sex !== undefined) {
     out.push(
       '  <componentOf><timepointEvent><componentOf><subjectAssignment><subject><trialSubject>',
-      `    <subjectDemographicPerson><administrativeGenderCode code="${meta.sex}" codeSystem="2.16.840.1.113883.5.1"/></subjectDemographicPerson>`,
+      `    <subjectDemographicPerson><administrativeGenderCode ` +
+        `code="${meta.sex}" codeSystem="2.16.840.1.113883.5.1"/></subjectDemographicPerson>`,
       '  </trialSubject></subject></subjectAssignment></componentOf></timepointEvent></componentOf>',
     );
   }

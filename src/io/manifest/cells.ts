@@ -56,7 +56,9 @@ export function parseClinicalCell(field: ClinicalField, raw: string): CellResult
       if (unknown.length > 0)
         return {
           ok: false,
-          reason: `unknown label(s) ${unknown.map((u) => `'${u}'`).join(', ')}, expected some of ${field.labels.join(', ')}`,
+          reason:
+            `unknown label(s) ${unknown.map((u) => `'${u}'`).join(', ')}, ` +
+            `expected some of ${field.labels.join(', ')}`,
         };
       return { ok: true, value: items };
     }

@@ -259,7 +259,9 @@ function readRow(
         line,
         column: 'label',
         severity: 'warning',
-        reason: `label '${label}' is not a class id of data/classes.json (write unmapped source labels as source:${label})`,
+        reason:
+          `label '${label}' is not a class id of data/classes.json (write ` +
+          `unmapped source labels as source:${label})`,
       });
   }
   const win = window.success ? window.data : null;

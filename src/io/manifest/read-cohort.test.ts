@@ -183,7 +183,8 @@ describe('validateCohort', () => {
   it('reports window cells that are missing, reversed or not numbers', () => {
     const dir = cohortWith(
       'bad-windows',
-      `record,patient_id,label,age_years,sex,start_s,end_s\n${Q0001},p1,nsr,3,F,5,\n${Q0001},p1,nsr,3,F,5,2\n${Q0001},p1,nsr,3,F,x,2\n`,
+      `record,patient_id,label,age_years,sex,start_s,end_s\n${Q0001},p1,nsr,3,F,5,\n${Q0001}` +
+        `,p1,nsr,3,F,5,2\n${Q0001},p1,nsr,3,F,x,2\n`,
       '{"version":1,"fields":[]}',
     );
     expect(validateCohort(dir).map((p) => `${p.line}:${p.column}`)).toEqual(['2:end_s', '3:end_s', '4:start_s']);

@@ -60,7 +60,8 @@ describe.skipIf(!present)('GE MUSE XML', () => {
     const withPatient = xml.replace(
       '<RestingECG>',
       `<RestingECG>
-   <PatientDemographics><PatientAge>7</PatientAge><AgeUnits>MONTHS</AgeUnits><Gender>FEMALE</Gender></PatientDemographics>
+   <PatientDemographics><PatientAge>7</PatientAge><AgeUnits>MONTHS</AgeUnits>` +
+        `<Gender>FEMALE</Gender></PatientDemographics>
    <TestDemographics><AcquisitionDevice>MAC5500</AcquisitionDevice><AcquisitionTime>09:41:07</AcquisitionTime>
       <AcquisitionDate>03-14-2019</AcquisitionDate></TestDemographics>
    <Diagnosis><Modality>RESTING</Modality>

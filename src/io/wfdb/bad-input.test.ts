@@ -41,7 +41,8 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
     const e = errorOf(() => readRecord(path));
     expect(e.file).toBe(`${path}.dat`);
     expect(e.message).toBe(
-      `${path}.dat: byte 1000: file is truncated: frame 649999 needs 1950000 bytes but the file has 1000 (333 whole frames)`,
+      `${path}.dat: byte 1000: file is truncated: frame 649999 needs ` +
+        `1950000 bytes but the file has 1000 (333 whole frames)`,
     );
   });
 
@@ -53,7 +54,9 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
       src('wfdb-python-sample/100_3chan.hea').toString('latin1').replaceAll('100_3chan', 'flip'),
       dat,
     );
-    const mismatch = `^${path}\\.dat: checksum mismatch for signal III: the header \\(line 4\\) says 43172, the samples sum to -22348 \\(mod 65536\\)`;
+    const mismatch =
+      `^${path}\\.dat: checksum mismatch for signal III: the header ` +
+      `\\(line 4\\) says 43172, the samples sum to -22348 \\(mod 65536\\)`;
     expect(errorOf(() => readRecord(path, { strict: true })).message).toMatch(new RegExp(mismatch));
     const warnings: string[] = [];
     const lenient = readRecord(path, { onWarning: (w) => warnings.push(w) });
@@ -75,7 +78,8 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
   it('an unknown format, and a FLAC format fewbeat does not decode', () => {
     const unknown = record('unk', 'unk 1 100 10\nunk.dat 999 200 16 0 0 0 0 I\n', new Uint8Array(20));
     expect(errorOf(() => readRecord(unknown)).message).toBe(
-      `${unknown}.hea: header line 2: unknown signal format 999; supported: 8, 16, 61, 80, 160, 212, 310, 311, 24, 32, 508, 516, 524 (FLAC)`,
+      `${unknown}.hea: header line 2: unknown signal format 999; ` +
+        `supported: 8, 16, 61, 80, 160, 212, 310, 311, 24, 32, 508, 516, 524 (FLAC)`,
     );
     const flac = record('flac', 'flac 1 100 10\nflac.dat 516 200 16 0 0 0 0 I\n', new Uint8Array(20));
     expect(errorOf(() => readRecord(flac)).message).toMatch(

@@ -1,5 +1,6 @@
 import { FewbeatError } from '../../errors.js';
 
+/* eslint-disable max-len -- rows of the markdown table below cannot be wrapped */
 /**
  * WFDB signal storage formats ("signal(5)" manual page, WFDB Applications Guide): how a run of
  * interleaved samples is packed into bytes. Each format packs `groupSamples` samples into
@@ -21,6 +22,7 @@ import { FewbeatError } from '../../errors.js';
  *
  * FLAC formats 508/516/524 are decoded by `flac.ts`.
  */
+/* eslint-enable max-len */
 export interface SampleFormat {
   code: string;
   /** Samples per packing group and the bytes that group takes. */

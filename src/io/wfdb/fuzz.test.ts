@@ -157,32 +157,35 @@ function mutate(bytes: Buffer, rng: Rng): { bytes: Buffer; how: string } {
 }
 
 describe('fuzzing the WFDB readers', () => {
-  it('turns 5000 random mutations of real headers, data and annotation files into a value or a FewbeatError', async () => {
-    const rng = new Rng(20260425);
-    const failures: string[] = [];
-    let errors = 0;
-    let dirty: string | null = null; // the one file that differs from its original
-    for (let i = 0; i < 5000; i++) {
-      const target = rng.pick(TARGETS);
-      if (dirty !== null && dirty !== target.file) overwrite(join(dir, dirty), original.get(dirty) as Buffer);
-      const { bytes, how } = mutate(original.get(target.file) as Buffer, rng);
-      const path = join(dir, target.file);
-      overwrite(path, bytes);
-      dirty = target.file;
-      const t0 = performance.now();
-      try {
-        await target.read();
-      } catch (e) {
-        if (isFewbeatError(e)) errors++;
-        else failures.push(`${target.file} (${how}): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  it(
+    'turns 5000 random mutations of real headers, data and annotation ' + 'files into a value or a FewbeatError',
+    async () => {
+      const rng = new Rng(20260425);
+      const failures: string[] = [];
+      let errors = 0;
+      let dirty: string | null = null; // the one file that differs from its original
+      for (let i = 0; i < 5000; i++) {
+        const target = rng.pick(TARGETS);
+        if (dirty !== null && dirty !== target.file) overwrite(join(dir, dirty), original.get(dirty) as Buffer);
+        const { bytes, how } = mutate(original.get(target.file) as Buffer, rng);
+        const path = join(dir, target.file);
+        overwrite(path, bytes);
+        dirty = target.file;
+        const t0 = performance.now();
+        try {
+          await target.read();
+        } catch (e) {
+          if (isFewbeatError(e)) errors++;
+          else failures.push(`${target.file} (${how}): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        }
+        if (performance.now() - t0 > 5000)
+          failures.push(`${target.file} (${how}): took ${Math.round(performance.now() - t0)} ms`);
       }
-      if (performance.now() - t0 > 5000)
-        failures.push(`${target.file} (${how}): took ${Math.round(performance.now() - t0)} ms`);
-    }
-    if (dirty !== null) overwrite(join(dir, dirty), original.get(dirty) as Buffer);
-    expect(failures).toEqual([]);
-    expect(errors).toBeGreaterThan(500); // the mutations do reach the error paths
-  });
+      if (dirty !== null) overwrite(join(dir, dirty), original.get(dirty) as Buffer);
+      expect(failures).toEqual([]);
+      expect(errors).toBeGreaterThan(500); // the mutations do reach the error paths
+    },
+  );
 
   it('turns 300 random mutations of a FLAC record (header and stream) into a value or a FewbeatError', async () => {
     const rng = new Rng(516);

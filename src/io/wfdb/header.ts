@@ -7,7 +7,8 @@ import { FewbeatError } from '../../errors.js';
  * (Moody GB, WFDB Applications Guide, PhysioNet):
  *
  *     record line:  name[/nseg] nsig [fs[/counter_freq[(base_counter)]] [sig_len [base_time [base_date]]]]
- *     signal line:  file fmt[xspf][:skew][+offset] [gain[(baseline)][/units] [adc_res [adc_zero [init [checksum [block_size [description]]]]]]]
+ *     signal line:  file fmt[xspf][:skew][+offset] [gain[(baseline)][/units] [adc_res [adc_zero [init [checksum
+ *         [block_size [description]]]]]]]
  *     segment line: name length            (multi-segment records; name `~` is a gap)
  *     comment:      # text                 (anywhere; CRLF or LF line ends)
  */

@@ -33,7 +33,8 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
       : [];
   if (layout.length !== header.nSig) {
     throw new FewbeatError(
-      `record line declares ${header.nSig} signals but the ${variable ? 'layout' : 'first'} segment has ${layout.length}`,
+      `record line declares ${header.nSig} signals but the ` +
+        `${variable ? 'layout' : 'first'} segment has ${layout.length}`,
       { file: header.file },
     );
   }
@@ -87,7 +88,8 @@ export function readMultiSegment(recordPath: string, header: WfdbHeader, opts: R
           const spf = (layout[channels[k] as number] as WfdbSignalSpec).sampsPerFrame;
           if (ch.sampsPerFrame !== spf) {
             throw new FewbeatError(
-              `signal ${ch.name} has ${ch.sampsPerFrame} samples per frame in segment ${seg.name}, ${spf} in the layout`,
+              `signal ${ch.name} has ${ch.sampsPerFrame} samples per frame in ` +
+                `segment ${seg.name}, ${spf} in the layout`,
               { file: header.file },
             );
           }

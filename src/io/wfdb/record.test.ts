@@ -41,15 +41,18 @@ describe('reading a WFDB record', () => {
     expect(() => readRecord(cut)).toThrow(/200\.dat: byte 64800: file is truncated/);
   });
 
-  it('applies skew to physical values only: skewed values are the stored ones 3 frames later, the last 3 missing', () => {
-    const plain = readRecord(sample('100'), { to: 1000 });
-    const skewed = readRecord(sample('100skew'), { to: 1000 });
-    expect(Array.from(skewed.channels[1]?.digital ?? [])).toEqual(Array.from(plain.channels[1]?.digital ?? []));
-    const p = skewed.channels[1]?.physical as Float64Array;
-    for (let i = 0; i < 997; i++) expect(p[i]).toBe(plain.channels[1]?.physical[i + 3]);
-    const whole = readRecord(sample('100skew'));
-    expect(Array.from(whole.channels[1]?.physical.subarray(-3) ?? [])).toEqual([Number.NaN, Number.NaN, Number.NaN]);
-  });
+  it(
+    'applies skew to physical values only: skewed values are the stored ' + 'ones 3 frames later, the last 3 missing',
+    () => {
+      const plain = readRecord(sample('100'), { to: 1000 });
+      const skewed = readRecord(sample('100skew'), { to: 1000 });
+      expect(Array.from(skewed.channels[1]?.digital ?? [])).toEqual(Array.from(plain.channels[1]?.digital ?? []));
+      const p = skewed.channels[1]?.physical as Float64Array;
+      for (let i = 0; i < 997; i++) expect(p[i]).toBe(plain.channels[1]?.physical[i + 3]);
+      const whole = readRecord(sample('100skew'));
+      expect(Array.from(whole.channels[1]?.physical.subarray(-3) ?? [])).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    },
+  );
 
   it('gives each channel of a multi-frequency record its own rate', () => {
     const r = readRecord(sample('03700181'), { from: 10, to: 20 });

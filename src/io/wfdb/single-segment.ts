@@ -9,7 +9,9 @@ import { framesInFile, readFrames, signalFile, type SignalFile } from './signal-
 
 /** WFDB's gain for signals whose header says 0 ("uncalibrated"). */
 const DEFAULT_GAIN = 200;
-/** Most samples of one channel read at once (2^27: 1 GiB of float64, 24 h at 1.5 kHz); read longer records in ranges. */
+/**
+ * Most samples of one channel read at once (2^27: 1 GiB of float64, 24 h at 1.5 kHz); read longer records in ranges.
+ */
 export const MAX_SAMPLES_PER_READ = 2 ** 27;
 
 /** Read a single-segment record whose header is already parsed (see `readRecord`). */
@@ -86,11 +88,19 @@ function checksumMismatch(signals: WfdbSignalSpec[], stored: Int32Array[]): stri
   const why = 'the data file is corrupt or belongs to another record, or the header checksums were not computed';
   if (bad.length === 1) {
     const b = bad[0] as (typeof bad)[number];
-    return `checksum mismatch for signal ${b.name}: the header (line ${b.line}) says ${b.said}, the samples sum to ${b.sum} (mod 65536); ${why}`;
+    return (
+      `checksum mismatch for signal ${b.name}: the header (line ${b.line}) ` +
+      `says ${b.said}, the samples sum to ${b.sum} (mod 65536); ${why}`
+    );
   }
   const declared = new Set(bad.map((b) => b.said));
   const said = declared.size === 1 ? `${bad[0]!.said} for each` : bad.map((b) => b.said).join(', ');
-  return `checksum mismatch for ${bad.length} signals (${bad.map((b) => b.name).join(', ')}): the header (lines ${bad[0]!.line}-${bad[bad.length - 1]!.line}) says ${said}, the samples sum to ${bad.map((b) => b.sum).join(', ')} (mod 65536); ${why}`;
+  return (
+    `checksum mismatch for ${bad.length} signals ` +
+    `(${bad.map((b) => b.name).join(', ')}): the header (lines ` +
+    `${bad[0]!.line}-${bad[bad.length - 1]!.line}) says ${said}, the ` +
+    `samples sum to ${bad.map((b) => b.sum).join(', ')} (mod 65536); ${why}`
+  );
 }
 
 /**

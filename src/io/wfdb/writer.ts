@@ -15,7 +15,10 @@ export interface RecordToWrite {
   /** Physical units per signal (`mV`); no blanks. */
   units: string[];
   fmt: '16' | '212';
-  /** ADC units per physical unit, per signal. Default 1000 (format 16) or 200 (format 212), lowered when a signal would not fit. */
+  /**
+   * ADC units per physical unit, per signal. Default 1000 (format
+   * 16) or 200 (format 212), lowered when a signal would not fit.
+   */
   adcGain?: number[] | undefined;
   /** Digital value of physical zero, per signal. Default 0. */
   baseline?: number[] | undefined;
@@ -64,7 +67,8 @@ export function writeRecord(recordPath: string, rec: RecordToWrite): void {
       baseline,
       values: digitize(p, gain, baseline, format, (i) =>
         fail(
-          `signal ${k} sample ${i}: value ${p[i]} does not fit format ${rec.fmt} with gain ${gain} and baseline ${baseline}`,
+          `signal ${k} sample ${i}: value ${p[i]} does not fit format ` +
+            `${rec.fmt} with gain ${gain} and baseline ${baseline}`,
         ),
       ),
     };
@@ -88,7 +92,11 @@ export function writeRecord(recordPath: string, rec: RecordToWrite): void {
   digital.forEach((d, k) => {
     const init = sigLen > 0 ? d.values[0] : 0;
     lines.push(
-      `${name}.dat ${rec.fmt} ${formatNumber(d.gain)}(${d.baseline})/${rec.units[k]} ${ADC_RES[rec.fmt]} 0 ${init} ${checksum16(d.values)} 0 ${rec.names[k]}`.trimEnd(),
+      (
+        `${name}.dat ${rec.fmt} ${formatNumber(d.gain)}(${d.baseline})/${rec.units[k]} ` +
+        `${ADC_RES[rec.fmt]} 0 ${init} ${checksum16(d.values)} 0 ` +
+        `${rec.names[k]}`
+      ).trimEnd(),
     );
   });
   for (const c of rec.comments ?? []) {
@@ -116,7 +124,10 @@ function fittingGain(p: Float64Array, baseline: number, format: SampleFormat, de
   return Math.floor(g / scale) * scale;
 }
 
-/** d[i] = round(p[i]·gain + baseline); NaN → the invalid-sample value. The invalid value itself is never produced otherwise. */
+/**
+ * d[i] = round(p[i]·gain + baseline); NaN → the invalid-sample
+ * value. The invalid value itself is never produced otherwise.
+ */
 function digitize(
   p: Float64Array,
   gain: number,

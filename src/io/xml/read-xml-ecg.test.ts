@@ -29,7 +29,9 @@ describe('readXmlEcg: encodings and dispatch', () => {
   });
 
   it('decodes ISO-8859-1 text as the XML declaration says', () => {
-    const xml = `<?xml version="1.0" encoding="ISO-8859-1"?>\n${BODY.replace('<code code="93000"', '<!-- Müller --><code code="93000"')}`;
+    const xml =
+      `<?xml version="1.0" ` +
+      `encoding="ISO-8859-1"?>\n${BODY.replace('<code code="93000"', '<!-- Müller --><code code="93000"')}`;
     expect(readXmlEcg(Buffer.from(xml, 'latin1'), 'l.xml').leads).toEqual(['II']);
   });
 
@@ -125,7 +127,9 @@ describe('readXmlEcg: hostile and broken files', () => {
   });
 
   it('refuses elements nested absurdly deep (a stack-exhaustion attempt) in bounded time', () => {
-    const deep = `<AnnotatedECG>${'<component><annotation>'.repeat(50_000)}${'</annotation></component>'.repeat(50_000)}</AnnotatedECG>`;
+    const deep =
+      `<AnnotatedECG>${'<component><annotation>'.repeat(50_000)}` +
+      `${'</annotation></component>'.repeat(50_000)}</AnnotatedECG>`;
     expect(() => readXmlEcg(Buffer.from(deep), 'deep.xml')).toThrow(
       'deep.xml: line 1: elements nested deeper than 256',
     );

@@ -25,7 +25,8 @@ export function readXmlEcg(bytes: Uint8Array, file: string): Ecg {
   const reader = rootName === undefined ? undefined : READERS[rootName];
   if (reader === undefined) {
     throw new FewbeatError(
-      `XML root element <${rootName ?? '?'}> is not an ECG format fewbeat reads (RestingECG, restingecgdata, AnnotatedECG)`,
+      `XML root element <${rootName ?? '?'}> is not an ECG format fewbeat ` +
+        `reads (RestingECG, restingecgdata, AnnotatedECG)`,
       { file },
     );
   }

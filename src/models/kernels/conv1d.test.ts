@@ -135,33 +135,38 @@ describe('conv1d on wasm', () => {
     expect(relativeError(got.dw, reference.dw)).toBeLessThan(1e-4);
   });
 
-  it('gives the same output and filter gradient without an input gradient, and refuses to differentiate x then', async () => {
-    await initBackend('wasm');
-    const c = cases[0]!;
-    const x = randomArray(c.B * c.L * c.C, 3);
-    const w = randomArray(c.K * c.C * c.O, 4);
-    const T = conv1dGeometry(c.L, c.K, c.stride, c.pad).outLength;
-    const r = randomArray(c.B * T * c.O, 5);
-    const full = run((a, b) => conv1d(a, b, c.stride, c.pad), c, x, w, r);
-    const [y, dw] = tf.tidy(() => {
-      const xt = tf.tensor3d(Float32Array.from(x), [c.B, c.L, c.C]);
-      const wt = tf.tensor3d(Float32Array.from(w), [c.K, c.C, c.O]);
-      const rt = tf.tensor(Float32Array.from(r), [c.B, T, c.O]);
-      const dataConv = (b: tf.Tensor): tf.Tensor3D =>
-        conv1d(xt, b as tf.Tensor3D, c.stride, c.pad, { inputGradient: false });
-      expect(() =>
-        tf.grad((a: tf.Tensor) => tf.sum(conv1d(a as tf.Tensor3D, wt, c.stride, c.pad, { inputGradient: false })))(xt),
-      ).toThrow();
-      return [
-        dataConv(wt).dataSync(),
-        tf
-          .grad((b: tf.Tensor) => tf.sum(tf.mul(dataConv(b), rt)))(wt)
-          .dataSync(),
-      ];
-    });
-    expect(Array.from(y!)).toEqual(Array.from(full.y));
-    expect(Array.from(dw!)).toEqual(Array.from(full.dw));
-  });
+  it(
+    'gives the same output and filter gradient without an input ' + 'gradient, and refuses to differentiate x then',
+    async () => {
+      await initBackend('wasm');
+      const c = cases[0]!;
+      const x = randomArray(c.B * c.L * c.C, 3);
+      const w = randomArray(c.K * c.C * c.O, 4);
+      const T = conv1dGeometry(c.L, c.K, c.stride, c.pad).outLength;
+      const r = randomArray(c.B * T * c.O, 5);
+      const full = run((a, b) => conv1d(a, b, c.stride, c.pad), c, x, w, r);
+      const [y, dw] = tf.tidy(() => {
+        const xt = tf.tensor3d(Float32Array.from(x), [c.B, c.L, c.C]);
+        const wt = tf.tensor3d(Float32Array.from(w), [c.K, c.C, c.O]);
+        const rt = tf.tensor(Float32Array.from(r), [c.B, T, c.O]);
+        const dataConv = (b: tf.Tensor): tf.Tensor3D =>
+          conv1d(xt, b as tf.Tensor3D, c.stride, c.pad, { inputGradient: false });
+        expect(() =>
+          tf.grad((a: tf.Tensor) => tf.sum(conv1d(a as tf.Tensor3D, wt, c.stride, c.pad, { inputGradient: false })))(
+            xt,
+          ),
+        ).toThrow();
+        return [
+          dataConv(wt).dataSync(),
+          tf
+            .grad((b: tf.Tensor) => tf.sum(tf.mul(dataConv(b), rt)))(wt)
+            .dataSync(),
+        ];
+      });
+      expect(Array.from(y!)).toEqual(Array.from(full.y));
+      expect(Array.from(dw!)).toEqual(Array.from(full.dw));
+    },
+  );
 
   for (const inputGradient of [true, false]) {
     it(`leaves no tensor behind in forward and backward (input gradient ${inputGradient ? 'on' : 'off'})`, async () => {

@@ -73,7 +73,8 @@ export function conv1dFilterGradient(
     // Widest padded input any window touches is (T−1)·s + k; pad the right up to it, never beyond.
     const padRight = Math.max(0, (outLength - 1) * stride + kernelSize - length - padLeft);
     const xAsImages = tf.transpose(x, [2, 1, 0]).reshape<tf.Tensor4D>([inChannels, 1, length, batch]); // [Cin, 1, L, B]
-    const dyAsFilter = tf.transpose(dy, [1, 0, 2]).reshape<tf.Tensor4D>([1, outLength, batch, outChannels]); // [1, T, B, Cout]
+    // [1, T, B, Cout]
+    const dyAsFilter = tf.transpose(dy, [1, 0, 2]).reshape<tf.Tensor4D>([1, outLength, batch, outChannels]);
     const full = tf.conv2d(
       xAsImages,
       dyAsFilter,

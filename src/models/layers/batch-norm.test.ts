@@ -65,45 +65,48 @@ describe('BatchNorm', () => {
     store.dispose();
   });
 
-  it('matches tf.moments + tf.batchNorm on the cpu backend in training mode, values and gradients, to 1e-4', async () => {
-    const shape: [number, number, number] = [6, 40, 8];
-    const size = shape[0] * shape[1] * shape[2];
-    const x = Float32Array.from(randomArray(size, 31), (v) => 3 * v + 1.5);
-    const gamma = Float32Array.from(randomArray(8, 32), (v) => 1 + 0.5 * v);
-    const beta = Float32Array.from(randomArray(8, 33));
-    const r = Float32Array.from(randomArray(size, 34));
-    /** y and the gradients of Σ r⊙y with respect to x, γ and β. */
-    const evaluate = (norm: (x: tf.Tensor3D) => tf.Tensor, g: tf.Variable, b: tf.Variable): Float32Array[] => {
-      const xs = tf.variable(tf.tensor3d(x, shape));
-      const y = tf.tidy(() => norm(xs).dataSync() as Float32Array);
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(norm(xs), tf.tensor3d(r, shape))), [xs, g, b]);
-      const out = [y, ...[xs, g, b].map((v) => grads[v.name]!.dataSync() as Float32Array)];
-      tf.dispose([value, ...Object.values(grads), xs]);
-      return out;
-    };
-    await initBackend('cpu');
-    const [g, b] = [tf.variable(tf.tensor1d(gamma)), tf.variable(tf.tensor1d(beta))];
-    const reference = evaluate(
-      (xs) => {
-        const { mean, variance } = tf.moments(xs, [0, 1]);
-        return tf.batchNorm(xs, mean, variance, b, g, 1e-5);
-      },
-      g,
-      b,
-    );
-    tf.dispose([g, b]);
-    await initBackend('wasm');
-    const store = new ParameterStore(1);
-    const bn = new BatchNorm(store, 'bn', 8, 0.1, 1e-5);
-    tf.tidy(() => {
-      bn.gamma.assign(tf.tensor1d(gamma));
-      bn.beta.assign(tf.tensor1d(beta));
-    });
-    const ours = evaluate((xs) => bn.apply(xs, true), bn.gamma, bn.beta);
-    store.dispose();
-    expect(ours).toHaveLength(4);
-    ours.forEach((got, i) => expect(relativeError(got, reference[i]!)).toBeLessThan(1e-4));
-  });
+  it(
+    'matches tf.moments + tf.batchNorm on the cpu backend in training ' + 'mode, values and gradients, to 1e-4',
+    async () => {
+      const shape: [number, number, number] = [6, 40, 8];
+      const size = shape[0] * shape[1] * shape[2];
+      const x = Float32Array.from(randomArray(size, 31), (v) => 3 * v + 1.5);
+      const gamma = Float32Array.from(randomArray(8, 32), (v) => 1 + 0.5 * v);
+      const beta = Float32Array.from(randomArray(8, 33));
+      const r = Float32Array.from(randomArray(size, 34));
+      /** y and the gradients of Σ r⊙y with respect to x, γ and β. */
+      const evaluate = (norm: (x: tf.Tensor3D) => tf.Tensor, g: tf.Variable, b: tf.Variable): Float32Array[] => {
+        const xs = tf.variable(tf.tensor3d(x, shape));
+        const y = tf.tidy(() => norm(xs).dataSync() as Float32Array);
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(norm(xs), tf.tensor3d(r, shape))), [xs, g, b]);
+        const out = [y, ...[xs, g, b].map((v) => grads[v.name]!.dataSync() as Float32Array)];
+        tf.dispose([value, ...Object.values(grads), xs]);
+        return out;
+      };
+      await initBackend('cpu');
+      const [g, b] = [tf.variable(tf.tensor1d(gamma)), tf.variable(tf.tensor1d(beta))];
+      const reference = evaluate(
+        (xs) => {
+          const { mean, variance } = tf.moments(xs, [0, 1]);
+          return tf.batchNorm(xs, mean, variance, b, g, 1e-5);
+        },
+        g,
+        b,
+      );
+      tf.dispose([g, b]);
+      await initBackend('wasm');
+      const store = new ParameterStore(1);
+      const bn = new BatchNorm(store, 'bn', 8, 0.1, 1e-5);
+      tf.tidy(() => {
+        bn.gamma.assign(tf.tensor1d(gamma));
+        bn.beta.assign(tf.tensor1d(beta));
+      });
+      const ours = evaluate((xs) => bn.apply(xs, true), bn.gamma, bn.beta);
+      store.dispose();
+      expect(ours).toHaveLength(4);
+      ours.forEach((got, i) => expect(relativeError(got, reference[i]!)).toBeLessThan(1e-4));
+    },
+  );
 
   it('leaks no tensors in training or eval mode, forward or backward', () => {
     const store = new ParameterStore(1);

@@ -25,7 +25,8 @@ export function leadMaskedGraph(g: OnnxGraphBuilder, ecg: string, mask: string, 
     return g.node('Concat', [masked, broadcast], { axis: 2 }); // [B, T, 2L]
   }
   const present = g.node('Max', [g.node('ReduceSum', [mask, g.ints([1])], { keepdims: 1 }), g.scalar(1)]); // [B, 1]
-  const gain = g.node('Div', [g.node('Mul', [perLead, g.scalar(leads)]), g.node('Unsqueeze', [present, g.ints([2])])]); // [B, 1, L]
+  // [B, 1, L]
+  const gain = g.node('Div', [g.node('Mul', [perLead, g.scalar(leads)]), g.node('Unsqueeze', [present, g.ints([2])])]);
   return g.node('Mul', [ecg, gain]); // [B, T, L]
 }
 

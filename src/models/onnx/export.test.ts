@@ -43,9 +43,13 @@ describe('ONNX export', () => {
     await initBackend('wasm');
   });
 
-  it('gives the same eval-mode outputs on ONNX Runtime as tfjs, to 1e-4, for late fusion (bench architecture, 200 samples)', async () => {
-    expectAllBelow(await onnxErrors({ ecg: { samples: 200 } }, 3), 1e-4);
-  });
+  it(
+    'gives the same eval-mode outputs on ONNX Runtime as tfjs, to 1e-4, ' +
+      'for late fusion (bench architecture, 200 samples)',
+    async () => {
+      expectAllBelow(await onnxErrors({ ecg: { samples: 200 } }, 3), 1e-4);
+    },
+  );
 
   it('handles the lead mask as extra channels, odd lengths and a hidden late-fusion layer', async () => {
     expectAllBelow(await onnxErrors({ ecg: { ...oddEncoder, leadMask: 'channels' }, fusionHidden: [32] }, 4), 1e-4);
@@ -58,7 +62,8 @@ describe('ONNX export', () => {
     const features = model.config.clinical.inputDim;
     const session = await OnnxModelSession.create(exportOnnx(model), { samples, leads, features });
     const all = await session.run(x);
-    const row = <T extends Float32Array>(values: T, width: number): T => values.subarray(3 * width, 4 * width) as T; // the recording with 5 leads absent
+    // the recording with 5 leads absent
+    const row = <T extends Float32Array>(values: T, width: number): T => values.subarray(3 * width, 4 * width) as T;
     const alone = await session.run({
       batch: 1,
       ecg: row(x.ecg, samples * leads),
@@ -71,17 +76,21 @@ describe('ONNX export', () => {
     model.dispose();
   });
 
-  it("writes a graph that passes ONNX Runtime's strict shape and type checks, with the documented inputs and outputs", async () => {
-    const model = randomModel({ ecg: oddEncoder }, 11);
-    const before = tf.memory().numTensors;
-    const bytes = exportOnnx(model);
-    expect(tf.memory().numTensors).toBe(before);
-    model.dispose();
-    const session = await ort.InferenceSession.create(bytes, STRICT_LOADING);
-    expect([...session.inputNames]).toEqual([...ONNX_INPUTS]);
-    expect([...session.outputNames]).toEqual([...ONNX_OUTPUTS]);
-    await session.release();
-  });
+  it(
+    "writes a graph that passes ONNX Runtime's strict shape and type " +
+      'checks, with the documented inputs and outputs',
+    async () => {
+      const model = randomModel({ ecg: oddEncoder }, 11);
+      const before = tf.memory().numTensors;
+      const bytes = exportOnnx(model);
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+      const session = await ort.InferenceSession.create(bytes, STRICT_LOADING);
+      expect([...session.inputNames]).toEqual([...ONNX_INPUTS]);
+      expect([...session.outputNames]).toEqual([...ONNX_OUTPUTS]);
+      await session.release();
+    },
+  );
 
   it('strict loading refuses a graph whose declared output shape is wrong (so the check above has teeth)', async () => {
     const g = new OnnxGraphBuilder();

@@ -150,7 +150,9 @@ export const caseListQuerySchema = z.object({
 });
 export const caseListSchema = z.object({ cases: z.array(caseSummarySchema), total: z.number() });
 
-/** The waveform for drawing: physical values per lead, at most `maxSamples` per lead (decimated by an integer factor). */
+/**
+ * The waveform for drawing: physical values per lead, at most `maxSamples` per lead (decimated by an integer factor).
+ */
 export const waveformQuerySchema = z.object({
   maxSamples: z.coerce.number().int().min(100).max(100_000).default(5000),
 });

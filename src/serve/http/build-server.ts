@@ -108,7 +108,8 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
       info: {
         title: 'fewbeat',
         description:
-          'Few-shot decision support for pediatric ECGs: cases, analysis, prototype banks, predictions, reviews, audit.',
+          'Few-shot decision support for pediatric ECGs: cases, analysis, ' +
+          'prototype banks, predictions, reviews, audit.',
         version: '1',
       },
       components: {
@@ -131,7 +132,8 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
     if (error instanceof HttpError) return send(error.status, error.code, error.message);
     if (error.validation) {
       const v = error.validation[0];
-      const where = `${error.validationContext ?? 'request'}${v?.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
+      const where =
+        `${error.validationContext ?? 'request'}` + `${v?.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`;
       return send(400, 'bad_request', `${where}: ${v?.message ?? error.message}`);
     }
     if (isFewbeatError(error)) return send(400, 'bad_request', error.message);

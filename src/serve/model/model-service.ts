@@ -41,7 +41,9 @@ export class ModelService {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Open the model directory written by `fewbeat train` / `fewbeat demo`, start the workers and load the model in each. */
+  /**
+   * Open the model directory written by `fewbeat train` / `fewbeat demo`, start the workers and load the model in each.
+   */
   static async open(dir: string, opts: ModelServiceOptions = {}): Promise<ModelService> {
     const info = readModelInfo(dir);
     const threads = opts.threads ?? Math.max(1, Math.min(2, availableParallelism()));

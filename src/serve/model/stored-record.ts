@@ -31,7 +31,8 @@ export function recordEntry(names: readonly string[], what = 'upload'): { format
   if (direct.length !== 1)
     throw new FewbeatError(
       direct.length === 0
-        ? `no ECG record among ${names.join(', ') || 'no files'} (expected .hea with .dat/.mat, .edf, .bdf, .csv, .xml, .scp or .dcm)`
+        ? `no ECG record among ${names.join(', ') || 'no files'} (expected ` +
+            `.hea with .dat/.mat, .edf, .bdf, .csv, .xml, .scp or .dcm)`
         : `holds ${direct.length} recordings (${direct.join(', ')}): upload one record at a time`,
       { file: what },
     );

@@ -58,7 +58,9 @@ export class UserStore {
     return Number(r.n);
   }
 
-  /** The user when the password is right and the account enabled; a dummy verification otherwise keeps the timing alike. */
+  /**
+   * The user when the password is right and the account enabled; a dummy verification otherwise keeps the timing alike.
+   */
   async authenticate(username: string, password: string): Promise<Selectable<UsersTable> | null> {
     const row = await this.byUsername(username);
     const ok = await verify(row?.password_hash ?? DUMMY_HASH, password).catch(() => false);

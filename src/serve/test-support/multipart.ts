@@ -10,7 +10,9 @@ export function multipartBody(
   for (const f of files) {
     chunks.push(
       Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; ` +
+          `filename="${f.name}"\r\nContent-Type: ` +
+          `application/octet-stream\r\n\r\n`,
       ),
       Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content),
       Buffer.from('\r\n'),

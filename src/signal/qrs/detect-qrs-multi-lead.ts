@@ -7,8 +7,8 @@ import { refineToRPeaks } from './refine-r-peaks.js';
 
 /**
  * Local noise floor of an integrated feature: for each 1-s block the median of the feature (between
- * beats, which most of any block is; from 32 evenly spaced samples), then the median of those over the surrounding ±2 blocks.
- * Returns one value per block. A lead in a noisy stretch gets a high floor there.
+ * beats, which most of any block is; from 32 evenly spaced samples), then the median of those over the surrounding ±2
+ * blocks. Returns one value per block. A lead in a noisy stretch gets a high floor there.
  */
 function noiseFloorPerSecond(f: Float64Array, fs: number): Float64Array {
   const block = Math.max(1, Math.round(fs));
@@ -39,8 +39,8 @@ function noiseFloorPerSecond(f: Float64Array, fs: number): Float64Array {
  * floor (see `noiseFloorPerSecond`) and these signal-to-noise features are summed, so a clean lead
  * dominates where another is noisy, and a beat small in one lead is still found in the others.
  * The single-lead decision rules (`decideQrs`) then run on the sum, and each detection is placed on
- * the largest band-passed deflection of the lead with the largest QRS there. Flat leads (no QRS energy) are skipped; all
- * leads must have the same length.
+ * the largest band-passed deflection of the lead with the largest QRS there. Flat leads (no QRS energy) are skipped;
+ * all leads must have the same length.
  */
 export function detectQrsMultiLead(signals: readonly Float64Array[], fs: number, opts: QrsOptions = {}): Int32Array {
   if (signals.length === 0) throw new FewbeatError('QRS detection: no leads given', opts.origin ?? {});

@@ -92,7 +92,9 @@ function teachForm(
     h(
       'p',
       { className: 'hint' },
-      'Pick a few cases (3 to 5 is usual) that show the same rhythm, name it, and enrol them. No retraining: the bank gets a new version and old predictions keep theirs.',
+      'Pick a few cases (3 to 5 is usual) that show the same rhythm, name ' +
+        'it, and enrol them. No retraining: the bank gets a new version and ' +
+        'old predictions keep theirs.',
     ),
     h(
       'div',

@@ -86,7 +86,8 @@ function measurementsSection(a: Analysis, age: unknown): HTMLElement {
     h(
       'p',
       { className: 'muted' },
-      `RR: ${a.rr.n} intervals, median ${fmt(a.rr.medianMs)} ms, SDNN ${fmt(a.rr.sdnnMs)} ms, RMSSD ${fmt(a.rr.rmssdMs)} ms.`,
+      `RR: ${a.rr.n} intervals, median ${fmt(a.rr.medianMs)} ms, SDNN ` +
+        `${fmt(a.rr.sdnnMs)} ms, RMSSD ${fmt(a.rr.rmssdMs)} ms.`,
     ),
   );
 }
@@ -240,8 +241,14 @@ function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTM
             {},
             `Occlusion: each lead, then each second, was flattened and the drop in the probability of ` +
               `${className(ex.target)} (${(100 * ex.baseProbability).toFixed(0)} %) measured. ` +
-              `Leads that mattered most: ${topLeads.map((l) => `${l.lead} (${signedPoints(l.drop)})`).join(', ') || 'none'}. ` +
-              `Seconds: ${topSegs.map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s (${signedPoints(s.drop)})`).join(', ') || 'none'}.`,
+              `Leads that mattered most: ` +
+              `${topLeads.map((l) => `${l.lead} (${signedPoints(l.drop)})`).join(', ') || 'none'}. ` +
+              `Seconds: ` +
+              `${
+                topSegs
+                  .map((s) => `${s.startS.toFixed(0)}–${s.endS.toFixed(0)} s (${signedPoints(s.drop)})`)
+                  .join(', ') || 'none'
+              }.`,
           ),
           h(
             'span',
@@ -263,7 +270,8 @@ function predictionSection(p: Prediction, onOverlay: (on: boolean) => void): HTM
     h(
       'p',
       { className: 'muted' },
-      `Prediction ${p.id} by ${p.user.username}, ${ageOf(p.createdAt)}; model ${p.modelVersion.slice(0, 12)}; quality: ${p.quality.summary}.`,
+      `Prediction ${p.id} by ${p.user.username}, ${ageOf(p.createdAt)}; ` +
+        `model ${p.modelVersion.slice(0, 12)}; quality: ${p.quality.summary}.`,
     ),
   );
 }
@@ -278,7 +286,9 @@ function reviewSection(p: Prediction, banks: BankSummary[], onDone: () => void):
       h(
         'p',
         {},
-        `${r.verdict === 'confirmed' ? 'Confirmed' : 'Corrected'} as ${className(r.finalClass)} by ${r.user.username}, ${ageOf(r.createdAt)}.`,
+        `${r.verdict === 'confirmed' ? 'Confirmed' : 'Corrected'} as ` +
+          `${className(r.finalClass)} by ${r.user.username}, ` +
+          `${ageOf(r.createdAt)}.`,
       ),
       r.note ? h('blockquote', {}, r.note) : null,
     );
@@ -451,8 +461,10 @@ export async function casePage(main: HTMLElement, [id]: string[]): Promise<void>
       'p',
       { className: 'case-meta' },
       `${childAge(age)}, ${sex === 'M' ? 'boy' : sex === 'F' ? 'girl' : 'sex not given'} · `,
-      `${c.record.format.toUpperCase()}, ${c.record.leads.length} leads, ${c.record.fs} Hz, ${c.record.durationS.toFixed(1)} s · `,
-      `uploaded by ${c.uploadedBy.username}, ${ageOf(c.createdAt)} · files: ${c.sourceFiles.map((f) => f.name).join(', ')}`,
+      `${c.record.format.toUpperCase()}, ${c.record.leads.length} leads, ` +
+        `${c.record.fs} Hz, ${c.record.durationS.toFixed(1)} s · `,
+      `uploaded by ${c.uploadedBy.username}, ${ageOf(c.createdAt)} · ` +
+        `files: ${c.sourceFiles.map((f) => f.name).join(', ')}`,
       c.patientId ? ` · patient ${c.patientId}` : '',
     ),
     unknownUnits.length

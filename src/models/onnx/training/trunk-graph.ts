@@ -145,7 +145,10 @@ class TrunkGraphBuilder {
     ]);
   }
 
-  /** a·x + b per channel in one pass (ONNX BatchNormalization with mean 0, variance 1, ε 0). @param x [B, C, 1, T] @param a, b [C] */
+  /**
+   * a·x + b per channel in one pass (ONNX BatchNormalization with mean 0, variance 1, ε 0). @param x [B, C, 1, T]
+   * @param a, b [C]
+   */
   affine(x: string, a: string, b: string): string {
     const zero = this.g.node('Mul', [a, this.g.scalar(0)]);
     return this.g.node('BatchNormalization', [x, a, b, zero, this.g.node('Add', [zero, this.g.scalar(1)])], {
@@ -232,8 +235,9 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
 
   /** ∂W as one [1, Cin, Cout] GEMM per tap, concatenated to [k, Cin, Cout]. @param xLast input [B, T, Cin] */
   const filterGradient = (l: ConvBnLayer, xLast: string, dy: string): void => {
+    // [B, Tp, Cin]
     const padded =
-      l.padLeft + l.padRight > 0 ? g.node('Pad', [xLast, g.ints([0, l.padLeft, 0, 0, l.padRight, 0])]) : xLast; // [B, Tp, Cin]
+      l.padLeft + l.padRight > 0 ? g.node('Pad', [xLast, g.ints([0, l.padLeft, 0, 0, l.padRight, 0])]) : xLast;
     const dyRows = g.node('Reshape', [channelsLast(dy), g.ints([-1, l.cout])]); // [B·T', Cout]
     const taps = Array.from({ length: l.k }, (_, j) => {
       const rows = g.node('Slice', [
@@ -251,7 +255,10 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
     g.node('Concat', taps, { axis: 0 }, gradientOutput(`${l.prefix}.conv.w`));
   };
 
-  /** Backward of conv + BatchNorm from ∂z; parameter gradients become graph outputs. @returns ∂x, or null without `inputGradient` */
+  /**
+   * Backward of conv + BatchNorm from ∂z; parameter gradients become
+   * graph outputs. @returns ∂x, or null without `inputGradient`
+   */
   const convBnBackward = (l: ConvBnLayer, xLast: string, dz: string, inputGradient: boolean): string | null => {
     const xhat = xhatName(l);
     const dBeta = g.node(
@@ -308,7 +315,8 @@ function buildVjp(b: TrunkGraphBuilder, saved: readonly GraphValue[]): Uint8Arra
     g.node('Where', [g.node('Greater', [y, g.scalar(0)]), dy, g.scalar(0)]);
 
   const [stem, ...rest] = plan.layers as [ConvBnLayer, ...ConvBnLayer[]];
-  let dOut = g.node('Unsqueeze', [g.node('Transpose', ['d_features'], { perm: [0, 2, 1] }), g.ints([2])]); // [B, C, 1, T']
+  // [B, C, 1, T']
+  let dOut = g.node('Unsqueeze', [g.node('Transpose', ['d_features'], { perm: [0, 2, 1] }), g.ints([2])]);
   for (let i = plan.blocks; i >= 1; i--) {
     const [conv1, conv2, shortcut] = rest.slice(3 * (i - 1), 3 * i) as [ConvBnLayer, ConvBnLayer, ConvBnLayer];
     const blockInput = channelsLast(reluName(i - 1, 'out'));
