@@ -35,14 +35,19 @@ const ecg = (): Ecg => {
 describe('loadDataset', () => {
   it('keeps the rows of the asked classes, labelled with their first asked label, preprocessed', () => {
     const d = loadDataset(cohort, spec, { classes: new Set(['nsr', 'svt']), loadRecord: ecg });
-    expect(d.examples.map((e) => [e.record, e.label])).toEqual([['r2', 'nsr'], ['r3', 'svt']]);
+    expect(d.examples.map((e) => [e.record, e.label])).toEqual([
+      ['r2', 'nsr'],
+      ['r3', 'svt'],
+    ]);
     expect(d.examples[0]?.signal).toHaveLength(250 * 2);
     expect(Array.from(d.examples[0]?.mask ?? [])).toEqual([1, 1]);
     expect(d.examples[1]?.ageBand).toBe('1-3y');
   });
 
   it('names the record and the manifest line when a recording cannot be read', () => {
-    const broken = (): Ecg => { throw new RangeError('offset out of bounds'); };
+    const broken = (): Ecg => {
+      throw new RangeError('offset out of bounds');
+    };
     expect(() => loadDataset(cohort, spec, { loadRecord: broken })).toThrow(
       '/c/r2: manifest line 2: offset out of bounds',
     );

@@ -75,8 +75,9 @@ describe('EpisodeSampler', () => {
 
   it('fails early with the numbers when a class has too few patients', () => {
     const small = cohort({ nsr: 20, svt: 3, wpw: 20 });
-    expect(() => new EpisodeSampler(small, { ways: 3, shots: 5, queries: 10, seed: 1 }))
-      .toThrow('class svt has 3 patients but 5-shot + 10-query needs 15');
+    expect(() => new EpisodeSampler(small, { ways: 3, shots: 5, queries: 10, seed: 1 })).toThrow(
+      'class svt has 3 patients but 5-shot + 10-query needs 15',
+    );
   });
 
   it('counts patients, not recordings, when checking the class sizes', () => {

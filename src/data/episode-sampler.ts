@@ -59,7 +59,11 @@ export class EpisodeSampler {
 
   constructor(items: readonly LabelledItem[], options: EpisodeSamplerOptions) {
     const { ways, shots, queries, seed } = options;
-    for (const [name, v, min] of [['ways', ways, 1], ['shots', shots, 1], ['queries', queries, 1]] as const) {
+    for (const [name, v, min] of [
+      ['ways', ways, 1],
+      ['shots', shots, 1],
+      ['queries', queries, 1],
+    ] as const) {
       if (!Number.isInteger(v) || v < min)
         throw new FewbeatError(`episode ${name} must be an integer >= ${min}, got ${v}`);
     }

@@ -29,7 +29,10 @@ describe('splitPatients', () => {
   });
 
   it('stratifies base patients so that each base class reaches train, val and test in proportion', () => {
-    const svt = all.map((it, i) => [it, split[i]] as const).filter(([it]) => it.label === 'svt').map(([, s]) => s);
+    const svt = all
+      .map((it, i) => [it, split[i]] as const)
+      .filter(([it]) => it.label === 'svt')
+      .map(([, s]) => s);
     expect(svt.filter((s) => s === 'val')).toHaveLength(3);
     expect(svt.filter((s) => s === 'test')).toHaveLength(3);
     expect(svt.filter((s) => s === 'train')).toHaveLength(14);
@@ -44,7 +47,9 @@ describe('splitPatients', () => {
   it('honours the manifest split column for base patients', () => {
     const declared = all.map((it) => (it.patientId === 'n0' ? { ...it, manifestSplit: 'Validation' } : it));
     const s = splitPatients(declared, { base: ['nsr', 'svt'], novel: ['wpw'], seed: 1 });
-    declared.forEach((it, i) => { if (it.patientId === 'n0') expect(s[i]).toBe('val'); });
+    declared.forEach((it, i) => {
+      if (it.patientId === 'n0') expect(s[i]).toBe('val');
+    });
   });
 
   it('refuses a class that is both base and novel', () => {
