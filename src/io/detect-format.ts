@@ -11,7 +11,8 @@ import { looksLikeScpEcg } from './scp-ecg/sections.js';
  * | `dicom` | `DICM` at byte 128 (Part 10), or a data set without preamble starting with a group 0008 element |
  * | `scp-ecg` | the record header's length fits the file, section 0's header follows at byte 6 with id 0 and the file's CRC-CCITT matches |
  * | `xml` | after an optional byte order mark and white space, `<` (UTF-8, UTF-16 LE or BE) |
- * | `csv` | text whose first line has a comma, semicolon or tab and whose second line starts like a number |
+ * | `csv` | text whose first line has a comma, semicolon or tab and whose second line starts like a number, or whose |
+ * |       | first line, so separated, runs past the sniffed start |
  */
 /* eslint-enable max-len */
 export type EcgFileFormat = 'wfdb' | 'edf' | 'dicom' | 'scp-ecg' | 'xml' | 'csv';
@@ -42,6 +43,9 @@ export function detectFormat(bytes: Uint8Array): EcgFileFormat | null {
   const firstRecordLine = lines.find((l) => !l.startsWith('#'));
   if (firstRecordLine !== undefined && WFDB_RECORD_LINE.test(firstRecordLine.trim())) return 'wfdb';
   if (lines.length >= 2 && /[,;\t]/.test(lines[0]!) && /^\s*"?[-+.\d]/.test(lines[1]!)) return 'csv';
+  // A separated first line longer than the sniffed start: only a CSV is written so; its reader says what is wrong.
+  const cutInFirstLine = bytes.length > SNIFF_BYTES && !/[\r\n]/.test(start);
+  if (cutInFirstLine && /[,;\t]/.test(start)) return 'csv';
   return null;
 }
 
