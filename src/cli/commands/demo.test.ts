@@ -134,8 +134,8 @@ describe('fewbeat demo --quick, then enroll and predict (end to end, ~1 minute)'
     expect(p.code, p.stderr).toBe(0);
     const out = JSON.parse(p.stdout) as { contextFromFile: string[]; contextUsed: boolean };
     expect(out.contextFromFile).toEqual(['age_years', 'sex']);
-    const saved = JSON.parse(readFileSync(bank, 'utf8')) as { contextGate?: { used: boolean } };
-    expect(out.contextUsed).toBe(saved.contextGate?.used);
+    const saved = JSON.parse(readFileSync(bank, 'utf8')) as { contextDecision: { used: boolean } | null };
+    expect(out.contextUsed).toBe(saved.contextDecision?.used ?? false);
     const child = join(dir, 'age-only.json');
     writeFileSync(child, JSON.stringify({ age_years: 3 }));
     const given = JSON.parse((await cli([...args, '--clinical', child])).stdout) as { contextFromFile: string[] };
