@@ -2,10 +2,8 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCohort } from '../io/manifest/index.js';
-import { initBackend } from '../runtime/backend.js';
 import { runCli } from '../test-utils/run-cli.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../test-utils/tiny-run.js';
-import { trainModel } from '../train/train-model.js';
+import { tinyModel } from '../test-utils/tiny-model.js';
 import { recordingWindows } from './archive-units.js';
 import { committedShards, loadIndex, SHARDS_DIR } from './index-format.js';
 import { precisionAtK, type ClassSearch } from './search-index.js';
@@ -24,19 +22,7 @@ describe('archive index and search', () => {
   let cohortDir: string;
 
   beforeAll(async () => {
-    await initBackend('wasm');
-    const tiny = tinyCohort();
-    ({ root, cohortDir } = tiny);
-    modelDir = join(root, 'model');
-    const result = await trainModel({
-      prepared: tiny.prepared,
-      outDir: modelDir,
-      preset: 'default',
-      seed: 3,
-      training: TINY_TRAINING,
-      modelOverrides: TINY_MODEL,
-    });
-    result.model.dispose();
+    ({ root, cohortDir, modelDir } = await tinyModel());
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -2,9 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../runtime/backend.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../test-utils/tiny-run.js';
-import { trainModel } from '../../train/train-model.js';
+import { tinyModel } from '../../test-utils/tiny-model.js';
 import { SHARED_REAL, hasSharedReal } from '../../test-utils/real-data.js';
 import { runCli as run } from '../../test-utils/run-cli.js';
 import { type EvalRealResult, formatEvalReal } from './eval-real.js';
@@ -42,19 +40,7 @@ describe.skipIf(!hasSharedReal)('fewbeat eval-real --model', () => {
   let root: string;
   let modelDir: string;
   beforeAll(async () => {
-    await initBackend('wasm');
-    const tiny = tinyCohort();
-    root = tiny.root;
-    modelDir = join(root, 'model');
-    const result = await trainModel({
-      prepared: tiny.prepared,
-      outDir: modelDir,
-      preset: 'default',
-      seed: 3,
-      training: TINY_TRAINING,
-      modelOverrides: TINY_MODEL,
-    });
-    result.model.dispose();
+    ({ root, modelDir } = await tinyModel());
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
