@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { removeOrphanedTemporaries, writeFileAtomic } from '../util/atomic-write.js';
 import { FewbeatModel } from './model.js';
 import { parseModelConfig } from './presets.js';
 
@@ -64,7 +64,8 @@ export interface LoadedModel {
  *
  * `<h>` is the first 16 hex digits of the binary's SHA-256. Every file is written atomically
  * and config.json last, so it is the commit: a run killed at any point leaves a directory that
- * loads either the previous model or the new one. Weight files no longer referenced are removed.
+ * loads either the previous model or the new one. Weight files no longer referenced are removed, and so
+ * are temporary files that killed writers left behind.
  *
  * @param extra fields added to config.json (they may not be named format, version, seed, model or weights).
  */
@@ -106,6 +107,7 @@ export function saveModel(dir: string, model: FewbeatModel, extra: Record<string
   for (const file of readdirSync(dir)) {
     if (STALE_WEIGHTS.test(file) && !file.startsWith(`${stem}.`)) rmSync(join(dir, file), { force: true });
   }
+  removeOrphanedTemporaries(dir);
 }
 
 function readJson(file: string): unknown {

@@ -25,18 +25,28 @@ interface Finished {
   stderr: string;
 }
 
-/** Run the CLI; when `killAt` is given, SIGKILL it `delayMs` after it reports finishing episode `killAt`. */
-function runCli(bin: string, args: string[], killAt?: { episode: number; delayMs: number }): Promise<Finished> {
+/**
+ * Run the CLI; when `killAt` is given, SIGKILL it once it reports finishing episode `killAt.episode`,
+ * after `killAt.fraction` of the time the episode before took (so the kill lands inside the next
+ * episode, its validation or its checkpoint write however fast the machine is).
+ */
+function runCli(bin: string, args: string[], killAt?: { episode: number; fraction: number }): Promise<Finished> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let armed = false;
+    let previousReport: number | undefined;
     child.stdout.resume();
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (killAt && !armed && new RegExp(`train ${killAt.episode}/${EPISODES}\\b`).test(stderr)) {
+      if (!killAt || armed) return;
+      const now = performance.now();
+      if (new RegExp(`train ${killAt.episode}/${EPISODES}\\b`).test(stderr)) {
         armed = true;
-        setTimeout(() => child.kill('SIGKILL'), killAt.delayMs);
+        const episodeMs = now - (previousReport ?? now);
+        setTimeout(() => child.kill('SIGKILL'), killAt.fraction * episodeMs);
+      } else if (new RegExp(`train ${killAt.episode - 1}/${EPISODES}\\b`).test(stderr)) {
+        previousReport = now;
       }
     });
     child.on('error', reject);
@@ -78,17 +88,17 @@ describe('fewbeat train killed with SIGKILL and resumed', () => {
 
   const rng = new Rng(20);
   const points = Array.from({ length: KILL_POINTS }, () => ({
-    episode: rng.int(1, EPISODES - 1),
-    delayMs: Math.round(rng.uniform(0, 600)),
+    episode: rng.int(2, EPISODES - 1),
+    fraction: Math.round(rng.uniform(0, 1) * 100) / 100,
   }));
 
   it.each(points.map((p, i) => ({ ...p, i })))(
-    'ends with the uninterrupted weights after a kill $delayMs ms after episode $episode',
-    async ({ episode, delayMs, i }) => {
+    'ends with the uninterrupted weights after a kill $fraction of an episode after episode $episode',
+    async ({ episode, fraction, i }) => {
       const out = join(root, `killed-${i}`);
       const killed = await runCli(bin, ['train', '--manifest', cohort, '--out', out, ...TRAIN_ARGS], {
         episode,
-        delayMs,
+        fraction,
       });
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
       const resumed = await runCli(bin, ['train', '--manifest', cohort, '--out', out, '--resume', ...TRAIN_ARGS]);

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeOrphanedTemporaries, writeFileAtomic } from './atomic-write.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'fewbeat-atomic-'));
 
@@ -28,5 +29,22 @@ describe('writeFileAtomic', () => {
     mkdirSync(join(dir, 'taken'));
     expect(() => writeFileAtomic(join(dir, 'taken'), 'x')).toThrow();
     expect(readdirSync(dir)).toEqual(['taken']);
+  });
+});
+
+describe('removeOrphanedTemporaries', () => {
+  it("removes a dead writer's temporary file and keeps this process's, other files and live writers'", () => {
+    const dir = scratch();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const files = [
+      `config.json.${dead}.0.10.tmp`,
+      `config.json.${process.pid}.0.3.tmp`,
+      `weights.bin.${process.ppid}.1.0.tmp`,
+      'config.json',
+      'notes.tmp',
+    ];
+    for (const f of files) writeFileSync(join(dir, f), 'x');
+    removeOrphanedTemporaries(dir);
+    expect(readdirSync(dir).sort()).toEqual(files.slice(1).sort());
   });
 });

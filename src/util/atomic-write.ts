@@ -1,5 +1,15 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { FewbeatError } from '../errors.js';
 
@@ -33,6 +43,32 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     throw writeError(e, path);
+  }
+}
+
+/** `<name>.<pid>.<thread>.<sequence>.tmp`, the temporary files {@link writeFileAtomic} names. */
+const TEMPORARY = /\.(\d+)\.\d+\.\d+\.tmp$/;
+
+/**
+ * Remove from folder `dir` the temporary files that {@link writeFileAtomic} calls of processes no
+ * longer running left behind (a run killed between creating its temporary file and renaming it).
+ * Files of live processes, this one included, are kept: they may be writes in progress.
+ */
+export function removeOrphanedTemporaries(dir: string): void {
+  for (const file of readdirSync(dir)) {
+    const pid = TEMPORARY.exec(file)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(dir, file), { force: true });
+  }
+}
+
+/** Whether process `pid` exists (signal 0 checks without sending; EPERM means it exists under another user). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
