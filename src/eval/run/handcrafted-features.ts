@@ -2,7 +2,7 @@ import type { Example } from '../../data/dataset.js';
 import { MEASUREMENT_FEATURES, measureRecording } from '../../data/measurements.js';
 import type { Ecg } from '../../io/ecg.js';
 import { loadCohortEcg } from '../../io/load-ecg.js';
-import { RR_ANCHOR_FEATURES, rrIrregularity } from './rr-anchor.js';
+import { RR_ANCHOR_FEATURES, rrIrregularity, standardisedVectors } from './rr-anchor.js';
 
 /**
  * Names of the handcrafted features, in vector order (each followed by its missingness flag): the
@@ -42,19 +42,12 @@ export function handcraftedValues(e: Example, load: (e: Example) => Ecg = loadCo
  */
 export function handcraftedVectors(rows: ReadonlyArray<ReadonlyArray<number | null>>): Float32Array[] {
   const F = HANDCRAFTED_FEATURES.length;
-  const stats = Array.from({ length: F }, (_, f) => {
-    const values = rows.map((r) => r[f]).filter((v): v is number => v !== null && v !== undefined);
-    const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-    const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length));
-    return { mean, sd: sd > 1e-9 ? sd : 1 };
-  });
-  return rows.map((r) => {
+  return standardisedVectors(rows).map((z, i) => {
     const v = new Float32Array(2 * F);
-    r.forEach((x, f) => {
-      const s = stats[f] as { mean: number; sd: number };
-      if (x === null) v[2 * f + 1] = 1;
-      else v[2 * f] = (x - s.mean) / s.sd;
-    });
+    for (let f = 0; f < F; f++) {
+      if (rows[i]?.[f] === null || rows[i]?.[f] === undefined) v[2 * f + 1] = 1;
+      else v[2 * f] = z[f] as number;
+    }
     return v;
   });
 }
