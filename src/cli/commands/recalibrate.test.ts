@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEASUREMENT_FEATURES } from '../../data/measurements.js';
-import { initBackend } from '../../runtime/backend.js';
 import { runCli } from '../../test-utils/run-cli.js';
-import { TINY_MODEL, TINY_TRAINING, tinyCohort } from '../../test-utils/tiny-run.js';
-import { trainModel } from '../../train/train-model.js';
+import { tinyModel } from '../../test-utils/tiny-model.js';
 
 describe('fewbeat recalibrate', () => {
   let root: string;
@@ -14,20 +12,8 @@ describe('fewbeat recalibrate', () => {
   let cohortDir: string;
 
   beforeAll(async () => {
-    await initBackend('wasm');
-    const tiny = tinyCohort();
-    ({ root, cohortDir } = tiny);
-    modelDir = join(root, 'model');
-    // The cohort is split with seed 3; a model trained with seed 3 has the same validation children.
-    const result = await trainModel({
-      prepared: tiny.prepared,
-      outDir: modelDir,
-      preset: 'default',
-      seed: 3,
-      training: TINY_TRAINING,
-      modelOverrides: TINY_MODEL,
-    });
-    result.model.dispose();
+    // tinyModel splits the cohort and trains with seed 3, so recalibration sees training's validation children.
+    ({ root, modelDir, cohortDir } = await tinyModel());
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
