@@ -120,22 +120,17 @@ export function welchSpectrum(
     mean /= L;
     for (let n = 0; n < L; n++) seg[n] = (x[start + n]! - mean) * w[n]!;
     freqs.forEach((f, k) => {
-      // e^{−iωn} by the rotation recurrence (one complex multiply per sample)
-      const step = (2 * Math.PI * f) / fs;
-      const c = Math.cos(step);
-      const s = Math.sin(step);
-      let re = 0;
-      let im = 0;
-      let cr = 1;
-      let ci = 0;
+      // Goertzel (1958): s_n = x_n + 2cos(ω)·s_{n−1} − s_{n−2}, then |Σ_n x_n e^{−iωn}|² = s₁² + s₂² − 2cos(ω)·s₁s₂
+      // (s₁, s₂ the last two states): one multiply per sample instead of a complex rotation.
+      const coefficient = 2 * Math.cos((2 * Math.PI * f) / fs);
+      let s1 = 0;
+      let s2 = 0;
       for (let n = 0; n < L; n++) {
-        re += seg[n]! * cr;
-        im -= seg[n]! * ci;
-        const next = cr * c - ci * s;
-        ci = cr * s + ci * c;
-        cr = next;
+        const s0 = seg[n]! + coefficient * s1 - s2;
+        s2 = s1;
+        s1 = s0;
       }
-      psd[k]! += (re * re + im * im) / wPower;
+      psd[k]! += (s1 * s1 + s2 * s2 - coefficient * s1 * s2) / wPower;
     });
     segments++;
   }
