@@ -89,10 +89,37 @@ export function listArchiveUnits(
 }
 
 /**
+ * Folder listings grouped by stem (a file name up to its last dot), read once per folder: a flat
+ * archive folder of n records is then listed once, not once per record (n² names read).
+ */
+export class FolderListings {
+  private readonly byFolder = new Map<string, Map<string, string[]>>();
+
+  /** The names `<stem>.<ext>` (ext without a dot) in `dir`, sorted. */
+  filesOf(dir: string, stem: string): string[] {
+    let stems = this.byFolder.get(dir);
+    if (!stems) {
+      stems = new Map();
+      for (const name of readdirSync(dir).sort()) {
+        const dot = name.lastIndexOf('.');
+        if (dot <= 0) continue;
+        const key = name.slice(0, dot);
+        const list = stems.get(key);
+        if (list) list.push(name);
+        else stems.set(key, [name]);
+      }
+      this.byFolder.set(dir, stems);
+    }
+    return stems.get(stem) ?? [];
+  }
+}
+
+/**
  * The files a record is made of: for WFDB, every file of its folder named `<record>.<ext>`
  * (header, signal files, annotations); otherwise the file itself, of a known format or not. Sorted.
+ * `listings` reuses folder listings across records (a run over one archive).
  */
-export function recordFiles(recordPath: string): string[] {
+export function recordFiles(recordPath: string, listings: FolderListings = new FolderListings()): string[] {
   const found = resolveRecord(recordPath);
   if (found === null) {
     // A file of no known format is still identified by its bytes, so that an unreadable file is not read again.
@@ -101,22 +128,19 @@ export function recordFiles(recordPath: string): string[] {
   }
   if (found.format !== 'wfdb') return [found.file];
   const dir = dirname(found.file);
-  const stem = basename(found.file);
-  return readdirSync(dir)
-    .filter(
-      (f) => f.startsWith(`${stem}.`) && !f.slice(stem.length + 1).includes('.') && statSync(join(dir, f)).isFile(),
-    )
-    .sort()
-    .map((f) => join(dir, f));
+  return listings
+    .filesOf(dir, basename(found.file))
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile() === true);
 }
 
 /**
  * SHA-256 of a record's content: the hash of its files' names (without folder) and bytes, in name
  * order, so the same record copied elsewhere has the same hash and a changed byte a new one.
  */
-export function recordSha256(recordPath: string): string {
+export function recordSha256(recordPath: string, listings?: FolderListings): string {
   const h = createHash('sha256');
-  for (const file of recordFiles(recordPath)) {
+  for (const file of recordFiles(recordPath, listings)) {
     const bytes = readFileSync(file);
     h.update(`${basename(file)}\0${bytes.length}\0`);
     h.update(bytes);

@@ -6,7 +6,9 @@ import { MEASUREMENT_FEATURES } from '../data/measurements.js';
 import { FewbeatError, isFewbeatError } from '../errors.js';
 import type { TrainedModelDir } from '../model-dir/model-dir.js';
 import { modelVectors } from '../model-dir/model-vectors.js';
-import { recordSha256, unitKey, type ArchiveUnit } from './archive-units.js';
+import { OnnxModelVectors } from '../model-dir/onnx-model-vectors.js';
+import type { PoolVectors } from '../fewshot/classify-episode.js';
+import { FolderListings, recordSha256, unitKey, type ArchiveUnit } from './archive-units.js';
 import { DecodePool } from './decode-pool.js';
 import type { DecodeResult } from './decode-window.js';
 import {
@@ -22,8 +24,8 @@ import {
   type WindowEntry,
 } from './index-format.js';
 
-/** Windows embedded per model call while a shard fills. */
-const EMBED_BATCH = 64;
+/** Windows embedded per model call while a shard fills (one ONNX Runtime batch). */
+const EMBED_BATCH = 128;
 
 /** Options of {@link buildIndex}. */
 export interface BuildIndexOptions {
@@ -35,6 +37,11 @@ export interface BuildIndexOptions {
    * Worker threads decoding (read, preprocess, measure) while this thread embeds; 0 = all in this thread. @default 0
    */
   threads?: number;
+  /**
+   * What embeds: `onnx`, the model exported in memory and run on ONNX Runtime in batches
+   * ({@link OnnxModelVectors}, the fast path); `tfjs`, the tfjs model as `enroll` runs it. @default 'onnx'
+   */
+  engine?: 'onnx' | 'tfjs';
   /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
   onProgress?: (done: number, total: number, windows: number) => void;
 }
@@ -132,9 +139,13 @@ export async function buildIndex(
     }
     return header;
   };
-  const embedPending = (): void => {
+  const engine = options.engine ?? 'onnx';
+  const onnx = engine === 'onnx' ? await OnnxModelVectors.create(trained, { batchSize: EMBED_BATCH }) : null;
+  const embed = (items: readonly BatchSource[]): Promise<PoolVectors> =>
+    onnx ? onnx.vectors(items) : Promise.resolve(modelVectors(trained, items));
+  const embedPending = async (): Promise<void> => {
     if (pendingItems.length === 0) return;
-    const vectors = modelVectors(trained, pendingItems);
+    const vectors = await embed(pendingItems);
     const h = ensureHeader(vectors.vectors[0]?.length ?? 0);
     const stride = h.dim + h.clinicalDim;
     const rows = new Float32Array(pendingItems.length * stride);
@@ -146,11 +157,11 @@ export async function buildIndex(
     result.embedded += pendingItems.length;
     pendingItems = [];
   };
-  const flush = (): void => {
-    embedPending();
+  const flush = async (): Promise<void> => {
+    await embedPending();
     if (pendingEntries.length === 0) return;
     // Only skipped records so far: the header waits for the first embedding (its dimension).
-    const h = header ?? ensureHeader(trainedDim(trained));
+    const h = header ?? ensureHeader((await embed([blankItem(trained)])).vectors[0]?.length ?? 0);
     const rows = new Float32Array(shardRows.reduce((n, r) => n + r.length, 0));
     let at = 0;
     for (const r of shardRows) {
@@ -172,7 +183,7 @@ export async function buildIndex(
   const prepare = (unit: ArchiveUnit): Promise<Step> => {
     let sha: string;
     try {
-      sha = recordSha256(unit.recordPath);
+      sha = recordSha256(unit.recordPath, listings);
     } catch (e) {
       const reason = isFewbeatError(e) ? e.message : `${unit.recordPath}: ${(e as Error).message.split('\n')[0]}`;
       return Promise.resolve({ unit, kind: 'decoded', key: '', sha: '', result: { ok: false, reason } });
@@ -192,6 +203,7 @@ export async function buildIndex(
       .decode({ recordPath, window, ageYears, sex, spec: trained.spec, windowSeconds })
       .then((result) => ({ unit, kind: 'decoded', key, sha, result }));
   };
+  const listings = new FolderListings();
   const threads = options.threads ?? 0;
   const pool = await DecodePool.create(threads);
   // A few records decoded ahead per worker: enough to keep them busy, bounded memory for long recordings.
@@ -246,30 +258,30 @@ export async function buildIndex(
       // Embed in small batches so the workers, kept a few records ahead, decode on meanwhile.
       if (pendingItems.length >= EMBED_BATCH) {
         fill();
-        embedPending();
+        await embedPending();
       }
-      if (pendingWindows.length >= shardWindows) flush();
+      if (pendingWindows.length >= shardWindows) await flush();
       options.onProgress?.(u + 1, units.length, result.embedded + pendingItems.length);
       // Let a progress display redraw.
       await new Promise((r) => setImmediate(r));
     }
-    flush();
+    await flush();
   } finally {
     await pool.close();
+    await onnx?.dispose();
   }
   result.seconds = (performance.now() - t0) / 1000;
   return result;
 }
 
-/** The prototype-space dimension of a model (embedding one blank recording). */
-function trainedDim(trained: TrainedModelDir): number {
+/** One blank recording (zeros, every lead present): embedding it gives a model's prototype-space dimension. */
+function blankItem(trained: TrainedModelDir): BatchSource {
   const L = trained.spec.leads.length;
-  const item: BatchSource = {
+  return {
     signal: new Float32Array(trained.spec.samples * L),
     mask: new Float32Array(L).fill(1),
     ageYears: null,
     sex: null,
     clinical: {},
   };
-  return modelVectors(trained, [item]).vectors[0]?.length ?? 0;
 }

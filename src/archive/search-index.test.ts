@@ -82,10 +82,10 @@ describe('searchIndex', () => {
     expect(search?.hits.map((h) => h.record)).toEqual(bruteForce(index, b, 1, 25));
   });
 
-  it('ranks as the few-shot head does on every window, for the support-fitted softmax', () => {
+  it('ranks as the few-shot head does on every window, for the support-fitted softmax at a temperature', () => {
     const rng = new Rng(6);
-    const index = syntheticIndex(800, rng);
-    const b = bank({ ...NEAREST_PROTOTYPE, classifier: 'support-softmax' }, rng);
+    const index = syntheticIndex(2000, rng);
+    const b = bank({ ...NEAREST_PROTOTYPE, classifier: 'support-softmax', probabilityTemperatures: { '5': 0.7 } }, rng);
     const [search] = searchIndex(index, b, { classes: ['c'], top: 10, chunk: 97 });
     expect(search?.hits.map((h) => h.record)).toEqual(bruteForce(index, b, 2, 10));
   });

@@ -2,6 +2,7 @@ import { FewbeatError } from '../errors.js';
 import { bankHead, type PrototypeBank } from '../fewshot/prototype-bank.js';
 import type { CohortWindow } from '../io/manifest/index.js';
 import type { LoadedIndex } from './index-format.js';
+import { scanTopRows } from './scan-top-rows.js';
 
 /** One window of the archive found for a class. */
 export interface SearchHit {
@@ -83,11 +84,12 @@ function topRows(
  * vector where the window had a known context), ties broken by the distance to the class
  * prototype. The bank's own examples are left out unless asked for (they would be the first hits).
  *
- * With the prototype classifier and no clinical context, p(c | x) = softmax_c(−‖x − μ_c‖² / T)
- * (Snell et al. 2017, temperature as Guo et al. 2017), so one tight scan of the contiguous [N, D]
- * matrix scores every window; the best 4K + 64 by that score go through the head's `predict`, whose
- * probabilities and distances are the ones ranked and reported. Otherwise every window goes through
- * `predict`.
+ * When no clinical context joins the classifier, p(c | x) = softmax_c(l_c(x) / T) with logits
+ * linear in x (`FewShotHead.linearLogits`: −‖x − μ_c‖² for the prototype classifier, Snell et al.
+ * 2017; W_c·x/‖x‖ + b_c for the support softmax; temperature as Guo et al. 2017), so one pass over
+ * the contiguous [N, D] matrix scores every window ({@link scanTopRows}: dot products, a heap of
+ * the best); the best 4K + 64 by that score go through the head's `predict`, whose probabilities
+ * and distances are the ones ranked and reported. Otherwise every window goes through `predict`.
  */
 export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: SearchOptions = {}): ClassSearch[] {
   const { dim: D, clinicalDim: F, measurementFeatures } = index.header;
@@ -111,31 +113,13 @@ export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: Se
   const vectorOf = (i: number): Float32Array => index.vectors.subarray(i * D, (i + 1) * D);
   const predictRows = (rows: readonly number[]) =>
     head.predict({ vectors: rows.map(vectorOf), clinical: rows.map(clinicalOf) });
-  const fast = head.config.classifier === 'prototype' && (!useClinical || !index.windows.some((w) => w.context));
-
-  // Fast path: squared distances to every prototype in one scan, [N, C].
-  let scan: Float32Array | null = null;
-  if (fast) {
-    scan = new Float32Array(N * C);
-    const prototypes = head.prototypes;
-    const x = index.vectors;
-    for (let c = 0; c < C; c++) {
-      const mu = prototypes[c] as Float32Array;
-      for (let i = 0, o = 0; i < N; i++, o += D) {
-        let sum = 0;
-        for (let d = 0; d < D; d++) {
-          const t = (x[o + d] as number) - (mu[d] as number);
-          sum += t * t;
-        }
-        scan[i * C + c] = sum;
-      }
-    }
-  }
+  // Fast path: the classifier's logits are linear in each window's vector (no clinical context joins it).
+  const linear = head.linearLogits;
 
   // Full path: every window through the head, probabilities and distances kept, [N, C].
   let probabilities: Float32Array | null = null;
   let distances: Float32Array | null = null;
-  if (!fast) {
+  if (!linear) {
     probabilities = new Float32Array(N * C);
     distances = new Float32Array(N * C);
     for (let start = 0; start < N; start += chunk) {
@@ -162,25 +146,10 @@ export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: Se
       return true;
     };
     let ranked: Array<{ row: number; probability: number; distance: number }>;
-    if (scan) {
-      const s = scan;
-      // log p_c up to a constant of the row: −d_c/T − log Σ_j exp(−d_j/T).
-      const score = new Float64Array(N);
-      for (let i = 0; i < N; i++) {
-        let m = Infinity;
-        for (let j = 0; j < C; j++) m = Math.min(m, s[i * C + j] as number);
-        let z = 0;
-        for (let j = 0; j < C; j++) z += Math.exp(-((s[i * C + j] as number) - m) / T);
-        score[i] = -((s[i * C + c] as number) - m) / T - Math.log(z);
-      }
-      const candidates = topRows(
-        N,
-        4 * top + 64,
-        (a, b) =>
-          (score[a] as number) > (score[b] as number) ||
-          (score[a] === score[b] && (s[a * C + c] as number) < (s[b * C + c] as number)),
-        accept,
-      );
+    if (linear) {
+      // One scan keeps the best 4K + 64 (and room for the bank's own examples); the head ranks those.
+      const scanned = scanTopRows(index.vectors, D, linear, c, T, 4 * top + 64 + support.length);
+      const candidates = scanned.rows.filter(accept);
       ranked = predictRows(candidates).map((p, j) => ({
         row: candidates[j] as number,
         probability: p.probabilities[c] as number,

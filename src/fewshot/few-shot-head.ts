@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
 import { appendContext, contextGateSchema, decideContext, type ContextDecision } from './context-gate.js';
 import { argmax, computePrototypes, prototypeProbabilities, squaredDistance } from './prototypes.js';
-import { fitSupportClassifier, type ClassProbabilities } from './support-classifier.js';
+import { fitSupportClassifier, type ClassProbabilities, type SupportClassifier } from './support-classifier.js';
 import { scaleProbabilities } from './temperature-scaling.js';
 
 /** A `{ "<shots>": value }` record: a value calibrated per support size (examples per class). */
@@ -96,12 +96,23 @@ export function atNearestShots(
   return { value, shots: k };
 }
 
+/** See {@link FewShotHead.linearLogits}. */
+export interface LinearLogits {
+  kind: 'distance' | 'cosine';
+  /** [C] vectors a_c, each [D]. */
+  directions: readonly Float32Array[];
+  /** [C] b_c (zeros for `distance`). */
+  bias: Float64Array;
+}
+
 interface Fitted {
   support: SupportSet;
   prototypes: Float32Array[];
   decision: ContextDecision | null;
   weightedClinical: Float32Array[] | null;
   classify: ClassProbabilities;
+  /** The support-set softmax classifier when the head uses one (its parameters). */
+  supportClassifier: SupportClassifier | null;
   temperature: number;
   abstention: Abstention | null;
 }
@@ -145,9 +156,11 @@ export class FewShotHead {
     const fitVectors = decision?.used
       ? vectors.map((v, i) => appendContext(v, (weightedClinical as Float32Array[])[i] as Float32Array))
       : vectors;
+    const supportClassifier =
+      this.config.classifier === 'support-softmax' ? fitSupportClassifier(fitVectors, labels, nClasses) : null;
     const classify: ClassProbabilities =
-      this.config.classifier === 'support-softmax'
-        ? fitSupportClassifier(fitVectors, labels, nClasses)
+      supportClassifier !== null
+        ? supportClassifier
         : fitVectors === vectors
           ? (x) => prototypeProbabilities(x, prototypes).probabilities
           : (
@@ -164,6 +177,7 @@ export class FewShotHead {
       decision,
       weightedClinical,
       classify,
+      supportClassifier,
       temperature: atNearestShots(this.config.probabilityTemperatures, shots)?.value ?? 1,
       abstention:
         threshold && this.config.abstention
@@ -191,6 +205,29 @@ export class FewShotHead {
   /** The temperature T the probabilities are scaled at (read for the support set's size). */
   get temperature(): number {
     return this.state().temperature;
+  }
+
+  /**
+   * The classifier's logits for a query without clinical context, as a function of the query x
+   * that is linear in x (or in x/‖x‖): p(c | x) = softmax_c(l_c(x) / T) with T = {@link temperature}
+   * (up to the probability floor of temperature scaling), where
+   *
+   *     kind 'distance':  l_c(x) = −‖x − a_c‖²              (prototype classifier, a_c = μ_c)
+   *     kind 'cosine':    l_c(x) = a_c · x/‖x‖ + b_c       (support softmax, a_c = W_c)
+   *
+   * so that a scan of many queries needs only the dot products x · a_c and ‖x‖². Null when the
+   * context gate opened (queries with a clinical vector are classified on [x; β·c]).
+   */
+  get linearLogits(): LinearLogits | null {
+    const f = this.state();
+    if (f.decision?.used) return null;
+    if (f.supportClassifier)
+      return {
+        kind: 'cosine',
+        directions: f.supportClassifier.weights.map((w) => Float32Array.from(w)),
+        bias: Float64Array.from(f.supportClassifier.bias),
+      };
+    return { kind: 'distance', directions: f.prototypes, bias: new Float64Array(f.prototypes.length) };
   }
 
   /** The abstention rule for the support set's size (null: never abstains). */

@@ -27,6 +27,14 @@ export const DEFAULT_SUPPORT_CLASSIFIER: SupportClassifierOptions = {
 /** A fitted classifier: p(c | x) over the N classes it was fitted on. */
 export type ClassProbabilities = (x: Float32Array) => number[];
 
+/** A fitted support-set softmax classifier, with its parameters: p(c | x) = softmax_c(W x/‖x‖ + b). */
+export type SupportClassifier = ClassProbabilities & {
+  /** [N] rows of W, each [D]. */
+  weights: readonly Float64Array[];
+  /** [N] */
+  bias: Float64Array;
+};
+
 function unit(v: Float32Array): Float64Array {
   const n = Math.hypot(...v) || 1;
   return Float64Array.from(v, (x) => x / n);
@@ -50,7 +58,7 @@ export function fitSupportClassifier(
   labels: readonly number[],
   nClasses: number,
   o: SupportClassifierOptions = DEFAULT_SUPPORT_CLASSIFIER,
-): ClassProbabilities {
+): SupportClassifier {
   const xs = support.map(unit);
   const D = xs[0]?.length ?? 0;
   const W = Array.from({ length: nClasses }, () => new Float64Array(D));
@@ -88,5 +96,5 @@ export function fitSupportClassifier(
       b[c] = (b[c] as number) - (o.learningRate * (gb[c] as number)) / xs.length;
     }
   }
-  return (x) => softmax(unit(x));
+  return Object.assign((x: Float32Array) => softmax(unit(x)), { weights: W, bias: b });
 }
