@@ -14,8 +14,7 @@ export interface ScannedRows {
  *     s_k(x) = l_k(x) / T,   score(x) = s_c(x) − log Σ_k exp s_k(x)   (= log p_T(c | x))
  *     distance: l_k(x) = −(‖x‖² − 2 x·a_k + ‖a_k‖²)      cosine: l_k(x) = x·a_k / ‖x‖ + b_k
  *
- * Each row is read once (its ‖x‖² and the C dot products from the cache), the dot products with
- * four independent accumulators; the best rows are kept in a binary min-heap of `limit` entries
+ * Each row is read once per pair of directions (the dot products with both and ‖x‖² in one loop); the best rows are kept in a binary min-heap of `limit` entries
  * (N log limit at worst, no sort of N scores). Ties keep the lower row. Memory: O(limit).
  */
 export function scanTopRows(
@@ -32,6 +31,11 @@ export function scanTopRows(
   const cosine = logits.kind === 'cosine';
   const bias = logits.bias;
   const aNorm = a.map((v) => dot(v, 0, v, D));
+  // Directions in pairs (the last one paired with zeros when C is odd): each pair is one pass over the row.
+  const zeros = new Float32Array(D);
+  const pairs = Math.ceil(C / 2);
+  const out = new Float64Array(3);
+  const xa = new Float64Array(2 * pairs);
   const invT = 1 / temperature;
   const s = new Float64Array(C);
   // Min-heap on (score, −row): the root is the worst kept row.
@@ -63,13 +67,18 @@ export function scanTopRows(
     }
   };
   for (let i = 0, o = 0; i < N && limit > 0; i++, o += D) {
-    const norm2 = dot(x, o, x, D, o);
+    let norm2 = 0;
+    for (let p = 0; p < pairs; p++) {
+      pairDots(x, o, a[2 * p] as Float32Array, a[2 * p + 1] ?? zeros, D, out);
+      xa[2 * p] = out[0] as number;
+      xa[2 * p + 1] = out[1] as number;
+      norm2 = out[2] as number;
+    }
     let max = -Infinity;
     for (let k = 0; k < C; k++) {
-      const xa = dot(x, o, a[k] as Float32Array, D);
       const l = cosine
-        ? xa / (norm2 > 0 ? Math.sqrt(norm2) : 1) + (bias[k] as number)
-        : -(norm2 - 2 * xa + (aNorm[k] as number));
+        ? (xa[k] as number) / (norm2 > 0 ? Math.sqrt(norm2) : 1) + (bias[k] as number)
+        : -(norm2 - 2 * (xa[k] as number) + (aNorm[k] as number));
       const v = l * invT;
       s[k] = v;
       if (v > max) max = v;
@@ -98,6 +107,39 @@ export function scanTopRows(
     (p, q) => (heapScore[q] as number) - (heapScore[p] as number) || (heapRow[p] as number) - (heapRow[q] as number),
   );
   return { rows: order.map((k) => heapRow[k] as number), scores: order.map((k) => heapScore[k] as number) };
+}
+
+/**
+ * out = [x·p, x·q, ‖x‖²] for the row of `x` at offset `o` (D values), in one pass with two
+ * accumulators each (the row is read once; six independent sums keep the FPU busy).
+ */
+function pairDots(x: Float32Array, o: number, p: Float32Array, q: Float32Array, D: number, out: Float64Array): void {
+  let p0 = 0;
+  let p1 = 0;
+  let q0 = 0;
+  let q1 = 0;
+  let n0 = 0;
+  let n1 = 0;
+  let d = 0;
+  for (; d + 1 < D; d += 2) {
+    const v = x[o + d] as number;
+    const w = x[o + d + 1] as number;
+    n0 += v * v;
+    n1 += w * w;
+    p0 += v * (p[d] as number);
+    p1 += w * (p[d + 1] as number);
+    q0 += v * (q[d] as number);
+    q1 += w * (q[d + 1] as number);
+  }
+  if (d < D) {
+    const v = x[o + d] as number;
+    n0 += v * v;
+    p0 += v * (p[d] as number);
+    q0 += v * (q[d] as number);
+  }
+  out[0] = p0 + p1;
+  out[1] = q0 + q1;
+  out[2] = n0 + n1;
 }
 
 /** Σ_d u[uo + d]·v[vo + d] over D values, with four independent accumulators. */

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listArchiveUnits } from '../archive/archive-units.js';
@@ -7,6 +7,7 @@ import { buildIndex } from '../archive/build-index.js';
 import type { LoadedIndex } from '../archive/index-format.js';
 import { searchIndex } from '../archive/search-index.js';
 import { NEAREST_PROTOTYPE } from '../fewshot/few-shot-head.js';
+import { scanTopRows } from '../archive/scan-top-rows.js';
 import { enrollBank, type BankExample } from '../fewshot/prototype-bank.js';
 import { MEASUREMENT_FEATURES } from '../data/measurements.js';
 import { readModelDir } from '../model-dir/model-dir.js';
@@ -19,19 +20,23 @@ import { median, timeRuns } from './timing.js';
 /**
  * Archive-search benchmarks:
  *
- * - `search_ms_<n>`: exact search of n synthetic D-dimensional embeddings (D = 32, unit Gaussian)
- *   for one class of a 2-class 5-shot bank, through the few-shot head (`searchIndex`), median wall ms;
- * - `scan_ms_<n>`: the distance scan alone, ‖x_i − μ_c‖² for every row of the contiguous [n, D]
- *   float32 matrix and every prototype, a tight loop (what ranking by distance to a prototype costs);
- *   `*_cpu_ms_*` the CPU time of the same calls (steadier on a shared machine);
- * - `bytes_per_embedding`, `mb_per_million`: the index's storage and memory per window (vector + entry);
- * - with `--model DIR` (and `--records N`; `--sizes 1e4,1e5` or `--sizes ''` for the search sizes),
- *   `index_ecg_per_s_threads_{0,2}` (decoding in this thread or on 2 worker threads): ten-second 12-lead WFDB records
- *   (500 Hz, the synthetic cohort's) written to a temporary folder, indexed end to end (hash, decode,
- *   preprocess, measure, embed, write), recordings per second (patients may have several recordings).
+ * - `search_ms_<n>` (`search_softmax_ms_<n>`): exact search of n synthetic D-dimensional embeddings
+ *   (D = 150, unit Gaussian) for one class of a 2-class 5-shot bank with the prototype classifier
+ *   (the support softmax), through the few-shot head (`searchIndex`: one scan of linear logits,
+ *   the best 4K + 64 through the head), median wall ms; `*_cpu_ms_*` the CPU time of the same calls
+ *   (steadier on a shared machine);
+ * - `scan_ms_<n>`: the scan alone (`scanTopRows`, 84 rows kept);
+ * - `bytes_per_embedding`, `vector_mb_per_million`, `entry_mb_per_million` (the window entries as
+ *   JavaScript objects, measured on 10^5 distinct entries parsed from JSON): storage and memory;
+ * - with `--model DIR` (and `--records N`, `--archive DIR` to index an existing folder instead of a
+ *   fresh synthetic one; `--sizes ''` to skip the search sizes), `index_ecg_per_s_threads_<t>` for
+ *   t = 1 and 2 decode worker threads: ten-second 12-lead WFDB records (500 Hz, the synthetic
+ *   cohort's) indexed end to end (hash, decode, preprocess, measure, embed on ONNX Runtime, write),
+ *   recordings per second, with `index_cpu_ms_per_ecg_threads_<t>` (CPU of all threads per
+ *   recording, independent of the machine's load) and `load_average` (1 min, at the start).
  */
 export async function run(
-  options: { sizes?: number[]; runs?: number; model?: string; records?: number; dim?: number } = {},
+  options: { sizes?: number[]; runs?: number; model?: string; records?: number; dim?: number; archive?: string } = {},
 ): Promise<Record<string, number>> {
   const sizes = options.sizes ?? [1e4, 1e5, 1e6];
   const runs = options.runs ?? 5;
@@ -48,6 +53,8 @@ export async function run(
         embedding: Array.from({ length: D }, () => rng.normal() + (c === 'a' ? 0.5 : -0.5)),
       });
   const bank = enrollBank(examples, NEAREST_PROTOTYPE);
+  const softmaxBank = enrollBank(examples, { ...NEAREST_PROTOTYPE, classifier: 'support-softmax' });
+  out.load_average = loadavg()[0] as number;
   for (const n of sizes) {
     const vectors = new Float32Array(n * D);
     for (let i = 0; i < vectors.length; i++) vectors[i] = rng.normal();
@@ -87,9 +94,12 @@ export async function run(
     const search = await timeRuns(() => searchIndex(index, bank, { classes: ['a'], top: 20 }), r, 1);
     out[`search_ms_${n}`] = median(search.wall);
     out[`search_cpu_ms_${n}`] = median(search.cpu);
-    const prototypes = bank.prototypes.map((p) => Float32Array.from(p));
-    const scores = new Float32Array(n * prototypes.length);
-    const scan = await timeRuns(() => scanDistances(vectors, D, prototypes, scores), runs, 1);
+    const softmax = await timeRuns(() => searchIndex(index, softmaxBank, { classes: ['a'], top: 20 }), r, 1);
+    out[`search_softmax_ms_${n}`] = median(softmax.wall);
+    out[`search_softmax_cpu_ms_${n}`] = median(softmax.cpu);
+    const logits = { kind: 'distance' as const, directions: bank.prototypes.map((p) => Float32Array.from(p)) };
+    const linear = { ...logits, bias: new Float64Array(logits.directions.length) };
+    const scan = await timeRuns(() => scanTopRows(vectors, D, linear, 0, 1, 84), r, 1);
     out[`scan_ms_${n}`] = median(scan.wall);
     out[`scan_cpu_ms_${n}`] = median(scan.cpu);
   }
@@ -110,44 +120,32 @@ export async function run(
   }).length;
   out.bytes_per_embedding = D * 4 + entryBytes + 1;
   out.vector_mb_per_million = (D * 4 * 1e6) / 2 ** 20;
-  if (options.model) Object.assign(out, await indexThroughput(options.model, options.records ?? 200));
+  out.entry_mb_per_million = entryMegabytesPerMillion();
+  if (options.model) Object.assign(out, await indexThroughput(options.model, options.records ?? 200, options.archive));
   return out;
 }
 
-/** scores[i·C + c] = ‖x_i − μ_c‖² over the contiguous row-major [n, D] matrix `x`. */
-export function scanDistances(
-  x: Float32Array,
-  D: number,
-  prototypes: readonly Float32Array[],
-  scores: Float32Array,
-): void {
-  const n = x.length / D;
-  const C = prototypes.length;
-  for (let c = 0; c < C; c++) {
-    const mu = prototypes[c] as Float32Array;
-    for (let i = 0, o = 0; i < n; i++, o += D) {
-      let s = 0;
-      for (let d = 0; d < D; d++) {
-        const t = (x[o + d] as number) - (mu[d] as number);
-        s += t * t;
-      }
-      scores[i * C + c] = s;
-    }
-  }
-}
-
-/** End-to-end indexing of synthetic ten-second 12-lead WFDB records with the model at `modelDir`. */
-async function indexThroughput(modelDir: string, records: number): Promise<Record<string, number>> {
+/**
+ * End-to-end indexing of ten-second 12-lead WFDB records with the model at `modelDir`: the records
+ * of `archive`, or of a fresh synthetic cohort of `records` children.
+ */
+async function indexThroughput(
+  modelDir: string,
+  records: number,
+  archive: string | undefined,
+): Promise<Record<string, number>> {
   const root = mkdtempSync(join(tmpdir(), 'fewbeat-bench-archive-'));
   try {
+    const folder = archive ?? join(root, 'archive');
     // Realistic ten-second 12-lead records at 500 Hz (the synthetic cohort's WFDB writer, format 16).
-    writeSyntheticCohort(join(root, 'archive'), { ...DEFAULT_COHORT_OPTIONS, patients: records, seed: 11 });
+    if (!archive) writeSyntheticCohort(folder, { ...DEFAULT_COHORT_OPTIONS, patients: records, seed: 11 });
     await initBackend();
     const trained = readModelDir(modelDir);
     try {
-      const { units } = listArchiveUnits(join(root, 'archive'));
+      const { units } = listArchiveUnits(folder);
       const out: Record<string, number> = {};
-      for (const threads of [0, 2]) {
+      for (const threads of [1, 2]) {
+        out[`index_load_average_threads_${threads}`] = loadavg()[0] as number;
         const c0 = process.cpuUsage();
         const result = await buildIndex(join(root, `index-${threads}`), units, trained, { threads });
         const c = process.cpuUsage(c0);
@@ -165,6 +163,34 @@ async function indexThroughput(modelDir: string, records: number): Promise<Recor
   }
 }
 
+/** Megabytes of JavaScript heap per 10^6 window entries, measured on 10^5 distinct entries parsed from JSON. */
+function entryMegabytesPerMillion(): number {
+  const n = 1e5;
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      kind: 'window',
+      row: i % 512,
+      record: `/archive/2019/06/ecg-${String(i).padStart(6, '0')}`,
+      sha256: (i * 7919).toString(16).padStart(64, 'a'),
+      window: null,
+      key: (i * 7919).toString(16).padStart(64, 'a'),
+      patientId: null,
+      labels: [],
+      ageYears: 7.5,
+      sex: 'F',
+      context: false,
+      measurements: MEASUREMENT_FEATURES.map((_, m) => (i % 97) / 7 + m),
+    }),
+  );
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const entries: unknown[] = lines.map((l) => JSON.parse(l) as unknown);
+  globalThis.gc?.();
+  const bytes = process.memoryUsage().heapUsed - before;
+  if (entries.length !== n) throw new Error('unreachable');
+  return (bytes * (1e6 / n)) / 2 ** 20;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name: string): string | undefined => {
     const i = process.argv.indexOf(name);
@@ -173,7 +199,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const model = arg('--model');
   const records = arg('--records');
   const sizes = arg('--sizes');
+  const archive = arg('--archive');
   const result = await run({
+    ...(archive ? { archive } : {}),
     ...(model ? { model } : {}),
     ...(records ? { records: Number(records) } : {}),
     ...(sizes !== undefined ? { sizes: sizes.split(',').filter(Boolean).map(Number) } : {}),
