@@ -112,6 +112,7 @@ export function welchSpectrum(
   const w = Float64Array.from({ length: L }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / Math.max(1, L - 1)));
   const wPower = w.reduce((s, v) => s + v * v, 0);
   const psd = new Float64Array(freqs.length);
+  const coefficients = freqs.map((f) => 2 * Math.cos((2 * Math.PI * f) / fs));
   let segments = 0;
   const seg = new Float64Array(L);
   for (let start = 0; start + L <= x.length; start += hop) {
@@ -119,19 +120,42 @@ export function welchSpectrum(
     for (let n = 0; n < L; n++) mean += x[start + n]!;
     mean /= L;
     for (let n = 0; n < L; n++) seg[n] = (x[start + n]! - mean) * w[n]!;
-    freqs.forEach((f, k) => {
-      // Goertzel (1958): s_n = x_n + 2cos(ω)·s_{n−1} − s_{n−2}, then |Σ_n x_n e^{−iωn}|² = s₁² + s₂² − 2cos(ω)·s₁s₂
-      // (s₁, s₂ the last two states): one multiply per sample instead of a complex rotation.
-      const coefficient = 2 * Math.cos((2 * Math.PI * f) / fs);
-      let s1 = 0;
-      let s2 = 0;
+    // Goertzel (1958): s_n = x_n + 2cos(ω)·s_{n−1} − s_{n−2}, then |Σ_n x_n e^{−iωn}|² = s₁² + s₂² − 2cos(ω)·s₁s₂
+    // (s₁, s₂ the last two states): one multiply per sample instead of a complex rotation; four
+    // frequencies per pass over the segment, so that four independent recurrences overlap.
+    for (let k = 0; k < freqs.length; k += 4) {
+      const c0 = coefficients[k]!;
+      const c1 = coefficients[k + 1] ?? 0;
+      const c2 = coefficients[k + 2] ?? 0;
+      const c3 = coefficients[k + 3] ?? 0;
+      let a1 = 0;
+      let a2 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let e1 = 0;
+      let e2 = 0;
       for (let n = 0; n < L; n++) {
-        const s0 = seg[n]! + coefficient * s1 - s2;
-        s2 = s1;
-        s1 = s0;
+        const v = seg[n]!;
+        const a0 = v + c0 * a1 - a2;
+        a2 = a1;
+        a1 = a0;
+        const b0 = v + c1 * b1 - b2;
+        b2 = b1;
+        b1 = b0;
+        const d0 = v + c2 * d1 - d2;
+        d2 = d1;
+        d1 = d0;
+        const e0 = v + c3 * e1 - e2;
+        e2 = e1;
+        e1 = e0;
       }
-      psd[k]! += (s1 * s1 + s2 * s2 - coefficient * s1 * s2) / wPower;
-    });
+      psd[k]! += (a1 * a1 + a2 * a2 - c0 * a1 * a2) / wPower;
+      if (k + 1 < freqs.length) psd[k + 1]! += (b1 * b1 + b2 * b2 - c1 * b1 * b2) / wPower;
+      if (k + 2 < freqs.length) psd[k + 2]! += (d1 * d1 + d2 * d2 - c2 * d1 * d2) / wPower;
+      if (k + 3 < freqs.length) psd[k + 3]! += (e1 * e1 + e2 * e2 - c3 * e1 * e2) / wPower;
+    }
     segments++;
   }
   return segments > 0 ? psd.map((p) => p / segments) : psd;
