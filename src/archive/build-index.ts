@@ -42,6 +42,13 @@ export interface BuildIndexOptions {
    * ({@link OnnxModelVectors}, the fast path); `tfjs`, the tfjs model as `enroll` runs it. @default 'onnx'
    */
   engine?: 'onnx' | 'tfjs';
+  /**
+   * Which windows are measured (QRS detection, intervals, atrial activity: most of the CPU of
+   * indexing): `needed`, only when the model's prototype space holds the measurements (else they
+   * are stored as not measured, null); `all`, always (for the measurements search shows beside each hit).
+   * @default 'needed'
+   */
+  measurements?: 'needed' | 'all';
   /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
   onProgress?: (done: number, total: number, windows: number) => void;
 }
@@ -200,10 +207,11 @@ export async function buildIndex(
     seenPairs.add(pair);
     const { recordPath, window, ageYears, sex } = unit;
     return pool
-      .decode({ recordPath, window, ageYears, sex, spec: trained.spec, windowSeconds })
+      .decode({ recordPath, window, ageYears, sex, spec: trained.spec, windowSeconds, measure })
       .then((result) => ({ unit, kind: 'decoded', key, sha, result }));
   };
   const listings = new FolderListings();
+  const measure = options.measurements === 'all' || trained.space.kind === 'ecg+measurements';
   const threads = options.threads ?? 0;
   const pool = await DecodePool.create(threads);
   // A few records decoded ahead per worker: enough to keep them busy, bounded memory for long recordings.

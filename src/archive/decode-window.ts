@@ -1,5 +1,5 @@
 import type { MeasurementValues } from '../data/measurements.js';
-import { measureRecording } from '../data/measurements.js';
+import { MEASUREMENT_FEATURES, measureRecording } from '../data/measurements.js';
 import { preprocessEcg, type PreprocessSpec } from '../data/preprocess.js';
 import { isFewbeatError } from '../errors.js';
 import { loadEcg } from '../io/load-ecg.js';
@@ -14,6 +14,8 @@ export interface DecodeTask {
   sex: 'M' | 'F' | null;
   spec: PreprocessSpec;
   windowSeconds: number;
+  /** Whether to measure each window (`measureRecording`, most of the CPU); false = all null (not measured). */
+  measure: boolean;
 }
 
 /** One decoded window: the model input and the measurements. */
@@ -41,7 +43,7 @@ export function decodeRecording(task: DecodeTask): DecodeResult {
         window: task.window ?? window,
         signal: processed.signal,
         mask: processed.mask,
-        measurements: measureRecording(part, task),
+        measurements: task.measure ? measureRecording(part, task) : MEASUREMENT_FEATURES.map(() => null),
       };
     });
     return { ok: true, windows };

@@ -14,8 +14,9 @@ export interface ScannedRows {
  *     s_k(x) = l_k(x) / T,   score(x) = s_c(x) − log Σ_k exp s_k(x)   (= log p_T(c | x))
  *     distance: l_k(x) = −(‖x‖² − 2 x·a_k + ‖a_k‖²)      cosine: l_k(x) = x·a_k / ‖x‖ + b_k
  *
- * Each row is read once per pair of directions (the dot products with both and ‖x‖² in one loop); the best rows are kept in a binary min-heap of `limit` entries
- * (N log limit at worst, no sort of N scores). Ties keep the lower row. Memory: O(limit).
+ * Each row is read once per pair of directions (the dot products with both and ‖x‖² in one loop);
+ * the best rows are kept in a binary min-heap of `limit` entries (N log limit at worst, no sort of
+ * N scores). Ties keep the lower row. Memory: O(limit).
  */
 export function scanTopRows(
   x: Float32Array,

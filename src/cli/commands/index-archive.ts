@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { listArchiveUnits } from '../../archive/archive-units.js';
 import { buildIndex, type BuildIndexResult } from '../../archive/build-index.js';
 import { readModelDir } from '../../model-dir/model-dir.js';
@@ -66,9 +66,33 @@ export function register(program: Command): void {
       'worker threads reading, preprocessing and measuring while the model embeds (0: none)',
       String(Math.max(1, availableParallelism())),
     )
+    .addOption(
+      new Option(
+        '--measurements <which>',
+        "measure every window (all) or only when the model's prototype space holds the measurements (needed)",
+      )
+        .choices(['needed', 'all'])
+        .default('needed'),
+    )
+    .addOption(
+      new Option('--engine <engine>', 'what embeds: ONNX Runtime (the model exported in memory) or tfjs')
+        .choices(['onnx', 'tfjs'])
+        .default('onnx'),
+    )
     .option('--json', 'machine-readable summary')
     .action(
-      async (archive: string, opts: { model: string; out: string; shard: string; threads: string; json?: boolean }) => {
+      async (
+        archive: string,
+        opts: {
+          model: string;
+          out: string;
+          shard: string;
+          threads: string;
+          measurements: 'needed' | 'all';
+          engine: 'onnx' | 'tfjs';
+          json?: boolean;
+        },
+      ) => {
         const shardWindows = parseNumberOption('--shard', opts.shard, { integer: true, min: 1 });
         const threads = parseNumberOption('--threads', opts.threads, { integer: true, min: 0 });
         const { units, kind } = listArchiveUnits(archive, opts.out);
@@ -80,6 +104,8 @@ export function register(program: Command): void {
           result = await buildIndex(opts.out, units, trained, {
             shardWindows,
             threads,
+            measurements: opts.measurements,
+            engine: opts.engine,
             onProgress: (done, _total, windows) => progress.update(done, windows),
           });
         } finally {
