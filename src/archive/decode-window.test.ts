@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MEASUREMENT_FEATURES } from '../data/measurements.js';
+import type { PreprocessSpec } from '../data/preprocess.js';
+import { decodeRecording } from './decode-window.js';
+
+const record = join(process.cwd(), 'test/fixtures/real/wfdb-python-sample/v102s');
+const spec: PreprocessSpec = {
+  fs: 100,
+  samples: 1000,
+  leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'],
+  bandpassHz: [0.5, 40],
+  filterOrder: 2,
+};
+const task = {
+  recordPath: record,
+  window: { startS: 0, endS: 10 },
+  ageYears: null,
+  sex: null,
+  spec,
+  windowSeconds: 10,
+};
+
+describe('decodeRecording', () => {
+  it('gives the same model input with or without measuring, and only nulls when not measuring', () => {
+    const measured = decodeRecording({ ...task, measure: true });
+    const skipped = decodeRecording({ ...task, measure: false });
+    if (!measured.ok || !skipped.ok) throw new Error('the v102s fixture should decode');
+    expect(skipped.windows).toHaveLength(measured.windows.length);
+    expect(skipped.windows[0]?.signal).toEqual(measured.windows[0]?.signal);
+    expect(skipped.windows[0]?.measurements).toEqual(MEASUREMENT_FEATURES.map(() => null));
+    expect(measured.windows[0]?.measurements.some((v) => v !== null)).toBe(true);
+  });
+
+  it('names the file and the reason when a record cannot be read', () => {
+    const result = decodeRecording({
+      ...task,
+      recordPath: join(process.cwd(), 'test/fixtures/no-such-record'),
+      measure: true,
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/no-such-record/);
+  });
+});
