@@ -8,6 +8,45 @@ export interface ResamplePolyOptions {
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
+/** A polyphase filter bank (see {@link resamplePoly}): the same for every signal resampled by up/down at β. */
+interface PolyphaseBank {
+  bank: Float64Array;
+  tapsPerPhase: number;
+  preRemove: number;
+}
+
+/** Banks by `up/down/β`, built once: a 12-lead recording resamples 12 signals by the same ratio. */
+const banks = new Map<string, PolyphaseBank>();
+
+function polyphaseBank(up: number, down: number, kaiserBeta: number): PolyphaseBank {
+  const key = `${up}/${down}/${kaiserBeta}`;
+  const known = banks.get(key);
+  if (known) return known;
+  const maxRate = Math.max(up, down);
+  const halfLen = 10 * maxRate;
+  const taps = firwinLowpass(2 * halfLen + 1, 1 / maxRate, kaiserBeta);
+  const prePad = down - (halfLen % down);
+  const h = new Float64Array(prePad + taps.length);
+  for (let j = 0; j < taps.length; j++) h[prePad + j] = taps[j]! * up;
+  const preRemove = Math.floor((halfLen + prePad) / down);
+  const hLen = h.length;
+  // Polyphase bank: for output time t = (k + preRemove)·down the taps touching x[i] are
+  // h[t − i·up]. With phase = t mod up and iHi = ⌊t/up⌋ they are h[phase + j·up] for x[iHi − j];
+  // each phase's taps are stored reversed and contiguous so that the inner loop runs forwards
+  // over both the taps and x.
+  const tapsPerPhase = Math.ceil(hLen / up);
+  const bank = new Float64Array(up * tapsPerPhase);
+  for (let phase = 0; phase < up; phase++) {
+    for (let j = 0; j < tapsPerPhase; j++) {
+      const tap = phase + j * up;
+      bank[phase * tapsPerPhase + (tapsPerPhase - 1 - j)] = tap < hLen ? h[tap]! : 0;
+    }
+  }
+  const built = { bank, tapsPerPhase, preRemove };
+  if (banks.size < 64) banks.set(key, built);
+  return built;
+}
+
 /**
  * Polyphase rational resampling by up/down, as `scipy.signal.resample_poly(x, up, down)` with its
  * defaults: the ratio is reduced by its gcd, the anti-aliasing filter is a Kaiser-windowed sinc of
@@ -27,26 +66,7 @@ export function resamplePoly(x: Float64Array, up: number, down: number, opts: Re
   if (up === 1 && down === 1) return Float64Array.from(x);
   const nIn = x.length;
   const nOut = Math.ceil((nIn * up) / down);
-  const maxRate = Math.max(up, down);
-  const halfLen = 10 * maxRate;
-  const taps = firwinLowpass(2 * halfLen + 1, 1 / maxRate, opts.kaiserBeta ?? 5);
-  const prePad = down - (halfLen % down);
-  const h = new Float64Array(prePad + taps.length);
-  for (let j = 0; j < taps.length; j++) h[prePad + j] = taps[j]! * up;
-  const preRemove = Math.floor((halfLen + prePad) / down);
-  const hLen = h.length;
-  // Polyphase bank: for output time t = (k + preRemove)·down the taps touching x[i] are
-  // h[t − i·up]. With phase = t mod up and iHi = ⌊t/up⌋ they are h[phase + j·up] for x[iHi − j];
-  // each phase's taps are stored reversed and contiguous so that the inner loop runs forwards
-  // over both the taps and x.
-  const tapsPerPhase = Math.ceil(hLen / up);
-  const bank = new Float64Array(up * tapsPerPhase);
-  for (let phase = 0; phase < up; phase++) {
-    for (let j = 0; j < tapsPerPhase; j++) {
-      const tap = phase + j * up;
-      bank[phase * tapsPerPhase + (tapsPerPhase - 1 - j)] = tap < hLen ? h[tap]! : 0;
-    }
-  }
+  const { bank, tapsPerPhase, preRemove } = polyphaseBank(up, down, opts.kaiserBeta ?? 5);
   const y = new Float64Array(nOut);
   for (let k = 0; k < nOut; k++) {
     const t = (k + preRemove) * down;
