@@ -77,9 +77,11 @@ export function modelConfigSha256(modelDir: string): string {
  * Embed an archive's units into the index at `dir` (created, or continued): each unit's files are
  * hashed first, and a unit whose key is already in a committed shard is not read again; each
  * recording is cut into windows ({@link recordingWindows}), each window preprocessed, measured and
- * embedded exactly as `fewbeat enroll` does (`preprocessEcg`, `measureRecording` with the child's
- * age and sex, `modelVectors`: the tfjs model into its prototype space), and every `shardWindows`
- * windows a shard is committed. A record that cannot be read is recorded as skipped with its reason.
+ * embedded as `fewbeat enroll` does (`preprocessEcg`, `measureRecording` with the child's age and
+ * sex when the prototype space needs it, the model into its prototype space: on ONNX Runtime in
+ * batches by default, {@link OnnxModelVectors}, equal to `modelVectors` up to float rounding), and
+ * every `shardWindows` windows a shard is committed. A record that cannot be read is recorded as
+ * skipped with its reason.
  */
 export async function buildIndex(
   dir: string,
