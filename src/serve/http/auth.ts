@@ -21,13 +21,7 @@ function sameToken(a: string, b: string): boolean {
 
 /**
  * Who is calling, from the `Authorization: Bearer <token>` header (scripts) or the session cookie
- * (browsers), or null.
- *
- * CSRF protection for cookie sessions (synchronizer token pattern, OWASP CSRF Prevention Cheat
- * Sheet): every session has a random token, handed to the page at login and by `/api/auth/me`, that
- * must come back in the `x-csrf-token` header of every POST/PATCH/DELETE. Another site can make a
- * browser send the cookie (if SameSite did not already stop it) but can neither read nor send that
- * header. Bearer tokens are never sent by a browser on its own, so they need no CSRF token.
+ * (browsers), or null. A malformed Authorization header is refused (401).
  */
 export async function principalOf(ctx: ServeContext, req: FastifyRequest): Promise<Principal | null> {
   const auth = req.headers.authorization;
@@ -38,26 +32,58 @@ export async function principalOf(ctx: ServeContext, req: FastifyRequest): Promi
   }
   const cookie = req.cookies[SESSION_COOKIE];
   if (cookie === undefined || cookie === '') return null;
-  const principal = await ctx.sessions.resolve(cookie, 'cookie');
-  if (principal && UNSAFE.has(req.method)) {
-    const sent = req.headers[CSRF_HEADER];
-    if (typeof sent !== 'string' || !sameToken(sent, principal.session.csrf_token ?? ''))
-      throw new HttpError(
-        403,
-        'csrf',
-        `missing or wrong ${CSRF_HEADER} header (send the token from login or /api/auth/me)`,
-      );
-  }
-  return principal;
+  return ctx.sessions.resolve(cookie, 'cookie');
 }
 
-/** The route guard: 401 without a live login, 403 for a role the route does not admit. */
+/**
+ * CSRF protection for cookie sessions (synchronizer token pattern, OWASP CSRF Prevention Cheat
+ * Sheet): every session has a random token, handed to the page at login and by `/api/auth/me`, that
+ * must come back in the `x-csrf-token` header of every POST/PATCH/DELETE. Another site can make a
+ * browser send the cookie (if SameSite did not already stop it) but can neither read nor send that
+ * header. Bearer tokens are never sent by a browser on its own, so they need no CSRF token.
+ */
+function requireCsrfToken(req: FastifyRequest, principal: Principal): void {
+  if (principal.session.kind !== 'cookie' || !UNSAFE.has(req.method)) return;
+  const sent = req.headers[CSRF_HEADER];
+  if (typeof sent !== 'string' || !sameToken(sent, principal.session.csrf_token ?? ''))
+    throw new HttpError(
+      403,
+      'csrf',
+      `missing or wrong ${CSRF_HEADER} header (send the token from login or /api/auth/me)`,
+    );
+}
+
+/**
+ * The route guard: 401 without a live login, 403 for a role the route does not admit or a cookie
+ * request without its CSRF token. Every refusal is audited (`access_denied`: the route, the status
+ * and the reason, and the user when the login was recognised); the secret that was sent never is.
+ */
 export async function authorise(ctx: ServeContext, req: FastifyRequest, roles: readonly Role[]): Promise<Principal> {
-  const principal = await principalOf(ctx, req);
-  if (!principal) throw new HttpError(401, 'unauthorized', 'sign in first (session cookie or bearer token)');
-  if (!roles.includes(principal.user.role))
-    throw new HttpError(403, 'forbidden', `this needs the role ${roles.join(' or ')}; you are ${principal.user.role}`);
-  return principal;
+  let principal: Principal | null = null;
+  try {
+    principal = await principalOf(ctx, req);
+    if (!principal) throw new HttpError(401, 'unauthorized', 'sign in first (session cookie or bearer token)');
+    requireCsrfToken(req, principal);
+    if (!roles.includes(principal.user.role))
+      throw new HttpError(
+        403,
+        'forbidden',
+        `this needs the role ${roles.join(' or ')}; you are ${principal.user.role}`,
+      );
+    return principal;
+  } catch (e) {
+    if (e instanceof HttpError)
+      await ctx.audit.append({
+        userId: principal?.user.id ?? null,
+        username: principal?.user.username ?? null,
+        action: 'access_denied',
+        targetType: 'route',
+        targetId: `${req.method} ${req.routeOptions.url ?? '?'}`,
+        ip: req.ip,
+        details: { status: e.status, reason: e.code, login: principal?.session.kind ?? null },
+      });
+    throw e;
+  }
 }
 
 /** Set the session cookie: HttpOnly, SameSite=Strict, Secure when the request came over TLS. */
