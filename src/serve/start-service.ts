@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { removeAbandonedUploads } from './app/cases.js';
 import { serveContext, type ServeContext } from './app/context.js';
 import { openDatabase } from './db/open-database.js';
 import { buildServer, type ServerOptions } from './http/build-server.js';
@@ -40,6 +41,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
     const database = await openDatabase(o.databaseUrl ?? `sqlite:${join(dataDir, 'fewbeat.db')}`);
     const uploadDir = join(dataDir, 'uploads');
     mkdirSync(uploadDir, { recursive: true });
+    removeAbandonedUploads(uploadDir);
     const ctx = serveContext(database, model, new BlobStore(join(dataDir, 'blobs')), uploadDir);
     let createdAdmin: RunningService['createdAdmin'] = null;
     if ((await ctx.users.count()) === 0) {

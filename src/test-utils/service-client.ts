@@ -16,7 +16,7 @@ export interface Answer<T = unknown> {
 export class ServiceClient {
   constructor(
     readonly base: string,
-    private readonly token: string | null = null,
+    readonly token: string | null = null,
   ) {}
 
   withToken(token: string): ServiceClient {

@@ -62,7 +62,7 @@ export function removeOrphanedTemporaries(dir: string): void {
 }
 
 /** Whether process `pid` exists (signal 0 checks without sending; EPERM means it exists under another user). */
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { FewbeatError, isFewbeatError } from '../../errors.js';
+import { isRunning } from '../../util/atomic-write.js';
 import type { Case, CaseSummary } from '../api/schemas.js';
 import { caseUploadFieldsSchema, clinicalContextSchema } from '../api/schemas.js';
 import { HttpError, notFound } from '../http/http-error.js';
@@ -43,6 +45,27 @@ function safeFileName(name: string): string {
   return base;
 }
 
+/** Uploads in progress are folders `upload-<host>-<pid>-<random>`: whose they are, should their process die. */
+const UPLOAD_FOLDER = /^upload-(.+)-(\d+)-[A-Za-z0-9]{6}$/;
+const thisHost = (): string => hostname().replace(/[^A-Za-z0-9.]/g, '_');
+
+/**
+ * Remove the folders of uploads that a process of this host, no longer running, left behind (a
+ * server killed mid-upload): their files were never stored and no case refers to them. Folders of
+ * live processes and of other hosts sharing the data folder are kept. Returns how many went.
+ */
+export function removeAbandonedUploads(uploadDir: string): number {
+  let removed = 0;
+  for (const name of readdirSync(uploadDir)) {
+    const m = UPLOAD_FOLDER.exec(name);
+    if (m && m[1] === thisHost() && !isRunning(Number(m[2]))) {
+      rmSync(join(uploadDir, name), { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
 /**
  * Store an uploaded case: the parts are streamed to a private temporary folder (hashing as they
  * come), the record is read with the project's readers and the clinical context checked against the
@@ -55,7 +78,7 @@ export async function uploadCase(
   parts: AsyncIterable<UploadPart>,
   user: { id: string; username: string },
 ): Promise<CaseRow> {
-  const dir = mkdtempSync(join(ctx.uploadDir, 'upload-'));
+  const dir = mkdtempSync(join(ctx.uploadDir, `upload-${thisHost()}-${process.pid}-`));
   const adopted: string[] = [];
   try {
     const files: Array<{ name: string; sha256: string; bytes: number; temp: string }> = [];
