@@ -3,6 +3,7 @@ import { bankHead, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 import type { z } from 'zod';
 import type { bankSchema, bankSummarySchema } from '../api/schemas.js';
 import { HttpError, badRequest, conflict, notFound } from '../http/http-error.js';
+import type { Actor } from '../store/audit-log.js';
 import { BankVersionConflict, type BankRow, type BankVersionRow } from '../store/banks.js';
 import { newId, nowIso } from '../store/ids.js';
 import { clinicalOf, recordRefOf } from './cases.js';
@@ -90,11 +91,13 @@ export async function createBank(
   ctx: ServeContext,
   name: string,
   examples: readonly BankExample[],
-  user: { id: string },
+  user: Actor,
 ): Promise<Bank> {
   const enrolled = await enrol(ctx, examples);
   const now = nowIso();
   const id = newId('bank');
+  const classes: Record<string, number> = {};
+  for (const e of examples) classes[e.class] = (classes[e.class] ?? 0) + 1;
   await ctx.banks.create(
     {
       id,
@@ -113,6 +116,15 @@ export async function createBank(
       change: `created with ${examples.length} examples`,
       created_by: user.id,
       created_at: now,
+    },
+    {
+      userId: user.id,
+      username: user.username,
+      action: 'bank_create',
+      targetType: 'bank',
+      targetId: id,
+      ip: user.ip,
+      details: { version: 1, classes },
     },
   );
   return bankVersion(ctx, id, 1);
@@ -149,7 +161,7 @@ function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
 export function changeBank(
   ctx: ServeContext,
   id: string,
-  user: { id: string },
+  user: Actor,
   change: { describe: string; apply: (examples: BankExample[]) => BankExample[] },
 ): Promise<Bank> {
   return serialised(id, async () => {
@@ -174,6 +186,15 @@ export function changeBank(
             created_at: nowIso(),
           },
           bank.current_version,
+          {
+            userId: user.id,
+            username: user.username,
+            action: 'bank_change',
+            targetType: 'bank',
+            targetId: id,
+            ip: user.ip,
+            details: { version: bank.current_version + 1, change: change.describe },
+          },
         );
         return bankVersion(ctx, id, bank.current_version + 1);
       } catch (e) {

@@ -11,6 +11,7 @@ import { caseUploadFieldsSchema, clinicalContextSchema } from '../api/schemas.js
 import { HttpError, notFound } from '../http/http-error.js';
 import { recordEntry } from '../model/stored-record.js';
 import type { RecordRef } from '../model/worker-protocol.js';
+import type { Actor } from '../store/audit-log.js';
 import { recordSha256 } from '../store/blob-store.js';
 import type { CaseRow } from '../store/cases.js';
 import { newId, nowIso } from '../store/ids.js';
@@ -70,14 +71,10 @@ export function removeAbandonedUploads(uploadDir: string): number {
  * Store an uploaded case: the parts are streamed to a private temporary folder (hashing as they
  * come), the record is read with the project's readers and the clinical context checked against the
  * model's schema in a model worker (bounded time and memory), and only then are the files moved into
- * the content-addressed store and the case written, in one transaction. A refused upload leaves
- * nothing behind.
+ * the content-addressed store and the case written with its audit entry, in one transaction. A
+ * refused upload leaves nothing behind.
  */
-export async function uploadCase(
-  ctx: ServeContext,
-  parts: AsyncIterable<UploadPart>,
-  user: { id: string; username: string },
-): Promise<CaseRow> {
+export async function uploadCase(ctx: ServeContext, parts: AsyncIterable<UploadPart>, user: Actor): Promise<CaseRow> {
   const dir = mkdtempSync(join(ctx.uploadDir, `upload-${thisHost()}-${process.pid}-`));
   const adopted: string[] = [];
   try {
@@ -163,7 +160,15 @@ export async function uploadCase(
       uploaded_by: user.id,
       created_at: nowIso(),
     };
-    await ctx.cases.insert(row, files);
+    await ctx.cases.insert(row, files, {
+      userId: user.id,
+      username: user.username,
+      action: 'upload',
+      targetType: 'case',
+      targetId: row.id,
+      ip: user.ip,
+      details: { files: files.length, format: info.format, recordSha256: sha },
+    });
     adopted.length = 0;
     return { ...row, uploader_username: user.username };
   } finally {

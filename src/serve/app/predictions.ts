@@ -4,6 +4,7 @@ import type { Prediction } from '../api/schemas.js';
 import { HttpError, badRequest, conflict, notFound } from '../http/http-error.js';
 import type { ServicePrediction } from '../model/model-ops.js';
 import { givenClinicalFields } from '../model/model-ops.js';
+import type { Actor } from '../store/audit-log.js';
 import { newId, nowIso } from '../store/ids.js';
 import type { PredictionRow, ReviewRow } from '../store/predictions.js';
 import { addExample, changeBank, type Bank } from './banks.js';
@@ -141,7 +142,7 @@ export async function review(
     note: string;
     addToBank?: { bankId: string } | undefined;
   },
-  user: { id: string },
+  user: Actor,
 ): Promise<{ prediction: Prediction; bank: Bank | null }> {
   const row = await ctx.predictions.get(predictionId);
   if (!row) throw notFound(`prediction ${predictionId}`);

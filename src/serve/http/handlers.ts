@@ -17,6 +17,7 @@ import { caseOf, fullCase, recordRefOf, summaries, uploadCase, type UploadPart }
 import { casePredictions, getPrediction, predict, review } from '../app/predictions.js';
 import { caseAnalysis, caseReport, reportHtml } from '../app/report.js';
 import { UserStore } from '../store/users.js';
+import type { Actor } from '../store/audit-log.js';
 import type { Principal } from '../store/sessions.js';
 import { clearSessionCookie, SESSION_TTL_MS, setSessionCookie } from './auth.js';
 import { HttpError, badRequest, conflict, notFound } from './http-error.js';
@@ -42,6 +43,12 @@ const who = (p: Principal | null): { id: string; username: string } => {
   if (!p) throw new HttpError(401, 'unauthorized', 'sign in first');
   return { id: p.user.id, username: p.user.username };
 };
+
+/** The caller of a change, for the audit entry the change is stored with. */
+const actor = (i: { principal: Principal | null; req: FastifyRequest }): Actor => ({
+  ...who(i.principal),
+  ip: i.req.ip,
+});
 
 /** Append to the audit log: who, what, on what, from where (ids only, never patient identifiers). */
 async function audit(
@@ -143,18 +150,7 @@ export const HANDLERS: Handlers = {
         else yield { kind: 'field', name: part.fieldname, value: String(part.value) };
       }
     }
-    const row = await uploadCase(i.ctx, parts(), who(i.principal));
-    const files = JSON.parse(row.source_files) as unknown[];
-    await audit(
-      i,
-      'upload',
-      { type: 'case', id: row.id },
-      {
-        files: files.length,
-        format: (JSON.parse(row.record_info) as { format: string }).format,
-        recordSha256: row.record_sha256,
-      },
-    );
+    const row = await uploadCase(i.ctx, parts(), actor(i));
     return fullCase(i.ctx, row);
   },
 
@@ -200,7 +196,7 @@ export const HANDLERS: Handlers = {
   getPrediction: async ({ ctx, params }) => getPrediction(ctx, params.id),
 
   reviewPrediction: async (i) => {
-    const r = await review(i.ctx, i.params.id, i.body, who(i.principal));
+    const r = await review(i.ctx, i.params.id, i.body, actor(i));
     await audit(
       i,
       'review',
@@ -211,13 +207,6 @@ export const HANDLERS: Handlers = {
         finalClass: r.prediction.review?.finalClass,
       },
     );
-    if (r.bank)
-      await audit(
-        i,
-        'bank_change',
-        { type: 'bank', id: r.bank.id },
-        { version: r.bank.version, change: r.bank.change },
-      );
     return r;
   },
 
@@ -245,9 +234,7 @@ export const HANDLERS: Handlers = {
   },
 
   createBank: async (i) => {
-    const bank = await createBank(i.ctx, i.body.name, i.body.examples, who(i.principal));
-    await audit(i, 'bank_create', { type: 'bank', id: bank.id }, { version: 1, classes: bank.classes });
-    return bank;
+    return createBank(i.ctx, i.body.name, i.body.examples, actor(i));
   },
 
   getBank: async ({ ctx, params }) => bankVersion(ctx, params.id),
@@ -269,31 +256,28 @@ export const HANDLERS: Handlers = {
 
   addBankExample: async (i) => {
     const e = i.body;
-    const bank = await changeBank(i.ctx, i.params.id, who(i.principal), {
+    const bank = await changeBank(i.ctx, i.params.id, actor(i), {
       describe: `added case ${e.caseId} as ${e.class}`,
       apply: (examples) => addExample(examples, e),
     });
-    await audit(i, 'bank_change', { type: 'bank', id: bank.id }, { version: bank.version, change: bank.change });
     return bank;
   },
 
   relabelBankExample: async (i) => {
     const { id, caseId } = i.params;
-    const bank = await changeBank(i.ctx, id, who(i.principal), {
+    const bank = await changeBank(i.ctx, id, actor(i), {
       describe: `relabelled case ${caseId} as ${i.body.class}`,
       apply: (examples) => relabelExample(examples, caseId, i.body.class),
     });
-    await audit(i, 'bank_change', { type: 'bank', id: bank.id }, { version: bank.version, change: bank.change });
     return bank;
   },
 
   removeBankExample: async (i) => {
     const { id, caseId } = i.params;
-    const bank = await changeBank(i.ctx, id, who(i.principal), {
+    const bank = await changeBank(i.ctx, id, actor(i), {
       describe: `removed case ${caseId}`,
       apply: (examples) => removeExample(examples, caseId),
     });
-    await audit(i, 'bank_change', { type: 'bank', id: bank.id }, { version: bank.version, change: bank.change });
     return bank;
   },
 

@@ -18,6 +18,33 @@ export interface AuditEvent {
 }
 
 /**
+ * Append an entry through `db`, which may be a transaction: a change and its audit entry written in
+ * one transaction are both stored or neither (a server killed between them leaves no unaudited change).
+ */
+export async function appendAudit(db: Kysely<Db>, e: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      at: nowIso(),
+      user_id: e.userId,
+      username: e.username,
+      action: e.action,
+      target_type: e.targetType ?? null,
+      target_id: e.targetId ?? null,
+      ip: e.ip,
+      details: JSON.stringify(e.details ?? {}),
+    })
+    .execute();
+}
+
+/** Who makes a change, for its audit entry: the user and the address the request came from. */
+export interface Actor {
+  id: string;
+  username: string;
+  ip: string | null;
+}
+
+/**
  * The append-only audit log: logins, uploads, predictions, bank changes, reviews and exports. The
  * store has no update or delete, and the database refuses them (triggers of the first migration).
  * Entries carry ids (case, prediction, bank), never names, record ids or birth dates.
@@ -26,19 +53,7 @@ export class AuditLog {
   constructor(private readonly db: Kysely<Db>) {}
 
   async append(e: AuditEvent): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({
-        at: nowIso(),
-        user_id: e.userId,
-        username: e.username,
-        action: e.action,
-        target_type: e.targetType ?? null,
-        target_id: e.targetId ?? null,
-        ip: e.ip,
-        details: JSON.stringify(e.details ?? {}),
-      })
-      .execute();
+    await appendAudit(this.db, e);
   }
 
   async list(q: { action?: string | undefined; userId?: string | undefined; limit: number; offset: number }): Promise<{

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BankVersionsTable, BanksTable, Db } from '../db/schema.js';
+import { appendAudit, type AuditEvent } from './audit-log.js';
 
 export type BankRow = Selectable<BanksTable> & { creator_username: string };
 export type BankVersionRow = Selectable<BankVersionsTable> & { author_username: string };
@@ -12,14 +13,16 @@ export class BankVersionConflict extends Error {}
  * `banks.current_version` points at the newest. A new version is written in one transaction that
  * moves the pointer only from the version it was built on (compare-and-set), so two writers can
  * never both make version n + 1: the loser gets `BankVersionConflict` and rebuilds on the winner's.
+ * Each version's audit entry is written in the same transaction as the version.
  */
 export class BankStore {
   constructor(private readonly db: Kysely<Db>) {}
 
-  async create(bank: Selectable<BanksTable>, first: Selectable<BankVersionsTable>): Promise<void> {
+  async create(bank: Selectable<BanksTable>, first: Selectable<BankVersionsTable>, audit: AuditEvent): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('banks').values(bank).execute();
       await tx.insertInto('bank_versions').values(first).execute();
+      await appendAudit(tx, audit);
     });
   }
 
@@ -72,7 +75,7 @@ export class BankStore {
   }
 
   /** Write `next` (version = `from` + 1) and move the bank to it, if the bank is still at `from`. */
-  async addVersion(next: Selectable<BankVersionsTable>, from: number): Promise<void> {
+  async addVersion(next: Selectable<BankVersionsTable>, from: number, audit: AuditEvent): Promise<void> {
     try {
       await this.db.transaction().execute(async (tx) => {
         const moved = await tx
@@ -84,6 +87,7 @@ export class BankStore {
         if (Number(moved.numUpdatedRows) !== 1)
           throw new BankVersionConflict(`bank ${next.bank_id} moved past ${from}`);
         await tx.insertInto('bank_versions').values(next).execute();
+        await appendAudit(tx, audit);
       });
     } catch (e) {
       if (e instanceof BankVersionConflict) throw e;

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaseSummary } from '../api/schemas.js';
 import type { CasesTable, Db } from '../db/schema.js';
+import { appendAudit, type AuditEvent } from './audit-log.js';
 import { nowIso } from './ids.js';
 
 export type CaseRow = Selectable<CasesTable> & { uploader_username: string };
@@ -9,8 +10,12 @@ export type CaseRow = Selectable<CasesTable> & { uploader_username: string };
 export class CaseStore {
   constructor(private readonly db: Kysely<Db>) {}
 
-  /** Insert a case and the blobs it references, in one transaction (blobs already known are kept). */
-  async insert(row: Selectable<CasesTable>, blobs: ReadonlyArray<{ sha256: string; bytes: number }>): Promise<void> {
+  /** Insert a case, the blobs it references and its audit entry, in one transaction (blobs already known are kept). */
+  async insert(
+    row: Selectable<CasesTable>,
+    blobs: ReadonlyArray<{ sha256: string; bytes: number }>,
+    audit: AuditEvent,
+  ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       for (const b of blobs)
         await tx
@@ -19,6 +24,7 @@ export class CaseStore {
           .onConflict((oc) => oc.column('sha256').doNothing())
           .execute();
       await tx.insertInto('cases').values(row).execute();
+      await appendAudit(tx, audit);
     });
   }
 
