@@ -7,7 +7,7 @@ import type { ServiceDatabase } from '../serve/db/open-database.js';
 /** What `checkServiceDatabase` found: every problem in one line, and what it looked at. */
 export interface DatabaseCheck {
   problems: string[];
-  /** The engine's check: SQLite `integrity_check` and `foreign_key_check`, PostgreSQL amcheck of every B-tree index. */
+  /** The engine's check: SQLite `integrity_check`, `foreign_key_check`; PostgreSQL amcheck of each index and table. */
   engineCheck: string;
   cases: number;
   bankVersions: number;
@@ -58,7 +58,15 @@ export async function checkServiceDatabase(database: ServiceDatabase, blobRoot: 
         problems.push(`amcheck ${name}: ${(e as Error).message}`);
       }
     }
-    engineCheck = `amcheck bt_index_parent_check on ${indexes.rows.length} B-tree indexes`;
+    const tables = await sql<{ name: string }>`
+      select tablename as name from pg_tables where schemaname = current_schema()`.execute(db);
+    for (const { name } of tables.rows) {
+      const corrupt = await sql<{ msg: string }>`select msg from verify_heapam(${name}::regclass)`.execute(db);
+      for (const r of corrupt.rows) problems.push(`verify_heapam ${name}: ${r.msg}`);
+    }
+    engineCheck =
+      `amcheck: bt_index_parent_check of ${indexes.rows.length} B-tree indexes, ` +
+      `verify_heapam of ${tables.rows.length} tables`;
   }
 
   const known = new Set((await db.selectFrom('blobs').select('sha256').execute()).map((b) => b.sha256));
