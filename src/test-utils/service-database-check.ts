@@ -11,7 +11,10 @@ export interface DatabaseCheck {
   engineCheck: string;
   cases: number;
   bankVersions: number;
-  /** Files in the blob store that no `blobs` row lists (left by an upload killed between the two). */
+  /**
+   * Files in the blob store that no `blobs` row lists (left by an upload killed between moving them in and its commit);
+   * each must still hold the bytes it is named by (a later upload of the same bytes adopts it).
+   */
   unreferencedFiles: number;
   /** Cases and bank versions after the first that have no audit entry (changes made, never acknowledged). */
   unauditedChanges: number;
@@ -112,6 +115,15 @@ export async function checkServiceDatabase(database: ServiceDatabase, blobRoot: 
   for (const b of banks)
     for (let v = 1; v <= Number(b.current_version); v++) if (!bankChanges.has(`${b.id}@${v}`)) unauditedChanges++;
 
-  const unreferencedFiles = filesUnder(blobRoot).filter((p) => !known.has(p.split('/').pop() as string)).length;
-  return { problems, engineCheck, cases: cases.length, bankVersions, unreferencedFiles, unauditedChanges };
+  const unreferenced = filesUnder(blobRoot).filter((p) => !known.has(p.split('/').pop() as string));
+  for (const p of unreferenced)
+    if (sha256(readFileSync(p)) !== p.split('/').pop()) problems.push(`unreferenced stored file ${p} is damaged`);
+  return {
+    problems,
+    engineCheck,
+    cases: cases.length,
+    bankVersions,
+    unreferencedFiles: unreferenced.length,
+    unauditedChanges,
+  };
 }
