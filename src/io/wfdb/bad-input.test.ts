@@ -145,8 +145,12 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
 
   it('a negative, zero or absurd sampling rate', () => {
     expect(errorOf(() => parseHeader('r 1 -360 10\nr.dat 16\n', 'r.hea')).message).toBe(
-      'r.hea: header line 1: sampling frequency -360 Hz is not in (0, 1000000]',
+      'r.hea: header line 1: sampling frequency -360 Hz is not in [0.000001, 1000000]',
     );
+    expect(errorOf(() => parseHeader('r 1 1e-300 10\nr.dat 16\n', 'r.hea')).message).toMatch(
+      /sampling frequency 1e-300 Hz is not in/,
+    );
+    expect(parseHeader('r 1 0.0166666666667 10\nr.dat 16\n', 'r.hea').fs).toBeCloseTo(1 / 60);
     expect(errorOf(() => parseHeader('r 1 0 10\nr.dat 16\n', 'r.hea')).message).toMatch(
       /sampling frequency 0 Hz is not in/,
     );
@@ -156,6 +160,26 @@ describe('bad WFDB input gives one clear FewbeatError naming file, location and 
     expect(errorOf(() => parseHeader('r 1 NaN 10\nr.dat 16\n', 'r.hea')).message).toMatch(
       /sampling frequency 'NaN' is not a number/,
     );
+  });
+
+  it('a denormal or astronomical gain, an ADC resolution past 32 bits, a skew past the end of the record', () => {
+    expect(errorOf(() => parseHeader('r 1 250 20\nr.dat 16 1e-320 16 0 0 0 0 I\n', 'r.hea')).message).toBe(
+      'r.hea: header line 2: ADC gain 1e-320 is neither 0 (uncalibrated) nor in [0.000001, 1000000000000]',
+    );
+    expect(errorOf(() => parseHeader('r 1 250 20\nr.dat 16 1e15 16\n', 'r.hea')).message).toMatch(
+      /ADC gain 1000000000000000 is neither/,
+    );
+    expect(parseHeader('r 1 250 20\nr.dat 16 0 16\n', 'r.hea').signals[0]?.adcGain).toBe(0);
+    expect(errorOf(() => parseHeader('r 1 250 20\nr.dat 16 200 99\n', 'r.hea')).message).toBe(
+      'r.hea: header line 2: ADC resolution 99 bits is not in [0, 32]',
+    );
+    expect(errorOf(() => parseHeader('r 1 250 20\nr.dat 16 200 -1\n', 'r.hea')).message).toMatch(
+      /ADC resolution -1 bits/,
+    );
+    expect(errorOf(() => parseHeader('r 1 250 20\nr.dat 16:20 200\n', 'r.hea')).message).toBe(
+      'r.hea: header line 2: skew 20 frames is not less than the signal length (20 frames)',
+    );
+    expect(parseHeader('r 1 250 20\nr.dat 16:19 200\n', 'r.hea').signals[0]?.skew).toBe(19);
   });
 
   it('an annotation file cut mid-record: inside a word, inside an AUX string, or before its end marker', () => {

@@ -91,6 +91,18 @@ export interface HeaderOptions {
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** Largest sampling rate accepted (1 MHz): anything above is a corrupt header, not a recording. */
 export const MAX_FS = 1e6;
+/**
+ * Smallest sampling rate accepted: one sample per 10^6 s (11.6 days). Real trend records go down to
+ * one sample a minute (1/60 Hz); below this, durations overflow into nonsense.
+ */
+export const MIN_FS = 1e-6;
+/**
+ * ADC gains accepted besides 0 ("uncalibrated"), in ADC units per physical unit. Real headers use 1 to
+ * about 4·10^4; a denormal or astronomically large gain turns every sample into ±Infinity or 0.
+ */
+export const GAIN_RANGE: readonly [number, number] = [1e-6, 1e12];
+/** Largest ADC resolution accepted (bits): WFDB's widest sample format, 32, holds at most 32 bits. */
+export const MAX_ADC_RES = 32;
 /** Largest header accepted (bytes); real headers are a few kB. */
 const MAX_HEADER_BYTES = 1 << 20;
 /** Largest number of signals or segments accepted. */
@@ -140,6 +152,7 @@ export function parseHeader(text: string, file: string, opts: HeaderOptions = {}
       fail(recordLine.line, `record line declares ${rec.nSig} signals but ${body.length} signal lines follow`);
     }
     signals = body.map(({ text: t, line }) => parseSignalLine(t, line, (reason) => fail(line, reason)));
+    for (const s of signals) if (rec.sigLen !== null) checkSkew(s.skew, rec.sigLen, (reason) => fail(s.line, reason));
   }
   return {
     file,
@@ -203,7 +216,7 @@ function parseRecordLine(text: string, fail: (reason: string) => never, quirk: (
     const m = /^([^/()]+)(?:\/([^()]+)(?:\(([^()]+)\))?)?$/.exec(fsTok);
     if (!m) fail(`sampling frequency '${fsTok}' is not 'fs[/counter_freq[(base_counter)]]'`);
     fs = parseNumber((m as RegExpExecArray)[1] as string, 'sampling frequency', fail);
-    if (!(fs > 0) || fs > MAX_FS) fail(`sampling frequency ${fs} Hz is not in (0, ${MAX_FS}]`);
+    if (!(fs >= MIN_FS && fs <= MAX_FS)) fail(`sampling frequency ${fs} Hz is not in [${MIN_FS}, ${MAX_FS}]`);
     const cf = (m as RegExpExecArray)[2];
     const bc = (m as RegExpExecArray)[3];
     if (cf !== undefined) {
@@ -306,10 +319,13 @@ function parseSignalLine(text: string, line: number, fail: (reason: string) => n
     if (!gm) fail(`gain field '${gainTok}' is not 'gain[(baseline)][/units]'`);
     adcGain = parseNumber(gm![1] as string, 'ADC gain', fail);
     if (adcGain < 0) fail(`ADC gain ${adcGain} is negative`);
+    if (adcGain !== 0 && !(adcGain >= GAIN_RANGE[0] && adcGain <= GAIN_RANGE[1]))
+      fail(`ADC gain ${adcGain} is neither 0 (uncalibrated) nor in [${GAIN_RANGE[0]}, ${GAIN_RANGE[1]}]`);
     baselineTok = gm![2];
     if (gm![3] !== undefined && gm![3] !== '') units = gm![3];
   }
   const adcRes = resTok === undefined ? defaultAdcRes(fmt) : parseInteger(resTok, 'ADC resolution', fail);
+  if (adcRes < 0 || adcRes > MAX_ADC_RES) fail(`ADC resolution ${adcRes} bits is not in [0, ${MAX_ADC_RES}]`);
   const adcZero = zeroTok === undefined ? 0 : parseInteger(zeroTok, 'ADC zero', fail);
   const baseline = baselineTok === undefined ? adcZero : parseInteger(baselineTok, 'baseline', fail);
   const initValue = initTok === undefined ? adcZero : parseInteger(initTok, 'initial value', fail);
@@ -332,6 +348,14 @@ function parseSignalLine(text: string, line: number, fail: (reason: string) => n
     description: rest.trim(),
     line,
   };
+}
+
+/**
+ * A signal's skew must leave it some samples: a skew of `sigLen` frames or more shifts every sample
+ * past the end of the record. Also checked by the reader when the header omits the length.
+ */
+export function checkSkew(skew: number, sigLen: number, fail: (reason: string) => never): void {
+  if (skew > 0 && skew >= sigLen) fail(`skew ${skew} frames is not less than the signal length (${sigLen} frames)`);
 }
 
 /** WFDB's default ADC resolution (bits) for a format, used when the field is absent. */

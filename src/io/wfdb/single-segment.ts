@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { FewbeatError } from '../../errors.js';
 import { checksum16, checksumsAgree } from './checksum.js';
-import type { WfdbHeader, WfdbSignalSpec } from './header.js';
+import { checkSkew, type WfdbHeader, type WfdbSignalSpec } from './header.js';
 import { checkMatV4Container } from './matlab-v4.js';
 import type { ReadOptions, WfdbChannel, WfdbRecord } from './record.js';
 import type { SampleFormat } from './formats.js';
@@ -21,6 +21,10 @@ export function readSingleSegment(recordPath: string, header: WfdbHeader, opts: 
     signalFile(g.path, g.signals, header.file, opts.decoded?.get(g.path) ?? null),
   );
   const sigLen = header.sigLen ?? (files[0] ? framesInFile(files[0]) : 0);
+  for (const s of header.signals)
+    checkSkew(s.skew, sigLen, (reason) => {
+      throw new FewbeatError(reason, { file: header.file, location: `header line ${s.line}` });
+    });
   const { from, to, channels } = resolveRange(header, sigLen, opts);
 
   const warnings = header.warnings.map((w) => `${header.file}: ${w}`);
