@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCohort } from '../io/manifest/index.js';
 import { runCli } from '../test-utils/run-cli.js';
+import { withContentHash } from '../util/content-hash.js';
 import { tinyModel } from '../test-utils/tiny-model.js';
 import { recordingWindows } from './archive-units.js';
 import { committedShards, loadIndex, SHARDS_DIR } from './index-format.js';
@@ -137,7 +138,7 @@ describe('archive index and search', () => {
     const other = join(root, 'other-model');
     mkdirSync(other, { recursive: true });
     for (const f of readdirSync(modelDir)) copyFileSync(join(modelDir, f), join(other, f));
-    writeFileSync(join(other, 'config.json'), JSON.stringify({ ...config, seed: 99 }));
+    writeFileSync(join(other, 'config.json'), JSON.stringify(withContentHash({ ...config, seed: 99 })));
     const run = await runCli(['index', cohortDir, '--model', other, '--out', out]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('built with another model');

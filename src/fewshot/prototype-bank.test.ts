@@ -175,7 +175,39 @@ describe('prototype bank', () => {
 
   it('refuses a bank of an older format version with the command that makes a new one', () => {
     expect(() => parseBank({ ...bank, version: 1 }, 'b.json')).toThrow(
-      'b.json: bank format version 1, this fewbeat reads version 2: enroll the examples again with fewbeat enroll',
+      'b.json: bank format version 1, this fewbeat reads version 3: enroll the examples again with fewbeat enroll',
+    );
+  });
+
+  it('refuses a bank file cut short or with a byte flipped, in one line naming the file', () => {
+    const text = Buffer.from(`${JSON.stringify(bank)}\n`);
+    const read = (bytes: Buffer): string => {
+      try {
+        parseBank(JSON.parse(bytes.toString('utf8')), 'b.json');
+        return 'no error';
+      } catch (e) {
+        // A cut or flip that breaks the JSON is refused where the file is read (its JSON.parse error).
+        return e instanceof SyntaxError ? 'b.json: not valid JSON' : (e as Error).message;
+      }
+    };
+    expect(read(text)).toBe('no error');
+    const damaged = [text.subarray(0, text.length >> 1), text.subarray(0, text.length - 3)];
+    // Every digit of the file changed in turn keeps valid JSON: each must be refused by the hash or the schema.
+    for (let at = 0; at < text.length; at++) {
+      if (text[at]! < 0x30 || text[at]! > 0x39) continue;
+      const flipped = Buffer.from(text);
+      flipped[at] = text[at] === 0x39 ? 0x30 : text[at]! + 1;
+      damaged.push(flipped);
+    }
+    expect(damaged.length).toBeGreaterThan(10);
+    for (const bytes of damaged) {
+      const message = read(bytes);
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message).toMatch(/^b\.json: /);
+    }
+    const tampered = { ...bank, prototypes: bank.prototypes.map((p) => p.map((v) => v + 1e-6)) };
+    expect(() => parseBank(JSON.parse(JSON.stringify(tampered)), 'b.json')).toThrow(
+      'b.json: content does not match its SHA-256: the file was changed or is corrupt; enroll the examples again',
     );
   });
 });

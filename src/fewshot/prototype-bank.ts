@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
 import type { ContextDecision, ContextGate } from './context-gate.js';
 import { atNearestShots, FewShotHead, fewShotHeadConfigSchema, type FewShotHeadConfig } from './few-shot-head.js';
+import { checkContentHash, withContentHash } from '../util/content-hash.js';
 import { quantile } from '../util/quantile.js';
 
 /**
@@ -12,8 +13,9 @@ import { quantile } from '../util/quantile.js';
  * shows probabilities, abstention and the nearest labelled examples.
  */
 
-/** The bank format version this code writes and reads. */
-export const BANK_VERSION = 2;
+/** The bank format version this code writes and reads (3: the bank carries its content hash). */
+export const BANK_VERSION = 3;
+const ENROLL_AGAIN = 'enroll the examples again with fewbeat enroll';
 
 /** One enrolled support example. */
 export interface BankExample {
@@ -29,10 +31,11 @@ export interface BankExample {
 /**
  * The JSON file `fewbeat enroll` writes:
  *
- *     { format: "fewbeat-prototype-bank", version: 2, classes: [c...], dim: D,
+ *     { format: "fewbeat-prototype-bank", version: 3, classes: [c...], dim: D,
  *       prototypes: [[D numbers] per class], examples: [{ class, record, patientId, embedding: [D], clinical?: [F] }],
  *       head: FewShotHeadConfig (per-shot values at the bank's size),
- *       contextDecision: { used, nllWithout, nllWith } | null }
+ *       contextDecision: { used, nllWithout, nllWith } | null,
+ *       sha256: SHA-256 of the canonical JSON of the rest (src/util/content-hash.ts) }
  */
 export interface PrototypeBank {
   format: 'fewbeat-prototype-bank';
@@ -45,6 +48,8 @@ export interface PrototypeBank {
   head: FewShotHeadConfig;
   /** What the context gate decided on the examples (null: the model has no gate). */
   contextDecision: ContextDecision | null;
+  /** The bank's content hash, checked by {@link parseBank}. */
+  sha256: string;
 }
 
 /** What `predict` reports for one query. */
@@ -97,9 +102,9 @@ export function enrollBank(examples: readonly BankExample[], config: FewShotHead
   const head = new FewShotHead(config).fit(bankSupport(classes, examples));
   const abstention = head.abstention;
   const temperature = atNearestShots(config.probabilityTemperatures, bankShots(classes, examples));
-  return {
-    format: 'fewbeat-prototype-bank',
-    version: BANK_VERSION,
+  return withContentHash({
+    format: 'fewbeat-prototype-bank' as const,
+    version: BANK_VERSION as typeof BANK_VERSION,
     classes,
     dim,
     prototypes: head.prototypes.map((p) => Array.from(p)),
@@ -113,7 +118,7 @@ export function enrollBank(examples: readonly BankExample[], config: FewShotHead
         : null,
     },
     contextDecision: head.contextDecision,
-  };
+  });
 }
 
 /** Examples of the bank's smallest class. */
@@ -217,6 +222,7 @@ const bankSchema = z
     contextDecision: z
       .object({ used: z.boolean(), nllWithout: finite.nullable(), nllWith: finite.nullable() })
       .nullable(),
+    sha256: z.string(),
   })
   .superRefine((b, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -241,8 +247,7 @@ export function parseBank(json: unknown, file: string): PrototypeBank {
     throw new FewbeatError('not a fewbeat prototype bank (format)', { file });
   if (b.version !== BANK_VERSION)
     throw new FewbeatError(
-      `bank format version ${JSON.stringify(b.version)}, this fewbeat reads version ${BANK_VERSION}: ` +
-        'enroll the examples again with fewbeat enroll',
+      `bank format version ${JSON.stringify(b.version)}, this fewbeat reads version ${BANK_VERSION}: ${ENROLL_AGAIN}`,
       { file },
     );
   const parsed = bankSchema.safeParse(json);
@@ -250,5 +255,6 @@ export function parseBank(json: unknown, file: string): PrototypeBank {
     const issue = parsed.error.issues[0];
     throw new FewbeatError(`${issue?.path.join('.') || 'bank'}: ${issue?.message ?? 'invalid'}`, { file });
   }
+  checkContentHash(json, file, ENROLL_AGAIN);
   return parsed.data as PrototypeBank;
 }

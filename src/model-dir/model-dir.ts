@@ -93,6 +93,11 @@ export function readModelDir(dir: string): TrainedModelDir {
     );
   }
   const e = parsed.data;
+  const mismatch = preprocessingMismatch(e.preprocessing, model);
+  if (mismatch !== null) {
+    model.dispose();
+    throw new FewbeatError(`preprocessing: ${mismatch} (the configuration does not go with these weights)`, { file });
+  }
   const full = { ...(extra as unknown as ModelDirExtra), training: training.data };
   return {
     dir,
@@ -108,4 +113,19 @@ export function readModelDir(dir: string): TrainedModelDir {
       abstention: e.abstention,
     },
   };
+}
+
+/**
+ * Why the preprocessing configuration cannot feed this model, or null when it can: the encoder takes
+ * `leads` × `samples` input, and the band-pass must lie inside (0, fs/2).
+ */
+function preprocessingMismatch(p: PreprocessSpec, model: FewbeatModel): string | null {
+  const { leads, samples } = model.config.ecg;
+  if (p.leads.length !== leads) return `${p.leads.length} leads, the model's encoder takes ${leads}`;
+  if (p.samples !== samples) return `${p.samples} samples, the model's encoder takes ${samples}`;
+  if (new Set(p.leads).size !== p.leads.length) return `lead names repeat (${p.leads.join(', ')})`;
+  const [lo, hi] = p.bandpassHz;
+  if (!(lo > 0 && lo < hi && hi < p.fs / 2))
+    return `band-pass [${lo}, ${hi}] Hz is not inside (0, ${p.fs / 2}) Hz with low < high`;
+  return null;
 }

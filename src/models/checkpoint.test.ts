@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FewbeatError } from '../errors.js';
 import { initBackend } from '../runtime/backend.js';
+import { withContentHash } from '../util/content-hash.js';
 import { CONFIG_FILE, loadModel, saveModel } from './checkpoint.js';
 import { modelConfigSchema } from './config.js';
 import { FewbeatModel } from './model.js';
@@ -144,13 +145,13 @@ describe('saveModel / loadModel', () => {
     expect(() => loadModel(dir)).toThrow(/\.bin: has \d+ bytes, weights-[0-9a-f]{16}\.json says \d+/);
     writeFileSync(binFile, bin);
 
-    const wider = { ...configJson, model: { ...configJson.model, projDim: 5 } };
+    const wider = withContentHash({ ...configJson, model: { ...configJson.model, projDim: 5 } });
     writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(wider));
     expect(() => loadModel(dir)).toThrow(/parameter proj\.ecg\.w has shape \[8,4\], the model expects \[8,5\]/);
 
     writeFileSync(
       join(dir, CONFIG_FILE),
-      JSON.stringify({ ...configJson, model: { ...configJson.model, projDim: 0 } }),
+      JSON.stringify(withContentHash({ ...configJson, model: { ...configJson.model, projDim: 0 } })),
     );
     expect(() => loadModel(dir)).toThrow(/config\.json: projDim: /);
 
@@ -160,6 +161,56 @@ describe('saveModel / loadModel', () => {
     rmSync(join(dir, CONFIG_FILE));
     expect(() => loadModel(dir)).toThrow(FewbeatError);
     expect(() => loadModel(dir)).toThrow(/config\.json: file not found/);
+  });
+
+  it('refuses each file cut short or with a byte flipped, in one line naming the file', () => {
+    const dir = tempDir();
+    const model = trainedModel(7);
+    saveModel(dir, model, { preprocessing: { fs: 100, leads: ['I', 'II'] }, threshold: 0.25 });
+    model.dispose();
+    const names = readdirSync(dir).sort();
+    expect(names).toEqual(['config.json', expect.stringMatching(/\.bin$/), expect.stringMatching(/\.json$/)]);
+    const refusal = (): string => {
+      try {
+        loadModel(dir).model.dispose();
+        return 'no error';
+      } catch (e) {
+        expect(e).toBeInstanceOf(FewbeatError);
+        return (e as Error).message;
+      }
+    };
+    for (const name of names) {
+      const file = join(dir, name);
+      const original = readFileSync(file);
+      const damaged = [original.subarray(0, original.length >> 1), original.subarray(0, original.length - 2)];
+      // A flip inside a value that keeps the JSON valid (a digit, a letter), and one anywhere (seeded positions).
+      const digit = original.findIndex((b, i) => i > original.length / 2 && b >= 0x31 && b <= 0x38);
+      for (const at of [digit, 17, Math.floor(original.length * 0.37), original.length - 5]) {
+        const flipped = Buffer.from(original);
+        flipped[at] = flipped[at]! + (flipped[at]! >= 0x31 && flipped[at]! <= 0x38 ? 1 : 0x20);
+        damaged.push(flipped);
+      }
+      for (const bytes of damaged) {
+        writeFileSync(file, bytes);
+        const message = refusal();
+        expect(message.split('\n')).toHaveLength(1);
+        expect(message).toContain(name);
+      }
+      writeFileSync(file, original);
+    }
+    expect(refusal()).toBe('no error');
+  });
+
+  it('refuses a config.json whose digit was changed by hand, saying it does not match its SHA-256', () => {
+    const dir = tempDir();
+    const model = trainedModel(8);
+    saveModel(dir, model, { abstention: { quantile: 0.95, thresholds: { '5': 1.25 } } });
+    model.dispose();
+    const file = join(dir, CONFIG_FILE);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('1.25', '1.35'));
+    expect(() => loadModel(dir)).toThrow(
+      /config\.json: content does not match its SHA-256: the file was changed or is corrupt; restore the model/,
+    );
   });
 
   it('refuses extra fields that would shadow its own', () => {

@@ -5,12 +5,13 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
 import { removeOrphanedTemporaries, writeFileAtomic } from '../util/atomic-write.js';
+import { checkContentHash, sha256Hex, withContentHash } from '../util/content-hash.js';
 import { FewbeatModel } from './model.js';
 import { parseModelConfig } from './presets.js';
 
 /** Name of the file that commits a model directory. */
 export const CONFIG_FILE = 'config.json';
-const RESERVED_KEYS = ['format', 'version', 'seed', 'model', 'weights'] as const;
+const RESERVED_KEYS = ['format', 'version', 'seed', 'model', 'weights', 'weightsIndexSha256', 'sha256'] as const;
 const STALE_WEIGHTS = /^weights-[0-9a-f]{16}\.(bin|json)$/;
 
 /** One tensor in the weights index: tfjs's `WeightsManifestEntry` plus its byte range. */
@@ -34,16 +35,21 @@ const weightsIndexSchema = z.object({
 /**
  * The version of config.json this code writes and reads. 2: the few-shot head's calibration
  * (prototype space, temperatures, context gate) is always present and support-set views are gone.
+ * 3: config.json carries its own content hash (`sha256`) and the SHA-256 of its weights index.
  */
-export const MODEL_FORMAT_VERSION = 2;
+export const MODEL_FORMAT_VERSION = 3;
+const RETRAIN = 'train the model again with fewbeat train (or fewbeat demo)';
 
 const configFileSchema = z.looseObject({
   format: z.literal('fewbeat-model'),
   version: z.literal(MODEL_FORMAT_VERSION),
   seed: z.number().int(),
   model: z.unknown(),
-  /** The weights index this configuration goes with. */
+  /** The weights index this configuration goes with, and the SHA-256 of that file's bytes. */
   weights: z.string().regex(/^weights-[0-9a-f]{16}\.json$/),
+  weightsIndexSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** SHA-256 of the canonical JSON of this file without this field (src/util/content-hash.ts). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
 /** What {@link loadModel} returns. */
@@ -59,15 +65,19 @@ export interface LoadedModel {
  *     weights-<h>.bin    every parameter (trainable and BatchNorm statistics) as little-endian float32, concatenated
  *     weights-<h>.json   the index: a tfjs weights manifest [{ paths, weights: [{ name, shape, dtype, offset,
  *         byteLength }] }] + sha256
- *     config.json        { format: "fewbeat-model", version: 2, seed, model: <ModelConfig>, weights:
- *         "weights-<h>.json", ...extra }
+ *     config.json        { format: "fewbeat-model", version: 3, seed, model: <ModelConfig>, weights:
+ *         "weights-<h>.json", weightsIndexSha256, ...extra, sha256 }
+ *
+ * `weightsIndexSha256` is the SHA-256 of the index file's bytes and `sha256` that of config.json's
+ * own canonical JSON without it (src/util/content-hash.ts), so every byte of the directory is checked on load.
  *
  * `<h>` is the first 16 hex digits of the binary's SHA-256. Every file is written atomically
  * and config.json last, so it is the commit: a run killed at any point leaves a directory that
  * loads either the previous model or the new one. Weight files no longer referenced are removed, and so
  * are temporary files that killed writers left behind.
  *
- * @param extra fields added to config.json (they may not be named format, version, seed, model or weights).
+ * @param extra fields added to config.json (they may not be named format, version, seed, model, weights,
+ *     weightsIndexSha256 or sha256).
  */
 export function saveModel(dir: string, model: FewbeatModel, extra: Record<string, unknown> = {}): void {
   const clash = RESERVED_KEYS.filter((k) => k in extra);
@@ -94,15 +104,17 @@ export function saveModel(dir: string, model: FewbeatModel, extra: Record<string
     weightsManifest: [{ paths: [`${stem}.bin`], weights: entries }],
   };
   writeFileAtomic(join(dir, `${stem}.bin`), bytes);
-  writeFileAtomic(join(dir, `${stem}.json`), `${JSON.stringify(index, null, 1)}\n`);
-  const config = {
+  const indexText = `${JSON.stringify(index, null, 1)}\n`;
+  writeFileAtomic(join(dir, `${stem}.json`), indexText);
+  const config = withContentHash({
     format: 'fewbeat-model',
     version: MODEL_FORMAT_VERSION,
     seed: model.seed,
     model: model.config,
     weights: `${stem}.json`,
+    weightsIndexSha256: sha256Hex(indexText),
     ...extra,
-  };
+  });
   writeFileAtomic(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
   for (const file of readdirSync(dir)) {
     if (STALE_WEIGHTS.test(file) && !file.startsWith(`${stem}.`)) rmSync(join(dir, file), { force: true });
@@ -139,14 +151,20 @@ export function loadModel(dir: string): LoadedModel {
   const version = (json as { format?: unknown; version?: unknown } | null)?.version;
   if ((json as { format?: unknown } | null)?.format === 'fewbeat-model' && version !== MODEL_FORMAT_VERSION)
     throw new FewbeatError(
-      `model format version ${JSON.stringify(version)}, this fewbeat reads version ${MODEL_FORMAT_VERSION}: ` +
-        'train the model again with fewbeat train (or fewbeat demo)',
+      `model format version ${JSON.stringify(version)}, this fewbeat reads version ${MODEL_FORMAT_VERSION}: ${RETRAIN}`,
       { file: configPath },
     );
+  if ((json as { format?: unknown } | null)?.format === 'fewbeat-model')
+    checkContentHash(json, configPath, `restore the model directory from a copy or ${RETRAIN}`);
   const config = parseOrThrow(configFileSchema, json, configPath);
   const modelConfig = parseModelConfig(config.model, configPath);
   const indexPath = join(dir, config.weights);
-  const index = parseOrThrow(weightsIndexSchema, readJson(indexPath), indexPath);
+  const indexJson = readJson(indexPath);
+  if (sha256Hex(readFileSync(indexPath)) !== config.weightsIndexSha256)
+    throw new FewbeatError('SHA-256 does not match the one config.json records: the file was changed or is corrupt', {
+      file: indexPath,
+    });
+  const index = parseOrThrow(weightsIndexSchema, indexJson, indexPath);
   const group = index.weightsManifest[0];
   const binPath = join(dir, group.paths[0]);
   if (!existsSync(binPath)) throw new FewbeatError('file not found', { file: binPath });

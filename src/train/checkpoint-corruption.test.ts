@@ -13,8 +13,9 @@ import { initialTrainerState } from './trainer.js';
 
 /**
  * A checkpoint (model weights and index, optimiser state and index, config.json) with any one
- * file truncated, or any byte of a binary flipped, is refused with one FewbeatError line naming
- * that file: the SHA-256 each index records is checked on load. And a checkpoint that was not
+ * file truncated, any byte of a binary flipped, or any digit of a JSON file changed, is refused with
+ * one FewbeatError line naming that file: the SHA-256 each index records of its binary, the ones
+ * config.json records of the indexes, and config.json's own are checked on load. And a checkpoint that was not
  * damaged restores Adam's state exactly (its running powers β^(t+1) included).
  */
 describe('a damaged training checkpoint', () => {
@@ -104,5 +105,25 @@ describe('a damaged training checkpoint', () => {
         expect(message, `${name} byte ${at}`).toBe(`${path}: SHA-256 does not match ${index}: the file is corrupt`);
       }
     }
+  });
+
+  it('refuses a digit changed anywhere in config.json or either index (still valid JSON), naming the file', async () => {
+    const rng = new Rng(11);
+    for (const name of files().filter((f) => f.endsWith('.json'))) {
+      const path = join(dir, name);
+      const bytes = readFileSync(path);
+      const digits = [...bytes.keys()].filter((i) => bytes[i]! >= 0x30 && bytes[i]! <= 0x39);
+      for (let k = 0; k < 8; k++) {
+        const at = digits[rng.int(0, digits.length - 1)] as number;
+        const damaged = Buffer.from(bytes);
+        damaged[at] = bytes[at] === 0x39 ? 0x30 : bytes[at]! + 1;
+        writeFileSync(path, damaged);
+        const message = await loadError();
+        writeFileSync(path, bytes);
+        expect(message, `${name} byte ${at}`).toContain(name.startsWith('config') ? path : name);
+        expect(message).not.toContain('\n');
+      }
+    }
+    expect(await loadError()).toBe('no error');
   });
 });

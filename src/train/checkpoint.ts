@@ -7,6 +7,7 @@ import { FewbeatError } from '../errors.js';
 import { loadModel, saveModel } from '../models/checkpoint.js';
 import type { FewbeatModel } from '../models/model.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { sha256Hex } from '../util/content-hash.js';
 import type { TrainerState } from './trainer.js';
 
 /** Sub-folder of the model directory holding the latest training checkpoint. */
@@ -60,7 +61,8 @@ function adamPowerVariables(optimizer: tf.Optimizer): { beta1: tf.Variable; beta
 /**
  * Write a resumable checkpoint into `dir`: the optimiser's state (Adam moments and step count, in
  * variable order) as `optimizer-<h>.bin/.json`, then the model with `saveModel`, whose config.json
- * also carries the trainer state and names the optimiser file. config.json is written last, so a
+ * also carries the trainer state, names the optimiser file and records the SHA-256 of its bytes
+ * (`optimizerIndexSha256`; the index records the binary's). config.json is written last, so a
  * run killed mid-write leaves the previous checkpoint loadable.
  */
 export async function saveCheckpoint(
@@ -91,8 +93,14 @@ export async function saveCheckpoint(
     index.adamPowers = { beta1: powers.beta1.dataSync()[0] as number, beta2: powers.beta2.dataSync()[0] as number };
   const stem = `optimizer-${sha256.slice(0, 16)}`;
   writeFileAtomic(join(dir, `${stem}.bin`), bytes);
-  writeFileAtomic(join(dir, `${stem}.json`), `${JSON.stringify(index)}\n`);
-  saveModel(dir, model, { ...extra, trainer: state, optimizer: `${stem}.json` });
+  const indexText = `${JSON.stringify(index)}\n`;
+  writeFileAtomic(join(dir, `${stem}.json`), indexText);
+  saveModel(dir, model, {
+    ...extra,
+    trainer: state,
+    optimizer: `${stem}.json`,
+    optimizerIndexSha256: sha256Hex(indexText),
+  });
   for (const f of readdirSync(dir))
     if (STALE_OPTIMIZER.test(f) && !f.startsWith(`${stem}.`)) rmSync(join(dir, f), { force: true });
 }
@@ -107,9 +115,14 @@ export interface RestoredCheckpoint {
 /** Read a checkpoint written by {@link saveCheckpoint}, restoring the optimiser's state into `optimizer`. */
 export async function loadCheckpoint(dir: string, optimizer: tf.Optimizer): Promise<RestoredCheckpoint> {
   const { model, extra } = loadModel(dir);
-  const { trainer, optimizer: indexName, ...rest } = extra as { trainer?: TrainerState; optimizer?: string };
+  const {
+    trainer,
+    optimizer: indexName,
+    optimizerIndexSha256: indexSha256,
+    ...rest
+  } = extra as { trainer?: TrainerState; optimizer?: string; optimizerIndexSha256?: string };
   const configPath = join(dir, 'config.json');
-  if (!trainer || typeof indexName !== 'string') {
+  if (!trainer || typeof indexName !== 'string' || typeof indexSha256 !== 'string') {
     model.dispose();
     throw new FewbeatError('not a training checkpoint (no trainer state or optimiser file)', { file: configPath });
   }
@@ -120,6 +133,10 @@ export async function loadCheckpoint(dir: string, optimizer: tf.Optimizer): Prom
     throw new FewbeatError('optimiser state missing', { file: indexPath });
   }
   try {
+    if (sha256Hex(readFileSync(indexPath)) !== indexSha256)
+      throw new FewbeatError('SHA-256 does not match the one config.json records: the file was changed or is corrupt', {
+        file: indexPath,
+      });
     await restoreOptimizer(indexPath, binPath, optimizer);
   } catch (e) {
     model.dispose();

@@ -140,7 +140,7 @@ describe('fewbeat recalibrate', () => {
     writeFileSync(file, before);
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('model format version 1, this fewbeat reads version 2: train the model again');
+    expect(run.stderr).toContain('model format version 1, this fewbeat reads version 3: train the model again');
   });
 
   it('fails with a one-line error naming the folder when the model directory does not exist', async () => {
