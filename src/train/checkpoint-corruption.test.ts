@@ -107,7 +107,7 @@ describe('a damaged training checkpoint', () => {
     }
   });
 
-  it('refuses a digit changed anywhere in config.json or either index (still valid JSON), naming the file', async () => {
+  it('refuses a digit changed anywhere in config.json or an index (still valid JSON), naming the file', async () => {
     const rng = new Rng(11);
     for (const name of files().filter((f) => f.endsWith('.json'))) {
       const path = join(dir, name);
