@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,9 @@ import { prepareCohort } from '../data/prepare-cohort.js';
 import { DEFAULT_PREPROCESS } from '../data/preprocess.js';
 import { isFewbeatError } from '../errors.js';
 import { readCohort } from '../io/manifest/index.js';
+import { loadModel } from '../models/checkpoint.js';
 import { runCli } from '../test-utils/run-cli.js';
+import { tinyModel } from '../test-utils/tiny-model.js';
 
 /**
  * Faults of the file system, end to end: a full disk and a read-only output folder (real tmpfs
@@ -76,6 +78,72 @@ describe.skipIf(!canMount)('fewbeat on a full or read-only file system (tmpfs)',
       /^error: .*ro\/cohort.*: cannot write: (the file system is read-only \(EROFS\)|its folder does not exist and cannot be created \(read-only file system\?\) \(ENOENT\)); the file was left as it was\n$/,
     );
     expect(filesUnder(readOnly)).toEqual([]);
+  });
+});
+
+/** Fill the file system `dir` is on, so that the next write fails with ENOSPC. */
+function fill(dir: string): void {
+  const chunk = Buffer.alloc(4096, 0x61);
+  for (let i = 0; ; i++) {
+    try {
+      writeFileSync(join(dir, `filler-${i}`), chunk);
+    } catch {
+      return;
+    }
+  }
+}
+
+describe.skipIf(!canMount)('a trained model and its bank on a full or read-only file system (tmpfs)', () => {
+  let tiny: Awaited<ReturnType<typeof tinyModel>>;
+  const full = join(root, 'full-model');
+  const readOnly = join(root, 'ro-model');
+  const fullBank = join(root, 'full-bank');
+  beforeAll(async () => {
+    tiny = await tinyModel();
+    // The model folder on a disk with room for the model and nothing more.
+    expect(tryMount(full, 'size=1m')).toBe(true);
+    cpSync(tiny.modelDir, join(full, 'model'), { recursive: true, filter: (f) => !f.includes('checkpoint') });
+    fill(full);
+    expect(tryMount(readOnly, 'ro,size=64k')).toBe(true);
+    expect(tryMount(fullBank, 'size=64k')).toBe(true);
+    fill(fullBank);
+  }, 600_000);
+  afterAll(() => {
+    for (const dir of [full, readOnly, fullBank]) unmount(dir);
+    tiny.cleanup();
+  });
+
+  const enroll = (out: string) =>
+    runCli(['enroll', '--model', tiny.modelDir, '--manifest', tiny.cohortDir, '--shots', '2', '--out', out]);
+
+  it('a full disk stops enroll with one line naming the bank, leaving no bank and no temporary file', async () => {
+    const before = filesUnder(fullBank);
+    const { code, stderr } = await enroll(join(fullBank, 'bank.json'));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^error: .*full-bank\/bank\.json: cannot write: no space left on the device \(ENOSPC\)/);
+    expect(filesUnder(fullBank)).toEqual(before);
+  });
+
+  it('a read-only output folder stops enroll with one line, writing nothing', async () => {
+    const { code, stderr } = await enroll(join(readOnly, 'bank.json'));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^error: .*ro-model\/bank\.json: cannot write: the file system is read-only \(EROFS\)/);
+    expect(filesUnder(readOnly)).toEqual([]);
+  });
+
+  it('a full disk stops recalibrate with one line, and the model folder still loads the model it held', async () => {
+    const dir = join(full, 'model');
+    const config = readFileSync(join(dir, 'config.json'));
+    const files = filesUnder(dir);
+    const { code, stderr } = await runCli(['recalibrate', '--model', dir, '--manifest', tiny.cohortDir]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^error: .*full-model\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/);
+    expect(filesUnder(dir)).toEqual(files);
+    expect(readFileSync(join(dir, 'config.json'))).toEqual(config);
+    loadModel(dir).model.dispose();
   });
 });
 

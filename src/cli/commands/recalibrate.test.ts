@@ -110,7 +110,7 @@ describe('fewbeat recalibrate', () => {
         head: { probabilityTemperatures: Record<string, number> };
         examples: Array<{ embedding: number[]; clinical?: number[] }>;
       };
-      expect(saved.version).toBe(2);
+      expect(saved.version).toBe(3);
       // 2 shots per class: the temperature calibrated at 1 shot (the nearest) is the bank's.
       const temperatures = config().probabilityTemperatures;
       expect(saved.head.probabilityTemperatures).toEqual({ 1: temperatures['1'] });
