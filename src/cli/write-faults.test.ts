@@ -139,8 +139,14 @@ describe.skipIf(!canMount)('a trained model and its bank on a full or read-only 
     const files = filesUnder(dir);
     const { code, stderr } = await runCli(['recalibrate', '--model', dir, '--manifest', tiny.cohortDir]);
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^error: .*full-model\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/);
+    // Progress lines ('preprocessing 69/69 recordings') come first; the error is the one last line.
+    const errors = stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('error'));
+    expect(errors, stderr).toHaveLength(1);
+    expect(stderr.trim().split('\n').at(-1)).toBe(errors[0]);
+    expect(errors[0]).toMatch(/^error: .*full-model\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/);
     expect(filesUnder(dir)).toEqual(files);
     expect(readFileSync(join(dir, 'config.json'))).toEqual(config);
     loadModel(dir).model.dispose();
