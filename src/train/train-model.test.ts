@@ -8,6 +8,7 @@ import { readModelDir } from '../model-dir/model-dir.js';
 import type { PreparedCohort } from '../data/prepare-cohort.js';
 import { TINY_MODEL, TINY_SPEC, TINY_TRAINING, tinyCohort } from '../test-utils/tiny-run.js';
 import { trainModel } from './train-model.js';
+import { checkContentHash } from '../util/content-hash.js';
 
 const spec = TINY_SPEC;
 const tiny = TINY_MODEL;
@@ -55,6 +56,8 @@ describe('trainModel (episodic meta-training end to end)', () => {
     expect(card).toContain('Novel classes (never seen in training): jet, vt');
     const metrics = JSON.parse(readFileSync(join(root, 'a', 'metrics.json'), 'utf8')) as { history: unknown[] };
     expect(metrics.history).toHaveLength(6);
+    expect(metrics).toMatchObject({ format: 'fewbeat-training-metrics', version: 1 });
+    expect(() => checkContentHash(metrics, 'metrics.json', '')).not.toThrow();
     expect(existsSync(join(root, 'a', CHECKPOINT_DIR))).toBe(false); // a finished run leaves no checkpoint
   });
 

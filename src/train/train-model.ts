@@ -10,6 +10,7 @@ import { FewbeatModel } from '../models/model.js';
 import { loadPreset } from '../models/presets.js';
 import { classifierOf } from '../model-dir/train-config.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { withContentHash } from '../util/content-hash.js';
 import { calibrateOnValidation, calibrationEpisodes, contextGateChoice } from './calibrate.js';
 import { CHECKPOINT_DIR, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { EpisodicTask } from './episodic-task.js';
@@ -46,7 +47,8 @@ export interface TrainModelResult {
  *
  *     config.json, weights-*.{bin,json}   the best model by validation accuracy (saveModel)
  *     checkpoint/                         the latest state, for `--resume`
- *     metrics.json                        loss history, validation curve, best episode, timing
+ *     metrics.json                        loss history, validation curve, best episode, timing (format
+ *                                         "fewbeat-training-metrics" 1, self-hashed)
  *     MODEL_CARD.md                       data, intended use, limits, validation metrics by age band
  */
 export async function trainModel(options: TrainModelOptions): Promise<TrainModelResult> {
@@ -148,6 +150,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   const byAgeBand = validator.accuracyByAgeBand(best, calibration.prototypeSpace);
   const seconds = (performance.now() - started) / 1000;
   const metrics = {
+    format: 'fewbeat-training-metrics',
+    version: 1,
     episodes: state.episode,
     stopped_early: state.stoppedEarly,
     best: state.best,
@@ -164,10 +168,10 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     loop_timing: timing,
     history: state.history,
   };
-  writeFileAtomic(
-    join(outDir, 'metrics.json'),
-    `${JSON.stringify(metrics, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`,
-  );
+  const finite = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+  // Non-finite numbers become null first, so the content hash is that of the file as written.
+  const written = JSON.parse(JSON.stringify(metrics, finite)) as Record<string, unknown>;
+  writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(withContentHash(written), null, 1)}\n`);
   writeFileAtomic(
     join(outDir, 'MODEL_CARD.md'),
     modelCard({

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AGE_BANDS } from '../../clinical/age-bands.js';
 import { Rng } from '../../util/rng.js';
 import { ablationEntry, baselineEntry } from '../metrics/comparison-entries.js';
+import { checkContentHash } from '../../util/content-hash.js';
 import { MetricsJsonSchema } from '../metrics/metrics-schema.js';
 import type { QueryPrediction } from '../metrics/pooled-predictions.js';
 import { settingEntry, type SettingDescription } from '../metrics/setting-entry.js';
@@ -158,7 +159,10 @@ describe('writeReport', () => {
 
   it('writes report.html and a metrics.json that validates against the schema', async () => {
     const paths = await written;
-    const metrics = MetricsJsonSchema.parse(JSON.parse(readFileSync(paths.metrics, 'utf8')));
+    const json = JSON.parse(readFileSync(paths.metrics, 'utf8')) as Record<string, unknown>;
+    expect(json).toMatchObject({ format: 'fewbeat-eval-metrics', version: 1 });
+    expect(() => checkContentHash(json, paths.metrics, '')).not.toThrow();
+    const metrics = MetricsJsonSchema.parse(json);
     expect(metrics.settings).toHaveLength(3);
     expect(metrics.ablations.map((a) => a.name)).toContain('no-contrastive');
     expect(readFileSync(paths.html, 'utf8')).toMatch(/^<!DOCTYPE html>/);

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { withContentHash } from '../../util/content-hash.js';
 import { parseReportData, type ReportData } from './report-data.js';
 import { renderReportHtml, type ReportOptions } from './report-page.js';
+
+/** The format name and version of the evaluation `metrics.json`. */
+export const METRICS_FORMAT = 'fewbeat-eval-metrics';
+export const METRICS_VERSION = 1;
 
 /** Where {@link writeReport} put its files. */
 export interface WrittenReport {
@@ -11,7 +16,8 @@ export interface WrittenReport {
 
 /**
  * Writes `outDir/report.html` (the self-contained page of {@link renderReportHtml}) and
- * `outDir/metrics.json` (`data.metrics`, validated against the metrics.json schema), each
+ * `outDir/metrics.json` (`data.metrics`, validated against the metrics.json schema, with
+ * `format: "fewbeat-eval-metrics"`, `version: 1` and its content hash `sha256` for readers to check), each
  * atomically: a reader sees the old file or the new one, never half of one. `options.targets` adds
  * the section that checks the run against the project's own targets (off by default).
  *
@@ -27,7 +33,8 @@ export async function writeReport(
   const { metrics } = parseReportData(data);
   const html = await renderReportHtml(data, options);
   const paths = { html: join(outDir, 'report.html'), metrics: join(outDir, 'metrics.json') };
-  writeFileAtomic(paths.metrics, `${JSON.stringify(metrics, null, 2)}\n`);
+  const file = withContentHash({ format: METRICS_FORMAT, version: METRICS_VERSION, ...metrics });
+  writeFileAtomic(paths.metrics, `${JSON.stringify(file, null, 2)}\n`);
   writeFileAtomic(paths.html, html);
   return paths;
 }
