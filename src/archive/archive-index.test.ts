@@ -145,8 +145,44 @@ describe('archive index and search', () => {
     const damaged = join(root, 'index-damaged');
     await index(cohortDir, damaged, ['--shard', '16']);
     const f32 = join(damaged, SHARDS_DIR, '000001.f32');
-    writeFileSync(f32, readFileSync(f32).subarray(0, 100));
+    const f32Bytes = readFileSync(f32);
+    writeFileSync(f32, f32Bytes.subarray(0, 100));
     expect(() => loadIndex(damaged)).toThrow(/000001\.f32: holds 100 bytes, expected 16 rows/);
+    // A bit flipped in a matrix, a digit changed in a shard's entries or in the header, the entries cut short:
+    // each refused in one line naming the file, by the SHA-256 the shard's seal or the header records.
+    const flipped = Buffer.from(f32Bytes);
+    flipped[37]! ^= 0x10;
+    writeFileSync(f32, flipped);
+    expect(() => loadIndex(damaged)).toThrow(
+      /000001\.f32: SHA-256 does not match its shard's seal: the file is corrupt/,
+    );
+    writeFileSync(f32, f32Bytes);
+    expect(loadIndex(damaged).windows.length).toBeGreaterThan(16);
+    const jsonl = join(damaged, SHARDS_DIR, '000001.jsonl');
+    const header = join(damaged, 'index.json');
+    const changes: Array<[string, (t: string) => string, RegExp]> = [
+      [
+        jsonl,
+        (t) => t.replace(/"row":1,/, '"row":2,'),
+        /000001\.jsonl: content does not match the SHA-256 of its seal/,
+      ],
+      [jsonl, (t) => t.slice(0, t.length - 30), /000001\.jsonl: its last line is not the shard's seal/],
+      [header, (t) => t.replace('"windowSeconds": 10', '"windowSeconds": 11'), /index\.json: content does not match/],
+    ];
+    for (const [file, change, refusal] of changes) {
+      const before = readFileSync(file, 'utf8');
+      writeFileSync(file, change(before));
+      expect(change(before)).not.toBe(before);
+      let message = 'no error';
+      try {
+        loadIndex(damaged);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      writeFileSync(file, before);
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message).toMatch(refusal);
+    }
   });
 
   it(

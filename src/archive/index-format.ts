@@ -3,25 +3,30 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { checkContentHash, sha256Hex, withContentHash } from '../util/content-hash.js';
 
 /**
  * An archive index: a folder of embedded ECG windows that `fewbeat search` ranks for a taught class.
  *
- *     INDEX/index.json            { format: "fewbeat-archive-index", version: 1, model: { dir, configSha256 },
+ *     INDEX/index.json            { format: "fewbeat-archive-index", version: 2, model: { dir, configSha256 },
  *                                   dim D, clinicalDim F (0: the model has no context gate),
- *                                   measurementFeatures: [names], windowSeconds }
+ *                                   measurementFeatures: [names], windowSeconds,
+ *                                   sha256 (of its own canonical JSON, src/util/content-hash.ts) }
  *     INDEX/shards/NNNNNN.f32     rows of D + F little-endian float32: the window's vector in the model's
  *                                 prototype space, then its encoded clinical vector (F values)
  *     INDEX/shards/NNNNNN.jsonl   one JSON object per line: a `window` entry per row of the .f32 file (in
- *                                 row order), and `skipped` / `duplicate` entries for records without rows
+ *                                 row order), and `skipped` / `duplicate` entries for records without rows;
+ *                                 its last line is the seal { kind: "seal", f32Sha256, sha256 }: the
+ *                                 SHA-256 of the .f32 file and of every line before the seal
  *
  * Appendable: a run only ever adds shards. Each shard's .f32 file is written (atomically) before its
  * .jsonl file, so the .jsonl file commits the shard: a shard without one is an interrupted write and is
  * ignored (and overwritten by the next run). Records are identified by the SHA-256 of their files'
- * content, so a resumed or repeated run embeds nothing twice.
+ * content, so a resumed or repeated run embeds nothing twice. Version 2 added the content hashes: a
+ * shard or header changed by a single byte is refused on load, naming the file.
  */
 export const INDEX_FORMAT = 'fewbeat-archive-index';
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 export const INDEX_FILE = 'index.json';
 export const SHARDS_DIR = 'shards';
 
@@ -33,9 +38,11 @@ const indexHeaderSchema = z.object({
   clinicalDim: z.number().int().min(0),
   measurementFeatures: z.array(z.string()),
   windowSeconds: z.number().positive(),
+  sha256: z.string(),
 });
 
-export type IndexHeader = z.infer<typeof indexHeaderSchema>;
+export type IndexHeader = Omit<z.infer<typeof indexHeaderSchema>, 'sha256'>;
+const REBUILD = 'remove the index folder and run fewbeat index again';
 
 const windowSchema = z.object({ startS: z.number(), endS: z.number() }).nullable();
 
@@ -76,6 +83,13 @@ const duplicateEntrySchema = z.object({
 
 const entrySchema = z.discriminatedUnion('kind', [windowEntrySchema, skippedEntrySchema, duplicateEntrySchema]);
 
+/** The last line of a shard's .jsonl: the SHA-256 of its .f32 file and of the lines before it. */
+const sealSchema = z.object({
+  kind: z.literal('seal'),
+  f32Sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
 export type WindowEntry = z.infer<typeof windowEntrySchema>;
 export type SkippedEntry = z.infer<typeof skippedEntrySchema>;
 export type DuplicateEntry = z.infer<typeof duplicateEntrySchema>;
@@ -108,7 +122,8 @@ function readJson(file: string): unknown {
 export function readIndexHeader(dir: string): IndexHeader | null {
   const file = join(dir, INDEX_FILE);
   if (!existsSync(file)) return null;
-  const parsed = indexHeaderSchema.safeParse(readJson(file));
+  const json = readJson(file);
+  const parsed = indexHeaderSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new FewbeatError(
@@ -118,13 +133,15 @@ export function readIndexHeader(dir: string): IndexHeader | null {
       },
     );
   }
-  return parsed.data;
+  checkContentHash(json, file, REBUILD);
+  const { sha256: _hash, ...header } = parsed.data;
+  return header;
 }
 
 /** Create the index folder with its header (atomically); the shards folder is created with it. */
 export function writeIndexHeader(dir: string, header: IndexHeader): void {
   mkdirSync(join(dir, SHARDS_DIR), { recursive: true });
-  writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(header, null, 2)}\n`);
+  writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(withContentHash({ ...header }), null, 2)}\n`);
 }
 
 /** The committed shard numbers of an index, ascending (a shard is committed when its .jsonl exists). */
@@ -142,12 +159,29 @@ function shardPath(dir: string, n: number, ext: 'f32' | 'jsonl'): string {
   return join(dir, SHARDS_DIR, `${String(n).padStart(6, '0')}.${ext}`);
 }
 
-/** The entries of one committed shard, each line checked. */
-export function readShardEntries(dir: string, n: number): IndexEntry[] {
+/** The entries of one committed shard, each line checked, and the SHA-256 its seal gives the .f32 file. */
+function readShard(dir: string, n: number): { entries: IndexEntry[]; f32Sha256: string } {
   const file = shardPath(dir, n, 'jsonl');
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const text = readFileSync(file, 'utf8');
+  const body = text.replace(/[^\n]*\n?$/, '');
+  const lastLine = text.slice(body.length).trim();
+  let seal: z.infer<typeof sealSchema> | null = null;
+  try {
+    const parsed = sealSchema.safeParse(JSON.parse(lastLine));
+    if (parsed.success) seal = parsed.data;
+  } catch {
+    seal = null;
+  }
+  if (seal === null) throw new FewbeatError(`its last line is not the shard's seal (cut short?): ${REBUILD}`, { file });
+  if (sha256Hex(body) !== seal.sha256)
+    throw new FewbeatError(
+      `content does not match the SHA-256 of its seal: the file was changed or is corrupt; ${REBUILD}`,
+      {
+        file,
+      },
+    );
   const entries: IndexEntry[] = [];
-  lines.forEach((line, i) => {
+  body.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     let json: unknown;
     try {
@@ -162,7 +196,12 @@ export function readShardEntries(dir: string, n: number): IndexEntry[] {
     }
     entries.push(parsed.data);
   });
-  return entries;
+  return { entries, f32Sha256: seal.f32Sha256 };
+}
+
+/** The entries of one committed shard, each line checked (and the lines against the shard's seal). */
+export function readShardEntries(dir: string, n: number): IndexEntry[] {
+  return readShard(dir, n).entries;
 }
 
 /**
@@ -182,7 +221,9 @@ export function writeShard(
     throw new Error(`shard ${n}: ${rows.length} values for ${windows} rows of ${stride}`);
   const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
   writeFileAtomic(shardPath(dir, n, 'f32'), bytes);
-  writeFileAtomic(shardPath(dir, n, 'jsonl'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  const body = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+  const seal = { kind: 'seal', f32Sha256: sha256Hex(bytes), sha256: sha256Hex(body) };
+  writeFileAtomic(shardPath(dir, n, 'jsonl'), `${body}${JSON.stringify(seal)}\n`);
 }
 
 /** Every committed shard's entries (without reading the matrices): what a resumed run has done. */
@@ -203,15 +244,15 @@ export function loadIndex(dir: string): LoadedIndex {
   const { dim: D, clinicalDim: F } = header;
   const stride = D + F;
   const shards = committedShards(dir);
-  const perShard = shards.map((n) => readShardEntries(dir, n));
-  const total = perShard.reduce((s, es) => s + es.filter((e) => e.kind === 'window').length, 0);
+  const perShard = shards.map((n) => readShard(dir, n));
+  const total = perShard.reduce((s, es) => s + es.entries.filter((e) => e.kind === 'window').length, 0);
   const vectors = new Float32Array(total * D);
   const clinical = new Float32Array(total * F);
   const windows: WindowEntry[] = [];
   const skipped: SkippedEntry[] = [];
   const duplicates: DuplicateEntry[] = [];
   shards.forEach((n, s) => {
-    const entries = perShard[s] as IndexEntry[];
+    const { entries, f32Sha256 } = perShard[s] as { entries: IndexEntry[]; f32Sha256: string };
     const shardWindows = entries.filter((e): e is WindowEntry => e.kind === 'window');
     const file = shardPath(dir, n, 'f32');
     const size = existsSync(file) ? statSync(file).size : -1;
@@ -223,6 +264,8 @@ export function loadIndex(dir: string): LoadedIndex {
         { file },
       );
     const buffer = readFileSync(file);
+    if (sha256Hex(buffer) !== f32Sha256)
+      throw new FewbeatError(`SHA-256 does not match its shard's seal: the file is corrupt; ${REBUILD}`, { file });
     const rows = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
     for (const e of shardWindows) {
       if (e.row >= shardWindows.length)

@@ -14,7 +14,7 @@ function syntheticIndex(n: number, rng: Rng): LoadedIndex {
     dir: '',
     header: {
       format: 'fewbeat-archive-index',
-      version: 1,
+      version: 2,
       model: { dir: '', configSha256: '0'.repeat(64) },
       dim: D,
       clinicalDim: 0,

@@ -80,7 +80,7 @@ export async function run(
       dir: '',
       header: {
         format: 'fewbeat-archive-index',
-        version: 1,
+        version: 2,
         model: { dir: '', configSha256: '0'.repeat(64) },
         dim: D,
         clinicalDim: 0,
