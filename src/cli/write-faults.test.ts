@@ -93,11 +93,12 @@ function fill(dir: string): void {
   }
 }
 
-describe.skipIf(!canMount)('a trained model and its bank on a full or read-only file system (tmpfs)', () => {
+describe.skipIf(!canMount)('train, enroll and recalibrate on a full or read-only file system (tmpfs)', () => {
   let tiny: Awaited<ReturnType<typeof tinyModel>>;
   const full = join(root, 'full-model');
   const readOnly = join(root, 'ro-model');
   const fullBank = join(root, 'full-bank');
+  const fullTrain = join(root, 'full-train');
   beforeAll(async () => {
     tiny = await tinyModel();
     // The model folder on a disk with room for the model and nothing more.
@@ -107,9 +108,11 @@ describe.skipIf(!canMount)('a trained model and its bank on a full or read-only 
     expect(tryMount(readOnly, 'ro,size=64k')).toBe(true);
     expect(tryMount(fullBank, 'size=64k')).toBe(true);
     fill(fullBank);
+    expect(tryMount(fullTrain, 'size=64k')).toBe(true);
+    fill(fullTrain);
   }, 600_000);
   afterAll(() => {
-    for (const dir of [full, readOnly, fullBank]) unmount(dir);
+    for (const dir of [full, readOnly, fullBank, fullTrain]) unmount(dir);
     tiny.cleanup();
   });
 
@@ -131,6 +134,24 @@ describe.skipIf(!canMount)('a trained model and its bank on a full or read-only 
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^error: .*ro-model\/bank\.json: cannot write: the file system is read-only \(EROFS\)/);
     expect(filesUnder(readOnly)).toEqual([]);
+  });
+
+  it('a full disk stops train at its first checkpoint with one line, leaving no model and no stray file', async () => {
+    const before = filesUnder(fullTrain);
+    const { code, stderr } = await runCli([
+      ...['train', '--manifest', tiny.cohortDir, '--out', join(fullTrain, 'model'), '--preset', 'tiny'],
+      ...['--episodes', '4', '--ways', '3', '--shots', '2', '--queries', '2', '--novel', 'jet,vt'],
+      ...['--validate-every', '2', '--workers', '0', '--seed', '1'],
+    ]);
+    expect(code).toBe(1);
+    const errors = stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('error'));
+    expect(errors, stderr).toHaveLength(1);
+    expect(stderr.trim().split('\n').at(-1)).toBe(errors[0]);
+    expect(errors[0]).toMatch(/^error: .*full-train\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/);
+    expect(filesUnder(fullTrain)).toEqual(before);
   });
 
   it('a full disk stops recalibrate with one line, and the model folder still loads the model it held', async () => {
