@@ -7,6 +7,8 @@ import { describeSpace } from '../../fewshot/prototype-space.js';
 import type { TrainedModelDir } from '../../model-dir/model-dir.js';
 import { modelVectors, prototypeVectors } from '../../model-dir/model-vectors.js';
 import type { StepRecord } from '../../train/trainer.js';
+import { FewbeatError } from '../../errors.js';
+import { checkContentHash } from '../../util/content-hash.js';
 import type { EmbeddingSet, ReportData, TrainingHistory } from '../report/report-data.js';
 import { embeddingMethod, evaluateMethods, type EvaluationMethod, type RunMetrics } from './evaluate.js';
 import { evaluationSettings, type SettingsOptions } from './evaluation-settings.js';
@@ -75,11 +77,21 @@ export function runEvaluation(
   return { metrics, embeddings };
 }
 
-/** The learning curves stored in a model directory's metrics.json, for the report. */
+/**
+ * The learning curves stored in a model directory's metrics.json, for the report; a file that is not
+ * JSON or does not match its content hash is refused in one line.
+ */
 export function trainingHistory(modelDir: string): TrainingHistory | undefined {
   const file = join(modelDir, 'metrics.json');
   if (!existsSync(file)) return undefined;
-  const m = JSON.parse(readFileSync(file, 'utf8')) as {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new FewbeatError(`not valid JSON: ${(e as Error).message}`, { file });
+  }
+  checkContentHash(json, file, 'train the model again');
+  const m = json as {
     history?: StepRecord[];
     validation?: Array<{ episode: number; accuracy: number | null }>;
   };
