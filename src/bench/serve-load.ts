@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../util/rng.js';
@@ -23,6 +23,8 @@ interface Options {
   warmup: number;
   clients: number;
   threads: number | null;
+  /** Write the server's CPU profiles (main thread and workers, `node --cpu-prof`) to this folder. */
+  cpuProf: string | null;
 }
 
 const percentile = (sorted: readonly number[], p: number): number =>
@@ -40,6 +42,14 @@ function summary(ms: number[]): { n: number; p50: number; p95: number; p99: numb
   };
 }
 
+/** CPU seconds a process has used so far, all its threads (user + system; /proc/PID/stat, 100 ticks a second). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
@@ -50,6 +60,7 @@ async function startServer(o: Options, dataDir: string): Promise<{ child: ChildP
   const child = spawn(
     process.execPath,
     [
+      ...(o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProf] : []),
       'bin/fewbeat.js',
       'serve',
       '--model',
@@ -86,6 +97,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '10' },
       clients: { type: 'string', default: '50' },
       threads: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const o: Options = {
@@ -95,6 +107,7 @@ async function main(): Promise<void> {
     warmup: Number(values.warmup),
     clients: Number(values.clients),
     threads: values.threads === undefined ? null : Number(values.threads),
+    cpuProf: values['cpu-prof'] ?? null,
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'fewbeat-bench-serve-'));
   const { child, base } = await startServer(o, dataDir);
@@ -203,8 +216,13 @@ async function main(): Promise<void> {
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(rssMb(child.pid as number)), 1000);
     const t0 = performance.now();
+    const serverCpu0 = cpuSeconds(child.pid as number);
+    const clientCpu0 = process.cpuUsage();
     const { lat, errors } = await run(o.seconds, 2);
     const elapsed = (performance.now() - t0) / 1000;
+    const serverCpu = cpuSeconds(child.pid as number) - serverCpu0;
+    const clientCpuUsage = process.cpuUsage(clientCpu0);
+    const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
     clearInterval(sampler);
     const total = Object.values(lat).reduce((n, l) => n + l.length, 0);
     const report = {
@@ -216,6 +234,11 @@ async function main(): Promise<void> {
       latencyMs: Object.fromEntries(Object.entries(lat).map(([k, v]) => [k, summary(v)])),
       coldPredictionMs: summary(cold),
       rssMb: { afterWarmup: rssAfterWarmup, end: rssMb(child.pid as number), max: Math.max(...rssSamples) },
+      // CPU time during the measured run: the server's (main thread and model workers) and this driver's own
+      // (50 HTTP clients on the same cores), and the machine's load average: the figures above depend on it.
+      cpuSeconds: { server: Math.round(serverCpu * 10) / 10, client: Math.round(clientCpu * 10) / 10 },
+      serverCpuMsPerRequest: Math.round((serverCpu / total) * 1e4) / 10,
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       queries: queries.length,
       bankExamples: examples.length,
     };

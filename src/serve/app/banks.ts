@@ -51,9 +51,25 @@ async function enrol(ctx: ServeContext, examples: readonly BankExample[]): Promi
   }
 }
 
+/**
+ * A bank version's abstention rule and probability temperature, read from its few-shot head. The head
+ * is fitted on the version's examples once (versions never change) and remembered by bank and version.
+ */
+function calibrationOf(v: BankVersionRow): Pick<Bank, 'abstention' | 'probabilityTemperature'> {
+  const key = `${v.bank_id}@${v.version}`;
+  let known = calibrations.get(key);
+  if (!known) {
+    const head = bankHead(JSON.parse(v.bank_json) as PrototypeBank);
+    known = { abstention: head.abstention, probabilityTemperature: head.temperature };
+    calibrations.set(key, known);
+    if (calibrations.size > 256) calibrations.delete(calibrations.keys().next().value as string);
+  }
+  return known;
+}
+const calibrations = new Map<string, Pick<Bank, 'abstention' | 'probabilityTemperature'>>();
+
 export function bankToApi(bank: BankRow, v: BankVersionRow): Bank {
   const examples = JSON.parse(v.examples) as BankExample[];
-  const head = bankHead(JSON.parse(v.bank_json) as PrototypeBank);
   const classes: Record<string, number> = {};
   for (const e of examples) classes[e.class] = (classes[e.class] ?? 0) + 1;
   return {
@@ -67,8 +83,7 @@ export function bankToApi(bank: BankRow, v: BankVersionRow): Bank {
     updatedAt: v.created_at,
     examples,
     change: v.change,
-    abstention: head.abstention,
-    probabilityTemperature: head.temperature,
+    ...calibrationOf(v),
   };
 }
 

@@ -27,8 +27,11 @@ interface StoredResult extends ServicePrediction {
   clinicalFields: string[];
 }
 
-export function predictionToApi(row: PredictionRow, review: ReviewRow | undefined): Prediction {
-  const r = JSON.parse(row.result) as StoredResult;
+export function predictionToApi(
+  row: PredictionRow,
+  review: ReviewRow | undefined,
+  r: StoredResult = JSON.parse(row.result) as StoredResult,
+): Prediction {
   return {
     id: row.id,
     caseId: row.case_id,
@@ -68,7 +71,7 @@ export async function predict(
   ctx: ServeContext,
   caseId: string,
   body: { bankId: string; bankVersion?: number | undefined; nearest: number; explain: boolean },
-  user: { id: string },
+  user: { id: string; username: string },
 ): Promise<Prediction> {
   const row = await caseOf(ctx, caseId);
   const bank = await ctx.banks.get(body.bankId);
@@ -96,9 +99,8 @@ export async function predict(
     throw e;
   }
   const stored: StoredResult = { ...result, clinicalFields };
-  const id = newId('pred');
-  await ctx.predictions.insert({
-    id,
+  const prediction = {
+    id: newId('pred'),
     case_id: row.id,
     bank_id: bank.id,
     bank_version: version,
@@ -111,8 +113,10 @@ export async function predict(
     result: JSON.stringify(stored),
     user_id: user.id,
     created_at: nowIso(),
-  });
-  return getPrediction(ctx, id);
+  };
+  await ctx.predictions.insert(prediction);
+  // Answered from what was stored (a new prediction has no review yet), without reading it back.
+  return predictionToApi({ ...prediction, username: user.username, bank_name: bank.name }, undefined, stored);
 }
 
 export async function getPrediction(ctx: ServeContext, id: string): Promise<Prediction> {
@@ -122,9 +126,14 @@ export async function getPrediction(ctx: ServeContext, id: string): Promise<Pred
   return predictionToApi(row, reviews.get(id));
 }
 
-export async function casePredictions(ctx: ServeContext, caseId: string): Promise<Prediction[]> {
+/** A case's predictions with their reviews, newest first: all of them, or one page (`limit`, `offset`). */
+export async function casePredictions(
+  ctx: ServeContext,
+  caseId: string,
+  page?: { limit: number; offset: number },
+): Promise<Prediction[]> {
   await caseOf(ctx, caseId);
-  const rows = await ctx.predictions.byCase(caseId);
+  const rows = await ctx.predictions.byCase(caseId, page);
   const reviews = await ctx.predictions.latestReviews(rows.map((r) => r.id));
   return rows.map((r) => predictionToApi(r, reviews.get(r.id)));
 }

@@ -5,6 +5,7 @@ import type { BatchSource } from '../../data/batch.js';
 import { measurementValues } from '../../data/measurements.js';
 import { preprocessEcg } from '../../data/preprocess.js';
 import { isFewbeatError } from '../../errors.js';
+import type { PoolVectors } from '../../fewshot/classify-episode.js';
 import type { FewShotHead } from '../../fewshot/few-shot-head.js';
 import {
   bankHead,
@@ -104,22 +105,56 @@ export interface ServicePrediction {
   explanation: Occlusion | null;
 }
 
+/** What a prediction needs of a case, whatever the bank: see {@link caseVectors}. */
+export interface CaseVectors {
+  /** The recording's vector in the prototype space and, with a context gate, its encoded clinical vector. */
+  vectors: PoolVectors;
+  quality: { score: number; usable: boolean; summary: string };
+  /** The occluded variants' vectors (see {@link occlusion}), when an explanation was asked for. */
+  occlusion: OcclusionVectors | null;
+}
+
+/** The vectors of a recording's occluded variants: one per recorded lead, then one per ~1-s segment. */
+export interface OcclusionVectors {
+  /** The occluded leads' names. */
+  leads: string[];
+  segments: Array<{ startS: number; endS: number }>;
+  /** Row 0 is the recording itself, then the leads, then the segments. */
+  vectors: PoolVectors;
+}
+
 /**
- * Classify one case (its ECG and its model input, `modelInput`) against a bank, as `fewbeat predict` does (the
- * clinical context when given and the bank's gate is open), and explain it by occlusion when asked.
+ * Everything of a case that a prediction uses and that does not depend on the bank: its vectors,
+ * its signal quality and, when `explain`, the vectors of its occluded variants (all in one batch).
+ * The model is deterministic at inference, so these are a function of the stored ECG, the clinical
+ * context and the model: the workers keep them, and a case predicted again (against another bank
+ * version, by another clinician) only runs the bank's head (see {@link classifyCase}).
  */
-export function predictCase(
-  trained: TrainedModelDir,
-  bank: PrototypeBank,
-  ecg: Ecg,
-  input: BatchSource,
-  opts: { contextGiven: boolean; nearest: number; explain: boolean },
-): ServicePrediction {
-  const vectors = modelVectors(trained, [input]);
-  const head = bankHead(bank);
-  const clinical = opts.contextGiven ? (vectors.clinical?.[0] ?? null) : null;
-  const p = classifyWithBank(bank, vectors.vectors[0] as Float32Array, opts.nearest, clinical, head);
+export function caseVectors(trained: TrainedModelDir, ecg: Ecg, input: BatchSource, explain: boolean): CaseVectors {
   const q = assessQuality(ecg);
+  const quality = { score: q.score, usable: q.usable, summary: q.summary };
+  if (!explain) return { vectors: modelVectors(trained, [input]), quality, occlusion: null };
+  const occluded = occlusionVariants(trained, input);
+  // The recording is row 0 of the occlusion batch: one forward pass for the decision and its explanation.
+  const vectors = modelVectors(trained, occluded.variants);
+  const first: PoolVectors = { vectors: vectors.vectors.slice(0, 1) };
+  if (vectors.clinical) first.clinical = vectors.clinical.slice(0, 1);
+  return { vectors: first, quality, occlusion: { leads: occluded.leads, segments: occluded.segments, vectors } };
+}
+
+/**
+ * Classify one case against a bank (its fitted head, {@link bankHead}), as `fewbeat predict` does (the
+ * clinical context when given and the bank's gate is open), and explain it by occlusion when the
+ * case's vectors carry the occluded variants.
+ */
+export function classifyCase(
+  bank: PrototypeBank,
+  head: FewShotHead,
+  cv: CaseVectors,
+  opts: { contextGiven: boolean; nearest: number },
+): ServicePrediction {
+  const clinical = opts.contextGiven ? (cv.vectors.clinical?.[0] ?? null) : null;
+  const p = classifyWithBank(bank, cv.vectors.vectors[0] as Float32Array, opts.nearest, clinical, head);
   return {
     predicted: p.predicted,
     nearestClass: p.nearestClass,
@@ -132,32 +167,33 @@ export function predictCase(
       head.contextDecision?.used && !p.contextUsed
         ? 'the bank would use the clinical context, but none was given: classified on the ECG alone'
         : describeContextDecision(bank.head.contextGate, head.contextDecision),
-    quality: { score: q.score, usable: q.usable, summary: q.summary },
-    explanation: opts.explain ? occlusion(trained, bank, head, input, p.nearestClass, opts.contextGiven) : null,
+    quality: cv.quality,
+    explanation: cv.occlusion ? occlusion(bank, head, cv.occlusion, p.nearestClass, opts.contextGiven) : null,
   };
 }
 
 /**
- * Which leads and which seconds drove the decision, by occlusion (Zeiler & Fergus, "Visualizing and
- * understanding convolutional networks", ECCV 2014): each lead in turn, then each ~1-s segment of all
- * leads, is replaced by its baseline — zero, the isoelectric level of the band-passed, standardised
- * model input — and the drop of the target class's probability (the predicted class, or the nearest
- * one when the model abstains) is reported: p(target | x) − p(target | x with the part occluded).
- *
- * Why occlusion rather than integrated gradients: it needs only forward passes of the deployed model
- * (no gradient path through the inference graph, no choice of integration steps), its numbers are
- * probabilities the clinician can read ("without V1 the JET probability falls by 0.4"), and its cost
- * is fixed: L + ⌈T / fs⌉ extra forward passes in one batch. The measurements of the prototype space
- * stay as measured on the recording (they are not part of the network's ECG input).
+ * Classify one case (its ECG and its model input, `modelInput`) against a bank, as `fewbeat predict` does, and
+ * explain it by occlusion when asked: {@link caseVectors}, then {@link classifyCase}.
  */
-export function occlusion(
+export function predictCase(
   trained: TrainedModelDir,
   bank: PrototypeBank,
-  head: FewShotHead,
+  ecg: Ecg,
   input: BatchSource,
-  target: string,
-  contextGiven: boolean,
-): Occlusion {
+  opts: { contextGiven: boolean; nearest: number; explain: boolean },
+): ServicePrediction {
+  return classifyCase(bank, bankHead(bank), caseVectors(trained, ecg, input, opts.explain), opts);
+}
+
+/**
+ * The occluded variants of a model input (see {@link occlusion}): the input itself, then each recorded
+ * lead replaced by zero, then each ~1-s segment of all leads replaced by zero.
+ */
+export function occlusionVariants(
+  trained: TrainedModelDir,
+  input: BatchSource,
+): { variants: BatchSource[]; leads: string[]; segments: Array<{ startS: number; endS: number }> } {
   const { leads, fs, samples: T } = trained.spec;
   const L = leads.length;
   const variants: BatchSource[] = [input];
@@ -178,7 +214,31 @@ export function occlusion(
     variants.push({ ...input, signal });
     segments.push({ startS: start / fs, endS: end / fs });
   }
-  const vectors = modelVectors(trained, variants);
+  return { variants, leads: leadIdx.map((l) => leads[l] as string), segments };
+}
+
+/**
+ * Which leads and which seconds drove the decision, by occlusion (Zeiler & Fergus, "Visualizing and
+ * understanding convolutional networks", ECCV 2014): each lead in turn, then each ~1-s segment of all
+ * leads, is replaced by its baseline — zero, the isoelectric level of the band-passed, standardised
+ * model input — and the drop of the target class's probability (the predicted class, or the nearest
+ * one when the model abstains) is reported: p(target | x) − p(target | x with the part occluded).
+ *
+ * Why occlusion rather than integrated gradients: it needs only forward passes of the deployed model
+ * (no gradient path through the inference graph, no choice of integration steps), its numbers are
+ * probabilities the clinician can read ("without V1 the JET probability falls by 0.4"), and its cost
+ * is fixed: L + ⌈T / fs⌉ extra rows in the case's one forward batch ({@link caseVectors}), then the
+ * bank's head on each. The measurements of the prototype space stay as measured on the recording
+ * (they are not part of the network's ECG input).
+ */
+export function occlusion(
+  bank: PrototypeBank,
+  head: FewShotHead,
+  occluded: OcclusionVectors,
+  target: string,
+  contextGiven: boolean,
+): Occlusion {
+  const { vectors } = occluded;
   const probabilityOf = (i: number): number => {
     const clinical = contextGiven ? (vectors.clinical?.[i] ?? null) : null;
     const p = classifyWithBank(bank, vectors.vectors[i] as Float32Array, 0, clinical, head);
@@ -186,11 +246,12 @@ export function occlusion(
   };
   const base = probabilityOf(0);
   const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+  const nLeads = occluded.leads.length;
   return {
     method: 'occlusion',
     target,
     baseProbability: round(base),
-    leads: leadIdx.map((l, k) => ({ lead: leads[l] as string, drop: round(base - probabilityOf(1 + k)) })),
-    segments: segments.map((s, k) => ({ ...s, drop: round(base - probabilityOf(1 + leadIdx.length + k)) })),
+    leads: occluded.leads.map((lead, k) => ({ lead, drop: round(base - probabilityOf(1 + k)) })),
+    segments: occluded.segments.map((s, k) => ({ ...s, drop: round(base - probabilityOf(1 + nLeads + k)) })),
   };
 }

@@ -30,7 +30,7 @@ export interface ModelServiceOptions {
  * The one door between the HTTP service and the model: loading the model directory, reading and
  * checking an uploaded record, the analysis, bank enrolment and prediction with its explanation.
  * Every call runs on a pool of worker threads (piscina), each holding the model, loaded once, and
- * caches of recent records and banks, so that a slow prediction never stalls the request thread.
+ * caches of recent records, case vectors and banks with their fitted heads, so that a slow prediction never stalls the request thread.
  * Bad input is thrown as `FewbeatError` with the reader's one-line reason; a task that runs longer
  * than `timeoutMs` is stopped (its worker is terminated and replaced) and reported as such.
  */
@@ -95,7 +95,11 @@ export class ModelService {
     return this.run({ op: 'buildBank', items });
   }
 
-  /** Classify a case against a bank version (`bankKey` names it for the workers' caches). */
+  /**
+   * Classify a case against a bank version (`bankKey` names it for the workers' caches). Every call
+   * runs the bank's head on a worker; what does not depend on the bank (the case's vectors and those
+   * of its occluded variants) a worker computes once per record and context and then reuses.
+   */
   predict(args: {
     record: RecordRef;
     clinical: Record<string, unknown>;
@@ -105,31 +109,8 @@ export class ModelService {
     nearest: number;
     explain: boolean;
   }): Promise<ServicePrediction> {
-    // Same record, context, bank version and options: the same answer (the model is deterministic at
-    // inference), so concurrent and repeated requests share one computation.
-    const key = [
-      args.bankKey,
-      args.record.sha256,
-      JSON.stringify(args.clinical),
-      args.contextGiven,
-      args.nearest,
-      args.explain,
-    ].join('|');
-    const known = this.predictions.get(key);
-    if (known) {
-      this.predictions.delete(key);
-      this.predictions.set(key, known);
-      return known;
-    }
-    const answer = this.run<ServicePrediction>({ op: 'predict', ...args });
-    this.predictions.set(key, answer);
-    answer.catch(() => this.predictions.delete(key));
-    if (this.predictions.size > 512) this.predictions.delete(this.predictions.keys().next().value as string);
-    return answer;
+    return this.run({ op: 'predict', ...args });
   }
-
-  /** Recent prediction computations by their inputs (least recently used first). */
-  private readonly predictions = new Map<string, Promise<ServicePrediction>>();
 
   /** Wait until every worker has the model loaded (start-up fails early on a bad model directory). */
   async warmUp(): Promise<void> {

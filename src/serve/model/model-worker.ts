@@ -2,19 +2,25 @@ import { workerData } from 'node:worker_threads';
 import type { ClinicalInput } from '../../clinical/encode.js';
 import type { BatchSource } from '../../data/batch.js';
 import { isFewbeatError } from '../../errors.js';
-import { parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
+import type { FewShotHead } from '../../fewshot/few-shot-head.js';
+import { bankHead, parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 import type { Ecg } from '../../io/ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
 import { analyseCase } from './analyse-case.js';
-import { buildBank, clinicalInputOf, modelInput, predictCase } from './model-ops.js';
+import { buildBank, caseVectors, classifyCase, clinicalInputOf, modelInput, type CaseVectors } from './model-ops.js';
 import { loadStoredRecord } from './stored-record.js';
 import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
 
 /**
  * A model worker thread (run by the piscina pool of model-service.ts): loads the model directory
- * once, keeps recently used records, model inputs and banks, and answers one task at a time. Bad
- * input comes back as `{ ok: false, message }` (the reader's one line), never as a crash.
+ * once, keeps recently used records, model inputs, case vectors and banks (each bank version with its
+ * few-shot head fitted once), and answers one task at a time. Bad input comes back as
+ * `{ ok: false, message }` (the reader's one line), never as a crash.
+ *
+ * Every cache is keyed by content: a record by its SHA-256, a case's model input and vectors by the
+ * record's SHA-256 and its clinical context, a bank by its id and version (versions never change).
+ * The worker holds one model, so the model version is implicit in every key.
  */
 const { modelDir } = workerData as { modelDir: string };
 
@@ -28,23 +34,31 @@ function model(): Promise<TrainedModelDir> {
 class Lru<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly size: number) {}
-  get(key: string, make: () => V): V {
+  /** The value under `key` (now the most recently used), or undefined. */
+  peek(key: string): V | undefined {
     const hit = this.map.get(key);
     if (hit !== undefined) {
       this.map.delete(key);
       this.map.set(key, hit);
-      return hit;
     }
-    const value = make();
+    return hit;
+  }
+  set(key: string, value: V): V {
+    this.map.delete(key);
     this.map.set(key, value);
     if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
     return value;
+  }
+  get(key: string, make: () => V): V {
+    return this.peek(key) ?? this.set(key, make());
   }
 }
 
 const records = new Lru<Ecg>(32);
 const inputs = new Lru<BatchSource>(64);
-const banks = new Lru<PrototypeBank>(16);
+const banks = new Lru<{ bank: PrototypeBank; head: FewShotHead }>(16);
+/** A case's vectors (and its occluded variants' when explained): 24 vectors of D floats, a few kB each. */
+const vectorsOfCases = new Lru<CaseVectors>(256);
 const analyses = new Lru<unknown>(64);
 
 const ecgOf = (r: RecordRef): Ecg => records.get(r.sha256, () => loadStoredRecord(r.files, { fs: r.fs ?? undefined }));
@@ -108,12 +122,20 @@ async function run(task: WorkerTask): Promise<unknown> {
       })),
     );
   }
-  const bank = banks.get(task.bankKey, () => parseBank(JSON.parse(task.bankJson), task.bankKey));
-  return predictCase(t, bank, ecgOf(task.record), inputOf(task.record, task.clinical).input, {
-    contextGiven: task.contextGiven,
-    nearest: task.nearest,
-    explain: task.explain,
+  const { bank, head } = banks.get(task.bankKey, () => {
+    const parsed = parseBank(JSON.parse(task.bankJson), task.bankKey);
+    return { bank: parsed, head: bankHead(parsed) };
   });
+  const key = `${task.record.sha256}:${JSON.stringify(task.clinical)}`;
+  const known = vectorsOfCases.peek(key);
+  const cv =
+    known && (known.occlusion || !task.explain)
+      ? known
+      : vectorsOfCases.set(
+          key,
+          caseVectors(t, ecgOf(task.record), inputOf(task.record, task.clinical).input, task.explain),
+        );
+  return classifyCase(bank, head, cv, { contextGiven: task.contextGiven, nearest: task.nearest });
 }
 
 export default async function handle(task: WorkerTask): Promise<WorkerResult> {

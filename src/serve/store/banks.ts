@@ -46,8 +46,12 @@ export class BankStore {
       .execute();
   }
 
+  /** One version of a bank. Versions never change, so the most recently read are kept in memory. */
   async version(id: string, version: number): Promise<BankVersionRow | undefined> {
-    return this.db
+    const key = `${id}@${version}`;
+    const known = this.recentVersions.get(key);
+    if (known) return known;
+    const row = await this.db
       .selectFrom('bank_versions')
       .innerJoin('users', 'users.id', 'bank_versions.created_by')
       .selectAll('bank_versions')
@@ -55,7 +59,14 @@ export class BankStore {
       .where('bank_versions.bank_id', '=', id)
       .where('bank_versions.version', '=', version)
       .executeTakeFirst();
+    if (row) {
+      this.recentVersions.set(key, row);
+      if (this.recentVersions.size > 64) this.recentVersions.delete(this.recentVersions.keys().next().value as string);
+    }
+    return row;
   }
+
+  private readonly recentVersions = new Map<string, BankVersionRow>();
 
   async versions(id: string): Promise<Array<Omit<BankVersionRow, 'bank_json' | 'examples'>>> {
     return this.db

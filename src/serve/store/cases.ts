@@ -92,34 +92,55 @@ export class CaseStore {
       .execute();
   }
 
-  /** The latest prediction and the latest review of each case, for summaries. */
+  /**
+   * The latest prediction and the latest review of each case, for summaries. Each is found through
+   * its table's (case_id, created_at) index, one step per case, however many predictions a case has.
+   */
   async latestOutcomes(
     ids: readonly string[],
   ): Promise<Map<string, { prediction: CaseSummary['latestPrediction']; reviewed: CaseSummary['reviewed'] }>> {
     const out = new Map<string, { prediction: CaseSummary['latestPrediction']; reviewed: CaseSummary['reviewed'] }>();
     if (ids.length === 0) return out;
-    const predictions = await this.db
-      .selectFrom('predictions')
-      .select(['id', 'case_id', 'predicted', 'abstained', 'created_at'])
-      .where('case_id', 'in', [...ids])
-      .orderBy('created_at', 'desc')
+    const latest = await this.db
+      .selectFrom('cases')
+      .where('cases.id', 'in', [...ids])
+      .select((eb) => [
+        'cases.id as case_id',
+        eb
+          .selectFrom('predictions')
+          .select('predictions.id')
+          .whereRef('predictions.case_id', '=', 'cases.id')
+          .orderBy('predictions.created_at', 'desc')
+          .limit(1)
+          .as('prediction_id'),
+        eb
+          .selectFrom('reviews')
+          .select('reviews.verdict')
+          .whereRef('reviews.case_id', '=', 'cases.id')
+          .orderBy('reviews.created_at', 'desc')
+          .limit(1)
+          .as('verdict'),
+      ])
       .execute();
-    const reviews = await this.db
-      .selectFrom('reviews')
-      .select(['case_id', 'verdict', 'created_at'])
-      .where('case_id', 'in', [...ids])
-      .orderBy('created_at', 'desc')
-      .execute();
+    const predictionIds = latest.flatMap((l) => (l.prediction_id ? [l.prediction_id] : []));
+    const predictions =
+      predictionIds.length === 0
+        ? []
+        : await this.db
+            .selectFrom('predictions')
+            .select(['id', 'predicted', 'abstained', 'created_at'])
+            .where('id', 'in', predictionIds)
+            .execute();
+    const byId = new Map(predictions.map((p) => [p.id, p]));
     for (const id of ids) out.set(id, { prediction: null, reviewed: null });
-    for (const p of predictions) {
-      const o = out.get(p.case_id);
-      if (o && o.prediction === null) {
-        o.prediction = { id: p.id, predicted: p.predicted, abstained: p.abstained === 1, createdAt: p.created_at };
-      }
-    }
-    for (const r of reviews) {
-      const o = out.get(r.case_id);
-      if (o && o.reviewed === null) o.reviewed = r.verdict;
+    for (const l of latest) {
+      const p = l.prediction_id ? byId.get(l.prediction_id) : undefined;
+      out.set(l.case_id, {
+        prediction: p
+          ? { id: p.id, predicted: p.predicted, abstained: p.abstained === 1, createdAt: p.created_at }
+          : null,
+        reviewed: l.verdict ?? null,
+      });
     }
     return out;
   }

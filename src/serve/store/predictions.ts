@@ -25,12 +25,23 @@ export class PredictionStore {
     return this.base().where('predictions.id', '=', id).executeTakeFirst();
   }
 
-  async byCase(caseId: string): Promise<PredictionRow[]> {
-    return this.base()
+  /** A case's predictions, newest first (a page of them when `page` is given). */
+  async byCase(caseId: string, page?: { limit: number; offset: number }): Promise<PredictionRow[]> {
+    let query = this.base()
       .where('predictions.case_id', '=', caseId)
       .orderBy('predictions.created_at', 'desc')
-      .orderBy('predictions.id', 'desc')
-      .execute();
+      .orderBy('predictions.id', 'desc');
+    if (page) query = query.limit(page.limit).offset(page.offset);
+    return query.execute();
+  }
+
+  async countByCase(caseId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('predictions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   async insertReview(row: Selectable<ReviewsTable>): Promise<void> {
