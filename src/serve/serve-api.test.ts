@@ -299,10 +299,23 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
       expect(p.modelVersion).toBe(svc.ctx.model.info.version);
       expect(p.inputSha256).toMatch(/^[0-9a-f]{64}$/);
       expect(p.clinicalUsed.fields).toEqual(['age_years', 'sex'].filter((f) => f !== 'sex' || query.sex !== null));
-      const listed = json<{ predictions: Array<{ id: string }> }>(
+      const listed = json<{ predictions: Array<{ id: string }>; total: number }>(
         await call(app, 'GET', `/api/cases/${qid}/predictions`, clinician),
       );
       expect(listed.predictions.map((x) => x.id)).toEqual([p.id]);
+      expect(listed.total).toBe(1);
+      // Predicted again: a stored prediction of its own with the same answer; the history comes a page at a time.
+      const again = json<typeof p>(
+        await call(app, 'POST', `/api/cases/${qid}/predictions`, clinician, { bankId, nearest: 2 }),
+      );
+      expect(again.id).not.toBe(p.id);
+      expect(again.probabilities).toEqual(p.probabilities);
+      expect(again.explanation).toEqual(p.explanation);
+      const page = json<{ predictions: Array<{ id: string }>; total: number }>(
+        await call(app, 'GET', `/api/cases/${qid}/predictions?limit=1`, clinician),
+      );
+      expect(page.total).toBe(2);
+      expect(page.predictions.map((x) => x.id)).toEqual([again.id]);
     },
   );
 

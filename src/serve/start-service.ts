@@ -29,8 +29,8 @@ export interface RunningService {
 
 /**
  * Open everything the service needs, in order: the model (workers load it; a bad model directory
- * fails here), the database (migrated to the latest version), the blob store, the first admin when
- * there is no user yet, and the HTTP app (not yet listening).
+ * fails here), the database (migrated to the latest version; the model registered in it), the blob
+ * store, the first admin when there is no user yet, and the HTTP app (not yet listening).
  */
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const dataDir = resolve(o.dataDir);
@@ -43,6 +43,11 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
     mkdirSync(uploadDir, { recursive: true });
     removeAbandonedUploads(uploadDir);
     const ctx = serveContext(database, model, new BlobStore(join(dataDir, 'blobs')), uploadDir);
+    await ctx.models.registerStart({
+      version: model.info.version,
+      dir: resolve(o.modelDir),
+      classes: model.info.classes,
+    });
     let createdAdmin: RunningService['createdAdmin'] = null;
     if ((await ctx.users.count()) === 0) {
       const password = o.adminPassword ?? randomBytes(12).toString('base64url');

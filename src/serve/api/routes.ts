@@ -24,6 +24,8 @@ export interface RouteSpec {
   produces?: 'text/html' | 'application/x-ndjson';
   /** multipart/form-data upload (fields documented in `caseUploadFieldsSchema`). */
   multipart?: boolean;
+  /** Attempts per minute and client address are limited (password guessing). */
+  rateLimited?: boolean;
 }
 
 const CLINICAL: readonly Role[] = ['clinician', 'admin'];
@@ -44,6 +46,7 @@ export const ROUTES = {
     roles: 'public',
     summary: 'sign in: sets the HttpOnly session cookie and returns the CSRF token (rate limited)',
     tag: 'auth',
+    rateLimited: true,
     body: s.loginBodySchema,
     response: { status: 200, schema: s.sessionInfoSchema },
   },
@@ -71,6 +74,16 @@ export const ROUTES = {
     tag: 'auth',
     body: s.createTokenBodySchema,
     response: { status: 201, schema: s.createdTokenSchema },
+  },
+  changePassword: {
+    method: 'POST',
+    url: '/api/auth/password',
+    roles: CLINICAL,
+    summary: 'change your own password (the current one required); ends your other logins and tokens',
+    tag: 'auth',
+    rateLimited: true,
+    body: s.changePasswordBodySchema,
+    response: { status: 204, schema: null },
   },
   listUsers: {
     method: 'GET',
@@ -106,6 +119,14 @@ export const ROUTES = {
     summary: 'the model in use: version, leads, classes and clinical schema',
     tag: 'model',
     response: { status: 200, schema: s.modelInfoSchema },
+  },
+  listModels: {
+    method: 'GET',
+    url: '/api/models',
+    roles: ADMIN,
+    summary: 'the models this service has run with or that its banks and predictions name; which one is active',
+    tag: 'model',
+    response: { status: 200, schema: s.knownModelListSchema },
   },
   uploadCase: {
     method: 'POST',
@@ -167,9 +188,10 @@ export const ROUTES = {
     method: 'GET',
     url: '/api/cases/:id/predictions',
     roles: CLINICAL,
-    summary: "the case's predictions, newest first",
+    summary: "the case's predictions, newest first, a page at a time (limit, offset)",
     tag: 'predictions',
     params: s.idParamsSchema,
+    querystring: s.predictionListQuerySchema,
     response: { status: 200, schema: s.predictionListSchema },
   },
   getPrediction: {

@@ -77,6 +77,10 @@ export const updateUserBodySchema = z.object({
   disabled: z.boolean().optional(),
 });
 export const userListSchema = z.object({ users: z.array(userSchema) });
+export const changePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: passwordSchema,
+});
 
 // ---------------------------------------------------------------- model
 
@@ -89,6 +93,20 @@ export const modelInfoSchema = z.object({
   classes: z.object({ base: z.array(z.string()), novel: z.array(z.string()) }),
   clinicalSchema: clinicalSchemaSchema.describe('the clinical fields a case may carry (besides age_years and sex)'),
 });
+
+/** A model the service has run with, or that banks and predictions of its database name. */
+export const knownModelSchema = z.object({
+  version: z.string().describe('SHA-256 of the model directory (config.json and weights)'),
+  active: z.boolean().describe('the model this server is running'),
+  dir: z.string().nullable().describe('where it was last served from (null: known only from banks or predictions)'),
+  classes: z.object({ base: z.array(z.string()), novel: z.array(z.string()) }).nullable(),
+  firstStartedAt: isoTime.nullable(),
+  lastStartedAt: isoTime.nullable(),
+  banks: z.number().describe('banks enrolled with it (a bank belongs to one model)'),
+  predictions: z.number(),
+  lastPredictionAt: isoTime.nullable(),
+});
+export const knownModelListSchema = z.object({ models: z.array(knownModelSchema) });
 
 // ---------------------------------------------------------------- cases
 
@@ -299,7 +317,14 @@ export const predictionSchema = z.object({
     .nullable(),
 });
 export type Prediction = z.infer<typeof predictionSchema>;
-export const predictionListSchema = z.object({ predictions: z.array(predictionSchema) });
+export const predictionListSchema = z.object({
+  predictions: z.array(predictionSchema),
+  total: z.number().describe("the case's predictions in all (the list is one page of them)"),
+});
+export const predictionListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});
 
 export const reviewBodySchema = z
   .object({

@@ -4,6 +4,7 @@ import { AuditLog } from '../store/audit-log.js';
 import { BankStore } from '../store/banks.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { CaseStore } from '../store/cases.js';
+import { ModelStore } from '../store/models.js';
 import { PredictionStore } from '../store/predictions.js';
 import { SessionStore } from '../store/sessions.js';
 import { UserStore } from '../store/users.js';
@@ -21,6 +22,7 @@ export interface ServeContext {
   cases: CaseStore;
   banks: BankStore;
   predictions: PredictionStore;
+  models: ModelStore;
 }
 
 export function serveContext(
@@ -41,5 +43,6 @@ export function serveContext(
     cases: new CaseStore(db),
     banks: new BankStore(db),
     predictions: new PredictionStore(db),
+    models: new ModelStore(db),
   };
 }

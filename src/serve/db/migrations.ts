@@ -135,6 +135,27 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0002-reviews-by-case': {
+      // A case's latest review (case summaries) is one index step, like its latest prediction.
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.createIndex('reviews_case').on('reviews').columns(['case_id', 'created_at']).execute();
+      },
+    },
+    '0003-models': {
+      // The models the service has run with, so that admins see which model older banks belong to.
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('models')
+          .addColumn('version', 'text', (c) => c.primaryKey())
+          .addColumn('dir', 'text', (c) => c.notNull())
+          .addColumn('classes', 'text', (c) => c.notNull())
+          .addColumn('first_started_at', 'text', (c) => c.notNull())
+          .addColumn('last_started_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('banks_model').on('banks').column('model_version').execute();
+        await db.schema.createIndex('predictions_model').on('predictions').column('model_version').execute();
+      },
+    },
   };
 }
 

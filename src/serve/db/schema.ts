@@ -15,6 +15,19 @@ export interface Db {
   predictions: PredictionsTable;
   reviews: ReviewsTable;
   audit_log: AuditLogTable;
+  models: ModelsTable;
+}
+
+/** A model the service has run with (registered at every start). */
+export interface ModelsTable {
+  /** SHA-256 of the model directory (config.json and weights). */
+  version: string;
+  /** The directory it was last served from. */
+  dir: string;
+  /** JSON: { base: [...], novel: [...] }. */
+  classes: string;
+  first_started_at: string;
+  last_started_at: string;
 }
 
 export interface UsersTable {

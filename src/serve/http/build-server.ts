@@ -31,7 +31,7 @@ export const LIMITS = {
   files: 8,
   fields: 8,
   fieldBytes: 20_000,
-  /** Login attempts per client address and minute. */
+  /** Login (and password change) attempts per client address and minute. */
   loginPerMinute: 10,
 };
 
@@ -156,7 +156,7 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
     api.route({
       method: spec.method,
       url: spec.url,
-      config: name === 'login' ? { rateLimit: { max: limits.loginPerMinute, timeWindow: 60_000 } } : {},
+      config: spec.rateLimited ? { rateLimit: { max: limits.loginPerMinute, timeWindow: 60_000 } } : {},
       schema: {
         summary: spec.summary,
         tags: [spec.tag],

@@ -110,6 +110,21 @@ export const HANDLERS: Handlers = {
     return { id: row.id, name: row.name, token: secret, expiresAt: row.expires_at };
   },
 
+  changePassword: async (i) => {
+    const p = i.principal as Principal;
+    if (!(await i.ctx.users.hasPassword(p.user.id, i.body.currentPassword))) {
+      await audit(i, 'password_change_failed', { type: 'user', id: p.user.id });
+      throw new HttpError(403, 'wrong_password', 'the current password is wrong');
+    }
+    if (i.body.newPassword === i.body.currentPassword)
+      throw badRequest('body.newPassword: the new password must differ from the current one');
+    await i.ctx.users.update(p.user.id, { password: i.body.newPassword });
+    // Whoever else holds one of this user's logins (a forgotten browser, a leaked token) is signed out.
+    await i.ctx.sessions.revokeAllOf(p.user.id, p.session.id);
+    await audit(i, 'password_change', { type: 'user', id: p.user.id }, { otherLoginsEnded: true });
+    return null;
+  },
+
   listUsers: async ({ ctx }) => ({ users: await ctx.users.list() }),
 
   createUser: async (i) => {
@@ -139,6 +154,12 @@ export const HANDLERS: Handlers = {
   },
 
   model: async ({ ctx }) => ctx.model.info,
+
+  listModels: async (i) => {
+    const models = await i.ctx.models.list(i.ctx.model.info.version);
+    await audit(i, 'model_list', null, { models: models.length });
+    return { models };
+  },
 
   uploadCase: async (i) => {
     const req = i.req;
@@ -191,7 +212,10 @@ export const HANDLERS: Handlers = {
     return p;
   },
 
-  casePredictions: async ({ ctx, params }) => ({ predictions: await casePredictions(ctx, params.id) }),
+  casePredictions: async ({ ctx, params, query }) => ({
+    predictions: await casePredictions(ctx, params.id, query),
+    total: await ctx.predictions.countByCase(params.id),
+  }),
 
   getPrediction: async ({ ctx, params }) => getPrediction(ctx, params.id),
 

@@ -77,6 +77,36 @@ describe('ModelService (the model behind worker threads)', () => {
     for (const d of [...(ex?.leads ?? []), ...(ex?.segments ?? [])]) expect(Math.abs(d.drop)).toBeLessThanOrEqual(1);
   });
 
+  it('answers a case predicted again, with or without the explanation, as it answered the first time', async () => {
+    const jet = tiny.records.filter((r) => r.label === 'jet');
+    const vt = tiny.records.filter((r) => r.label === 'vt');
+    const bank = await service.buildBank(
+      [...jet.slice(0, 2), ...vt.slice(0, 2)].map((r) => ({
+        caseId: r.base,
+        class: r.label,
+        record: refOf(r),
+        clinical: { age_years: r.ageYears },
+      })),
+    );
+    const query = vt[2] as TinyRecord;
+    const ask = (explain: boolean) =>
+      service.predict({
+        record: refOf(query),
+        clinical: { age_years: query.ageYears },
+        contextGiven: true,
+        bankKey: 'b2',
+        bankJson: JSON.stringify(bank),
+        nearest: 2,
+        explain,
+      });
+    const plain = await ask(false); // the case's vectors without the occluded variants
+    const explained = await ask(true); // now with them
+    const again = await ask(true); // from the worker's vectors of the case
+    expect(explained.explanation).not.toBeNull();
+    expect(again).toEqual(explained);
+    expect({ ...plain, explanation: null }).toEqual({ ...explained, explanation: null });
+  });
+
   it('refuses a record whose signal file is truncated, with the reader naming the file', async () => {
     const r = tiny.records[0] as TinyRecord;
     const dat = r.files.find((f) => f.name.endsWith('.dat')) as { name: string; path: string };

@@ -30,7 +30,8 @@ export interface ModelServiceOptions {
  * The one door between the HTTP service and the model: loading the model directory, reading and
  * checking an uploaded record, the analysis, bank enrolment and prediction with its explanation.
  * Every call runs on a pool of worker threads (piscina), each holding the model, loaded once, and
- * caches of recent records, case vectors and banks with their fitted heads, so that a slow prediction never stalls the request thread.
+ * caches of recent records, case vectors and banks with their fitted heads, so that a slow
+ * prediction never stalls the request thread.
  * Bad input is thrown as `FewbeatError` with the reader's one-line reason; a task that runs longer
  * than `timeoutMs` is stopped (its worker is terminated and replaced) and reported as such.
  */

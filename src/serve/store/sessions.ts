@@ -71,7 +71,10 @@ export class SessionStore {
     await this.db.updateTable('sessions').set({ revoked: 1 }).where('id', '=', id).execute();
   }
 
-  async revokeAllOf(userId: string): Promise<void> {
-    await this.db.updateTable('sessions').set({ revoked: 1 }).where('user_id', '=', userId).execute();
+  /** End every login of a user (sessions and tokens), but the one `keep` when given. */
+  async revokeAllOf(userId: string, keep?: string): Promise<void> {
+    let query = this.db.updateTable('sessions').set({ revoked: 1 }).where('user_id', '=', userId);
+    if (keep !== undefined) query = query.where('id', '!=', keep);
+    await query.execute();
   }
 }

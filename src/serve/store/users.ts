@@ -67,6 +67,12 @@ export class UserStore {
     return row && ok && row.disabled === 0 ? row : null;
   }
 
+  /** Whether `password` is this user's (argon2 verification; false for an unknown user). */
+  async hasPassword(id: string, password: string): Promise<boolean> {
+    const row = await this.byId(id);
+    return verify(row?.password_hash ?? DUMMY_HASH, password).catch(() => false);
+  }
+
   async update(
     id: string,
     change: {
