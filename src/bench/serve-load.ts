@@ -42,9 +42,12 @@ function summary(ms: number[]): { n: number; p50: number; p95: number; p99: numb
   };
 }
 
-/** CPU seconds a process has used so far, all its threads (user + system; /proc/PID/stat, 100 ticks a second). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+/**
+ * CPU seconds a process has used so far, all its threads (user + system; /proc/PID/stat, 100 ticks a
+ * second), or only its main thread (the one that runs every HTTP request) with `mainThread`.
+ */
+function cpuSeconds(pid: number, mainThread = false): number {
+  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
     .replace(/^.*\) /, '')
     .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -217,10 +220,12 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => rssSamples.push(rssMb(child.pid as number)), 1000);
     const t0 = performance.now();
     const serverCpu0 = cpuSeconds(child.pid as number);
+    const mainCpu0 = cpuSeconds(child.pid as number, true);
     const clientCpu0 = process.cpuUsage();
     const { lat, errors } = await run(o.seconds, 2);
     const elapsed = (performance.now() - t0) / 1000;
     const serverCpu = cpuSeconds(child.pid as number) - serverCpu0;
+    const mainCpu = cpuSeconds(child.pid as number, true) - mainCpu0;
     const clientCpuUsage = process.cpuUsage(clientCpu0);
     const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
     clearInterval(sampler);
@@ -236,8 +241,15 @@ async function main(): Promise<void> {
       rssMb: { afterWarmup: rssAfterWarmup, end: rssMb(child.pid as number), max: Math.max(...rssSamples) },
       // CPU time during the measured run: the server's (main thread and model workers) and this driver's own
       // (50 HTTP clients on the same cores), and the machine's load average: the figures above depend on it.
-      cpuSeconds: { server: Math.round(serverCpu * 10) / 10, client: Math.round(clientCpu * 10) / 10 },
-      serverCpuMsPerRequest: Math.round((serverCpu / total) * 1e4) / 10,
+      cpuSeconds: {
+        server: Math.round(serverCpu * 10) / 10,
+        serverMainThread: Math.round(mainCpu * 10) / 10,
+        client: Math.round(clientCpu * 10) / 10,
+      },
+      serverCpuMsPerRequest: {
+        all: Math.round((serverCpu / total) * 1e4) / 10,
+        mainThread: Math.round((mainCpu / total) * 1e4) / 10,
+      },
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       queries: queries.length,
       bankExamples: examples.length,

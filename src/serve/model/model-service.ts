@@ -10,10 +10,16 @@ import { workerEntryUrl } from '../../train/parallel/worker-entry-url.js';
 import type { Analysis } from '../api/schemas.js';
 import type { z } from 'zod';
 import type { modelInfoSchema, recordInfoSchema, waveformSchema } from '../api/schemas.js';
-import type { ServicePrediction } from './model-ops.js';
+import type { CaseVectors, ServicePrediction } from './model-ops.js';
 import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
 
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+/**
+ * Cases whose vectors the service keeps: a case's vectors and its occluded variants' are about 24 × D
+ * floats (D = 128 for the demo model: ~12 kB), so 2,000 cases take ~25 MB.
+ */
+const CASE_VECTORS_KEPT = 2000;
 export type RecordInfo = z.infer<typeof recordInfoSchema>;
 export type Waveform = z.infer<typeof waveformSchema>;
 
@@ -30,8 +36,8 @@ export interface ModelServiceOptions {
  * The one door between the HTTP service and the model: loading the model directory, reading and
  * checking an uploaded record, the analysis, bank enrolment and prediction with its explanation.
  * Every call runs on a pool of worker threads (piscina), each holding the model, loaded once, and
- * caches of recent records, case vectors and banks with their fitted heads, so that a slow
- * prediction never stalls the request thread.
+ * caches of recent records and banks with their fitted heads; the service keeps recent cases' vectors
+ * for every worker to classify with. A slow prediction never stalls the request thread.
  * Bad input is thrown as `FewbeatError` with the reader's one-line reason; a task that runs longer
  * than `timeoutMs` is stopped (its worker is terminated and replaced) and reported as such.
  */
@@ -98,10 +104,13 @@ export class ModelService {
 
   /**
    * Classify a case against a bank version (`bankKey` names it for the workers' caches). Every call
-   * runs the bank's head on a worker; what does not depend on the bank (the case's vectors and those
-   * of its occluded variants) a worker computes once per record and context and then reuses.
+   * runs the bank's head on a worker. What does not depend on the bank, the case's vectors and those
+   * of its occluded variants ({@link caseVectors}), is computed once per stored ECG, clinical context
+   * and model (the model is deterministic at inference), kept here and sent to whichever worker
+   * classifies: a case predicted again (another bank version, another clinician) costs one pass of
+   * the bank's head over its vectors.
    */
-  predict(args: {
+  async predict(args: {
     record: RecordRef;
     clinical: Record<string, unknown>;
     contextGiven: boolean;
@@ -110,8 +119,41 @@ export class ModelService {
     nearest: number;
     explain: boolean;
   }): Promise<ServicePrediction> {
-    return this.run({ op: 'predict', ...args });
+    const vectors = await this.caseVectors(args.record, args.clinical, args.explain);
+    return this.run({
+      op: 'classify',
+      vectors,
+      contextGiven: args.contextGiven,
+      bankKey: args.bankKey,
+      bankJson: args.bankJson,
+      nearest: args.nearest,
+    });
   }
+
+  /**
+   * A case's vectors, by its stored ECG (SHA-256), its clinical context and this model's version; with
+   * the occluded variants when `explain`. Concurrent requests for one case share one computation.
+   */
+  private caseVectors(record: RecordRef, clinical: Record<string, unknown>, explain: boolean): Promise<CaseVectors> {
+    const key = `${this.info.version}:${record.sha256}:${JSON.stringify(clinical)}`;
+    const known = this.vectors.get(key);
+    if (known && (known.explained || !explain)) {
+      this.vectors.delete(key);
+      this.vectors.set(key, known);
+      return known.vectors;
+    }
+    const vectors = this.run<CaseVectors>({ op: 'caseVectors', record, clinical, explain });
+    this.vectors.delete(key);
+    this.vectors.set(key, { explained: explain, vectors });
+    vectors.catch(() => {
+      if (this.vectors.get(key)?.vectors === vectors) this.vectors.delete(key);
+    });
+    if (this.vectors.size > CASE_VECTORS_KEPT) this.vectors.delete(this.vectors.keys().next().value as string);
+    return vectors;
+  }
+
+  /** Recently used cases' vectors (least recently used first). */
+  private readonly vectors = new Map<string, { explained: boolean; vectors: Promise<CaseVectors> }>();
 
   /** Wait until every worker has the model loaded (start-up fails early on a bad model directory). */
   async warmUp(): Promise<void> {

@@ -8,19 +8,20 @@ import type { Ecg } from '../../io/ecg.js';
 import { initBackend } from '../../runtime/backend.js';
 import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
 import { analyseCase } from './analyse-case.js';
-import { buildBank, caseVectors, classifyCase, clinicalInputOf, modelInput, type CaseVectors } from './model-ops.js';
+import { buildBank, caseVectors, classifyCase, clinicalInputOf, modelInput } from './model-ops.js';
 import { loadStoredRecord } from './stored-record.js';
 import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
 
 /**
  * A model worker thread (run by the piscina pool of model-service.ts): loads the model directory
- * once, keeps recently used records, model inputs, case vectors and banks (each bank version with its
- * few-shot head fitted once), and answers one task at a time. Bad input comes back as
- * `{ ok: false, message }` (the reader's one line), never as a crash.
+ * once, keeps recently used records, model inputs and banks (each bank version with its few-shot
+ * head fitted once), and answers one task at a time. Bad input comes back as `{ ok: false, message }`
+ * (the reader's one line), never as a crash.
  *
- * Every cache is keyed by content: a record by its SHA-256, a case's model input and vectors by the
- * record's SHA-256 and its clinical context, a bank by its id and version (versions never change).
- * The worker holds one model, so the model version is implicit in every key.
+ * Every cache is keyed by content: a record by its SHA-256, a case's model input by the record's
+ * SHA-256 and its clinical context, a bank by its id and version (versions never change). The worker
+ * holds one model, so the model version is implicit in every key. A case's vectors are kept by the
+ * service (model-service.ts), so that every worker can classify every case.
  */
 const { modelDir } = workerData as { modelDir: string };
 
@@ -57,8 +58,6 @@ class Lru<V> {
 const records = new Lru<Ecg>(32);
 const inputs = new Lru<BatchSource>(64);
 const banks = new Lru<{ bank: PrototypeBank; head: FewShotHead }>(16);
-/** A case's vectors (and its occluded variants' when explained): 24 vectors of D floats, a few kB each. */
-const vectorsOfCases = new Lru<CaseVectors>(256);
 const analyses = new Lru<unknown>(64);
 
 const ecgOf = (r: RecordRef): Ecg => records.get(r.sha256, () => loadStoredRecord(r.files, { fs: r.fs ?? undefined }));
@@ -122,20 +121,13 @@ async function run(task: WorkerTask): Promise<unknown> {
       })),
     );
   }
+  if (task.op === 'caseVectors')
+    return caseVectors(t, ecgOf(task.record), inputOf(task.record, task.clinical).input, task.explain);
   const { bank, head } = banks.get(task.bankKey, () => {
     const parsed = parseBank(JSON.parse(task.bankJson), task.bankKey);
     return { bank: parsed, head: bankHead(parsed) };
   });
-  const key = `${task.record.sha256}:${JSON.stringify(task.clinical)}`;
-  const known = vectorsOfCases.peek(key);
-  const cv =
-    known && (known.occlusion || !task.explain)
-      ? known
-      : vectorsOfCases.set(
-          key,
-          caseVectors(t, ecgOf(task.record), inputOf(task.record, task.clinical).input, task.explain),
-        );
-  return classifyCase(bank, head, cv, { contextGiven: task.contextGiven, nearest: task.nearest });
+  return classifyCase(bank, head, task.vectors, { contextGiven: task.contextGiven, nearest: task.nearest });
 }
 
 export default async function handle(task: WorkerTask): Promise<WorkerResult> {

@@ -1,3 +1,4 @@
+import type { CaseVectors } from './model-ops.js';
 import type { StoredFile } from './stored-record.js';
 
 /** A stored record as the worker opens it: its content hash (the cache key) and its files. */
@@ -17,15 +18,14 @@ export type WorkerTask =
       op: 'buildBank';
       items: Array<{ caseId: string; class: string; record: RecordRef; clinical: Record<string, unknown> }>;
     }
+  | { op: 'caseVectors'; record: RecordRef; clinical: Record<string, unknown>; explain: boolean }
   | {
-      op: 'predict';
-      record: RecordRef;
-      clinical: Record<string, unknown>;
+      op: 'classify';
+      vectors: CaseVectors;
       contextGiven: boolean;
       bankKey: string;
       bankJson: string;
       nearest: number;
-      explain: boolean;
     };
 
 /** A worker's answer: the value, or the one-line reason the input was refused. */
