@@ -7,12 +7,7 @@ import { preprocessEcg } from '../../data/preprocess.js';
 import { isFewbeatError } from '../../errors.js';
 import type { PoolVectors } from '../../fewshot/classify-episode.js';
 import type { FewShotHead } from '../../fewshot/few-shot-head.js';
-import {
-  bankHead,
-  classifyWithBank,
-  describeContextDecision,
-  type PrototypeBank,
-} from '../../fewshot/prototype-bank.js';
+import { classifyWithBank, describeContextDecision, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 import type { Ecg } from '../../io/ecg.js';
 import { assessQuality } from '../../signal/assess-quality.js';
 import { estimateAtrialActivity } from '../../signal/atrial-activity.js';
@@ -21,6 +16,7 @@ import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { enrollInputs } from '../../model-dir/enroll-inputs.js';
 import type { TrainedModelDir } from '../../model-dir/model-dir.js';
 import { modelVectors } from '../../model-dir/model-vectors.js';
+import type { OnnxVectors } from './onnx-vectors.js';
 
 /**
  * The model operations of the service, on a loaded model directory. They run inside the model
@@ -127,19 +123,28 @@ export interface OcclusionVectors {
  * Everything of a case that a prediction uses and that does not depend on the bank: its vectors,
  * its signal quality and, when `explain`, the vectors of its occluded variants (all in one batch).
  * The model is deterministic at inference, so these are a function of the stored ECG, the clinical
- * context and the model: the workers keep them, and a case predicted again (against another bank
+ * context and the model: the service keeps them, and a case predicted again (against another bank
  * version, by another clinician) only runs the bank's head (see {@link classifyCase}).
+ *
+ * The recording's own vector comes from the model as `fewbeat predict` runs it (TensorFlow.js), so
+ * that the service and the CLI decide alike. The occlusion batch (the recording, then its occluded
+ * variants) runs on `onnx` when given (ONNX Runtime, about twice as fast); its drops are taken
+ * against its own first row, so the explanation is consistent within itself.
  */
-export function caseVectors(trained: TrainedModelDir, ecg: Ecg, input: BatchSource, explain: boolean): CaseVectors {
+export async function caseVectors(
+  trained: TrainedModelDir,
+  ecg: Ecg,
+  input: BatchSource,
+  explain: boolean,
+  onnx: OnnxVectors | null = null,
+): Promise<CaseVectors> {
   const q = assessQuality(ecg);
   const quality = { score: q.score, usable: q.usable, summary: q.summary };
-  if (!explain) return { vectors: modelVectors(trained, [input]), quality, occlusion: null };
+  const vectors = modelVectors(trained, [input]);
+  if (!explain) return { vectors, quality, occlusion: null };
   const occluded = occlusionVariants(trained, input);
-  // The recording is row 0 of the occlusion batch: one forward pass for the decision and its explanation.
-  const vectors = modelVectors(trained, occluded.variants);
-  const first: PoolVectors = { vectors: vectors.vectors.slice(0, 1) };
-  if (vectors.clinical) first.clinical = vectors.clinical.slice(0, 1);
-  return { vectors: first, quality, occlusion: { leads: occluded.leads, segments: occluded.segments, vectors } };
+  const variants = onnx ? await onnx.vectors(occluded.variants) : modelVectors(trained, occluded.variants);
+  return { vectors, quality, occlusion: { leads: occluded.leads, segments: occluded.segments, vectors: variants } };
 }
 
 /**
@@ -170,20 +175,6 @@ export function classifyCase(
     quality: cv.quality,
     explanation: cv.occlusion ? occlusion(bank, head, cv.occlusion, p.nearestClass, opts.contextGiven) : null,
   };
-}
-
-/**
- * Classify one case (its ECG and its model input, `modelInput`) against a bank, as `fewbeat predict` does, and
- * explain it by occlusion when asked: {@link caseVectors}, then {@link classifyCase}.
- */
-export function predictCase(
-  trained: TrainedModelDir,
-  bank: PrototypeBank,
-  ecg: Ecg,
-  input: BatchSource,
-  opts: { contextGiven: boolean; nearest: number; explain: boolean },
-): ServicePrediction {
-  return classifyCase(bank, bankHead(bank), caseVectors(trained, ecg, input, opts.explain), opts);
 }
 
 /**

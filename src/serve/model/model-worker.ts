@@ -9,6 +9,7 @@ import { initBackend } from '../../runtime/backend.js';
 import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
 import { analyseCase } from './analyse-case.js';
 import { buildBank, caseVectors, classifyCase, clinicalInputOf, modelInput } from './model-ops.js';
+import { OnnxVectors } from './onnx-vectors.js';
 import { loadStoredRecord } from './stored-record.js';
 import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
 
@@ -29,6 +30,13 @@ let trained: Promise<TrainedModelDir> | null = null;
 function model(): Promise<TrainedModelDir> {
   trained ??= initBackend('wasm').then(() => readModelDir(modelDir));
   return trained;
+}
+
+/** The model on ONNX Runtime for the occlusion batches (null: not exportable here, TensorFlow.js runs them). */
+let onnx: Promise<OnnxVectors | null> | null = null;
+function onnxVectors(t: TrainedModelDir): Promise<OnnxVectors | null> {
+  onnx ??= OnnxVectors.open(t).catch(() => null);
+  return onnx;
 }
 
 /** A small least-recently-used cache. */
@@ -122,7 +130,13 @@ async function run(task: WorkerTask): Promise<unknown> {
     );
   }
   if (task.op === 'caseVectors')
-    return caseVectors(t, ecgOf(task.record), inputOf(task.record, task.clinical).input, task.explain);
+    return caseVectors(
+      t,
+      ecgOf(task.record),
+      inputOf(task.record, task.clinical).input,
+      task.explain,
+      task.explain ? await onnxVectors(t) : null,
+    );
   const { bank, head } = banks.get(task.bankKey, () => {
     const parsed = parseBank(JSON.parse(task.bankJson), task.bankKey);
     return { bank: parsed, head: bankHead(parsed) };
