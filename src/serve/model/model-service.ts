@@ -16,8 +16,9 @@ import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
 /**
- * Cases whose vectors the service keeps: a case's vectors and its occluded variants' are about 24 × D
- * floats (D = 128 for the demo model: ~12 kB), so 2,000 cases take ~25 MB.
+ * Cases whose vectors the service keeps: a case's vectors and its occluded variants' are 25 vectors of
+ * D floats and, with a context gate, 25 clinical vectors (D ≈ 130 for the demo model: ~15–25 kB), so
+ * 2,000 cases take about 50 MB at most.
  */
 const CASE_VECTORS_KEPT = 2000;
 export type RecordInfo = z.infer<typeof recordInfoSchema>;
