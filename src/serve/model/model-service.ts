@@ -126,10 +126,28 @@ export class ModelService {
       vectors,
       contextGiven: args.contextGiven,
       bankKey: args.bankKey,
-      bankJson: args.bankJson,
+      bankJson: this.sharedBank(args.bankKey, args.bankJson),
       nearest: args.nearest,
     });
   }
+
+  /**
+   * A bank version's JSON as UTF-8 in shared memory, made once per version: a worker that knows the
+   * version (its head is fitted) ignores it, and posting it costs no copy of the ~100 kB.
+   */
+  private sharedBank(key: string, json: string): Uint8Array {
+    let bytes = this.banks.get(key);
+    if (!bytes) {
+      const utf8 = Buffer.from(json, 'utf8');
+      bytes = new Uint8Array(new SharedArrayBuffer(utf8.length));
+      bytes.set(utf8);
+      this.banks.set(key, bytes);
+      if (this.banks.size > 32) this.banks.delete(this.banks.keys().next().value as string);
+    }
+    return bytes;
+  }
+
+  private readonly banks = new Map<string, Uint8Array>();
 
   /**
    * A case's vectors, by its stored ECG (SHA-256), its clinical context and this model's version; with

@@ -138,7 +138,8 @@ async function run(task: WorkerTask): Promise<unknown> {
       task.explain ? await onnxVectors(t) : null,
     );
   const { bank, head } = banks.get(task.bankKey, () => {
-    const parsed = parseBank(JSON.parse(task.bankJson), task.bankKey);
+    const { buffer, byteOffset, byteLength } = task.bankJson;
+    const parsed = parseBank(JSON.parse(Buffer.from(buffer, byteOffset, byteLength).toString('utf8')), task.bankKey);
     return { bank: parsed, head: bankHead(parsed) };
   });
   return classifyCase(bank, head, task.vectors, { contextGiven: task.contextGiven, nearest: task.nearest });

@@ -24,7 +24,8 @@ export type WorkerTask =
       vectors: CaseVectors;
       contextGiven: boolean;
       bankKey: string;
-      bankJson: string;
+      /** The bank version's JSON as UTF-8 in shared memory: handed to the worker without a copy. */
+      bankJson: Uint8Array;
       nearest: number;
     };
 
