@@ -144,13 +144,9 @@ describe.skipIf(!canMount)('train, enroll and recalibrate on a full or read-only
       ...['--validate-every', '2', '--workers', '0', '--seed', '1'],
     ]);
     expect(code).toBe(1);
-    const errors = stderr
-      .trim()
-      .split('\n')
-      .filter((l) => l.includes('error'));
-    expect(errors, stderr).toHaveLength(1);
-    expect(stderr.trim().split('\n').at(-1)).toBe(errors[0]);
-    expect(errors[0]).toMatch(/^error: .*full-train\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/);
+    expect(lastLineTheOnlyError(stderr)).toMatch(
+      /^error: .*full-train\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/,
+    );
     expect(filesUnder(fullTrain)).toEqual(before);
   });
 
@@ -160,19 +156,26 @@ describe.skipIf(!canMount)('train, enroll and recalibrate on a full or read-only
     const files = filesUnder(dir);
     const { code, stderr } = await runCli(['recalibrate', '--model', dir, '--manifest', tiny.cohortDir]);
     expect(code).toBe(1);
-    // Progress lines ('preprocessing 69/69 recordings') come first; the error is the one last line.
-    const errors = stderr
-      .trim()
-      .split('\n')
-      .filter((l) => l.includes('error'));
-    expect(errors, stderr).toHaveLength(1);
-    expect(stderr.trim().split('\n').at(-1)).toBe(errors[0]);
-    expect(errors[0]).toMatch(/^error: .*full-model\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/);
+    expect(lastLineTheOnlyError(stderr)).toMatch(
+      /^error: .*full-model\/model\/.+: cannot write: no space left on the device \(ENOSPC\)/,
+    );
     expect(filesUnder(dir)).toEqual(files);
     expect(readFileSync(join(dir, 'config.json'))).toEqual(config);
     loadModel(dir).model.dispose();
   });
 });
+
+/**
+ * The one error line of `stderr`, which must also be its last line (progress lines such as
+ * 'preprocessing 69/69 recordings' may come before it).
+ */
+function lastLineTheOnlyError(stderr: string): string | undefined {
+  const lines = stderr.trim().split('\n');
+  const errors = lines.filter((l) => l.includes('error'));
+  expect(errors, stderr).toHaveLength(1);
+  expect(lines.at(-1)).toBe(errors[0]);
+  return errors[0];
+}
 
 describe('an input deleted while a run uses it', () => {
   it('stops loading with one line naming the missing file', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyModel } from '../test-utils/tiny-model.js';
+import { call, json, type Caller } from './test-support/inject.js';
 import { multipartBody } from './test-support/multipart.js';
 import { testService, type DatabaseKind } from './test-support/test-service.js';
 
@@ -10,29 +11,6 @@ beforeAll(async () => {
   tiny = await tinyModel();
 });
 afterAll(() => tiny?.cleanup());
-
-interface Caller {
-  token?: string;
-  cookie?: string;
-  csrf?: string;
-}
-
-function call(
-  app: FastifyInstance,
-  method: 'GET' | 'POST',
-  url: string,
-  who: Caller = {},
-  body?: unknown,
-): Promise<LightMyRequestResponse> {
-  const headers: Record<string, string> = {};
-  if (who.token) headers.authorization = `Bearer ${who.token}`;
-  if (who.cookie) headers.cookie = who.cookie;
-  if (who.csrf) headers['x-csrf-token'] = who.csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return app.inject({ method, url, headers, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
-}
-
-const json = <T>(r: LightMyRequestResponse): T => JSON.parse(r.body) as T;
 
 describe.each<DatabaseKind>(['sqlite', 'postgres'])('accounts and models on %s', (kind) => {
   let svc: Awaited<ReturnType<typeof testService>>;

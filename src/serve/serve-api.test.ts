@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg } from '../io/load-ecg.js';
 import { runCli } from '../test-utils/run-cli.js';
 import { ROUTES, type RouteSpec } from './api/routes.js';
+import { call, json, type Caller } from './test-support/inject.js';
 import { multipartBody } from './test-support/multipart.js';
 import { testService, type DatabaseKind } from './test-support/test-service.js';
 import { tinyModel, type TinyRecord } from '../test-utils/tiny-model.js';
@@ -15,34 +16,6 @@ beforeAll(async () => {
   tiny = await tinyModel();
 });
 afterAll(() => tiny?.cleanup());
-
-interface Caller {
-  token?: string;
-  cookie?: string;
-  csrf?: string;
-}
-
-async function call(
-  app: FastifyInstance,
-  method: string,
-  url: string,
-  who: Caller = {},
-  body?: unknown,
-): Promise<LightMyRequestResponse> {
-  const headers: Record<string, string> = {};
-  if (who.token) headers.authorization = `Bearer ${who.token}`;
-  if (who.cookie) headers.cookie = who.cookie;
-  if (who.csrf) headers['x-csrf-token'] = who.csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return app.inject({
-    method: method as 'GET',
-    url,
-    headers,
-    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-  });
-}
-
-const json = <T>(r: LightMyRequestResponse): T => JSON.parse(r.body) as T;
 
 function filesOf(r: TinyRecord): Array<{ name: string; content: Buffer }> {
   return r.files.map((f) => ({ name: f.name, content: readFileSync(f.path) }));
