@@ -2,17 +2,13 @@ import type { ClinicalInput } from '../../clinical/encode.js';
 import type { ClinicalSchema } from '../../clinical/schema.js';
 import { parseClinicalJson } from '../../clinical/parse-clinical-json.js';
 import type { BatchSource } from '../../data/batch.js';
-import { measurementValues } from '../../data/measurements.js';
+import { measureRecording } from '../../data/measurements.js';
 import { preprocessEcg } from '../../data/preprocess.js';
-import { isFewbeatError } from '../../errors.js';
 import type { PoolVectors } from '../../fewshot/classify-episode.js';
 import type { FewShotHead } from '../../fewshot/few-shot-head.js';
 import { classifyWithBank, describeContextDecision, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 import type { Ecg } from '../../io/ecg.js';
 import { assessQuality } from '../../signal/assess-quality.js';
-import { estimateAtrialActivity } from '../../signal/atrial-activity.js';
-import { measureEcg, type Measurement } from '../../signal/measure-ecg.js';
-import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { enrollInputs } from '../../model-dir/enroll-inputs.js';
 import type { TrainedModelDir } from '../../model-dir/model-dir.js';
 import { modelVectors } from '../../model-dir/model-vectors.js';
@@ -42,21 +38,10 @@ export function givenClinicalFields(json: Record<string, unknown>): string[] {
  * child's context and the age/sex-normalised measurements with the atrial activity.
  */
 export function modelInput(trained: TrainedModelDir, ecg: Ecg, context: ClinicalInput): BatchSource {
-  let measurement: Measurement | null = null;
-  try {
-    measurement = measureEcg(ecg, {
-      ageYears: context.ageYears ?? undefined,
-      sex: context.sex ?? undefined,
-      norms: defaultNormTable(),
-    });
-  } catch (e) {
-    if (!isFewbeatError(e)) throw e;
-  }
-  const atrial = estimateAtrialActivity(ecg);
   return {
     ...preprocessEcg(ecg, trained.spec, ecg.source),
     ...context,
-    measurements: measurementValues(measurement, atrial),
+    measurements: measureRecording(ecg, context),
   };
 }
 
