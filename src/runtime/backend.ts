@@ -50,3 +50,8 @@ export async function initBackend(name: BackendName = 'wasm'): Promise<string> {
 export function activeBackend(): string {
   return tf.getBackend();
 }
+
+/** Tensors alive in this thread's tfjs engine (`tf.memory().numTensors`): flat across requests when nothing leaks. */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { removeAbandonedUploads } from './app/cases.js';
+import { removeAbandonedUploads, removeUnreferencedFiles } from './app/cases.js';
 import { serveContext, type ServeContext } from './app/context.js';
 import { openDatabase } from './db/open-database.js';
 import { buildServer, type ServerOptions } from './http/build-server.js';
@@ -17,6 +17,11 @@ export interface ServiceOptions extends ServerOptions, ModelServiceOptions {
   dataDir: string;
   /** Password of the first admin (created when the database has no user); default: a random one, returned once. */
   adminPassword?: string | undefined;
+  /**
+   * Stored files no case references are removed at start-up once they are this old (ms): an upload
+   * killed before its commit leaves such files. @default 10 minutes
+   */
+  unreferencedFileGraceMs?: number;
 }
 
 export interface RunningService {
@@ -30,7 +35,7 @@ export interface RunningService {
 /**
  * Open everything the service needs, in order: the model (workers load it; a bad model directory
  * fails here), the database (migrated to the latest version; the model registered in it), the blob
- * store, the first admin when there is no user yet, and the HTTP app (not yet listening).
+ * store (without the files of uploads killed before their commit), the first admin when there is no user yet, and the HTTP app (not yet listening).
  */
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const dataDir = resolve(o.dataDir);
@@ -43,6 +48,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
     mkdirSync(uploadDir, { recursive: true });
     removeAbandonedUploads(uploadDir);
     const ctx = serveContext(database, model, new BlobStore(join(dataDir, 'blobs')), uploadDir);
+    await removeUnreferencedFiles(ctx, o.unreferencedFileGraceMs ?? 10 * 60_000);
     await ctx.models.registerStart({
       version: model.info.version,
       dir: resolve(o.modelDir),

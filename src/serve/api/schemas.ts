@@ -366,7 +366,13 @@ export const auditQuerySchema = z.object({
 });
 export const auditListSchema = z.object({ entries: z.array(auditEntrySchema), total: z.number() });
 
-export const healthSchema = z.object({ ok: z.boolean(), modelVersion: z.string(), database: z.string() });
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  modelVersion: z.string(),
+  database: z.string(),
+  /** Each model worker's live tensor count after its last task: flat over time when nothing leaks. */
+  workers: z.array(z.object({ thread: z.number().int(), tensors: z.number().int().min(0) })),
+});
 export const idParamsSchema = z.object({ id: idSchema });
 export const bankExampleParamsSchema = z.object({ id: idSchema, caseId: idSchema });
 export const bankVersionParamsSchema = z.object({ id: idSchema, version: z.coerce.number().int().min(1) });

@@ -68,6 +68,21 @@ export function removeAbandonedUploads(uploadDir: string): number {
 }
 
 /**
+ * Remove stored files that no `blobs` row lists: left by an upload killed between moving its files
+ * into the store and committing its case (its files are complete but nobody references them). Only
+ * files older than `graceMs` go, so that an upload in progress on another server sharing the store
+ * keeps its files until its commit (an upload ends within the model's task timeout). Returns how many
+ * were removed.
+ */
+export async function removeUnreferencedFiles(ctx: ServeContext, graceMs: number): Promise<number> {
+  const candidates = ctx.blobs.storedBefore(graceMs);
+  const known = await ctx.cases.knownBlobs(candidates);
+  const orphans = candidates.filter((h) => !known.has(h));
+  for (const h of orphans) ctx.blobs.remove(h);
+  return orphans.length;
+}
+
+/**
  * Store an uploaded case: the parts are streamed to a private temporary folder (hashing as they
  * come), the record is read with the project's readers and the clinical context checked against the
  * model's schema in a model worker (bounded time and memory), and only then are the files moved into

@@ -76,7 +76,12 @@ const sessionInfo = (p: Principal): z.output<typeof ROUTES.me.response.schema> =
 
 /** The handlers of every route in `ROUTES` (the route table in src/serve/api/routes.ts). */
 export const HANDLERS: Handlers = {
-  health: async ({ ctx }) => ({ ok: true, modelVersion: ctx.model.info.version, database: ctx.database.dialect }),
+  health: async ({ ctx }) => ({
+    ok: true,
+    modelVersion: ctx.model.info.version,
+    database: ctx.database.dialect,
+    workers: ctx.model.workerTensors(),
+  }),
 
   login: async (i) => {
     const { ctx, body, req, reply } = i;

@@ -107,6 +107,37 @@ describe('ModelService (the model behind worker threads)', () => {
     expect({ ...plain, explanation: null }).toEqual({ ...explained, explanation: null });
   });
 
+  it('leaks no tensor in its workers across analysis, enrolment and explained predictions', async () => {
+    const of = (label: string, i: number): TinyRecord => {
+      const all = tiny.records.filter((r) => r.label === label);
+      return all[i % all.length] as TinyRecord;
+    };
+    // Each round other records, so that every step runs the model rather than a cache.
+    const round = async (k: number): Promise<void> => {
+      const support = [of('jet', 2 * k), of('jet', 2 * k + 1), of('vt', 2 * k), of('vt', 2 * k + 1)];
+      const bank = await service.buildBank(
+        support.map((r) => ({ caseId: r.base, class: r.label, record: refOf(r), clinical: {} })),
+      );
+      const query = of('nsr', k);
+      await service.analyse(query.base, refOf(query), {});
+      await service.predict({
+        record: refOf(query),
+        clinical: { age_years: query.ageYears },
+        contextGiven: true,
+        bankKey: `leak-${k}`,
+        bankJson: JSON.stringify(bank),
+        nearest: 2,
+        explain: true,
+      });
+    };
+    await round(3);
+    const first = service.workerTensors();
+    await round(4);
+    expect(first.length).toBe(1);
+    expect(first[0]?.tensors).toBeGreaterThan(0); // the model's weights
+    expect(service.workerTensors()).toEqual(first);
+  });
+
   it('refuses a record whose signal file is truncated, with the reader naming the file', async () => {
     const r = tiny.records[0] as TinyRecord;
     const dat = r.files.find((f) => f.name.endsWith('.dat')) as { name: string; path: string };

@@ -21,6 +21,9 @@ export type ModelInfo = z.infer<typeof modelInfoSchema>;
  * 2,000 cases take about 50 MB at most.
  */
 const CASE_VECTORS_KEPT = 2000;
+
+/** Classifications a worker may have queued at once (see `ModelService.run`). */
+const CLASSIFICATIONS_PER_WORKER = 8;
 export type RecordInfo = z.infer<typeof recordInfoSchema>;
 export type Waveform = z.infer<typeof waveformSchema>;
 
@@ -63,15 +66,28 @@ export class ModelService {
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: { maxOldGenerationSizeMb: opts.maxWorkerHeapMb ?? 1024 },
+      // Classifications (no time limit, see `run`) queue at a worker rather than at the request thread.
+      concurrentTasksPerWorker: CLASSIFICATIONS_PER_WORKER,
     });
     const service = new ModelService(info, pool, opts.timeoutMs ?? 60_000);
     return service;
   }
 
+  /**
+   * Run a task on a worker. Every task but `classify` has the time limit (`timeoutMs`): it reads an
+   * uploaded file or runs the model, and a hostile input must not hold a worker. A time-limited task
+   * has a worker to itself (piscina sends an abortable task only to an idle worker). `classify` runs
+   * the bank's head over a case's vectors kept in memory, bounded work of about a millisecond, without
+   * a limit: up to {@link CLASSIFICATIONS_PER_WORKER} of them are sent to a worker at once, so a worker
+   * takes the next one as soon as it has answered the last instead of waiting for the request thread
+   * to hand it over (under 50 clients that hand-over, one per turn of the busy request thread, made up
+   * most of a prediction's time).
+   */
   private async run<T>(task: WorkerTask): Promise<T> {
     let result: WorkerResult;
     try {
-      result = (await this.pool.run(task, { signal: AbortSignal.timeout(this.timeoutMs) })) as WorkerResult;
+      const limit = task.op === 'classify' ? {} : { signal: AbortSignal.timeout(this.timeoutMs) };
+      result = (await this.pool.run(task, limit)) as WorkerResult;
     } catch (e) {
       if ((e as Error).name === 'AbortError' || (e as Error).name === 'TimeoutError')
         throw new FewbeatError(`the ${task.op} did not finish within ${this.timeoutMs / 1000} s and was stopped`);
@@ -79,8 +95,24 @@ export class ModelService {
         throw new FewbeatError(`the ${task.op} needed more memory than a worker may use and was stopped`);
       throw e;
     }
+    this.tensors.set(result.thread, result.tensors);
     if (!result.ok) throw new FewbeatError(result.message);
     return result.value as T;
+  }
+
+  /** Tensors alive in each worker's tfjs engine after its last task (`thread`: the worker's thread id). */
+  private readonly tensors = new Map<number, number>();
+
+  /**
+   * Each running worker's live tensor count after its last task, by thread id: the model's weights,
+   * flat from one request to the next when no path leaks (a worker that has run no task is left out).
+   */
+  workerTensors(): Array<{ thread: number; tensors: number }> {
+    const running = new Set(this.pool.threads.map((w) => w.threadId));
+    return [...this.tensors]
+      .filter(([thread]) => running.has(thread))
+      .sort(([a], [b]) => a - b)
+      .map(([thread, tensors]) => ({ thread, tensors }));
   }
 
   /** Read the uploaded record and check the clinical context against the model's schema. */

@@ -1,11 +1,11 @@
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import type { ClinicalInput } from '../../clinical/encode.js';
 import type { BatchSource } from '../../data/batch.js';
 import { isFewbeatError } from '../../errors.js';
 import type { FewShotHead } from '../../fewshot/few-shot-head.js';
 import { bankHead, parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 import type { Ecg } from '../../io/ecg.js';
-import { initBackend } from '../../runtime/backend.js';
+import { initBackend, liveTensors } from '../../runtime/backend.js';
 import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
 import { analyseCase } from './analyse-case.js';
 import { buildBank, caseVectors, classifyCase, clinicalInputOf, modelInput } from './model-ops.js';
@@ -27,8 +27,15 @@ import type { RecordRef, WorkerResult, WorkerTask } from './worker-protocol.js';
 const { modelDir } = workerData as { modelDir: string };
 
 let trained: Promise<TrainedModelDir> | null = null;
+/** Whether the model (and so the tfjs engine) is loaded: its tensors can be counted. */
+let loaded = false;
 function model(): Promise<TrainedModelDir> {
-  trained ??= initBackend('wasm').then(() => readModelDir(modelDir));
+  trained ??= initBackend('wasm')
+    .then(() => readModelDir(modelDir))
+    .then((t) => {
+      loaded = true;
+      return t;
+    });
   return trained;
 }
 
@@ -146,10 +153,12 @@ async function run(task: WorkerTask): Promise<unknown> {
 }
 
 export default async function handle(task: WorkerTask): Promise<WorkerResult> {
+  const counts = (): { thread: number; tensors: number } => ({ thread: threadId, tensors: loaded ? liveTensors() : 0 });
   try {
-    return { ok: true, value: await run(task) };
+    const value = await run(task);
+    return { ok: true, value, ...counts() };
   } catch (e) {
-    if (isFewbeatError(e)) return { ok: false, message: e.message };
+    if (isFewbeatError(e)) return { ok: false, message: e.message, ...counts() };
     throw e;
   }
 }

@@ -29,5 +29,11 @@ export type WorkerTask =
       nearest: number;
     };
 
-/** A worker's answer: the value, or the one-line reason the input was refused. */
-export type WorkerResult = { ok: true; value: unknown } | { ok: false; message: string };
+/**
+ * A worker's answer: the value, or the one-line reason the input was refused; with the worker's
+ * thread id and the tensors alive in its tfjs engine after the task (0 before the model is loaded).
+ */
+export type WorkerResult = ({ ok: true; value: unknown } | { ok: false; message: string }) & {
+  thread: number;
+  tensors: number;
+};

@@ -15,7 +15,8 @@ import { Rng } from '../../util/rng.js';
  * `npm test`; `npm run soak` runs 30 minutes). No request may fail and the server may log no error;
  * in runs of at least 5 minutes the server's resident memory (main thread and model worker together),
  * sampled every second, may grow by less than 10 % from just after the warm-up (the first sixth of
- * the run, at least 30 s) to the end, each end taken as the median of its five samples. The 60-s run
+ * the run, at least 30 s) to the end, each end taken as the median of its five samples. Every run checks
+ * that each model worker's live tensor count (`/api/health`) is the same at the end as after the warm-up. The 60-s run
  * prints its memory curve without judging it: inside the full test suite the heap was still climbing
  * at 60 s (304 → 489 MiB) where a run on its own had levelled off after 25 s.
  */
@@ -91,7 +92,14 @@ describe('fewbeat serve under a steady load', () => {
       const samples: Array<{ t: number; rss: number }> = [];
       const started = performance.now();
       const elapsed = (): number => (performance.now() - started) / 1000;
-      const sampler = setInterval(() => samples.push({ t: elapsed(), rss: rssMiB(s.pid) }), 1000);
+      type Workers = Array<{ thread: number; tensors: number }>;
+      const workerTensors = async (): Promise<Workers> =>
+        (await client.call<{ workers: Workers }>('GET', '/api/health')).body.workers;
+      let tensorsAfterWarmUp: Promise<Workers> | null = null;
+      const sampler = setInterval(() => {
+        samples.push({ t: elapsed(), rss: rssMiB(s.pid) });
+        if (elapsed() >= WARM_UP_SECONDS) tensorsAfterWarmUp ??= workerTensors();
+      }, 1000);
 
       const run = async (c: number): Promise<void> => {
         const mine = own[c]!;
@@ -124,6 +132,8 @@ describe('fewbeat serve under a steady load', () => {
       };
       await Promise.all(Array.from({ length: CLIENTS }, (_, c) => run(c)));
       clearInterval(sampler);
+      const tensorsAtEnd = await workerTensors();
+      const tensorsWarm = (await (tensorsAfterWarmUp ?? workerTensors())) as Workers;
 
       const after = samples.filter((x) => x.t >= WARM_UP_SECONDS).map((x) => x.rss);
       const baseline = median(after.slice(0, 5));
@@ -141,13 +151,16 @@ describe('fewbeat serve under a steady load', () => {
           `edits (p50 ${p('edit', 0.5)}); ${errors.length} errors; RSS ${baseline.toFixed(0)} MiB after the ` +
           `${WARM_UP_SECONDS.toFixed(0)}-s warm-up, ${end.toFixed(0)} MiB at the end ` +
           `(${(100 * growth).toFixed(1)} %); ` +
-          `RSS MiB over time: ${curve.join(', ')}`,
+          `RSS MiB over time: ${curve.join(', ')}; live tensors per model worker after the warm-up ` +
+          `${tensorsWarm.map((w) => w.tensors).join(', ')}, at the end ${tensorsAtEnd.map((w) => w.tensors).join(', ')}`,
       );
       expect(errors).toEqual([]);
       expect(s.stderr()).not.toMatch(/"level":(50|60)/);
       expect(counts.prediction).toBeGreaterThan(0);
       expect(counts.upload).toBeGreaterThan(0);
       expect(counts.edit).toBeGreaterThan(0);
+      expect(tensorsAtEnd.length).toBeGreaterThan(0);
+      expect(tensorsAtEnd).toEqual(tensorsWarm);
       if (SECONDS >= JUDGED_SECONDS) expect(growth).toBeLessThan(0.1);
     },
     SECONDS * 1000 + 300_000,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FewbeatError } from '../../errors.js';
 
@@ -44,6 +44,19 @@ export class BlobStore {
 
   remove(sha256: string): void {
     rmSync(this.pathOf(sha256), { force: true });
+  }
+
+  /** The hashes of the stored files last written more than `olderThanMs` ago (files not named by a hash are skipped). */
+  storedBefore(olderThanMs: number, now = Date.now()): string[] {
+    const hashes: string[] = [];
+    const dirs = (dir: string): string[] =>
+      existsSync(dir) ? readdirSync(dir).filter((n) => /^[0-9a-f]{2}$/.test(n)) : [];
+    for (const a of dirs(this.root))
+      for (const b of dirs(join(this.root, a)))
+        for (const name of readdirSync(join(this.root, a, b)))
+          if (/^[0-9a-f]{64}$/.test(name) && now - statSync(join(this.root, a, b, name)).mtimeMs > olderThanMs)
+            hashes.push(name);
+    return hashes;
   }
 }
 

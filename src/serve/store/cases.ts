@@ -28,6 +28,20 @@ export class CaseStore {
     });
   }
 
+  /** Which of `hashes` the `blobs` table lists (asked in chunks, so any number of hashes may be given). */
+  async knownBlobs(hashes: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (let i = 0; i < hashes.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('blobs')
+        .select('sha256')
+        .where('sha256', 'in', hashes.slice(i, i + 500))
+        .execute();
+      for (const r of rows) known.add(r.sha256);
+    }
+    return known;
+  }
+
   private base() {
     return this.db
       .selectFrom('cases')
