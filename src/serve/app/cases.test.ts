@@ -41,10 +41,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('removeUnreferencedFiles on 
     const referenced = store('a record that a case uses', hour);
     const orphan = store('a record whose upload was killed before its commit', hour);
     const recent = store('a record whose upload is still in progress', 1000);
-    await database.db
-      .insertInto('blobs')
-      .values({ sha256: referenced, bytes: 25, created_at: nowIso() })
-      .execute();
+    await database.db.insertInto('blobs').values({ sha256: referenced, bytes: 25, created_at: nowIso() }).execute();
 
     expect(await removeUnreferencedFiles(ctx, 10 * 60_000)).toBe(1);
     expect(existsSync(ctx.blobs.pathOf(orphan))).toBe(false);

@@ -152,7 +152,8 @@ describe('fewbeat serve under a steady load', () => {
           `${WARM_UP_SECONDS.toFixed(0)}-s warm-up, ${end.toFixed(0)} MiB at the end ` +
           `(${(100 * growth).toFixed(1)} %); ` +
           `RSS MiB over time: ${curve.join(', ')}; live tensors per model worker after the warm-up ` +
-          `${tensorsWarm.map((w) => w.tensors).join(', ')}, at the end ${tensorsAtEnd.map((w) => w.tensors).join(', ')}`,
+          `${tensorsWarm.map((w) => w.tensors).join(', ')}, ` +
+          `at the end ${tensorsAtEnd.map((w) => w.tensors).join(', ')}`,
       );
       expect(errors).toEqual([]);
       expect(s.stderr()).not.toMatch(/"level":(50|60)/);

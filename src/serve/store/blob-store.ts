@@ -46,7 +46,7 @@ export class BlobStore {
     rmSync(this.pathOf(sha256), { force: true });
   }
 
-  /** The hashes of the stored files last written more than `olderThanMs` ago (files not named by a hash are skipped). */
+  /** Hashes of the stored files last written more than `olderThanMs` ago (files not named by a hash are skipped). */
   storedBefore(olderThanMs: number, now = Date.now()): string[] {
     const hashes: string[] = [];
     const dirs = (dir: string): string[] =>
