@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
+import { packageFile } from '../util/package-file.js';
 import { modelConfigSchema, type ModelConfig, type ModelConfigInput } from './config.js';
 
-/** `data/presets/`, shipped with the package (the same relative path from `src/models/` and `dist/models/`). */
-const PRESET_DIRECTORY = fileURLToPath(new URL('../../data/presets/', import.meta.url));
+/** `data/presets/`, shipped with the package. */
+const PRESET_DIRECTORY = `${packageFile('data/presets', import.meta.url)}/`;
 
 const presetFileSchema = z.object({
   /** What the preset is for. */

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { readCohort } from '../../io/manifest/index.js';
 import { DEFAULT_PREPROCESS } from '../../data/preprocess.js';
@@ -8,11 +9,13 @@ import { writeSyntheticCohort } from '../../synth/write-synthetic-cohort.js';
 import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
 import { trainConfigSchema, type TrainConfig } from '../../model-dir/train-config.js';
 import { trainModel } from '../../train/train-model.js';
+import { workerEntryUrl } from '../../train/parallel/worker-entry-url.js';
 import type { TrainerHooks } from '../../train/trainer.js';
 import { writeReport } from '../report/write-report.js';
 import type { RunMetrics } from './evaluate.js';
 import { reportData, runEvaluation } from './run-evaluation.js';
 import { ABLATIONS, TRAINED_BASELINES, type Variant } from './ablations.js';
+import type { VariantThreadResult, VariantThreadTask } from './train-variant-thread.js';
 
 /** The budget of a demo run: cohort size, training and evaluation. */
 export interface DemoBudget {
@@ -87,6 +90,20 @@ function ensureCohort(o: DemoOptions): void {
   );
 }
 
+/** The variant's model when a finished run is there to reuse (`reuse`), else null. */
+function reusedVariant(o: Pick<DemoOptions, 'reuse' | 'log'>, dir: string, name: string): TrainedModelDir | null {
+  if (!(o.reuse && existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'metrics.json')))) return null;
+  o.log(`${name}: reusing ${dir}`);
+  return readModelDir(dir);
+}
+
+function logTrained(o: Pick<DemoOptions, 'log'>, name: string, r: VariantThreadResult): void {
+  o.log(
+    `${name}: ${r.episodes} episodes in ${r.seconds.toFixed(0)} s, ` +
+      `best validation accuracy ${r.bestAccuracy.toFixed(3)}`,
+  );
+}
+
 async function trainVariant(
   o: DemoOptions,
   prepared: PreparedCohort,
@@ -95,10 +112,8 @@ async function trainVariant(
   base: TrainConfig,
 ): Promise<TrainedModelDir> {
   const name = variant?.name ?? 'full model';
-  if (o.reuse && existsSync(join(dir, 'config.json')) && existsSync(join(dir, 'metrics.json'))) {
-    o.log(`${name}: reusing ${dir}`);
-    return readModelDir(dir);
-  }
+  const reused = reusedVariant(o, dir, name);
+  if (reused) return reused;
   const training = trainConfigSchema.parse({ ...base, ...variant?.training });
   const bar = o.progress?.(name, training.episodes);
   let result;
@@ -117,11 +132,46 @@ async function trainVariant(
     bar?.stop();
   }
   result.model.dispose();
-  o.log(
-    `${name}: ${result.state.episode} episodes in ` +
-      `${result.seconds.toFixed(0)} s, best validation accuracy ` +
-      `${result.state.best.accuracy.toFixed(3)}`,
-  );
+  logTrained(o, name, {
+    episodes: result.state.episode,
+    seconds: result.seconds,
+    bestAccuracy: result.state.best.accuracy,
+  });
+  return readModelDir(dir);
+}
+
+/**
+ * {@link trainVariant} on a worker thread of its own (train-variant-thread.ts), without a progress
+ * bar: the same cohort, seed and configuration give the same weights. The baselines train one ECG
+ * view per step, which keeps about one core busy (the trunk on one ONNX Runtime worker, then the rest
+ * of the step on the main thread), so two of them at once fill a 2-core machine.
+ */
+export async function trainVariantInThread(
+  o: Pick<DemoOptions, 'seed' | 'reuse' | 'log'>,
+  prepared: PreparedCohort,
+  dir: string,
+  variant: Variant,
+  base: TrainConfig,
+): Promise<TrainedModelDir> {
+  const reused = reusedVariant(o, dir, variant.name);
+  if (reused) return reused;
+  const { encoder, ...data } = prepared;
+  const task: VariantThreadTask = {
+    prepared: { ...data, encoderState: encoder.state },
+    outDir: dir,
+    seed: o.seed,
+    training: trainConfigSchema.parse({ ...base, ...variant.training }),
+    modelOverrides: variant.model ?? null,
+    resume: o.reuse,
+  };
+  const worker = new Worker(await workerEntryUrl(import.meta.url, 'train-variant-thread'), { workerData: task });
+  const result = await new Promise<VariantThreadResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the ${variant.name} training thread stopped (exit code ${code})`)));
+  });
+  await worker.terminate();
+  logTrained(o, variant.name, result);
   return readModelDir(dir);
 }
 
@@ -150,12 +200,20 @@ export async function runDemo(o: DemoOptions): Promise<{ metrics: RunMetrics; se
   try {
     const full = await trainVariant(o, prepared, paths.model, null, training);
     models.push(full);
+    // The baselines two at a time: the last one here with its progress bar, the others on threads.
     const baselineModels = new Map<string, TrainedModelDir>();
-    for (const v of TRAINED_BASELINES) {
-      const m = await trainVariant(o, prepared, join(paths.baselines, v.name), v, training);
-      models.push(m);
-      baselineModels.set(v.name, m);
-    }
+    const last = TRAINED_BASELINES.length - 1;
+    const trained = await Promise.allSettled(
+      TRAINED_BASELINES.map((v, i) =>
+        (i === last ? trainVariant : trainVariantInThread)(o, prepared, join(paths.baselines, v.name), v, training),
+      ),
+    );
+    for (const t of trained) if (t.status === 'fulfilled') models.push(t.value); // disposed below, whatever happens
+    const failed = trained.find((t) => t.status === 'rejected');
+    if (failed) throw failed.reason;
+    TRAINED_BASELINES.forEach((v, i) =>
+      baselineModels.set(v.name, (trained[i] as PromiseFulfilledResult<TrainedModelDir>).value),
+    );
     const ablationModels = new Map<string, TrainedModelDir>();
     for (const v of ABLATIONS) {
       const dir = join(paths.ablations, v.name);

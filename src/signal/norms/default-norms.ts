@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { FewbeatError } from '../../errors.js';
+import { packageFile } from '../../util/package-file.js';
 import { type NormTable, parseNormTable } from './norm-table.js';
 
 /** Read and validate a norm table JSON file (the CLI's `--norms FILE`). */
@@ -25,5 +25,5 @@ export function readNormTable(path: string): NormTable {
 
 /** The package's default table, Rijnbeek et al. 2001 (`data/norms/rijnbeek2001.json`). */
 export function defaultNormTable(): NormTable {
-  return readNormTable(fileURLToPath(new URL('../../../data/norms/rijnbeek2001.json', import.meta.url)));
+  return readNormTable(packageFile('data/norms/rijnbeek2001.json', import.meta.url));
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { packageFile } from '../../util/package-file.js';
 
 /**
  * The script of worker `name` (a module beside `from`, the caller's `import.meta.url`). From the
@@ -11,21 +12,30 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
  * which a worker thread cannot do) the entry and its imports are bundled once with esbuild (a
  * dev dependency, vite's own bundler) into `node_modules/.cache/fewbeat/`, where the bundle's bare
  * imports (`@tensorflow/tfjs`, …) resolve to the installed packages. The bundle is named by its
- * content hash, so concurrent test processes agree on it.
+ * content hash, so concurrent test processes agree on it. A bundle that starts a worker of its own
+ * (a training thread starting its trunk workers) no longer knows its modules' folders: the worker's
+ * source is found by its name under `src/` (worker file names are unique).
  */
 export async function workerEntryUrl(from: string, name: string): Promise<URL> {
   if (from.endsWith('.js')) return new URL(`./${name}.js`, from);
-  return bundledSourceEntry(fileURLToPath(new URL(`./${name}.ts`, from)), name);
+  if (from.endsWith('.ts')) return bundledSourceEntry(fileURLToPath(new URL(`./${name}.ts`, from)), name);
+  const source = findSource(packageFile('src', from), `${name}.ts`);
+  if (!source) throw new Error(`no worker source ${name}.ts under src/`);
+  return bundledSourceEntry(source, name);
+}
+
+function findSource(dir: string, file: string): string | null {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile() && e.name === file) return join(dir, e.name);
+    if (e.isDirectory()) {
+      const found = findSource(join(dir, e.name), file);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 const bundled = new Map<string, Promise<URL>>();
-
-/** The package root: the nearest folder above `file` with a package.json. */
-function packageRoot(file: string): string {
-  let dir = dirname(file);
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 function bundledSourceEntry(entry: string, name: string): Promise<URL> {
   const known = bundled.get(entry);
@@ -43,7 +53,7 @@ function bundledSourceEntry(entry: string, name: string): Promise<URL> {
       logLevel: 'silent',
     });
     const code = (result.outputFiles[0] as { text: string }).text;
-    const dir = join(packageRoot(entry), 'node_modules', '.cache', 'fewbeat');
+    const dir = packageFile(join('node_modules', '.cache', 'fewbeat'), pathToFileURL(entry).href);
     const file = join(dir, `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
     if (!existsSync(file)) {
       mkdirSync(dir, { recursive: true });
