@@ -74,37 +74,37 @@ function bruteForce(index: LoadedIndex, b: ReturnType<typeof bank>, c: number, t
 }
 
 describe('searchIndex', () => {
-  it('ranks as the few-shot head does on every window, for the prototype classifier at a temperature', () => {
+  it('ranks as the few-shot head does on every window, for the prototype classifier at a temperature', async () => {
     const rng = new Rng(5);
     const index = syntheticIndex(3000, rng);
     const b = bank({ ...NEAREST_PROTOTYPE, probabilityTemperatures: { '5': 2.5 } }, rng);
-    const [search] = searchIndex(index, b, { classes: ['b'], top: 25 });
+    const [search] = await searchIndex(index, b, { classes: ['b'], top: 25 });
     expect(search?.hits.map((h) => h.record)).toEqual(bruteForce(index, b, 1, 25));
   });
 
-  it('ranks as the few-shot head does on every window, for the support-fitted softmax at a temperature', () => {
+  it('ranks as the few-shot head does on every window, for the support-fitted softmax at a temperature', async () => {
     const rng = new Rng(6);
     const index = syntheticIndex(2000, rng);
     const b = bank({ ...NEAREST_PROTOTYPE, classifier: 'support-softmax', probabilityTemperatures: { '5': 0.7 } }, rng);
-    const [search] = searchIndex(index, b, { classes: ['c'], top: 10, chunk: 97 });
+    const [search] = await searchIndex(index, b, { classes: ['c'], top: 10, chunk: 97 });
     expect(search?.hits.map((h) => h.record)).toEqual(bruteForce(index, b, 2, 10));
   });
 
-  it("leaves out the bank's own examples and names a class the bank does not hold", () => {
+  it("leaves out the bank's own examples and names a class the bank does not hold", async () => {
     const rng = new Rng(8);
     const index = syntheticIndex(50, rng);
     const b = bank(NEAREST_PROTOTYPE, rng);
     // Put two of class a's examples into the archive: without leaving them out they would rank first.
     index.vectors.set(Float32Array.from(b.examples[0]?.embedding as number[]), 0);
     index.vectors.set(Float32Array.from(b.examples[1]?.embedding as number[]), D);
-    const [kept] = searchIndex(index, b, { classes: ['a'], top: 50, includeEnrolled: true });
-    const [left] = searchIndex(index, b, { classes: ['a'], top: 50 });
+    const [kept] = await searchIndex(index, b, { classes: ['a'], top: 50, includeEnrolled: true });
+    const [left] = await searchIndex(index, b, { classes: ['a'], top: 50 });
     expect(kept?.hits.map((h) => h.record).filter((r) => r === 'r0' || r === 'r1')).toHaveLength(2);
     expect(left?.hits.map((h) => h.record)).toEqual(
       kept?.hits.map((h) => h.record).filter((r) => r !== 'r0' && r !== 'r1'),
     );
     expect(left?.enrolledExcluded).toBe(2);
-    expect(() => searchIndex(index, b, { classes: ['zzz'] })).toThrow(
+    await expect(searchIndex(index, b, { classes: ['zzz'] })).rejects.toThrow(
       /class zzz is not in the bank \(it holds a, b, c\)/,
     );
   });

@@ -2,7 +2,7 @@ import { FewbeatError } from '../errors.js';
 import { bankHead, type PrototypeBank } from '../fewshot/prototype-bank.js';
 import type { CohortWindow } from '../io/manifest/index.js';
 import type { LoadedIndex } from './index-format.js';
-import { scanTopRows } from './scan-top-rows.js';
+import { topRowsByClass } from './top-rows-by-class.js';
 
 /** One window of the archive found for a class. */
 export interface SearchHit {
@@ -87,11 +87,16 @@ function topRows(
  * When no clinical context joins the classifier, p(c | x) = softmax_c(l_c(x) / T) with logits
  * linear in x (`FewShotHead.linearLogits`: −‖x − μ_c‖² for the prototype classifier, Snell et al.
  * 2017; W_c·x/‖x‖ + b_c for the support softmax; temperature as Guo et al. 2017), so one pass over
- * the contiguous [N, D] matrix scores every window ({@link scanTopRows}: dot products, a heap of
- * the best); the best 4K + 64 by that score go through the head's `predict`, whose probabilities
- * and distances are the ones ranked and reported. Otherwise every window goes through `predict`.
+ * the contiguous [N, D] matrix scores every window for every class asked for ({@link topRowsByClass}:
+ * a matrix product on ONNX Runtime, a heap of the best per class); the best 4K + 64 of each class by
+ * that score go through the head's `predict`, whose probabilities and distances are the ones ranked
+ * and reported. Otherwise every window goes through `predict`.
  */
-export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: SearchOptions = {}): ClassSearch[] {
+export async function searchIndex(
+  index: LoadedIndex,
+  bank: PrototypeBank,
+  options: SearchOptions = {},
+): Promise<ClassSearch[]> {
   const { dim: D, clinicalDim: F, measurementFeatures } = index.header;
   if (bank.dim !== D)
     throw new FewbeatError(
@@ -132,11 +137,24 @@ export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: Se
   }
 
   const supportOf = (c: number): Float32Array[] =>
-    bank.examples.filter((e) => e.class === bank.classes[c]).map((e) => Float32Array.from(e.embedding));
-  const T = head.temperature;
-  return classes.map((name) => {
-    const c = bank.classes.indexOf(name);
-    const support = options.includeEnrolled ? [] : supportOf(c);
+    options.includeEnrolled
+      ? []
+      : bank.examples.filter((e) => e.class === bank.classes[c]).map((e) => Float32Array.from(e.embedding));
+  const wanted = classes.map((name) => bank.classes.indexOf(name));
+  // One scan for every class: the best 4K + 64 of each (and room for the bank's own examples); the head ranks those.
+  const scanned = linear
+    ? await topRowsByClass(
+        index.vectors,
+        D,
+        linear,
+        head.temperature,
+        wanted,
+        wanted.map((c) => 4 * top + 64 + supportOf(c).length),
+      )
+    : null;
+  return classes.map((name, j) => {
+    const c = wanted[j] as number;
+    const support = supportOf(c);
     let enrolledExcluded = 0;
     const accept = (i: number): boolean => {
       if (support.length > 0 && isSupportVector(vectorOf(i), support)) {
@@ -146,10 +164,8 @@ export function searchIndex(index: LoadedIndex, bank: PrototypeBank, options: Se
       return true;
     };
     let ranked: Array<{ row: number; probability: number; distance: number }>;
-    if (linear) {
-      // One scan keeps the best 4K + 64 (and room for the bank's own examples); the head ranks those.
-      const scanned = scanTopRows(index.vectors, D, linear, c, T, 4 * top + 64 + support.length);
-      const candidates = scanned.rows.filter(accept);
+    if (scanned) {
+      const candidates = (scanned[j] as { rows: number[] }).rows.filter(accept);
       ranked = predictRows(candidates).map((p, j) => ({
         row: candidates[j] as number,
         probability: p.probabilities[c] as number,

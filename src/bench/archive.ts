@@ -7,9 +7,7 @@ import { buildIndex } from '../archive/build-index.js';
 import type { LoadedIndex } from '../archive/index-format.js';
 import { searchIndex } from '../archive/search-index.js';
 import { NEAREST_PROTOTYPE } from '../fewshot/few-shot-head.js';
-import { scanTopRows } from '../archive/scan-top-rows.js';
-import * as ort from 'onnxruntime-node';
-import { OnnxGraphBuilder } from '../models/onnx/graph-builder.js';
+import { topRowsByClass } from '../archive/top-rows-by-class.js';
 import { enrollBank, type BankExample } from '../fewshot/prototype-bank.js';
 import { MEASUREMENT_FEATURES } from '../data/measurements.js';
 import { readModelDir } from '../model-dir/model-dir.js';
@@ -27,9 +25,9 @@ import { median, timeRuns } from './timing.js';
  *   (the support softmax), through the few-shot head (`searchIndex`: one scan of linear logits,
  *   the best 4K + 64 through the head), median wall ms; `*_cpu_ms_*` the CPU time of the same calls
  *   (steadier on a shared machine);
- * - `scan_ms_<n>`: the scan alone (`scanTopRows`, 84 rows kept); `scan_previous_*`: the previous scan (one
- *   pass over the matrix per class, ‖x − μ‖² directly); `scan_onnx_<t>t_*`: the dot products and norms as an
- *   ONNX Runtime MatMul + ReduceSumSquare on t intra-op threads (what an optimised BLAS kernel costs);
+ * - `scan_<t>t_ms_<n>`: the scan alone (`topRowsByClass` on t = 1 or 2 ONNX Runtime threads, both
+ *   classes, 84 rows kept each); `scan_previous_*`: the reference, a scan in JavaScript (one pass over
+ *   the matrix per class, ‖x − μ‖² directly);
  * - `bytes_per_embedding`, `vector_mb_per_million`, `entry_mb_per_million` (the window entries as
  *   JavaScript objects, measured on 10^5 distinct entries parsed from JSON): storage and memory;
  * - with `--model DIR` (and `--records N`, `--archive DIR` to index an existing folder instead of a
@@ -103,17 +101,15 @@ export async function run(
     out[`search_softmax_cpu_ms_${n}`] = median(softmax.cpu);
     const logits = { kind: 'distance' as const, directions: bank.prototypes.map((p) => Float32Array.from(p)) };
     const linear = { ...logits, bias: new Float64Array(logits.directions.length) };
-    const scan = await timeRuns(() => scanTopRows(vectors, D, linear, 0, 1, 84), r, 1);
-    out[`scan_ms_${n}`] = median(scan.wall);
-    out[`scan_cpu_ms_${n}`] = median(scan.cpu);
+    for (const threads of [1, 2]) {
+      const both = [0, 1];
+      const scan = await timeRuns(() => topRowsByClass(vectors, D, linear, 1, both, [84, 84], { threads }), r, 1);
+      out[`scan_${threads}t_ms_${n}`] = median(scan.wall);
+      out[`scan_${threads}t_cpu_ms_${n}`] = median(scan.cpu);
+    }
     const previous = await timeRuns(() => previousScan(vectors, D, linear.directions), r, 1);
     out[`scan_previous_ms_${n}`] = median(previous.wall);
     out[`scan_previous_cpu_ms_${n}`] = median(previous.cpu);
-    for (const threads of [1, 2]) {
-      const t = await onnxScanTimes(vectors, D, linear.directions, threads, r);
-      out[`scan_onnx_${threads}t_ms_${n}`] = median(t.wall);
-      out[`scan_onnx_${threads}t_cpu_ms_${n}`] = median(t.cpu);
-    }
   }
   // Storage: D float32 per vector, plus one JSONL entry (measured on a typical entry).
   const entryBytes = JSON.stringify({
@@ -137,7 +133,7 @@ export async function run(
   return out;
 }
 
-/** The scan search used before `scanTopRows`: one pass over the matrix per class, ‖x_i − μ_c‖² directly. */
+/** The reference scan, in JavaScript: one pass over the matrix per class, ‖x_i − μ_c‖² directly. */
 function previousScan(x: Float32Array, D: number, prototypes: readonly Float32Array[]): Float32Array {
   const n = x.length / D;
   const C = prototypes.length;
@@ -154,45 +150,6 @@ function previousScan(x: Float32Array, D: number, prototypes: readonly Float32Ar
     }
   }
   return scores;
-}
-
-/** Times of X·A and ‖x_i‖² for the [n, D] matrix `x` on ONNX Runtime (MatMul, ReduceSumSquare), `threads` threads. */
-async function onnxScanTimes(
-  x: Float32Array,
-  D: number,
-  directions: readonly Float32Array[],
-  threads: number,
-  runs: number,
-): Promise<{ wall: number[]; cpu: number[] }> {
-  const C = directions.length;
-  const n = x.length / D;
-  const g = new OnnxGraphBuilder();
-  g.node('MatMul', ['x', 'a'], {}, 'dots');
-  g.node('ReduceSumSquare', ['x'], { axes: [1], keepdims: 1 }, 'norms');
-  const model = g.build(
-    'scan',
-    [
-      { name: 'x', shape: ['n', D] },
-      { name: 'a', shape: [D, C] },
-    ],
-    [
-      { name: 'dots', shape: ['n', C] },
-      { name: 'norms', shape: ['n', 1] },
-    ],
-    'dot products and squared norms of a matrix of embeddings',
-  );
-  const a = new Float32Array(D * C);
-  directions.forEach((v, c) => v.forEach((value, d) => (a[d * C + c] = value)));
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  try {
-    return await timeRuns(
-      () => session.run({ x: new ort.Tensor('float32', x, [n, D]), a: new ort.Tensor('float32', a, [D, C]) }),
-      runs,
-      1,
-    );
-  } finally {
-    await session.release();
-  }
 }
 
 /**

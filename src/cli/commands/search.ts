@@ -81,7 +81,7 @@ export function register(program: Command): void {
     .option('--export-manifest <dir>', 'write the hits as a cohort (manifest.csv) for review')
     .option('--json', 'machine-readable output')
     .action(
-      (
+      async (
         indexDir: string,
         opts: {
           bank: string;
@@ -97,7 +97,7 @@ export function register(program: Command): void {
         const t0 = performance.now();
         const index = loadIndex(indexDir);
         const t1 = performance.now();
-        const searches = searchIndex(index, bank, {
+        const searches = await searchIndex(index, bank, {
           ...(opts.class ? { classes: [opts.class] } : {}),
           top,
           includeEnrolled: opts.includeEnrolled === true,
