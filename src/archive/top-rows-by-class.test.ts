@@ -45,6 +45,8 @@ describe('topRowsByClass', () => {
         expect(got[j]?.rows).toEqual(expected);
         got[j]?.scores.forEach((s, k) => expect(s).toBeCloseTo(scores[expected[k] as number] as number, 4));
       });
+      // A second scan of the same matrix (cosine: with the row norms kept from the first) finds the same rows.
+      expect(await topRowsByClass(x, D, logits, 1.7, [1, 2], [40, 7], { chunkRows: 400, threads: 1 })).toEqual(got);
     });
 
   it('returns every row, best first, when asked for more rows than there are, and none for a limit of 0', async () => {

@@ -26,8 +26,11 @@ export interface ScanOptions {
  *       (the −‖x‖² / T that every class shares cancels in the softmax)
  *     cosine logits x·a_k / ‖x‖ + b_k:  W = [a_1 … a_C] / T,  b_k / T,  g(x) = 1 / ‖x‖  (x = 0 gives 0 logits + b)
  *
- * The best rows per class are kept in a binary min-heap (N log limit at worst, no sort of N scores);
- * ties keep the lower row. Scores are float32; callers re-rank the kept rows exactly.
+ * For cosine logits the rows' 1/‖x‖ are computed in the first pass over a matrix and kept (by the
+ * matrix object, until it is garbage; a matrix must not change between scans) for later scans, which
+ * then read the matrix once. The best rows per class are kept in a binary min-heap (N log limit at
+ * worst, no sort of N scores); ties keep the lower row. Scores are float32; callers re-rank the kept
+ * rows exactly.
  */
 export async function topRowsByClass(
   x: Float32Array,
@@ -54,54 +57,90 @@ export async function topRowsByClass(
   });
   const heaps = classes.map((_, j) => new TopRows(limits[j] ?? 0));
   if (N === 0 || C === 0) return heaps.map((h) => h.sorted());
-  const session = await ort.InferenceSession.create(scoreGraph(D, C, cosine), {
-    intraOpNumThreads: options.threads ?? 2,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
-  try {
-    const chunk = Math.max(1, options.chunkRows ?? 262_144);
-    const weights = new ort.Tensor('float32', w, [D, C]);
-    const bias = new ort.Tensor('float32', b, [C]);
-    for (let start = 0; start < N; start += chunk) {
-      const n = Math.min(chunk, N - start);
-      const out = await session.run({
-        x: new ort.Tensor('float32', x.subarray(start * D, (start + n) * D), [n, D]),
-        w: weights,
-        b: bias,
-      });
-      const logp = out.logp as ort.Tensor;
-      const scores = logp.data as Float32Array;
-      classes.forEach((c, j) => {
-        const heap = heaps[j] as TopRows;
-        for (let i = 0; i < n; i++) heap.offer(scores[i * C + c] as number, start + i);
-      });
-      logp.dispose();
+  const known = cosine ? inverseNorms.get(x) : undefined;
+  const norms = cosine ? (known ?? new Float32Array(N)) : null;
+  const session = await scoreSession(D, C, !cosine ? 'none' : known ? 'given' : 'computed', options.threads ?? 2);
+  const chunk = Math.max(1, options.chunkRows ?? 262_144);
+  const weights = new ort.Tensor('float32', w, [D, C]);
+  const bias = new ort.Tensor('float32', b, [C]);
+  for (let start = 0; start < N; start += chunk) {
+    const n = Math.min(chunk, N - start);
+    const out = await session.run({
+      x: new ort.Tensor('float32', x.subarray(start * D, (start + n) * D), [n, D]),
+      w: weights,
+      b: bias,
+      ...(known ? { g: new ort.Tensor('float32', known.subarray(start, start + n), [n, 1]) } : {}),
+    });
+    if (norms && !known) {
+      const g = out.g as ort.Tensor;
+      norms.set(g.data as Float32Array, start);
+      g.dispose();
     }
-  } finally {
-    await session.release();
+    const logp = out.logp as ort.Tensor;
+    const scores = logp.data as Float32Array;
+    classes.forEach((c, j) => {
+      const heap = heaps[j] as TopRows;
+      for (let i = 0; i < n; i++) heap.offer(scores[i * C + c] as number, start + i);
+    });
+    logp.dispose();
   }
+  if (norms && !known) inverseNorms.set(x, norms);
   return heaps.map((h) => h.sorted());
 }
 
-/** The scoring graph: x [n, D], w [D, C], b [C] → logp [n, C] (see {@link topRowsByClass}). */
-function scoreGraph(D: number, C: number, cosine: boolean): Uint8Array {
+/**
+ * The session of a scoring graph, made once per shape, mode and thread count and kept for the
+ * process's life (a few kB of graph and a thread pool each; making one costs more than a scan of 10^4 rows).
+ */
+function scoreSession(
+  D: number,
+  C: number,
+  norms: 'none' | 'computed' | 'given',
+  threads: number,
+): Promise<ort.InferenceSession> {
+  const key = `${D} ${C} ${norms} ${threads}`;
+  let session = sessions.get(key);
+  if (!session) {
+    session = ort.InferenceSession.create(scoreGraph(D, C, norms), {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+    session.catch(() => sessions.delete(key));
+    sessions.set(key, session);
+  }
+  return session;
+}
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+/** Each scanned matrix's rows' 1/‖x‖ (1e30 for a zero row), once computed. */
+const inverseNorms = new WeakMap<Float32Array, Float32Array>();
+
+/**
+ * The scoring graph: x [n, D], w [D, C], b [C] → logp [n, C] (see {@link topRowsByClass}); with
+ * `norms` 'computed' also g = 1/‖x‖ [n, 1] as an output, with 'given' g as an input.
+ */
+function scoreGraph(D: number, C: number, norms: 'none' | 'computed' | 'given'): Uint8Array {
   const g = new OnnxGraphBuilder();
   let s = g.node('MatMul', ['x', 'w']);
-  if (cosine) {
+  if (norms === 'computed') {
     const norm = g.node('ReduceL2', ['x'], { axes: [1], keepdims: 1 });
-    s = g.node('Div', [s, g.node('Max', [norm, g.scalar(1e-30)])]);
+    g.node('Reciprocal', [g.node('Max', [norm, g.scalar(1e-30)])], {}, 'g');
   }
+  if (norms !== 'none') s = g.node('Mul', [s, 'g']);
   g.node('LogSoftmax', [g.node('Add', [s, 'b'])], { axis: 1 }, 'logp');
+  const gValue = { name: 'g', shape: ['n', 1] };
   return g.build(
     'class_scores',
     [
       { name: 'x', shape: ['n', D] },
       { name: 'w', shape: [D, C] },
       { name: 'b', shape: [C] },
+      ...(norms === 'given' ? [gValue] : []),
     ],
-    [{ name: 'logp', shape: ['n', C] }],
+    [{ name: 'logp', shape: ['n', C] }, ...(norms === 'computed' ? [gValue] : [])],
     'log p_T(c | x) under linear logits, for every row x and class c',
   );
 }
