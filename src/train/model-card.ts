@@ -7,6 +7,8 @@ export interface ModelCardInput {
   extra: ModelDirExtra;
   state: TrainerState;
   byAgeBand: Record<string, { accuracy: number; support: number }>;
+  /** Validation episode accuracy with each recording reduced to a lead set (`VALIDATION_LEAD_SETS`). */
+  byLeadSet: ReadonlyArray<{ lead_set: string; accuracy: number }>;
   trainingClasses: string[];
   seconds: number;
   preset: string;
@@ -66,6 +68,13 @@ export function modelCard(input: ModelCardInput): string {
     '| age band | accuracy | queries |',
     '|---|---|---|',
     ...Object.entries(byAgeBand).map(([band, m]) => `| ${band} | ${fmt(m.accuracy)} | ${m.support} |`),
+    '',
+    '| lead set | accuracy |',
+    '|---|---|',
+    ...input.byLeadSet.map((m) => `| ${m.lead_set} | ${fmt(m.accuracy)} |`),
+    '',
+    'Each recording of the same validation episodes reduced to the lead set, then preprocessed and measured ' +
+      'from those leads alone; the other leads are absent (masked), as in a recording that never had them.',
     '',
     'Few-shot metrics on novel classes by age band are in the evaluation report (`fewbeat eval`).',
     '',

@@ -98,10 +98,19 @@ export class Validator {
     return new Validator(pool, encoder, training, episodes, modelSeed ^ 0x7a11d, training.clinicalInput);
   }
 
-  /** Mean query accuracy of the model over the validation episodes (NaN without any), in `space`. */
-  accuracy(model: EpisodicModel, space: PrototypeSpace = { kind: 'fused' }): number {
+  /**
+   * Mean query accuracy of the model over the validation episodes (NaN without any), in `space`; on `pool`, the
+   * validation pool's recordings read another way (e.g. `poolOnLeadSet`: same order, other leads).
+   */
+  accuracy(
+    model: EpisodicModel,
+    space: PrototypeSpace = { kind: 'fused' },
+    pool: readonly Example[] = this.pool,
+  ): number {
     if (this.episodes.length === 0) return Number.NaN;
-    const vectors = inSpace(embedAll(model, this.pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
+    if (pool.length !== this.pool.length)
+      throw new Error('Validator.accuracy: the pool must match the validation pool');
+    const vectors = inSpace(embedAll(model, pool, this.encoder, { clinicalInput: this.clinicalInput }), space);
     return this.meanAccuracy({ vectors });
   }
 

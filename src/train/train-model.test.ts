@@ -9,6 +9,7 @@ import type { PreparedCohort } from '../data/prepare-cohort.js';
 import { TINY_MODEL, TINY_SPEC, TINY_TRAINING, tinyCohort } from '../test-utils/tiny-run.js';
 import { trainModel } from './train-model.js';
 import { checkContentHash } from '../util/content-hash.js';
+import { VALIDATION_LEAD_SETS } from '../data/lead-sets.js';
 
 const spec = TINY_SPEC;
 const tiny = TINY_MODEL;
@@ -54,8 +55,17 @@ describe('trainModel (episodic meta-training end to end)', () => {
     loaded.model.dispose();
     const card = readFileSync(join(root, 'a', 'MODEL_CARD.md'), 'utf8');
     expect(card).toContain('Novel classes (never seen in training): jet, vt');
-    const metrics = JSON.parse(readFileSync(join(root, 'a', 'metrics.json'), 'utf8')) as { history: unknown[] };
+    const metrics = JSON.parse(readFileSync(join(root, 'a', 'metrics.json'), 'utf8')) as {
+      history: unknown[];
+      validation_by_lead_set: Array<{ lead_set: string; accuracy: number }>;
+    };
     expect(metrics.history).toHaveLength(6);
+    // the card and metrics give the validation accuracy on every lead set, the single leads included
+    expect(metrics.validation_by_lead_set.map((m) => m.lead_set)).toEqual(VALIDATION_LEAD_SETS.map((s) => s.name));
+    for (const m of metrics.validation_by_lead_set) {
+      expect(m.accuracy).toBeGreaterThanOrEqual(0);
+      expect(card).toContain(`| ${m.lead_set} | ${m.accuracy.toFixed(3)} |`);
+    }
     expect(metrics).toMatchObject({ format: 'fewbeat-training-metrics', version: 1 });
     expect(() => checkContentHash(metrics, 'metrics.json', '')).not.toThrow();
     expect(existsSync(join(root, 'a', CHECKPOINT_DIR))).toBe(false); // a finished run leaves no checkpoint

@@ -17,6 +17,7 @@ import { EpisodicTask } from './episodic-task.js';
 import { modelCard } from './model-card.js';
 import type { ModelDirExtra } from '../model-dir/model-dir.js';
 import { createStepRunner } from './step-runner.js';
+import { poolOnLeadSet, VALIDATION_LEAD_SETS } from '../data/lead-sets.js';
 import type { TrainConfig } from '../model-dir/train-config.js';
 import { trainEpisodes, type LoopTiming, type TrainerHooks, type TrainerState } from './trainer.js';
 import { feasibleShape, Validator } from './model-selection.js';
@@ -49,7 +50,7 @@ export interface TrainModelResult {
  *     checkpoint/                         the latest state, for `--resume`
  *     metrics.json                        loss history, validation curve, best episode, timing (format
  *                                         "fewbeat-training-metrics" 1, self-hashed)
- *     MODEL_CARD.md                       data, intended use, limits, validation metrics by age band
+ *     MODEL_CARD.md                       data, intended use, limits, validation metrics by age band and lead set
  */
 export async function trainModel(options: TrainModelOptions): Promise<TrainModelResult> {
   const { prepared, outDir, seed, training } = options;
@@ -148,6 +149,14 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
   extra.contextGate = calibration.contextGate;
   saveModel(outDir, best, { ...extra });
   const byAgeBand = validator.accuracyByAgeBand(best, calibration.prototypeSpace);
+  const byLeadSet = VALIDATION_LEAD_SETS.map((set) => ({
+    lead_set: set.name,
+    accuracy: validator.accuracy(
+      best,
+      calibration.prototypeSpace,
+      poolOnLeadSet(prepared.dataset, prepared.parts.val, set),
+    ),
+  }));
   const seconds = (performance.now() - started) / 1000;
   const metrics = {
     format: 'fewbeat-training-metrics',
@@ -158,6 +167,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     validation: state.validation,
     validation_shape: validator.shape,
     validation_by_age_band: byAgeBand,
+    validation_by_lead_set: byLeadSet,
     prototype_space: calibration.prototypeSpace,
     prototype_space_validation: calibration.accuracies,
     probability_temperatures: calibration.probabilityTemperatures,
@@ -179,6 +189,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
       extra,
       state,
       byAgeBand,
+      byLeadSet,
       trainingClasses: [...sampler.classes],
       seconds,
       preset: options.preset,
