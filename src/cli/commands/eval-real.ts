@@ -6,6 +6,7 @@ import {
   type EpisodeResult,
   afVsSinusWindows,
   nearestPrototypeResult,
+  rhythmWindows,
   singleLeadWindow,
 } from '../../eval/run/af-vs-sinus.js';
 import { handcraftedVectors } from '../../eval/run/handcrafted-features.js';
@@ -14,6 +15,7 @@ import { RR_ANCHOR_FEATURES, rrIrregularity, standardisedVectors } from '../../e
 import { windowExamples, modelResult } from '../../eval/run/af-vs-sinus-model.js';
 import { initBackend } from '../../runtime/backend.js';
 import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
+import { readCohort } from '../../io/manifest/read-cohort.js';
 import { emit, parseNumberOption } from '../output.js';
 
 /** What `fewbeat eval-real --json` prints. */
@@ -52,12 +54,15 @@ export function formatEvalReal(r: EvalRealResult): string {
 }
 
 /**
- * Single-lead atrial fibrillation against sinus rhythm on real recordings: 10-s windows of the
- * annotated MIT-BIH records (`afVsSinusWindows`), one lead, few-shot episodes whose support and
- * query windows come from different patients, nearest prototypes in the space of each method.
+ * Single-lead atrial fibrillation against sinus rhythm on real recordings: the AF and sinus-rhythm windows of
+ * annotated MIT-BIH-style records (`afVsSinusWindows`, from `mitdb`) or the `afib` and `nsr` rows of an imported
+ * cohort (`manifest`, e.g. `fewbeat import ludb`), one lead, few-shot episodes whose support and query windows come
+ * from different patients, nearest prototypes in the space of each method.
  */
 export function evaluateAfVsSinus(opts: {
-  mitdb: string;
+  /** Exactly one of `mitdb` and `manifest`. */
+  mitdb?: string | undefined;
+  manifest?: string | undefined;
   /** The full model, evaluated on the same episodes when given. */
   trained?: TrainedModelDir | undefined;
   lead: string;
@@ -67,13 +72,17 @@ export function evaluateAfVsSinus(opts: {
   seed: number;
   maxPerPatient: number;
 }): EvalRealResult {
-  const windows = afVsSinusWindows(opts.mitdb, { maxPerPatient: opts.maxPerPatient });
+  const cohort = opts.manifest === undefined ? null : readCohort(opts.manifest);
+  const dir = cohort?.dir ?? (opts.mitdb as string);
+  const windows = cohort
+    ? rhythmWindows(cohort.rows, { maxPerPatient: opts.maxPerPatient })
+    : afVsSinusWindows(dir, { maxPerPatient: opts.maxPerPatient });
   const ecgs = windows.map((w) => singleLeadWindow(w, opts.lead));
   const episodes = patientDisjointEpisodes(windows, AF_VS_SINUS_CLASSES.length, {
     ...opts,
     classNames: AF_VS_SINUS_CLASSES,
   });
-  const examples = opts.trained ? windowExamples(opts.mitdb, windows, opts.lead, opts.trained) : null;
+  const examples = opts.trained ? windowExamples(dir, windows, opts.lead, opts.trained) : null;
   const rr = ecgs.map(rrIrregularity);
   const pnn50 = RR_ANCHOR_FEATURES.indexOf('rr_pnn50');
   const handcrafted = handcraftedVectors(
@@ -112,7 +121,8 @@ export function register(program: Command): void {
         'sinus rhythm, patient-disjoint episodes, handcrafted baseline and ' +
         'RR-irregularity anchor',
     )
-    .requiredOption('--mitdb <dir>', 'folder of MIT-BIH-style records with rhythm annotations (.atr)')
+    .option('--mitdb <dir>', 'folder of MIT-BIH-style records with rhythm annotations (.atr)')
+    .option('--manifest <dir>', 'or an imported cohort with afib and nsr rows (e.g. fewbeat import ludb)')
     .option('--task <name>', 'task: af-vs-sinus', 'af-vs-sinus')
     .option('--lead <name>', 'the one lead to use (records without it use their first signal)', 'II')
     .option('--shots <k>', 'support windows per class', '5')
@@ -124,7 +134,8 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       async (opts: {
-        mitdb: string;
+        mitdb?: string;
+        manifest?: string;
         task: string;
         lead: string;
         shots: string;
@@ -135,6 +146,8 @@ export function register(program: Command): void {
         model?: string;
         json?: boolean;
       }) => {
+        if ((opts.mitdb === undefined) === (opts.manifest === undefined))
+          throw new UsageError('give exactly one of --mitdb <dir> and --manifest <dir>');
         if (opts.task !== 'af-vs-sinus')
           throw new UsageError(`option --task: expected af-vs-sinus, got '${opts.task}'`);
         let trained: TrainedModelDir | undefined;
@@ -146,6 +159,7 @@ export function register(program: Command): void {
         try {
           result = evaluateAfVsSinus({
             mitdb: opts.mitdb,
+            manifest: opts.manifest,
             trained,
             lead: opts.lead,
             shots: parseNumberOption('--shots', opts.shots, { integer: true, min: 1 }),

@@ -16,24 +16,24 @@ import { modelMethod } from './run-evaluation.js';
  * mask marks the other leads absent). Each example also carries its measurements.
  */
 export function windowExamples(
-  mitdbDir: string,
+  dir: string,
   windows: readonly RhythmWindow[],
   lead: string,
   trained: TrainedModelDir,
 ): Example[] {
   const cohort: Cohort = {
-    dir: mitdbDir,
+    dir,
     schema: { version: 1, fields: [] },
     rows: windows.map((w, i) => ({
       line: i + 2,
-      record: relative(mitdbDir, w.recordPath),
+      record: relative(dir, w.recordPath),
       recordPath: w.recordPath,
       patientId: w.patientId,
       labels: [AF_VS_SINUS_CLASSES[w.label] as string],
       ageYears: w.ageYears,
       sex: w.sex,
       split: null,
-      window: { startS: w.startS, endS: w.endS },
+      window: w.window,
       clinical: {},
     })),
   };

@@ -1,7 +1,7 @@
 import { importMitdb } from '../../io/adapters/mitdb.js';
 import type { Ecg } from '../../io/ecg.js';
-import { readHeader } from '../../io/wfdb/header.js';
-import { readEcg } from '../../io/wfdb/record.js';
+import { loadCohortEcg } from '../../io/load-ecg.js';
+import type { CohortRow, CohortWindow } from '../../io/manifest/cohort.js';
 import { canonicalLead } from '../../signal/lead-registry.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import { balancedAccuracy } from '../metrics/balanced-accuracy.js';
@@ -12,41 +12,43 @@ import { nearestPrototype } from './rr-anchor.js';
 /** The classes of the task, in index order. */
 export const AF_VS_SINUS_CLASSES = ['nsr', 'afib'] as const;
 
-/** One 10-s window of a real record, labelled by the rhythm annotated over it. */
+/** One recording (or one window of a longer one), labelled by the rhythm annotated over it. */
 export interface RhythmWindow {
   recordPath: string;
   patientId: string;
   /** Index into `AF_VS_SINUS_CLASSES`. */
   label: number;
-  startS: number;
-  endS: number;
+  /** The seconds of the record it covers; null = the whole record. */
+  window: CohortWindow | null;
   ageYears: number | null;
   sex: 'M' | 'F' | null;
 }
 
 /**
- * Atrial fibrillation (`(AFIB`) and normal sinus rhythm (`(N`) windows of annotated MIT-BIH-style
- * records, placed inside the rhythm episodes as `fewbeat import mitdb` places them (noisy windows
- * dropped). At most `maxPerPatient` windows per patient and class, evenly spaced over the patient's
- * windows in time order, so that a few long records do not dominate the pool.
+ * The atrial fibrillation (`afib`) and normal sinus rhythm (`nsr`) rows of a cohort (rows with exactly one of the
+ * two labels and no other). At most `maxPerPatient` rows per patient and class, evenly spaced over the patient's
+ * rows in order, so that a few long records do not dominate the pool.
  */
-export function afVsSinusWindows(
-  mitdbDir: string,
-  opts: { windowS?: number; maxPerPatient?: number } = {},
+export function rhythmWindows(
+  rows: ReadonlyArray<
+    Pick<CohortRow, 'recordPath' | 'patientId' | 'ageYears' | 'sex'> & {
+      labels: readonly string[];
+      window?: CohortWindow | null | undefined;
+    }
+  >,
+  opts: { maxPerPatient?: number } = {},
 ): RhythmWindow[] {
-  const rows = importMitdb(mitdbDir, { windowS: opts.windowS ?? 10 }).rows;
   const groups = new Map<string, RhythmWindow[]>();
   for (const r of rows) {
     const label = AF_VS_SINUS_CLASSES.indexOf(r.labels[0] as (typeof AF_VS_SINUS_CLASSES)[number]);
-    if (label < 0 || r.labels.length !== 1 || !r.window) continue;
+    if (label < 0 || r.labels.length !== 1) continue;
     const key = `${r.patientId}\u0000${label}`;
     const list = groups.get(key) ?? [];
     list.push({
       recordPath: r.recordPath,
       patientId: r.patientId,
       label,
-      startS: r.window.startS,
-      endS: r.window.endS,
+      window: r.window ?? null,
       ageYears: r.ageYears,
       sex: r.sex,
     });
@@ -60,19 +62,31 @@ export function afVsSinusWindows(
 }
 
 /**
+ * The AF and sinus-rhythm windows of annotated MIT-BIH-style records, placed inside the rhythm episodes as
+ * `fewbeat import mitdb` places them (noisy windows dropped), at most `maxPerPatient` per patient and class.
+ */
+export function afVsSinusWindows(
+  mitdbDir: string,
+  opts: { windowS?: number; maxPerPatient?: number } = {},
+): RhythmWindow[] {
+  return rhythmWindows(importMitdb(mitdbDir, { windowS: opts.windowS ?? 10 }).rows, opts);
+}
+
+/**
  * One lead of a window, as a single-lead `Ecg`: the lead named `lead` (any spelling the lead
  * registry knows; MIT-BIH's MLII is lead II), else the record's first signal.
  */
 export function singleLeadWindow(w: RhythmWindow, lead: string): Ecg {
-  const header = readHeader(w.recordPath);
+  const ecg = loadCohortEcg(w);
   const wanted = canonicalLead(lead) ?? lead;
-  const found = header.signals.findIndex((s) => (canonicalLead(s.description) ?? s.description) === wanted);
+  const found = ecg.leads.findIndex((name) => (canonicalLead(name) ?? name) === wanted);
   const channel = found >= 0 ? found : 0;
-  return readEcg(w.recordPath, {
-    from: Math.round(w.startS * header.fs),
-    to: Math.round(w.endS * header.fs),
-    channels: [channel],
-  });
+  return {
+    ...ecg,
+    leads: [ecg.leads[channel] as string],
+    signals: [ecg.signals[channel] as Float64Array],
+    units: [ecg.units[channel] as string],
+  };
 }
 
 /** How one method did over the episodes. */
