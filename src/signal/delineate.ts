@@ -1,5 +1,6 @@
 import { butter } from './filters/butter.js';
 import { sosfiltfilt } from './filters/sosfiltfilt.js';
+import { pacingSpikes } from './pacing-spikes.js';
 
 /** Wave boundaries on a set of aligned median beats (sample indices in the beat window), or null. */
 export interface Delineation {
@@ -14,12 +15,14 @@ export interface Delineation {
 export interface DelineationOptions {
   /** Median RR interval in seconds (bounds the P and T search windows). */
   rrSeconds: number;
-  /** QRS boundary: composite slope below this fraction of its QRS maximum… @default 0.05 */
+  /** QRS boundary: composite slope below this fraction of its QRS maximum… @default 0.035 */
   qrsSlopeFraction?: number;
   /** …for at least this long (so the slope pause at an R apex is not taken for the end). @default 0.008 */
   qrsQuietSeconds?: number;
   /** …then on outwards to the flattest point of the slope within this many seconds. @default 0.015 */
   qrsFlattestSeconds?: number;
+  /** QRS onset: the earliest lead onset confirmed by this many leads (see `delineate`). @default 3 */
+  qrsOnsetLeads?: number;
   /** T end: leads whose T wave is at least this fraction of the largest lead's T take part. @default 0.1 */
   minTLeadRatio?: number;
   /**
@@ -37,13 +40,18 @@ export interface DelineationOptions {
  * composite signals as in the CSE measurement studies). The beats are first low-passed at 60 Hz
  * (zero-phase), then:
  *
- * - composite slope S(t) (see `compositeSlope`); the QRS is where S is large: from the steepest
- *   point before (after) the R peak, walk outwards until S stays below
- *   floor + `qrsSlopeFraction`·(max S − floor) for `qrsQuietSeconds`, then on outwards to the
- *   flattest point of S within `qrsFlattestSeconds` (where the first or last deflection starts;
- *   not past the floor + 1 % level) → QRS onset (offset), where the floor is the quietest 20 ms of
- *   S (the residual noise);
- * - each lead is referred to its isoelectric level, the mean of the 12 ms before QRS onset, and the
+ * - composite slope S(t) (see `compositeSlope`); the QRS is where S is large (see `qrsEdges`) →
+ *   QRS onset and offset;
+ * - QRS onset per lead, as the CSE global onset is the earliest over the leads marked one by one
+ *   (Willems et al., Methods Inf Med 29:263, 1990): the same rule on each lead's own slope, for
+ *   the leads whose slope range is at least 30 % of the largest lead's; the global onset is the
+ *   earlier of the composite onset and the `qrsOnsetLeads`-th earliest lead onset (the earliest
+ *   that as many leads reach: one noisy lead does not move it; fewer leads: the latest of them);
+ * - a pacemaker stimulus (see `pacingSpikes`) between 20 ms before that onset and the R peak is
+ *   the QRS onset, as cardiologists mark paced beats (the low-passed spike would otherwise pull the
+ *   onset 20-50 ms early);
+ * - each lead is referred to its isoelectric level, the mean of the 12 ms before QRS onset (before
+ *   the stimulus of a paced beat), and the
  *   spatial amplitude A(t) = √(Σ_l m_l(t)²) is formed, smoothed over 10 ms, with its own 20-ms
  *   noise floor;
  * - P: the largest interior peak of A in [QRS onset − min(0.3 s, 0.5·RR), QRS onset − 10 ms];
@@ -51,7 +59,9 @@ export interface DelineationOptions {
  * - T: the largest interior peak of A in [QRS offset + 40 ms, R + 0.75·RR];
  * - P onset (walking left) is where A falls to floor + `waveAmplitudeFraction`·(peak − floor), or
  *   where A stops falling below 50 % of the peak height (the wave has sunk into the noise, or meets
- *   the neighbouring beat's wave or a baseline step);
+ *   the neighbouring beat's wave or a baseline step), or where the rising limb flattens, whichever
+ *   comes first (see `flatteningEdge`: an isoelectric level taken in the PR segment is not the
+ *   level before the P wave on real beats, and the level rule then walks on into the TP segment);
  * - T end: the latest of the leads' tangent T ends (see `latestTangentTEnd`), moved on to where A
  *   falls to the same level as for P (or stops falling below 30 % of the T peak) when that is at
  *   most 40 ms later; the level's end alone when no lead has a tangent.
@@ -80,7 +90,6 @@ export function delineate(
 
   const smooth = beats.map((m) => lowpassForDelineation(m, fs));
   const slope = compositeSlope(beats, fs);
-  const qrsHalf = ms(0.08);
   /**
    * The largest interior local maximum of a in [lo, hi] (a wave's
    * peak, not a neighbour's tail at the edge); −1 if none.
@@ -97,38 +106,18 @@ export function delineate(
     for (let t = Math.max(0, lo); t <= Math.min(len - 1, hi); t++) if (a[t]! > a[best]!) best = t;
     return best;
   };
-  const before = argmax(slope, rIndex - qrsHalf, rIndex);
-  const after = argmax(slope, rIndex, rIndex + qrsHalf);
-  const smax = Math.max(slope[before]!, slope[after]!);
-  const slopeFloor = noiseFloor(slope, ms(0.02));
-  if (!(smax > slopeFloor)) return fail('flat median beat');
-  const thr = slopeFloor + (opts.qrsSlopeFraction ?? 0.035) * (smax - slopeFloor);
-  const quiet = ms(opts.qrsQuietSeconds ?? 0.008);
-  const flattest = ms(opts.qrsFlattestSeconds ?? 0.015);
-  const quietLevel = slopeFloor + 0.01 * (smax - slopeFloor);
-  const walk = (from: number, step: 1 | -1): number | null => {
-    let run = 0;
-    for (let t = from; t > 0 && t < len - 1; t += step) {
-      run = slope[t]! < thr ? run + 1 : 0;
-      if (run < quiet) continue;
-      // below the threshold: go on outwards to the flattest point, where the deflection starts,
-      // unless the slope is already down at the 1 % level
-      const quietStart = t - step * (quiet - 1);
-      let edge = quietStart;
-      for (let u = quietStart; Math.abs(u - quietStart) <= flattest && u > 0 && u < len - 1; u += step) {
-        if (slope[edge]! <= quietLevel) break;
-        if (slope[u]! < slope[edge]!) edge = u;
-      }
-      return edge;
-    }
-    return null;
+  const qrsOpts = {
+    fraction: opts.qrsSlopeFraction ?? 0.035,
+    quiet: ms(opts.qrsQuietSeconds ?? 0.008),
+    flattest: ms(opts.qrsFlattestSeconds ?? 0.015),
   };
-  const qrsOnset = walk(before, -1);
-  const qrsOffset = walk(after, 1);
-  if (qrsOnset === null || qrsOffset === null) {
+  const composite = qrsEdges(slope, rIndex, fs, qrsOpts);
+  if (composite === null) return fail('flat median beat');
+  const { offset: qrsOffset } = composite;
+  if (composite.onset === null || qrsOffset === null) {
     return {
       pOnset: null,
-      qrsOnset,
+      qrsOnset: composite.onset,
       qrsOffset,
       tEnd: null,
       reasons: {
@@ -138,12 +127,29 @@ export function delineate(
       },
     };
   }
+  const perLead = beats.map((m) => qrsEdges(compositeSlope([m], fs), rIndex, fs, qrsOpts));
+  const widest = Math.max(...perLead.map((e) => e?.range ?? 0));
+  const leadOnsets = perLead
+    .filter((e) => e !== null && e.range >= 0.3 * widest)
+    .map((e) => e!.onset)
+    .filter((t): t is number => t !== null)
+    .sort((a, b) => a - b);
+  const confirmed = leadOnsets[Math.min(opts.qrsOnsetLeads ?? 3, leadOnsets.length) - 1];
+  let qrsOnset = Math.min(composite.onset, confirmed ?? composite.onset);
+  let isoEnd = qrsOnset;
+  const stimulus = pacingSpikes(beats, fs)
+    .filter((t) => t >= qrsOnset - ms(0.02) && t < rIndex)
+    .pop();
+  if (stimulus !== undefined) {
+    isoEnd = Math.min(qrsOnset, stimulus - ms(0.008));
+    qrsOnset = stimulus;
+  }
 
   const iso = smooth.map((m) => {
-    const lo = Math.max(0, qrsOnset - ms(0.012));
+    const lo = Math.max(0, isoEnd - ms(0.012));
     let s = 0;
-    for (let t = lo; t < qrsOnset; t++) s += m[t]!;
-    return qrsOnset > lo ? s / (qrsOnset - lo) : m[qrsOnset]!;
+    for (let t = lo; t < isoEnd; t++) s += m[t]!;
+    return isoEnd > lo ? s / (isoEnd - lo) : m[isoEnd]!;
   });
   const rawAmp = new Float64Array(len);
   for (let t = 0; t < len; t++) {
@@ -184,7 +190,8 @@ export function delineate(
     if (pPeak < 0 || amp[pPeak]! - ampFloor < (opts.minPRatio ?? 0.04) * qrsAmp)
       reasons.pOnset = 'no P wave found before the QRS';
     else {
-      pOnset = waveEdge(pPeak, pLo, -1, 0.5);
+      const levelOnset = waveEdge(pPeak, pLo, -1, 0.5);
+      pOnset = levelOnset === null ? null : Math.max(levelOnset, flatteningEdge(amp, pPeak, pLo, -1, fs));
       if (pOnset === null) reasons.pOnset = 'P onset not found (P wave merges with the preceding beat)';
     }
   }
@@ -313,4 +320,82 @@ function movingAverage(a: Float64Array, width: number): Float64Array {
     out[t] = s / count;
   }
   return out;
+}
+
+/** Parameters of `qrsEdges` (samples where a duration). */
+interface QrsEdgeRule {
+  fraction: number;
+  quiet: number;
+  flattest: number;
+}
+
+/**
+ * QRS onset and offset on a slope signal S (composite or one lead's): from the steepest point of S
+ * in the 80 ms before (after) the R peak, walk outwards until S stays below
+ * floor + `fraction`·(max S − floor) for `quiet` samples, then on outwards to the flattest point of
+ * S within `flattest` samples (where the first or last deflection starts; not past the floor + 1 %
+ * level), where the floor is the quietest 20 ms of S (the residual noise). `range` = max S − floor;
+ * null when S is flat.
+ */
+function qrsEdges(
+  slope: Float64Array,
+  rIndex: number,
+  fs: number,
+  rule: QrsEdgeRule,
+): { onset: number | null; offset: number | null; range: number } | null {
+  const len = slope.length;
+  const half = Math.max(1, Math.round(0.08 * fs));
+  const argmax = (lo: number, hi: number): number => {
+    let best = Math.max(0, lo);
+    for (let t = Math.max(0, lo); t <= Math.min(len - 1, hi); t++) if (slope[t]! > slope[best]!) best = t;
+    return best;
+  };
+  const before = argmax(rIndex - half, rIndex);
+  const after = argmax(rIndex, rIndex + half);
+  const smax = Math.max(slope[before]!, slope[after]!);
+  const floor = noiseFloor(slope, Math.max(1, Math.round(0.02 * fs)));
+  if (!(smax > floor)) return null;
+  const thr = floor + rule.fraction * (smax - floor);
+  const quietLevel = floor + 0.01 * (smax - floor);
+  const walk = (from: number, step: 1 | -1): number | null => {
+    let run = 0;
+    for (let t = from; t > 0 && t < len - 1; t += step) {
+      run = slope[t]! < thr ? run + 1 : 0;
+      if (run < rule.quiet) continue;
+      // below the threshold: go on outwards to the flattest point, where the deflection starts,
+      // unless the slope is already down at the 1 % level
+      const quietStart = t - step * (rule.quiet - 1);
+      let edge = quietStart;
+      for (let u = quietStart; Math.abs(u - quietStart) <= rule.flattest && u > 0 && u < len - 1; u += step) {
+        if (slope[edge]! <= quietLevel) break;
+        if (slope[u]! < slope[edge]!) edge = u;
+      }
+      return edge;
+    }
+    return null;
+  };
+  return { onset: walk(before, -1), offset: walk(after, 1), range: smax - floor };
+}
+
+/**
+ * Where a wave's limb flattens: from the steepest point of the spatial amplitude A between its
+ * peak and `stop` (direction `step`), walk on until the slope away from the peak,
+ * g(t) = step·(A(t − h) − A(t + h))/2h with h = 4 ms, falls to 3·e⁻⁴ ≈ 5.5 % of the steepest. For a
+ * Gaussian wave of width σ the slope at distance x from its centre is ∝ x·e^{−x²/2σ²}, at most
+ * at x = σ; it falls to 3·e⁻⁴ of that maximum at x = 3σ, the boundary the level rule also aims at.
+ * Unlike the level rule it does not depend on where the isoelectric line was taken. Returns the
+ * peak itself when no slope leads away from it.
+ */
+function flatteningEdge(amp: Float64Array, peak: number, stop: number, step: 1 | -1, fs: number): number {
+  const h = Math.max(1, Math.round(0.004 * fs));
+  const inside = (t: number): boolean => t - h >= 0 && t + h < amp.length && (step > 0 ? t < stop : t > stop);
+  // slope of the limb leading away from the peak (positive while A falls away from it)
+  const g = (t: number): number => (step * (amp[t - h]! - amp[t + h]!)) / (2 * h);
+  let steepest = peak;
+  for (let t = peak; inside(t); t += step) if (g(t) > g(steepest)) steepest = t;
+  if (!(g(steepest) > 0)) return peak;
+  const limit = 3 * Math.exp(-4) * g(steepest);
+  let edge = steepest;
+  while (inside(edge + step) && g(edge) > limit) edge += step;
+  return edge;
 }

@@ -74,6 +74,22 @@ describe('measureEcg on sum-of-Gaussians ECGs with known intervals (500 Hz)', ()
     expect(m.qtc_fridericia_ms).toBeCloseTo(m.qt_ms! / Math.cbrt(rr), -0.5);
   });
 
+  it('measures a paced QRS from the pacemaker stimulus, not from the spike smeared by the low-pass', () => {
+    const paced: GaussianBeat = {
+      p: null,
+      q: null,
+      r: { amp: 1, mu: 0, sigma: 0.025 },
+      s: { amp: -0.4, mu: 0.06, sigma: 0.02 },
+      t: { amp: -0.3, mu: 0.3, sigma: 0.04 },
+    };
+    const { ecg, rPeaks } = gaussianEcg(paced, { hrBpm: 70, leads: TWELVE.slice(0, 3), noise: 0.01 });
+    // a 2-ms stimulus at the 3σ onset of the R wave, on every lead
+    const spike = -Math.round(3 * 0.025 * ecg.fs);
+    for (const x of ecg.signals) for (const r of rPeaks) for (const k of [0, 1]) x[r + spike + k]! += 0.6;
+    const m = measureEcg(ecg);
+    expect(Math.abs(m.qrs_ms! - trueIntervals(paced).qrs)).toBeLessThanOrEqual(10);
+  });
+
   it('gives PR null with a reason when there is no P wave (junctional rhythm)', () => {
     const { ecg } = gaussianEcg({ ...CHILD_BEAT, p: null }, { hrBpm: 90, leads: TWELVE, noise: 0.01 });
     const m = measureEcg(ecg);
