@@ -12,13 +12,14 @@ import {
 } from './measurements.js';
 
 describe('MEASUREMENT_FEATURES', () => {
-  it('keeps the original seven first, in their order, and appends the atrial-activity features', () => {
+  it('keeps the original seven first, in their order, and appends the atrial-activity features, then pNN50', () => {
     expect(MEASUREMENT_FEATURES.slice(0, 7)).toEqual([...ORIGINAL_MEASUREMENT_FEATURES]);
     expect(MEASUREMENT_FEATURES.slice(7)).toEqual([
       'atrial_rate',
       'atrial_concentration',
       'atrial_ventricular_ratio',
       'dissociated_atrial_log2_ratio',
+      'rr_pnn50',
     ]);
   });
 });
@@ -38,7 +39,7 @@ describe('measurementValues', () => {
       const v = measurementValues(m, atrial);
       expect(v).toHaveLength(MEASUREMENT_FEATURES.length);
       expect(v[MEASUREMENT_FEATURES.indexOf('rr_cv')]).toBeCloseTo(m.rr.cv, 12);
-      expect(v.slice(7)).toEqual([
+      expect(v.slice(7, 11)).toEqual([
         atrial.atrialRatePerMin,
         atrial.concentration,
         atrial.atrialToVentricular,
@@ -46,7 +47,9 @@ describe('measurementValues', () => {
       ]);
       expect(measurementValues(m, { ...atrial, unlockedToVentricular: 0.5 })[10]).toBe(-1);
       expect(measurementValues(m, { ...atrial, unlockedToVentricular: 2.5 })[10]).toBe(0);
-      expect(measurementValues(m).slice(7)).toEqual([null, null, null, null]);
+      expect(measurementValues(m).slice(7, 11)).toEqual([null, null, null, null]);
+      // a regular rhythm at 100/min: no successive RR difference reaches 50 ms
+      expect(v[MEASUREMENT_FEATURES.indexOf('rr_pnn50')]).toBe(0);
     },
   );
 });

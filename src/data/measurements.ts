@@ -23,8 +23,10 @@ export const ORIGINAL_MEASUREMENT_FEATURES = [
  * ventricular rate): negative in AV dissociation with a slower atrium (JET, VT), 0 otherwise. Clamped
  * at 0 because above it the value is mostly the noise peak of a residual with nothing dissociated
  * (whose spread cost 0.003 on base-class validation and on a held-out-class check); on a log scale
- * because it is a ratio. New features are only ever appended, so a feature's
- * index never changes.
+ * because it is a ratio. Then pNN50, the share of successive RR differences above 50 ms (Mietus et al.,
+ * Heart 88:378, 2002), the RR-irregularity feature that tells atrial fibrillation from sinus rhythm on one
+ * lead best of the RR features on the real development records. New features are only ever appended, so a
+ * feature's index never changes.
  */
 export const MEASUREMENT_FEATURES = [
   ...ORIGINAL_MEASUREMENT_FEATURES,
@@ -32,6 +34,7 @@ export const MEASUREMENT_FEATURES = [
   'atrial_concentration',
   'atrial_ventricular_ratio',
   'dissociated_atrial_log2_ratio',
+  'rr_pnn50',
 ] as const;
 
 export type MeasurementFeature = (typeof MEASUREMENT_FEATURES)[number];
@@ -61,13 +64,14 @@ export function measurementValues(m: Measurement | null, atrial: AtrialActivity 
     finite(atrial?.concentration),
     finite(atrial?.atrialToVentricular),
     finite(unlocked === null || unlocked === undefined ? null : Math.log2(Math.min(1, unlocked))),
+    finite(m?.rr.pnn50),
   ];
 }
 
 /**
  * The clinician's measurements of a raw recording, read against the child's age and sex: heart
  * rate, PR, QRS and QTc as z-scores of the age/sex norms (Rijnbeek et al., Eur Heart J 2001), RR
- * irregularity (coefficient of variation, RMSSD/mean, turning-point ratio) and atrial activity
+ * irregularity (coefficient of variation, RMSSD/mean, turning-point ratio, pNN50) and atrial activity
  * after QRST cancellation (`estimateAtrialActivity`). A recording the signal layer cannot measure
  * gives nulls (no error: the waveform may still be usable).
  */

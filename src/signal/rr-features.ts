@@ -16,6 +16,8 @@ export interface RrFeatures {
   tpr: number;
   /** Sample entropy SampEn(m = 2, r = 0.2·SDNN) (Richman & Moorman 2000); null when undefined. */
   sample_entropy: number | null;
+  /** Share of successive RR differences above 50 ms ({@link pnn50}). */
+  pnn50: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export function rrFeatures(beats: ArrayLike<number>, fs: number): RrFeatures {
     cv: sdnn / mean,
     tpr: n >= 3 ? turning / ((2 / 3) * (n - 2)) : Number.NaN,
     sample_entropy: sampleEntropy(rr, 2, 0.2 * sdnn),
+    pnn50: pnn50(beats, fs),
   };
 }
 

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,31 @@ describe.skipIf(!hasSharedReal)('fewbeat eval-real --task af-vs-sinus on the sha
     const human = formatEvalReal(r);
     expect(human).toMatch(/^af-vs-sinus, lead II, 2-way 5-shot, 10 queries per class, 100 patient-disjoint episodes/);
     expect(human).toMatch(/rr-anchor +0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]/);
+  });
+
+  it('evaluates the afib and nsr rows of an imported cohort (LUDB, lead I) the same way', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fewbeat-eval-real-'));
+    try {
+      expect((await run(['import', 'ludb', join(SHARED_REAL, 'ludb'), '--out', out])).code).toBe(0);
+      const argv = ['eval-real', '--manifest', out, '--lead', 'I', '--queries', '4', '--episodes', '50', '--json'];
+      const { code, stdout, stderr } = await run(argv);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const r = JSON.parse(stdout) as EvalRealResult;
+      expect(r.pool).toEqual({ nsr: { windows: 72, patients: 72 }, afib: { windows: 9, patients: 9 } });
+      expect(r.lead).toBe('I');
+      for (const m of r.methods) expect(m.episode_accuracy.mean).toBeGreaterThan(0.7);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('asks for exactly one source of recordings', async () => {
+    for (const argv of [['eval-real'], ['eval-real', '--mitdb', 'a', '--manifest', 'b']]) {
+      const { code, stderr } = await run(argv);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/give exactly one of --mitdb <dir> and --manifest <dir>/);
+    }
   });
 
   it('refuses an unknown task as a usage error', async () => {

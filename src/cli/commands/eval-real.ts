@@ -11,7 +11,7 @@ import {
 } from '../../eval/run/af-vs-sinus.js';
 import { handcraftedVectors } from '../../eval/run/handcrafted-features.js';
 import { patientDisjointEpisodes } from '../../eval/run/patient-disjoint-episodes.js';
-import { RR_ANCHOR_FEATURES, rrIrregularity, standardisedVectors } from '../../eval/run/rr-anchor.js';
+import { rrIrregularity, standardisedVectors } from '../../eval/run/rr-anchor.js';
 import { windowExamples, modelResult } from '../../eval/run/af-vs-sinus-model.js';
 import { initBackend } from '../../runtime/backend.js';
 import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js';
@@ -84,12 +84,8 @@ export function evaluateAfVsSinus(opts: {
   });
   const examples = opts.trained ? windowExamples(dir, windows, opts.lead, opts.trained) : null;
   const rr = ecgs.map(rrIrregularity);
-  const pnn50 = RR_ANCHOR_FEATURES.indexOf('rr_pnn50');
   const handcrafted = handcraftedVectors(
-    ecgs.map((ecg, i) => [
-      ...(examples?.[i]?.measurements ?? measureRecording(ecg, windows[i]!)),
-      rr[i]![pnn50] ?? null,
-    ]),
+    ecgs.map((ecg, i) => examples?.[i]?.measurements ?? measureRecording(ecg, windows[i]!)),
   );
   const anchor = standardisedVectors(rr);
   const pool: EvalRealResult['pool'] = {};

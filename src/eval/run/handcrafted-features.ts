@@ -1,14 +1,11 @@
 import type { Example } from '../../data/dataset.js';
-import { MEASUREMENT_FEATURES, measureRecording } from '../../data/measurements.js';
+import { MEASUREMENT_FEATURES, measureRecording, type MeasurementValues } from '../../data/measurements.js';
 import type { Ecg } from '../../io/ecg.js';
 import { loadCohortEcg } from '../../io/load-ecg.js';
-import { RR_ANCHOR_FEATURES, rrIrregularity, standardisedVectors } from './rr-anchor.js';
+import { standardisedVectors } from './rr-anchor.js';
 
-/**
- * Names of the handcrafted features, in vector order (each followed by its missingness flag): the
- * measurements, then pNN50, the RR-irregularity feature of the RR anchor the measurements lack.
- */
-export const HANDCRAFTED_FEATURES = [...MEASUREMENT_FEATURES, 'rr_pnn50'] as const;
+/** Names of the handcrafted features, in vector order (each followed by its missingness flag): the measurements. */
+export const HANDCRAFTED_FEATURES = MEASUREMENT_FEATURES;
 
 /**
  * The handcrafted-features baseline: the clinician's measurements from fewbeat's signal layer —
@@ -30,10 +27,8 @@ export function handcraftedEmbeddings(
 }
 
 /** One example's handcrafted feature values (`HANDCRAFTED_FEATURES` order; null = not measurable). */
-export function handcraftedValues(e: Example, load: (e: Example) => Ecg = loadCohortEcg): Array<number | null> {
-  const ecg = load(e);
-  const measurements = e.measurements ?? measureRecording(ecg, e);
-  return [...measurements, rrIrregularity(ecg)[RR_ANCHOR_FEATURES.indexOf('rr_pnn50')] ?? null];
+export function handcraftedValues(e: Example, load: (e: Example) => Ecg = loadCohortEcg): MeasurementValues {
+  return e.measurements ?? measureRecording(load(e), e);
 }
 
 /**

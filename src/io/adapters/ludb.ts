@@ -68,7 +68,8 @@ export function importLudb(src: string, opts: CommonImportOptions = {}): Importe
       },
     });
   }
-  if (rows.length === 0) throw new FewbeatError('no LUDB record (a WFDB header with a #Rhythm comment) found', { file: src });
+  if (rows.length === 0)
+    throw new FewbeatError('no LUDB record (a WFDB header with a #Rhythm comment) found', { file: src });
   const schema: ClinicalSchema = {
     version: 1,
     fields: [
