@@ -37,9 +37,10 @@ export interface RunningService {
 
 /**
  * Open everything the service needs, in order: the archive index when given (refused when another
- * model embedded it), the model (workers load it; a bad model directory fails here), the database (migrated to the latest version; the model registered in it), the blob
- * store (without the files of uploads killed before their commit), the first admin when there is no user
- * yet, and the HTTP app (not yet listening).
+ * model embedded it), the model (workers load it; a bad model directory fails here), the database
+ * (migrated to the latest version; the model registered in it), the blob store (without the files
+ * of uploads killed before their commit), the first admin when there is no user yet, and the HTTP
+ * app (not yet listening).
  */
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const dataDir = resolve(o.dataDir);

@@ -57,8 +57,7 @@ export function register(program: Command): void {
             `${service.ctx.database.description}\n`,
         );
         const archive = service.ctx.archive?.info;
-        if (archive)
-          out.write(`archive ${archive.dir}: ${archive.windows} windows of ${archive.records} recordings\n`);
+        if (archive) out.write(`archive ${archive.dir}: ${archive.windows} windows of ${archive.records} recordings\n`);
         if (service.createdAdmin)
           out.write(
             process.env.FEWBEAT_ADMIN_PASSWORD

@@ -27,7 +27,11 @@ export function writeCohort(dir: string, schema: ClinicalSchema, rows: readonly 
  * line endings. Values are checked against the schema first;
  * a value that would not read back throws a FewbeatError naming the row and column.
  */
-export function cohortCsv(schema: ClinicalSchema, rows: readonly CohortRowInput[], manifestPath = MANIFEST_FILE): string {
+export function cohortCsv(
+  schema: ClinicalSchema,
+  rows: readonly CohortRowInput[],
+  manifestPath: string = MANIFEST_FILE,
+): string {
   const checked = clinicalSchemaSchema.parse(schema);
   const withSplit = rows.some((r) => r.split !== undefined && r.split !== null);
   const withWindow = rows.some((r) => r.window !== undefined && r.window !== null);

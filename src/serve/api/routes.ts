@@ -330,7 +330,7 @@ export const ROUTES = {
     method: 'GET',
     url: '/api/archive/cohort.csv',
     roles: CLINICAL,
-    summary: "the hits of an archive search as a cohort manifest (manifest.csv, as fewbeat search writes it)",
+    summary: 'the hits of an archive search as a cohort manifest (manifest.csv, as fewbeat search writes it)',
     tag: 'archive',
     rateLimit: 'search',
     querystring: s.archiveExportQuerySchema,
