@@ -37,7 +37,7 @@ export interface RunningService {
 
 /**
  * Open everything the service needs, in order: the archive index when given (refused when another
- * model embedded it), the model (workers load it; a bad model directory fails here), the database
+ * model embedded it; loaded on its worker), the model (workers load it; a bad model directory fails here), the database
  * (migrated to the latest version; the model registered in it), the blob store (without the files
  * of uploads killed before their commit), the first admin when there is no user yet, and the HTTP
  * app (not yet listening).
@@ -45,8 +45,11 @@ export interface RunningService {
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const archive = o.archiveDir === undefined ? null : ServedArchive.open(o.archiveDir, o.modelDir);
-  const model = await ModelService.open(o.modelDir, o);
+  const archive = o.archiveDir === undefined ? null : await ServedArchive.open(o.archiveDir, o.modelDir);
+  const model = await ModelService.open(o.modelDir, o).catch(async (e: unknown) => {
+    await archive?.close();
+    throw e;
+  });
   try {
     await model.warmUp();
     const database = await openDatabase(o.databaseUrl ?? `sqlite:${join(dataDir, 'fewbeat.db')}`);
@@ -76,10 +79,12 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
         await app.close();
         await database.close();
         await model.close();
+        await archive?.close();
       },
     };
   } catch (e) {
     await model.close();
+    await archive?.close();
     throw e;
   }
 }

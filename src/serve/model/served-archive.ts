@@ -1,19 +1,16 @@
 import { join, resolve } from 'node:path';
+import { Piscina } from 'piscina';
 import { modelConfigSha256 } from '../../archive/build-index.js';
-import { INDEX_FILE, loadIndex, readIndexHeader, type LoadedIndex } from '../../archive/index-format.js';
-import { searchIndex, type ClassSearch } from '../../archive/search-index.js';
+import { INDEX_FILE, readIndexHeader } from '../../archive/index-format.js';
+import type { ClassSearch } from '../../archive/search-index.js';
 import { FewbeatError } from '../../errors.js';
-import { parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
+import { workerEntryUrl } from '../../train/parallel/worker-entry-url.js';
+import type { ArchiveCounts, ArchiveResult, ArchiveTask } from './archive-worker.js';
 
 /** What the service tells about the archive index it searches. */
-export interface ArchiveInfo {
+export interface ArchiveInfo extends ArchiveCounts {
   /** The index folder. */
   dir: string;
-  /** Embedded windows, and the distinct recordings they come from. */
-  windows: number;
-  records: number;
-  /** Recordings the index run skipped (each with its reason in the index). */
-  skipped: number;
   /** SHA-256 of the config.json of the model that embedded the archive (the served model's). */
   modelConfigSha256: string;
   dim: number;
@@ -22,27 +19,23 @@ export interface ArchiveInfo {
 }
 
 /**
- * The archive index `fewbeat serve --archive INDEX` searches: loaded once at start (every window's
- * vector in one contiguous matrix, as `fewbeat search` loads it) after checking that the served
- * model embedded it (the index's `index.json` records the SHA-256 of the model's config.json).
- *
- * A search is {@link searchIndex}, the function `fewbeat search` runs: its scan of the matrix runs on
- * ONNX Runtime's own threads (the request thread waits for it without working), then the bank's head
- * re-ranks the few thousand best rows on the request thread. Searches run one after another, so
- * that concurrent ones neither hold several scans' outputs at once nor share the cores between them.
+ * The archive index `fewbeat serve --archive INDEX` searches. Its header is checked at start: the
+ * served model must have embedded it (`index.json` records the SHA-256 of the model's config.json).
+ * The index itself is loaded (every window's vector in one contiguous matrix, as `fewbeat search`
+ * loads it) and searched on a worker thread of its own (archive-worker.ts), held once
+ * in memory: a search is {@link searchIndex}, the function `fewbeat search` runs, whose scan on ONNX
+ * Runtime blocks the thread that calls it. Searches run one after another on that thread (piscina
+ * queues the rest), so that concurrent ones neither hold several scans' outputs at once nor share
+ * the cores between them.
  */
 export class ServedArchive {
-  private queue: Promise<unknown> = Promise.resolve();
-  /** Parsed bank versions by key (`bankId@version`: versions never change), least recently used first. */
-  private readonly banks = new Map<string, PrototypeBank>();
-
   private constructor(
-    readonly index: LoadedIndex,
+    private readonly pool: Piscina,
     readonly info: ArchiveInfo,
   ) {}
 
-  /** Load the index at `dir`, refusing one that another model than the one at `modelDir` embedded. */
-  static open(dir: string, modelDir: string): ServedArchive {
+  /** Check the index at `dir` against the model at `modelDir`, then load it on the archive worker. */
+  static async open(dir: string, modelDir: string): Promise<ServedArchive> {
     const header = readIndexHeader(dir);
     if (!header)
       throw new FewbeatError(`no ${INDEX_FILE} here: not a fewbeat archive index (write one with fewbeat index)`, {
@@ -55,17 +48,28 @@ export class ServedArchive {
           `${modelDir} --out NEW_INDEX)`,
         { file: join(dir, INDEX_FILE) },
       );
-    const index = loadIndex(dir);
-    return new ServedArchive(index, {
-      dir: resolve(dir),
-      windows: index.windows.length,
-      records: new Set(index.windows.map((w) => w.sha256)).size,
-      skipped: index.skipped.length,
-      modelConfigSha256: header.model.configSha256,
-      dim: header.dim,
-      windowSeconds: header.windowSeconds,
-      measurementFeatures: header.measurementFeatures,
+    const entry = await workerEntryUrl(import.meta.url, 'archive-worker');
+    const pool = new Piscina({
+      filename: entry.href,
+      workerData: { indexDir: resolve(dir) },
+      minThreads: 1,
+      maxThreads: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
     });
+    try {
+      const counts = await run<ArchiveCounts>(pool, { op: 'info' });
+      return new ServedArchive(pool, {
+        dir: resolve(dir),
+        ...counts,
+        modelConfigSha256: header.model.configSha256,
+        dim: header.dim,
+        windowSeconds: header.windowSeconds,
+        measurementFeatures: header.measurementFeatures,
+      });
+    } catch (e) {
+      await pool.destroy();
+      throw e;
+    }
   }
 
   /**
@@ -74,21 +78,17 @@ export class ServedArchive {
    * examples left out.
    */
   search(bankKey: string, bankJson: string, className: string, top: number): Promise<ClassSearch> {
-    const run = this.queue.then(async () => {
-      const [found] = await searchIndex(this.index, this.bankOf(bankKey, bankJson), { classes: [className], top });
-      if (!found) throw new Error('unreachable: one class asked for, one answer');
-      return found;
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    return run(this.pool, { op: 'search', bankKey, bankJson, className, top });
   }
 
-  private bankOf(key: string, json: string): PrototypeBank {
-    let bank = this.banks.get(key);
-    if (bank) this.banks.delete(key);
-    else bank = parseBank(JSON.parse(json), key);
-    this.banks.set(key, bank);
-    if (this.banks.size > 16) this.banks.delete(this.banks.keys().next().value as string);
-    return bank;
+  async close(): Promise<void> {
+    await this.pool.destroy();
   }
+}
+
+/** Run a task on the archive worker; a refusal comes back as its one-line `FewbeatError`. */
+async function run<T>(pool: Piscina, task: ArchiveTask): Promise<T> {
+  const result = (await pool.run(task)) as ArchiveResult<T>;
+  if (!result.ok) throw new FewbeatError(result.message);
+  return result.value;
 }
