@@ -208,8 +208,8 @@ describe('fewbeat serve --archive', () => {
     );
   });
 
-  it('answers that no archive is served when started without one', async () => {
-    const svc = await testService('sqlite', tiny.modelDir);
+  it('answers that no archive is served when started without one, and limits searches per minute', async () => {
+    const svc = await testService('sqlite', tiny.modelDir, { limits: { searchesPerMinute: 3 } });
     try {
       const login = await call(
         svc.app,
@@ -227,6 +227,12 @@ describe('fewbeat serve --archive', () => {
       expect(r.statusCode).toBe(404);
       expect(json<{ error: string }>(r).error).toBe('no_archive');
       expect(oneLine(r.body)).toBe('no archive index is served: start fewbeat serve with --archive INDEX');
+      const codes: number[] = [];
+      for (let i = 0; i < 3; i++)
+        codes.push(
+          (await call(svc.app, 'POST', '/api/archive/search', admin, { bankId: 'b', className: 'jet' })).statusCode,
+        );
+      expect(codes).toEqual([404, 404, 429]);
     } finally {
       await svc.stop();
     }

@@ -51,13 +51,10 @@ export async function searchArchive(ctx: ServeContext, q: ArchiveQuery): Promise
         `${bank.name} (it holds ${classes.join(', ')})`,
     );
   const t0 = performance.now();
-  let found;
-  try {
-    found = await archive.search(`${bank.id}@${version}`, v.bank_json, q.className, q.top);
-  } catch (e) {
+  const found = await archive.search(`${bank.id}@${version}`, v.bank_json, q.className, q.top).catch((e: unknown) => {
     if (e instanceof FewbeatError) throw new HttpError(422, 'cannot_search', e.message);
     throw e;
-  }
+  });
   return {
     bank: { id: bank.id, name: bank.name, version },
     className: found.class,

@@ -22,11 +22,11 @@ export interface ArchiveInfo extends ArchiveCounts {
  * The archive index `fewbeat serve --archive INDEX` searches. Its header is checked at start: the
  * served model must have embedded it (`index.json` records the SHA-256 of the model's config.json).
  * The index itself is loaded (every window's vector in one contiguous matrix, as `fewbeat search`
- * loads it) and searched on a worker thread of its own (archive-worker.ts), held once
- * in memory: a search is {@link searchIndex}, the function `fewbeat search` runs, whose scan on ONNX
- * Runtime blocks the thread that calls it. Searches run one after another on that thread (piscina
- * queues the rest), so that concurrent ones neither hold several scans' outputs at once nor share
- * the cores between them.
+ * loads it) and searched on a worker thread of its own (archive-worker.ts), held once in memory: a
+ * search is `searchIndex` (src/archive/search-index.ts), the function `fewbeat search` runs, whose
+ * scan on ONNX Runtime blocks the thread that calls it. Searches run one after another on that
+ * thread (piscina queues the rest), so that concurrent ones neither hold several scans' outputs at
+ * once nor share the cores between them.
  */
 export class ServedArchive {
   private constructor(
