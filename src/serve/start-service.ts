@@ -7,12 +7,15 @@ import { serveContext, type ServeContext } from './app/context.js';
 import { openDatabase } from './db/open-database.js';
 import { buildServer, type ServerOptions } from './http/build-server.js';
 import { ModelService, type ModelServiceOptions } from './model/model-service.js';
+import { ServedArchive } from './model/served-archive.js';
 import { BlobStore } from './store/blob-store.js';
 
 export interface ServiceOptions extends ServerOptions, ModelServiceOptions {
   modelDir: string;
   /** `sqlite:PATH` or `postgres://...`; default `sqlite:<dataDir>/fewbeat.db`. */
   databaseUrl?: string | undefined;
+  /** Archive index to search (`fewbeat index` with this model); none when absent. */
+  archiveDir?: string | undefined;
   /** Folder of the SQLite database, the ECG blob store and uploads in progress. */
   dataDir: string;
   /** Password of the first admin (created when the database has no user); default: a random one, returned once. */
@@ -33,22 +36,27 @@ export interface RunningService {
 }
 
 /**
- * Open everything the service needs, in order: the model (workers load it; a bad model directory
- * fails here), the database (migrated to the latest version; the model registered in it), the blob
- * store (without the files of uploads killed before their commit), the first admin when there is no user
- * yet, and the HTTP app (not yet listening).
+ * Open everything the service needs, in order: the archive index when given (refused when another
+ * model embedded it; loaded on its worker), the model (workers load it; a bad model directory fails here), the database
+ * (migrated to the latest version; the model registered in it), the blob store (without the files
+ * of uploads killed before their commit), the first admin when there is no user yet, and the HTTP
+ * app (not yet listening).
  */
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const model = await ModelService.open(o.modelDir, o);
+  const archive = o.archiveDir === undefined ? null : await ServedArchive.open(o.archiveDir, o.modelDir);
+  const model = await ModelService.open(o.modelDir, o).catch(async (e: unknown) => {
+    await archive?.close();
+    throw e;
+  });
   try {
     await model.warmUp();
     const database = await openDatabase(o.databaseUrl ?? `sqlite:${join(dataDir, 'fewbeat.db')}`);
     const uploadDir = join(dataDir, 'uploads');
     mkdirSync(uploadDir, { recursive: true });
     removeAbandonedUploads(uploadDir);
-    const ctx = serveContext(database, model, new BlobStore(join(dataDir, 'blobs')), uploadDir);
+    const ctx = serveContext(database, model, new BlobStore(join(dataDir, 'blobs')), uploadDir, archive);
     await removeUnreferencedFiles(ctx, o.unreferencedFileGraceMs ?? 10 * 60_000);
     await ctx.models.registerStart({
       version: model.info.version,
@@ -71,10 +79,12 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
         await app.close();
         await database.close();
         await model.close();
+        await archive?.close();
       },
     };
   } catch (e) {
     await model.close();
+    await archive?.close();
     throw e;
   }
 }

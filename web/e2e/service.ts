@@ -31,7 +31,8 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
-export async function startService(modelDir: string): Promise<RunningService> {
+/** `fewbeat serve` on `modelDir`, with `extraArgs` (e.g. `--archive INDEX`) after the usual ones. */
+export async function startService(modelDir: string, extraArgs: readonly string[] = []): Promise<RunningService> {
   const dir = mkdtempSync(join(tmpdir(), 'fewbeat-e2e-'));
   const port = await freePort();
   let out = '';
@@ -52,6 +53,7 @@ export async function startService(modelDir: string): Promise<RunningService> {
       '127.0.0.1',
       '--threads',
       '1',
+      ...extraArgs,
     ],
     {
       env: { ...process.env, FEWBEAT_ADMIN_PASSWORD: ADMIN.password, FEWBEAT_LOG_LEVEL: 'warn' },

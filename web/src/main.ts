@@ -6,6 +6,7 @@ import { worklistPage } from './pages/worklist';
 import { newCasePage } from './pages/new-case';
 import { casePage } from './pages/case';
 import { banksPage } from './pages/banks';
+import { archivePage } from './pages/archive';
 import { auditPage } from './pages/audit';
 import { paperCheckPage } from './pages/paper-check';
 
@@ -20,6 +21,7 @@ const routes: [RegExp, Page, { admin?: boolean; title: string }][] = [
   [/^\/case\/([^/]+)$/, casePage, { title: 'Case' }],
   [/^\/banks$/, banksPage, { title: 'Banks and classes' }],
   [/^\/banks\/([^/]+)$/, banksPage, { title: 'Bank' }],
+  [/^\/archive$/, archivePage, { title: 'Archive search' }],
   [/^\/audit$/, auditPage, { admin: true, title: 'Audit log' }],
   [/^\/paper-check$/, paperCheckPage, { title: 'Paper check' }],
 ];
@@ -36,6 +38,7 @@ function renderHeader(): void {
       u ? link('#/', 'Worklist') : null,
       u ? link('#/new', 'New case') : null,
       u ? link('#/banks', 'Banks and classes') : null,
+      u ? link('#/archive', 'Archive search') : null,
       u && isAdmin() ? link('#/audit', 'Audit log') : null,
       link('#/paper-check', 'Paper check'),
       h('span', { className: 'spacer' }),

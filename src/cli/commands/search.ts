@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { HITS_CLINICAL_SCHEMA, hitsCohortRows } from '../../archive/hits-cohort.js';
 import { loadIndex } from '../../archive/index-format.js';
 import { searchIndex, type ClassSearch, type SearchHit } from '../../archive/search-index.js';
 import { FewbeatError } from '../../errors.js';
 import { parseBank } from '../../fewshot/prototype-bank.js';
-import { MANIFEST_FILE, writeCohort, type CohortRowInput } from '../../io/manifest/index.js';
+import { MANIFEST_FILE, writeCohort } from '../../io/manifest/index.js';
 import { emit, parseNumberOption } from '../output.js';
 
 function readBank(file: string) {
@@ -28,25 +29,12 @@ function recordCell(dir: string, record: string): string {
   return relative(dir, record) || basename(record);
 }
 
-/**
- * The hits as a cohort for review: one row per hit, its record relative to the manifest, its
- * window, the class it was found for as its label, and what the index knows of the child.
- */
+/** The hits as a cohort for review ({@link hitsCohortRows}), each record relative to the manifest. */
 function exportManifest(target: string, searches: readonly ClassSearch[]): { dir: string; rows: number } {
   const abs = resolve(target);
   const dir = basename(abs) === MANIFEST_FILE ? dirname(abs) : abs;
-  const rows: CohortRowInput[] = searches.flatMap((s) =>
-    s.hits.map((h) => ({
-      record: recordCell(dir, h.record),
-      patientId: h.patientId ?? basename(h.record),
-      labels: [s.class],
-      ageYears: h.ageYears,
-      sex: h.sex,
-      window: h.window,
-      clinical: {},
-    })),
-  );
-  writeCohort(dir, { version: 1, fields: [] }, rows);
+  const rows = hitsCohortRows(searches, (record) => recordCell(dir, record));
+  writeCohort(dir, HITS_CLINICAL_SCHEMA, rows);
   return { dir, rows: rows.length };
 }
 

@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <h>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--threads <n>', 'model worker threads (default: up to 2)')
+    .option('--archive <index>', 'archive index (written by fewbeat index with this model) that clinicians may search')
     .option('--trust-proxy', 'behind a TLS-terminating proxy: trust X-Forwarded-* (cookies become Secure)')
     .action(
       async (opts: {
@@ -24,6 +25,7 @@ export function register(program: Command): void {
         port: string;
         host: string;
         threads?: string;
+        archive?: string;
         trustProxy?: boolean;
       }) => {
         const port = parseNumberOption('--port', opts.port, { integer: true, min: 0, max: 65535 });
@@ -40,6 +42,7 @@ export function register(program: Command): void {
           modelDir: opts.model,
           databaseUrl: opts.db,
           dataDir: opts.data,
+          archiveDir: opts.archive,
           adminPassword: process.env.FEWBEAT_ADMIN_PASSWORD,
           threads,
           trustProxy: opts.trustProxy ?? false,
@@ -53,6 +56,8 @@ export function register(program: Command): void {
             `${service.ctx.model.info.version.slice(0, 12)}), database ` +
             `${service.ctx.database.description}\n`,
         );
+        const archive = service.ctx.archive?.info;
+        if (archive) out.write(`archive ${archive.dir}: ${archive.windows} windows of ${archive.records} recordings\n`);
         if (service.createdAdmin)
           out.write(
             process.env.FEWBEAT_ADMIN_PASSWORD

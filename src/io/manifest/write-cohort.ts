@@ -7,17 +7,32 @@ import { formatClinicalCell } from './cells.js';
 import { AGE_LIMITS_YEARS, MANIFEST_FILE, SCHEMA_FILE, type CohortRowInput } from './cohort.js';
 
 /**
- * Write `clinical-schema.json` and `manifest.csv` into `dir`, each atomically.
- *
- * The output is byte-stable: fixed column order (`record, patient_id, label, age_years, sex`,
- * then `split` and `start_s, end_s` when any row has them, then the schema's fields in schema
- * order), rows in the given order, numbers as JavaScript's shortest round-trip decimal, `\n`
- * line endings, and the schema as 2-space JSON. Values are checked against the schema first;
- * a value that would not read back throws a FewbeatError naming the row and column.
+ * Write `clinical-schema.json` (2-space JSON) and `manifest.csv` (as {@link cohortCsv} gives it)
+ * into `dir`, each atomically.
  */
 export function writeCohort(dir: string, schema: ClinicalSchema, rows: readonly CohortRowInput[]): void {
   const checked = clinicalSchemaSchema.parse(schema);
   const manifestPath = join(dir, MANIFEST_FILE);
+  const csv = cohortCsv(checked, rows, manifestPath);
+  writeFileAtomic(join(dir, SCHEMA_FILE), `${JSON.stringify(checked, null, 2)}\n`);
+  writeFileAtomic(manifestPath, csv);
+}
+
+/**
+ * The text of a cohort's `manifest.csv` (`manifestPath` names it in errors).
+ *
+ * The output is byte-stable: fixed column order (`record, patient_id, label, age_years, sex`,
+ * then `split` and `start_s, end_s` when any row has them, then the schema's fields in schema
+ * order), rows in the given order, numbers as JavaScript's shortest round-trip decimal, `\n`
+ * line endings. Values are checked against the schema first;
+ * a value that would not read back throws a FewbeatError naming the row and column.
+ */
+export function cohortCsv(
+  schema: ClinicalSchema,
+  rows: readonly CohortRowInput[],
+  manifestPath: string = MANIFEST_FILE,
+): string {
+  const checked = clinicalSchemaSchema.parse(schema);
   const withSplit = rows.some((r) => r.split !== undefined && r.split !== null);
   const withWindow = rows.some((r) => r.window !== undefined && r.window !== null);
   const clinicalFields = checked.fields.filter((f) => f.name !== 'age_years' && f.name !== 'sex');
@@ -65,6 +80,5 @@ export function writeCohort(dir: string, schema: ClinicalSchema, rows: readonly 
     }
     table.push(cells);
   });
-  writeFileAtomic(join(dir, SCHEMA_FILE), `${JSON.stringify(checked, null, 2)}\n`);
-  writeFileAtomic(manifestPath, stringify(table, { record_delimiter: '\n' }));
+  return stringify(table, { record_delimiter: '\n' });
 }

@@ -15,17 +15,20 @@ export interface RouteSpec {
   url: string;
   roles: 'public' | readonly Role[];
   summary: string;
-  tag: 'auth' | 'users' | 'model' | 'cases' | 'banks' | 'predictions' | 'audit' | 'health';
+  tag: 'auth' | 'users' | 'model' | 'cases' | 'banks' | 'predictions' | 'archive' | 'audit' | 'health';
   params?: z.ZodType;
   querystring?: z.ZodType;
   body?: z.ZodType;
-  /** Success status and schema (JSON), or `null` for 204, or 'html' / 'ndjson' / 'multipart' for other media. */
+  /** Success status and schema (JSON), or `null` for 204 and for the other media of `produces`. */
   response: { status: number; schema: z.ZodType | null };
-  produces?: 'text/html' | 'application/x-ndjson';
+  produces?: 'text/html' | 'application/x-ndjson' | 'text/csv';
   /** multipart/form-data upload (fields documented in `caseUploadFieldsSchema`). */
   multipart?: boolean;
-  /** Attempts per minute and client address are limited (password guessing). */
-  rateLimited?: boolean;
+  /**
+   * Requests per minute and client address are limited: `login`, attempts at a password (guessing);
+   * `search`, archive searches (each scans the whole archive).
+   */
+  rateLimit?: 'login' | 'search';
 }
 
 const CLINICAL: readonly Role[] = ['clinician', 'admin'];
@@ -46,7 +49,7 @@ export const ROUTES = {
     roles: 'public',
     summary: 'sign in: sets the HttpOnly session cookie and returns the CSRF token (rate limited)',
     tag: 'auth',
-    rateLimited: true,
+    rateLimit: 'login',
     body: s.loginBodySchema,
     response: { status: 200, schema: s.sessionInfoSchema },
   },
@@ -81,7 +84,7 @@ export const ROUTES = {
     roles: CLINICAL,
     summary: 'change your own password (the current one required); ends your other logins and tokens',
     tag: 'auth',
-    rateLimited: true,
+    rateLimit: 'login',
     body: s.changePasswordBodySchema,
     response: { status: 204, schema: null },
   },
@@ -304,6 +307,35 @@ export const ROUTES = {
     tag: 'banks',
     params: s.bankExampleParamsSchema,
     response: { status: 200, schema: s.bankSchema },
+  },
+  archive: {
+    method: 'GET',
+    url: '/api/archive',
+    roles: CLINICAL,
+    summary: 'the archive index the service searches (windows, recordings, model), or null',
+    tag: 'archive',
+    response: { status: 200, schema: s.archiveInfoSchema },
+  },
+  searchArchive: {
+    method: 'POST',
+    url: '/api/archive/search',
+    roles: CLINICAL,
+    summary: "rank the archive's ECG windows by a bank version's probability of a class, with their measurements",
+    tag: 'archive',
+    rateLimit: 'search',
+    body: s.archiveSearchBodySchema,
+    response: { status: 200, schema: s.archiveSearchSchema },
+  },
+  exportArchiveCohort: {
+    method: 'GET',
+    url: '/api/archive/cohort.csv',
+    roles: CLINICAL,
+    summary: 'the hits of an archive search as a cohort manifest (manifest.csv, as fewbeat search writes it)',
+    tag: 'archive',
+    rateLimit: 'search',
+    querystring: s.archiveExportQuerySchema,
+    produces: 'text/csv',
+    response: { status: 200, schema: null },
   },
   listAudit: {
     method: 'GET',

@@ -345,6 +345,63 @@ export const reviewResultSchema = z.object({
   bank: bankSchema.nullable(),
 });
 
+// ---------------------------------------------------------------- archive search
+
+export const archiveInfoSchema = z.object({
+  archive: z
+    .object({
+      dir: z.string().describe('the index folder'),
+      windows: z.number().int().describe('embedded ECG windows'),
+      records: z.number().int().describe('distinct recordings the windows come from'),
+      skipped: z.number().int().describe('recordings the index run could not embed'),
+      modelConfigSha256: z.string().describe("SHA-256 of the embedding model's config.json (the served model's)"),
+      dim: z.number().int(),
+      windowSeconds: z.number(),
+      measurementFeatures: z.array(z.string()).describe('the measurements each hit carries, by name'),
+    })
+    .nullable()
+    .describe('null when the service was started without --archive'),
+});
+
+/** The most hits one search returns. */
+export const MAX_ARCHIVE_HITS = 200;
+
+const archiveSearchFields = {
+  bankId: idSchema,
+  className: z.string().min(1).max(64).describe('a class of the bank version'),
+};
+export const archiveSearchBodySchema = z.object({
+  ...archiveSearchFields,
+  bankVersion: z.number().int().min(1).optional().describe('default: the current version'),
+  top: z.number().int().min(1).max(MAX_ARCHIVE_HITS).default(20).describe('hits to return'),
+});
+export const archiveExportQuerySchema = z.object({
+  ...archiveSearchFields,
+  bankVersion: z.coerce.number().int().min(1).optional().describe('default: the current version'),
+  top: z.coerce.number().int().min(1).max(MAX_ARCHIVE_HITS).default(20).describe('hits to export'),
+});
+export const archiveHitSchema = z.object({
+  rank: z.number().int(),
+  record: z.string().describe("the recording's path in the archive (on the server)"),
+  window: z.object({ startS: z.number(), endS: z.number() }).nullable().describe('null: the whole recording'),
+  probability: z.number().describe("the bank's calibrated probability of the class"),
+  distance: z.number().describe('squared distance to the class prototype'),
+  abstained: z.boolean().describe('the bank would abstain: unlike every enrolled class'),
+  patientId: z.string().nullable(),
+  labels: z.array(z.string()).describe('labels a manifest gave the recording when it was indexed'),
+  ageYears: z.number().nullable(),
+  sex: z.enum(['M', 'F']).nullable(),
+  measurements: z.record(z.string(), z.number().nullable()).describe('by name; null = not measured'),
+});
+export const archiveSearchSchema = z.object({
+  bank: z.object({ id: idSchema, name: z.string(), version: z.number().int() }),
+  className: z.string(),
+  scanned: z.number().int().describe('windows ranked'),
+  enrolledExcluded: z.number().int().describe("windows left out as the bank's own examples"),
+  searchMs: z.number().describe('time the search took on the server'),
+  hits: z.array(archiveHitSchema),
+});
+
 // ---------------------------------------------------------------- audit
 
 export const auditEntrySchema = z.object({

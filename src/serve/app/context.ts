@@ -1,5 +1,6 @@
 import type { ServiceDatabase } from '../db/open-database.js';
 import type { ModelService } from '../model/model-service.js';
+import type { ServedArchive } from '../model/served-archive.js';
 import { AuditLog } from '../store/audit-log.js';
 import { BankStore } from '../store/banks.js';
 import type { BlobStore } from '../store/blob-store.js';
@@ -9,10 +10,12 @@ import { PredictionStore } from '../store/predictions.js';
 import { SessionStore } from '../store/sessions.js';
 import { UserStore } from '../store/users.js';
 
-/** Everything a request handler works with: the database's stores, the blob store and the model. */
+/** Everything a request handler works with: the database's stores, the blob store, the model and the archive. */
 export interface ServeContext {
   database: ServiceDatabase;
   model: ModelService;
+  /** The archive index searched (`--archive`), or null. */
+  archive: ServedArchive | null;
   blobs: BlobStore;
   /** Folder for uploads in progress (same file system as the blob store, so adopting a file is a rename). */
   uploadDir: string;
@@ -30,11 +33,13 @@ export function serveContext(
   model: ModelService,
   blobs: BlobStore,
   uploadDir: string,
+  archive: ServedArchive | null = null,
 ): ServeContext {
   const { db } = database;
   return {
     database,
     model,
+    archive,
     blobs,
     uploadDir,
     users: new UserStore(db),

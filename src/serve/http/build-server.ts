@@ -33,6 +33,8 @@ export const LIMITS = {
   fieldBytes: 20_000,
   /** Login (and password change) attempts per client address and minute. */
   loginPerMinute: 10,
+  /** Archive searches (and cohort exports) per client address and minute. */
+  searchesPerMinute: 60,
 };
 
 export interface ServerOptions {
@@ -138,7 +140,7 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
     }
     if (isFewbeatError(error)) return send(400, 'bad_request', error.message);
     const status = error.statusCode ?? 500;
-    if (status === 429) return send(429, 'rate_limited', 'too many attempts: wait a minute');
+    if (status === 429) return send(429, 'rate_limited', 'too many requests: wait a minute');
     if (status === 413 || error.code === 'FST_REQ_FILE_TOO_LARGE') return send(413, 'too_large', error.message);
     if (['FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT'].includes(error.code))
       return send(413, 'too_large', error.message);
@@ -156,7 +158,14 @@ export async function buildServer(ctx: ServeContext, opts: ServerOptions = {}): 
     api.route({
       method: spec.method,
       url: spec.url,
-      config: spec.rateLimited ? { rateLimit: { max: limits.loginPerMinute, timeWindow: 60_000 } } : {},
+      config: spec.rateLimit
+        ? {
+            rateLimit: {
+              max: spec.rateLimit === 'login' ? limits.loginPerMinute : limits.searchesPerMinute,
+              timeWindow: 60_000,
+            },
+          }
+        : {},
       schema: {
         summary: spec.summary,
         tags: [spec.tag],

@@ -13,6 +13,7 @@ import {
   removeExample,
   type BankExample,
 } from '../app/banks.js';
+import { archiveInfo, searchArchive, searchCohortCsv, type ArchiveSearch } from '../app/archive.js';
 import { caseOf, fullCase, recordRefOf, summaries, uploadCase, type UploadPart } from '../app/cases.js';
 import { casePredictions, getPrediction, predict, review } from '../app/predictions.js';
 import { caseAnalysis, caseReport, reportHtml } from '../app/report.js';
@@ -73,6 +74,18 @@ const sessionInfo = (p: Principal): z.output<typeof ROUTES.me.response.schema> =
   csrfToken: p.session.csrf_token,
   expiresAt: p.session.expires_at,
 });
+
+/** What the audit log keeps of an archive search: the bank version, the class and the size of the answer, no hit. */
+const searchDetails = (s: ArchiveSearch): Record<string, unknown> => ({
+  bankVersion: s.bank.version,
+  className: s.className,
+  hits: s.hits.length,
+  scanned: s.scanned,
+});
+
+/** `archive-<class>-<bank id>-v<version>.csv`, the class reduced to characters safe in a file name. */
+const cohortFileName = (s: ArchiveSearch): string =>
+  `archive-${s.className.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${s.bank.id}-v${s.bank.version}.csv`;
 
 /** The handlers of every route in `ROUTES` (the route table in src/serve/api/routes.ts). */
 export const HANDLERS: Handlers = {
@@ -308,6 +321,24 @@ export const HANDLERS: Handlers = {
       apply: (examples) => removeExample(examples, caseId),
     });
     return bank;
+  },
+
+  archive: async ({ ctx }) => archiveInfo(ctx),
+
+  searchArchive: async (i) => {
+    const found = await searchArchive(i.ctx, { ...i.body, from: 'body' });
+    await audit(i, 'archive_search', { type: 'bank', id: found.bank.id }, searchDetails(found));
+    return found;
+  },
+
+  exportArchiveCohort: async (i) => {
+    const found = await searchArchive(i.ctx, { ...i.query, from: 'querystring' });
+    const csv = searchCohortCsv(found);
+    await audit(i, 'export', { type: 'bank', id: found.bank.id }, { format: 'cohort_csv', ...searchDetails(found) });
+    void i.reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${cohortFileName(found)}"`);
+    return csv;
   },
 
   listAudit: async (i) => i.ctx.audit.list(i.query),

@@ -1,5 +1,8 @@
 import type {
   Analysis,
+  ArchiveInfo,
+  ArchiveSearch,
+  ArchiveSearchBody,
   AuditList,
   Bank,
   BankList,
@@ -97,6 +100,11 @@ export const api = {
     call<Bank>('PATCH', `/api/banks/${enc(bankId)}/examples/${enc(caseId)}`, { class: cls }),
   removeExample: (bankId: string, caseId: string) =>
     call<Bank>('DELETE', `/api/banks/${enc(bankId)}/examples/${enc(caseId)}`),
+  archive: () => call<ArchiveInfo>('GET', '/api/archive'),
+  searchArchive: (body: ArchiveSearchBody) => call<ArchiveSearch>('POST', '/api/archive/search', body),
+  /** Where the browser downloads a search's hits as a cohort manifest (a plain link: the cookie signs it). */
+  archiveCohortUrl: (p: { bankId: string; bankVersion: number; className: string; top: number }) =>
+    `/api/archive/cohort.csv${q(p)}`,
   audit: (params: { action?: string; userId?: string; limit?: number; offset?: number }) =>
     call<AuditList>('GET', `/api/audit${q(params)}`),
 };

@@ -1,0 +1,63 @@
+import { workerData } from 'node:worker_threads';
+import { loadIndex, type LoadedIndex } from '../../archive/index-format.js';
+import { searchIndex, type ClassSearch } from '../../archive/search-index.js';
+import { isFewbeatError } from '../../errors.js';
+import { parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
+
+/** What the service asks the archive worker (one message per task). */
+export type ArchiveTask =
+  { op: 'info' } | { op: 'search'; bankKey: string; bankJson: string; className: string; top: number };
+
+/** What the archive worker knows of its index once loaded. */
+export interface ArchiveCounts {
+  windows: number;
+  records: number;
+  skipped: number;
+}
+
+/** The worker's answer: the value, or the one-line reason the task was refused. */
+export type ArchiveResult<T = ArchiveCounts | ClassSearch> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * The archive worker thread (run by the one-thread piscina pool of served-archive.ts): loads the
+ * index at `workerData.indexDir` once, at its first task, and runs {@link searchIndex} on it, so that
+ * neither the loading nor a search (ONNX Runtime's scan blocks its calling thread while it runs) holds
+ * the service's request thread. Bank versions are parsed once and kept by key (versions never change).
+ */
+const { indexDir } = workerData as { indexDir: string };
+
+let loaded: LoadedIndex | null = null;
+const banks = new Map<string, PrototypeBank>();
+
+function bankOf(key: string, json: string): PrototypeBank {
+  const bank = banks.get(key) ?? parseBank(JSON.parse(json), key);
+  banks.delete(key);
+  banks.set(key, bank);
+  if (banks.size > 16) banks.delete(banks.keys().next().value as string);
+  return bank;
+}
+
+export default async function handle(task: ArchiveTask): Promise<ArchiveResult> {
+  try {
+    loaded ??= loadIndex(indexDir);
+    const index = loaded;
+    if (task.op === 'info')
+      return {
+        ok: true,
+        value: {
+          windows: index.windows.length,
+          records: new Set(index.windows.map((w) => w.sha256)).size,
+          skipped: index.skipped.length,
+        },
+      };
+    const [found] = await searchIndex(index, bankOf(task.bankKey, task.bankJson), {
+      classes: [task.className],
+      top: task.top,
+    });
+    if (!found) throw new Error('unreachable: one class asked for, one answer');
+    return { ok: true, value: found };
+  } catch (e) {
+    if (isFewbeatError(e)) return { ok: false, message: e.message };
+    throw e;
+  }
+}
