@@ -186,16 +186,25 @@ export async function searchIndex(
     ranked.sort((a, b) => b.probability - a.probability || a.distance - b.distance);
     const best = ranked.slice(0, top);
     const predictions = predictRows(best.map((r) => r.row));
-    const hits = best.map((r, k): SearchHit => {
+    // The kept rows in the order of the head's own (float64) probabilities, which the hits report: a float32
+    // score can order two probabilities within 1e-7 of each other the other way round.
+    const final = best
+      .map((r, k) => ({
+        ...r,
+        probability: predictions[k]?.probabilities[c] ?? r.probability,
+        abstained: predictions[k]?.abstained === true,
+      }))
+      .sort((a, b) => b.probability - a.probability || a.distance - b.distance);
+    const hits = final.map((r, k): SearchHit => {
       const w = index.windows[r.row];
       if (!w) throw new Error('unreachable: a ranked row has its entry');
       return {
         rank: k + 1,
         record: w.record,
         window: w.window,
-        probability: predictions[k]?.probabilities[c] ?? r.probability,
+        probability: r.probability,
         distance: r.distance,
-        abstained: predictions[k]?.abstained === true,
+        abstained: r.abstained,
         patientId: w.patientId,
         labels: w.labels,
         ageYears: w.ageYears,
