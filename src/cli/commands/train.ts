@@ -32,6 +32,14 @@ export interface AddedManifest {
   option: string;
 }
 
+/** A cohort's sampling weight given in `option`: a number in (0, 10]. */
+export function parseCohortWeight(option: string, raw: string): number {
+  const weight = raw.trim() === '' ? NaN : Number(raw);
+  if (!(Number.isFinite(weight) && weight > 0 && weight <= MAX_COHORT_WEIGHT))
+    throw new UsageError(`option ${option}: weight '${raw}' is not a number in (0, ${MAX_COHORT_WEIGHT}]`);
+  return weight;
+}
+
 /**
  * `--add-manifest DIR[:WEIGHT]` -> { dir, weight } (weight 1 when absent). The weight is what follows
  * the last `:` when that holds no `/`; it must be a number in (0, 10]. The folder must exist.
@@ -42,9 +50,7 @@ export function parseAddManifest(raw: string): AddedManifest {
   const hasWeight = colon >= 0 && !tail.includes('/');
   const dir = hasWeight ? raw.slice(0, colon) : raw;
   const option = `--add-manifest ${raw}`;
-  const weight = hasWeight ? Number(tail) : 1;
-  if (!(Number.isFinite(weight) && weight > 0 && weight <= MAX_COHORT_WEIGHT))
-    throw new UsageError(`option --add-manifest: weight '${tail}' is not a number in (0, ${MAX_COHORT_WEIGHT}]`);
+  const weight = hasWeight ? parseCohortWeight('--add-manifest', tail) : 1;
   if (!existsSync(dir)) throw new UsageError(`option --add-manifest: no cohort folder at ${dir}`);
   return { dir, weight, option };
 }
