@@ -35,7 +35,8 @@ describe('EpisodeSampler with cohort weights', () => {
   };
 
   it.each([0.25, 1, 4])(
-    'draws the first patient of a class from the real cohort with probability w·n_real / (w·n_real + n_synth) at weight %s',
+    'draws the first patient of a class from the real cohort with probability ' +
+      'w·n_real / (w·n_real + n_synth) at weight %s',
     (w) => {
       const s = sampler(w);
       const episodes = 4000;
