@@ -111,10 +111,11 @@ function evaluateHeldOut(
 /**
  * Leave-one-dataset-out evaluation over two or more real sets. A synthetic-only model is trained on
  * `synthetic`; then, for each real set h, a model on the mix of `synthetic` and every real set but h
- * (`prepareMixedCohort`, each real set with sampling weight `weight`), and both models answer the
- * same few-shot episodes on h ({@link evaluateHeldOut}). The held-out classes may include base
- * classes of training (sinus rhythm, atrial fibrillation): the question is how well a few labelled recordings of a new dataset — other
- * devices, ages and lead sets — serve as prototypes, and whether real training data helps.
+ * (`prepareMixedCohort`, each real set with sampling weight `weight`), and both models answer the same
+ * few-shot episodes on h ({@link evaluateHeldOut}). The held-out classes may include base classes of
+ * training (sinus rhythm, atrial fibrillation): the question is how well a few labelled recordings of
+ * a new dataset — other devices, ages and lead sets — serve as prototypes, and whether real training
+ * data helps.
  */
 export async function leaveOneDatasetOut(o: LodoOptions): Promise<LodoResult> {
   if (o.real.length < 2)
