@@ -1,10 +1,10 @@
 import { ClinicalEncoder } from '../clinical/encode.js';
 import { loadCohortEcg } from '../io/load-ecg.js';
-import type { Cohort, CohortRow } from '../io/manifest/cohort.js';
+import type { Cohort } from '../io/manifest/cohort.js';
 import type { CohortMix } from './cohort-mix.js';
 import { measureRecording } from './measurements.js';
 import { resolveClassSplit, type ClassSplit } from './class-split.js';
-import { loadDataset, type Dataset, type Example, type LoadDatasetOptions } from './dataset.js';
+import { cohortRowOf, loadDataset, type Dataset, type Example, type LoadDatasetOptions } from './dataset.js';
 import type { PreprocessSpec } from './preprocess.js';
 import { splitPatients, type SplitName } from './splits.js';
 
@@ -60,11 +60,8 @@ export function prepareCohort(cohort: Cohort, spec: PreprocessSpec, options: Pre
   // Measurements (for measurement prototype spaces) only where prototypes are built: validation,
   // test and novel children; meta-training never uses them.
   const load = options.loadRecord ?? loadCohortEcg;
-  // A row is its record and manifest line (a mixed cohort's rows come from several manifests).
-  const key = (r: { recordPath: string; line: number }): string => `${r.line} ${r.recordPath}`;
-  const rows = new Map(cohort.rows.map((r) => [key(r), r]));
-  for (const e of [...parts.val, ...parts.test, ...parts.novel])
-    e.measurements = measureRecording(load(rows.get(key(e)) as CohortRow), e);
+  const rowOf = cohortRowOf(cohort);
+  for (const e of [...parts.val, ...parts.test, ...parts.novel]) e.measurements = measureRecording(load(rowOf(e)), e);
   const encoder = ClinicalEncoder.fit(cohort.schema, parts.train);
   return { dataset, classes, parts, encoder };
 }
