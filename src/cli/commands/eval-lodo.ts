@@ -42,6 +42,7 @@ export function register(program: Command): void {
     .option('--ways <n>', 'classes per training episode (default 5)')
     .option('--shots <n>', 'support examples per class in training (default 5)')
     .option('--queries <n>', 'query examples per class in training (default 5)')
+    .option('--validate-every <n>', 'validate each model every n training episodes (default 100)')
     .option('--workers <n>', WORKERS_HELP)
     .option('--engine <name>', ENGINE_HELP)
     .option('--eval-shots <k>', 'support recordings per class on the held-out set', '5')
