@@ -36,9 +36,9 @@ export function cohortName(cohort: Cohort): string {
   return basename(cohort.dir);
 }
 
-/** The cohort name a mixed cohort's patient id starts with (`mitdb:201` -> `mitdb`). */
+/** The cohort name a mixed cohort's patient id starts with (`mitdb:201` -> `mitdb`; '' when not namespaced). */
 export function cohortOfPatient(patientId: string): string {
-  return patientId.slice(0, patientId.indexOf(NAMESPACE));
+  return patientId.slice(0, Math.max(0, patientId.indexOf(NAMESPACE)));
 }
 
 /** The sampling weight of a mixed cohort's patient: the weight of the cohort it comes from. */

@@ -13,6 +13,7 @@ import { readModelDir, type TrainedModelDir } from '../../model-dir/model-dir.js
 import type { TrainConfig } from '../../model-dir/train-config.js';
 import { trainModel } from '../../train/train-model.js';
 import type { EpisodeResult } from './af-vs-sinus.js';
+import { episodeResultHeader, episodeResultRow } from './episode-result-row.js';
 import { modelEpisodeResult } from './model-episode-result.js';
 
 /** Options of {@link leaveOneDatasetOut}. */
@@ -179,16 +180,9 @@ export function formatLodo(r: LodoResult): string {
     }
     lines.push(
       `  ${Object.keys(h.pool).length}-way ${r.shots}-shot ${r.queries}-query, ${r.episodes} episodes (${pool})`,
-      `  ${'model'.padEnd(36)} episode acc (95% CI)      bal.acc`,
+      `  ${episodeResultHeader('model', 36)}`,
+      ...h.methods.map((m) => `  ${episodeResultRow(m, 36)}`),
     );
-    for (const m of h.methods) {
-      const ci = m.episode_accuracy;
-      lines.push(
-        `  ${m.method.padEnd(36)} ` +
-          `${`${ci.mean.toFixed(3)} [${ci.ci95[0].toFixed(3)}, ${ci.ci95[1].toFixed(3)}]`.padEnd(25)} ` +
-          `${m.balanced_accuracy.toFixed(3)}`,
-      );
-    }
     lines.push('');
   }
   return lines.join('\n').trimEnd();
