@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,8 @@ describe('leave-one-dataset-out evaluation on tiny inputs', () => {
     // the MIT-BIH fixture is one patient: no class has the two patients a 1-shot 1-query episode needs
     expect(mitdb?.trainedWith).toEqual(['challenge']);
     expect(mitdb?.skipped).toMatch(/fewer than two classes have 2 patients/);
+    expect(existsSync(join(root, 'lodo', 'without-mitdb'))).toBe(false);
+    expect(existsSync(join(root, 'lodo', 'without-challenge', 'config.json'))).toBe(true);
     const table = formatLodo(result);
     expect(table).toContain('held out: challenge (trained on synthetic + mitdb, weight 2)');
     expect(table).toContain('held out: mitdb (trained on synthetic + challenge, weight 2)');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { conformCohort } from '../../data/cohort-mix.js';
-import { loadDataset, type Example } from '../../data/dataset.js';
+import { loadDataset } from '../../data/dataset.js';
 import { EpisodeSampler } from '../../data/episode-sampler.js';
 import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
 import { prepareMixedCohort } from '../../data/prepare-mixed-cohort.js';
@@ -47,7 +47,7 @@ export interface LodoHeldOut {
   trainedWith: string[];
   /** Classes of the held-out set with at least K + Q patients, with their recordings and patients. */
   pool: Record<string, { recordings: number; patients: number }>;
-  /** Why no episodes were run (fewer than two classes with K + Q patients), or null. */
+  /** Why no model was trained and no episodes were run (fewer than two classes with K + Q patients), or null. */
   skipped: string | null;
   /** The synthetic-only model and the mixed model, on the same episodes. */
   methods: EpisodeResult[];
@@ -77,36 +77,47 @@ async function trainInto(o: LodoOptions, prepared: PreparedCohort, dir: string):
 }
 
 /**
- * Few-shot evaluation of `models` on one held-out real cohort: its rows in the models' clinical
- * schema (`conformCohort`), the classes with at least K + Q patients, and N-way K-shot Q-query
- * episodes over all of them (N = those classes) drawn as `fewbeat eval` draws them (`EpisodeSampler`:
- * every child at most once per episode, so support and queries never share a patient). Every model
- * answers the same episodes.
+ * The classes of a held-out cohort (in the models' clinical schema, `conformCohort`) that N-way K-shot
+ * Q-query episodes can use: those with at least K + Q patients, each recording counted under its first
+ * class, as `loadDataset` labels it.
+ */
+function heldOutPool(o: LodoOptions, cohort: Cohort): Pick<LodoHeldOut, 'pool' | 'skipped'> {
+  const need = o.shots + o.queries;
+  const byClass = new Map<string, { recordings: number; patients: Set<string> }>();
+  for (const row of cohort.rows) {
+    const c = row.labels[0] as string;
+    const entry = byClass.get(c) ?? { recordings: 0, patients: new Set<string>() };
+    entry.recordings++;
+    entry.patients.add(row.patientId);
+    byClass.set(c, entry);
+  }
+  const pool: LodoHeldOut['pool'] = {};
+  for (const [c, { recordings, patients }] of [...byClass].sort((a, b) => a[0].localeCompare(b[0])))
+    if (patients.size >= need) pool[c] = { recordings, patients: patients.size };
+  const enough = Object.keys(pool).length >= 2;
+  return { pool, skipped: enough ? null : `fewer than two classes have ${need} patients (K + Q)` };
+}
+
+/**
+ * Few-shot evaluation of `models` on one held-out cohort (already conformed) over the classes of
+ * `pool`: N-way K-shot Q-query episodes over all of them (N = those classes), drawn as `fewbeat eval`
+ * draws them (`EpisodeSampler`: every child at most once per episode, so support and queries never
+ * share a patient). Every model answers the same episodes.
  */
 function evaluateHeldOut(
   o: LodoOptions,
   cohort: Cohort,
+  pool: LodoHeldOut['pool'],
   models: ReadonlyArray<{ name: string; trained: TrainedModelDir }>,
-): Pick<LodoHeldOut, 'pool' | 'skipped' | 'methods'> {
-  const first = models[0]?.trained as TrainedModelDir;
-  const examples = loadDataset(conformCohort(cohort, first.encoder.state.schema), first.spec).examples;
-  const need = o.shots + o.queries;
-  const byClass = new Map<string, Example[]>();
-  for (const e of examples) byClass.set(e.label, [...(byClass.get(e.label) ?? []), e]);
-  const pool: LodoHeldOut['pool'] = {};
-  for (const [c, mine] of [...byClass].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const patients = new Set(mine.map((e) => e.patientId)).size;
-    if (patients >= need) pool[c] = { recordings: mine.length, patients };
-  }
+): EpisodeResult[] {
   const classes = Object.keys(pool);
-  if (classes.length < 2) return { pool, skipped: `fewer than two classes have ${need} patients (K + Q)`, methods: [] };
+  const first = models[0]?.trained as TrainedModelDir;
+  // each recording under its first class, as the pool counted it
+  const rows = cohort.rows.filter((r) => classes.includes(r.labels[0] as string));
+  const examples = loadDataset({ ...cohort, rows }, first.spec).examples;
   const shape = { ways: classes.length, shots: o.shots, queries: o.queries };
   const episodes = new EpisodeSampler(examples, { ...shape, classes, seed: o.seed }).episodes(o.episodes);
-  return {
-    pool,
-    skipped: null,
-    methods: models.map((m) => modelEpisodeResult(m.name, m.trained, examples, episodes, shape)),
-  };
+  return models.map((m) => modelEpisodeResult(m.name, m.trained, examples, episodes, shape));
 }
 
 /**
@@ -137,6 +148,12 @@ export async function leaveOneDatasetOut(o: LodoOptions): Promise<LodoResult> {
     for (const h of real) {
       const others = real.filter((r) => r !== h);
       const trainedWith = others.map((r) => r.name);
+      const cohort = conformCohort(h.cohort, synthetic.schema);
+      const { pool, skipped } = heldOutPool(o, cohort);
+      if (skipped !== null) {
+        heldOut.push({ name: h.name, dir: h.dir, trainedWith, pool, skipped, methods: [] });
+        continue;
+      }
       o.onStage?.(`training on synthetic + ${trainedWith.join(' + ')} (${h.name} held out)`);
       const prepared = prepareMixedCohort(
         [
@@ -153,7 +170,8 @@ export async function leaveOneDatasetOut(o: LodoOptions): Promise<LodoResult> {
           { name: 'synthetic only', trained: syntheticOnly },
           { name: ['synthetic', ...trainedWith].join(' + '), trained: mixed },
         ];
-        heldOut.push({ name: h.name, dir: h.dir, trainedWith, ...evaluateHeldOut(o, h.cohort, models) });
+        const methods = evaluateHeldOut(o, cohort, pool, models);
+        heldOut.push({ name: h.name, dir: h.dir, trainedWith, pool, skipped: null, methods });
       } finally {
         mixed.model.dispose();
       }
