@@ -34,6 +34,20 @@ export interface Dataset {
   examples: Example[];
 }
 
+/**
+ * The manifest row each example of `cohort` was read from. A row is its record and manifest line
+ * together: a mixed cohort's rows come from several manifests, whose line numbers repeat.
+ */
+export function cohortRowOf(cohort: Cohort): (e: Pick<Example, 'line' | 'recordPath'>) => CohortRow {
+  const key = (r: { line: number; recordPath: string }): string => `${r.line} ${r.recordPath}`;
+  const rows = new Map(cohort.rows.map((r) => [key(r), r]));
+  return (e) => {
+    const row = rows.get(key(e));
+    if (!row) throw new FewbeatError(`no manifest row for line ${e.line}`, { file: e.recordPath });
+    return row;
+  };
+}
+
 /** Options of {@link loadDataset}. */
 export interface LoadDatasetOptions {
   /** Reads one row's recording, cut to its window. @default loadCohortEcg (src/io) */

@@ -38,6 +38,11 @@ export interface EpisodeSamplerOptions extends EpisodeShape {
   classes?: readonly string[];
   /** Seed of the episode stream. */
   seed: number;
+  /**
+   * Sampling weight w(p) > 0 of each patient (a mixed cohort: the weight of the patient's cohort).
+   * Absent: every free patient of a class is equally likely.
+   */
+  patientWeight?: (patientId: string) => number;
 }
 
 /**
@@ -48,12 +53,24 @@ export interface EpisodeSamplerOptions extends EpisodeShape {
  * depends only on `(seed, i)`, so every method evaluated on "episode 17" sees the same recordings
  * (paired comparisons).
  *
+ * With `patientWeight`, the K + Q patients of a class are drawn one after another without
+ * replacement, each draw picking a remaining patient p with probability w(p) / Σ_q w(q) over the
+ * remaining ones (Efraimidis & Spirakis 2006: the K + Q largest keys log(u_p) / w(p), u_p uniform
+ * in (0, 1]); the support takes the first K draws. So the first patient of class c comes from
+ * cohort k with probability
+ *
+ *     P_k(c) = w_k · n_k(c) / Σ_j w_j · n_j(c)
+ *
+ * with n_j(c) the free patients of class c in cohort j; later draws follow the same rule over the
+ * patients left. Which classes an episode has does not depend on the weights.
+ *
  * The constructor fails early with the numbers when a class has too few patients for K + Q.
  */
 export class EpisodeSampler {
   readonly classes: readonly string[];
   readonly shape: EpisodeShape;
   private readonly seed: number;
+  private readonly patientWeight: ((patientId: string) => number) | undefined;
   /** class -> patient -> item indices. */
   private readonly byClass: Map<string, Map<string, number[]>>;
 
@@ -93,6 +110,7 @@ export class EpisodeSampler {
     this.classes = pool;
     this.shape = { ways, shots, queries };
     this.seed = seed >>> 0;
+    this.patientWeight = options.patientWeight;
   }
 
   /** Episode number `index` of this sampler's stream (same seed and index, same episode). */
@@ -118,7 +136,7 @@ export class EpisodeSampler {
             `classes took theirs, needs ${shots + queries}`,
         );
       }
-      const chosen = rng.shuffle(free).slice(0, shots + queries);
+      const chosen = this.draw(free, shots + queries, rng);
       for (const p of chosen) used.add(p);
       const recordingOf = (p: string): number => rng.pick(patients.get(p) as number[]);
       picks[k] = { support: chosen.slice(0, shots).map(recordingOf), query: chosen.slice(shots).map(recordingOf) };
@@ -131,6 +149,17 @@ export class EpisodeSampler {
       episode.queryLabels.push(...p.query.map(() => k));
     });
     return episode;
+  }
+
+  /** `count` of the free patients, in draw order: uniform, or weighted by `patientWeight` (class doc comment). */
+  private draw(free: string[], count: number, rng: Rng): string[] {
+    const weight = this.patientWeight;
+    if (!weight) return rng.shuffle(free).slice(0, count);
+    const keyed = free.map((p) => ({ p, key: Math.log(1 - rng.next()) / weight(p) }));
+    return keyed
+      .sort((a, b) => b.key - a.key)
+      .slice(0, count)
+      .map((k) => k.p);
   }
 
   /** Number of distinct children with a recording of class `c`. */

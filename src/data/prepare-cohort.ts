@@ -1,9 +1,10 @@
 import { ClinicalEncoder } from '../clinical/encode.js';
 import { loadCohortEcg } from '../io/load-ecg.js';
-import type { Cohort, CohortRow } from '../io/manifest/cohort.js';
+import type { Cohort } from '../io/manifest/cohort.js';
+import type { CohortMix } from './cohort-mix.js';
 import { measureRecording } from './measurements.js';
 import { resolveClassSplit, type ClassSplit } from './class-split.js';
-import { loadDataset, type Dataset, type Example, type LoadDatasetOptions } from './dataset.js';
+import { cohortRowOf, loadDataset, type Dataset, type Example, type LoadDatasetOptions } from './dataset.js';
 import type { PreprocessSpec } from './preprocess.js';
 import { splitPatients, type SplitName } from './splits.js';
 
@@ -15,6 +16,8 @@ export interface PreparedCohort {
   parts: Record<SplitName, Example[]>;
   /** The clinical encoder, fitted on the training examples only. */
   encoder: ClinicalEncoder;
+  /** A mixed cohort's cohorts and their sampling weights (`prepareMixedCohort`); absent for one cohort. */
+  mix?: CohortMix;
 }
 
 export interface PrepareOptions extends Pick<LoadDatasetOptions, 'onRow' | 'loadRecord'> {
@@ -57,9 +60,8 @@ export function prepareCohort(cohort: Cohort, spec: PreprocessSpec, options: Pre
   // Measurements (for measurement prototype spaces) only where prototypes are built: validation,
   // test and novel children; meta-training never uses them.
   const load = options.loadRecord ?? loadCohortEcg;
-  const rows = new Map(cohort.rows.map((r) => [r.line, r]));
-  for (const e of [...parts.val, ...parts.test, ...parts.novel])
-    e.measurements = measureRecording(load(rows.get(e.line) as CohortRow), e);
+  const rowOf = cohortRowOf(cohort);
+  for (const e of [...parts.val, ...parts.test, ...parts.novel]) e.measurements = measureRecording(load(rowOf(e)), e);
   const encoder = ClinicalEncoder.fit(cohort.schema, parts.train);
   return { dataset, classes, parts, encoder };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ClinicalEncoder, type ClinicalEncoderState } from '../clinical/encode.js';
 import type { PreprocessSpec } from '../data/preprocess.js';
+import type { CohortMixEntry } from '../data/cohort-mix.js';
 import { FewbeatError } from '../errors.js';
 import { loadModel } from '../models/checkpoint.js';
 import type { FewbeatModel } from '../models/model.js';
@@ -22,6 +23,7 @@ const byShots = z.record(z.string().regex(/^[1-9][0-9]*$/, 'keys are shot counts
  *     classes                  { base: [...], novel: [...] }: what meta-training saw and what it held out
  *     training                 the episodic training settings (TrainConfig)
  *     cohort, preset           the manifest folder it was trained on, the model preset it was built from
+ *     cohorts                  a mixed cohort's cohorts: [{ name, dir, weight }], the primary first (absent otherwise)
  *     prototypeSpace           where prototypes live (fused z, [h; √α·g] or [ĥ; w·m̃]), chosen on validation episodes
  *     abstention               { quantile, thresholds: { "<shots>": squared distance } } or null
  *     probabilityTemperatures  { "<shots>": T } of the classifier's probabilities, fitted on validation queries
@@ -53,6 +55,8 @@ export interface ModelDirExtra {
   classes: { base: string[]; novel: string[] };
   training: TrainConfig;
   cohort: string;
+  /** The cohorts of a mixed training cohort with their sampling weights, the primary first. */
+  cohorts?: CohortMixEntry[];
   preset: string;
   abstention: FewShotHeadConfig['abstention'];
   prototypeSpace?: PrototypeSpace;

@@ -43,6 +43,16 @@ export function modelCard(input: ModelCardInput): string {
     '',
     '## Data',
     `- Cohort: \`${extra.cohort}\`.`,
+    ...(extra.cohorts
+      ? [
+          `- Mixed with: ${extra.cohorts
+            .slice(1)
+            .map((c) => `\`${c.dir}\` (${c.name}, weight ${c.weight})`)
+            .join('; ')}; the primary cohort (${extra.cohorts[0]?.name}, ` +
+            `weight ${extra.cohorts[0]?.weight}) gives the clinical schema. ` +
+            'Episode patients of a class are drawn with probability proportional to their cohort weight.',
+        ]
+      : []),
     `- Base classes (meta-training): ${extra.classes.base.join(', ')}; ` +
       `trained on episodes over ${input.trainingClasses.join(', ')}.`,
     `- Novel classes (never seen in training): ${extra.classes.novel.join(', ') || 'none'}.`,

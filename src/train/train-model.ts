@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedCohort } from '../data/prepare-cohort.js';
 import { EpisodeSampler } from '../data/episode-sampler.js';
+import { patientWeight } from '../data/cohort-mix.js';
 import { FewbeatError } from '../errors.js';
 import { loadModel, saveModel } from '../models/checkpoint.js';
 import type { ModelConfigInput } from '../models/config.js';
@@ -48,7 +49,8 @@ export interface TrainModelResult {
  *
  *     config.json, weights-*.{bin,json}   the best model by validation accuracy (saveModel)
  *     checkpoint/                         the latest state, for `--resume`
- *     metrics.json                        loss history, validation curve, best episode, timing (format
+ *     metrics.json                        loss history, validation curve, best episode, timing, and for a
+ *                                         mixed cohort its cohorts and weights (format
  *                                         "fewbeat-training-metrics" 1, self-hashed)
  *     MODEL_CARD.md                       data, intended use, limits, validation metrics by age band and lead set
  */
@@ -74,6 +76,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     model = new FewbeatModel(config, seed);
   }
 
+  const mix = prepared.mix;
   const train = feasibleShape(prepared.parts.train, training);
   if (!train)
     throw new FewbeatError(
@@ -86,6 +89,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     queries: training.queries,
     classes: prepared.classes.base.filter((c) => train.classes.includes(c)),
     seed,
+    ...(mix ? { patientWeight: (p: string) => patientWeight(mix, p) } : {}),
   });
   const validator = Validator.ofTraining(prepared.parts.val, prepared.encoder, training, seed);
   const classIndex = new Map([...prepared.classes.base, ...prepared.classes.novel].map((c, i) => [c, i]));
@@ -96,6 +100,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     training,
     abstention: null,
     cohort: prepared.dataset.cohort.dir,
+    ...(mix ? { cohorts: mix.cohorts } : {}),
     preset: options.preset,
   };
   const runner = await createStepRunner(model, training);
@@ -174,6 +179,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainModel
     context_gate: calibration.contextGate,
     context_gate_use: calibration.contextUse,
     training_classes: sampler.classes,
+    ...(mix ? { cohorts: mix.cohorts } : {}),
     seconds,
     loop_timing: timing,
     history: state.history,

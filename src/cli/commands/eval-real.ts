@@ -9,6 +9,7 @@ import {
   rhythmWindows,
   singleLeadWindow,
 } from '../../eval/run/af-vs-sinus.js';
+import { episodeResultHeader, episodeResultRow } from '../../eval/run/episode-result-row.js';
 import { handcraftedVectors } from '../../eval/run/handcrafted-features.js';
 import { patientDisjointEpisodes } from '../../eval/run/patient-disjoint-episodes.js';
 import { rrIrregularity, standardisedVectors } from '../../eval/run/rr-anchor.js';
@@ -40,16 +41,9 @@ export function formatEvalReal(r: EvalRealResult): string {
     `${r.task}, lead ${r.lead}, ${AF_VS_SINUS_CLASSES.length}-way ` +
       `${r.shots}-shot, ${r.queries} queries per class, ${r.episodes} ` +
       `patient-disjoint episodes (${pool})`,
-    'method                 episode acc (95% CI)      bal.acc',
+    episodeResultHeader('method', 22),
+    ...r.methods.map((m) => episodeResultRow(m, 22)),
   ];
-  for (const m of r.methods) {
-    const ci = m.episode_accuracy;
-    lines.push(
-      `${m.method.padEnd(22)} ` +
-        `${`${ci.mean.toFixed(3)} [${ci.ci95[0].toFixed(3)}, ${ci.ci95[1].toFixed(3)}]`.padEnd(25)} ` +
-        `${m.balanced_accuracy.toFixed(3)}`,
-    );
-  }
   return lines.join('\n');
 }
 

@@ -15,6 +15,7 @@ import { register as registerPredict } from './predict.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerAblate } from './ablate.js';
 import { register as registerEvalReal } from './eval-real.js';
+import { register as registerEvalLodo } from './eval-lodo.js';
 import { register as registerServe } from './serve.js';
 import { register as registerIndexArchive } from './index-archive.js';
 import { register as registerSearch } from './search.js';
@@ -27,6 +28,7 @@ const registrars: Array<(program: Command) => void> = [
   registerTrain,
   registerEval,
   registerEvalReal,
+  registerEvalLodo,
   registerEnroll,
   registerPredict,
   registerDemo,

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { MAX_COHORT_WEIGHT } from '../../data/cohort-mix.js';
+import { prepareMixedCohort } from '../../data/prepare-mixed-cohort.js';
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../data/preprocess.js';
 import { prepareCohort, type PreparedCohort } from '../../data/prepare-cohort.js';
 import { UsageError } from '../../errors.js';
@@ -21,7 +24,41 @@ export function parseClassList(raw: string | undefined): string[] | undefined {
         .filter((s) => s.length > 0);
 }
 
-/** Load and preprocess a cohort for a run, with a line on stderr while it loads. */
+/** One `--add-manifest DIR[:WEIGHT]`: a cohort folder mixed into training, and its sampling weight. */
+export interface AddedManifest {
+  dir: string;
+  weight: number;
+  /** The option as given, for messages. */
+  option: string;
+}
+
+/** A cohort's sampling weight given in `option`: a number in (0, 10]. */
+export function parseCohortWeight(option: string, raw: string): number {
+  const weight = raw.trim() === '' ? NaN : Number(raw);
+  if (!(Number.isFinite(weight) && weight > 0 && weight <= MAX_COHORT_WEIGHT))
+    throw new UsageError(`option ${option}: weight '${raw}' is not a number in (0, ${MAX_COHORT_WEIGHT}]`);
+  return weight;
+}
+
+/**
+ * `--add-manifest DIR[:WEIGHT]` -> { dir, weight } (weight 1 when absent). The weight is what follows
+ * the last `:` when that holds no `/`; it must be a number in (0, 10]. The folder must exist.
+ */
+export function parseAddManifest(raw: string): AddedManifest {
+  const colon = raw.lastIndexOf(':');
+  const tail = colon >= 0 ? raw.slice(colon + 1) : '';
+  const hasWeight = colon >= 0 && !tail.includes('/');
+  const dir = hasWeight ? raw.slice(0, colon) : raw;
+  const option = `--add-manifest ${raw}`;
+  const weight = hasWeight ? parseCohortWeight('--add-manifest', tail) : 1;
+  if (!existsSync(dir)) throw new UsageError(`option --add-manifest: no cohort folder at ${dir}`);
+  return { dir, weight, option };
+}
+
+/**
+ * Load and preprocess a cohort for a run, with a line on stderr while it loads; with `added` cohorts,
+ * the mix of `manifest` (primary, weight 1) and those (`prepareMixedCohort`).
+ */
 export function loadPrepared(
   manifest: string,
   spec: PreprocessSpec,
@@ -32,11 +69,26 @@ export function loadPrepared(
     minBase?: number;
     /** Reads one row's recording (default: `loadCohortEcg`). */
     loadRecord?: ((row: CohortRow) => Ecg) | undefined;
+    /** Cohorts mixed into the run (`--add-manifest`). */
+    added?: readonly AddedManifest[];
   },
 ): PreparedCohort {
   const cohort = readCohort(manifest);
+  const added = opts.added ?? [];
+  const prepare: typeof prepareCohort =
+    added.length === 0
+      ? prepareCohort
+      : (primary, s, o) =>
+          prepareMixedCohort(
+            [
+              { cohort: primary, weight: 1, origin: `--manifest ${manifest}` },
+              ...added.map((a) => ({ cohort: readCohort(a.dir), weight: a.weight, origin: a.option })),
+            ],
+            s,
+            o,
+          );
   let last = 0;
-  const prepared = prepareCohort(cohort, spec, {
+  const prepared = prepare(cohort, spec, {
     base: opts.base,
     novel: opts.novel,
     seed: opts.seed,
@@ -126,6 +178,13 @@ export function register(program: Command): void {
       '--novel <classes>',
       'comma-separated novel classes held out of training (default: jet,avb2_mobitz2,aflutter,vt,brugada)',
     )
+    .option(
+      '--add-manifest <dir[:weight]>',
+      'another cohort folder to train on as well (repeatable); its patients are drawn into episodes with ' +
+        'this weight against 1 for --manifest, in (0, 10], default 1',
+      (raw: string, list: AddedManifest[]) => [...list, parseAddManifest(raw)],
+      [] as AddedManifest[],
+    )
     .option('--seed <n>', 'random seed', '1')
     .option('--workers <n>', WORKERS_HELP)
     .option('--engine <name>', ENGINE_HELP)
@@ -143,6 +202,7 @@ export function register(program: Command): void {
           preset: string;
           base?: string;
           novel?: string;
+          addManifest: AddedManifest[];
           seed: string;
           resume?: boolean;
           json?: boolean;
@@ -155,6 +215,7 @@ export function register(program: Command): void {
           base: parseClassList(opts.base),
           novel: parseClassList(opts.novel),
           seed,
+          added: opts.addManifest,
         });
         const bar = trainingProgressBar(training.episodes);
         let result;
@@ -184,6 +245,7 @@ export function register(program: Command): void {
             seconds: result.seconds,
             workers: training.workers,
             engine: training.engine,
+            ...(result.extra.cohorts ? { cohorts: result.extra.cohorts } : {}),
           },
           opts,
           (r) =>
@@ -195,6 +257,7 @@ export function register(program: Command): void {
                 `${r.best_episode}`,
               `base classes: ${r.base.join(', ')}`,
               `novel classes (held out): ${r.novel.join(', ')}`,
+              ...(r.cohorts ? [`cohorts (weight): ${r.cohorts.map((c) => `${c.name} (${c.weight})`).join(', ')}`] : []),
             ].join('\n'),
         );
       },

@@ -3,12 +3,9 @@ import { type Example, loadDataset } from '../../data/dataset.js';
 import type { Episode } from '../../data/episode-sampler.js';
 import type { Cohort } from '../../io/manifest/cohort.js';
 import type { TrainedModelDir } from '../../model-dir/model-dir.js';
-import { balancedAccuracy } from '../metrics/balanced-accuracy.js';
-import { confusionMatrix } from '../metrics/confusion-matrix.js';
-import { meanCi95 } from '../metrics/mean-ci.js';
 import { AF_VS_SINUS_CLASSES, type EpisodeResult, type RhythmWindow, singleLeadWindow } from './af-vs-sinus.js';
 import type { DisjointEpisode } from './patient-disjoint-episodes.js';
-import { modelMethod } from './run-evaluation.js';
+import { modelEpisodeResult } from './model-episode-result.js';
 
 /**
  * The windows as model examples: a cohort of one row per window (no clinical fields; age and sex
@@ -42,10 +39,7 @@ export function windowExamples(
   }).examples;
 }
 
-/**
- * The trained model on the same episodes, classifying as it classifies its own few-shot episodes
- * (`modelMethod`: its prototype space and support classifier).
- */
+/** The trained model on the same episodes as the other methods ({@link modelEpisodeResult}). */
 export function modelResult(
   trained: TrainedModelDir,
   examples: Example[],
@@ -62,29 +56,5 @@ export function modelResult(
     query: e.queries,
     queryLabels: e.queryLabels,
   }));
-  const predictions = modelMethod('full model', trained).predict({
-    split: 'novel',
-    shape: { ways: classes.length, shots, queries },
-    classes,
-    pool: examples,
-    episodes: asEpisodes,
-  });
-  const truth: number[] = [];
-  const predicted: number[] = [];
-  const correct = new Map<number, { right: number; total: number }>();
-  for (const p of predictions) {
-    const best = p.probabilities.indexOf(Math.max(...p.probabilities));
-    const t = p.episodeClasses.indexOf(p.trueClass);
-    truth.push(t);
-    predicted.push(best);
-    const c = correct.get(p.episode) ?? { right: 0, total: 0 };
-    c.total++;
-    if (best === t) c.right++;
-    correct.set(p.episode, c);
-  }
-  return {
-    method: 'full model',
-    episode_accuracy: meanCi95([...correct.values()].map((c) => c.right / c.total)),
-    balanced_accuracy: balancedAccuracy(confusionMatrix(truth, predicted, classes.length)),
-  };
+  return modelEpisodeResult('full model', trained, examples, asEpisodes, { ways: classes.length, shots, queries });
 }
