@@ -97,6 +97,28 @@ describe('poolOnLeadSet', () => {
     });
   });
 
+  it("gives a recording with none of the set's leads no lead at all (a Holter record on lead I)", () => {
+    const holter: Cohort = {
+      dir: join(FIXTURE_REAL, 'mitdb'),
+      schema: { version: 1, fields: [] },
+      rows: [
+        {
+          ...cohort.rows[0]!,
+          record: '200',
+          recordPath: join(FIXTURE_REAL, 'mitdb', '200'),
+          window: { startS: 0, endS: 10 },
+        },
+      ],
+    };
+    const d = loadDataset(holter, spec);
+    const [none] = poolOnLeadSet(d, d.examples, set('single lead I'));
+    expect(Array.from(none!.mask)).toEqual(TWELVE.map(() => 0));
+    expect(none!.signal.every((x) => x === 0)).toBe(true);
+    expect(none!.measurements).toBeUndefined();
+    const [ii] = poolOnLeadSet(d, d.examples, set('single lead II'));
+    expect(Array.from(ii!.mask)).toEqual(TWELVE.map((l) => (l === 'II' ? 1 : 0)));
+  });
+
   it('gives the pool itself for every recorded lead', () => {
     expect(poolOnLeadSet(dataset, pool, set('all'))).toEqual(pool);
   });
