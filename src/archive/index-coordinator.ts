@@ -87,7 +87,12 @@ async function countsOf(queue: Queue, name: string): Promise<QueueStatus> {
 export async function indexQueueStatus(connection: QueueConnection, dir: string): Promise<QueueStatus> {
   const redis = await connectRedis(connection);
   const name = indexQueueName(dir);
-  const queue = new Queue(name, { connection: bullConnection(connection), prefix: connection.prefix });
+  // Read only: the queue's metadata is left as it is (or absent).
+  const queue = new Queue(name, {
+    connection: bullConnection(connection),
+    prefix: connection.prefix,
+    skipMetasUpdate: true,
+  });
   try {
     return await countsOf(queue, name);
   } finally {
@@ -171,8 +176,7 @@ export async function runIndexCoordinator(
       jobs.map((j) => j.id),
       options.shardWindows ?? 512,
     );
-    await queue.obliterate({ force: true });
-    await redis.srem(queueRegistryKey(connection.prefix), name);
+    await removeQueue(queue, redis, connection, name, options.pollMs ?? 1000);
     return {
       queue: name,
       units: units.length,
@@ -211,6 +215,23 @@ async function enqueue(
     );
   await queue.retryJobs({ state: 'failed' });
   await redis.sadd(queueRegistryKey(connection.prefix), name);
+}
+
+/**
+ * Remove a finished queue: unlisted first, so that the workers close theirs (within their polling
+ * period; waited for up to 10 periods), then its keys (BullMQ `obliterate`), which a worker still
+ * attached would partly write again.
+ */
+async function removeQueue(
+  queue: Queue,
+  redis: Redis,
+  connection: QueueConnection,
+  name: string,
+  pollMs: number,
+): Promise<void> {
+  await redis.srem(queueRegistryKey(connection.prefix), name);
+  for (let i = 0; i < 10 && (await queue.getWorkersCount()) > 0; i++) await new Promise((r) => setTimeout(r, pollMs));
+  await queue.obliterate({ force: true });
 }
 
 /** Read the queue's counts every `pollMs` until no job waits or runs. */

@@ -152,6 +152,7 @@ export class IndexWorkers {
     const t0 = performance.now();
     const data = job.data;
     const jobId = job.id as string;
+    this.options.log?.(`job ${jobId}: started, ${data.units.length} units (attempt ${job.attemptsMade + 1})`);
     try {
       const header = readIndexHeader(data.index);
       if (!header)
@@ -182,7 +183,7 @@ export class IndexWorkers {
         staged,
       };
       this.options.log?.(
-        `job ${jobId}: ${result.units} units, ${result.embedded} windows embedded in ` +
+        `job ${jobId}: done, ${result.units} units, ${result.embedded} windows embedded in ` +
           `${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
       return result;
