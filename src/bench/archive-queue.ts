@@ -49,9 +49,9 @@ function startWorker(url: string, prefix: string): Promise<ChildProcess> {
  *
  * - `queue_ecg_per_s_workers_<n>`: recordings per second (wall);
  * - `queue_cpu_ms_per_ecg_workers_<n>`: CPU of the worker processes per recording (from /proc);
- * - `queue_load_average_workers_<n>`: the 1-minute load average before the runs;
+ * - `queue_load_average_workers_<n>`: the 1-minute load average before the first such run;
  * - `local_ecg_per_s`: the reference, `buildIndex` in this process decoding in its own thread (as one
- *   worker does), same archive, same number of runs.
+ *   worker does), same archive. The runs are interleaved: local, 1, 2, … workers, then again.
  */
 export async function run(options: {
   model: string;
@@ -73,28 +73,26 @@ export async function run(options: {
     await initBackend();
     const trained = readModelDir(options.model);
     const out: Record<string, number> = { queue_records: units.length };
+    const counts = options.workers ?? [1, 2];
+    const local: number[] = [];
+    const rates = new Map<number, number[]>(counts.map((n) => [n, []]));
+    const cpu = new Map<number, number[]>(counts.map((n) => [n, []]));
     try {
-      const local: number[] = [];
+      // Runs interleaved (local, then 1, 2, … workers; again), so that a change of the machine's load spreads over all.
       for (let r = 0; r < (options.runs ?? 3); r++) {
-        const result = await buildIndex(join(root, `local-${r}`), units, trained);
-        local.push(units.length / result.seconds);
-      }
-      out.local_ecg_per_s = median(local);
-      for (const n of options.workers ?? [1, 2]) {
-        out[`queue_load_average_workers_${n}`] = loadavg()[0] as number;
-        const rates: number[] = [];
-        const cpu: number[] = [];
-        for (let r = 0; r < (options.runs ?? 3); r++) {
+        const reference = await buildIndex(join(root, `local-${r}`), units, trained);
+        local.push(units.length / reference.seconds);
+        for (const n of counts) {
+          if (r === 0) out[`queue_load_average_workers_${n}`] = loadavg()[0] as number;
           const workers = await Promise.all(Array.from({ length: n }, () => startWorker(options.queue, prefix)));
           const c0 = workers.map((w) => processCpuMs(w.pid as number));
           const result = await runIndexCoordinator(connection, join(root, `index-${n}-${r}`), units, trained, {
             shardRecords: options.shardRecords ?? 16,
             pollMs: 200,
           });
-          cpu.push(
-            workers.reduce((s, w, i) => s + processCpuMs(w.pid as number) - (c0[i] as number), 0) / units.length,
-          );
-          rates.push(units.length / result.seconds);
+          const workerCpu = workers.reduce((s, w, i) => s + processCpuMs(w.pid as number) - (c0[i] as number), 0);
+          cpu.get(n)?.push(workerCpu / units.length);
+          rates.get(n)?.push(units.length / result.seconds);
           await Promise.all(
             workers.map(
               (w) =>
@@ -106,8 +104,11 @@ export async function run(options: {
             ),
           );
         }
-        out[`queue_ecg_per_s_workers_${n}`] = median(rates);
-        out[`queue_cpu_ms_per_ecg_workers_${n}`] = median(cpu);
+      }
+      out.local_ecg_per_s = median(local);
+      for (const n of counts) {
+        out[`queue_ecg_per_s_workers_${n}`] = median(rates.get(n) ?? []);
+        out[`queue_cpu_ms_per_ecg_workers_${n}`] = median(cpu.get(n) ?? []);
       }
       return out;
     } finally {
