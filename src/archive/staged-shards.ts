@@ -28,7 +28,7 @@ import { IndexLedger, type LedgerVerdict } from './index-ledger.js';
 export const STAGING_DIR = 'staging';
 
 /** The base path (without extension) of a staged shard of job `jobId`, written by one attempt `token`. */
-export function stagedShardBase(dir: string, jobId: string, token: string): string {
+function stagedShardBase(dir: string, jobId: string, token: string): string {
   return join(dir, STAGING_DIR, `${jobId}.${token}`);
 }
 

@@ -20,7 +20,12 @@ import { emit, parseNumberOption } from '../output.js';
  * rate of this run (done since the first update, per second) and the ETA; plain lines every 5 %
  * without a terminal.
  */
-function progressDisplay(total: number, noun: string): { update(done: number, detail: string): void; stop(): void } {
+interface ProgressDisplay {
+  update(done: number, detail: string): void;
+  stop(): void;
+}
+
+function progressDisplay(total: number, noun: string): ProgressDisplay {
   const t0 = performance.now();
   let first: number | null = null;
   const rate = (done: number): number => (done - (first ?? 0)) / Math.max(1e-3, (performance.now() - t0) / 1000);
@@ -166,7 +171,8 @@ export function register(program: Command): void {
       const trained = readModelDir(opts.model);
       try {
         if (connection) {
-          let progress: ReturnType<typeof progressDisplay> | null = null;
+          // Shown from the first reading of the queue, which gives the number of jobs.
+          const shown: { progress?: ProgressDisplay } = {};
           let result: DistributedIndexResult;
           try {
             result = await runIndexCoordinator(connection, opts.out, units, trained, {
@@ -175,12 +181,12 @@ export function register(program: Command): void {
               measurements: opts.measurements,
               engine: opts.engine,
               onProgress: (s) => {
-                progress ??= progressDisplay(s.jobs, 'jobs');
-                progress.update(s.completed, `${s.active} active, ${s.failed} failed | ${s.workers} workers`);
+                shown.progress ??= progressDisplay(s.jobs, 'jobs');
+                shown.progress.update(s.completed, `${s.active} active, ${s.failed} failed | ${s.workers} workers`);
               },
             });
           } finally {
-            (progress as ReturnType<typeof progressDisplay> | null)?.stop();
+            shown.progress?.stop();
           }
           emit({ index: opts.out, source: kind, ...result }, opts, summary);
           return;
