@@ -44,8 +44,8 @@ function startWorker(url: string, prefix: string): Promise<ChildProcess> {
  * this machine): for n = each of `workers` worker processes (decoding in their own thread), `runs`
  * runs of the coordinator over the archive (ten-second 12-lead WFDB records at 500 Hz: `archive`, or
  * a fresh synthetic cohort of `records` children) into a fresh index, jobs of `shardRecords`
- * recordings. A run is timed from enqueueing to the merged index (the workers, started before, open
- * the model on their first job: included). Medians over the runs:
+ * recordings. A run is timed from enqueueing to the merged index; the workers, started before, open
+ * the model on an untimed warm-up of n one-recording jobs. Medians over the runs:
  *
  * - `queue_ecg_per_s_workers_<n>`: recordings per second (wall);
  * - `queue_cpu_ms_per_ecg_workers_<n>`: CPU of the worker processes per recording (from /proc);
@@ -85,6 +85,11 @@ export async function run(options: {
         for (const n of counts) {
           if (r === 0) out[`queue_load_average_workers_${n}`] = loadavg()[0] as number;
           const workers = await Promise.all(Array.from({ length: n }, () => startWorker(options.queue, prefix)));
+          // Warm-up, untimed: n one-recording jobs, so that the workers open the model (ONNX export) before the run.
+          await runIndexCoordinator(connection, join(root, `warm-${n}-${r}`), units.slice(0, n), trained, {
+            shardRecords: 1,
+            pollMs: 200,
+          });
           const c0 = workers.map((w) => processCpuMs(w.pid as number));
           const result = await runIndexCoordinator(connection, join(root, `index-${n}-${r}`), units, trained, {
             shardRecords: options.shardRecords ?? 16,
