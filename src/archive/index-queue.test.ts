@@ -189,20 +189,26 @@ describe('fewbeat index on a Redis queue with fewbeat worker processes', () => {
     const args = ['index', cohortDir, '--model', modelDir, '--out', join(root, 'index-unreachable')];
     const unreachable = await runCli([...args, '--queue', 'redis://127.0.0.1:1']);
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(/^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .+\n$/);
+    const refused = /^error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED .+\n$/;
+    expect(unreachable.stderr).toMatch(refused);
     const bad = await runCli(['worker', '--queue', 'http://127.0.0.1:6379']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: --queue: not a Redis URL: 'http:\/\/127\.0\.0\.1:6379'.*\n$/);
     const status = await runCli(['index', '--status', '--out', join(root, 'x')]);
     expect(status.code).toBe(2);
-    // The index of the first test, extended with a copy of its model whose config differs.
+    // An index started with the model (a local run over an empty folder writes its header), then queued with a
+    // copy of the model whose config differs: refused before anything is enqueued.
+    const started = join(root, 'index-started');
+    const empty = join(root, 'empty-archive');
+    mkdirSync(empty, { recursive: true });
+    expect((await runCli(['index', empty, '--model', modelDir, '--out', started])).code).toBe(0);
     const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
     const other = join(root, 'other-model');
     mkdirSync(other, { recursive: true });
     for (const f of readdirSync(modelDir)) copyFileSync(join(modelDir, f), join(other, f));
     writeFileSync(join(other, 'config.json'), JSON.stringify(withContentHash({ ...config, seed: 99 })));
     const mismatch = await runCli([
-      ...['index', cohortDir, '--model', other, '--out', join(root, 'index-queued')],
+      ...['index', cohortDir, '--model', other, '--out', started],
       ...['--queue', REDIS_URL, '--queue-prefix', PREFIX],
     ]);
     expect(mismatch.code).toBe(1);

@@ -84,8 +84,8 @@ export function bullConnection(c: QueueConnection): { url: string; maxRetriesPer
   return { url: c.url, maxRetriesPerRequest: null };
 }
 
-/** `url` with its password hidden, for messages. */
-function shown(url: string): string {
+/** `url` with its password hidden, for messages and logs. */
+export function redactedUrl(url: string): string {
   const u = new URL(url);
   if (u.password) u.password = '***';
   return u.toString();
@@ -102,15 +102,18 @@ export async function connectRedis(c: QueueConnection): Promise<Redis> {
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
   });
-  // Connection errors are reported by connect() below; without a listener ioredis would also print them.
-  redis.on('error', () => {});
+  // The socket's error (ECONNREFUSED, ENOTFOUND, a refused password) says more than connect()'s "Connection is closed".
+  let socketError: string | null = null;
+  redis.on('error', (e: Error) => {
+    socketError ??= e.message;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new FewbeatError(`cannot reach Redis at ${shown(c.url)}: ${why}`);
+    const why = (socketError ?? (e instanceof Error ? e.message : String(e))).split('\n')[0];
+    throw new FewbeatError(`cannot reach Redis at ${redactedUrl(c.url)}: ${why}`);
   }
   return redis;
 }

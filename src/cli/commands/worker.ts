@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_PREFIX, queueConnection } from '../../archive/index-queue.js';
+import { DEFAULT_PREFIX, queueConnection, redactedUrl } from '../../archive/index-queue.js';
 import { IndexWorkers } from '../../archive/index-worker.js';
 import { parseNumberOption } from '../output.js';
 
@@ -32,7 +32,7 @@ export function register(program: Command): void {
           process.stderr.write(`worker ${process.pid}: ${line}\n`);
         };
         const workers = await IndexWorkers.start(connection, { concurrency, threads, lockSeconds, log });
-        log(`waiting for jobs on ${connection.url} (prefix ${connection.prefix})`);
+        log(`waiting for jobs on ${redactedUrl(connection.url)} (prefix ${connection.prefix})`);
         await new Promise<void>((resolve) => {
           let stopping = false;
           const stop = (signal: NodeJS.Signals): void => {
