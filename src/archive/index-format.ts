@@ -155,13 +155,17 @@ export function committedShards(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-function shardPath(dir: string, n: number, ext: 'f32' | 'jsonl'): string {
-  return join(dir, SHARDS_DIR, `${String(n).padStart(6, '0')}.${ext}`);
+/** The path without extension of committed shard `n`: `INDEX/shards/NNNNNN` (+ `.f32`, `.jsonl`). */
+function shardBase(dir: string, n: number): string {
+  return join(dir, SHARDS_DIR, String(n).padStart(6, '0'));
 }
 
-/** The entries of one committed shard, each line checked, and the SHA-256 its seal gives the .f32 file. */
-function readShard(dir: string, n: number): { entries: IndexEntry[]; f32Sha256: string } {
-  const file = shardPath(dir, n, 'jsonl');
+/**
+ * The entries of the shard at `base` (`base.jsonl`, committed), each line checked, and the SHA-256
+ * its seal gives `base.f32`.
+ */
+export function readShardFiles(base: string): { entries: IndexEntry[]; f32Sha256: string } {
+  const file = `${base}.jsonl`;
   const text = readFileSync(file, 'utf8');
   const body = text.replace(/[^\n]*\n?$/, '');
   const lastLine = text.slice(body.length).trim();
@@ -201,16 +205,15 @@ function readShard(dir: string, n: number): { entries: IndexEntry[]; f32Sha256: 
 
 /** The entries of one committed shard, each line checked (and the lines against the shard's seal). */
 export function readShardEntries(dir: string, n: number): IndexEntry[] {
-  return readShard(dir, n).entries;
+  return readShardFiles(shardBase(dir, n)).entries;
 }
 
 /**
- * Commit one shard: its matrix ([rows, D + F] float32) first, then its entries (the commit). The
- * window entries' `row` must number the matrix rows 0..rows−1.
+ * Write a shard's files at `base`: its matrix ([rows, D + F] float32) first, then its entries (the
+ * commit), each file atomically. The window entries' `row` must number the matrix rows 0..rows−1.
  */
-export function writeShard(
-  dir: string,
-  n: number,
+export function writeShardFiles(
+  base: string,
   header: IndexHeader,
   rows: Float32Array,
   entries: readonly IndexEntry[],
@@ -218,12 +221,43 @@ export function writeShard(
   const stride = header.dim + header.clinicalDim;
   const windows = entries.filter((e) => e.kind === 'window').length;
   if (rows.length !== windows * stride)
-    throw new Error(`shard ${n}: ${rows.length} values for ${windows} rows of ${stride}`);
+    throw new Error(`shard ${base}: ${rows.length} values for ${windows} rows of ${stride}`);
   const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
-  writeFileAtomic(shardPath(dir, n, 'f32'), bytes);
+  writeFileAtomic(`${base}.f32`, bytes);
   const body = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
   const seal = { kind: 'seal', f32Sha256: sha256Hex(bytes), sha256: sha256Hex(body) };
-  writeFileAtomic(shardPath(dir, n, 'jsonl'), `${body}${JSON.stringify(seal)}\n`);
+  writeFileAtomic(`${base}.jsonl`, `${body}${JSON.stringify(seal)}\n`);
+}
+
+/** Commit shard `n` of the index at `dir` ({@link writeShardFiles}). */
+export function writeShard(
+  dir: string,
+  n: number,
+  header: IndexHeader,
+  rows: Float32Array,
+  entries: readonly IndexEntry[],
+): void {
+  writeShardFiles(shardBase(dir, n), header, rows, entries);
+}
+
+/**
+ * The matrix of the shard at `base` (`base.f32`): `rows` rows of `stride` float32, checked against
+ * the SHA-256 of its seal. A file of another size or content is refused in one line naming it.
+ */
+export function readShardMatrix(base: string, rows: number, stride: number, f32Sha256: string): Float32Array {
+  const file = `${base}.f32`;
+  const size = existsSync(file) ? statSync(file).size : -1;
+  if (size !== rows * stride * 4)
+    throw new FewbeatError(
+      `holds ${size < 0 ? 'no' : size} bytes, expected ` +
+        `${rows} rows × ${stride} float32 values (a damaged ` +
+        `index: remove this shard and its .jsonl, then run fewbeat index again)`,
+      { file },
+    );
+  const buffer = readFileSync(file);
+  if (sha256Hex(buffer) !== f32Sha256)
+    throw new FewbeatError(`SHA-256 does not match its shard's seal: the file is corrupt; ${REBUILD}`, { file });
+  return new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
 }
 
 /** Every committed shard's entries (without reading the matrices): what a resumed run has done. */
@@ -244,7 +278,7 @@ export function loadIndex(dir: string): LoadedIndex {
   const { dim: D, clinicalDim: F } = header;
   const stride = D + F;
   const shards = committedShards(dir);
-  const perShard = shards.map((n) => readShard(dir, n));
+  const perShard = shards.map((n) => readShardFiles(shardBase(dir, n)));
   const total = perShard.reduce((s, es) => s + es.entries.filter((e) => e.kind === 'window').length, 0);
   const vectors = new Float32Array(total * D);
   const clinical = new Float32Array(total * F);
@@ -254,22 +288,12 @@ export function loadIndex(dir: string): LoadedIndex {
   shards.forEach((n, s) => {
     const { entries, f32Sha256 } = perShard[s] as { entries: IndexEntry[]; f32Sha256: string };
     const shardWindows = entries.filter((e): e is WindowEntry => e.kind === 'window');
-    const file = shardPath(dir, n, 'f32');
-    const size = existsSync(file) ? statSync(file).size : -1;
-    if (size !== shardWindows.length * stride * 4)
-      throw new FewbeatError(
-        `holds ${size < 0 ? 'no' : size} bytes, expected ` +
-          `${shardWindows.length} rows × ${stride} float32 values (a damaged ` +
-          `index: remove this shard and its .jsonl, then run fewbeat index again)`,
-        { file },
-      );
-    const buffer = readFileSync(file);
-    if (sha256Hex(buffer) !== f32Sha256)
-      throw new FewbeatError(`SHA-256 does not match its shard's seal: the file is corrupt; ${REBUILD}`, { file });
-    const rows = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+    const rows = readShardMatrix(shardBase(dir, n), shardWindows.length, stride, f32Sha256);
     for (const e of shardWindows) {
       if (e.row >= shardWindows.length)
-        throw new FewbeatError(`row ${e.row} is beyond the shard's ${shardWindows.length} rows`, { file });
+        throw new FewbeatError(`row ${e.row} is beyond the shard's ${shardWindows.length} rows`, {
+          file: `${shardBase(dir, n)}.f32`,
+        });
       const i = windows.length;
       vectors.set(rows.subarray(e.row * stride, e.row * stride + D), i * D);
       if (F > 0) clinical.set(rows.subarray(e.row * stride + D, (e.row + 1) * stride), i * F);

@@ -3,24 +3,44 @@ import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { listArchiveUnits } from '../../archive/archive-units.js';
 import { buildIndex, type BuildIndexResult } from '../../archive/build-index.js';
+import {
+  indexQueueStatus,
+  runIndexCoordinator,
+  type DistributedIndexResult,
+  type QueueStatus,
+} from '../../archive/index-coordinator.js';
+import { DEFAULT_PREFIX, queueConnection } from '../../archive/index-queue.js';
+import { UsageError } from '../../errors.js';
 import { readModelDir } from '../../model-dir/model-dir.js';
 import { initBackend } from '../../runtime/backend.js';
 import { emit, parseNumberOption } from '../output.js';
 
-/** A progress display for indexing on stderr: a bar with recordings per second and ETA, or lines without a terminal. */
-function indexProgress(total: number): { update(done: number, windows: number): void; stop(): void } {
+/**
+ * A progress display on stderr: a bar with `noun` done of `total`, a detail (windows, workers), the
+ * rate of this run (done since the first update, per second) and the ETA; plain lines every 5 %
+ * without a terminal.
+ */
+interface ProgressDisplay {
+  update(done: number, detail: string): void;
+  stop(): void;
+}
+
+function progressDisplay(total: number, noun: string): ProgressDisplay {
   const t0 = performance.now();
-  const rate = (done: number): number => done / Math.max(1e-3, (performance.now() - t0) / 1000);
+  let first: number | null = null;
+  const rate = (done: number): number => (done - (first ?? 0)) / Math.max(1e-3, (performance.now() - t0) / 1000);
   if (!process.stderr.isTTY) {
     const every = Math.max(1, Math.floor(total / 20));
+    let last = -1;
     return {
-      update(done, windows) {
-        if (done % every !== 0 && done !== total) return;
+      update(done, detail) {
+        first ??= done;
+        if (done === last || (Math.floor(done / every) === Math.floor(last / every) && done !== total)) return;
+        last = done;
         const r = rate(done);
         process.stderr.write(
-          `index ${done}/${total} recordings | ${windows} windows | ` +
-            `${r.toFixed(1)} rec/s | ETA ` +
-            `${((total - done) / Math.max(1e-9, r)).toFixed(0)} s\n`,
+          `index ${done}/${total} ${noun} | ${detail} | ${r.toFixed(1)} ${noun}/s | ETA ` +
+            `${r > 0 ? ((total - done) / r).toFixed(0) : '?'} s\n`,
         );
       },
       stop() {},
@@ -28,7 +48,7 @@ function indexProgress(total: number): { update(done: number, windows: number): 
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: 'index [{bar}] {value}/{total} recordings | {windows} windows | {speed} rec/s | ETA {eta_formatted}',
+      format: `index [{bar}] {value}/{total} ${noun} | {detail} | {speed} ${noun}/s | ETA {eta_formatted}`,
       stream: process.stderr,
       hideCursor: false,
       etaBuffer: 200,
@@ -36,10 +56,11 @@ function indexProgress(total: number): { update(done: number, windows: number): 
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0, { windows: 0, speed: '0.0' });
+  bar.start(total, 0, { detail: '', speed: '0.0' });
   return {
-    update(done, windows) {
-      bar.update(done, { windows, speed: rate(done).toFixed(1) });
+    update(done, detail) {
+      first ??= done;
+      bar.update(done, { detail, speed: rate(done).toFixed(1) });
     },
     stop() {
       bar.stop();
@@ -47,18 +68,66 @@ function indexProgress(total: number): { update(done: number, windows: number): 
   };
 }
 
-/** `fewbeat index ARCHIVE --model M --out INDEX`: embed an archive for `fewbeat search`. */
+/** The human summary of an index run, local or distributed. */
+function summary(r: {
+  index: string;
+  units: number;
+  source: string;
+  alreadyIndexed: number;
+  embedded: number;
+  seconds: number;
+  shardsWritten: number;
+  duplicates: number;
+  skipped: Array<{ reason: string }>;
+  jobs?: number;
+}): string {
+  return [
+    `index ${r.index}: ${r.units} recordings from the ${r.source}` +
+      `${r.jobs === undefined ? '' : ` in ${r.jobs} jobs`}; ` +
+      `${r.alreadyIndexed} already indexed, ${r.embedded} windows embedded in ${r.seconds.toFixed(1)} s ` +
+      `(${(r.embedded / Math.max(1e-9, r.seconds)).toFixed(1)} windows/s), ` +
+      `${r.shardsWritten} shard${r.shardsWritten === 1 ? '' : 's'} written`,
+    ...(r.duplicates
+      ? [
+          `${r.duplicates} duplicate recording${r.duplicates === 1 ? '' : 's'} ` +
+            `(same content as one indexed): not embedded again`,
+        ]
+      : []),
+    ...(r.skipped.length ? [`${r.skipped.length} skipped:`, ...r.skipped.map((s) => `  ${s.reason}`)] : []),
+  ].join('\n');
+}
+
+interface IndexOptions {
+  model?: string;
+  out: string;
+  shard: string;
+  threads: string;
+  measurements: 'needed' | 'all';
+  engine: 'onnx' | 'tfjs';
+  queue?: string;
+  queuePrefix: string;
+  shardRecords: string;
+  status?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `fewbeat index ARCHIVE --model M --out INDEX`: embed an archive for `fewbeat search`, on this
+ * machine, or with `--queue redis://…` as jobs for `fewbeat worker` processes on any machines
+ * (`--status` shows that queue's progress from anywhere).
+ */
 export function register(program: Command): void {
   program
     .command('index')
     .description(
-      'embed every recording of an archive folder or cohort manifest (10 s windows) into a searchable, resumable index',
+      'embed every recording of an archive folder or cohort manifest (10 s windows) into a searchable, resumable ' +
+        'index, here or with --queue on fewbeat worker processes',
     )
     .argument(
-      '<archive>',
+      '[archive]',
       'archive folder (WFDB, EDF, CSV recordings, walked recursively) or cohort folder / manifest.csv',
     )
-    .requiredOption('--model <dir>', 'model directory written by fewbeat train')
+    .option('--model <dir>', 'model directory written by fewbeat train (required unless --status)')
     .requiredOption('--out <dir>', 'index folder to create or continue')
     .option('--shard <windows>', 'windows per committed shard', '512')
     .option(
@@ -79,26 +148,50 @@ export function register(program: Command): void {
         .choices(['onnx', 'tfjs'])
         .default('onnx'),
     )
+    .option('--queue <url>', 'Redis URL (redis://host:port): enqueue the work for fewbeat worker processes, then merge')
+    .option('--queue-prefix <prefix>', 'prefix of the Redis keys (the same for the workers)', DEFAULT_PREFIX)
+    .option('--shard-records <n>', 'recordings per queued job (with --queue)', '64')
+    .option('--status', "show the progress of the index's queue (with --queue) and exit")
     .option('--json', 'machine-readable summary')
-    .action(
-      async (
-        archive: string,
-        opts: {
-          model: string;
-          out: string;
-          shard: string;
-          threads: string;
-          measurements: 'needed' | 'all';
-          engine: 'onnx' | 'tfjs';
-          json?: boolean;
-        },
-      ) => {
-        const shardWindows = parseNumberOption('--shard', opts.shard, { integer: true, min: 1 });
-        const threads = parseNumberOption('--threads', opts.threads, { integer: true, min: 0 });
-        const { units, kind } = listArchiveUnits(archive, opts.out);
-        await initBackend();
-        const trained = readModelDir(opts.model);
-        const progress = indexProgress(units.length);
+    .action(async (archive: string | undefined, opts: IndexOptions) => {
+      const shardWindows = parseNumberOption('--shard', opts.shard, { integer: true, min: 1 });
+      const threads = parseNumberOption('--threads', opts.threads, { integer: true, min: 0 });
+      const shardRecords = parseNumberOption('--shard-records', opts.shardRecords, { integer: true, min: 1 });
+      const connection = opts.queue === undefined ? null : queueConnection(opts.queue, opts.queuePrefix);
+      if (opts.status) {
+        if (!connection) throw new UsageError('--status shows the progress of a queue: give --queue redis://…');
+        const status = await indexQueueStatus(connection, opts.out);
+        emit(status, opts, (s) => statusLine(s));
+        return;
+      }
+      if (archive === undefined) throw new UsageError('missing argument: the archive folder or manifest to index');
+      if (opts.model === undefined) throw new UsageError("required option '--model <dir>' not specified");
+      const { units, kind } = listArchiveUnits(archive, opts.out);
+      await initBackend();
+      const trained = readModelDir(opts.model);
+      try {
+        if (connection) {
+          // Shown from the first reading of the queue, which gives the number of jobs.
+          const shown: { progress?: ProgressDisplay } = {};
+          let result: DistributedIndexResult;
+          try {
+            result = await runIndexCoordinator(connection, opts.out, units, trained, {
+              shardRecords,
+              shardWindows,
+              measurements: opts.measurements,
+              engine: opts.engine,
+              onProgress: (s) => {
+                shown.progress ??= progressDisplay(s.jobs, 'jobs');
+                shown.progress.update(s.completed, `${s.active} active, ${s.failed} failed | ${s.workers} workers`);
+              },
+            });
+          } finally {
+            shown.progress?.stop();
+          }
+          emit({ index: opts.out, source: kind, ...result }, opts, summary);
+          return;
+        }
+        const progress = progressDisplay(units.length, 'recordings');
         let result: BuildIndexResult;
         try {
           result = await buildIndex(opts.out, units, trained, {
@@ -106,27 +199,22 @@ export function register(program: Command): void {
             threads,
             measurements: opts.measurements,
             engine: opts.engine,
-            onProgress: (done, _total, windows) => progress.update(done, windows),
+            onProgress: (done, _total, windows) => progress.update(done, `${windows} windows`),
           });
         } finally {
           progress.stop();
-          trained.model.dispose();
         }
-        emit({ index: opts.out, source: kind, ...result }, opts, (r) =>
-          [
-            `index ${r.index}: ${r.units} recordings from the ${r.source}; ${r.alreadyIndexed} already indexed, ` +
-              `${r.embedded} windows embedded in ${r.seconds.toFixed(1)} s ` +
-              `(${(r.embedded / Math.max(1e-9, r.seconds)).toFixed(1)} windows/s), ` +
-              `${r.shardsWritten} shard${r.shardsWritten === 1 ? '' : 's'} written`,
-            ...(r.duplicates
-              ? [
-                  `${r.duplicates} duplicate recording${r.duplicates === 1 ? '' : 's'} ` +
-                    `(same content as one indexed): not embedded again`,
-                ]
-              : []),
-            ...(r.skipped.length ? [`${r.skipped.length} skipped:`, ...r.skipped.map((s) => `  ${s.reason}`)] : []),
-          ].join('\n'),
-        );
-      },
-    );
+        emit({ index: opts.out, source: kind, ...result }, opts, summary);
+      } finally {
+        trained.model.dispose();
+      }
+    });
+}
+
+/** One line of a queue's state: jobs done of all, running, failed, waiting, and the workers connected. */
+function statusLine(s: QueueStatus): string {
+  return (
+    `queue ${s.queue}: ${s.completed}/${s.jobs} jobs done, ${s.active} running, ${s.waiting} waiting, ` +
+    `${s.failed} failed | ${s.workers} worker${s.workers === 1 ? '' : 's'} connected`
+  );
 }

@@ -19,6 +19,7 @@ import { register as registerEvalLodo } from './eval-lodo.js';
 import { register as registerServe } from './serve.js';
 import { register as registerIndexArchive } from './index-archive.js';
 import { register as registerSearch } from './search.js';
+import { register as registerWorker } from './worker.js';
 
 /**
  * Every subcommand registers itself here: one module per command under `src/cli/commands/`,
@@ -45,6 +46,7 @@ const registrars: Array<(program: Command) => void> = [
   registerServe,
   registerIndexArchive,
   registerSearch,
+  registerWorker,
 ];
 
 export function registerCommands(program: Command): void {
