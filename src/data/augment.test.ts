@@ -6,6 +6,7 @@ import {
   addGaussianNoise,
   augmentEcg,
   dropLeads,
+  restrictToRandomLeads,
   scaleAmplitude,
   shiftTime,
   warpTime,
@@ -95,5 +96,49 @@ describe('ECG augmentations', () => {
     expect(a.mask[1]).toBe(0);
     for (let t = 0; t < T; t++) expect(a.signal[t * L + 1]).toBe(0);
     expect(x[0]).toBe(0); // input untouched (lead 0 at t=0 is sin 0)
+  });
+});
+
+describe('restrictToRandomLeads: the recording as a device with fewer leads gives it', () => {
+  const twelve = (): { x: Float32Array; mask: Float32Array } => {
+    const leads = 12;
+    const x = new Float32Array(T * leads);
+    for (let t = 0; t < T; t++)
+      for (let l = 0; l < leads; l++) x[t * leads + l] = Math.sin((2 * Math.PI * (l + 1) * t) / T);
+    return { x, mask: new Float32Array(leads).fill(1) };
+  };
+
+  it('keeps 1, 2, 3 or 6 of the recorded leads, each unchanged or reversed, and zeroes and masks the rest', () => {
+    const { x, mask } = twelve();
+    const rng = new Rng(5);
+    const sizes = new Set<number>();
+    let reversed = 0;
+    let kept = 0;
+    for (let k = 0; k < 400; k++) {
+      const r = restrictToRandomLeads(x, mask, 0.1, rng);
+      const on = [...r.mask.keys()].filter((l) => r.mask[l] === 1);
+      sizes.add(on.length);
+      for (let l = 0; l < 12; l++) {
+        const gain = (r.signal[37 * 12 + l] as number) / (x[37 * 12 + l] as number);
+        if (r.mask[l] === 0) expect(gain).toBe(0);
+        else {
+          expect(Math.abs(gain)).toBeCloseTo(1, 6);
+          kept++;
+          if (gain < 0) reversed++;
+        }
+      }
+    }
+    expect([...sizes].sort((a, b) => a - b)).toEqual([1, 2, 3, 6]);
+    expect(reversed / kept).toBeGreaterThan(0.05);
+    expect(reversed / kept).toBeLessThan(0.15);
+  });
+
+  it('never invents a lead the recording did not have, and keeps a single recorded lead', () => {
+    const { x } = twelve();
+    const mask = new Float32Array(12);
+    mask[0] = 1;
+    const r = restrictToRandomLeads(x, mask, 0, new Rng(2));
+    expect(Array.from(r.mask)).toEqual(Array.from(mask));
+    for (let t = 0; t < T; t++) expect(r.signal[t * 12]).toBe(x[t * 12]);
   });
 });

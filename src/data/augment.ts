@@ -112,6 +112,37 @@ export function dropLeads(
 }
 
 /**
+ * Sizes of the lead subsets a training recording is seen through: one lead (a wrist or hand-held
+ * wearable, a monitor), two (a Holter), three (a 3-lead Holter), six (a cart's limb leads).
+ */
+export const LEAD_SUBSET_SIZES = [1, 2, 3, 6] as const;
+
+/**
+ * The recording as a device with fewer leads would have given it: a subset of its present leads, of a
+ * size drawn uniformly from {@link LEAD_SUBSET_SIZES} (capped at the leads present), the others zeroed
+ * and masked; each kept lead's polarity is reversed with probability `flip` (a reversed electrode, a
+ * wearable held the other way round). The input is standardised per lead, so a lead alone looks
+ * exactly as preprocessing a recording of that lead alone makes it (the model's limb leads are derived
+ * from I and II only when both are recorded, so a subset never needs a derived lead).
+ */
+export function restrictToRandomLeads(
+  x: Float32Array,
+  mask: Float32Array,
+  flip: number,
+  rng: Rng,
+): { signal: Float32Array; mask: Float32Array } {
+  const leads = mask.length;
+  const present = [...mask.keys()].filter((l) => mask[l] === 1);
+  const size = Math.min(present.length, rng.pick(LEAD_SUBSET_SIZES));
+  const kept = new Set(rng.shuffle(present).slice(0, size));
+  const sign = Array.from({ length: leads }, (_v, l) => (kept.has(l) ? (rng.bernoulli(flip) ? -1 : 1) : 0));
+  return {
+    signal: x.map((v, i) => v * (sign[i % leads] as number)),
+    mask: mask.map((m, l) => (kept.has(l) ? m : 0)),
+  };
+}
+
+/**
  * Mild time warp: read the signal at τ(t) = t + A·[sin(2π k t/T + φ) − sin φ] with A = w·T/(2π k),
  * k ∈ {1, 2}, by linear interpolation. dτ/dt = 1 + w·cos(·) stays in [1 − w, 1 + w], so the warp is
  * monotone for w < 1 and local rates change by at most ±w.

@@ -105,6 +105,15 @@ export const trainConfigSchema = z.object({
   engine: z.enum(['onnx', 'tfjs']).default('onnx'),
   /** Add a second recording of each episode patient that has one, as extra contrastive positives. */
   extraPositives: z.boolean().default(true),
+  /**
+   * Probability that a training recording (in the clean batch and in each perturbed view) is seen
+   * through a random subset of its leads (`restrictToRandomLeads`: 1, 2, 3 or 6 leads), so that the
+   * encoder learns from the lead sets it will meet (wearables, Holters, limb-only carts), not only
+   * from 12 leads. 0 trains on every recorded lead (models trained before the option existed).
+   */
+  leadSubsets: z.number().min(0).max(1).default(0.5),
+  /** Probability that a lead kept by a lead subset has its polarity reversed. */
+  polarityFlip: z.number().min(0).max(1).default(0.1),
   augment: z
     .object({
       amplitudeScale: z.number().min(0).max(1),

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyModel } from '../test-utils/tiny-model.js';
-import { call, json, type Caller } from './test-support/inject.js';
-import { multipartBody } from './test-support/multipart.js';
+import { call, json, uploadRecord, type Caller } from './test-support/inject.js';
 import { testService, type DatabaseKind } from './test-support/test-service.js';
 
 let tiny: Awaited<ReturnType<typeof tinyModel>>;
@@ -115,16 +113,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('accounts and models on %s',
     const examples: Array<{ caseId: string; class: string }> = [];
     for (const label of ['jet', 'vt'])
       for (const r of tiny.records.filter((x) => x.label === label).slice(0, 2)) {
-        const { payload, headers } = multipartBody(
-          r.files.map((f) => ({ name: f.name, content: readFileSync(f.path) })),
-          { clinical: JSON.stringify({ age_years: r.ageYears, sex: r.sex }) },
-        );
-        const up = await app.inject({
-          method: 'POST',
-          url: '/api/cases',
-          payload,
-          headers: { ...headers, cookie: clinician.cookie!, 'x-csrf-token': clinician.csrf! },
-        });
+        const up = await uploadRecord(app, clinician, r);
         expect(up.statusCode, up.body).toBe(201);
         examples.push({ caseId: json<{ id: string }>(up).id, class: label });
       }

@@ -1,13 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg } from '../io/load-ecg.js';
 import { runCli } from '../test-utils/run-cli.js';
 import { ROUTES, type RouteSpec } from './api/routes.js';
-import { call, json, type Caller } from './test-support/inject.js';
-import { multipartBody } from './test-support/multipart.js';
+import { call, json, uploadCase, uploadRecord, type Caller } from './test-support/inject.js';
 import { testService, type DatabaseKind } from './test-support/test-service.js';
 import { tinyModel, type TinyRecord } from '../test-utils/tiny-model.js';
 
@@ -16,30 +15,6 @@ beforeAll(async () => {
   tiny = await tinyModel();
 });
 afterAll(() => tiny?.cleanup());
-
-function filesOf(r: TinyRecord): Array<{ name: string; content: Buffer }> {
-  return r.files.map((f) => ({ name: f.name, content: readFileSync(f.path) }));
-}
-
-async function upload(
-  app: FastifyInstance,
-  who: Caller,
-  files: Array<{ name: string; content: Buffer | string }>,
-  fields: Record<string, string> = {},
-): Promise<LightMyRequestResponse> {
-  const { payload, headers } = multipartBody(files, fields);
-  return app.inject({
-    method: 'POST',
-    url: '/api/cases',
-    payload,
-    headers: {
-      ...headers,
-      ...(who.token ? { authorization: `Bearer ${who.token}` } : {}),
-      ...(who.cookie ? { cookie: who.cookie } : {}),
-      ...(who.csrf ? { 'x-csrf-token': who.csrf } : {}),
-    },
-  });
-}
 
 /** Files under a folder, recursively (the blob store). */
 function countFiles(dir: string): number {
@@ -60,9 +35,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
   let bankId = '';
 
   const byLabel = (label: string): TinyRecord[] => tiny.records.filter((r) => r.label === label);
-  const uploadRecord = async (r: TinyRecord, fields: Record<string, string> = {}): Promise<string> => {
-    const res = await upload(app, clinician, filesOf(r), {
-      clinical: JSON.stringify({ age_years: r.ageYears, sex: r.sex }),
+  /** Upload a record as a case of its patient and return the case id. */
+  const uploadRecordOf = async (r: TinyRecord, fields: Record<string, string> = {}): Promise<string> => {
+    const res = await uploadRecord(app, clinician, r, {
       patientId: r.record.split('/').pop()!.split('_')[0]!,
       ...fields,
     });
@@ -132,9 +107,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
         (r) => tiny.records.filter((x) => x.record.split('_')[0] === r.record.split('_')[0]).length > 1,
       );
       const first = patient ?? (tiny.records[0] as TinyRecord);
-      const id1 = await uploadRecord(first, { label: 'first visit' });
+      const id1 = await uploadRecordOf(first, { label: 'first visit' });
       const before = countFiles(join(svc.dataDir, 'blobs'));
-      const id2 = await uploadRecord(first, { label: 'second visit' }); // same files again
+      const id2 = await uploadRecordOf(first, { label: 'second visit' }); // same files again
       expect(countFiles(join(svc.dataDir, 'blobs'))).toBe(before);
       const c2 = json<{
         recordSha256: string;
@@ -170,12 +145,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
     'reads the same ECG uploaded as CSV as it reads the WFDB record, and ' + 'EDF+ files through the same readers',
     async () => {
       const r = byLabel('nsr')[4]!;
-      const wfdbId = await uploadRecord(r);
+      const wfdbId = await uploadRecordOf(r);
       const ecg = loadEcg(join(tiny.cohortDir, r.record));
       const n = ecg.signals[0]!.length;
       const rows = [`time,${ecg.leads.map((l, i) => `${l} (${ecg.units[i]})`).join(',')}`];
       for (let t = 0; t < n; t++) rows.push([t / ecg.fs, ...ecg.signals.map((x) => x[t])].join(','));
-      const csv = await upload(app, clinician, [{ name: 'visit.csv', content: `${rows.join('\n')}\n` }], {
+      const csv = await uploadCase(app, clinician, [{ name: 'visit.csv', content: `${rows.join('\n')}\n` }], {
         clinical: JSON.stringify({ age_years: r.ageYears, sex: r.sex }),
       });
       expect(csv.statusCode, csv.body).toBe(201);
@@ -186,7 +161,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
           await call(app, 'GET', `/api/cases/${id}/analysis`, clinician),
         ).measurements.hr.value;
       expect(await hr(csvCase.id)).toBe(await hr(wfdbId));
-      const edf = await upload(app, clinician, [
+      const edf = await uploadCase(app, clinician, [
         { name: 'ecg-3lead-edfplus.edf', content: readFileSync('test/fixtures/edf/ecg-3lead-edfplus.edf') },
       ]);
       expect(edf.statusCode, edf.body).toBe(201);
@@ -198,7 +173,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
     'analyses a case as `fewbeat measure` does: the same HR, QRS and QT, ' + 'and one R peak per detected beat',
     async () => {
       const r = byLabel('nsr')[0]!;
-      const id = caseIds.get(r.record) ?? (await uploadRecord(r));
+      const id = caseIds.get(r.record) ?? (await uploadRecordOf(r));
       const res = await call(app, 'GET', `/api/cases/${id}/analysis`, clinician);
       expect(res.statusCode, res.body).toBe(200);
       const a = json<{
@@ -239,14 +214,14 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
     async () => {
       const examples: Array<{ caseId: string; class: string }> = [];
       for (const label of ['jet', 'vt'])
-        for (const r of byLabel(label).slice(0, 2)) examples.push({ caseId: await uploadRecord(r), class: label });
+        for (const r of byLabel(label).slice(0, 2)) examples.push({ caseId: await uploadRecordOf(r), class: label });
       const created = await call(app, 'POST', '/api/banks', clinician, { name: 'novel rhythms', examples });
       expect(created.statusCode, created.body).toBe(201);
       const bank = json<{ id: string; version: number; classes: Record<string, number> }>(created);
       expect(bank).toMatchObject({ version: 1, classes: { jet: 2, vt: 2 } });
       bankId = bank.id;
       const query = byLabel('jet')[2]!;
-      const qid = await uploadRecord(query);
+      const qid = await uploadRecordOf(query);
       const res = await call(app, 'POST', `/api/cases/${qid}/predictions`, clinician, { bankId, nearest: 2 });
       expect(res.statusCode, res.body).toBe(201);
       const p = json<{
@@ -295,7 +270,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
   it('serialises concurrent edits of one bank: each edit makes its own version and none is lost', async () => {
     const extra = [...byLabel('nsr').slice(1, 4), ...byLabel('chb').slice(0, 3)];
     const ids = [];
-    for (const r of extra) ids.push({ caseId: await uploadRecord(r), class: r.label });
+    for (const r of extra) ids.push({ caseId: await uploadRecordOf(r), class: r.label });
     const answers = await Promise.all(ids.map((e) => call(app, 'POST', `/api/banks/${bankId}/examples`, clinician, e)));
     for (const a of answers) expect(a.statusCode, a.body).toBe(201);
     expect(new Set(answers.map((a) => json<{ version: number }>(a).version))).toEqual(new Set([2, 3, 4, 5, 6, 7]));
@@ -358,7 +333,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
     expect(report.case.id).toBe(qid);
     expect(report.analysis.caseId).toBe(qid);
     expect(report.predictions.length).toBeGreaterThan(0);
-    const evil = await uploadRecord(byLabel('svt')[0]!, { label: '<script>alert(1)</script>' });
+    const evil = await uploadRecordOf(byLabel('svt')[0]!, { label: '<script>alert(1)</script>' });
     const h = await call(app, 'GET', `/api/cases/${evil}/report.html`, clinician);
     expect(h.statusCode).toBe(200);
     expect(h.headers['content-type']).toMatch(/text\/html/);
@@ -445,7 +420,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
       ],
     ];
     for (const [what, files, fields, reason] of cases_) {
-      const res = await upload(app, clinician, files, fields);
+      const res = await uploadCase(app, clinician, files, fields);
       expect(res.statusCode, `${what}: ${res.body}`).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, what).toBeLessThan(500);
       const msg = json<{ message: string }>(res).message;
@@ -453,7 +428,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
       expect(msg.includes('\n'), what).toBe(false);
       expect(msg, what).not.toMatch(/fewbeat-record-|\/tmp\//);
     }
-    const big = await upload(app, clinician, [{ name: 'big.csv', content: Buffer.alloc(2_100_000, 48) }]);
+    const big = await uploadCase(app, clinician, [{ name: 'big.csv', content: Buffer.alloc(2_100_000, 48) }]);
     expect(big.statusCode).toBe(413);
     expect(await count()).toBe(cases);
     expect(countFiles(join(svc.dataDir, 'blobs'))).toBe(blobs);

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,7 @@ import { MEASUREMENT_FEATURES } from '../data/measurements.js';
 import { runCli } from '../test-utils/run-cli.js';
 import { tinyModel, type TinyRecord } from '../test-utils/tiny-model.js';
 import type { ArchiveSearch } from './app/archive.js';
-import { call, json, type Caller } from './test-support/inject.js';
-import { multipartBody } from './test-support/multipart.js';
+import { call, json, uploadRecord, type Caller } from './test-support/inject.js';
 import { plantedIndex, type PlantedIndex } from '../test-utils/planted-index.js';
 import { testService, type DatabaseKind } from './test-support/test-service.js';
 
@@ -69,16 +68,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('archive search in fewbeat s
       ['nsr', nsr],
     ] as const)
       for (const r of records) {
-        const { payload, headers } = multipartBody(
-          r.files.map((f) => ({ name: f.name, content: readFileSync(f.path) })),
-          { clinical: JSON.stringify({ age_years: r.ageYears, sex: r.sex }) },
-        );
-        const up = await app.inject({
-          method: 'POST',
-          url: '/api/cases',
-          payload,
-          headers: { ...headers, authorization: `Bearer ${clinician.token}` },
-        });
+        const up = await uploadRecord(app, clinician, r);
         expect(up.statusCode, up.body).toBe(201);
         examples.push({ caseId: json<{ id: string }>(up).id, class: label });
       }

@@ -3,6 +3,7 @@ import type { ClinicalEncoder } from '../clinical/encode.js';
 import { makeBatch, withClinicalInput } from '../data/batch.js';
 import type { Example } from '../data/dataset.js';
 import type { Episode } from '../data/episode-sampler.js';
+import { restrictToRandomLeads } from '../data/augment.js';
 import { Rng } from '../util/rng.js';
 import type { TrainingEpisode } from './episodic-task.js';
 import type { TrainConfig } from '../model-dir/train-config.js';
@@ -14,6 +15,8 @@ import type { TrainConfig } from '../model-dir/train-config.js';
  *   for the patient-level contrastive loss;
  * - `viewA`, `viewB`: two perturbations of the queries (ECG augmentation + metadata dropout at ρ),
  *   when λ2 > 0.
+ * With `leadSubsets` > 0 each recording of the clean batch and of each view is, with that probability,
+ * seen through a random subset of its leads (`restrictToRandomLeads`).
  * Randomness comes from (seed, episode index) only, so a resumed run replays the same steps.
  *
  * @param classIndex global class index of every class id (contrastive labels y(i)).
@@ -46,13 +49,23 @@ export function buildTrainingEpisode(
   const patientIndex = new Map<string, number>();
   for (const e of rows) if (!patientIndex.has(e.patientId)) patientIndex.set(e.patientId, patientIndex.size);
   const queries = episode.query.map((i) => pool[i] as Example);
+  const throughLeadSubsets = (xs: readonly Example[]): Example[] =>
+    xs.map((e) =>
+      config.leadSubsets > 0 && rng.bernoulli(config.leadSubsets)
+        ? { ...e, ...restrictToRandomLeads(e.signal, e.mask, config.polarityFlip, rng) }
+        : e,
+    );
   const view = (): TrainingEpisode['viewA'] =>
     config.lambda2 > 0
-      ? makeBatch(asInput(queries), encoder, { augment: config.augment, metadataDropout: config.metadataDropout, rng })
+      ? makeBatch(asInput(throughLeadSubsets(queries)), encoder, {
+          augment: config.augment,
+          metadataDropout: config.metadataDropout,
+          rng,
+        })
       : null;
   return {
     ways: episode.classes.length,
-    clean: makeBatch(asInput(rows), encoder),
+    clean: makeBatch(asInput(throughLeadSubsets(rows)), encoder),
     nSupport: episode.support.length,
     nQuery: episode.query.length,
     supportLabels: episode.supportLabels,
