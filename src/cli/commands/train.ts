@@ -140,6 +140,8 @@ export interface TrainFlags {
   engine?: string;
   /** `--validate-every N` (train only): validate and checkpoint every N episodes. */
   validateEvery?: string;
+  /** `--lead-subsets P` (train only): probability that a training recording is seen through a random lead subset. */
+  leadSubsets?: string;
 }
 
 /** The training configuration from defaults and flags. */
@@ -157,6 +159,9 @@ export function trainConfigFromFlags(flags: TrainFlags, base: Partial<TrainConfi
     ...(flags.validateEvery === undefined
       ? {}
       : { validateEvery: parseNumberOption('--validate-every', flags.validateEvery, { integer: true, min: 1 }) }),
+    ...(flags.leadSubsets === undefined
+      ? {}
+      : { leadSubsets: parseNumberOption('--lead-subsets', flags.leadSubsets, { min: 0, max: 1 }) }),
     ...(workers === undefined ? {} : { workers }),
     ...(engine === undefined ? {} : { engine }),
   });
@@ -191,6 +196,10 @@ export function register(program: Command): void {
     .option(
       '--validate-every <n>',
       'validate on held-out patients and write a checkpoint every n episodes (default 100)',
+    )
+    .option(
+      '--lead-subsets <p>',
+      'probability in [0, 1] that a training recording is seen through a random 1, 2, 3 or 6 of its leads (default 0)',
     )
     .option('--resume', 'continue from the checkpoint in --out')
     .option('--json', 'machine-readable summary')
