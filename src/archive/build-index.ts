@@ -18,6 +18,7 @@ import {
   type IndexHeader,
 } from './index-format.js';
 import { IndexLedger } from './index-ledger.js';
+import { withIndexLock, type IndexLockOptions } from './index-lock.js';
 
 /** Options of {@link buildIndex}. */
 export interface BuildIndexOptions {
@@ -43,6 +44,8 @@ export interface BuildIndexOptions {
   measurements?: 'needed' | 'all';
   /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
   onProgress?: (done: number, total: number, windows: number) => void;
+  /** The index folder's lock ({@link withIndexLock}). */
+  lock?: IndexLockOptions;
 }
 
 /** What one `buildIndex` run did. */
@@ -99,7 +102,7 @@ export function openIndexHeader(dir: string, embedder: IndexEmbedder, windowSeco
  * shard not read again; windows decoded on `threads` worker threads and embedded as `fewbeat enroll`
  * does, on ONNX Runtime in batches by default, equal to `modelVectors` up to float rounding), a
  * shard committed every `shardWindows` windows. A record that cannot be read is recorded as skipped
- * with its reason.
+ * with its reason. The index folder's lock is held throughout ({@link withIndexLock}).
  */
 export async function buildIndex(
   dir: string,
@@ -109,27 +112,34 @@ export async function buildIndex(
 ): Promise<BuildIndexResult> {
   const t0 = performance.now();
   const windowSeconds = options.windowSeconds ?? 10;
-  const embedder = await IndexEmbedder.create(trained, {
-    engine: options.engine ?? 'onnx',
-    threads: options.threads ?? 0,
-  });
-  try {
-    const header = openIndexHeader(dir, embedder, windowSeconds);
-    const ledger = new IndexLedger(readAllEntries(dir));
-    let nextShard = (committedShards(dir).at(-1) ?? 0) + 1;
-    let shardsWritten = 0;
-    const done = await embedUnits(units, embedder, ledger, {
-      windowSeconds,
-      shardWindows: options.shardWindows ?? 512,
-      measurements: options.measurements ?? 'needed',
-      onShard: (rows, entries) => {
-        writeShard(dir, nextShard++, header, rows, entries);
-        shardsWritten++;
-      },
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    return { units: units.length, ...done, shardsWritten, seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    await embedder.close();
-  }
+  return withIndexLock(
+    dir,
+    async (check) => {
+      const embedder = await IndexEmbedder.create(trained, {
+        engine: options.engine ?? 'onnx',
+        threads: options.threads ?? 0,
+      });
+      try {
+        const header = openIndexHeader(dir, embedder, windowSeconds);
+        const ledger = new IndexLedger(readAllEntries(dir));
+        let nextShard = (committedShards(dir).at(-1) ?? 0) + 1;
+        let shardsWritten = 0;
+        const done = await embedUnits(units, embedder, ledger, {
+          windowSeconds,
+          shardWindows: options.shardWindows ?? 512,
+          measurements: options.measurements ?? 'needed',
+          onShard: (rows, entries) => {
+            check();
+            writeShard(dir, nextShard++, header, rows, entries);
+            shardsWritten++;
+          },
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
+        return { units: units.length, ...done, shardsWritten, seconds: (performance.now() - t0) / 1000 };
+      } finally {
+        await embedder.close();
+      }
+    },
+    options.lock,
+  );
 }

@@ -16,6 +16,7 @@ import {
   type IndexJobResult,
   type QueueConnection,
 } from './index-queue.js';
+import { withIndexLock, type IndexLockOptions } from './index-lock.js';
 import { mergeStagedShards } from './staged-shards.js';
 
 /** Options of {@link runIndexCoordinator}. */
@@ -34,6 +35,8 @@ export interface CoordinatorOptions {
   pollMs?: number;
   /** Called at each reading of the queue's counts. */
   onProgress?: (status: QueueStatus) => void;
+  /** The index folder's lock ({@link withIndexLock}). */
+  lock?: IndexLockOptions;
 }
 
 /** The state of an index's queue, as any machine reading Redis sees it. */
@@ -130,7 +133,8 @@ function planJobs(
  * staged shards in job order ({@link mergeStagedShards}: one embedding per unit key) and removes
  * the queue. Jobs that failed every attempt stop the run before the merge with their reason; run
  * again, the coordinator retries them. Killed at any point, run again, it continues: the same jobs,
- * the staged shards kept, a merge that drops what is already merged.
+ * the staged shards kept, a merge that drops what is already merged. It holds the index folder's lock
+ * throughout ({@link withIndexLock}): a second coordinator, or a local run, on the same index is refused.
  */
 export async function runIndexCoordinator(
   connection: QueueConnection,
@@ -140,6 +144,19 @@ export async function runIndexCoordinator(
   options: CoordinatorOptions = {},
 ): Promise<DistributedIndexResult> {
   const t0 = performance.now();
+  return withIndexLock(dir, (check) => coordinate(connection, dir, units, trained, options, check, t0), options.lock);
+}
+
+/** {@link runIndexCoordinator} with the index lock held; `check` before the merge. */
+async function coordinate(
+  connection: QueueConnection,
+  dir: string,
+  units: readonly ArchiveUnit[],
+  trained: TrainedModelDir,
+  options: CoordinatorOptions,
+  check: () => void,
+  t0: number,
+): Promise<DistributedIndexResult> {
   const redis = await connectRedis(connection);
   const name = indexQueueName(dir);
   const queue = new Queue<IndexJobData, IndexJobResult>(name, {
@@ -171,6 +188,7 @@ export async function runIndexCoordinator(
       );
     }
     const results = await completedResults(queue);
+    check();
     const merged = mergeStagedShards(
       dir,
       jobs.map((j) => j.id),

@@ -19,7 +19,7 @@ function pool(): Example[] {
     patientId: `p${i % 4}`,
     label: i % 2 === 0 ? 'a' : 'b',
     labels: [i % 2 === 0 ? 'a' : 'b'],
-    ageBand: 'child',
+    ageBand: '5-8y',
     manifestSplit: null,
     ageYears: 6,
     sex: 'F',
