@@ -167,7 +167,10 @@ function shardBase(dir: string, n: number): string {
 export function readShardFiles(base: string): { entries: IndexEntry[]; f32Sha256: string } {
   const file = `${base}.jsonl`;
   const text = readFileSync(file, 'utf8');
-  const body = text.replace(/[^\n]*\n?$/, '');
+  // The last line (the seal) starts after the last newline before the final one. (A regular expression anchored at
+  // the end, /[^\n]*\n?$/, is tried from every position: 35 s for the 200 shards of 10^5 windows.)
+  const end = text.endsWith('\n') ? text.length - 1 : text.length;
+  const body = text.slice(0, text.lastIndexOf('\n', end - 1) + 1);
   const lastLine = text.slice(body.length).trim();
   let seal: z.infer<typeof sealSchema> | null = null;
   try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listArchiveUnits } from '../archive/archive-units.js';
 import { buildIndex } from '../archive/build-index.js';
-import type { LoadedIndex } from '../archive/index-format.js';
+import { loadIndex, writeIndexHeader, writeShard, type LoadedIndex } from '../archive/index-format.js';
 import { searchIndex } from '../archive/search-index.js';
 import { NEAREST_PROTOTYPE } from '../fewshot/few-shot-head.js';
 import { topRowsByClass } from '../archive/top-rows-by-class.js';
@@ -28,6 +28,8 @@ import { median, timeRuns } from './timing.js';
  * - `scan_<t>t_ms_<n>`: the scan alone (`topRowsByClass` on t = 1 or 2 ONNX Runtime threads, both
  *   classes, 84 rows kept each); `scan_previous_*`: the reference, a scan in JavaScript (one pass over
  *   the matrix per class, ‖x − μ‖² directly);
+ * - `index_load_ms_<n>` (n ≤ 10^5): reading an index of n windows from disk (`loadIndex`: every shard's entries
+ *   parsed and checked, its matrix read and checked against its seal), shards of 512 distinct entries, median;
  * - `bytes_per_embedding`, `vector_mb_per_million`, `entry_mb_per_million` (the window entries as
  *   JavaScript objects, measured on 10^5 distinct entries parsed from JSON): storage and memory;
  * - with `--model DIR` (and `--records N`, `--archive DIR` to index an existing folder instead of a
@@ -110,6 +112,26 @@ export async function run(
     const previous = await timeRuns(() => previousScan(vectors, D, linear.directions), r, 1);
     out[`scan_previous_ms_${n}`] = median(previous.wall);
     out[`scan_previous_cpu_ms_${n}`] = median(previous.cpu);
+    if (n <= 1e5) {
+      const dir = mkdtempSync(join(tmpdir(), 'fewbeat-bench-index-'));
+      try {
+        writeIndexHeader(dir, index.header);
+        for (let at = 0, shard = 1; at < n; at += 512, shard++) {
+          const rows = Math.min(512, n - at);
+          const entries = Array.from({ length: rows }, (_, row) => ({
+            ...entry,
+            row,
+            record: `/archive/2019/06/ecg-${String(at + row).padStart(6, '0')}`,
+            measurements: MEASUREMENT_FEATURES.map(() => rng.normal()),
+          }));
+          writeShard(dir, shard, index.header, vectors.subarray(at * D, (at + rows) * D), entries);
+        }
+        const load = await timeRuns(() => loadIndex(dir), Math.min(r, 3), 0);
+        out[`index_load_ms_${n}`] = median(load.wall);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   }
   // Storage: D float32 per vector, plus one JSONL entry (measured on a typical entry).
   const entryBytes = JSON.stringify({
