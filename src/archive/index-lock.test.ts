@@ -44,3 +44,19 @@ describe('withIndexLock: one writer per index', () => {
     expect(Date.now() - started).toBeLessThan(4000);
   });
 });
+
+describe('withIndexLock while another run holds the lock', () => {
+  it('says once that it waits, then runs when the other finishes', async () => {
+    const dir = fresh();
+    const waits: number[] = [];
+    let finishFirst: () => void = () => undefined;
+    const first = withIndexLock(dir, () => new Promise<string>((r) => (finishFirst = () => r('first'))));
+    await new Promise((r) => setTimeout(r, 50));
+    const second = withIndexLock(dir, async () => 'second', { onWait: (ms) => waits.push(ms) });
+    await new Promise((r) => setTimeout(r, 200));
+    finishFirst();
+    expect(await first).toBe('first');
+    expect(await second).toBe('second');
+    expect(waits).toEqual([22_000]);
+  });
+});

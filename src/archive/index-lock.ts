@@ -15,6 +15,8 @@ export interface IndexLockOptions {
   staleMs?: number;
   /** How long to wait for a held lock before refusing, ms. @default staleMs + 2000 (a killed run's lock goes stale) */
   waitMs?: number;
+  /** Called once when the lock is held by another run and this one starts waiting (with the wait in ms). */
+  onWait?: (waitMs: number) => void;
 }
 
 /**
@@ -38,20 +40,29 @@ export async function withIndexLock<T>(
   const stale = options.staleMs ?? 20_000;
   const wait = options.waitMs ?? stale + 2000;
   let lost: Error | null = null;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dir, {
+  const take = (retries: number): Promise<() => Promise<void>> =>
+    lockfile.lock(dir, {
       lockfilePath: join(dir, INDEX_LOCK),
       realpath: false,
       stale,
       update: Math.floor(stale / 2),
-      retries: wait > 0 ? { retries: Math.ceil(wait / 500), factor: 1, minTimeout: 500, maxTimeout: 500 } : 0,
+      retries: retries > 0 ? { retries, factor: 1, minTimeout: 500, maxTimeout: 500 } : 0,
       onCompromised: (err) => {
         lost = err;
       },
     });
+  const busy = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ELOCKED';
+  let release: () => Promise<void>;
+  try {
+    try {
+      release = await take(0);
+    } catch (err) {
+      if (!busy(err) || wait <= 0) throw err;
+      options.onWait?.(wait);
+      release = await take(Math.ceil(wait / 500));
+    }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED')
+    if (busy(err))
       throw new FewbeatError(
         `another fewbeat index run is writing this index (its ${INDEX_LOCK} was refreshed within the last ` +
           `${stale / 1000} s); wait for it to finish, or stop it and run again`,

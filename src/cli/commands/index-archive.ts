@@ -169,6 +169,12 @@ export function register(program: Command): void {
       const { units, kind } = listArchiveUnits(archive, opts.out);
       await initBackend();
       const trained = readModelDir(opts.model);
+      const lock = {
+        onWait: (ms: number) =>
+          process.stderr.write(
+            `${opts.out}: another fewbeat index run is writing this index; waiting up to ${Math.round(ms / 1000)} s\n`,
+          ),
+      };
       try {
         if (connection) {
           // Shown from the first reading of the queue, which gives the number of jobs.
@@ -180,6 +186,7 @@ export function register(program: Command): void {
               shardWindows,
               measurements: opts.measurements,
               engine: opts.engine,
+              lock,
               onProgress: (s) => {
                 shown.progress ??= progressDisplay(s.jobs, 'jobs');
                 shown.progress.update(s.completed, `${s.active} active, ${s.failed} failed | ${s.workers} workers`);
@@ -199,6 +206,7 @@ export function register(program: Command): void {
             threads,
             measurements: opts.measurements,
             engine: opts.engine,
+            lock,
             onProgress: (done, _total, windows) => progress.update(done, `${windows} windows`),
           });
         } finally {
