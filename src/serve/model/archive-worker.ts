@@ -1,6 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import { loadIndex, type LoadedIndex } from '../../archive/index-format.js';
 import { searchIndex, type ClassSearch } from '../../archive/search-index.js';
+import { topRowsByClass } from '../../archive/top-rows-by-class.js';
 import { isFewbeatError } from '../../errors.js';
 import { parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 
@@ -20,13 +21,32 @@ export type ArchiveResult<T = ArchiveCounts | ClassSearch> = { ok: true; value: 
 
 /**
  * The archive worker thread (run by the one-thread piscina pool of served-archive.ts): loads the
- * index at `workerData.indexDir` once, at its first task, and runs {@link searchIndex} on it, so that
- * neither the loading nor a search (ONNX Runtime's scan blocks its calling thread while it runs) holds
+ * index at `workerData.indexDir` once, at its first task ({@link loadWarm}), and runs {@link searchIndex}
+ * on it, so that neither the loading nor a search (ONNX Runtime's scan blocks its calling thread while it runs) holds
  * the service's request thread. Bank versions are parsed once and kept by key (versions never change).
  */
 const { indexDir } = workerData as { indexDir: string };
 
-let loaded: LoadedIndex | null = null;
+let loaded: Promise<LoadedIndex> | null = null;
+
+/**
+ * The index, loaded, with one cosine scan of its matrix run at once: it loads ONNX Runtime on this thread and caches
+ * the rows' inverse norms (`topRowsByClass`), which the first search would otherwise pay for.
+ */
+async function loadWarm(): Promise<LoadedIndex> {
+  const index = loadIndex(indexDir);
+  const D = index.header.dim;
+  if (index.windows.length > 0)
+    await topRowsByClass(
+      index.vectors,
+      D,
+      { kind: 'cosine', directions: [new Float32Array(D)], bias: new Float64Array(1) },
+      1,
+      [0],
+      [1],
+    );
+  return index;
+}
 const banks = new Map<string, PrototypeBank>();
 
 function bankOf(key: string, json: string): PrototypeBank {
@@ -39,8 +59,11 @@ function bankOf(key: string, json: string): PrototypeBank {
 
 export default async function handle(task: ArchiveTask): Promise<ArchiveResult> {
   try {
-    loaded ??= loadIndex(indexDir);
-    const index = loaded;
+    loaded ??= loadWarm().catch((e: unknown) => {
+      loaded = null;
+      throw e;
+    });
+    const index = await loaded;
     if (task.op === 'info')
       return {
         ok: true,
