@@ -92,6 +92,11 @@ export function addBaselineWander(x: Float32Array, leads: number, amplitude: num
   return out;
 }
 
+/** Positions of the recorded leads (mask 1). */
+function presentLeads(mask: Float32Array): number[] {
+  return [...mask.keys()].filter((l) => mask[l] === 1);
+}
+
 /**
  * Zero each present lead with probability `p` and return the new signal and lead mask; at least
  * one present lead survives. `mask[l]` is 1 for a recorded lead, 0 for a missing one.
@@ -103,7 +108,7 @@ export function dropLeads(
   rng: Rng,
 ): { signal: Float32Array; mask: Float32Array } {
   const leads = mask.length;
-  const present = [...mask.keys()].filter((l) => mask[l] === 1);
+  const present = presentLeads(mask);
   const drop = new Set(present.filter(() => rng.bernoulli(p)));
   if (drop.size === present.length && present.length > 0) drop.delete(rng.pick(present));
   const outMask = mask.map((m, l) => (drop.has(l) ? 0 : m));
@@ -121,9 +126,8 @@ export const LEAD_SUBSET_SIZES = [1, 2, 3, 6] as const;
  * The recording as a device with fewer leads would have given it: a subset of its present leads, of a
  * size drawn uniformly from {@link LEAD_SUBSET_SIZES} (capped at the leads present), the others zeroed
  * and masked; each kept lead's polarity is reversed with probability `flip` (a reversed electrode, a
- * wearable held the other way round). The input is standardised per lead, so a lead alone looks
- * exactly as preprocessing a recording of that lead alone makes it (the model's limb leads are derived
- * from I and II only when both are recorded, so a subset never needs a derived lead).
+ * wearable held the other way round). The input is standardised per lead, so a lead kept alone looks
+ * exactly as preprocessing a recording of that lead alone makes it.
  */
 export function restrictToRandomLeads(
   x: Float32Array,
@@ -132,7 +136,7 @@ export function restrictToRandomLeads(
   rng: Rng,
 ): { signal: Float32Array; mask: Float32Array } {
   const leads = mask.length;
-  const present = [...mask.keys()].filter((l) => mask[l] === 1);
+  const present = presentLeads(mask);
   const size = Math.min(present.length, rng.pick(LEAD_SUBSET_SIZES));
   const kept = new Set(rng.shuffle(present).slice(0, size));
   const sign = Array.from({ length: leads }, (_v, l) => (kept.has(l) ? (rng.bernoulli(flip) ? -1 : 1) : 0));
