@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeIndexHeader } from '../archive/index-format.js';
 import { MEASUREMENT_FEATURES } from '../data/measurements.js';
 import { runCli } from '../test-utils/run-cli.js';
-import { tinyModel, type TinyRecord } from '../test-utils/tiny-model.js';
+import { tinyModel } from '../test-utils/tiny-model.js';
 import type { ArchiveSearch } from './app/archive.js';
 import { call, json, uploadRecord, type Caller } from './test-support/inject.js';
-import { plantedIndex, type PlantedIndex } from '../test-utils/planted-index.js';
+import { jetArchiveIndex, type PlantedIndex } from '../test-utils/planted-index.js';
 import { testService, type DatabaseKind } from './test-support/test-service.js';
 
 let tiny: Awaited<ReturnType<typeof tinyModel>>;
@@ -17,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => tiny?.cleanup());
 
-const byLabel = (label: string): TinyRecord[] => tiny.records.filter((r) => r.label === label);
 const oneLine = (body: string): string => {
   const { message } = JSON.parse(body) as { message: string };
   expect(message).not.toMatch(/\n/);
@@ -35,15 +34,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('archive search in fewbeat s
 
   beforeAll(async () => {
     indexDir = join(tiny.root, `archive-${kind}`);
-    const [jet, nsr] = [byLabel('jet').slice(0, 3), byLabel('nsr').slice(0, 3)];
-    index = plantedIndex({
-      modelDir: tiny.modelDir,
-      dir: indexDir,
-      plantedLike: jet,
-      backgroundLike: [...nsr, ...byLabel('vt').slice(0, 3)],
-      planted: 3,
-      background: 60,
-    });
+    const planted = jetArchiveIndex(tiny, indexDir, 60);
+    const { jet, nsr } = planted;
+    index = planted.index;
     svc = await testService(kind, tiny.modelDir, { archiveDir: indexDir });
     app = svc.app;
     const login = await call(app, 'POST', '/api/auth/login', {}, { username: 'admin', password: 'admin-password-1' });

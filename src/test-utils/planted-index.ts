@@ -105,3 +105,26 @@ export function plantedIndex(opts: {
   writeShard(opts.dir, 0, header, matrix, entries);
   return { planted, windows: windows.length };
 }
+
+/**
+ * The index the archive tests search (service and browser): `planted` = 3 windows near three `jet` records of the
+ * tiny cohort among `background` windows near three `nsr` and three `vt` records; a bank taught from `jet` and `nsr`
+ * (returned) ranks the planted windows first for `jet`.
+ */
+export function jetArchiveIndex(
+  tiny: { modelDir: string; records: readonly TinyRecord[] },
+  dir: string,
+  background: number,
+): { index: PlantedIndex; jet: TinyRecord[]; nsr: TinyRecord[] } {
+  const byLabel = (label: string): TinyRecord[] => tiny.records.filter((r) => r.label === label).slice(0, 3);
+  const [jet, nsr] = [byLabel('jet'), byLabel('nsr')];
+  const index = plantedIndex({
+    modelDir: tiny.modelDir,
+    dir,
+    plantedLike: jet,
+    backgroundLike: [...nsr, ...byLabel('vt')],
+    planted: 3,
+    background,
+  });
+  return { index, jet, nsr };
+}

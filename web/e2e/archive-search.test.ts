@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plantedIndex, type PlantedIndex } from '../../src/test-utils/planted-index.js';
+import { jetArchiveIndex, type PlantedIndex } from '../../src/test-utils/planted-index.js';
 import { tinyModel } from '../../src/test-utils/tiny-model.js';
-import { axeViolations, guardRequests, hasChromium, launch, screenshot } from './browser.js';
+import { axeViolations, guardRequests, hasChromium, launch, screenshot, signIn } from './browser.js';
 import { ADMIN, ApiSession, CLINICIAN, hasBuiltCli, type RunningService, startService } from './service.js';
 
 /**
@@ -26,17 +26,10 @@ describe.skipIf(!ready)('archive search in Chromium', () => {
 
   beforeAll(async () => {
     tiny = await tinyModel();
-    const byLabel = (label: string) => tiny.records.filter((r) => r.label === label);
-    const [jet, nsr] = [byLabel('jet').slice(0, 3), byLabel('nsr').slice(0, 3)];
     const indexDir = join(tiny.root, 'archive-index');
-    index = plantedIndex({
-      modelDir: tiny.modelDir,
-      dir: indexDir,
-      plantedLike: jet,
-      backgroundLike: [...nsr, ...byLabel('vt').slice(0, 3)],
-      planted: 3,
-      background: 40,
-    });
+    const planted = jetArchiveIndex(tiny, indexDir, 40);
+    const { jet, nsr } = planted;
+    index = planted.index;
     service = await startService(tiny.modelDir, ['--archive', indexDir]);
     const admin = new ApiSession(service.url);
     await admin.login(ADMIN);
@@ -72,9 +65,7 @@ describe.skipIf(!ready)('archive search in Chromium', () => {
 
   it('searches the archive for a taught class, shows the planted windows first and downloads the cohort', async () => {
     await page.goto(`${service.url}/#/login`);
-    await page.getByLabel('User name').fill(CLINICIAN.username);
-    await page.getByLabel('Password').fill(CLINICIAN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, CLINICIAN);
     await page.waitForSelector('table.worklist');
     await page.getByRole('link', { name: 'Archive search' }).click();
     await page.waitForSelector('form[aria-label="Archive search"]');

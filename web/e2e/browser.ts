@@ -33,6 +33,13 @@ export function guardRequests(page: Page, origin: string, seen: string[]): void 
   });
 }
 
+/** On the sign-in form: fill in `user`'s name and password and sign in (the caller waits for the page it expects). */
+export async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.getByLabel('User name').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg } from '../../src/io/load-ecg.js';
 import { tinyModel, type TinyRecord } from '../../src/test-utils/tiny-model.js';
-import { axeViolations, docsScreenshot, guardRequests, hasChromium, launch, screenshot } from './browser.js';
+import { axeViolations, docsScreenshot, guardRequests, hasChromium, launch, screenshot, signIn } from './browser.js';
 import { ADMIN, ApiSession, CLINICIAN, hasBuiltCli, type RunningService, startService } from './service.js';
 
 /**
@@ -92,9 +92,7 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     await page.waitForSelector('form.login');
     await screenshot(page, '01-login');
     await noAxeProblems(page, 'login');
-    await page.getByLabel('User name').fill(CLINICIAN.username);
-    await page.getByLabel('Password').fill(CLINICIAN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, CLINICIAN);
     await page.waitForSelector('table.worklist tbody tr');
     expect(await page.locator('table.worklist tbody tr').count()).toBe(9);
     await page.waitForFunction(() => !document.querySelector('table.worklist tbody')?.textContent?.includes('…'));
@@ -242,9 +240,7 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
   it('shows the admin every prediction, bank change and review in the audit log', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForSelector('form.login');
-    await page.getByLabel('User name').fill(ADMIN.username);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, ADMIN);
     await page.waitForSelector('table.worklist');
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.waitForSelector('table.audit tbody tr');
