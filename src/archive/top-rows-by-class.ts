@@ -1,36 +1,54 @@
 import * as ort from 'onnxruntime-node';
 import type { LinearLogits } from '../fewshot/few-shot-head.js';
 import { OnnxGraphBuilder } from '../models/onnx/graph-builder.js';
+import { CODE_ZERO_POINT, quantizeRows, type QuantizedRows } from './quantized-rows.js';
 
-/** The rows a scan kept for one class, best first, with their scores log p_T(c | x). */
+/**
+ * The rows a scan kept for one class, best first, with their scores: the log-odds of the class,
+ * log p_T(c | x) − log(1 − p_T(c | x)) = l_c(x) − log Σ_{k≠c} exp l_k(x), which orders rows as
+ * p_T(c | x) does without saturating where p rounds to 1 (for a one-class head, where p = 1, the
+ * class's own logit with its shared term: −‖x − a‖² / T or the cosine logit).
+ */
 export interface ScannedRows {
   rows: number[];
   scores: number[];
+  /** Rows whose score was computed exactly (the kept rows and those the 8-bit scan could not rule out). */
+  rescored: number;
 }
 
 export interface ScanOptions {
   /** Threads of ONNX Runtime's pool. @default 2 */
   threads?: number;
-  /** Rows per call of the session (bounds the [rows, C] output held at once). @default 262,144 */
+  /** Rows per call of the session (bounds the [rows, C] output held at once). @default 65,536 */
   chunkRows?: number;
 }
 
 /**
  * The best rows of the contiguous row-major [N, D] float32 matrix `x` for each class `classes[j]`
- * (`limits[j]` rows), by the temperature-scaled log-probability of the class under linear logits
- * (`FewShotHead.linearLogits`), in one pass over the matrix on ONNX Runtime (its MLAS matrix product
- * reads the matrix at the machine's full vector width):
+ * (`limits[j]` rows), by the temperature-scaled probability of the class under linear logits
+ * (`FewShotHead.linearLogits`), scored as its log-odds ({@link ScannedRows}):
  *
- *     log p_T(· | x) = LogSoftmax((x W) ⊙ g(x) + b)                      [rows, C]
- *     distance logits −‖x − a_k‖²:  W = 2 [a_1 … a_C] / T,  b_k = −‖a_k‖² / T,  g(x) = 1
+ *     o_c(x) = l_c(x) − log Σ_{k≠c} exp l_k(x),    l_k(x) = γ(x) x·W_k + b_k
+ *     distance logits −‖x − a_k‖² / T:  W_k = 2 a_k / T,  b_k = −‖a_k‖² / T,  γ = 1
  *       (the −‖x‖² / T that every class shares cancels in the softmax)
- *     cosine logits x·a_k / ‖x‖ + b_k:  W = [a_1 … a_C] / T,  b_k / T,  g(x) = 1 / ‖x‖  (x = 0 gives 0 logits + b)
+ *     cosine logits (x·a_k / ‖x‖ + β_k) / T:  W_k = a_k / T,  b_k = β_k / T,  γ = 1 / ‖x‖  (x = 0 gives l = b)
  *
- * For cosine logits the rows' 1/‖x‖ are computed in the first pass over a matrix and kept (by the
- * matrix object, until it is garbage; a matrix must not change between scans) for later scans, which
- * then read the matrix once. The best rows per class are kept in a binary min-heap (N log limit at
- * worst, no sort of N scores); ties keep the lower row. Scores are float32; callers re-rank the kept
- * rows exactly.
+ * The result is exact: the rows and the scores a float64 sort of every row would give (ties keep the
+ * lower row). It is found in one pass over an 8-bit copy of the matrix ({@link quantizeRows}, made at
+ * the first scan of a matrix and kept, with the rows' norms, until the matrix is garbage; a matrix
+ * must not change between scans) with ONNX Runtime's integer matrix product, which reads a quarter
+ * of the bytes of the float32 matrix. The columns W_k are split into two 8-bit codes,
+ * W_k ≈ Ŵ_k = t_k P_k + (t_k / 254) P'_k, whose error e_k = W_k − Ŵ_k is about 1/64,000 of the
+ * column. For row i the approximate logits l̂ = γ s_i (u_i − 128)·Ŵ + b then satisfy
+ *
+ *     |l̂_k − l_k| ≤ E_i = γ_i (‖r_i‖ max_k ‖W_k‖ + (‖x_i‖ + ‖r_i‖) max_k ‖e_k‖) + float slack
+ *
+ * and, with m_c = max_{k≠c} l_k and log Σ_{k≠c} exp l_k ∈ [m_c, m_c + log(C − 1)], the surrogate
+ * ŝ_c = l̂_c − m̂_c brackets the score: o_c ∈ [ŝ_c − 2E_i − log(C − 1), ŝ_c + 2E_i] (no exponential
+ * per row). A row is ruled out when its upper bound falls below the limit-th best lower bound seen
+ * so far; every other row is re-scored exactly (float64, from the float32 row) and the best are kept
+ * in a binary min-heap. How many rows are re-scored depends on how crowded the top is (`rescored`):
+ * on Gaussian rows of 150 dimensions a few times the limit.
  */
 export async function topRowsByClass(
   x: Float32Array,
@@ -44,64 +62,191 @@ export async function topRowsByClass(
   const N = D > 0 ? Math.floor(x.length / D) : 0;
   const C = logits.directions.length;
   const cosine = logits.kind === 'cosine';
-  const w = new Float32Array(D * C);
-  const b = new Float32Array(C);
+  // W as C rows of D (class-major), b, in float64.
+  const W = new Float64Array(C * D);
+  const b = new Float64Array(C);
   logits.directions.forEach((a, k) => {
     let norm2 = 0;
     for (let d = 0; d < D; d++) {
       const v = a[d] as number;
-      w[d * C + k] = ((cosine ? 1 : 2) * v) / temperature;
+      W[k * D + d] = ((cosine ? 1 : 2) * v) / temperature;
       norm2 += v * v;
     }
     b[k] = (cosine ? (logits.bias[k] as number) : -norm2) / temperature;
   });
-  const heaps = classes.map((_, j) => new TopRows(limits[j] ?? 0));
-  if (N === 0 || C === 0) return heaps.map((h) => h.sorted());
-  const known = cosine ? inverseNorms.get(x) : undefined;
-  const norms = cosine ? (known ?? new Float32Array(N)) : null;
-  const session = await scoreSession(D, C, !cosine ? 'none' : known ? 'given' : 'computed', options.threads ?? 2);
-  const chunk = Math.max(1, options.chunkRows ?? 262_144);
-  const weights = new ort.Tensor('float32', w, [D, C]);
-  const bias = new ort.Tensor('float32', b, [C]);
+  const kept = classes.map((_, j) => new TopRows(limits[j] ?? 0));
+  if (N === 0 || C === 0) return kept.map((h) => h.sorted(0));
+  const rows = quantizedRowsOf(x, D);
+  const columns = quantizeColumns(W, C, D);
+  const session = await productSession(D, C, options.threads ?? 2);
+  const chunk = Math.max(1, options.chunkRows ?? 65_536);
+  const weights = new ort.Tensor('int8', columns.codes, [D, 2 * C]);
+  let maxBias = 0;
+  for (const v of b) maxBias = Math.max(maxBias, Math.abs(v));
+  // A one-class head's score keeps the −‖x‖² / T that distance logits leave out.
+  const squaredNormWeight = C === 1 && !cosine ? 1 / temperature : 0;
+  const band = C > 2 ? Math.log(C - 1) : 0;
+  const { norm: norms, residual: residuals, scale: scales } = rows;
+  const { hi, lo, maxNorm, maxError } = columns;
+
+  // Lower bounds of the scores (their limit-th best is the threshold), and the rows not ruled out.
+  const lower = classes.map((_, j) => new TopRows(limits[j] ?? 0));
+  const candidates = classes.map(() => [] as number[]);
+  const upperOf = classes.map(() => [] as number[]);
+  const surrogate = new Float64Array(Math.min(chunk, N) * C);
+  const bound = new Float64Array(Math.min(chunk, N));
+  const l = new Float64Array(C);
   for (let start = 0; start < N; start += chunk) {
     const n = Math.min(chunk, N - start);
     const out = await session.run({
-      x: new ort.Tensor('float32', x.subarray(start * D, (start + n) * D), [n, D]),
+      u: new ort.Tensor('uint8', rows.codes.subarray(start * D, (start + n) * D), [n, D]),
       w: weights,
-      b: bias,
-      ...(known ? { g: new ort.Tensor('float32', known.subarray(start, start + n), [n, 1]) } : {}),
     });
-    if (norms && !known) {
-      const g = out.g as ort.Tensor;
-      norms.set(g.data as Float32Array, start);
-      g.dispose();
+    const product = out.products as ort.Tensor;
+    const y = product.data as Int32Array;
+    for (let i = 0; i < n; i++) {
+      const row = start + i;
+      const norm = norms[row] as number;
+      const r = residuals[row] as number;
+      const gamma = cosine ? 1 / Math.max(norm, 1e-30) : 1;
+      const f = (scales[row] as number) * gamma;
+      const shared = squaredNormWeight * norm * norm;
+      let top = -Infinity;
+      let second = -Infinity;
+      const at = i * 2 * C;
+      for (let k = 0; k < C; k++) {
+        const v =
+          f * ((y[at + k] as number) * (hi[k] as number) + (y[at + C + k] as number) * (lo[k] as number)) +
+          (b[k] as number);
+        l[k] = v;
+        if (v > top) {
+          second = top;
+          top = v;
+        } else if (v > second) second = v;
+      }
+      for (let k = 0; k < C; k++) {
+        const v = l[k] as number;
+        surrogate[i * C + k] = C === 1 ? v - shared : v - (v === top ? second : top);
+      }
+      const reach = norm + r;
+      const error = gamma * (r * maxNorm + reach * maxError);
+      const slack = 1e-6 * (1 + gamma * reach * (maxNorm + maxError) + maxBias + shared);
+      bound[i] = 2 * (error + slack);
     }
-    const logp = out.logp as ort.Tensor;
-    const scores = logp.data as Float32Array;
+    product.dispose();
     classes.forEach((c, j) => {
-      const heap = heaps[j] as TopRows;
-      for (let i = 0; i < n; i++) heap.offer(scores[i * C + c] as number, start + i);
+      const heap = lower[j] as TopRows;
+      const rowsIn = candidates[j] as number[];
+      const uppers = upperOf[j] as number[];
+      let threshold = heap.threshold();
+      for (let i = 0; i < n; i++) {
+        const s = surrogate[i * C + c] as number;
+        const e = bound[i] as number;
+        if (s - e - band > threshold) {
+          heap.offer(s - e - band, start + i);
+          threshold = heap.threshold();
+        }
+        if (s + e >= threshold) {
+          rowsIn.push(start + i);
+          uppers.push(s + e);
+        }
+      }
     });
-    logp.dispose();
   }
-  if (norms && !known) inverseNorms.set(x, norms);
-  return heaps.map((h) => h.sorted());
+
+  // Exact scores of the rows not ruled out by the final threshold.
+  const exactScore = (row: number, c: number): number => {
+    let norm2 = 0;
+    for (let d = 0; d < D; d++) norm2 += (x[row * D + d] as number) ** 2;
+    const gamma = !cosine ? 1 : norm2 > 0 ? 1 / Math.sqrt(norm2) : 0;
+    let max = -Infinity;
+    for (let k = 0; k < C; k++) {
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += (x[row * D + d] as number) * (W[k * D + d] as number);
+      l[k] = gamma * dot + (b[k] as number);
+      if (k !== c) max = Math.max(max, l[k] as number);
+    }
+    if (C === 1) return (l[c] as number) - squaredNormWeight * norm2;
+    let sum = 0;
+    for (let k = 0; k < C; k++) if (k !== c) sum += Math.exp((l[k] as number) - max);
+    return (l[c] as number) - max - Math.log(sum);
+  };
+  return classes.map((c, j) => {
+    const threshold = (lower[j] as TopRows).threshold();
+    const heap = kept[j] as TopRows;
+    let rescored = 0;
+    (candidates[j] as number[]).forEach((row, k) => {
+      if (((upperOf[j] as number[])[k] as number) < threshold) return;
+      rescored++;
+      heap.offer(exactScore(row, c), row);
+    });
+    return heap.sorted(rescored);
+  });
+}
+
+/** Each scanned matrix's 8-bit rows, once made. */
+const quantized = new WeakMap<Float32Array, QuantizedRows>();
+
+function quantizedRowsOf(x: Float32Array, D: number): QuantizedRows {
+  let rows = quantized.get(x);
+  if (!rows || rows.codes.length !== Math.floor(x.length / D) * D) {
+    rows = quantizeRows(x, D);
+    quantized.set(x, rows);
+  }
+  return rows;
 }
 
 /**
- * The session of a scoring graph, made once per shape, mode and thread count and kept for the
- * process's life (a few kB of graph and a thread pool each; making one costs more than a scan of 10^4 rows).
+ * The class-major [C, D] float64 weights as the [D, 2C] int8 codes of the product (column k:
+ * P_k = round(W_k / t_k), column C + k: P'_k = round(254 (W_k / t_k − P_k)), t_k = max_d |W_kd| / 127),
+ * their scales t_k (`hi`) and t_k / 254 (`lo`), max_k ‖W_k‖ and max_k ‖W_k − Ŵ_k‖.
  */
-function scoreSession(
-  D: number,
+function quantizeColumns(
+  W: Float64Array,
   C: number,
-  norms: 'none' | 'computed' | 'given',
-  threads: number,
-): Promise<ort.InferenceSession> {
-  const key = `${D} ${C} ${norms} ${threads}`;
+  D: number,
+): { codes: Int8Array; hi: Float64Array; lo: Float64Array; maxNorm: number; maxError: number } {
+  const codes = new Int8Array(D * 2 * C);
+  const hi = new Float64Array(C);
+  const lo = new Float64Array(C);
+  let maxNorm = 0;
+  let maxError = 0;
+  for (let k = 0; k < C; k++) {
+    let max = 0;
+    let norm2 = 0;
+    for (let d = 0; d < D; d++) {
+      const v = W[k * D + d] as number;
+      max = Math.max(max, Math.abs(v));
+      norm2 += v * v;
+    }
+    const t = max / 127;
+    hi[k] = t;
+    lo[k] = t / 254;
+    let error2 = 0;
+    for (let d = 0; d < D; d++) {
+      const v = W[k * D + d] as number;
+      const p = t > 0 ? Math.round(v / t) : 0;
+      const q = t > 0 ? Math.max(-127, Math.min(127, Math.round(254 * (v / t - p)))) : 0;
+      codes[d * 2 * C + k] = p;
+      codes[d * 2 * C + C + k] = q;
+      const e = v - (t * p + (t / 254) * q);
+      error2 += e * e;
+    }
+    maxNorm = Math.max(maxNorm, Math.sqrt(norm2));
+    maxError = Math.max(maxError, Math.sqrt(error2));
+  }
+  return { codes, hi, lo, maxNorm, maxError };
+}
+
+/**
+ * The session of a product graph, made once per shape and thread count and kept for the process's
+ * life (a few kB of graph and a thread pool each; making one costs more than a scan of 10^4 rows).
+ */
+function productSession(D: number, C: number, threads: number): Promise<ort.InferenceSession> {
+  const key = `${D} ${C} ${threads}`;
   let session = sessions.get(key);
   if (!session) {
-    session = ort.InferenceSession.create(scoreGraph(D, C, norms), {
+    session = ort.InferenceSession.create(productGraph(D, C), {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
@@ -115,33 +260,23 @@ function scoreSession(
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
-/** Each scanned matrix's rows' 1/‖x‖ (1e30 for a zero row), once computed. */
-const inverseNorms = new WeakMap<Float32Array, Float32Array>();
-
 /**
- * The scoring graph: x [n, D], w [D, C], b [C] → logp [n, C] (see {@link topRowsByClass}); with
- * `norms` 'computed' also g = 1/‖x‖ [n, 1] as an output, with 'given' g as an input.
+ * The product graph: codes u [n, D] uint8 (zero point 128), w [D, 2C] int8 → products [n, 2C] int32
+ * = MatMulInteger(u, w), exact (|Σ| ≤ 127 · 127 · D < 2^31 for D < 133,000). Only the product runs on
+ * ONNX Runtime: its element-wise operators on [n, C] cost more per call than the few multiply-adds
+ * per row they would save.
  */
-function scoreGraph(D: number, C: number, norms: 'none' | 'computed' | 'given'): Uint8Array {
+function productGraph(D: number, C: number): Uint8Array {
   const g = new OnnxGraphBuilder();
-  let s = g.node('MatMul', ['x', 'w']);
-  if (norms === 'computed') {
-    const norm = g.node('ReduceL2', ['x'], { axes: [1], keepdims: 1 });
-    g.node('Reciprocal', [g.node('Max', [norm, g.scalar(1e-30)])], {}, 'g');
-  }
-  if (norms !== 'none') s = g.node('Mul', [s, 'g']);
-  g.node('LogSoftmax', [g.node('Add', [s, 'b'])], { axis: 1 }, 'logp');
-  const gValue = { name: 'g', shape: ['n', 1] };
+  g.node('MatMulInteger', ['u', 'w', g.uint8Scalar(CODE_ZERO_POINT)], {}, 'products');
   return g.build(
-    'class_scores',
+    'class_products_8bit',
     [
-      { name: 'x', shape: ['n', D] },
-      { name: 'w', shape: [D, C] },
-      { name: 'b', shape: [C] },
-      ...(norms === 'given' ? [gValue] : []),
+      { name: 'u', shape: ['n', D], type: 'uint8' },
+      { name: 'w', shape: [D, 2 * C], type: 'int8' },
     ],
-    [{ name: 'logp', shape: ['n', C] }, ...(norms === 'computed' ? [gValue] : [])],
-    'log p_T(c | x) under linear logits, for every row x and class c',
+    [{ name: 'products', shape: ['n', 2 * C], type: 'int32' }],
+    'the 8-bit rows times the 8-bit class columns',
   );
 }
 
@@ -202,12 +337,22 @@ class TopRows {
     }
   }
 
+  /** The worst kept score once `limit` are kept (−∞ before; +∞ for a limit of 0). */
+  threshold(): number {
+    if (this.limit <= 0) return Infinity;
+    return this.size < this.limit ? -Infinity : (this.score[0] as number);
+  }
+
   /** The kept rows, best first. */
-  sorted(): ScannedRows {
+  sorted(rescored: number): ScannedRows {
     const order = Array.from({ length: this.size }, (_, k) => k).sort(
       (p, q) =>
         (this.score[q] as number) - (this.score[p] as number) || (this.row[p] as number) - (this.row[q] as number),
     );
-    return { rows: order.map((k) => this.row[k] as number), scores: order.map((k) => this.score[k] as number) };
+    return {
+      rows: order.map((k) => this.row[k] as number),
+      scores: order.map((k) => this.score[k] as number),
+      rescored,
+    };
   }
 }

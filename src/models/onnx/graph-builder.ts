@@ -1,6 +1,7 @@
 /**
- * A small builder of ONNX graphs (float32 tensors only) over the `onnx-proto` message classes:
- * it names intermediate values, collects nodes and initialisers, and serialises a ModelProto.
+ * A small builder of ONNX graphs (float32 tensors; 8- and 32-bit integer inputs and outputs) over the
+ * `onnx-proto` message classes: it names intermediate values, collects nodes and initialisers, and
+ * serialises a ModelProto.
  * ONNX operator semantics: https://onnx.ai/onnx/operators/ (opset {@link ONNX_OPSET}).
  */
 import onnxProto from 'onnx-proto';
@@ -13,12 +14,21 @@ export const ONNX_OPSET = 17;
 /** An attribute: an integer number is an INT, others FLOAT; `{ float: v }` forces FLOAT (e.g. ε = 0). */
 type AttributeValue = number | number[] | string | { float: number };
 
-/** One input or output of the graph: a float32 tensor with a symbolic batch dimension. */
+/** One input or output of the graph: a tensor (float32 unless `type` says so), maybe with symbolic dimensions. */
 export interface GraphValue {
   name: string;
   /** Dimensions; a string is a symbolic dimension such as `batch`. */
   shape: Array<number | string>;
+  /** Element type. @default 'float32' */
+  type?: 'float32' | 'uint8' | 'int8' | 'int32';
 }
+
+const ELEMENT_TYPES = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  uint8: onnx.TensorProto.DataType.UINT8,
+  int8: onnx.TensorProto.DataType.INT8,
+  int32: onnx.TensorProto.DataType.INT32,
+} as const;
 
 export class OnnxGraphBuilder {
   private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
@@ -72,6 +82,21 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  /** A uint8 scalar constant (a zero point of an integer operator), shared like {@link scalar}. */
+  uint8Scalar(value: number): string {
+    const key = `uint8 ${value}`;
+    const known = this.sharedConstants.get(key);
+    if (known) return known;
+    const name = this.addInitializer(
+      `uint8_${this.sharedConstants.size}`,
+      onnx.TensorProto.DataType.UINT8,
+      [],
+      Uint8Array.of(value),
+    );
+    this.sharedConstants.set(key, name);
+    return name;
+  }
+
   /** Append `op(inputs) → output` with attributes; returns the output name (generated unless given). */
   node(
     op: string,
@@ -101,7 +126,7 @@ export class OnnxGraphBuilder {
         name: v.name,
         type: {
           tensorType: {
-            elemType: onnx.TensorProto.DataType.FLOAT,
+            elemType: ELEMENT_TYPES[v.type ?? 'float32'],
             shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
           },
         },

@@ -30,8 +30,9 @@ const { indexDir } = workerData as { indexDir: string };
 let loaded: Promise<LoadedIndex> | null = null;
 
 /**
- * The index, loaded, with one cosine scan of its matrix run at once: it loads ONNX Runtime on this thread and caches
- * the rows' inverse norms (`topRowsByClass`), which the first search would otherwise pay for.
+ * The index, loaded, with one scan of its matrix run at once (for the rows nearest its first row): it loads ONNX
+ * Runtime on this thread and makes the matrix's 8-bit copy (`topRowsByClass`), which the first search would otherwise
+ * pay for.
  */
 async function loadWarm(): Promise<LoadedIndex> {
   const index = loadIndex(indexDir);
@@ -40,7 +41,7 @@ async function loadWarm(): Promise<LoadedIndex> {
     await topRowsByClass(
       index.vectors,
       D,
-      { kind: 'cosine', directions: [new Float32Array(D)], bias: new Float64Array(1) },
+      { kind: 'distance', directions: [index.vectors.slice(0, D)], bias: new Float64Array(1) },
       1,
       [0],
       [1],
