@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetArchiveIndex, type PlantedIndex } from '../../src/test-utils/planted-index.js';
 import { tinyModel } from '../../src/test-utils/tiny-model.js';
-import { axeViolations, guardRequests, hasChromium, launch, screenshot, signIn } from './browser.js';
+import { axeViolations, hasChromium, launch, openServicePage, screenshot, signIn } from './browser.js';
 import { ADMIN, ApiSession, CLINICIAN, hasBuiltCli, type RunningService, startService } from './service.js';
 
 /**
@@ -48,13 +48,7 @@ describe.skipIf(!ready)('archive search in Chromium', () => {
       }
     await admin.json('POST', '/api/banks', { name: 'Archive bank', examples });
     browser = await launch();
-    const context = await browser.newContext({
-      viewport: { width: 1400, height: 1000 },
-      bypassCSP: true,
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    guardRequests(page, service.url, offOrigin);
+    ({ page } = await openServicePage(browser, service.url, offOrigin, { acceptDownloads: true }));
   }, 600_000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST = join(REPO_ROOT, 'dist', 'web');
@@ -31,6 +31,22 @@ export function guardRequests(page: Page, origin: string, seen: string[]): void 
     const u = r.url();
     if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) seen.push(u);
   });
+}
+
+/**
+ * A page in a fresh context (1400 × 1000) for the service at `origin`, with requests leaving it collected in
+ * `offOrigin`. bypassCSP lets the tests inject axe-core into pages the service serves under a strict script CSP.
+ */
+export async function openServicePage(
+  browser: Browser,
+  origin: string,
+  offOrigin: string[],
+  options: { acceptDownloads?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true, ...options });
+  const page = await context.newPage();
+  guardRequests(page, origin, offOrigin);
+  return { context, page };
 }
 
 /** On the sign-in form: fill in `user`'s name and password and sign in (the caller waits for the page it expects). */

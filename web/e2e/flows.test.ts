@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEcg } from '../../src/io/load-ecg.js';
 import { tinyModel, type TinyRecord } from '../../src/test-utils/tiny-model.js';
-import { axeViolations, docsScreenshot, guardRequests, hasChromium, launch, screenshot, signIn } from './browser.js';
+import { axeViolations, docsScreenshot, hasChromium, launch, openServicePage, screenshot, signIn } from './browser.js';
 import { ADMIN, ApiSession, CLINICIAN, hasBuiltCli, type RunningService, startService } from './service.js';
 
 /**
@@ -25,7 +25,6 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
   let tiny: Awaited<ReturnType<typeof tinyModel>>;
   let service: RunningService;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const offOrigin: string[] = [];
   let teachIds: string[] = [];
@@ -75,10 +74,7 @@ describe.skipIf(!ready)('web app flows in Chromium', () => {
     writeFileSync(csvPath, lines.join('\n') + '\n');
 
     browser = await launch();
-    // bypassCSP lets the test inject axe-core into pages the service serves under a strict script CSP.
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
-    page = await context.newPage();
-    guardRequests(page, service.url, offOrigin);
+    ({ page } = await openServicePage(browser, service.url, offOrigin));
   }, 600_000);
 
   afterAll(async () => {
