@@ -88,9 +88,10 @@ function topRows(
  * linear in x (`FewShotHead.linearLogits`: −‖x − μ_c‖² for the prototype classifier, Snell et al.
  * 2017; W_c·x/‖x‖ + b_c for the support softmax; temperature as Guo et al. 2017), so one pass over
  * the contiguous [N, D] matrix scores every window for every class asked for ({@link topRowsByClass}:
- * a matrix product on ONNX Runtime, a heap of the best per class); the best 4K + 64 of each class by
- * that score go through the head's `predict`, whose probabilities and distances are the ones ranked
- * and reported. Otherwise every window goes through `predict`.
+ * an 8-bit matrix product on ONNX Runtime under an error bound, the rows it cannot rule out re-scored
+ * exactly, a heap of the best per class); the best 4K + 64 of each class by that score go through the
+ * head's `predict`, whose probabilities and distances are the ones ranked and reported. Otherwise
+ * every window goes through `predict`.
  */
 export async function searchIndex(
   index: LoadedIndex,
