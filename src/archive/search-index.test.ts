@@ -90,6 +90,17 @@ describe('searchIndex', () => {
     expect(search?.hits.map((h) => h.record)).toEqual(bruteForce(index, b, 2, 10));
   });
 
+  for (const classifier of ['prototype', 'support-softmax'] as const)
+    it(`ranks by distance to the prototype with a one-class bank, where every probability is 1 (${classifier})`, async () => {
+      const rng = new Rng(9);
+      const index = syntheticIndex(3000, rng);
+      const examples = bank(NEAREST_PROTOTYPE, rng).examples.filter((e) => e.class === 'b');
+      const one = enrollBank(examples, { ...NEAREST_PROTOTYPE, classifier });
+      const [search] = await searchIndex(index, one, { top: 15 });
+      expect(search?.hits.map((h) => h.record)).toEqual(bruteForce(index, one, 0, 15));
+      expect(search?.hits.every((h) => h.probability === 1)).toBe(true);
+    });
+
   it("leaves out the bank's own examples and names a class the bank does not hold", async () => {
     const rng = new Rng(8);
     const index = syntheticIndex(50, rng);

@@ -90,8 +90,9 @@ function topRows(
  * the contiguous [N, D] matrix scores every window for every class asked for ({@link topRowsByClass}:
  * an 8-bit matrix product on ONNX Runtime under an error bound, the rows it cannot rule out re-scored
  * exactly, a heap of the best per class); the best 4K + 64 of each class by that score go through the
- * head's `predict`, whose probabilities and distances are the ones ranked and reported. Otherwise
- * every window goes through `predict`.
+ * head's `predict`, whose probabilities and distances are the ones ranked and reported. A one-class
+ * bank, where every probability is 1, is scanned by the distance to its prototype. Otherwise every
+ * window goes through `predict`.
  */
 export async function searchIndex(
   index: LoadedIndex,
@@ -119,8 +120,12 @@ export async function searchIndex(
   const vectorOf = (i: number): Float32Array => index.vectors.subarray(i * D, (i + 1) * D);
   const predictRows = (rows: readonly number[]) =>
     head.predict({ vectors: rows.map(vectorOf), clinical: rows.map(clinicalOf) });
-  // Fast path: the classifier's logits are linear in each window's vector (no clinical context joins it).
-  const linear = head.linearLogits;
+  // Fast path: the classifier's logits are linear in each window's vector (no clinical context joins it). With one
+  // class every probability is 1 and the ranking is by the distance to its prototype: distance logits for any head.
+  const linear =
+    head.linearLogits && C === 1
+      ? { kind: 'distance' as const, directions: head.prototypes, bias: new Float64Array(1) }
+      : head.linearLogits;
 
   // Full path: every window through the head, probabilities and distances kept, [N, C].
   let probabilities: Float32Array | null = null;
