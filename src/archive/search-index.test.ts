@@ -91,7 +91,7 @@ describe('searchIndex', () => {
   });
 
   for (const classifier of ['prototype', 'support-softmax'] as const)
-    it(`ranks by distance to the prototype with a one-class bank, where every probability is 1 (${classifier})`, async () => {
+    it(`ranks a one-class bank (every probability 1) by distance to its prototype (${classifier})`, async () => {
       const rng = new Rng(9);
       const index = syntheticIndex(3000, rng);
       const examples = bank(NEAREST_PROTOTYPE, rng).examples.filter((e) => e.class === 'b');

@@ -26,7 +26,7 @@ function matrix(n: number, D: number, rng: Rng): Float32Array {
 
 describe('topRowsByClass', () => {
   for (const kind of ['distance', 'cosine'] as const)
-    it(`keeps, for each class, the rows a full sort of p_T(c | x) puts first, with their log-odds (${kind} logits)`, async () => {
+    it(`keeps per class the rows a sort of p_T(c | x) puts first, with their log-odds (${kind} logits)`, async () => {
       const rng = new Rng(kind === 'distance' ? 1 : 2);
       const D = 7;
       const n = 1500;
@@ -40,9 +40,7 @@ describe('topRowsByClass', () => {
       // Chunks of 400 rows: the heaps carry over from one call of the session to the next.
       const got = await topRowsByClass(x, D, logits, 1.7, [1, 2], [40, 7], { chunkRows: 400, threads: 1 });
       [1, 2].forEach((c, j) => {
-        const scores = Array.from({ length: n }, (_, i) =>
-          logOdds(x.subarray(i * D, (i + 1) * D), logits, c, 1.7),
-        );
+        const scores = Array.from({ length: n }, (_, i) => logOdds(x.subarray(i * D, (i + 1) * D), logits, c, 1.7));
         const expected = Array.from({ length: n }, (_, i) => i)
           .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b)
           .slice(0, j === 0 ? 40 : 7);
@@ -69,14 +67,15 @@ describe('topRowsByClass', () => {
   });
 
   for (const kind of ['distance', 'cosine'] as const)
-    it(`stays exact when the top is crowded with rows closer to each other than the 8-bit codes can tell (${kind})`, async () => {
+    it(`stays exact when the top holds rows closer than the 8-bit codes can tell (${kind})`, async () => {
       const rng = new Rng(4);
       const D = 150;
       const n = 3000;
       const x = matrix(n, D, rng);
       const a = Float32Array.from({ length: D }, () => rng.normal());
       // 400 near-copies of the prototype, 1e-5 apart: far below the codes' resolution (≈ 0.02 per entry).
-      for (let i = 0; i < 400; i++) for (let d = 0; d < D; d++) x[i * 7 * D + d] = (a[d] as number) + 1e-5 * rng.normal();
+      for (let i = 0; i < 400; i++)
+        for (let d = 0; d < D; d++) x[i * 7 * D + d] = (a[d] as number) + 1e-5 * rng.normal();
       const logits: LinearLogits = {
         kind,
         directions: [a, Float32Array.from({ length: D }, () => rng.normal())],
@@ -112,7 +111,8 @@ describe('topRowsByClass', () => {
     const a = x.slice(37 * D, 38 * D);
     const logits: LinearLogits = { kind: 'distance', directions: [a], bias: new Float64Array(1) };
     const [got] = await topRowsByClass(x, D, logits, 2, [0], [5], { threads: 1 });
-    const distance = (i: number) => x.subarray(i * D, (i + 1) * D).reduce((s, v, d) => s + (v - (a[d] as number)) ** 2, 0);
+    const distance = (i: number) =>
+      x.subarray(i * D, (i + 1) * D).reduce((s, v, d) => s + (v - (a[d] as number)) ** 2, 0);
     const expected = Array.from({ length: 500 }, (_, i) => i)
       .sort((p, q) => distance(p) - distance(q))
       .slice(0, 5);
