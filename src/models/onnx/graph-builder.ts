@@ -53,46 +53,27 @@ export class OnnxGraphBuilder {
 
   /** A float32 scalar constant, added once per value and shared by every node that uses it. */
   scalar(value: number): string {
-    const key = `float ${value}`;
-    const known = this.sharedConstants.get(key);
-    if (known) return known;
-    const name = this.addInitializer(
-      `scalar_${this.sharedConstants.size}`,
-      onnx.TensorProto.DataType.FLOAT,
-      [],
-      Float32Array.of(value),
-    );
-    this.sharedConstants.set(key, name);
-    return name;
+    return this.shared('scalar', onnx.TensorProto.DataType.FLOAT, [], Float32Array.of(value));
   }
 
   /** A 1-D int64 constant (axes, shapes), added once per value and shared. */
   ints(values: readonly number[]): string {
-    const key = `int64 ${values.join(',')}`;
-    const known = this.sharedConstants.get(key);
-    if (known) return known;
     const raw = new BigInt64Array(values.map((v) => BigInt(v)));
-    const name = this.addInitializer(
-      `ints_${this.sharedConstants.size}`,
-      onnx.TensorProto.DataType.INT64,
-      [values.length],
-      raw,
-    );
-    this.sharedConstants.set(key, name);
-    return name;
+    return this.shared('ints', onnx.TensorProto.DataType.INT64, [values.length], raw);
   }
 
   /** A uint8 scalar constant (a zero point of an integer operator), shared like {@link scalar}. */
   uint8Scalar(value: number): string {
-    const key = `uint8 ${value}`;
+    return this.shared('uint8', onnx.TensorProto.DataType.UINT8, [], Uint8Array.of(value));
+  }
+
+  /** The initialiser holding `raw` (of `dataType`, shape `dims`), added the first time this value is asked for. */
+  private shared(prefix: string, dataType: number, dims: readonly number[], raw: ArrayBufferView): string {
+    const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+    const key = `${dataType} ${dims.join(',')} ${bytes.join(',')}`;
     const known = this.sharedConstants.get(key);
     if (known) return known;
-    const name = this.addInitializer(
-      `uint8_${this.sharedConstants.size}`,
-      onnx.TensorProto.DataType.UINT8,
-      [],
-      Uint8Array.of(value),
-    );
+    const name = this.addInitializer(`${prefix}_${this.sharedConstants.size}`, dataType, dims, raw);
     this.sharedConstants.set(key, name);
     return name;
   }
