@@ -53,7 +53,7 @@ export class DecodePool {
 
   /** Decode one recording; tasks are dealt to the workers in turn. */
   decode(task: DecodeTask): Promise<DecodeResult> {
-    if (this.slots.length === 0) return Promise.resolve(decodeRecording(task));
+    if (this.slots.length === 0) return decodeRecording(task);
     const id = this.next++;
     const slot = this.slots[this.turn++ % this.slots.length] as Slot;
     return new Promise((resolve) => {

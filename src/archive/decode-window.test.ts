@@ -22,9 +22,9 @@ const task = {
 };
 
 describe('decodeRecording', () => {
-  it('gives the same model input with or without measuring, and only nulls when not measuring', () => {
-    const measured = decodeRecording({ ...task, measure: true });
-    const skipped = decodeRecording({ ...task, measure: false });
+  it('gives the same model input with or without measuring, and only nulls when not measuring', async () => {
+    const measured = await decodeRecording({ ...task, measure: true });
+    const skipped = await decodeRecording({ ...task, measure: false });
     if (!measured.ok || !skipped.ok) throw new Error('the v102s fixture should decode');
     expect(skipped.windows).toHaveLength(measured.windows.length);
     expect(skipped.windows[0]?.signal).toEqual(measured.windows[0]?.signal);
@@ -32,13 +32,21 @@ describe('decodeRecording', () => {
     expect(measured.windows[0]?.measurements.some((v) => v !== null)).toBe(true);
   });
 
-  it('names the file and the reason when a record cannot be read', () => {
-    const result = decodeRecording({
+  it('names the file and the reason when a record cannot be read', async () => {
+    const result = await decodeRecording({
       ...task,
       recordPath: join(process.cwd(), 'test/fixtures/no-such-record'),
       measure: true,
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(/no-such-record/);
+  });
+
+  it('reads FLAC-compressed WFDB records (formats 508, 516, 524): what stops this one is its leads', async () => {
+    const flac = join(process.cwd(), 'test/fixtures/real/wfdb-python-sample/flacformats');
+    const result = await decodeRecording({ ...task, recordPath: flac, window: null, measure: false });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.reason).toMatch(/flacformats.*none of the model's leads .* is usable; the recording has sig 0/);
   });
 });

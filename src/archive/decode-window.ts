@@ -2,7 +2,7 @@ import type { MeasurementValues } from '../data/measurements.js';
 import { MEASUREMENT_FEATURES, measureRecording } from '../data/measurements.js';
 import { preprocessEcg, type PreprocessSpec } from '../data/preprocess.js';
 import { isFewbeatError } from '../errors.js';
-import { loadEcg } from '../io/load-ecg.js';
+import { loadEcgAsync } from '../io/load-ecg.js';
 import type { CohortWindow } from '../io/manifest/index.js';
 import { recordingWindows } from './archive-units.js';
 
@@ -34,9 +34,9 @@ export type DecodeResult = { ok: true; windows: DecodedWindow[] } | { ok: false;
  * (`preprocessEcg`, `measureRecording` with the child's age and sex): the CPU-heavy part of
  * indexing, run on worker threads. A failure comes back as one line naming the file.
  */
-export function decodeRecording(task: DecodeTask): DecodeResult {
+export async function decodeRecording(task: DecodeTask): Promise<DecodeResult> {
   try {
-    const ecg = loadEcg(task.recordPath, { window: task.window });
+    const ecg = await loadEcgAsync(task.recordPath, { window: task.window });
     const windows = recordingWindows(ecg, task.windowSeconds).map(({ window, ecg: part }) => {
       const processed = preprocessEcg(part, task.spec, task.recordPath);
       return {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FewbeatError } from '../errors.js';
 import { FIXTURE_CLINICAL } from '../test-utils/clinical-formats.js';
 import { FIXTURE_REAL, REPO_ROOT, realPath } from '../test-utils/real-data.js';
-import { loadCohortEcg, loadEcg } from './load-ecg.js';
+import { loadCohortEcg, loadEcg, loadEcgAsync } from './load-ecg.js';
 
 interface ExpectedChannel {
   sig_name: string;
@@ -27,6 +27,23 @@ describe('loadEcg', () => {
     expect(ecg.fs).toBe(want.fs);
     expect(ecg.leads).toEqual(want.channels.map((c) => c.sig_name));
     want.channels.forEach((c, k) => c.physical_first20.forEach((v, i) => expect(ecg.signals[k]![i]).toBeCloseTo(v, 6)));
+  });
+
+  it('reads FLAC-compressed WFDB records asynchronously as wfdb-python does, windows included', async () => {
+    const ref = wfdbPython('wfdb-python-sample/flacformats');
+    const path = join(FIXTURE_REAL, 'wfdb-python-sample/flacformats');
+    expect(() => loadEcg(path)).toThrow(/FLAC/);
+    const whole = await loadEcgAsync(path);
+    expect(whole.meta?.format).toBe('wfdb');
+    ref.channels.forEach((c, i) =>
+      c.physical_first20.forEach((v, k) => expect(whole.signals[i]?.[k]).toBeCloseTo(v, 6)),
+    );
+    // Samples 10 … 19: the window [0.05 s, 0.1 s) at 200 Hz.
+    const part = await loadEcgAsync(path, { window: { startS: 0.05, endS: 0.1 } });
+    expect(part.signals[0]).toHaveLength(10);
+    ref.channels.forEach((c, i) =>
+      c.physical_first20.slice(10).forEach((v, k) => expect(part.signals[i]?.[k]).toBeCloseTo(v, 6)),
+    );
   });
 
   it('reads only the window of a long WFDB record, at the right samples', () => {

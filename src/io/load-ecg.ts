@@ -7,7 +7,7 @@ import { edfToEcg, readEdf } from './edf/read-edf.js';
 import type { CohortRow, CohortWindow } from './manifest/cohort.js';
 import { resolveRecord, sniffFile } from './manifest/record-format.js';
 import { readHeader } from './wfdb/header.js';
-import { readEcg } from './wfdb/record.js';
+import { readEcg, readEcgAsync, type ReadOptions } from './wfdb/record.js';
 
 export interface LoadEcgOptions {
   /** Only this time window [startS, endS) of the record; null or absent = the whole record. */
@@ -30,34 +30,46 @@ const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
  * ⌊endS·fs⌉ (rounded to the nearest sample, end exclusive); for WFDB only those bytes are read.
  */
 export function loadEcg(recordPath: string, opts: LoadEcgOptions = {}): Ecg {
-  const found = resolveRecord(recordPath);
-  if (found === null) {
-    let exists = false;
-    try {
-      exists = statSync(recordPath).isFile();
-    } catch {
-      // not there: the message below says what was looked for
-    }
-    throw new FewbeatError(
-      exists && sniffFile(recordPath) === null
-        ? 'not a recognised ECG file (WFDB header, EDF/BDF, CSV, DICOM waveform, SCP-ECG or XML)'
-        : 'record not found (looked for the path itself, .hea, .edf, .bdf, .csv, .dcm, .scp and .xml)',
-      { file: recordPath },
-    );
-  }
-  const window = opts.window ?? null;
-  if (found.format === 'wfdb') {
-    const lenience = { strict: opts.strict, onWarning: opts.onWarning };
-    if (window === null) return withFormat(readEcg(found.file, lenience), 'wfdb');
-    const fs = readHeader(found.file).fs;
-    const from = Math.round(window.startS * fs);
-    return withFormat(readEcg(found.file, { from, to: Math.round(window.endS * fs), ...lenience }), 'wfdb');
-  }
+  const found = findRecord(recordPath);
+  if (found.format === 'wfdb') return withFormat(readEcg(found.file, wfdbOptions(found.file, opts)), 'wfdb');
   let ecg: Ecg;
   if (found.format === 'edf') ecg = withFormat(edfToEcg(readEdf(found.file)), 'edf');
   else if (found.format === 'csv') ecg = withFormat(readCsvWaveform(found.file, { fs: opts.fs }), 'csv');
   else ecg = WHOLE_FILE_READERS[found.format](readWholeFile(found.file), found.file);
-  return window === null ? ecg : cutWindow(ecg, window);
+  return opts.window ? cutWindow(ecg, opts.window) : ecg;
+}
+
+/** {@link loadEcg} for every format, FLAC-compressed WFDB (formats 508, 516, 524) included. */
+export async function loadEcgAsync(recordPath: string, opts: LoadEcgOptions = {}): Promise<Ecg> {
+  const found = findRecord(recordPath);
+  if (found.format !== 'wfdb') return loadEcg(recordPath, opts);
+  return withFormat(await readEcgAsync(found.file, wfdbOptions(found.file, opts)), 'wfdb');
+}
+
+/** The recording `recordPath` names, or a one-line error saying why there is none. */
+function findRecord(recordPath: string): NonNullable<ReturnType<typeof resolveRecord>> {
+  const found = resolveRecord(recordPath);
+  if (found !== null) return found;
+  let exists = false;
+  try {
+    exists = statSync(recordPath).isFile();
+  } catch {
+    // not there: the message below says what was looked for
+  }
+  throw new FewbeatError(
+    exists && sniffFile(recordPath) === null
+      ? 'not a recognised ECG file (WFDB header, EDF/BDF, CSV, DICOM waveform, SCP-ECG or XML)'
+      : 'record not found (looked for the path itself, .hea, .edf, .bdf, .csv, .dcm, .scp and .xml)',
+    { file: recordPath },
+  );
+}
+
+/** The WFDB reader's options: the lenience asked for, and a window as the samples it covers. */
+function wfdbOptions(headerFile: string, opts: LoadEcgOptions): ReadOptions {
+  const lenience = { strict: opts.strict, onWarning: opts.onWarning };
+  if (!opts.window) return lenience;
+  const fs = readHeader(headerFile).fs;
+  return { from: Math.round(opts.window.startS * fs), to: Math.round(opts.window.endS * fs), ...lenience };
 }
 
 /** The ECG of one manifest row: its record, cut to the row's window when it has one. */
