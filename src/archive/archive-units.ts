@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ClinicalContext } from '../clinical/schema.js';
+import { checkEcgSamplingRate } from '../data/preprocess.js';
 import { FewbeatError } from '../errors.js';
 import type { Ecg } from '../io/ecg.js';
 import { MANIFEST_FILE, readCohort, resolveRecord, type CohortWindow } from '../io/manifest/index.js';
@@ -159,6 +160,8 @@ export function unitKey(sha256: string, window: CohortWindow | null): string {
  * `predict` see it); a trailing part shorter than a window is left out.
  */
 export function recordingWindows(ecg: Ecg, seconds: number): Array<{ window: CohortWindow | null; ecg: Ecg }> {
+  // A rate of a sample a minute would make windows of no sample, and the loop below endless.
+  checkEcgSamplingRate(ecg.fs, ecg.source ?? 'recording');
   const n = ecg.signals[0]?.length ?? 0;
   const perWindow = Math.round(seconds * ecg.fs);
   if (n < 1.5 * perWindow) return [{ window: null, ecg }];

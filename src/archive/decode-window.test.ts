@@ -49,4 +49,15 @@ describe('decodeRecording', () => {
     if (!result.ok)
       expect(result.reason).toMatch(/flacformats.*none of the model's leads .* is usable; the recording has sig 0/);
   });
+
+  it('refuses a numerics record sampled once a minute in one line, not as windows of no sample', async () => {
+    const numerics = join(
+      process.cwd(),
+      'test/fixtures/real/wfdb-python-sample/multi-segment/s25047/s25047-2704-05-04-10-44n',
+    );
+    const result = await decodeRecording({ ...task, recordPath: numerics, window: null, measure: true });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.reason).toMatch(/10-44n.*sampling rate 0\.01666\d* Hz is below the 50 Hz an ECG needs/);
+  });
 });

@@ -63,4 +63,12 @@ describe('preprocessEcg', () => {
     tiny.signals = tiny.signals.map((s) => s.slice(0, 100));
     expect(() => preprocessEcg(tiny, spec)).toThrow('x.hea: lead II has 100 samples');
   });
+
+  it('refuses, naming the file, a sampling rate no ECG has: below 50 Hz, zero, NaN', () => {
+    for (const fs of [20, 0, NaN])
+      expect(() => preprocessEcg({ ...ecg(), fs }, spec)).toThrow(
+        `x.hea: sampling rate ${fs} Hz is below the 50 Hz an ECG needs (is this an ECG?)`,
+      );
+    expect(() => preprocessEcg({ ...ecg(), fs: 50 }, spec)).not.toThrow();
+  });
 });

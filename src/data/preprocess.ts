@@ -49,6 +49,21 @@ function bandpass(spec: PreprocessSpec): Sos {
 }
 
 /**
+ * The lowest sampling rate read as an ECG: a QRS complex lasts 60–100 ms, so below 50 Hz it spans
+ * a few samples at most. Lower rates are other signals (numerics records sample once a minute).
+ */
+export const MIN_ECG_SAMPLING_RATE_HZ = 50;
+
+/** Refuse, in one line naming the file, a sampling rate that is not a number of at least 50 Hz. */
+export function checkEcgSamplingRate(fs: number, source: string): void {
+  if (!Number.isFinite(fs) || !(fs >= MIN_ECG_SAMPLING_RATE_HZ))
+    throw new FewbeatError(
+      `sampling rate ${fs} Hz is below the ${MIN_ECG_SAMPLING_RATE_HZ} Hz an ECG needs (is this an ECG?)`,
+      { file: source },
+    );
+}
+
+/**
  * Preprocess one recording for the model:
  * 1. map its leads to the model's lead set (`mapToLeadSet`: limb leads derived from I and II when
  *    absent; other missing leads are zeros with mask 0), interpolating over NaN samples;
@@ -60,8 +75,7 @@ function bandpass(spec: PreprocessSpec): Sos {
  * @param source file name for error messages.
  */
 export function preprocessEcg(ecg: Ecg, spec: PreprocessSpec, source = ecg.source ?? 'recording'): PreprocessedEcg {
-  if (!(ecg.fs > 0) || !Number.isFinite(ecg.fs))
-    throw new FewbeatError(`sampling rate must be positive, got ${ecg.fs}`, { file: source });
+  checkEcgSamplingRate(ecg.fs, source);
   const L = spec.leads.length;
   const T = spec.samples;
   const signal = new Float32Array(T * L);
