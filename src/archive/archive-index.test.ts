@@ -1,10 +1,9 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCohort } from '../io/manifest/index.js';
 import { runCli } from '../test-utils/run-cli.js';
-import { withContentHash } from '../util/content-hash.js';
-import { tinyModel } from '../test-utils/tiny-model.js';
+import { otherPrototypeSpaceModel, tinyModel } from '../test-utils/tiny-model.js';
 import { recordingWindows } from './archive-units.js';
 import { committedShards, loadIndex, SHARDS_DIR } from './index-format.js';
 import { precisionAtK, type ClassSearch } from './search-index.js';
@@ -132,16 +131,88 @@ describe('archive index and search', () => {
     },
   );
 
-  it('refuses to extend an index with another model, and reports a damaged shard by name', async () => {
-    const out = join(root, 'index-resume');
-    const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    const other = join(root, 'other-model');
-    mkdirSync(other, { recursive: true });
-    for (const f of readdirSync(modelDir)) copyFileSync(join(modelDir, f), join(other, f));
-    writeFileSync(join(other, 'config.json'), JSON.stringify(withContentHash({ ...config, seed: 99 })));
-    const run = await runCli(['index', cohortDir, '--model', other, '--out', out]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('built with another model');
+  it(
+    're-embeds an index for a new model beside the current one, searchable meanwhile, ' +
+      'and switches to it once every recording is re-embedded',
+    async () => {
+      const archive = join(root, 'reembed-archive');
+      const aside = join(root, 'reembed-aside');
+      for (const d of [archive, aside]) mkdirSync(d, { recursive: true });
+      const rows = readCohort(cohortDir).rows.slice(0, 3);
+      const move = (row: number, from: string, to: string): void => {
+        const name = (rows[row]?.recordPath as string).split('/').at(-1) as string;
+        for (const ext of ['hea', 'dat']) renameSync(join(from, `${name}.${ext}`), join(to, `${name}.${ext}`));
+      };
+      rows.forEach((r) => {
+        const name = r.recordPath.split('/').at(-1) as string;
+        for (const ext of ['hea', 'dat']) copyFileSync(`${r.recordPath}.${ext}`, join(archive, `${name}.${ext}`));
+      });
+      const out = join(root, 'index-reembed');
+      await index(archive, out, ['--shard', '2']);
+      const before = loadIndex(out);
+      // Another model: the same network with another prototype space, so its vectors differ.
+      const other = otherPrototypeSpaceModel(modelDir, join(root, 'other-model'));
+      const reindex = async (): Promise<IndexRun & { reembedding: unknown }> => {
+        const run = await runCli(['index', archive, '--model', other, '--out', out, '--json', '--shard', '2']);
+        expect(run.stderr).not.toContain('error');
+        expect(run.code).toBe(0);
+        return JSON.parse(run.stdout) as IndexRun & { reembedding: unknown };
+      };
+      // Part of the archive first (a run stopped half-way): the index still searches the current model's vectors.
+      move(2, archive, aside);
+      const partial = await reindex();
+      expect(partial.reembedding).toEqual({ recordings: 3, reembedded: 2, switched: false });
+      const during = loadIndex(out);
+      expect(during.header).toEqual(before.header);
+      expect(Array.from(during.vectors)).toEqual(Array.from(before.vectors));
+      move(2, aside, archive);
+      const rest3 = await reindex();
+      expect(rest3).toMatchObject({ embedded: 1, alreadyIndexed: 2 });
+      expect(rest3.reembedding).toEqual({ recordings: 3, reembedded: 3, switched: true });
+      const after = loadIndex(out);
+      expect(after.header.model.dir).toBe(other);
+      expect(after.header.generation).toMatch(/^gen-[0-9a-f]{12}$/);
+      expect(existsSync(join(out, SHARDS_DIR))).toBe(false);
+      // The same rows as an index built with the new model from scratch, and not the old model's.
+      const fresh = join(root, 'index-reembed-fresh');
+      const run = await runCli(['index', archive, '--model', other, '--out', fresh, '--json']);
+      expect(run.code).toBe(0);
+      const scratch = loadIndex(fresh);
+      const withoutRow = (ws: typeof after.windows) => ws.map(({ row: _row, ...w }) => w);
+      expect(withoutRow(after.windows)).toEqual(withoutRow(scratch.windows));
+      expect(Array.from(after.vectors)).toEqual(Array.from(scratch.vectors));
+      expect(Array.from(after.vectors)).not.toEqual(Array.from(before.vectors));
+      // A bank of the previous model is refused against the new model's vectors, by search and by predict.
+      const oldBank = join(root, 'reembed-old-bank.json');
+      const enroll = ['enroll', '--model', modelDir, '--manifest', cohortDir, '--classes', 'jet', '--out', oldBank];
+      expect((await runCli(enroll)).code).toBe(0);
+      const search = await runCli(['search', out, '--bank', oldBank]);
+      const predict = await runCli([
+        'predict',
+        '--model',
+        other,
+        '--bank',
+        oldBank,
+        '--record',
+        rows[0]?.recordPath as string,
+      ]);
+      for (const refused of [search, predict]) {
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(
+          /^error: the bank was enrolled with another model than .+: enroll it again with that model\n$/,
+        );
+      }
+      // A switch cut short after the new header left the previous shards: the next run removes them.
+      mkdirSync(join(out, SHARDS_DIR));
+      writeFileSync(join(out, SHARDS_DIR, '000001.jsonl'), 'left by a switch cut short\n');
+      const again = await reindex();
+      expect(again).toMatchObject({ embedded: 0, alreadyIndexed: 3, reembedding: null });
+      expect(existsSync(join(out, SHARDS_DIR))).toBe(false);
+      expect(Array.from(loadIndex(out).vectors)).toEqual(Array.from(scratch.vectors));
+    },
+  );
+
+  it('reports a damaged shard by name', async () => {
     const damaged = join(root, 'index-damaged');
     await index(cohortDir, damaged, ['--shard', '16']);
     const f32 = join(damaged, SHARDS_DIR, '000001.f32');

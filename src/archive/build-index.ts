@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MEASUREMENT_FEATURES } from '../data/measurements.js';
 import { FewbeatError } from '../errors.js';
-import type { TrainedModelDir } from '../model-dir/model-dir.js';
+import { modelConfigSha256, type TrainedModelDir } from '../model-dir/model-dir.js';
 import type { ArchiveUnit } from './archive-units.js';
 import { embedUnits, type EmbedUnitsResult } from './embed-units.js';
 import { IndexEmbedder } from './index-embedder.js';
@@ -17,6 +15,7 @@ import {
   writeShard,
   type IndexHeader,
 } from './index-format.js';
+import { finishReembedding, indexTarget, type Reembedding } from './index-generations.js';
 import { IndexLedger } from './index-ledger.js';
 import { withIndexLock, type IndexLockOptions } from './index-lock.js';
 
@@ -53,13 +52,8 @@ export interface BuildIndexResult extends EmbedUnitsResult {
   units: number;
   shardsWritten: number;
   seconds: number;
-}
-
-/** SHA-256 of a model directory's config.json (which names its weights): the model's identity. */
-export function modelConfigSha256(modelDir: string): string {
-  return createHash('sha256')
-    .update(readFileSync(join(modelDir, 'config.json')))
-    .digest('hex');
+  /** When the run re-embedded the index for another model: how far, and whether it switched. */
+  reembedding: Reembedding | null;
 }
 
 /**
@@ -97,7 +91,8 @@ export function openIndexHeader(dir: string, embedder: IndexEmbedder, windowSeco
 }
 
 /**
- * Embed an archive's units into the index at `dir` (created, or continued) on this machine
+ * Embed an archive's units into the index at `dir` (created, or continued; for another model than
+ * the index's, re-embedded beside it and switched to once complete: src/archive/index-generations.ts) on this machine
  * ({@link embedUnits}: each unit's files hashed first, a unit whose key is already in a committed
  * shard not read again; windows decoded on `threads` worker threads and embedded as `fewbeat enroll`
  * does, on ONNX Runtime in batches by default, equal to `modelVectors` up to float rounding), a
@@ -120,9 +115,10 @@ export async function buildIndex(
         threads: options.threads ?? 0,
       });
       try {
-        const header = openIndexHeader(dir, embedder, windowSeconds);
-        const ledger = new IndexLedger(readAllEntries(dir));
-        let nextShard = (committedShards(dir).at(-1) ?? 0) + 1;
+        const target = indexTarget(dir, modelConfigSha256(trained.dir));
+        const header = openIndexHeader(target.dir, embedder, windowSeconds);
+        const ledger = new IndexLedger(readAllEntries(target.dir));
+        let nextShard = (committedShards(target.dir).at(-1) ?? 0) + 1;
         let shardsWritten = 0;
         const done = await embedUnits(units, embedder, ledger, {
           windowSeconds,
@@ -130,12 +126,20 @@ export async function buildIndex(
           measurements: options.measurements ?? 'needed',
           onShard: (rows, entries) => {
             check();
-            writeShard(dir, nextShard++, header, rows, entries);
+            writeShard(target.dir, nextShard++, header, rows, entries);
             shardsWritten++;
           },
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         });
-        return { units: units.length, ...done, shardsWritten, seconds: (performance.now() - t0) / 1000 };
+        check();
+        const reembedding = finishReembedding(dir, target);
+        return {
+          units: units.length,
+          ...done,
+          shardsWritten,
+          seconds: (performance.now() - t0) / 1000,
+          reembedding,
+        };
       } finally {
         await embedder.close();
       }

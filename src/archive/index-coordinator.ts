@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 import { FewbeatError } from '../errors.js';
 import type { TrainedModelDir } from '../model-dir/model-dir.js';
 import type { ArchiveUnit } from './archive-units.js';
-import { modelConfigSha256, openIndexHeader } from './build-index.js';
+import { modelConfigSha256 } from '../model-dir/model-dir.js';
+import { openIndexHeader } from './build-index.js';
+import { finishReembedding, indexTarget, type Reembedding } from './index-generations.js';
 import { IndexEmbedder } from './index-embedder.js';
 import {
   bullConnection,
@@ -68,6 +70,8 @@ export interface DistributedIndexResult {
   dropped: number;
   shardsWritten: number;
   seconds: number;
+  /** When the run re-embedded the index for another model: how far, and whether it switched. */
+  reembedding: Reembedding | null;
 }
 
 /** The counts of a queue (see {@link QueueStatus}). */
@@ -165,14 +169,15 @@ async function coordinate(
   });
   try {
     // The header first (the workers stage shards against it); the tfjs model gives its dimension.
+    const target = indexTarget(dir, modelConfigSha256(trained.dir));
     const embedder = await IndexEmbedder.create(trained, { engine: 'tfjs' });
     try {
-      openIndexHeader(dir, embedder, options.windowSeconds ?? 10);
+      openIndexHeader(target.dir, embedder, options.windowSeconds ?? 10);
     } finally {
       await embedder.close();
     }
     const jobs = planJobs(units, options.shardRecords ?? 64, {
-      index: resolve(dir),
+      index: resolve(target.dir),
       model: resolve(trained.dir),
       configSha256: modelConfigSha256(trained.dir),
       measurements: options.measurements ?? 'needed',
@@ -190,10 +195,11 @@ async function coordinate(
     const results = await completedResults(queue);
     check();
     const merged = mergeStagedShards(
-      dir,
+      target.dir,
       jobs.map((j) => j.id),
       options.shardWindows ?? 512,
     );
+    const reembedding = finishReembedding(dir, target);
     await removeQueue(queue, redis, connection, name, options.pollMs ?? 1000);
     return {
       queue: name,
@@ -206,6 +212,7 @@ async function coordinate(
       dropped: merged.dropped,
       shardsWritten: merged.shardsWritten,
       seconds: (performance.now() - t0) / 1000,
+      reembedding,
     };
   } finally {
     await queue.close();

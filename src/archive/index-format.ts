@@ -19,6 +19,14 @@ import { checkContentHash, sha256Hex, withContentHash } from '../util/content-ha
  *                                 its last line is the seal { kind: "seal", f32Sha256, sha256 }: the
  *                                 SHA-256 of the .f32 file and of every line before the seal
  *
+ *
+ * Generations: a new model version is embedded beside the current one, in `INDEX/gen-<first 12 hex
+ * of its config SHA-256>/` (an index folder of its own: index.json, shards/), while searches keep
+ * reading the current embeddings. When it holds every record of the current one, `INDEX/index.json`
+ * is replaced (atomically) by its header with `generation: "gen-…"`, which names the folder whose
+ * shards are now the index's (src/archive/index-generations.ts); absent, the shards are
+ * `INDEX/shards/`.
+ *
  * Appendable: a run only ever adds shards. Each shard's .f32 file is written (atomically) before its
  * .jsonl file, so the .jsonl file commits the shard: a shard without one is an interrupted write and is
  * ignored (and overwritten by the next run). Records are identified by the SHA-256 of their files'
@@ -38,6 +46,11 @@ const indexHeaderSchema = z.object({
   clinicalDim: z.number().int().min(0),
   measurementFeatures: z.array(z.string()),
   windowSeconds: z.number().positive(),
+  /** The folder under INDEX holding the current shards (absent: INDEX itself). */
+  generation: z
+    .string()
+    .regex(/^gen-[0-9a-f]{12}$/)
+    .optional(),
   sha256: z.string(),
 });
 
@@ -138,9 +151,12 @@ export function readIndexHeader(dir: string): IndexHeader | null {
   return header;
 }
 
-/** Create the index folder with its header (atomically); the shards folder is created with it. */
+/**
+ * Write the index's header (atomically); the shards folder is created with it, unless the header
+ * names a generation folder holding them.
+ */
 export function writeIndexHeader(dir: string, header: IndexHeader): void {
-  mkdirSync(join(dir, SHARDS_DIR), { recursive: true });
+  mkdirSync(header.generation === undefined ? join(dir, SHARDS_DIR) : dir, { recursive: true });
   writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(withContentHash({ ...header }), null, 2)}\n`);
 }
 
@@ -268,20 +284,45 @@ export function readAllEntries(dir: string): IndexEntry[] {
   return committedShards(dir).flatMap((n) => readShardEntries(dir, n));
 }
 
+/** The folder holding the current shards of the index at `dir`: its generation's folder, or `dir` itself. */
+export function activeIndexDir(dir: string, header: IndexHeader): string {
+  return header.generation === undefined ? dir : join(dir, header.generation);
+}
+
 /**
- * Load an index for search: every committed shard's rows into one contiguous [N, D] matrix (and
- * [N, F] clinical matrix). A shard whose matrix does not hold exactly its rows is reported.
+ * Load an index for search: every committed shard's rows of its current generation into one
+ * contiguous [N, D] matrix (and [N, F] clinical matrix). A shard whose matrix does not hold exactly
+ * its rows is reported. A load that raced with a switch to a new generation (the header changed
+ * while the shards were read) is done again, once.
  */
 export function loadIndex(dir: string): LoadedIndex {
-  const header = readIndexHeader(dir);
-  if (!header)
-    throw new FewbeatError(`no ${INDEX_FILE} here: not a fewbeat archive index (write one with fewbeat index)`, {
-      file: dir,
-    });
+  const read = (): IndexHeader => {
+    const header = readIndexHeader(dir);
+    if (!header)
+      throw new FewbeatError(`no ${INDEX_FILE} here: not a fewbeat archive index (write one with fewbeat index)`, {
+        file: dir,
+      });
+    return header;
+  };
+  const header = read();
+  const unchanged = (): boolean => JSON.stringify(readIndexHeader(dir)) === JSON.stringify(header);
+  let loaded: LoadedIndex;
+  try {
+    loaded = loadShards(dir, header);
+  } catch (e) {
+    if (unchanged()) throw e;
+    return loadShards(dir, read());
+  }
+  return unchanged() ? loaded : loadShards(dir, read());
+}
+
+/** {@link loadIndex} of the generation `header` names. */
+function loadShards(dir: string, header: IndexHeader): LoadedIndex {
+  const shardsOf = activeIndexDir(dir, header);
   const { dim: D, clinicalDim: F } = header;
   const stride = D + F;
-  const shards = committedShards(dir);
-  const perShard = shards.map((n) => readShardFiles(shardBase(dir, n)));
+  const shards = committedShards(shardsOf);
+  const perShard = shards.map((n) => readShardFiles(shardBase(shardsOf, n)));
   const total = perShard.reduce((s, es) => s + es.entries.filter((e) => e.kind === 'window').length, 0);
   const vectors = new Float32Array(total * D);
   const clinical = new Float32Array(total * F);
@@ -291,11 +332,11 @@ export function loadIndex(dir: string): LoadedIndex {
   shards.forEach((n, s) => {
     const { entries, f32Sha256 } = perShard[s] as { entries: IndexEntry[]; f32Sha256: string };
     const shardWindows = entries.filter((e): e is WindowEntry => e.kind === 'window');
-    const rows = readShardMatrix(shardBase(dir, n), shardWindows.length, stride, f32Sha256);
+    const rows = readShardMatrix(shardBase(shardsOf, n), shardWindows.length, stride, f32Sha256);
     for (const e of shardWindows) {
       if (e.row >= shardWindows.length)
         throw new FewbeatError(`row ${e.row} is beyond the shard's ${shardWindows.length} rows`, {
-          file: `${shardBase(dir, n)}.f32`,
+          file: `${shardBase(shardsOf, n)}.f32`,
         });
       const i = windows.length;
       vectors.set(rows.subarray(e.row * stride, e.row * stride + D), i * D);

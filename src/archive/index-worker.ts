@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { isFewbeatError } from '../errors.js';
 import { readModelDir } from '../model-dir/model-dir.js';
 import { initBackend } from '../runtime/backend.js';
-import { modelConfigSha256 } from './build-index.js';
+import { modelConfigSha256 } from '../model-dir/model-dir.js';
 import { embedUnits } from './embed-units.js';
 import { IndexEmbedder } from './index-embedder.js';
 import { committedShards, readAllEntries, readIndexHeader, type IndexEntry } from './index-format.js';

@@ -1,5 +1,5 @@
 import { FewbeatError } from '../errors.js';
-import { bankHead, type PrototypeBank } from '../fewshot/prototype-bank.js';
+import { bankHead, checkBankModel, type PrototypeBank } from '../fewshot/prototype-bank.js';
 import type { CohortWindow } from '../io/manifest/index.js';
 import type { LoadedIndex } from './index-format.js';
 import { topRowsByClass } from './top-rows-by-class.js';
@@ -100,6 +100,7 @@ export async function searchIndex(
   options: SearchOptions = {},
 ): Promise<ClassSearch[]> {
   const { dim: D, clinicalDim: F, measurementFeatures } = index.header;
+  checkBankModel(bank, index.header.model.configSha256, `the index's (${index.header.model.dir})`);
   if (bank.dim !== D)
     throw new FewbeatError(
       `the bank holds ${bank.dim}-dimensional prototypes but the index ` +

@@ -35,6 +35,7 @@ export interface BankExample {
  *       prototypes: [[D numbers] per class], examples: [{ class, record, patientId, embedding: [D], clinical?: [F] }],
  *       head: FewShotHeadConfig (per-shot values at the bank's size),
  *       contextDecision: { used, nllWithout, nllWith } | null,
+ *       modelConfigSha256?: SHA-256 of the config.json of the model that embedded the examples,
  *       sha256: SHA-256 of the canonical JSON of the rest (src/util/content-hash.ts) }
  */
 export interface PrototypeBank {
@@ -48,6 +49,12 @@ export interface PrototypeBank {
   head: FewShotHeadConfig;
   /** What the context gate decided on the examples (null: the model has no gate). */
   contextDecision: ContextDecision | null;
+  /**
+   * The identity of the model whose prototype space the bank lives in (src/model-dir/model-dir.ts
+   * `modelConfigSha256`); vectors of another model are refused against it. Absent in banks written
+   * before it was recorded.
+   */
+  modelConfigSha256?: string;
   /** The bank's content hash, checked by {@link parseBank}. */
   sha256: string;
 }
@@ -81,7 +88,11 @@ function bankSupport(classes: readonly string[], examples: readonly BankExample[
  * Build a bank from labelled support vectors with the model's few-shot head `config`: the head is
  * fitted on them, and the bank keeps the temperature and abstention threshold read at its size.
  */
-export function enrollBank(examples: readonly BankExample[], config: FewShotHeadConfig): PrototypeBank {
+export function enrollBank(
+  examples: readonly BankExample[],
+  config: FewShotHeadConfig,
+  modelConfigSha256?: string,
+): PrototypeBank {
   if (examples.length === 0) throw new FewbeatError('cannot enroll a prototype bank from zero examples');
   const classes = [...new Set(examples.map((e) => e.class))].sort();
   const dim = examples[0]?.embedding.length ?? 0;
@@ -118,6 +129,7 @@ export function enrollBank(examples: readonly BankExample[], config: FewShotHead
         : null,
     },
     contextDecision: head.contextDecision,
+    ...(modelConfigSha256 === undefined ? {} : { modelConfigSha256 }),
   });
 }
 
@@ -222,6 +234,10 @@ const bankSchema = z
     contextDecision: z
       .object({ used: z.boolean(), nllWithout: finite.nullable(), nllWith: finite.nullable() })
       .nullable(),
+    modelConfigSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     sha256: z.string(),
   })
   .superRefine((b, ctx) => {
@@ -257,4 +273,18 @@ export function parseBank(json: unknown, file: string): PrototypeBank {
   }
   checkContentHash(json, file, ENROLL_AGAIN);
   return parsed.data as PrototypeBank;
+}
+
+/**
+ * Refuse to use `bank` with the vectors of the model of config SHA-256 `modelConfigSha256` when the
+ * bank records that another model embedded its examples (their prototype spaces differ even when
+ * their dimensions agree). `what` names the other side in the message.
+ */
+export function checkBankModel(bank: PrototypeBank, modelConfigSha256: string, what: string): void {
+  if (bank.modelConfigSha256 !== undefined && bank.modelConfigSha256 !== modelConfigSha256)
+    throw new FewbeatError(
+      `the bank was enrolled with another model than ${what} (model config SHA-256 ` +
+        `${bank.modelConfigSha256.slice(0, 12)}…, not ${modelConfigSha256.slice(0, 12)}…): ` +
+        'enroll it again with that model',
+    );
 }

@@ -30,7 +30,18 @@ const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
  * ⌊endS·fs⌉ (rounded to the nearest sample, end exclusive); for WFDB only those bytes are read.
  */
 export function loadEcg(recordPath: string, opts: LoadEcgOptions = {}): Ecg {
+  return loadFound(findRecord(recordPath), opts);
+}
+
+/** {@link loadEcg} for every format, FLAC-compressed WFDB (formats 508, 516, 524) included. */
+export async function loadEcgAsync(recordPath: string, opts: LoadEcgOptions = {}): Promise<Ecg> {
   const found = findRecord(recordPath);
+  if (found.format !== 'wfdb') return loadFound(found, opts);
+  return withFormat(await readEcgAsync(found.file, wfdbOptions(found.file, opts)), 'wfdb');
+}
+
+/** {@link loadEcg} of a recording already found on disk. */
+function loadFound(found: FoundRecord, opts: LoadEcgOptions): Ecg {
   if (found.format === 'wfdb') return withFormat(readEcg(found.file, wfdbOptions(found.file, opts)), 'wfdb');
   let ecg: Ecg;
   if (found.format === 'edf') ecg = withFormat(edfToEcg(readEdf(found.file)), 'edf');
@@ -39,15 +50,10 @@ export function loadEcg(recordPath: string, opts: LoadEcgOptions = {}): Ecg {
   return opts.window ? cutWindow(ecg, opts.window) : ecg;
 }
 
-/** {@link loadEcg} for every format, FLAC-compressed WFDB (formats 508, 516, 524) included. */
-export async function loadEcgAsync(recordPath: string, opts: LoadEcgOptions = {}): Promise<Ecg> {
-  const found = findRecord(recordPath);
-  if (found.format !== 'wfdb') return loadEcg(recordPath, opts);
-  return withFormat(await readEcgAsync(found.file, wfdbOptions(found.file, opts)), 'wfdb');
-}
+type FoundRecord = NonNullable<ReturnType<typeof resolveRecord>>;
 
 /** The recording `recordPath` names, or a one-line error saying why there is none. */
-function findRecord(recordPath: string): NonNullable<ReturnType<typeof resolveRecord>> {
+function findRecord(recordPath: string): FoundRecord {
   const found = resolveRecord(recordPath);
   if (found !== null) return found;
   let exists = false;

@@ -1,6 +1,6 @@
 import type { BatchSource } from '../data/batch.js';
 import { enrollBank, type PrototypeBank } from '../fewshot/prototype-bank.js';
-import type { TrainedModelDir } from './model-dir.js';
+import { modelConfigSha256, type TrainedModelDir } from './model-dir.js';
 import { modelVectors } from './model-vectors.js';
 
 /** One labelled recording to enroll: its class, where it comes from, and its model input. */
@@ -32,5 +32,6 @@ export function enrollInputs(trained: TrainedModelDir, items: readonly EnrollIte
       ...(vectors.clinical ? { clinical: Array.from(vectors.clinical[i] as Float32Array) } : {}),
     })),
     trained.head,
+    modelConfigSha256(trained.dir),
   );
 }

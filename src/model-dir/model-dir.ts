@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ClinicalEncoder, type ClinicalEncoderState } from '../clinical/encode.js';
@@ -75,6 +77,13 @@ export interface TrainedModelDir {
   space: PrototypeSpace;
   /** The few-shot head's configuration (src/fewshot/few-shot-head.ts), parsed from config.json. */
   head: FewShotHeadConfig;
+}
+
+/** SHA-256 of a model directory's config.json (which names its weights): the model's identity. */
+export function modelConfigSha256(modelDir: string): string {
+  return createHash('sha256')
+    .update(readFileSync(join(modelDir, 'config.json')))
+    .digest('hex');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { modelConfigSha256 } from '../archive/build-index.js';
+import { modelConfigSha256 } from '../model-dir/model-dir.js';
 import { INDEX_FORMAT, INDEX_VERSION, writeIndexHeader, writeShard, type IndexEntry } from '../archive/index-format.js';
 import { MEASUREMENT_FEATURES } from '../data/measurements.js';
 import { loadEcg } from '../io/load-ecg.js';

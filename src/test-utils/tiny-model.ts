@@ -1,8 +1,9 @@
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../runtime/backend.js';
 import { TINY_MODEL, TINY_TRAINING, tinyCohort } from './tiny-run.js';
 import { trainModel } from '../train/train-model.js';
+import { withContentHash } from '../util/content-hash.js';
 
 /** One record of the tiny cohort: its label, the files of its WFDB record, and the child's age and sex. */
 export interface TinyRecord {
@@ -66,4 +67,21 @@ export async function tinyModel(): Promise<{
     records,
     cleanup: () => rmSync(tiny.root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Another model made from `modelDir` at `dir`: a copy whose config.json chooses another prototype
+ * space (`[h; √α·g]`, α = 0.77), so that its identity (config SHA-256) and its vectors differ while
+ * the network is the same.
+ */
+export function otherPrototypeSpaceModel(modelDir: string, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(modelDir)) copyFileSync(join(modelDir, f), join(dir, f));
+  const { sha256: _hash, ...config } = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const other = { ...config, prototypeSpace: { kind: 'ecg+clinical', alpha: 0.77 } };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(withContentHash(other)));
+  return dir;
 }

@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { listArchiveUnits } from '../../archive/archive-units.js';
 import { buildIndex, type BuildIndexResult } from '../../archive/build-index.js';
+import type { Reembedding } from '../../archive/index-generations.js';
 import {
   indexQueueStatus,
   runIndexCoordinator,
@@ -80,7 +81,9 @@ function summary(r: {
   duplicates: number;
   skipped: Array<{ reason: string }>;
   jobs?: number;
+  reembedding: Reembedding | null;
 }): string {
+  const re = r.reembedding;
   return [
     `index ${r.index}: ${r.units} recordings from the ${r.source}` +
       `${r.jobs === undefined ? '' : ` in ${r.jobs} jobs`}; ` +
@@ -94,6 +97,18 @@ function summary(r: {
         ]
       : []),
     ...(r.skipped.length ? [`${r.skipped.length} skipped:`, ...r.skipped.map((s) => `  ${s.reason}`)] : []),
+    ...(re === null
+      ? []
+      : re.switched
+        ? [
+            `re-embedded with the new model: all ${re.recordings} recordings of the previous model's index; ` +
+              `searches now use the new model's embeddings (the previous ones were removed)`,
+          ]
+        : [
+            `re-embedding with a new model: ${re.reembedded} of the ${re.recordings} recordings of the index ` +
+              `so far; searches keep the current model's embeddings until all are re-embedded (index the ` +
+              `rest of the archive with this model)`,
+          ]),
   ].join('\n');
 }
 
@@ -128,7 +143,11 @@ export function register(program: Command): void {
       'archive folder (WFDB, EDF, CSV recordings, walked recursively) or cohort folder / manifest.csv',
     )
     .option('--model <dir>', 'model directory written by fewbeat train (required unless --status)')
-    .requiredOption('--out <dir>', 'index folder to create or continue')
+    .requiredOption(
+      '--out <dir>',
+      'index folder to create or continue (with another model: re-embedded beside the current embeddings, ' +
+        'switched to once complete)',
+    )
     .option('--shard <windows>', 'windows per committed shard', '512')
     .option(
       '--threads <n>',

@@ -7,6 +7,7 @@ import {
   bankHead,
   classifyWithBank,
   describeContextDecision,
+  checkBankModel,
   parseBank,
   type BankPrediction,
 } from '../../fewshot/prototype-bank.js';
@@ -18,7 +19,7 @@ import { assessQuality } from '../../signal/assess-quality.js';
 import { measureEcg, type Measurement, type MeasurementFlag } from '../../signal/measure-ecg.js';
 import { defaultNormTable } from '../../signal/norms/default-norms.js';
 import { measurementValues } from '../../data/measurements.js';
-import { readModelDir } from '../../model-dir/model-dir.js';
+import { modelConfigSha256, readModelDir } from '../../model-dir/model-dir.js';
 import { parseClinicalJson } from '../../clinical/parse-clinical-json.js';
 import { emit, parseNumberOption } from '../output.js';
 import { STRICT_HELP, stderrWarner } from '../warnings.js';
@@ -117,6 +118,7 @@ export function register(program: Command): void {
         await initBackend();
         const trained = readModelDir(opts.model);
         try {
+          checkBankModel(bank, modelConfigSha256(opts.model), `--model (${opts.model})`);
           // age and sex from --clinical, else from the recording's file (hospital exports carry them)
           const { fromFile, ...context } = withFileDemographics(
             opts.clinical

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
-import { modelConfigSha256 } from '../../archive/build-index.js';
+import { modelConfigSha256 } from '../../model-dir/model-dir.js';
 import { INDEX_FILE, readIndexHeader } from '../../archive/index-format.js';
 import type { ClassSearch } from '../../archive/search-index.js';
 import { FewbeatError } from '../../errors.js';
@@ -44,8 +44,8 @@ export class ServedArchive {
     if (header.model.configSha256 !== modelConfigSha256(modelDir))
       throw new FewbeatError(
         `the archive index was built with another model (${header.model.dir}) than the served one ` +
-          `(${resolve(modelDir)}): index the archive with the served model (fewbeat index ARCHIVE --model ` +
-          `${modelDir} --out NEW_INDEX)`,
+          `(${resolve(modelDir)}): re-embed it with the served model (fewbeat index ARCHIVE --model ` +
+          `${modelDir} --out ${dir})`,
         { file: join(dir, INDEX_FILE) },
       );
     const entry = await workerEntryUrl(import.meta.url, 'archive-worker');
