@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FewbeatError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { checkContentHash, sha256Hex, withContentHash } from '../util/content-hash.js';
+import { readConsistently } from '../util/read-consistently.js';
 
 /**
  * An archive index: a folder of embedded ECG windows that `fewbeat search` ranks for a taught class.
@@ -304,16 +305,7 @@ export function loadIndex(dir: string): LoadedIndex {
       });
     return header;
   };
-  const header = read();
-  const unchanged = (): boolean => JSON.stringify(readIndexHeader(dir)) === JSON.stringify(header);
-  let loaded: LoadedIndex;
-  try {
-    loaded = loadShards(dir, header);
-  } catch (e) {
-    if (unchanged()) throw e;
-    return loadShards(dir, read());
-  }
-  return unchanged() ? loaded : loadShards(dir, read());
+  return readConsistently(read, (header) => loadShards(dir, header));
 }
 
 /** {@link loadIndex} of the generation `header` names. */
