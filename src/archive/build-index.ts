@@ -41,6 +41,14 @@ export interface BuildIndexOptions {
    * @default 'needed'
    */
   measurements?: 'needed' | 'all';
+  /**
+   * With another model than the index's: re-embed the archive with it beside the current embeddings,
+   * and switch to them once every recording of the index is re-embedded (src/archive/index-generations.ts);
+   * without, such a run is refused. @default false
+   */
+  reembed?: boolean;
+  /** With `reembed`: switch at the end of this run even if some recordings of the index are not re-embedded. */
+  switchIncomplete?: boolean;
   /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
   onProgress?: (done: number, total: number, windows: number) => void;
   /** The index folder's lock ({@link withIndexLock}). */
@@ -115,7 +123,7 @@ export async function buildIndex(
         threads: options.threads ?? 0,
       });
       try {
-        const target = indexTarget(dir, modelConfigSha256(trained.dir));
+        const target = indexTarget(dir, modelConfigSha256(trained.dir), options.reembed ?? false);
         const header = openIndexHeader(target.dir, embedder, windowSeconds);
         const ledger = new IndexLedger(readAllEntries(target.dir));
         let nextShard = (committedShards(target.dir).at(-1) ?? 0) + 1;
@@ -132,7 +140,7 @@ export async function buildIndex(
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         });
         check();
-        const reembedding = finishReembedding(dir, target);
+        const reembedding = finishReembedding(dir, target, { force: options.switchIncomplete ?? false, check });
         return {
           units: units.length,
           ...done,

@@ -31,6 +31,14 @@ export interface CoordinatorOptions {
   windowSeconds?: number;
   measurements?: 'needed' | 'all';
   engine?: 'onnx' | 'tfjs';
+  /**
+   * With another model than the index's: re-embed the archive with it beside the current embeddings,
+   * and switch to them once every recording of the index is re-embedded (src/archive/index-generations.ts);
+   * without, such a run is refused. @default false
+   */
+  reembed?: boolean;
+  /** With `reembed`: switch at the end of this run even if some recordings of the index are not re-embedded. */
+  switchIncomplete?: boolean;
   /** Deliveries of a job before it fails (BullMQ `attempts`, exponential backoff from 1 s). @default 3 */
   attempts?: number;
   /** How often the queue's counts are read, ms. @default 1000 */
@@ -169,7 +177,7 @@ async function coordinate(
   });
   try {
     // The header first (the workers stage shards against it); the tfjs model gives its dimension.
-    const target = indexTarget(dir, modelConfigSha256(trained.dir));
+    const target = indexTarget(dir, modelConfigSha256(trained.dir), options.reembed ?? false);
     const embedder = await IndexEmbedder.create(trained, { engine: 'tfjs' });
     try {
       openIndexHeader(target.dir, embedder, options.windowSeconds ?? 10);
@@ -183,6 +191,7 @@ async function coordinate(
       measurements: options.measurements ?? 'needed',
       engine: options.engine ?? 'onnx',
     });
+    await refuseOtherRunsJobs(queue, name, jobs[0]?.data ?? null);
     await enqueue(queue, redis, connection, name, jobs, options.attempts ?? 3);
     const status = await waitForJobs(queue, name, options);
     if (status.failed > 0) {
@@ -199,7 +208,7 @@ async function coordinate(
       jobs.map((j) => j.id),
       options.shardWindows ?? 512,
     );
-    const reembedding = finishReembedding(dir, target);
+    const reembedding = finishReembedding(dir, target, { force: options.switchIncomplete ?? false, check });
     await removeQueue(queue, redis, connection, name, options.pollMs ?? 1000);
     return {
       queue: name,
@@ -218,6 +227,26 @@ async function coordinate(
     await queue.close();
     redis.disconnect();
   }
+}
+
+/**
+ * Refuse to add jobs to a queue that holds those of a run with another model or into another
+ * generation of the index (a re-embedding killed half-way, then a run with the index's model): the
+ * run would wait for, count and remove the other run's jobs.
+ */
+async function refuseOtherRunsJobs(
+  queue: Queue<IndexJobData, IndexJobResult>,
+  name: string,
+  ours: IndexJobData | null,
+): Promise<void> {
+  if (ours === null) return;
+  const held = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'], 0, 0);
+  const other = held.find((j) => j.data.configSha256 !== ours.configSha256 || j.data.index !== ours.index);
+  if (other)
+    throw new FewbeatError(
+      `queue ${name} holds the jobs of an unfinished run with another model (${other.data.model}): run that ` +
+        'command again to finish it first',
+    );
 }
 
 /** Add the jobs (those the queue holds already are left as they are), retry failed ones, list the queue for workers. */

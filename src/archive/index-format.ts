@@ -26,7 +26,7 @@ import { readConsistently } from '../util/read-consistently.js';
  * reading the current embeddings. When it holds every record of the current one, `INDEX/index.json`
  * is replaced (atomically) by its header with `generation: "gen-…"`, which names the folder whose
  * shards are now the index's (src/archive/index-generations.ts); absent, the shards are
- * `INDEX/shards/`.
+ * `INDEX/shards/`. `replaces` names the files of the previous generation until they are removed.
  *
  * Appendable: a run only ever adds shards. Each shard's .f32 file is written (atomically) before its
  * .jsonl file, so the .jsonl file commits the shard: a shard without one is an interrupted write and is
@@ -51,6 +51,11 @@ const indexHeaderSchema = z.object({
   generation: z
     .string()
     .regex(/^gen-[0-9a-f]{12}$/)
+    .optional(),
+  /** Set by a switch of generation until the files it replaced are removed: their folder ("." for INDEX's own). */
+  replaces: z
+    .string()
+    .regex(/^(\.|gen-[0-9a-f]{12})$/)
     .optional(),
   sha256: z.string(),
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelDir } from '../model-dir/model-dir.js';
@@ -13,7 +14,7 @@ import { embedUnits } from './embed-units.js';
 import { IndexEmbedder } from './index-embedder.js';
 import { loadIndex, type LoadedIndex, type WindowEntry } from './index-format.js';
 import { IndexLedger } from './index-ledger.js';
-import { indexQueueName, queueRegistryKey } from './index-queue.js';
+import { bullConnection, indexQueueName, queueRegistryKey } from './index-queue.js';
 import { mergeStagedShards, STAGING_DIR, writeStagedShard } from './staged-shards.js';
 
 /**
@@ -193,14 +194,25 @@ describe('fewbeat index on a Redis queue with fewbeat worker processes', () => {
     const queue = ['--queue', REDIS_URL, '--queue-prefix', PREFIX];
     const worker = startCli(bin, ['worker', ...queue]);
     workers.push(worker);
-    const run = await runCli(['index', cohortDir, '--model', other, '--out', queued, ...queue, '--json']);
+    const reembed = ['--model', other, '--out', queued, ...queue, '--json', '--reembed'];
+    const run = await runCli(['index', cohortDir, ...reembed]);
     expect(run.code, run.stderr).toBe(0);
     const records = local.windows.length;
     expect(JSON.parse(run.stdout)).toMatchObject({
       embedded: records,
       reembedding: { recordings: records, reembedded: records, switched: true },
     });
-    const reference = await runCli(['index', cohortDir, '--model', other, '--out', localRun, '--threads', '0']);
+    const reference = await runCli([
+      'index',
+      cohortDir,
+      '--model',
+      other,
+      '--out',
+      localRun,
+      '--threads',
+      '0',
+      '--reembed',
+    ]);
     expect(reference.code, reference.stderr).toBe(0);
     const a = loadIndex(queued);
     const b = loadIndex(localRun);
@@ -210,6 +222,46 @@ describe('fewbeat index on a Redis queue with fewbeat worker processes', () => {
     expect(Array.from(a.vectors)).toEqual(Array.from(b.vectors));
     worker.process.kill('SIGTERM');
     expect((await worker.exited).code, worker.stderr()).toBe(0);
+  });
+
+  it('refuses to add jobs to a queue holding those of an unfinished run with another model', async () => {
+    const out = join(root, 'index-busy-queue');
+    expect((await runCli(['index', cohortDir, '--model', modelDir, '--out', out, '--threads', '0'])).code).toBe(0);
+    const queue = new Queue(indexQueueName(out), {
+      connection: bullConnection({ url: REDIS_URL, prefix: PREFIX }),
+      prefix: PREFIX,
+    });
+    try {
+      // What a re-embedding killed half-way leaves: its jobs, for another model and the new generation's folder.
+      const data = { index: join(out, 'gen-0123456789ab'), model: '/models/next', configSha256: 'c'.repeat(64) };
+      await queue.add(
+        'embed',
+        { ...data, units: [], measurements: 'needed', engine: 'onnx' },
+        { jobId: '000000-next' },
+      );
+      const run = await runCli([
+        'index',
+        cohortDir,
+        '--model',
+        modelDir,
+        '--out',
+        out,
+        '--queue',
+        REDIS_URL,
+        '--queue-prefix',
+        PREFIX,
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        new RegExp(
+          String.raw`^error: queue \S+ holds the jobs of an unfinished run with another model \(/models/next\): ` +
+            String.raw`run that command again to finish it first\n$`,
+        ),
+      );
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   });
 
   it('refuses in one line an unreachable Redis and a bad URL', async () => {

@@ -101,13 +101,18 @@ function summary(r: {
       ? []
       : re.switched
         ? [
-            `re-embedded with the new model: all ${re.recordings} recordings of the previous model's index; ` +
-              `searches now use the new model's embeddings (the previous ones were removed)`,
+            `re-embedded with the new model: ${re.reembedded} of the ${re.recordings} recordings of the previous ` +
+              `model's index; searches now use the new model's embeddings (the previous ones were removed)`,
           ]
         : [
             `re-embedding with a new model: ${re.reembedded} of the ${re.recordings} recordings of the index ` +
               `so far; searches keep the current model's embeddings until all are re-embedded (index the ` +
-              `rest of the archive with this model)`,
+              `rest of the archive with this model and --reembed, or add --switch-incomplete to switch now). ` +
+              `Not re-embedded yet:`,
+            ...re.missing.map((r) => `  ${r}`),
+            ...(re.recordings - re.reembedded > re.missing.length
+              ? [`  … and ${re.recordings - re.reembedded - re.missing.length} more`]
+              : []),
           ]),
   ].join('\n');
 }
@@ -123,6 +128,8 @@ interface IndexOptions {
   queuePrefix: string;
   shardRecords: string;
   status?: boolean;
+  reembed?: boolean;
+  switchIncomplete?: boolean;
   json?: boolean;
 }
 
@@ -143,11 +150,13 @@ export function register(program: Command): void {
       'archive folder (WFDB, EDF, CSV recordings, walked recursively) or cohort folder / manifest.csv',
     )
     .option('--model <dir>', 'model directory written by fewbeat train (required unless --status)')
-    .requiredOption(
-      '--out <dir>',
-      'index folder to create or continue (with another model: re-embedded beside the current embeddings, ' +
-        'switched to once complete)',
+    .requiredOption('--out <dir>', 'index folder to create or continue')
+    .option(
+      '--reembed',
+      "with another model than the index's: embed with this one beside the current embeddings (which searches " +
+        'use meanwhile), and switch to the new ones once every recording of the index is re-embedded',
     )
+    .option('--switch-incomplete', 'with --reembed: switch at the end of this run, dropping what is not re-embedded')
     .option('--shard <windows>', 'windows per committed shard', '512')
     .option(
       '--threads <n>',
@@ -184,6 +193,8 @@ export function register(program: Command): void {
         return;
       }
       if (archive === undefined) throw new UsageError('missing argument: the archive folder or manifest to index');
+      if (opts.switchIncomplete && !opts.reembed) throw new UsageError('--switch-incomplete goes with --reembed');
+      const reembed = { reembed: opts.reembed === true, switchIncomplete: opts.switchIncomplete === true };
       if (opts.model === undefined) throw new UsageError("required option '--model <dir>' not specified");
       const { units, kind } = listArchiveUnits(archive, opts.out);
       await initBackend();
@@ -205,6 +216,7 @@ export function register(program: Command): void {
               shardWindows,
               measurements: opts.measurements,
               engine: opts.engine,
+              ...reembed,
               lock,
               onProgress: (s) => {
                 shown.progress ??= progressDisplay(s.jobs, 'jobs');
@@ -225,6 +237,7 @@ export function register(program: Command): void {
             threads,
             measurements: opts.measurements,
             engine: opts.engine,
+            ...reembed,
             lock,
             onProgress: (done, _total, windows) => progress.update(done, `${windows} windows`),
           });

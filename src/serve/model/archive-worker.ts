@@ -2,7 +2,7 @@ import { workerData } from 'node:worker_threads';
 import { loadIndex, type LoadedIndex } from '../../archive/index-format.js';
 import { searchIndex, type ClassSearch } from '../../archive/search-index.js';
 import { topRowsByClass } from '../../archive/top-rows-by-class.js';
-import { isFewbeatError } from '../../errors.js';
+import { FewbeatError, isFewbeatError } from '../../errors.js';
 import { parseBank, type PrototypeBank } from '../../fewshot/prototype-bank.js';
 
 /** What the service asks the archive worker (one message per task). */
@@ -25,7 +25,7 @@ export type ArchiveResult<T = ArchiveCounts | ClassSearch> = { ok: true; value: 
  * on it, so that neither the loading nor a search (ONNX Runtime's scan blocks its calling thread while it runs) holds
  * the service's request thread. Bank versions are parsed once and kept by key (versions never change).
  */
-const { indexDir } = workerData as { indexDir: string };
+const { indexDir, configSha256 } = workerData as { indexDir: string; configSha256: string };
 
 let loaded: Promise<LoadedIndex> | null = null;
 
@@ -36,6 +36,13 @@ let loaded: Promise<LoadedIndex> | null = null;
  */
 async function loadWarm(): Promise<LoadedIndex> {
   const index = loadIndex(indexDir);
+  // The index switched to another model's embeddings between the service's check and this load.
+  if (index.header.model.configSha256 !== configSha256)
+    throw new FewbeatError(
+      `the archive index switched to another model's embeddings (${index.header.model.dir}) while the service ` +
+        'started: restart it with that model',
+      { file: indexDir },
+    );
   const D = index.header.dim;
   if (index.windows.length > 0)
     await topRowsByClass(

@@ -45,13 +45,13 @@ export class ServedArchive {
       throw new FewbeatError(
         `the archive index was built with another model (${header.model.dir}) than the served one ` +
           `(${resolve(modelDir)}): re-embed it with the served model (fewbeat index ARCHIVE --model ` +
-          `${modelDir} --out ${dir})`,
+          `${modelDir} --out ${dir} --reembed)`,
         { file: join(dir, INDEX_FILE) },
       );
     const entry = await workerEntryUrl(import.meta.url, 'archive-worker');
     const pool = new Piscina({
       filename: entry.href,
-      workerData: { indexDir: resolve(dir) },
+      workerData: { indexDir: resolve(dir), configSha256: header.model.configSha256 },
       minThreads: 1,
       maxThreads: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
