@@ -15,12 +15,12 @@ import {
   writeShard,
   type IndexHeader,
 } from './index-format.js';
-import { finishReembedding, indexTarget, type Reembedding } from './index-generations.js';
+import { finishReembedding, indexTarget, type Reembedding, type ReembedOptions } from './index-generations.js';
 import { IndexLedger } from './index-ledger.js';
 import { withIndexLock, type IndexLockOptions } from './index-lock.js';
 
 /** Options of {@link buildIndex}. */
-export interface BuildIndexOptions {
+export interface BuildIndexOptions extends ReembedOptions {
   /** Window length for long recordings, seconds. @default 10 */
   windowSeconds?: number;
   /** Windows per shard (a shard is committed at the end of the record that fills it). @default 512 */
@@ -41,14 +41,6 @@ export interface BuildIndexOptions {
    * @default 'needed'
    */
   measurements?: 'needed' | 'all';
-  /**
-   * With another model than the index's: re-embed the archive with it beside the current embeddings,
-   * and switch to them once every recording of the index is re-embedded (src/archive/index-generations.ts);
-   * without, such a run is refused. @default false
-   */
-  reembed?: boolean;
-  /** With `reembed`: switch at the end of this run even if some recordings of the index are not re-embedded. */
-  switchIncomplete?: boolean;
   /** Called after each unit: units done (this run), units to do (this run), windows embedded so far. */
   onProgress?: (done: number, total: number, windows: number) => void;
   /** The index folder's lock ({@link withIndexLock}). */
@@ -99,8 +91,8 @@ export function openIndexHeader(dir: string, embedder: IndexEmbedder, windowSeco
 }
 
 /**
- * Embed an archive's units into the index at `dir` (created, or continued; for another model than
- * the index's, re-embedded beside it and switched to once complete: src/archive/index-generations.ts) on this machine
+ * Embed an archive's units into the index at `dir` (created, or continued; with `reembed`, for another
+ * model than the index's, beside it, switched to once complete: src/archive/index-generations.ts) on this machine
  * ({@link embedUnits}: each unit's files hashed first, a unit whose key is already in a committed
  * shard not read again; windows decoded on `threads` worker threads and embedded as `fewbeat enroll`
  * does, on ONNX Runtime in batches by default, equal to `modelVectors` up to float rounding), a
@@ -139,7 +131,6 @@ export async function buildIndex(
           },
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         });
-        check();
         const reembedding = finishReembedding(dir, target, { force: options.switchIncomplete ?? false, check });
         return {
           units: units.length,

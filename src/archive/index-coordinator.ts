@@ -7,7 +7,7 @@ import type { TrainedModelDir } from '../model-dir/model-dir.js';
 import type { ArchiveUnit } from './archive-units.js';
 import { modelConfigSha256 } from '../model-dir/model-dir.js';
 import { openIndexHeader } from './build-index.js';
-import { finishReembedding, indexTarget, type Reembedding } from './index-generations.js';
+import { finishReembedding, indexTarget, type Reembedding, type ReembedOptions } from './index-generations.js';
 import { IndexEmbedder } from './index-embedder.js';
 import {
   bullConnection,
@@ -22,7 +22,7 @@ import { withIndexLock, type IndexLockOptions } from './index-lock.js';
 import { mergeStagedShards } from './staged-shards.js';
 
 /** Options of {@link runIndexCoordinator}. */
-export interface CoordinatorOptions {
+export interface CoordinatorOptions extends ReembedOptions {
   /** Archive units per job. @default 64 */
   shardRecords?: number;
   /** Windows per committed shard of the merged index. @default 512 */
@@ -31,14 +31,6 @@ export interface CoordinatorOptions {
   windowSeconds?: number;
   measurements?: 'needed' | 'all';
   engine?: 'onnx' | 'tfjs';
-  /**
-   * With another model than the index's: re-embed the archive with it beside the current embeddings,
-   * and switch to them once every recording of the index is re-embedded (src/archive/index-generations.ts);
-   * without, such a run is refused. @default false
-   */
-  reembed?: boolean;
-  /** With `reembed`: switch at the end of this run even if some recordings of the index are not re-embedded. */
-  switchIncomplete?: boolean;
   /** Deliveries of a job before it fails (BullMQ `attempts`, exponential backoff from 1 s). @default 3 */
   attempts?: number;
   /** How often the queue's counts are read, ms. @default 1000 */
@@ -177,7 +169,8 @@ async function coordinate(
   });
   try {
     // The header first (the workers stage shards against it); the tfjs model gives its dimension.
-    const target = indexTarget(dir, modelConfigSha256(trained.dir), options.reembed ?? false);
+    const configSha256 = modelConfigSha256(trained.dir);
+    const target = indexTarget(dir, configSha256, options.reembed ?? false);
     const embedder = await IndexEmbedder.create(trained, { engine: 'tfjs' });
     try {
       openIndexHeader(target.dir, embedder, options.windowSeconds ?? 10);
@@ -187,7 +180,7 @@ async function coordinate(
     const jobs = planJobs(units, options.shardRecords ?? 64, {
       index: resolve(target.dir),
       model: resolve(trained.dir),
-      configSha256: modelConfigSha256(trained.dir),
+      configSha256,
       measurements: options.measurements ?? 'needed',
       engine: options.engine ?? 'onnx',
     });

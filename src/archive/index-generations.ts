@@ -67,6 +67,18 @@ export function indexTarget(dir: string, configSha256: string, reembed: boolean)
   return { dir: join(dir, generationName(configSha256)), replacing: current };
 }
 
+/** The options of an index run (local or on a queue) that concern re-embedding. */
+export interface ReembedOptions {
+  /**
+   * With another model than the index's: re-embed the archive with it beside the current embeddings,
+   * and switch to them once every recording of the index is re-embedded; without, such a run is
+   * refused. @default false
+   */
+  reembed?: boolean;
+  /** With `reembed`: switch at the end of this run even if some recordings of the index are not re-embedded. */
+  switchIncomplete?: boolean;
+}
+
 /** How far a re-embedding has come. */
 export interface Reembedding {
   /** Recordings (content keys) of the generation being replaced. */
@@ -91,7 +103,7 @@ export function finishReembedding(
   options: { force?: boolean; check?: () => void } = {},
 ): Reembedding | null {
   if (target.replacing === null) return null;
-  // Content keys with windows, and every key, of each side.
+  // The new generation's content keys: those with windows (or a duplicate entry), and all of them.
   const embedded = new Set<string>();
   const held = new Set<string>();
   for (const e of readAllEntries(target.dir)) {
