@@ -9,7 +9,8 @@ import { readConsistently } from '../util/read-consistently.js';
 /**
  * An archive index: a folder of embedded ECG windows that `fewbeat search` ranks for a taught class.
  *
- *     INDEX/index.json            { format: "fewbeat-archive-index", version: 2, model: { dir, configSha256 },
+ *     INDEX/index.json            { format: "fewbeat-archive-index", version: 2 (3 with a generation),
+ *                                   model: { dir, configSha256 },
  *                                   dim D, clinicalDim F (0: the model has no context gate),
  *                                   measurementFeatures: [names], windowSeconds,
  *                                   sha256 (of its own canonical JSON, src/util/content-hash.ts) }
@@ -36,29 +37,39 @@ import { readConsistently } from '../util/read-consistently.js';
  */
 export const INDEX_FORMAT = 'fewbeat-archive-index';
 export const INDEX_VERSION = 2;
+/**
+ * The version of a header that names a generation folder: fewbeat before generations would read
+ * `INDEX/shards/` of such an index (absent) as an empty index; it refuses version 3 instead.
+ */
+export const GENERATION_INDEX_VERSION = 3;
 export const INDEX_FILE = 'index.json';
 export const SHARDS_DIR = 'shards';
 
-const indexHeaderSchema = z.object({
-  format: z.literal(INDEX_FORMAT),
-  version: z.literal(INDEX_VERSION),
-  model: z.object({ dir: z.string(), configSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
-  dim: z.number().int().positive(),
-  clinicalDim: z.number().int().min(0),
-  measurementFeatures: z.array(z.string()),
-  windowSeconds: z.number().positive(),
-  /** The folder under INDEX holding the current shards (absent: INDEX itself). */
-  generation: z
-    .string()
-    .regex(/^gen-[0-9a-f]{12}$/)
-    .optional(),
-  /** Set by a switch of generation until the files it replaced are removed: their folder ("." for INDEX's own). */
-  replaces: z
-    .string()
-    .regex(/^(\.|gen-[0-9a-f]{12})$/)
-    .optional(),
-  sha256: z.string(),
-});
+const indexHeaderSchema = z
+  .object({
+    format: z.literal(INDEX_FORMAT),
+    version: z.union([z.literal(INDEX_VERSION), z.literal(GENERATION_INDEX_VERSION)]),
+    model: z.object({ dir: z.string(), configSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    dim: z.number().int().positive(),
+    clinicalDim: z.number().int().min(0),
+    measurementFeatures: z.array(z.string()),
+    windowSeconds: z.number().positive(),
+    /** The folder under INDEX holding the current shards (absent: INDEX itself). */
+    generation: z
+      .string()
+      .regex(/^gen-[0-9a-f]{12}$/)
+      .optional(),
+    /** Set by a switch of generation until the files it replaced are removed: their folder ("." for INDEX's own). */
+    replaces: z
+      .string()
+      .regex(/^(\.|gen-[0-9a-f]{12})$/)
+      .optional(),
+    sha256: z.string(),
+  })
+  .refine((h) => (h.generation !== undefined) === (h.version === GENERATION_INDEX_VERSION), {
+    message: `version ${GENERATION_INDEX_VERSION} names its generation folder, version ${INDEX_VERSION} none`,
+    path: ['version'],
+  });
 
 export type IndexHeader = Omit<z.infer<typeof indexHeaderSchema>, 'sha256'>;
 const REBUILD = 'remove the index folder and run fewbeat index again';
@@ -146,7 +157,8 @@ export function readIndexHeader(dir: string): IndexHeader | null {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new FewbeatError(
-      `not a version-${INDEX_VERSION} fewbeat archive index: ${issue?.path.join('.')}: ${issue?.message}`,
+      `not a fewbeat archive index of version ${INDEX_VERSION} or ${GENERATION_INDEX_VERSION}: ` +
+        `${issue?.path.join('.')}: ${issue?.message}`,
       {
         file,
       },
@@ -163,7 +175,8 @@ export function readIndexHeader(dir: string): IndexHeader | null {
  */
 export function writeIndexHeader(dir: string, header: IndexHeader): void {
   mkdirSync(header.generation === undefined ? join(dir, SHARDS_DIR) : dir, { recursive: true });
-  writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(withContentHash({ ...header }), null, 2)}\n`);
+  const version = header.generation === undefined ? INDEX_VERSION : GENERATION_INDEX_VERSION;
+  writeFileAtomic(join(dir, INDEX_FILE), `${JSON.stringify(withContentHash({ ...header, version }), null, 2)}\n`);
 }
 
 /** The committed shard numbers of an index, ascending (a shard is committed when its .jsonl exists). */

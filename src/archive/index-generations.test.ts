@@ -93,6 +93,8 @@ describe('re-embedding an archive index for a new model', () => {
     const switched = loadIndex(dir);
     expect(switched.header).toMatchObject({ generation: generationName(MODEL_B), model: { configSha256: MODEL_B } });
     expect(switched.header.replaces).toBeUndefined();
+    // Version 3: fewbeat without generations refuses it instead of reading the absent INDEX/shards as empty.
+    expect(switched.header.version).toBe(3);
     expect(switched.windows.map((w) => w.key)).toEqual(['r1', 'r2', 'r3', 'r4']);
     expect(existsSync(join(dir, SHARDS_DIR))).toBe(false);
   });
