@@ -21,7 +21,6 @@ import { readConsistently } from '../util/read-consistently.js';
  *                                 its last line is the seal { kind: "seal", f32Sha256, sha256 }: the
  *                                 SHA-256 of the .f32 file and of every line before the seal
  *
- *
  * Generations: a new model version is embedded beside the current one, in `INDEX/gen-<first 12 hex
  * of its config SHA-256>/` (an index folder of its own: index.json, shards/), while searches keep
  * reading the current embeddings. When it holds every record of the current one, `INDEX/index.json`

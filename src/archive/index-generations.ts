@@ -128,8 +128,9 @@ export function finishReembedding(
   if (!header) throw new FewbeatError('no index.json: the new generation was not started', { file: target.dir });
   const replaces = target.replacing === dir ? '.' : basename(target.replacing);
   options.check?.();
-  writeIndexHeader(dir, { ...header, generation: basename(target.dir), replaces });
-  removeReplaced(dir, readIndexHeader(dir) as IndexHeader);
+  const switched: IndexHeader = { ...header, generation: basename(target.dir), replaces };
+  writeIndexHeader(dir, switched);
+  removeReplaced(dir, switched);
   return { ...result, switched: true };
 }
 

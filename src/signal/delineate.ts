@@ -199,8 +199,10 @@ export function delineate(
       reasons.pOnset = 'no P wave found before the QRS';
     else {
       const levelOnset = waveEdge(pPeak, pLo, -1, 0.5);
-      const flat = flatteningEdgePastNotches(amp, pPeak, pLo, ampFloor, opts.pNotchFraction ?? 0.2, fs);
-      pOnset = levelOnset === null ? null : Math.max(levelOnset, flat);
+      pOnset =
+        levelOnset === null
+          ? null
+          : Math.max(levelOnset, flatteningEdgePastNotches(amp, pPeak, pLo, ampFloor, opts.pNotchFraction ?? 0.2, fs));
       if (pOnset === null) reasons.pOnset = 'P onset not found (P wave merges with the preceding beat)';
     }
   }
