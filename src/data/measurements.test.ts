@@ -12,7 +12,7 @@ import {
 } from './measurements.js';
 
 describe('MEASUREMENT_FEATURES', () => {
-  it('keeps the original seven first, in their order, and appends the atrial-activity features, then pNN50', () => {
+  it('keeps the original seven first, in order, then the atrial activity, pNN50 and P-wave repeatability', () => {
     expect(MEASUREMENT_FEATURES.slice(0, 7)).toEqual([...ORIGINAL_MEASUREMENT_FEATURES]);
     expect(MEASUREMENT_FEATURES.slice(7)).toEqual([
       'atrial_rate',
@@ -20,6 +20,7 @@ describe('MEASUREMENT_FEATURES', () => {
       'atrial_ventricular_ratio',
       'dissociated_atrial_log2_ratio',
       'rr_pnn50',
+      'p_wave_repeatability',
     ]);
   });
 });
@@ -50,6 +51,9 @@ describe('measurementValues', () => {
       expect(measurementValues(m).slice(7, 11)).toEqual([null, null, null, null]);
       // a regular rhythm at 100/min: no successive RR difference reaches 50 ms
       expect(v[MEASUREMENT_FEATURES.indexOf('rr_pnn50')]).toBe(0);
+      // the same P wave before every QRS, under 0.01 mV of noise
+      expect(v[MEASUREMENT_FEATURES.indexOf('p_wave_repeatability')]).toBe(m.p_wave_repeatability);
+      expect(m.p_wave_repeatability).toBeGreaterThan(0.9);
     },
   );
 });

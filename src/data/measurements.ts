@@ -25,8 +25,10 @@ export const ORIGINAL_MEASUREMENT_FEATURES = [
  * (whose spread cost 0.003 on base-class validation and on a held-out-class check); on a log scale
  * because it is a ratio. Then pNN50, the share of successive RR differences above 50 ms (Mietus et al.,
  * Heart 88:378, 2002), the RR-irregularity feature that tells atrial fibrillation from sinus rhythm on one
- * lead best of the RR features on the real development records. New features are only ever appended, so a
- * feature's index never changes.
+ * lead best of the RR features on the real development records. Then the P-wave repeatability
+ * (`pWaveRepeatability`): whether the same atrial wave precedes every QRS, the other half of the textbook AF
+ * criterion, and what tells a junctional or dissociated rhythm from one conducted from the atria. New features are
+ * only ever appended, so a feature's index never changes.
  */
 export const MEASUREMENT_FEATURES = [
   ...ORIGINAL_MEASUREMENT_FEATURES,
@@ -35,6 +37,7 @@ export const MEASUREMENT_FEATURES = [
   'atrial_ventricular_ratio',
   'dissociated_atrial_log2_ratio',
   'rr_pnn50',
+  'p_wave_repeatability',
 ] as const;
 
 export type MeasurementFeature = (typeof MEASUREMENT_FEATURES)[number];
@@ -65,14 +68,15 @@ export function measurementValues(m: Measurement | null, atrial: AtrialActivity 
     finite(atrial?.atrialToVentricular),
     finite(unlocked === null || unlocked === undefined ? null : Math.log2(Math.min(1, unlocked))),
     finite(m?.rr.pnn50),
+    finite(m?.p_wave_repeatability),
   ];
 }
 
 /**
  * The clinician's measurements of a raw recording, read against the child's age and sex: heart
  * rate, PR, QRS and QTc as z-scores of the age/sex norms (Rijnbeek et al., Eur Heart J 2001), RR
- * irregularity (coefficient of variation, RMSSD/mean, turning-point ratio, pNN50) and atrial activity
- * after QRST cancellation (`estimateAtrialActivity`). A recording the signal layer cannot measure
+ * irregularity (coefficient of variation, RMSSD/mean, turning-point ratio, pNN50), P-wave repeatability and
+ * atrial activity after QRST cancellation (`estimateAtrialActivity`). A recording the signal layer cannot measure
  * gives nulls (no error: the waveform may still be usable).
  */
 export function measureRecording(

@@ -95,9 +95,9 @@ describe('measurementSpace', () => {
     ecg: [Float32Array.of(0, 0), Float32Array.of(4, 0), Float32Array.of(2, 6)],
     clinical: [Float32Array.of(0), Float32Array.of(0), Float32Array.of(0)],
     measurements: [
-      [1, 0, 0, 0, 0.1, 0.1, 0.6, 300, 0.6, 2, -0.6, 0.1],
-      [3, 1, 0, 1, 0.2, 0.1, 0.7, 200, 0.3, 1, 1.2, 0.5],
-      [2, 2, 1, 0, 0.1, 0.3, 0.8, null, null, null, null, 0.3],
+      [1, 0, 0, 0, 0.1, 0.1, 0.6, 300, 0.6, 2, -0.6, 0.1, 0.9],
+      [3, 1, 0, 1, 0.2, 0.1, 0.7, 200, 0.3, 1, 1.2, 0.5, 0.1],
+      [2, 2, 1, 0, 0.1, 0.3, 0.8, null, null, null, null, 0.3, 0.5],
     ],
   };
 
@@ -105,16 +105,18 @@ describe('measurementSpace', () => {
     const space = measurementSpace(all, 0.5);
     if (space?.kind !== 'ecg+measurements') throw new Error('expected a measurement space');
     expect(space.features).toEqual([...MEASUREMENT_FEATURES]);
-    expect(space.mean).toHaveLength(12);
+    expect(space.mean).toHaveLength(MEASUREMENT_FEATURES.length);
     expect(space.mean[7]).toBeCloseTo(250, 9);
     expect(space.sd[7]).toBeCloseTo(50, 9);
-    // [ĥ (2); 12 standardised values with 12 missingness flags]; recording 3 has no atrial values (flags 1).
+    // [ĥ (2); 13 standardised values with 13 missingness flags]; recording 3 has no atrial values (flags 1).
     const v = inSpace(all, space)[2] as Float32Array;
-    expect(v).toHaveLength(2 + 24);
+    expect(v).toHaveLength(2 + 26);
     expect(Array.from(v.slice(2 + 14, 2 + 22))).toEqual(
       Array.from(Float32Array.of(0, space.weight, 0, space.weight, 0, space.weight, 0, space.weight)),
     );
-    expect(describeSpace(space)).toMatch(/age\/sex-normalised ECG measurements, atrial activity and AV dissociation/);
+    expect(describeSpace(space)).toMatch(
+      /age\/sex-normalised ECG measurements, atrial activity, AV dissociation and P-wave repeatability/,
+    );
   });
 
   it('measures a chosen subset of the measurements, and checks a saved space with its schema', () => {

@@ -159,6 +159,7 @@ export function describeSpace(space: PrototypeSpace): string {
     const groups = ['age/sex-normalised ECG measurements'];
     if (features.some((f) => f.startsWith('atrial_'))) groups.push('atrial activity');
     if (features.some((f) => f.startsWith('dissociated_'))) groups.push('AV dissociation');
+    if (features.includes('p_wave_repeatability')) groups.push('P-wave repeatability');
     const listed = groups.length > 1 ? `${groups.slice(0, -1).join(', ')} and ${groups.at(-1) as string}` : groups[0];
     return `centred, L2-normalised ECG embedding h + ${space.alpha} × ${listed} (squared distances)`;
   }

@@ -7,6 +7,7 @@ import { fillInvalidSamples } from './fill-invalid-samples.js';
 import { canonicalLead } from './lead-registry.js';
 import { medianBeat } from './median-beat.js';
 import { type NormMeasure, type NormPercentiles, type NormTable, normBandFor, normZScore } from './norms/norm-table.js';
+import { pWaveRepeatability } from './p-wave-repeatability.js';
 import { detectQrsMultiLead } from './qrs/detect-qrs-multi-lead.js';
 import { removeBaseline } from './remove-baseline.js';
 import { type RrFeatures, rrFeatures } from './rr-features.js';
@@ -42,6 +43,12 @@ export interface Measurement {
   reasons: Record<string, string>;
   /** RR statistics and irregularity features. */
   rr: RrFeatures;
+  /**
+   * P-wave repeatability (`pWaveRepeatability`): the share of the 80-300 ms before each R peak that
+   * repeats from beat to beat, pooled over the leads; near 1 with a P wave locked to every QRS, near 0 in
+   * atrial fibrillation or AV dissociation. Null with fewer than 3 beats.
+   */
+  p_wave_repeatability: number | null;
   /** Number of beats detected, and how many formed the median beat. */
   beats: { detected: number; in_median_beat: number };
   /** Leads used for detection and delineation (leads that are off or flat are left out). */
@@ -175,6 +182,7 @@ export function measureEcg(ecg: Ecg, opts: MeasureOptions = {}): Measurement {
     flags: [],
     reasons,
     rr,
+    p_wave_repeatability: pWaveRepeatability(signals, beats, fs),
     beats: { detected: beats.length, in_median_beat: medians[0]!.count },
     leads: leadIdx.map((i) => ecg.leads[i] ?? String(i)),
     quality: qualitySummary,
@@ -212,6 +220,7 @@ function unusable(ecg: Ecg, opts: MeasureOptions, quality: Measurement['quality'
       sample_entropy: null,
       pnn50: nan,
     },
+    p_wave_repeatability: null,
     beats: { detected: 0, in_median_beat: 0 },
     leads: [],
     quality,

@@ -19,7 +19,8 @@ export function formatMeasurement(m: Measurement): string {
     `RR: ${m.rr.n} intervals, RMSSD ${Math.round(m.rr.rmssd_ms)} ms, CV ` +
       `${m.rr.cv.toFixed(3)}, TPR ${m.rr.tpr.toFixed(2)}, pNN50 ` +
       `${Number.isFinite(m.rr.pnn50) ? m.rr.pnn50.toFixed(2) : 'n/a'}, SampEn ` +
-      `${m.rr.sample_entropy?.toFixed(2) ?? 'n/a'}`,
+      `${m.rr.sample_entropy?.toFixed(2) ?? 'n/a'}; P-wave repeatability ` +
+      `${m.p_wave_repeatability?.toFixed(2) ?? 'n/a'}`,
     `norms: ${m.norms ?? 'none'}; leads: ${m.leads.join(' ')}; ` +
       `${m.beats.detected} beats (${m.beats.in_median_beat} in the median beat)`,
     ...m.flags.map((f) => `flag ${f.code}: ${f.text}`),

@@ -213,6 +213,8 @@ export const analysisSchema = z.object({
     rmssdMs: z.number().nullable(),
     cv: z.number().nullable(),
   }),
+  /** Share of the 80-300 ms before each R peak that repeats from beat to beat (1: a P wave locked to every QRS). */
+  pWaveRepeatability: z.number().nullable(),
   quality: z.object({
     score: z.number(),
     usable: z.boolean(),

@@ -92,6 +92,7 @@ export function analyseCase(
       rmssdMs: finiteOrNull(m?.rr.rmssd_ms),
       cv: finiteOrNull(m?.rr.cv),
     },
+    pWaveRepeatability: finiteOrNull(m?.p_wave_repeatability),
     quality: qualityOut,
     leadsUsed: m?.leads ?? [],
     rPeaks: {

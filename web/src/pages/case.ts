@@ -87,7 +87,9 @@ function measurementsSection(a: Analysis, age: unknown): HTMLElement {
       'p',
       { className: 'muted' },
       `RR: ${a.rr.n} intervals, median ${fmt(a.rr.medianMs)} ms, SDNN ` +
-        `${fmt(a.rr.sdnnMs)} ms, RMSSD ${fmt(a.rr.rmssdMs)} ms.`,
+        `${fmt(a.rr.sdnnMs)} ms, RMSSD ${fmt(a.rr.rmssdMs)} ms. P-wave repeatability ` +
+        `${a.pWaveRepeatability === null ? 'not measured' : a.pWaveRepeatability.toFixed(2)} ` +
+        '(1: the same P wave before every QRS; near 0: no atrial wave locked to the QRS, as in atrial fibrillation).',
     ),
   );
 }
