@@ -10,8 +10,9 @@ export const HANDCRAFTED_FEATURES = MEASUREMENT_FEATURES;
 /**
  * The handcrafted-features baseline: the clinician's measurements from fewbeat's signal layer —
  * heart rate, PR, QRS and QTc as age- and sex-normalised z-scores (Rijnbeek et al. 2001 norms),
- * plus RR irregularity (coefficient of variation, RMSSD/mean, turning-point ratio, pNN50) and atrial
- * activity (atrial rate, spectral concentration, atrial/ventricular ratio, AV dissociation). Each
+ * plus RR irregularity (coefficient of variation, RMSSD/mean, turning-point ratio, pNN50), atrial
+ * activity (atrial rate, spectral concentration, atrial/ventricular ratio, AV dissociation) and the
+ * P-wave repeatability. Each
  * feature is standardised over the pool (no labels used), missing values become 0 with a missingness
  * flag. A feature that is nearly constant in the pool (AV dissociation in adult sinus rhythm) gets a
  * small sd, so its rare other values land far out and weigh heavily in the distances.
