@@ -170,7 +170,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
   );
 
   it(
-    'analyses a case as `fewbeat measure` does: the same HR, QRS and QT, ' + 'and one R peak per detected beat',
+    'analyses a case as `fewbeat measure` does: the same HR, QRS, QT and P-wave repeatability, ' +
+      'and one R peak per detected beat',
     async () => {
       const r = byLabel('nsr')[0]!;
       const id = caseIds.get(r.record) ?? (await uploadRecordOf(r));
@@ -182,6 +183,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
         measurements: Record<string, { value: number | null; reason: string | null }>;
         rPeaks: { samples: number[] };
         medianBeats: { leads: Array<{ samples: number[] }>; beatsUsed: number };
+        pWaveRepeatability: number | null;
       }>(res);
       const cli = await runCli([
         'measure',
@@ -196,8 +198,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('fewbeat serve on %s', (kind
         qrs_ms: number | null;
         qt_ms: number | null;
         beats: { detected: number; in_median_beat: number };
+        p_wave_repeatability: number | null;
       };
       expect(a.measurements.hr!.value).toBe(m.hr_bpm);
+      expect(a.pWaveRepeatability).toBe(m.p_wave_repeatability);
       expect(a.measurements.qrs!.value).toBe(m.qrs_ms);
       expect(a.measurements.qt!.value).toBe(m.qt_ms);
       expect(a.rPeaks.samples).toHaveLength(m.beats.detected);
