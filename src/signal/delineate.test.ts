@@ -5,17 +5,20 @@ import { CHILD_BEAT, type Wave } from './test-utils/gaussian-ecg.js';
 const FS = 500;
 const R = 250;
 
-/** Median beats of three leads (R at sample 250 of 650, 500 Hz): the waves, scaled per lead, plus a 5-µV ripple. */
+/** One median-beat lead (R at sample 250 of 650, 500 Hz): the waves times `gain`, plus a 5-µV ripple. */
+function lead(waves: readonly Wave[], gain: number, phase: number): Float64Array {
+  const x = new Float64Array(650);
+  for (let i = 0; i < x.length; i++) {
+    const t = (i - R) / FS;
+    for (const w of waves) x[i]! += gain * w.amp * Math.exp(-((t - w.mu) ** 2) / (2 * w.sigma ** 2));
+    x[i]! += 0.005 * Math.sin(2 * Math.PI * 7 * t + phase);
+  }
+  return x;
+}
+
+/** Median beats of three leads: the waves scaled by 1, 0.6 and −0.8. */
 function beats(waves: readonly Wave[]): Float64Array[] {
-  return [1, 0.6, -0.8].map((gain, lead) => {
-    const x = new Float64Array(650);
-    for (let i = 0; i < x.length; i++) {
-      const t = (i - R) / FS;
-      for (const w of waves) x[i]! += gain * w.amp * Math.exp(-((t - w.mu) ** 2) / (2 * w.sigma ** 2));
-      x[i]! += 0.005 * Math.sin(2 * Math.PI * 7 * t + lead);
-    }
-    return x;
-  });
+  return [1, 0.6, -0.8].map((gain, l) => lead(waves, gain, l));
 }
 
 const ventricular = [CHILD_BEAT.q!, CHILD_BEAT.r, CHILD_BEAT.s!, CHILD_BEAT.t];
@@ -42,16 +45,6 @@ describe('delineate: P onset', () => {
 });
 
 describe('delineate: T end', () => {
-  /** One lead (R at sample 250 of 650, 500 Hz): the waves times `gain`, plus a 5-µV ripple of phase `phase`. */
-  function lead(waves: readonly Wave[], gain: number, phase: number): Float64Array {
-    const x = new Float64Array(650);
-    for (let i = 0; i < x.length; i++) {
-      const t = (i - R) / FS;
-      for (const w of waves) x[i]! += gain * w.amp * Math.exp(-((t - w.mu) ** 2) / (2 * w.sigma ** 2));
-      x[i]! += 0.005 * Math.sin(2 * Math.PI * 7 * t + phase);
-    }
-    return x;
-  }
   const t = CHILD_BEAT.t;
   const waves = [CHILD_BEAT.p!, ...ventricular.slice(0, 3), t];
   const common = [1, 0.6, -0.8, 0.9, 0.7, -0.5].map((gain, l) => lead(waves, gain, l));

@@ -297,9 +297,7 @@ function latestTangentTEnd(
   const d = ms(0.008);
   const ends: Array<{ height: number; end: number }> = [];
   for (const y of leads) {
-    let peak = spatialPeak;
-    for (let t = Math.max(lo, spatialPeak - ms(0.06)); t <= Math.min(hi, spatialPeak + ms(0.06)); t++)
-      if (Math.abs(y[t]!) > Math.abs(y[peak]!)) peak = t;
+    const peak = leadTPeak(y, spatialPeak, lo, hi, fs);
     const sign = Math.sign(y[peak]!);
     const height = Math.abs(y[peak]!);
     let steepest = -1;
@@ -316,9 +314,23 @@ function latestTangentTEnd(
     const cross = steepest + Math.min(Math.round((sign * y[steepest]!) / descent), ms(0.06));
     ends.push({ height, end: Math.min(y.length - 2, cross) });
   }
+  const used = endsOfTallLeads(ends, minRatio);
+  return used.length > 0 ? Math.max(...used) : null;
+}
+
+/** A lead's T peak: the sample of largest |y| within ±60 ms of the spatial T peak (and inside [lo, hi]). */
+function leadTPeak(y: Float64Array, spatialPeak: number, lo: number, hi: number, fs: number): number {
+  const reach = Math.max(1, Math.round(0.06 * fs));
+  let peak = spatialPeak;
+  for (let t = Math.max(lo, spatialPeak - reach); t <= Math.min(hi, spatialPeak + reach); t++)
+    if (Math.abs(y[t]!) > Math.abs(y[peak]!)) peak = t;
+  return peak;
+}
+
+/** The T ends of the leads whose T peak is at least `minRatio` of the tallest (a small T's end is noise). */
+function endsOfTallLeads(ends: ReadonlyArray<{ height: number; end: number }>, minRatio: number): number[] {
   const tallest = Math.max(0, ...ends.map((e) => e.height));
-  const used = ends.filter((e) => e.height >= minRatio * tallest && e.height > 0);
-  return used.length > 0 ? Math.max(...used.map((e) => e.end)) : null;
+  return ends.filter((e) => e.height >= minRatio * tallest && e.height > 0).map((e) => e.end);
 }
 
 /**
@@ -358,9 +370,7 @@ function agreedWaveletTEnd(
   const ends: Array<{ height: number; end: number }> = [];
   for (const y of leads) {
     const w = splineWavelet(y, level)[level - 1]!;
-    let peak = spatialPeak;
-    for (let t = Math.max(lo, spatialPeak - ms(0.06)); t <= Math.min(hi, spatialPeak + ms(0.06)); t++)
-      if (Math.abs(y[t]!) > Math.abs(y[peak]!)) peak = t;
+    const peak = leadTPeak(y, spatialPeak, lo, hi, fs);
     const height = Math.abs(y[peak]!);
     const searchHi = Math.min(hi, peak + ms(0.15));
     let big = 0;
@@ -381,11 +391,7 @@ function agreedWaveletTEnd(
       }
     }
   }
-  const tallest = Math.max(0, ...ends.map((e) => e.height));
-  const used = ends
-    .filter((e) => e.height >= minRatio * tallest && e.height > 0)
-    .map((e) => e.end)
-    .sort((a, b) => b - a);
+  const used = endsOfTallLeads(ends, minRatio).sort((a, b) => b - a);
   if (used.length === 0) return null;
   const agree = Math.min(4, used.length) - 1;
   for (let i = 0; i + agree < used.length; i++) if (used[i]! - used[i + agree]! <= ms(0.02)) return used[i]!;
