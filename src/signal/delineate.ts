@@ -27,11 +27,6 @@ export interface DelineationOptions {
   /** T end: leads whose T wave is at least this fraction of the largest lead's T take part. @default 0.1 */
   minTLeadRatio?: number;
   /**
-   * T end guard (see `agreedWaveletTEnd`): a lead's wavelet T end is where the modulus of the T's last slope at
-   * scale 2^4 (at 250 Hz) falls below this fraction of its maximum (ξ_Toff of Martínez et al. 2004). @default 0.2
-   */
-  tEndWaveletFraction?: number;
-  /**
    * P onset and T end: spatial amplitude above its noise floor below this fraction of the wave's peak (1 %: ≈ 3σ from
    * the centre of a Gaussian wave). @default 0.01
    */
@@ -232,15 +227,7 @@ export function delineate(
       else tEnd = Math.max(tangentEnd, Math.min(levelEnd, tangentEnd + ms(0.04)));
       // outlier guard: no later than the wavelet T end that four leads agree on (moved on to the level's end when
       // that is at most 10 ms later); one lead whose tangent runs late no longer sets the global T end alone
-      const agreed = agreedWaveletTEnd(
-        leads,
-        tPeak,
-        tLo,
-        tHi,
-        fs,
-        opts.minTLeadRatio ?? 0.1,
-        opts.tEndWaveletFraction ?? 0.2,
-      );
+      const agreed = agreedWaveletTEnd(leads, tPeak, tLo, tHi, fs, opts.minTLeadRatio ?? 0.1);
       if (agreed !== null) {
         const guard = levelEnd === null ? agreed : Math.max(agreed, Math.min(levelEnd, agreed + ms(0.01)));
         tEnd = Math.min(tEnd ?? guard, guard);
@@ -333,6 +320,9 @@ function endsOfTallLeads(ends: ReadonlyArray<{ height: number; end: number }>, m
   return ends.filter((e) => e.height >= minRatio * tallest && e.height > 0).map((e) => e.end);
 }
 
+/** ξ_Toff of Martínez et al. (2004): a lead's wavelet T end is where |W| falls below this share of its last slope. */
+const T_END_WAVELET_FRACTION = 0.2;
+
 /**
  * Global T end from the leads' wavelet T ends (Martínez et al., "A wavelet-based ECG delineator:
  * evaluation on standard databases", IEEE TBME 51:570, 2004), combined with an agreement guard.
@@ -342,7 +332,7 @@ function endsOfTallLeads(ends: ReadonlyArray<{ height: number; end: number }>, m
  * spatial T peak; the T's last slope is the last local maximum of |W| within 150 ms after that peak
  * whose height is at least 25 % of the largest |W| there (Martínez et al. take the significant maxima
  * against 0.25 of the RMS of W; the largest is steadier on a median beat); the lead's T end is the
- * first point after it where |W| falls below ξ·|W(n_last)| (ξ = `xi`, their ξ_Toff) or reaches a
+ * first point after it where |W| falls below ξ·|W(n_last)| (ξ = 0.2, their ξ_Toff) or reaches a
  * local minimum, at most 150 ms on. Leads whose T peak is under `minRatio` of the largest take no
  * part. The leads' ends e_1 ≥ e_2 ≥ … are combined by agreement (in the spirit of the multilead
  * rules of Laguna et al. 1994, where a boundary must be confirmed by other leads): the global end is
@@ -363,7 +353,6 @@ function agreedWaveletTEnd(
   hi: number,
   fs: number,
   minRatio: number,
-  xi: number,
 ): number | null {
   const ms = (sec: number): number => Math.max(1, Math.round(sec * fs));
   const level = Math.max(1, Math.round(4 + Math.log2(fs / 250)));
@@ -382,7 +371,7 @@ function agreedWaveletTEnd(
       if (a >= Math.abs(w[t - 1]!) && a > Math.abs(w[t + 1]!) && a >= 0.25 * big) last = t;
     }
     if (last < 0) continue;
-    const threshold = xi * Math.abs(w[last]!);
+    const threshold = T_END_WAVELET_FRACTION * Math.abs(w[last]!);
     for (let t = last + 1; t < Math.min(y.length - 1, last + ms(0.15)); t++) {
       const a = Math.abs(w[t]!);
       if (a < threshold || (a <= Math.abs(w[t + 1]!) && a <= Math.abs(w[t - 1]!))) {
