@@ -1,3 +1,5 @@
+import { median } from '../util/median.js';
+
 /**
  * Where the atrial wave is looked for, relative to each R peak: from `min(MAX_LEAD_SECONDS, HALF_RR ·
  * median RR)` before it to `END_SECONDS` before it. A P wave begins 80-250 ms before the QRS in children
@@ -38,8 +40,7 @@ export function pWaveRepeatability(
   if (beats.length < 2 || signals.length === 0) return null;
   const rr: number[] = [];
   for (let i = 1; i < beats.length; i++) rr.push(beats[i]! - beats[i - 1]!);
-  rr.sort((a, b) => a - b);
-  const medianRr = rr[rr.length >> 1]! / fs;
+  const medianRr = median(rr) / fs;
   const start = Math.round(Math.min(MAX_LEAD_SECONDS, HALF_RR * medianRr) * fs);
   const end = Math.round(END_SECONDS * fs);
   const L = start - end;
